@@ -1,0 +1,214 @@
+"""Municipalities, wijken, organisations, teams, professionals and their roles."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("naam"), max_length=120, unique=True)
+    cbs_code = models.CharField(_("CBS-code"), max_length=6, unique=True)
+
+    class Meta:
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Wijk(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("gemeente"), on_delete=models.PROTECT, related_name="wijken"
+    )
+    name = models.CharField(_("naam"), max_length=120)
+    code = models.CharField(_("code"), max_length=20)
+
+    class Meta:
+        verbose_name = _("wijk")
+        verbose_name_plural = _("wijken")
+        ordering = ["municipality__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="wijk_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationType(models.TextChoices):
+    WIJKTEAM = "wijkteam", _("Wijkteam / sociaal team")
+    JGZ = "jgz", _("Jeugdgezondheidszorg")
+    ONDERWIJS = "onderwijs", _("School / onderwijs")
+    KINDEROPVANG = "kinderopvang", _("Kinderopvang")
+    HUISARTS = "huisarts", _("Huisarts")
+    VEILIG_THUIS = "veilig_thuis", _("Veilig Thuis")
+    POLITIE = "politie", _("Politie")
+    OM = "om", _("Openbaar Ministerie")
+    RVDK = "rvdk", _("Raad voor de Kinderbescherming")
+    GI = "gi", _("Gecertificeerde instelling")
+    JEUGDHULP = "jeugdhulp", _("Jeugdhulp")
+    GGZ = "ggz", _("(Jeugd-)GGZ")
+    VERSLAVINGSZORG = "verslavingszorg", _("Verslavingszorg")
+    SCHULDHULP = "schuldhulp", _("Schuldhulpverlening")
+    WELZIJN = "welzijn", _("Maatschappelijk werk / welzijn")
+    GEMEENTE = "gemeente", _("Gemeente")
+    SPORT = "sport", _("Sport / vrije tijd")
+    OVERIG = "overig", _("Overig")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("naam"), max_length=200)
+    type = models.CharField(_("soort"), max_length=30, choices=OrganisationType.choices)
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("gemeente"), on_delete=models.PROTECT, related_name="organisations"
+    )
+    wijken = models.ManyToManyField(Wijk, verbose_name=_("wijken"), blank=True, related_name="organisations")
+    phone = models.CharField(_("telefoon"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(_("actief"), default=True)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="organisation_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="teams"
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    wijk = models.ForeignKey(
+        Wijk, verbose_name=_("wijk"), on_delete=models.PROTECT, null=True, blank=True, related_name="teams"
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation.name})"
+
+
+class Role(models.TextChoices):
+    PROFESSIONAL = "professional", _("Professional")
+    AANDACHTSFUNCTIONARIS = "aandachtsfunctionaris", _("Aandachtsfunctionaris")
+    TEAMLEIDER = "teamleider", _("Teamleider")
+    VEILIG_THUIS = "vt_medewerker", _("Veilig Thuis-medewerker")
+    BELEIDSMEDEWERKER = "beleidsmedewerker", _("Beleidsmedewerker gemeente")
+    FUNCTIONEEL_BEHEERDER = "functioneel_beheerder", _("Functioneel beheerder")
+
+
+#: Roles that may ever see client data (and then only on the case team).
+CASE_ROLES: frozenset[str] = frozenset(
+    {Role.PROFESSIONAL, Role.AANDACHTSFUNCTIONARIS, Role.TEAMLEIDER, Role.VEILIG_THUIS}
+)
+
+
+class User(AbstractUser):
+    """A professional (or staff member) who logs in to Keten."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    phone = models.CharField(_("telefoon"), max_length=40, blank=True)
+    job_title = models.CharField(_("functie"), max_length=120, blank=True)
+
+    objects: ClassVar[UserManager[User]] = UserManager()
+
+    class Meta:
+        verbose_name = _("medewerker")
+        verbose_name_plural = _("medewerkers")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def active_membership(self) -> Membership | None:
+        """The membership this user acts in: the first active one."""
+        return (
+            self.memberships.filter(is_active=True, organisation__is_active=True)
+            .select_related("organisation", "team")
+            .order_by("id")
+            .first()
+        )
+
+    @property
+    def role(self) -> str:
+        membership = self.active_membership
+        return membership.role if membership else ""
+
+
+class Membership(models.Model):
+    """A professional's place in an organisation (and team) with one role."""
+
+    user = models.ForeignKey(User, verbose_name=_("medewerker"), on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    role = models.CharField(_("rol"), max_length=30, choices=Role.choices)
+    is_active = models.BooleanField(_("actief"), default=True)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role"),
+        ]
+        indexes = [models.Index(fields=["organisation", "role", "is_active"], name="membership_org_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.organisation})"
+
+
+class ApiClient(models.Model):
+    """A source system of a partner organisation that calls the API with a token."""
+
+    class Scope(models.TextChoices):
+        ORGANISATIONS_READ = "organisations:read", _("Organisaties lezen")
+        DOSSIERS_READ = "dossiers:read", _("Dossiers van de eigen organisatie lezen")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="api_clients"
+    )
+    name = models.CharField(_("naam"), max_length=120)
+    token_prefix = models.CharField(max_length=12, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(_("rechten"), default=list)
+    is_active = models.BooleanField(_("actief"), default=True)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("systeemkoppeling")
+        verbose_name_plural = _("systeemkoppelingen")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+    # DRF treats request.user as authenticated through this.
+    is_authenticated = True
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes

@@ -1,0 +1,1 @@
+"""Signal handlers of accounts (none yet beyond the login audit in keten.core.signals)."""

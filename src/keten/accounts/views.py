@@ -1,0 +1,81 @@
+"""Login with two-factor authentication, enrolment with backup codes, logout and beheer pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from two_factor.views import LoginView, SetupCompleteView, SetupView
+
+from keten.accounts.selectors import beheer_summary, users_for_beheer
+from keten.core import audit
+from keten.core.actor import actor_for_user, actor_from_request
+from keten.core.models import AuditAction
+from keten.core.policy import allows
+
+BACKUP_CODES_SESSION_KEY = "keten_new_backup_codes"
+NUMBER_OF_BACKUP_CODES = 10
+
+
+class KetenLoginView(LoginView):
+    template_name = "two_factor/core/login.html"
+
+    def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(form, **kwargs)
+        context["oidc_enabled"] = settings.KETEN_OIDC_ENABLED
+        return context
+
+
+class KetenSetupView(SetupView):
+    """Enrol an authenticator app; afterwards hand out a fresh set of backup codes once."""
+
+    def done(self, form_list: Any, **kwargs: Any) -> HttpResponse:
+        response = super().done(form_list, **kwargs)
+        user = self.request.user
+        device, _created = StaticDevice.objects.get_or_create(user=user, name="backup")
+        device.token_set.all().delete()
+        codes = [StaticToken.random_token() for _ in range(NUMBER_OF_BACKUP_CODES)]
+        for code in codes:
+            device.token_set.create(token=code)
+        self.request.session[BACKUP_CODES_SESSION_KEY] = codes
+        audit.record(
+            actor=actor_for_user(user),  # type: ignore[arg-type]
+            action=AuditAction.MFA_ENROL,
+            object_type="user",
+            object_id=user.pk,  # type: ignore[arg-type]
+        )
+        return response
+
+
+class KetenSetupCompleteView(SetupCompleteView):
+    template_name = "two_factor/core/setup_complete.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        codes = request.session.pop(BACKUP_CODES_SESSION_KEY, None)
+        return render(request, self.template_name, {"backup_codes": codes})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("U bent uitgelogd."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+def beheer(request: HttpRequest) -> HttpResponse:
+    if not allows("accounts.manage", request.user):
+        raise Http404
+    actor = actor_from_request(request)
+    query = request.GET.get("q", "")[:100]
+    return render(
+        request,
+        "accounts/beheer.html",
+        {"summary": beheer_summary(actor=actor), "users": users_for_beheer(actor=actor, query=query)[:200], "q": query},
+    )

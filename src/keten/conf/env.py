@@ -1,0 +1,106 @@
+"""The one typed reader of environment variables.
+
+Every variable Keten reads is declared here, with its type and default, and documented in
+``docs/configuration.md``. Settings modules import :data:`ENV` and never touch ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when an environment variable has a value Keten cannot use."""
+
+
+def _str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{name} must be a boolean (true/false), got {raw!r}")
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Env:
+    """Typed view of the process environment."""
+
+    secret_key: str = field(default_factory=lambda: _str("KETEN_SECRET_KEY", ""))
+    secret_key_fallbacks: list[str] = field(
+        default_factory=lambda: _list("KETEN_SECRET_KEY_FALLBACKS", [])
+    )
+    field_encryption_salt: list[str] = field(
+        default_factory=lambda: _list("KETEN_FIELD_ENCRYPTION_SALT", [])
+    )
+    pseudonym_key: str = field(default_factory=lambda: _str("KETEN_PSEUDONYM_KEY", ""))
+    debug: bool = field(default_factory=lambda: _bool("KETEN_DEBUG", False))
+    allowed_hosts: list[str] = field(
+        default_factory=lambda: _list("KETEN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+    )
+    csrf_trusted_origins: list[str] = field(
+        default_factory=lambda: _list("KETEN_CSRF_TRUSTED_ORIGINS", [])
+    )
+    database_url: str = field(
+        default_factory=lambda: _str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'keten.sqlite3'}")
+    )
+    session_idle_minutes: int = field(default_factory=lambda: _int("KETEN_SESSION_IDLE_MINUTES", 30))
+    login_failure_limit: int = field(default_factory=lambda: _int("KETEN_LOGIN_FAILURE_LIMIT", 5))
+    login_cooloff_minutes: int = field(default_factory=lambda: _int("KETEN_LOGIN_COOLOFF_MINUTES", 30))
+    break_glass_minutes: int = field(default_factory=lambda: _int("KETEN_BREAK_GLASS_MINUTES", 60))
+    tasks_immediate: bool = field(default_factory=lambda: _bool("KETEN_TASKS_IMMEDIATE", False))
+    email_backend: str = field(
+        default_factory=lambda: _str("KETEN_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+    )
+    email_host: str = field(default_factory=lambda: _str("KETEN_EMAIL_HOST", "localhost"))
+    email_port: int = field(default_factory=lambda: _int("KETEN_EMAIL_PORT", 25))
+    email_use_tls: bool = field(default_factory=lambda: _bool("KETEN_EMAIL_USE_TLS", False))
+    default_from_email: str = field(
+        default_factory=lambda: _str("KETEN_DEFAULT_FROM_EMAIL", "keten@localhost")
+    )
+    oidc_enabled: bool = field(default_factory=lambda: _bool("KETEN_OIDC_ENABLED", False))
+    oidc_client_id: str = field(default_factory=lambda: _str("KETEN_OIDC_CLIENT_ID", ""))
+    oidc_client_secret: str = field(default_factory=lambda: _str("KETEN_OIDC_CLIENT_SECRET", ""))
+    oidc_authorization_endpoint: str = field(
+        default_factory=lambda: _str("KETEN_OIDC_AUTHORIZATION_ENDPOINT", "")
+    )
+    oidc_token_endpoint: str = field(default_factory=lambda: _str("KETEN_OIDC_TOKEN_ENDPOINT", ""))
+    oidc_user_endpoint: str = field(default_factory=lambda: _str("KETEN_OIDC_USER_ENDPOINT", ""))
+    oidc_jwks_endpoint: str = field(default_factory=lambda: _str("KETEN_OIDC_JWKS_ENDPOINT", ""))
+    oidc_sign_algo: str = field(default_factory=lambda: _str("KETEN_OIDC_SIGN_ALGO", "RS256"))
+    oidc_trusts_mfa: bool = field(default_factory=lambda: _bool("KETEN_OIDC_TRUSTS_MFA", False))
+    static_root: str = field(default_factory=lambda: _str("KETEN_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+    media_root: str = field(default_factory=lambda: _str("KETEN_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+    max_upload_mb: int = field(default_factory=lambda: _int("KETEN_MAX_UPLOAD_MB", 10))
+    log_level: str = field(default_factory=lambda: _str("KETEN_LOG_LEVEL", "INFO"))
+
+
+ENV = Env()

@@ -1,0 +1,57 @@
+"""API authentication: organisation-scoped system tokens, and browser sessions that passed 2FA."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class ApiClientTokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Token <token>`` for a partner organisation's system."""
+
+    keyword = "Token"
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        from keten.accounts.models import ApiClient
+
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Ongeldige tokenkop."))
+        try:
+            token = header[1].decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise exceptions.AuthenticationFailed(_("Ongeldig token.")) from exc
+        client = (
+            ApiClient.objects.select_related("organisation")
+            .filter(token_hash=hash_token(token), is_active=True, organisation__is_active=True)
+            .first()
+        )
+        if client is None:
+            raise exceptions.AuthenticationFailed(_("Ongeldig token."))
+        return (client, client)
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+class VerifiedSessionAuthentication(authentication.SessionAuthentication):
+    """A browser session counts only once its second factor was verified."""
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user, _auth = result
+        if not getattr(user, "is_verified", lambda: False)():
+            return None
+        return result

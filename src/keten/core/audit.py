@@ -1,0 +1,139 @@
+"""Writing and verifying the append-only, hash-chained audit log.
+
+Every write of client data records its event inside the same transaction as the write; every read
+of client data records a ``view`` event. Each event's hash covers its own columns and the hash of
+the event before it. ``verify_chain`` walks the chain and reports the first broken link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from keten.core.actor import Actor
+from keten.core.models import AuditAction, AuditEvent
+from keten.core.requestcontext import client_ip_var, request_id_var
+
+GENESIS_HASH = "0" * 64
+# Arbitrary constant that identifies the audit chain's advisory lock on PostgreSQL.
+_CHAIN_LOCK_KEY = 4_242_000_001
+
+_HASHED_FIELDS = (
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "organisation_id",
+    "role",
+    "action",
+    "object_type",
+    "object_id",
+    "client_pseudonym",
+    "reason",
+    "details",
+    "request_id",
+    "ip",
+)
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value
+
+
+def compute_hash(values: dict[str, Any], prev_hash: str) -> str:
+    payload = {name: _canonical(values.get(name)) for name in _HASHED_FIELDS}
+    payload["prev_hash"] = prev_hash
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _lock_chain() -> None:
+    """Serialise appends so that two transactions never chain onto the same predecessor."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    # SQLite: the connection runs IMMEDIATE transactions, which hold the write lock already.
+
+
+def record(
+    *,
+    actor: Actor | None,
+    action: AuditAction | str,
+    object_type: str = "",
+    object_id: str | int = "",
+    client_pseudonym: str = "",
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+    user_label: str = "",
+) -> AuditEvent:
+    """Append one event. Joins the caller's transaction, so it commits or rolls back with the write."""
+    with transaction.atomic():
+        _lock_chain()
+        prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
+        values: dict[str, Any] = {
+            "occurred_at": timezone.now(),
+            "actor_id": actor.user_id if actor else None,
+            "actor_label": (actor.label if actor else "") or user_label,
+            "organisation_id": actor.organisation_id if actor else None,
+            "role": actor.role if actor else "",
+            "action": str(action),
+            "object_type": object_type,
+            "object_id": str(object_id),
+            "client_pseudonym": client_pseudonym,
+            "reason": reason,
+            "details": details or {},
+            "request_id": request_id_var.get(),
+            "ip": client_ip_var.get(),
+        }
+        event = AuditEvent(**values, prev_hash=prev, hash=compute_hash(values, prev))
+        event.save(force_insert=True)
+        return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    broken_at: int | None
+    problem: str
+    head_hash: str
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def _iter_events(batch_size: int = 5000) -> Iterator[dict[str, Any]]:
+    last_id = 0
+    columns = ("id", "prev_hash", "hash", *_HASHED_FIELDS)
+    while True:
+        rows = list(
+            AuditEvent.objects.filter(id__gt=last_id).order_by("id").values(*columns)[:batch_size]
+        )
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1]["id"]
+
+
+def verify_chain() -> ChainReport:
+    """Walk the whole chain in id order; report the first event whose link or content is wrong."""
+    expected_prev = GENESIS_HASH
+    checked = 0
+    for row in _iter_events():
+        if row["prev_hash"] != expected_prev:
+            return ChainReport(
+                checked, row["id"], "previous event changed or removed", expected_prev
+            )
+        if compute_hash(row, row["prev_hash"]) != row["hash"]:
+            return ChainReport(checked, row["id"], "event content changed", expected_prev)
+        expected_prev = row["hash"]
+        checked += 1
+    return ChainReport(checked, None, "", expected_prev)

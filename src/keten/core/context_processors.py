@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from keten.core.policy import allows, role_of
+
+
+def keten(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    context: dict[str, Any] = {
+        "KETEN_OIDC_ENABLED": settings.KETEN_OIDC_ENABLED,
+        "session_idle_minutes": settings.KETEN_SESSION_IDLE_SECONDS // 60,
+    }
+    if user is not None and user.is_authenticated and getattr(user, "is_verified", lambda: False)():
+        from keten.notifications.selectors import unread_count
+
+        membership = user.active_membership  # type: ignore[union-attr]
+        context.update(
+            {
+                "active_membership": membership,
+                "current_role": role_of(user),
+                "nav": {
+                    "dossiers": allows("dossiers.add_dossier", user),
+                    "audit": allows("core.view_auditlog", user),
+                    "beheer": allows("accounts.manage", user),
+                    "cijfers": allows("core.view_aggregates", user),
+                },
+                "unread_notifications": unread_count(user=user),  # type: ignore[arg-type]
+            }
+        )
+    return context

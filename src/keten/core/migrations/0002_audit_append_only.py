@@ -1,0 +1,37 @@
+"""On PostgreSQL the database itself refuses UPDATE and DELETE on the audit log."""
+
+from django.db import migrations
+
+FORWARD = """
+CREATE OR REPLACE FUNCTION keten_audit_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'core_auditevent is append-only: % refused', TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER keten_audit_no_update BEFORE UPDATE ON core_auditevent
+    FOR EACH ROW EXECUTE FUNCTION keten_audit_append_only();
+CREATE TRIGGER keten_audit_no_delete BEFORE DELETE ON core_auditevent
+    FOR EACH ROW EXECUTE FUNCTION keten_audit_append_only();
+"""
+
+BACKWARD = """
+DROP TRIGGER IF EXISTS keten_audit_no_update ON core_auditevent;
+DROP TRIGGER IF EXISTS keten_audit_no_delete ON core_auditevent;
+DROP FUNCTION IF EXISTS keten_audit_append_only();
+"""
+
+
+def forward(apps, schema_editor):  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(FORWARD)
+
+
+def backward(apps, schema_editor):  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(BACKWARD)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0001_initial")]
+
+    operations = [migrations.RunPython(forward, backward)]

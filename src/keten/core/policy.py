@@ -1,0 +1,82 @@
+"""Who may do what: the one place where access rules live.
+
+Rules are ``rules`` predicates over (user, object), registered as permissions so that templates,
+views and the API all ask the same question. Row-level filtering (which dossiers an actor may see at
+all) lives in each app's ``selectors.py`` and uses :func:`may_see_client_data`. There is no setting,
+flag or role that switches these checks off; a superuser is not special here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from keten.accounts.models import CASE_ROLES, Role
+
+
+def role_of(user: Any) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    membership = getattr(user, "active_membership", None)
+    return membership.role if membership is not None else ""
+
+
+def may_see_client_data(user: Any) -> bool:
+    """Only case roles can ever see client data, and then only on the case team (see selectors)."""
+    return role_of(user) in CASE_ROLES
+
+
+@rules.predicate
+def has_case_role(user: Any) -> bool:
+    return may_see_client_data(user)
+
+
+def _has_role(*roles: str) -> Any:
+    @rules.predicate(name=f"has_role({','.join(roles)})")
+    def predicate(user: Any) -> bool:
+        return role_of(user) in roles
+
+    return predicate
+
+
+is_aandachtsfunctionaris = _has_role(Role.AANDACHTSFUNCTIONARIS)
+is_functioneel_beheerder = _has_role(Role.FUNCTIONEEL_BEHEERDER)
+is_beleidsmedewerker = _has_role(Role.BELEIDSMEDEWERKER)
+is_teamleider = _has_role(Role.TEAMLEIDER)
+
+
+@rules.predicate
+def is_on_case_team(user: Any, dossier: Any) -> bool:
+    if dossier is None:
+        return False
+    from keten.dossiers.selectors import user_is_on_case_team
+
+    return user_is_on_case_team(user, dossier)
+
+
+@rules.predicate
+def has_break_glass_access(user: Any, dossier: Any) -> bool:
+    if dossier is None:
+        return False
+    from keten.dossiers.selectors import user_has_break_glass
+
+    return user_has_break_glass(user, dossier)
+
+
+can_view_dossier = has_case_role & (is_on_case_team | has_break_glass_access)
+can_change_dossier = has_case_role & is_on_case_team
+
+rules.add_perm("dossiers.view_dossier", can_view_dossier)
+rules.add_perm("dossiers.change_dossier", can_change_dossier)
+rules.add_perm("dossiers.add_dossier", has_case_role)
+rules.add_perm("dossiers.break_glass", has_case_role)
+rules.add_perm("core.view_auditlog", is_aandachtsfunctionaris | is_functioneel_beheerder)
+rules.add_perm("accounts.manage", is_functioneel_beheerder)
+rules.add_perm("core.view_aggregates", is_beleidsmedewerker | is_functioneel_beheerder)
+rules.add_perm("core.view_team_workload", is_teamleider)
+
+
+def allows(permission: str, user: Any, obj: Any = None) -> bool:
+    """Ask the policy. Deliberately *not* ``user.has_perm``: Django lets superusers pass that."""
+    return bool(rules.test_perm(permission, user, obj))

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from keten.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("audit/", views.audit_log, name="audit_log"),
+]

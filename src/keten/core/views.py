@@ -1,0 +1,137 @@
+"""Dashboard per role, the audit log, health check and error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from keten.accounts.models import Role
+from keten.core.actor import actor_from_request
+from keten.core.forms import KetenForm
+from keten.core.models import AuditAction
+from keten.core.policy import allows
+from keten.core.selectors import AuditFilter, audit_page, audit_professionals
+from keten.dossiers import selectors as dossier_selectors
+from keten.notifications.selectors import notifications_for
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    role = actor.role
+    context: dict[str, Any] = {"role": role}
+    context["notifications"] = list(notifications_for(user=request.user, unread_only=True)[:5])  # type: ignore[arg-type]
+    if allows("dossiers.add_dossier", request.user):
+        rows, total = dossier_selectors.dossier_list(actor=actor, status="open", limit=10)
+        context.update({"dossiers": rows, "dossier_total": total})
+    if role == Role.TEAMLEIDER:
+        context["workload"] = dossier_selectors.team_workload(actor=actor)
+    if allows("core.view_aggregates", request.user):
+        context["aggregates"] = dossier_selectors.dossier_aggregates(actor=actor)
+    if role == Role.FUNCTIONEEL_BEHEERDER:
+        from keten.accounts.selectors import beheer_summary
+
+        context["beheer"] = beheer_summary(actor=actor)
+    return render(request, "core/dashboard.html", context)
+
+
+class AuditFilterForm(KetenForm):
+    professional = forms.TypedChoiceField(label=_("Medewerker"), required=False, coerce=int, empty_value=None)
+    client = forms.CharField(
+        label=_("Cliënt"),
+        required=False,
+        max_length=20,
+        help_text=_("Pseudoniem van het gezin (G-…) of BSN."),
+    )
+    action = forms.ChoiceField(label=_("Actie"), required=False)
+    date_from = forms.DateField(label=_("Vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, professionals: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["professional"].choices = [("", _("Iedereen"))] + [(p.pk, str(p)) for p in professionals]  # type: ignore[attr-defined]
+        self.fields["action"].choices = [("", _("Alle acties")), *AuditAction.choices]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("De einddatum ligt voor de begindatum."))
+        return data
+
+
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not allows("core.view_auditlog", request.user):
+        raise Http404
+    actor = actor_from_request(request)
+    form = AuditFilterForm(request.GET or None, professionals=audit_professionals(actor=actor))
+    events: list[Any] = []
+    next_cursor = None
+    if not request.GET or form.is_valid():
+        data = form.cleaned_data if request.GET else {}
+        filters = AuditFilter(
+            professional_id=data.get("professional"),
+            client=data.get("client", ""),
+            action=data.get("action", ""),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+        try:
+            before = int(request.GET.get("voor", "0")) or None
+        except ValueError:
+            before = None
+        events, next_cursor = audit_page(actor=actor, filters=filters, before_id=before)
+    query = request.GET.copy()
+    query.pop("voor", None)
+    template = "core/_audit_rows.html" if request.htmx else "core/audit_log.html"  # type: ignore[attr-defined]
+    return render(
+        request,
+        template,
+        {"form": form, "events": events, "next_cursor": next_cursor, "query": query.urlencode()},
+    )
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from keten.core.api.errors import error_body
+
+        return JsonResponse(error_body(404, "not_found", str(_("Niet gevonden."))), status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from keten.core.api.errors import error_body
+
+        return JsonResponse(error_body(500, "server_error", str(_("Er ging iets mis aan onze kant."))), status=500)
+    return render(request, "500.html", status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from keten.core.api.errors import error_body
+
+        return JsonResponse(error_body(400, "bad_request", str(_("Ongeldig verzoek."))), status=400)
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Access to something one may not see is answered as "not found": its existence must not leak.
+    return page_not_found(request, exception)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)

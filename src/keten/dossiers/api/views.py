@@ -1,0 +1,92 @@
+"""Dossier API: the same selectors, services, policy and audit as the UI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from keten.core.actor import actor_from_request
+from keten.core.errors import NotFoundError
+from keten.dossiers import selectors, services
+from keten.dossiers.api.serializers import (
+    DossierCreateSerializer,
+    DossierDetailSerializer,
+    DossierListSerializer,
+    NoteCreateSerializer,
+)
+
+
+def _detail_payload(actor: Any, reference: str) -> dict[str, Any]:
+    ctx = selectors.dossier_detail(actor=actor, reference=reference)
+    dossier = ctx["dossier"]
+    dossier.persons = ctx["persons"]
+    dossier.team = ctx["team"]
+    dossier.coordinator = str(dossier.coordinator) if dossier.coordinator else None
+    return DossierDetailSerializer(dossier).data  # type: ignore[return-value]
+
+
+class DossierListView(APIView):
+    @extend_schema(
+        operation_id="dossiers_list",
+        parameters=[
+            OpenApiParameter("q", str, description="Search: reference, BSN, or part of the family name"),
+            OpenApiParameter("status", str, enum=["open", "closed"]),
+            OpenApiParameter("page", int),
+        ],
+        responses=DossierListSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            page = max(1, int(request.query_params.get("page", "1")))
+        except ValueError:
+            page = 1
+        size = 50
+        rows, total = selectors.dossier_list(
+            actor=actor_from_request(request),
+            query=request.query_params.get("q", "")[:100],
+            status=request.query_params.get("status", ""),
+            limit=size,
+            offset=(page - 1) * size,
+        )
+        return Response(
+            {"count": total, "page": page, "results": DossierListSerializer([vars(r) for r in rows], many=True).data}
+        )
+
+    @extend_schema(operation_id="dossiers_create", request=DossierCreateSerializer, responses={201: DossierDetailSerializer})
+    def post(self, request: Request) -> Response:
+        actor = actor_from_request(request)
+        if actor.user is None:
+            raise NotFoundError
+        serializer = DossierCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        dossier = services.dossier_create(
+            actor=actor,
+            family_name=data["family_name"],
+            address=data.get("address", ""),
+            persons=[services.PersonData(**{k: v for k, v in p.items() if v is not None}) for p in data["persons"]],
+            confirm_duplicates=data["confirm_duplicates"],
+        )
+        return Response(_detail_payload(actor, dossier.reference), status=status.HTTP_201_CREATED)
+
+
+class DossierDetailView(APIView):
+    @extend_schema(operation_id="dossiers_retrieve", responses=DossierDetailSerializer)
+    def get(self, request: Request, reference: str) -> Response:
+        return Response(_detail_payload(actor_from_request(request), reference))
+
+
+class DossierNoteView(APIView):
+    @extend_schema(operation_id="dossiers_notes_create", request=NoteCreateSerializer, responses={201: None})
+    def post(self, request: Request, reference: str) -> Response:
+        actor = actor_from_request(request)
+        dossier = selectors.dossier_get(actor=actor, reference=reference, audit_read=False)
+        serializer = NoteCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = services.note_add(actor=actor, dossier=dossier, text=serializer.validated_data["text"])
+        return Response({"id": note.pk, "created_at": note.created_at}, status=status.HTTP_201_CREATED)

@@ -1,0 +1,196 @@
+"""Families, persons, dossiers and case teams.
+
+Names, BSN, address and free-text notes are encrypted at rest per field. Look-ups on BSN and on
+name + date of birth go through keyed blind indexes (see ``keten.core.crypto``). Every family and
+person has a random pseudonym: the only client identifier that reaches logs, audit rows and URLs.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
+from simple_history.models import HistoricalRecords
+
+from keten.core.crypto import new_pseudonym
+
+
+def _family_pseudonym() -> str:
+    return new_pseudonym("G")
+
+
+def _person_pseudonym() -> str:
+    return new_pseudonym("P")
+
+
+class Family(models.Model):
+    """A family or household (gezin/huishouden)."""
+
+    pseudonym = models.CharField(_("pseudoniem"), max_length=16, unique=True, default=_family_pseudonym, editable=False)
+    name = EncryptedCharField(_("gezinsnaam"), max_length=200)
+    address = EncryptedTextField(_("adres"), blank=True)
+    wijk = models.ForeignKey(
+        "accounts.Wijk", verbose_name=_("wijk"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    is_test = models.BooleanField(_("testgegevens"), default=False)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("gezin")
+        verbose_name_plural = _("gezinnen")
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+
+class Relation(models.TextChoices):
+    KIND = "kind", _("Kind")
+    OUDER = "ouder", _("Ouder")
+    VERZORGER = "verzorger", _("Verzorger")
+    OVERIG = "overig", _("Overig gezinslid")
+
+
+class Person(models.Model):
+    """A child, parent or carer in a family."""
+
+    family = models.ForeignKey(Family, verbose_name=_("gezin"), on_delete=models.PROTECT, related_name="persons")
+    pseudonym = models.CharField(_("pseudoniem"), max_length=16, unique=True, default=_person_pseudonym, editable=False)
+    relation = models.CharField(_("relatie"), max_length=20, choices=Relation.choices)
+    first_name = EncryptedCharField(_("voornaam"), max_length=120)
+    last_name = EncryptedCharField(_("achternaam"), max_length=160)
+    date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True)
+    bsn = EncryptedCharField(_("BSN"), max_length=9, blank=True)
+    bsn_index = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    name_birth_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    address = EncryptedTextField(_("adres"), blank=True)
+    is_test = models.BooleanField(_("testgegevens"), default=False)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("versie"), default=1)
+
+    history = HistoricalRecords(excluded_fields=["bsn_index", "name_birth_index"])
+
+    class Meta:
+        verbose_name = _("persoon")
+        verbose_name_plural = _("personen")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Dossier(models.Model):
+    """The dossier of one family, worked on by its case team."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Gesloten")
+
+    family = models.OneToOneField(Family, verbose_name=_("gezin"), on_delete=models.PROTECT, related_name="dossier")
+    reference = models.CharField(_("dossiernummer"), max_length=20, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    summary = EncryptedTextField(_("samenvatting"), blank=True)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("regievoerder"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_dossiers",
+    )
+    opened_at = models.DateTimeField(_("geopend"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
+    closed_at = models.DateTimeField(_("gesloten"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("versie"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        indexes = [models.Index(fields=["status", "-updated_at"], name="dossier_status_updated")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CaseRole(models.TextChoices):
+    REGIEVOERDER = "regievoerder", _("Regievoerder")
+    HULPVERLENER = "hulpverlener", _("Hulpverlener")
+    SIGNALEERDER = "signaleerder", _("Signaleerder")
+    CONSULENT = "consulent", _("Consulent / adviseur")
+    VEILIG_THUIS = "veilig_thuis", _("Veilig Thuis")
+
+
+class CaseTeamMember(models.Model):
+    """A professional on a dossier's case team, in a role for this case."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("medewerker"), on_delete=models.PROTECT, related_name="case_memberships"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="+"
+    )
+    case_role = models.CharField(_("rol in de casus"), max_length=20, choices=CaseRole.choices)
+    added_at = models.DateTimeField(_("toegevoegd"), auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("beëindigd"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lid casusteam")
+        verbose_name_plural = _("casusteam")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "user"],
+                condition=models.Q(ended_at__isnull=True),
+                name="caseteam_one_active_per_user",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "ended_at", "dossier"], name="caseteam_user_active")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_case_role_display()})"
+
+
+class DossierNote(models.Model):
+    """A free-text note in a dossier. Notes are appended, never edited."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.PROTECT, related_name="+")
+    text = EncryptedTextField(_("notitie"))
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notitie")
+        verbose_name_plural = _("notities")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.created_at:%Y-%m-%d}"
+
+
+class BreakGlassAccess(models.Model):
+    """Temporary access to a dossier outside the case team, granted with a mandatory reason."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("medewerker"), on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reden"))
+    granted_at = models.DateTimeField(_("verleend"))
+    expires_at = models.DateTimeField(_("verloopt"))
+
+    class Meta:
+        verbose_name = _("noodtoegang")
+        verbose_name_plural = _("noodtoegangen")
+        indexes = [models.Index(fields=["user", "dossier", "expires_at"], name="breakglass_user_dossier")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.dossier}"

@@ -1,0 +1,314 @@
+"""User-scoped reads of families, persons and dossiers.
+
+Everything here returns only what the actor may see. A dossier the actor may not see raises
+:class:`~keten.core.errors.NotFoundError` (shown as 404), exactly as if it did not exist. Reads of
+client data are written to the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from keten.core import audit
+from keten.core.actor import Actor
+from keten.core.crypto import bsn_index, is_valid_bsn, name_birth_index
+from keten.core.errors import NotFoundError
+from keten.core.models import AuditAction
+from keten.core.policy import may_see_client_data
+from keten.dossiers.models import BreakGlassAccess, CaseTeamMember, Dossier, DossierNote, Person
+
+
+def user_is_on_case_team(user: Any, dossier: Dossier) -> bool:
+    return CaseTeamMember.objects.filter(dossier=dossier, user=user, ended_at__isnull=True).exists()
+
+
+def user_has_break_glass(user: Any, dossier: Dossier) -> bool:
+    return BreakGlassAccess.objects.filter(dossier=dossier, user=user, expires_at__gt=timezone.now()).exists()
+
+
+def visible_dossier_ids(user: Any) -> list[int]:
+    """Ids of the dossiers a user may see: case-team dossiers plus live break-the-glass grants.
+
+    Fetched as a short list first (a professional works on tens, not thousands, of dossiers), so
+    that the dossier query itself is a primary-key look-up, whatever the number of families.
+    """
+    if user is None or not may_see_client_data(user):
+        return []
+    team = CaseTeamMember.objects.filter(user=user, ended_at__isnull=True).values_list("dossier_id", flat=True)
+    glass = BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values_list(
+        "dossier_id", flat=True
+    )
+    return sorted(set(team.union(glass)))
+
+
+def dossiers_visible_to(actor: Actor) -> QuerySet[Dossier]:
+    """Dossiers whose case team the actor is on (or opened by break-the-glass, while it lasts).
+
+    A system client with the ``dossiers:read`` scope sees the dossiers on whose case team its own
+    organisation has an active member.
+    """
+    if actor.api_client is not None:
+        if not actor.api_client.has_scope("dossiers:read"):
+            return Dossier.objects.none()
+        return Dossier.objects.filter(
+            pk__in=CaseTeamMember.objects.filter(
+                organisation_id=actor.api_client.organisation_id, ended_at__isnull=True
+            ).values("dossier_id")
+        )
+    ids = visible_dossier_ids(actor.user)
+    if not ids:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(pk__in=ids)
+
+
+def dossiers_of_team(actor: Actor) -> QuerySet[Dossier]:
+    """Dossiers where the actor is an active case-team member (no break-the-glass)."""
+    if actor.user is None or not may_see_client_data(actor.user):
+        return Dossier.objects.none()
+    return Dossier.objects.filter(
+        pk__in=CaseTeamMember.objects.filter(user=actor.user, ended_at__isnull=True).values("dossier_id")
+    )
+
+
+@dataclass
+class DossierRow:
+    reference: str
+    family_name: str
+    status: str
+    status_label: str
+    coordinator: str
+    updated_at: Any
+    children: int
+    pseudonym: str
+
+
+def dossier_list(
+    *, actor: Actor, query: str = "", status: str = "", limit: int = 50, offset: int = 0
+) -> tuple[list[DossierRow], int]:
+    """One page of the actor's dossiers, newest activity first, with an optional search.
+
+    Names are encrypted, so a name search decrypts only the actor's own (small) set of dossiers.
+    A BSN search uses the blind index; a reference search is exact. The read is audited.
+    """
+    qs = dossiers_visible_to(actor).select_related("family", "coordinator")
+    if status in {Dossier.Status.OPEN, Dossier.Status.CLOSED}:
+        qs = qs.filter(status=status)
+    query = query.strip()
+    name_filter = ""
+    if query:
+        digits = "".join(ch for ch in query if ch.isdigit())
+        if len(digits) in (8, 9) and digits == query.replace(" ", "") and is_valid_bsn(digits):
+            qs = qs.filter(family__persons__bsn_index=bsn_index(digits))
+        elif query.upper().startswith("D-"):
+            qs = qs.filter(reference__iexact=query)
+        else:
+            name_filter = query.lower()
+    qs = qs.annotate(
+        n_children=Count("family__persons", filter=Q(family__persons__relation="kind"))
+    ).order_by("-updated_at", "-id")
+    if name_filter:
+        candidates = [d for d in qs[:2000] if name_filter in d.family.name.lower()]
+        total = len(candidates)
+        page = candidates[offset : offset + limit]
+    else:
+        total = qs.count()
+        page = list(qs[offset : offset + limit])
+    rows = [
+        DossierRow(
+            reference=d.reference,
+            family_name=d.family.name,
+            status=d.status,
+            status_label=str(d.get_status_display()),
+            coordinator=str(d.coordinator) if d.coordinator else "",
+            updated_at=d.updated_at,
+            children=d.n_children,  # type: ignore[attr-defined]
+            pseudonym=d.family.pseudonym,
+        )
+        for d in page
+    ]
+    if rows:
+        audit.record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            object_type="dossier_list",
+            details={"dossiers": [r.reference for r in rows], "search": bool(query)},
+        )
+    return rows, total
+
+
+def dossier_get(*, actor: Actor, reference: str, audit_read: bool = True) -> Dossier:
+    """One dossier the actor may see, or NotFoundError. The read is audited."""
+    try:
+        dossier = (
+            dossiers_visible_to(actor)
+            .select_related("family", "coordinator")
+            .get(reference=reference)
+        )
+    except Dossier.DoesNotExist as exc:
+        raise NotFoundError from exc
+    if audit_read:
+        audit.record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            object_type="dossier",
+            object_id=dossier.reference,
+            client_pseudonym=dossier.family.pseudonym,
+        )
+    return dossier
+
+
+def dossier_detail(*, actor: Actor, reference: str) -> dict[str, Any]:
+    """Everything the dossier page shows, in a fixed number of queries."""
+    dossier = dossier_get(actor=actor, reference=reference)
+    persons = list(Person.objects.filter(family=dossier.family_id).order_by("relation", "date_of_birth", "id"))
+    team = list(
+        CaseTeamMember.objects.filter(dossier=dossier, ended_at__isnull=True)
+        .select_related("user", "organisation")
+        .order_by("added_at")
+    )
+    notes = list(DossierNote.objects.filter(dossier=dossier).select_related("author")[:50])
+    on_team = any(m.user_id == actor.user_id for m in team)
+    return {"dossier": dossier, "persons": persons, "team": team, "notes": notes, "on_team": on_team}
+
+
+def person_get(*, actor: Actor, pseudonym: str) -> Person:
+    """One person in a dossier the actor may see, or NotFoundError (audited)."""
+    visible = dossiers_visible_to(actor)
+    try:
+        person = Person.objects.select_related("family", "family__dossier").get(
+            pseudonym=pseudonym, family__dossier__in=visible
+        )
+    except Person.DoesNotExist as exc:
+        raise NotFoundError from exc
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="person",
+        object_id=person.pseudonym,
+        client_pseudonym=person.family.pseudonym,
+    )
+    return person
+
+
+@dataclass
+class DuplicateReport:
+    """Likely duplicates of a person about to be created."""
+
+    visible: list[Person]
+    hidden_count: int
+
+    @property
+    def found(self) -> bool:
+        return bool(self.visible) or self.hidden_count > 0
+
+
+def person_duplicates(
+    *, actor: Actor, bsn: str = "", first_name: str = "", last_name: str = "", date_of_birth: Any = None
+) -> DuplicateReport:
+    """Persons with the same BSN, or the same name and date of birth.
+
+    Matches in dossiers the actor may see are listed; matches elsewhere are only counted (the
+    actor learns that the person is known, not where), so they can ask for access.
+    """
+    cond = Q()
+    if bsn and is_valid_bsn(bsn):
+        cond |= Q(bsn_index=bsn_index(bsn))
+    if first_name and last_name and date_of_birth:
+        cond |= Q(name_birth_index=name_birth_index(first_name, last_name, date_of_birth))
+    if not cond:
+        return DuplicateReport([], 0)
+    matches = list(
+        Person.objects.filter(cond).select_related("family", "family__dossier")
+    )
+    visible_ids = set(
+        dossiers_visible_to(actor).filter(family__persons__in=[p.pk for p in matches]).values_list("family_id", flat=True)
+    ) if matches else set()
+    visible = [p for p in matches if p.family_id in visible_ids]
+    return DuplicateReport(visible, len(matches) - len(visible))
+
+
+def case_team_candidates(*, actor: Actor, dossier: Dossier) -> QuerySet[Any]:
+    """Professionals who can be added to a case team: active users in a case role."""
+    from keten.accounts.models import CASE_ROLES, User
+
+    current = CaseTeamMember.objects.filter(dossier=dossier, ended_at__isnull=True).values("user_id")
+    return (
+        User.objects.filter(is_active=True, memberships__is_active=True, memberships__role__in=CASE_ROLES)
+        .exclude(pk__in=current)
+        .prefetch_related(Prefetch("memberships"))
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+SMALL_CELL = 5
+
+
+def _suppress(n: int) -> int | None:
+    """Counts under SMALL_CELL are hidden (None) so small groups can't point to one family."""
+    return n if n >= SMALL_CELL else None
+
+
+def dossier_aggregates(*, actor: Actor) -> dict[str, Any]:
+    """Municipality-wide figures: counts only, never a name, BSN or note; small cells hidden."""
+    from keten.accounts.models import OrganisationType, Wijk
+    from keten.core.policy import allows
+
+    if actor.user is None or not allows("core.view_aggregates", actor.user):
+        return {}
+    by_status = dict(Dossier.objects.values_list("status").annotate(n=Count("id")).order_by())
+    by_wijk_raw = dict(
+        Dossier.objects.filter(status=Dossier.Status.OPEN)
+        .values_list("family__wijk_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    wijken = list(Wijk.objects.order_by("name").values_list("id", "name"))
+    by_wijk = [{"wijk": name, "open": _suppress(by_wijk_raw.get(wid, 0))} for wid, name in wijken]
+    org_raw = dict(
+        CaseTeamMember.objects.filter(ended_at__isnull=True, dossier__status=Dossier.Status.OPEN)
+        .values_list("organisation__type")
+        .annotate(n=Count("dossier_id", distinct=True))
+        .order_by()
+    )
+    labels = dict(OrganisationType.choices)
+    by_org_type = [
+        {"type": str(labels[t]), "dossiers": _suppress(n)} for t, n in sorted(org_raw.items()) if t in labels
+    ]
+    return {
+        "open": by_status.get(Dossier.Status.OPEN, 0),
+        "closed": by_status.get(Dossier.Status.CLOSED, 0),
+        "by_wijk": by_wijk,
+        "by_org_type": by_org_type,
+        "small_cell": SMALL_CELL,
+    }
+
+
+def team_workload(*, actor: Actor) -> list[dict[str, Any]]:
+    """For a teamleider: open dossiers per member of their team. Counts only, no case content."""
+    from keten.accounts.models import Membership
+    from keten.core.policy import allows
+
+    membership = actor.membership
+    if actor.user is None or membership is None or not allows("core.view_team_workload", actor.user):
+        return []
+    team_filter = Q(team_id=membership.team_id) if membership.team_id else Q(organisation_id=membership.organisation_id)
+    members = list(
+        Membership.objects.filter(team_filter, is_active=True).select_related("user").order_by("user__last_name")
+    )
+    counts = dict(
+        CaseTeamMember.objects.filter(
+            user_id__in=[m.user_id for m in members], ended_at__isnull=True, dossier__status=Dossier.Status.OPEN
+        )
+        .values_list("user_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [
+        {"name": str(m.user), "role": m.get_role_display(), "open_dossiers": counts.get(m.user_id, 0)}
+        for m in members
+    ]

@@ -1,0 +1,302 @@
+"""Dossier pages. Views translate HTTP to service and selector calls; they hold no rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from keten.accounts.selectors import wijk_choices
+from keten.core.actor import actor_from_request
+from keten.core.errors import ConflictError, DomainError, NotFoundError
+from keten.core.forms import apply_domain_error
+from keten.core.policy import allows
+from keten.dossiers import selectors, services
+from keten.dossiers.forms import (
+    BreakGlassForm,
+    CaseTeamAddForm,
+    DossierCreateForm,
+    DossierEditForm,
+    NoteForm,
+    PersonForm,
+)
+
+PAGE_SIZE = 25
+
+
+def _require_case_role(request: HttpRequest) -> None:
+    if not allows("dossiers.add_dossier", request.user):
+        raise Http404
+
+
+def _get(request: HttpRequest, reference: str, *, audit_read: bool = True) -> Any:
+    try:
+        return selectors.dossier_get(actor=actor_from_request(request), reference=reference, audit_read=audit_read)
+    except NotFoundError as exc:
+        raise Http404 from exc
+
+
+def _person_data(data: dict[str, Any]) -> services.PersonData:
+    return services.PersonData(
+        relation=data["relation"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        date_of_birth=data.get("date_of_birth"),
+        bsn=data.get("bsn") or "",
+        address=data.get("address") or "",
+    )
+
+
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    _require_case_role(request)
+    query = request.GET.get("q", "")[:100]
+    status = request.GET.get("status", "")
+    try:
+        page_number = max(1, int(request.GET.get("pagina", "1")))
+    except ValueError:
+        page_number = 1
+    rows, total = selectors.dossier_list(
+        actor=actor_from_request(request),
+        query=query,
+        status=status,
+        limit=PAGE_SIZE,
+        offset=(page_number - 1) * PAGE_SIZE,
+    )
+    paginator = Paginator(range(total), PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    context = {"rows": rows, "total": total, "q": query, "status": status, "page": page}
+    template = "dossiers/_list_rows.html" if request.htmx else "dossiers/list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def dossier_create(request: HttpRequest) -> HttpResponse:
+    _require_case_role(request)
+    actor = actor_from_request(request)
+    form = DossierCreateForm(request.POST or None, wijken=wijk_choices(actor=actor))
+    duplicates = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = _person_data(data)
+        duplicates = selectors.person_duplicates(
+            actor=actor,
+            bsn=person.bsn,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            date_of_birth=person.date_of_birth,
+        )
+        try:
+            dossier = services.dossier_create(
+                actor=actor,
+                family_name=data["family_name"],
+                address=data.get("family_address") or "",
+                wijk_id=data.get("wijk"),
+                persons=[person],
+                confirm_duplicates=data.get("confirm_duplicate", False),
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Het dossier is aangemaakt."))
+            return redirect("dossiers:detail", reference=dossier.reference)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "dossiers/create.html", {"form": form, "duplicates": duplicates}, status=status)
+
+
+def dossier_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    _require_case_role(request)
+    try:
+        context = selectors.dossier_detail(actor=actor_from_request(request), reference=reference)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    dossier = context["dossier"]
+    context["note_form"] = NoteForm()
+    context["edit_form"] = DossierEditForm(
+        initial={
+            "summary": dossier.summary,
+            "status": dossier.status,
+            "coordinator": dossier.coordinator_id,
+            "version": dossier.version,
+        },
+        team=context["team"],
+    )
+    return render(request, "dossiers/detail.html", context)
+
+
+@require_POST
+def dossier_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    _require_case_role(request)
+    actor = actor_from_request(request)
+    dossier = _get(request, reference, audit_read=False)
+    team = selectors.dossier_detail(actor=actor, reference=reference)["team"]
+    form = DossierEditForm(request.POST, team=team)
+    if form.is_valid():
+        try:
+            services.dossier_update(
+                actor=actor,
+                dossier=dossier,
+                expected_version=form.cleaned_data["version"],
+                summary=form.cleaned_data["summary"],
+                status=form.cleaned_data["status"],
+                coordinator_id=form.cleaned_data.get("coordinator"),
+            )
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+            return redirect("dossiers:detail", reference=reference)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De wijzigingen zijn opgeslagen."))
+            return redirect("dossiers:detail", reference=reference)
+    return render(request, "dossiers/edit.html", {"form": form, "dossier": dossier}, status=422)
+
+
+@require_POST
+def note_add(request: HttpRequest, reference: str) -> HttpResponse:
+    _require_case_role(request)
+    dossier = _get(request, reference, audit_read=False)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(actor=actor_from_request(request), dossier=dossier, text=form.cleaned_data["text"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De notitie is toegevoegd."))
+            return redirect("dossiers:detail", reference=reference)
+    return render(request, "dossiers/note_form.html", {"form": form, "dossier": dossier}, status=422)
+
+
+@require_http_methods(["GET", "POST"])
+def person_add(request: HttpRequest, reference: str) -> HttpResponse:
+    _require_case_role(request)
+    actor = actor_from_request(request)
+    dossier = _get(request, reference, audit_read=request.method == "GET")
+    form = PersonForm(request.POST or None)
+    duplicates = None
+    if request.method == "POST" and form.is_valid():
+        data = _person_data(form.cleaned_data)
+        duplicates = selectors.person_duplicates(
+            actor=actor, bsn=data.bsn, first_name=data.first_name, last_name=data.last_name,
+            date_of_birth=data.date_of_birth,
+        )
+        try:
+            services.person_add(
+                actor=actor, dossier=dossier, data=data,
+                confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False),
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Het gezinslid is toegevoegd."))
+            return redirect("dossiers:detail", reference=reference)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "dossiers/person_form.html",
+        {"form": form, "dossier": dossier, "duplicates": duplicates, "mode": "add"}, status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, reference: str, pseudonym: str) -> HttpResponse:
+    _require_case_role(request)
+    actor = actor_from_request(request)
+    dossier = _get(request, reference, audit_read=False)
+    try:
+        person = selectors.person_get(actor=actor, pseudonym=pseudonym)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    if person.family_id != dossier.family_id:
+        raise Http404
+    initial = {
+        "relation": person.relation, "first_name": person.first_name, "last_name": person.last_name,
+        "date_of_birth": person.date_of_birth, "bsn": person.bsn, "address": person.address,
+        "version": person.version,
+    }
+    form = PersonForm(request.POST or None, initial=initial)
+    form.fields.pop("confirm_duplicate")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                actor=actor, person=person, expected_version=form.cleaned_data.get("version") or 0,
+                data=_person_data(form.cleaned_data),
+            )
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De gegevens zijn opgeslagen."))
+            return redirect("dossiers:detail", reference=reference)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "dossiers/person_form.html",
+        {"form": form, "dossier": dossier, "person": person, "mode": "edit"}, status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_team_add(request: HttpRequest, reference: str) -> HttpResponse:
+    _require_case_role(request)
+    actor = actor_from_request(request)
+    dossier = _get(request, reference, audit_read=False)
+    if not allows("dossiers.change_dossier", request.user, dossier):
+        raise Http404
+    candidates = list(selectors.case_team_candidates(actor=actor, dossier=dossier)[:500])
+    form = CaseTeamAddForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_team_add(
+                actor=actor, dossier=dossier, user_id=form.cleaned_data["user"],
+                case_role=form.cleaned_data["case_role"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De medewerker is toegevoegd aan het casusteam."))
+            return redirect("dossiers:detail", reference=reference)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "dossiers/team_add.html", {"form": form, "dossier": dossier}, status=status)
+
+
+@require_POST
+def case_team_remove(request: HttpRequest, reference: str, member_id: int) -> HttpResponse:
+    _require_case_role(request)
+    dossier = _get(request, reference, audit_read=False)
+    try:
+        services.case_team_remove(actor=actor_from_request(request), dossier=dossier, member_id=member_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Het lidmaatschap van het casusteam is beëindigd."))
+    return redirect("dossiers:detail", reference=reference)
+
+
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest) -> HttpResponse:
+    _require_case_role(request)
+    form = BreakGlassForm(request.POST or None, initial={"reference": request.GET.get("dossier", "")[:20]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.break_glass(
+                actor=actor_from_request(request),
+                reference=form.cleaned_data["reference"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc) if exc.field else form.add_error("reference", exc.message)
+        else:
+            messages.warning(
+                request,
+                _("U heeft noodtoegang tot dit dossier. Uw aandachtsfunctionaris is op de hoogte gebracht."),
+            )
+            return redirect("dossiers:detail", reference=dossier.reference)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "dossiers/break_glass.html", {"form": form}, status=status)
