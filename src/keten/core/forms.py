@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import TemplatesSetting
 
 _WIDGET_CLASSES: dict[type, str] = {
     forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
@@ -16,7 +16,7 @@ _WIDGET_CLASSES: dict[type, str] = {
 }
 
 
-class KetenFormRenderer(DjangoTemplates):
+class KetenFormRenderer(TemplatesSetting):
     form_template_name = "forms/div.html"
     field_template_name = "forms/field.html"
 

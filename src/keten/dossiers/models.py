@@ -25,11 +25,14 @@ def _person_pseudonym() -> str:
 
 
 class Family(models.Model):
-    """A family or household (gezin/huishouden)."""
+    """A family or household (gezin/huishouden).
+
+    Blank encrypted fields are stored as NULL (the encrypted field type stores no empty strings).
+    """
 
     pseudonym = models.CharField(_("pseudoniem"), max_length=16, unique=True, default=_family_pseudonym, editable=False)
     name = EncryptedCharField(_("gezinsnaam"), max_length=200)
-    address = EncryptedTextField(_("adres"), blank=True)
+    address = EncryptedTextField(_("adres"), blank=True, null=True)
     wijk = models.ForeignKey(
         "accounts.Wijk", verbose_name=_("wijk"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -62,10 +65,10 @@ class Person(models.Model):
     first_name = EncryptedCharField(_("voornaam"), max_length=120)
     last_name = EncryptedCharField(_("achternaam"), max_length=160)
     date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True)
-    bsn = EncryptedCharField(_("BSN"), max_length=9, blank=True)
+    bsn = EncryptedCharField(_("BSN"), max_length=9, blank=True, null=True)
     bsn_index = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     name_birth_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    address = EncryptedTextField(_("adres"), blank=True)
+    address = EncryptedTextField(_("adres"), blank=True, null=True)
     is_test = models.BooleanField(_("testgegevens"), default=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     version = models.PositiveIntegerField(_("versie"), default=1)
@@ -95,7 +98,7 @@ class Dossier(models.Model):
     family = models.OneToOneField(Family, verbose_name=_("gezin"), on_delete=models.PROTECT, related_name="dossier")
     reference = models.CharField(_("dossiernummer"), max_length=20, unique=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    summary = EncryptedTextField(_("samenvatting"), blank=True)
+    summary = EncryptedTextField(_("samenvatting"), blank=True, null=True)
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("regievoerder"),
