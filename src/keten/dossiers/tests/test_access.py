@@ -51,15 +51,18 @@ def test_404_for_missing_and_hidden_dossier_look_the_same(client_for, outsider, 
     assert _strip_tokens(hidden.content) == _strip_tokens(missing.content)
 
 
-def test_break_the_glass_needs_reason_audits_and_notifies(client_for, outsider, officer, dossier):
+def test_break_the_glass_needs_reason_audits_and_notifies(
+    client_for, outsider, officer, dossier, django_capture_on_commit_callbacks
+):
     client = client_for(outsider)
     refused = client.post("/dossiers/noodtoegang/", {"reference": dossier.reference, "reason": "kort"})
     assert refused.status_code == 422
     assert not AuditEvent.objects.filter(action="break_glass").exists()
-    response = client.post(
-        "/dossiers/noodtoegang/",
-        {"reference": dossier.reference, "reason": "Politie meldt acute onveiligheid, regievoerder onbereikbaar"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/dossiers/noodtoegang/",
+            {"reference": dossier.reference, "reason": "Politie meldt acute onveiligheid, regievoerder onbereikbaar"},
+        )
     assert response.status_code == 302
     assert client.get(f"/dossiers/{dossier.reference}/").status_code == 200
     event = AuditEvent.objects.get(action="break_glass")
