@@ -55,20 +55,12 @@ class Env:
     """Typed view of the process environment."""
 
     secret_key: str = field(default_factory=lambda: _str("KETEN_SECRET_KEY", ""))
-    secret_key_fallbacks: list[str] = field(
-        default_factory=lambda: _list("KETEN_SECRET_KEY_FALLBACKS", [])
-    )
-    field_encryption_salt: list[str] = field(
-        default_factory=lambda: _list("KETEN_FIELD_ENCRYPTION_SALT", [])
-    )
+    secret_key_fallbacks: list[str] = field(default_factory=lambda: _list("KETEN_SECRET_KEY_FALLBACKS", []))
+    field_encryption_salt: list[str] = field(default_factory=lambda: _list("KETEN_FIELD_ENCRYPTION_SALT", []))
     pseudonym_key: str = field(default_factory=lambda: _str("KETEN_PSEUDONYM_KEY", ""))
     debug: bool = field(default_factory=lambda: _bool("KETEN_DEBUG", False))
-    allowed_hosts: list[str] = field(
-        default_factory=lambda: _list("KETEN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-    )
-    csrf_trusted_origins: list[str] = field(
-        default_factory=lambda: _list("KETEN_CSRF_TRUSTED_ORIGINS", [])
-    )
+    allowed_hosts: list[str] = field(default_factory=lambda: _list("KETEN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"]))
+    csrf_trusted_origins: list[str] = field(default_factory=lambda: _list("KETEN_CSRF_TRUSTED_ORIGINS", []))
     database_url: str = field(
         default_factory=lambda: _str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'keten.sqlite3'}")
     )
@@ -83,15 +75,11 @@ class Env:
     email_host: str = field(default_factory=lambda: _str("KETEN_EMAIL_HOST", "localhost"))
     email_port: int = field(default_factory=lambda: _int("KETEN_EMAIL_PORT", 25))
     email_use_tls: bool = field(default_factory=lambda: _bool("KETEN_EMAIL_USE_TLS", False))
-    default_from_email: str = field(
-        default_factory=lambda: _str("KETEN_DEFAULT_FROM_EMAIL", "keten@localhost")
-    )
+    default_from_email: str = field(default_factory=lambda: _str("KETEN_DEFAULT_FROM_EMAIL", "keten@localhost"))
     oidc_enabled: bool = field(default_factory=lambda: _bool("KETEN_OIDC_ENABLED", False))
     oidc_client_id: str = field(default_factory=lambda: _str("KETEN_OIDC_CLIENT_ID", ""))
     oidc_client_secret: str = field(default_factory=lambda: _str("KETEN_OIDC_CLIENT_SECRET", ""))
-    oidc_authorization_endpoint: str = field(
-        default_factory=lambda: _str("KETEN_OIDC_AUTHORIZATION_ENDPOINT", "")
-    )
+    oidc_authorization_endpoint: str = field(default_factory=lambda: _str("KETEN_OIDC_AUTHORIZATION_ENDPOINT", ""))
     oidc_token_endpoint: str = field(default_factory=lambda: _str("KETEN_OIDC_TOKEN_ENDPOINT", ""))
     oidc_user_endpoint: str = field(default_factory=lambda: _str("KETEN_OIDC_USER_ENDPOINT", ""))
     oidc_jwks_endpoint: str = field(default_factory=lambda: _str("KETEN_OIDC_JWKS_ENDPOINT", ""))

@@ -114,9 +114,7 @@ def _iter_events(batch_size: int = 5000) -> Iterator[dict[str, Any]]:
     last_id = 0
     columns = ("id", "prev_hash", "hash", *_HASHED_FIELDS)
     while True:
-        rows = list(
-            AuditEvent.objects.filter(id__gt=last_id).order_by("id").values(*columns)[:batch_size]
-        )
+        rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id").values(*columns)[:batch_size])
         if not rows:
             return
         yield from rows
@@ -129,9 +127,7 @@ def verify_chain() -> ChainReport:
     checked = 0
     for row in _iter_events():
         if row["prev_hash"] != expected_prev:
-            return ChainReport(
-                checked, row["id"], "previous event changed or removed", expected_prev
-            )
+            return ChainReport(checked, row["id"], "previous event changed or removed", expected_prev)
         if compute_hash(row, row["prev_hash"]) != row["hash"]:
             return ChainReport(checked, row["id"], "event content changed", expected_prev)
         expected_prev = row["hash"]

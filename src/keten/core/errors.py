@@ -24,8 +24,7 @@ class ConflictError(DomainError):
     status_code = 409
     code = "conflict"
     default_message = _(
-        "Iemand anders heeft dit gegeven intussen gewijzigd. Laad de pagina opnieuw en voer uw "
-        "wijziging nog eens in."
+        "Iemand anders heeft dit gegeven intussen gewijzigd. Laad de pagina opnieuw en voer uw wijziging nog eens in."
     )
 
 

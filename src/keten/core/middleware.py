@@ -75,8 +75,13 @@ class DatabaseUnavailableMiddleware:
         )
         if _wants_json(request):
             return JsonResponse(
-                {"status": 503, "code": "service_unavailable", "detail": message, "errors": {},
-                 "request_id": request_id_var.get()},
+                {
+                    "status": 503,
+                    "code": "service_unavailable",
+                    "detail": message,
+                    "errors": {},
+                    "request_id": request_id_var.get(),
+                },
                 status=503,
             )
         return render(request, "503.html", {"message": message}, status=503)
@@ -102,9 +107,13 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 if _wants_json(request):
                     return JsonResponse(
-                        {"status": 401, "code": "session_expired",
-                         "detail": _("Uw sessie is verlopen. Log opnieuw in."), "errors": {},
-                         "request_id": request_id_var.get()},
+                        {
+                            "status": 401,
+                            "code": "session_expired",
+                            "detail": _("Uw sessie is verlopen. Log opnieuw in."),
+                            "errors": {},
+                            "request_id": request_id_var.get(),
+                        },
                         status=401,
                     )
                 messages.warning(request, _("U was te lang niet actief. Log opnieuw in om verder te gaan."))
@@ -141,9 +150,13 @@ class RequireTwoFactorMiddleware:
             return self.get_response(request)
         if _wants_json(request):
             return JsonResponse(
-                {"status": 401, "code": "mfa_required",
-                 "detail": _("Tweestapsverificatie is verplicht."), "errors": {},
-                 "request_id": request_id_var.get()},
+                {
+                    "status": 401,
+                    "code": "mfa_required",
+                    "detail": _("Tweestapsverificatie is verplicht."),
+                    "errors": {},
+                    "request_id": request_id_var.get(),
+                },
                 status=401,
             )
         from django_otp import user_has_device

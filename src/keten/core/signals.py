@@ -30,9 +30,7 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
     username = str(credentials.get("username", ""))[:150]
     user = User.objects.filter(username=username).first()
     if user is not None:
-        audit.record(
-            actor=actor_for_user(user), action=AuditAction.LOGIN_FAILED, object_type="user", object_id=user.pk
-        )
+        audit.record(actor=actor_for_user(user), action=AuditAction.LOGIN_FAILED, object_type="user", object_id=user.pk)
     else:
         # Unknown user name: record that it failed, never the typed name (it may be a password).
         audit.record(actor=None, action=AuditAction.LOGIN_FAILED, object_type="user", details={"known_user": False})

@@ -47,24 +47,37 @@ class PersonForm(PersonFields):
 
 
 class DossierCreateForm(PersonFields):
-    family_name = forms.CharField(label=_("Naam van het gezin"), max_length=200, help_text=_("Bijvoorbeeld: gezin De Vries."))
+    family_name = forms.CharField(
+        label=_("Naam van het gezin"), max_length=200, help_text=_("Bijvoorbeeld: gezin De Vries.")
+    )
     family_address = forms.CharField(label=_("Adres van het gezin"), required=False, max_length=300)
     wijk = forms.TypedChoiceField(label=_("Wijk"), required=False, coerce=int, empty_value=None)
     confirm_duplicate = forms.BooleanField(
         label=_("Ik heb gecontroleerd dat dit een andere persoon is"), required=False
     )
 
-    field_order = ["family_name", "family_address", "wijk", "relation", "first_name", "last_name", "date_of_birth", "bsn"]
+    field_order = [
+        "family_name",
+        "family_address",
+        "wijk",
+        "relation",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "bsn",
+    ]
 
     def __init__(self, *args: Any, wijken: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["wijk"].choices = [("", _("Onbekend"))] + wijken  # type: ignore[attr-defined]
+        self.fields["wijk"].choices = [("", _("Onbekend")), *wijken]  # type: ignore[attr-defined]
         self.fields["relation"].label = _("Eerste gezinslid: relatie")
         self.fields["address"].widget = forms.HiddenInput()
 
 
 class DossierEditForm(KetenForm):
-    summary = forms.CharField(label=_("Samenvatting"), required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+    summary = forms.CharField(
+        label=_("Samenvatting"), required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=20000
+    )
     status = forms.ChoiceField(label=_("Status"), choices=Dossier.Status.choices)
     coordinator = forms.TypedChoiceField(label=_("Regievoerder"), required=False, coerce=int, empty_value=None)
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -136,7 +136,10 @@ class CaseTeamMember(models.Model):
 
     dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="team")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("medewerker"), on_delete=models.PROTECT, related_name="case_memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("medewerker"),
+        on_delete=models.PROTECT,
+        related_name="case_memberships",
     )
     organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="+"
@@ -168,7 +171,9 @@ class DossierNote(models.Model):
     """A free-text note in a dossier. Notes are appended, never edited."""
 
     dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.PROTECT, related_name="+"
+    )
     text = EncryptedTextField(_("notitie"))
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
 
@@ -185,7 +190,9 @@ class BreakGlassAccess(models.Model):
     """Temporary access to a dossier outside the case team, granted with a mandatory reason."""
 
     dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("medewerker"), on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("medewerker"), on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField(_("reden"))
     granted_at = models.DateTimeField(_("verleend"))
     expires_at = models.DateTimeField(_("verloopt"))

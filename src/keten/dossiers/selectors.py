@@ -107,9 +107,9 @@ def dossier_list(
             qs = qs.filter(reference__iexact=query)
         else:
             name_filter = query.lower()
-    qs = qs.annotate(
-        n_children=Count("family__persons", filter=Q(family__persons__relation="kind"))
-    ).order_by("-updated_at", "-id")
+    qs = qs.annotate(n_children=Count("family__persons", filter=Q(family__persons__relation="kind"))).order_by(
+        "-updated_at", "-id"
+    )
     if name_filter:
         candidates = [d for d in qs[:2000] if name_filter in d.family.name.lower()]
         total = len(candidates)
@@ -143,11 +143,7 @@ def dossier_list(
 def dossier_get(*, actor: Actor, reference: str, audit_read: bool = True) -> Dossier:
     """One dossier the actor may see, or NotFoundError. The read is audited."""
     try:
-        dossier = (
-            dossiers_visible_to(actor)
-            .select_related("family", "coordinator")
-            .get(reference=reference)
-        )
+        dossier = dossiers_visible_to(actor).select_related("family", "coordinator").get(reference=reference)
     except Dossier.DoesNotExist as exc:
         raise NotFoundError from exc
     if audit_read:
@@ -221,12 +217,16 @@ def person_duplicates(
         cond |= Q(name_birth_index=name_birth_index(first_name, last_name, date_of_birth))
     if not cond:
         return DuplicateReport([], 0)
-    matches = list(
-        Person.objects.filter(cond).select_related("family", "family__dossier")
+    matches = list(Person.objects.filter(cond).select_related("family", "family__dossier"))
+    visible_ids = (
+        set(
+            dossiers_visible_to(actor)
+            .filter(family__persons__in=[p.pk for p in matches])
+            .values_list("family_id", flat=True)
+        )
+        if matches
+        else set()
     )
-    visible_ids = set(
-        dossiers_visible_to(actor).filter(family__persons__in=[p.pk for p in matches]).values_list("family_id", flat=True)
-    ) if matches else set()
     visible = [p for p in matches if p.family_id in visible_ids]
     return DuplicateReport(visible, len(matches) - len(visible))
 
@@ -309,6 +309,5 @@ def team_workload(*, actor: Actor) -> list[dict[str, Any]]:
         .order_by()
     )
     return [
-        {"name": str(m.user), "role": m.get_role_display(), "open_dossiers": counts.get(m.user_id, 0)}
-        for m in members
+        {"name": str(m.user), "role": m.get_role_display(), "open_dossiers": counts.get(m.user_id, 0)} for m in members
     ]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -70,7 +69,7 @@ def _check_person(data: PersonData) -> None:
 
 def _new_person(family: Family, data: PersonData, *, is_test: bool = False) -> Person:
     bsn = normalise_bsn(data.bsn) if data.bsn else ""
-    person = Person(
+    return Person(
         family=family,
         relation=data.relation,
         first_name=data.first_name.strip(),
@@ -84,7 +83,6 @@ def _new_person(family: Family, data: PersonData, *, is_test: bool = False) -> P
         address=data.address,
         is_test=is_test,
     )
-    return person
 
 
 def _guard_duplicates(actor: Actor, data: PersonData, *, confirm_same_name: bool) -> None:
@@ -240,9 +238,7 @@ def dossier_update(
     if coordinator_id is not None and coordinator_id not in team_user_ids:
         raise DomainError(_("De regievoerder moet lid zijn van het casusteam."), field="coordinator")
     with transaction.atomic():
-        changed = Dossier.objects.filter(pk=dossier.pk, version=expected_version).update(
-            version=F("version") + 1
-        )
+        changed = Dossier.objects.filter(pk=dossier.pk, version=expected_version).update(version=F("version") + 1)
         if not changed:
             raise ConflictError
         dossier.refresh_from_db()
@@ -410,12 +406,8 @@ def break_glass(*, actor: Actor, reference: str, reason: str) -> Dossier:
             recipients=list(officers),
             kind="break_glass",
             title=_("Noodtoegang gebruikt door %(name)s") % {"name": actor.label},
-            body=_(
-                "%(name)s heeft met noodtoegang dossier %(ref)s geopend. Bekijk de reden in het auditlog."
-            )
+            body=_("%(name)s heeft met noodtoegang dossier %(ref)s geopend. Bekijk de reden in het auditlog.")
             % {"name": actor.label, "ref": dossier.reference},
             link=f"/audit/?action=break_glass&professional={user.pk}",
         )
     return dossier
-
-

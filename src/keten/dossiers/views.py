@@ -182,12 +182,17 @@ def person_add(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = _person_data(form.cleaned_data)
         duplicates = selectors.person_duplicates(
-            actor=actor, bsn=data.bsn, first_name=data.first_name, last_name=data.last_name,
+            actor=actor,
+            bsn=data.bsn,
+            first_name=data.first_name,
+            last_name=data.last_name,
             date_of_birth=data.date_of_birth,
         )
         try:
             services.person_add(
-                actor=actor, dossier=dossier, data=data,
+                actor=actor,
+                dossier=dossier,
+                data=data,
                 confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False),
             )
         except DomainError as exc:
@@ -197,8 +202,10 @@ def person_add(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect("dossiers:detail", reference=reference)
     status = 422 if request.method == "POST" else 200
     return render(
-        request, "dossiers/person_form.html",
-        {"form": form, "dossier": dossier, "duplicates": duplicates, "mode": "add"}, status=status,
+        request,
+        "dossiers/person_form.html",
+        {"form": form, "dossier": dossier, "duplicates": duplicates, "mode": "add"},
+        status=status,
     )
 
 
@@ -214,8 +221,12 @@ def person_edit(request: HttpRequest, reference: str, pseudonym: str) -> HttpRes
     if person.family_id != dossier.family_id:
         raise Http404
     initial = {
-        "relation": person.relation, "first_name": person.first_name, "last_name": person.last_name,
-        "date_of_birth": person.date_of_birth, "bsn": person.bsn, "address": person.address,
+        "relation": person.relation,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "date_of_birth": person.date_of_birth,
+        "bsn": person.bsn,
+        "address": person.address,
         "version": person.version,
     }
     form = PersonForm(request.POST or None, initial=initial)
@@ -223,7 +234,9 @@ def person_edit(request: HttpRequest, reference: str, pseudonym: str) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(
-                actor=actor, person=person, expected_version=form.cleaned_data.get("version") or 0,
+                actor=actor,
+                person=person,
+                expected_version=form.cleaned_data.get("version") or 0,
                 data=_person_data(form.cleaned_data),
             )
         except ConflictError as exc:
@@ -235,8 +248,10 @@ def person_edit(request: HttpRequest, reference: str, pseudonym: str) -> HttpRes
             return redirect("dossiers:detail", reference=reference)
     status = 422 if request.method == "POST" else 200
     return render(
-        request, "dossiers/person_form.html",
-        {"form": form, "dossier": dossier, "person": person, "mode": "edit"}, status=status,
+        request,
+        "dossiers/person_form.html",
+        {"form": form, "dossier": dossier, "person": person, "mode": "edit"},
+        status=status,
     )
 
 
@@ -252,7 +267,9 @@ def case_team_add(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.case_team_add(
-                actor=actor, dossier=dossier, user_id=form.cleaned_data["user"],
+                actor=actor,
+                dossier=dossier,
+                user_id=form.cleaned_data["user"],
                 case_role=form.cleaned_data["case_role"],
             )
         except DomainError as exc:

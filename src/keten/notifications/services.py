@@ -26,9 +26,7 @@ def notification_send(*, recipients: Iterable[User], kind: str, title: str, body
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> None:
-    Notification.objects.filter(pk=notification_id, recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    Notification.objects.filter(pk=notification_id, recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def notifications_mark_all_read(*, user: User) -> None:

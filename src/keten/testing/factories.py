@@ -14,8 +14,20 @@ from keten.dossiers.models import CaseRole, CaseTeamMember, Dossier, Family, Per
 
 # Test BSNs from the range reserved for test persons (prefix 99999, elfproef-valid).
 TEST_BSNS = [
-    "999994669", "999992740", "999990019", "999990925", "999993276", "999993252", "999991176",
-    "999993136", "999993215", "999990317", "999994281", "999990743", "999993070", "999991334",
+    "999994669",
+    "999992740",
+    "999990019",
+    "999990925",
+    "999993276",
+    "999993252",
+    "999991176",
+    "999993136",
+    "999993215",
+    "999990317",
+    "999994281",
+    "999990743",
+    "999993070",
+    "999991334",
 ]
 
 
@@ -93,11 +105,23 @@ class FamilyFactory(factory.django.DjangoModelFactory):
     is_test = True
 
 
-def make_person(family: Family, *, relation: str = Relation.KIND, first_name: str = "Sam",
-                last_name: str = "Jansen", date_of_birth: date | None = date(2016, 5, 1), bsn: str = "") -> Person:
+def make_person(
+    family: Family,
+    *,
+    relation: str = Relation.KIND,
+    first_name: str = "Sam",
+    last_name: str = "Jansen",
+    date_of_birth: date | None = date(2016, 5, 1),
+    bsn: str = "",
+) -> Person:
     person = Person(
-        family=family, relation=relation, first_name=first_name, last_name=last_name,
-        date_of_birth=date_of_birth, bsn=bsn, bsn_index=bsn_index(bsn) if bsn else None,
+        family=family,
+        relation=relation,
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        bsn=bsn,
+        bsn_index=bsn_index(bsn) if bsn else None,
         name_birth_index=name_birth_index(first_name, last_name, date_of_birth) if date_of_birth else "",
         is_test=True,
     )
@@ -120,7 +144,9 @@ def make_dossier(*members: User, bsn: str = "", family_name: str | None = None) 
         membership = user.active_membership
         assert membership is not None
         CaseTeamMember.objects.create(
-            dossier=dossier, user=user, organisation=membership.organisation,
+            dossier=dossier,
+            user=user,
+            organisation=membership.organisation,
             case_role=CaseRole.REGIEVOERDER if i == 0 else CaseRole.HULPVERLENER,
         )
     return dossier

@@ -26,7 +26,9 @@ class PersonSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=120)
     last_name = serializers.CharField(max_length=160)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
-    bsn = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=9, validators=[validate_bsn])
+    bsn = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=9, validators=[validate_bsn]
+    )
     bsn_masked = serializers.SerializerMethodField()
 
     def get_bsn_masked(self, obj: Any) -> str:

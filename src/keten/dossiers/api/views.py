@@ -57,7 +57,9 @@ class DossierListView(APIView):
             {"count": total, "page": page, "results": DossierListSerializer([vars(r) for r in rows], many=True).data}
         )
 
-    @extend_schema(operation_id="dossiers_create", request=DossierCreateSerializer, responses={201: DossierDetailSerializer})
+    @extend_schema(
+        operation_id="dossiers_create", request=DossierCreateSerializer, responses={201: DossierDetailSerializer}
+    )
     def post(self, request: Request) -> Response:
         actor = actor_from_request(request)
         if actor.user is None:
