@@ -1,0 +1,96 @@
+"""The audit log: append-only, hash-chained, verifiable."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+
+from keten.core import audit
+from keten.core.actor import actor_for_user
+from keten.core.models import AppendOnlyError, AuditAction, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _events(user, n=3):
+    actor = actor_for_user(user)
+    return [
+        audit.record(actor=actor, action=AuditAction.VIEW, object_type="dossier", object_id=f"D-{i}") for i in range(n)
+    ]
+
+
+def test_events_chain_to_their_predecessor(professional):
+    first, second, third = _events(professional)
+    assert first.prev_hash == audit.GENESIS_HASH
+    assert second.prev_hash == first.hash
+    assert third.prev_hash == second.hash
+    assert third.organisation_id == professional.active_membership.organisation_id
+    assert third.role == "professional"
+
+
+def test_verify_reports_intact_chain(professional, capsys):
+    _events(professional, 5)
+    report = audit.verify_chain()
+    assert report.ok
+    assert report.checked == 5
+    call_command("verify_audit")
+    assert "intact: 5 events" in capsys.readouterr().out
+
+
+def test_application_refuses_update_and_delete(professional):
+    event = _events(professional, 1)[0]
+    event.reason = "changed"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(reason="x")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+
+
+def _raw(sql, params=()):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER USER")
+
+
+def test_verify_finds_altered_row(professional):
+    events = _events(professional, 4)
+    _raw("UPDATE core_auditevent SET object_id = %s WHERE id = %s", ["D-forged", events[2].pk])
+    report = audit.verify_chain()
+    assert not report.ok
+    assert report.broken_at == events[2].pk
+    assert report.problem == "event content changed"
+    with pytest.raises(CommandError, match=f"BROKEN at event {events[2].pk}"):
+        call_command("verify_audit")
+
+
+def test_verify_finds_removed_row(professional):
+    events = _events(professional, 4)
+    _raw("DELETE FROM core_auditevent WHERE id = %s", [events[1].pk])
+    report = audit.verify_chain()
+    assert report.broken_at == events[2].pk
+    assert report.problem == "previous event changed or removed"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="database trigger exists on PostgreSQL only")
+def test_database_refuses_update_and_delete_on_postgresql(professional):
+    event = _events(professional, 1)[0]
+    for sql in ("UPDATE core_auditevent SET reason = 'x' WHERE id = %s", "DELETE FROM core_auditevent WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [event.pk])
+
+
+def test_event_rolls_back_with_the_failed_write(professional):
+    actor = actor_for_user(professional)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit.record(actor=actor, action=AuditAction.UPDATE, object_type="dossier")
+        raise RuntimeError("the write failed")
+    assert not AuditEvent.objects.exists()
