@@ -24,10 +24,19 @@ from keten.dossiers.api.serializers import (
 def _detail_payload(actor: Any, reference: str) -> dict[str, Any]:
     ctx = selectors.dossier_detail(actor=actor, reference=reference)
     dossier = ctx["dossier"]
-    dossier.persons = ctx["persons"]
-    dossier.team = ctx["team"]
-    dossier.coordinator = str(dossier.coordinator) if dossier.coordinator else None
-    return DossierDetailSerializer(dossier).data  # type: ignore[return-value]
+    payload = {
+        "reference": dossier.reference,
+        "family": dossier.family,
+        "status": dossier.status,
+        "summary": dossier.summary or "",
+        "coordinator": str(dossier.coordinator) if dossier.coordinator else None,
+        "opened_at": dossier.opened_at,
+        "updated_at": dossier.updated_at,
+        "version": dossier.version,
+        "persons": ctx["persons"],
+        "team": ctx["team"],
+    }
+    return DossierDetailSerializer(payload).data  # type: ignore[return-value]
 
 
 class DossierListView(APIView):
