@@ -9,3 +9,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from keten.core import signals  # noqa: F401
+        from keten.core.api import schema  # noqa: F401
