@@ -1,15 +1,18 @@
 """Root URLs of Keten."""
 
-from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 from two_factor.views import QRGeneratorView
 
+from keten.accounts.oidc import KetenOIDCCallbackView, KetenOIDCRequestView
+from keten.accounts.mfa_views import otp_verify
 from keten.accounts.views import KetenLoginView, KetenSetupCompleteView, KetenSetupView
 from keten.core import views as core_views
 
 two_factor_patterns = (
     [
-        path("inloggen/", KetenLoginView.as_view(), name="login"),
+        path("inloggen/", login_not_required(KetenLoginView.as_view()), name="login"),
         path("tweestaps/instellen/", KetenSetupView.as_view(), name="setup"),
         path("tweestaps/qrcode/", QRGeneratorView.as_view(), name="qr"),
         path("tweestaps/klaar/", KetenSetupCompleteView.as_view(), name="setup_complete"),
@@ -20,16 +23,23 @@ two_factor_patterns = (
 urlpatterns = [
     path("", include(two_factor_patterns)),
     path("", include("keten.core.urls")),
+    path("account/code/", otp_verify, name="otp_verify"),
     path("account/", include("keten.accounts.urls")),
     path("dossiers/", include("keten.dossiers.urls")),
     path("meldingen/", include("keten.notifications.urls")),
     path("api/v1/", include("keten.api_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
 ]
 
-if settings.KETEN_OIDC_ENABLED:
-    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+urlpatterns += [
+    path("oidc/authenticate/", login_not_required(KetenOIDCRequestView.as_view()), name="oidc_authentication_init"),
+    path(
+        "oidc/callback/",
+        login_not_required(KetenOIDCCallbackView.as_view()),
+        name="oidc_authentication_callback",
+    ),
+]
 
 handler400 = "keten.core.views.bad_request"
 handler403 = "keten.core.views.permission_denied"

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from keten.accounts.models import User
 
@@ -24,3 +27,20 @@ class KetenOIDCBackend(OIDCAuthenticationBackend):
 
     def create_user(self, claims: dict[str, Any]) -> None:  # type: ignore[override]
         return None
+
+
+class _EnabledOnly:
+    """OIDC endpoints exist only when single sign-on is switched on."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.KETEN_OIDC_ENABLED:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
+
+
+class KetenOIDCRequestView(_EnabledOnly, OIDCAuthenticationRequestView):
+    pass
+
+
+class KetenOIDCCallbackView(_EnabledOnly, OIDCAuthenticationCallbackView):
+    pass

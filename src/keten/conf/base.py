@@ -60,10 +60,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "keten.core.middleware.IdleTimeoutMiddleware",
     "keten.core.middleware.RequireTwoFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -256,3 +257,5 @@ CSRF_FAILURE_VIEW = "keten.core.views.csrf_failure"
 # Lockout is per account on purpose: a municipality's offices share one outgoing IP address, so
 # locking by address would lock out a whole building after one person's typing errors.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+LOGIN_REDIRECT_URL_FAILURE = "/inloggen/"
+OIDC_USE_PKCE = True

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from keten.core.mfa import second_factor_done
 from keten.core.policy import allows, role_of
 
 
@@ -14,7 +15,7 @@ def keten(request: HttpRequest) -> dict[str, Any]:
         "KETEN_OIDC_ENABLED": settings.KETEN_OIDC_ENABLED,
         "session_idle_minutes": settings.KETEN_SESSION_IDLE_SECONDS // 60,
     }
-    if user is not None and user.is_authenticated and getattr(user, "is_verified", lambda: False)():
+    if user is not None and user.is_authenticated and second_factor_done(request):
         from keten.notifications.selectors import unread_count
 
         membership = user.active_membership  # type: ignore[union-attr]

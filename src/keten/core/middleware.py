@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from keten.core.mfa import second_factor_done
 from keten.core.requestcontext import client_ip_var, request_id_var
 
 logger = logging.getLogger(__name__)
@@ -136,7 +137,7 @@ class RequireTwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+        if not user.is_authenticated or second_factor_done(request):
             return self.get_response(request)
         path = request.path
         open_paths = (
@@ -144,6 +145,7 @@ class RequireTwoFactorMiddleware:
             reverse("two_factor:setup"),
             reverse("two_factor:qr"),
             reverse("two_factor:setup_complete"),
+            reverse("otp_verify"),
             reverse("accounts:logout"),
         )
         if path.startswith(_ALWAYS_OPEN_PREFIXES) or path in open_paths:
@@ -161,7 +163,5 @@ class RequireTwoFactorMiddleware:
             )
         from django_otp import user_has_device
 
-        if user_has_device(user):
-            logout(request)
-            return HttpResponseRedirect(reverse("two_factor:login"))
-        return HttpResponseRedirect(reverse("two_factor:setup"))
+        target = "otp_verify" if user_has_device(user) else "two_factor:setup"
+        return HttpResponseRedirect(f"{reverse(target)}?next={request.path}")

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from keten.core.mfa import second_factor_done
+
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -51,7 +53,6 @@ class VerifiedSessionAuthentication(authentication.SessionAuthentication):
         result = super().authenticate(request)
         if result is None:
             return None
-        user, _auth = result
-        if not getattr(user, "is_verified", lambda: False)():
+        if not second_factor_done(request._request):
             return None
         return result
