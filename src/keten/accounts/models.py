@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
-
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -130,8 +128,6 @@ class User(AbstractUser):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     phone = models.CharField(_("telefoon"), max_length=40, blank=True)
     job_title = models.CharField(_("functie"), max_length=120, blank=True)
-
-    objects: ClassVar[UserManager[User]] = UserManager()
 
     class Meta:
         verbose_name = _("medewerker")

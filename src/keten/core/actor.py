@@ -75,6 +75,6 @@ def actor_from_request(request: HttpRequest | Any) -> Actor:
         actor = Actor(user=None, membership=None, api_client=auth)
     else:
         user = request.user
-        actor = actor_for_user(user) if user.is_authenticated else Actor(user=None, membership=None)
-    request._keten_actor = actor
+        actor = actor_for_user(user) if user.is_authenticated else Actor(user=None, membership=None)  # type: ignore[arg-type]
+    request._keten_actor = actor  # type: ignore[union-attr]
     return actor
