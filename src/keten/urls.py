@@ -5,8 +5,8 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from two_factor.views import QRGeneratorView
 
-from keten.accounts.oidc import KetenOIDCCallbackView, KetenOIDCRequestView
 from keten.accounts.mfa_views import otp_verify
+from keten.accounts.oidc import KetenOIDCCallbackView, KetenOIDCRequestView
 from keten.accounts.views import KetenLoginView, KetenSetupCompleteView, KetenSetupView
 from keten.core import views as core_views
 

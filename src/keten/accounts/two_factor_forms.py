@@ -79,7 +79,11 @@ class KetenTOTPDeviceForm(KetenFormMixin, TOTPDeviceForm):
         field = self.fields["token"]
         field.label = _("Code uit uw authenticator-app")
         field.widget = forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": field.widget.attrs.get("class", "")}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": field.widget.attrs.get("class", ""),
+            }
         )
         field.error_messages.update(
             {"required": _("Vul de code in."), "invalid": _("De code bestaat alleen uit cijfers.")}

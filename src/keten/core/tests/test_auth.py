@@ -94,16 +94,14 @@ def test_enrolment_gives_backup_codes_and_audit(organisation):
     from django_otp.util import hex_validator  # noqa: F401  (key format check below)
 
     code = f"{totp(bytes.fromhex(hex_key)):06d}"
-    done = client.post(
-        "/tweestaps/instellen/", {"keten_setup_view-current_step": "generator", "generator-token": code}
-    )
+    done = client.post("/tweestaps/instellen/", {"keten_setup_view-current_step": "generator", "generator-token": code})
     assert done.status_code == 302, done.content.decode()[:2000]
     page = client.get("/tweestaps/klaar/")
     assert page.status_code == 200
-    assert page.content.decode().count("<code class=\"utrecht-code\">") == 10
+    assert page.content.decode().count('<code class="utrecht-code">') == 10
     assert AuditEvent.objects.filter(action="mfa_enrol", actor=user).exists()
     # The codes are shown once.
-    assert client.get("/tweestaps/klaar/").content.decode().count("<code class=\"utrecht-code\">") == 0
+    assert client.get("/tweestaps/klaar/").content.decode().count('<code class="utrecht-code">') == 0
 
 
 def test_idle_session_ends(client_for, professional, settings):
@@ -180,7 +178,7 @@ def test_security_headers(client_for, professional):
 # --- OIDC single sign-on against a stub identity provider -------------------------------------
 
 CLIENT_ID = "keten-test"
-CLIENT_SECRET = "stub-idp-shared-secret-for-hs256-signing"  # noqa: S105
+CLIENT_SECRET = "stub-idp-shared-secret-for-hs256-signing"
 
 
 class _StubIdP(BaseHTTPRequestHandler):
@@ -203,9 +201,17 @@ class _StubIdP(BaseHTTPRequestHandler):
         form = parse_qs(self.rfile.read(length).decode())
         assert form["grant_type"] == ["authorization_code"]
         id_token = jwt.encode(
-            {"iss": "stub", "aud": CLIENT_ID, "sub": "42", "email": _StubIdP.email, "nonce": _StubIdP.nonce,
-             "exp": int(time.time()) + 300, "iat": int(time.time())},
-            CLIENT_SECRET, algorithm="HS256",
+            {
+                "iss": "stub",
+                "aud": CLIENT_ID,
+                "sub": "42",
+                "email": _StubIdP.email,
+                "nonce": _StubIdP.nonce,
+                "exp": int(time.time()) + 300,
+                "iat": int(time.time()),
+            },
+            CLIENT_SECRET,
+            algorithm="HS256",
         )
         self._json({"id_token": id_token, "access_token": "access", "token_type": "Bearer"})
 

@@ -96,10 +96,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {x.username.ljust(widths[0])}  {' '.join(x.backup_codes)}")
         self.stdout.write("")
         self.stdout.write(
-            _(
-                "Voeg de TOTP-sleutel toe aan een authenticator-app, of vraag de huidige code op met: "
-                "%(command)s"
-            )
+            _("Voeg de TOTP-sleutel toe aan een authenticator-app, of vraag de huidige code op met: %(command)s")
             % {"command": ".venv/bin/python manage.py demo_totp <gebruikersnaam>"}
         )
         if settings.DEBUG:
