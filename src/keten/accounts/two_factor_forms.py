@@ -18,8 +18,8 @@ _OTP_MESSAGES = {
     "token_required": _("Vul de code in."),
     "invalid_token": _("Deze code klopt niet. Vul de code in die uw app nu toont."),
     "n_failed_attempts": ngettext_lazy(
-        "Na %(failure_count)d verkeerde code kunt u even geen code invullen. Probeer het over enkele seconden opnieuw.",
-        "Na %(failure_count)d verkeerde codes kunt u even geen code invullen. Probeer het over enkele seconden opnieuw.",
+        "Na %(failure_count)d verkeerde code kunt u even geen code invullen. Probeer het zo opnieuw.",
+        "Na %(failure_count)d verkeerde codes kunt u even geen code invullen. Probeer het zo opnieuw.",
         "failure_count",
     ),
     "verification_not_allowed": _("Inloggen met een code is op dit moment niet mogelijk. Probeer het later opnieuw."),
