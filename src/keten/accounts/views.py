@@ -1,4 +1,4 @@
-"""Login with two-factor authentication, enrolment with backup codes, logout and beheer pages."""
+"""Login with two-factor authentication, enrolment with backup codes and logout (beheer: beheer_views.py)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from two_factor.views import LoginView, SetupCompleteView, SetupView
 
-from keten.accounts.selectors import beheer_summary, users_for_beheer
 from keten.core import audit
-from keten.core.actor import actor_for_user, actor_from_request
+from keten.core.actor import actor_for_user
 from keten.core.models import AuditAction
-from keten.core.policy import allows
 
 BACKUP_CODES_SESSION_KEY = "keten_new_backup_codes"
 NUMBER_OF_BACKUP_CODES = 10
@@ -67,15 +65,3 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("U bent uitgelogd."))
     return redirect(settings.LOGOUT_REDIRECT_URL)
-
-
-def beheer(request: HttpRequest) -> HttpResponse:
-    if not allows("accounts.manage", request.user):
-        raise Http404
-    actor = actor_from_request(request)
-    query = request.GET.get("q", "")[:100]
-    return render(
-        request,
-        "accounts/beheer.html",
-        {"summary": beheer_summary(actor=actor), "users": users_for_beheer(actor=actor, query=query)[:200], "q": query},
-    )

@@ -1,0 +1,730 @@
+"""Beheer pages of the functioneel beheerder: organisations, teams, wijken, professionals, API clients.
+
+Views translate HTTP to selector and service calls; they hold no rules. Anyone without the
+functioneel beheerder role gets 404 on every page here (a superuser too); so does an object of
+another municipality. A generated password or token is shown exactly once, on the page the form
+redirects to, and then removed from the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from keten.accounts import selectors, services
+from keten.accounts.forms import (
+    ApiClientForm,
+    ApiClientScopesForm,
+    ConfirmForm,
+    MembershipAddForm,
+    OrganisationForm,
+    RoleForm,
+    TeamForm,
+    TwoFactorResetForm,
+    UserCreateForm,
+    UserEditForm,
+    WijkForm,
+)
+from keten.accounts.models import Role
+from keten.core.actor import Actor, actor_from_request
+from keten.core.errors import DomainError, NotFoundError
+from keten.core.forms import apply_domain_error
+from keten.core.policy import allows
+
+SECRET_SESSION_KEY = "keten_beheer_secret"  # noqa: S105 (a session key, not a secret)
+USER_LIST_LIMIT = 200
+
+View = Callable[..., HttpResponse]
+
+
+def beheer_page(*methods: str) -> Callable[[View], View]:
+    """Guard a beheer view: login, then the policy (404 for everyone else), then the HTTP method."""
+    allowed = methods or ("GET",)
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not allows("accounts.manage", request.user):
+                raise Http404
+            if request.method not in allowed:
+                return HttpResponseNotAllowed(allowed)
+            try:
+                return view(request, *args, **kwargs)
+            except NotFoundError as exc:
+                raise Http404 from exc
+
+        return wrapped
+
+    return decorator
+
+
+def _data(request: HttpRequest) -> Any:
+    """The submitted data on POST (even when empty, so the form shows its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _status(request: HttpRequest) -> int:
+    return 422 if request.method == "POST" else 200
+
+
+def _form_page(request: HttpRequest, form: Any, *, title: str, submit: str, back: str, intro: str = "") -> HttpResponse:
+    context = {"form": form, "title": title, "submit_label": submit, "back_url": back, "intro": intro}
+    return render(request, "accounts/beheer/form.html", context, status=_status(request))
+
+
+def _confirm_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    text: str,
+    submit: str,
+    back: str,
+    form: Any = None,
+    danger: bool = False,
+) -> HttpResponse:
+    context = {
+        "form": form or ConfirmForm(),
+        "title": title,
+        "text": text,
+        "submit_label": submit,
+        "back_url": back,
+        "danger": danger,
+    }
+    return render(request, "accounts/beheer/confirm.html", context, status=_status(request))
+
+
+def _keep_secret(request: HttpRequest, kind: str, pk: int, value: str) -> None:
+    request.session[SECRET_SESSION_KEY] = {"kind": kind, "pk": pk, "value": value}
+
+
+def _pop_secret(request: HttpRequest, kind: str, pk: int) -> str | None:
+    secret = request.session.get(SECRET_SESSION_KEY)
+    if not secret or secret.get("kind") != kind or secret.get("pk") != pk:
+        return None
+    del request.session[SECRET_SESSION_KEY]
+    return str(secret["value"])
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    add_never_cache_headers(response)
+    return response
+
+
+# --- overview ---------------------------------------------------------------------------------
+
+
+@beheer_page("GET")
+def beheer(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    role_labels = dict(Role.choices)
+    summary = selectors.beheer_summary(actor=actor)
+    roles = [{"label": role_labels.get(r["role"], r["role"]), "n": r["n"]} for r in summary.get("roles", [])]
+    return render(request, "accounts/beheer.html", {"summary": summary, "roles": roles})
+
+
+# --- organisations ----------------------------------------------------------------------------
+
+
+@beheer_page("GET")
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    query = request.GET.get("q", "")[:100]
+    organisations = selectors.organisations_for_beheer(actor=actor, query=query)
+    return render(request, "accounts/beheer/organisation_list.html", {"organisations": organisations, "q": query})
+
+
+def _organisation_data(data: dict[str, Any]) -> services.OrganisationData:
+    return services.OrganisationData(
+        name=data["name"],
+        type=data["type"],
+        wijk_ids=list(data.get("wijken") or []),
+        phone=data.get("phone") or "",
+        email=data.get("email") or "",
+    )
+
+
+@beheer_page("GET", "POST")
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    form = OrganisationForm(_data(request), wijken=selectors.wijk_choices_for_beheer(actor=actor))
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(actor=actor, data=_organisation_data(form.cleaned_data))
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De organisatie %(name)s is aangemaakt.") % {"name": organisation.name})
+            return redirect("accounts:beheer_organisation", pk=organisation.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Nieuwe organisatie"),
+        submit=_("Organisatie aanmaken"),
+        back=reverse("accounts:beheer_organisations"),
+    )
+
+
+@beheer_page("GET")
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    members = (
+        organisation.memberships.filter(is_active=True)
+        .select_related("user", "team")
+        .order_by("user__last_name", "user__first_name")
+    )
+    context = {
+        "organisation": organisation,
+        "wijken": organisation.wijken.order_by("name"),
+        "teams": selectors.teams_for_beheer(actor=actor, organisation=organisation),
+        "api_clients": selectors.api_clients_for_beheer(actor=actor, organisation=organisation),
+        "members": members[:USER_LIST_LIMIT],
+    }
+    return render(request, "accounts/beheer/organisation_detail.html", context)
+
+
+@beheer_page("GET", "POST")
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    initial = {
+        "name": organisation.name,
+        "type": organisation.type,
+        "wijken": list(organisation.wijken.values_list("pk", flat=True)),
+        "phone": organisation.phone,
+        "email": organisation.email,
+    }
+    form = OrganisationForm(_data(request), initial=initial, wijken=selectors.wijk_choices_for_beheer(actor=actor))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                actor=actor, organisation=organisation, data=_organisation_data(form.cleaned_data)
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De wijzigingen zijn opgeslagen."))
+            return redirect("accounts:beheer_organisation", pk=organisation.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Organisatie %(name)s wijzigen") % {"name": organisation.name},
+        submit=_("Opslaan"),
+        back=reverse("accounts:beheer_organisation", args=[organisation.pk]),
+    )
+
+
+@beheer_page("GET", "POST")
+def organisation_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    back = reverse("accounts:beheer_organisation", args=[organisation.pk])
+    if request.method == "POST":
+        try:
+            services.organisation_deactivate(actor=actor, organisation=organisation)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("De organisatie %(name)s is gedeactiveerd.") % {"name": organisation.name})
+        return redirect(back)
+    return _confirm_page(
+        request,
+        title=_("Organisatie %(name)s deactiveren") % {"name": organisation.name},
+        text=_(
+            "Medewerkers kunnen daarna niet meer namens deze organisatie werken en de systeemkoppelingen van "
+            "de organisatie werken niet meer. Gegevens en geschiedenis blijven bewaard; u kunt de organisatie "
+            "later weer activeren."
+        ),
+        submit=_("Deactiveren"),
+        back=back,
+        danger=True,
+    )
+
+
+@beheer_page("GET", "POST")
+def organisation_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    back = reverse("accounts:beheer_organisation", args=[organisation.pk])
+    if request.method == "POST":
+        try:
+            services.organisation_reactivate(actor=actor, organisation=organisation)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("De organisatie %(name)s is weer actief.") % {"name": organisation.name})
+        return redirect(back)
+    return _confirm_page(
+        request,
+        title=_("Organisatie %(name)s weer activeren") % {"name": organisation.name},
+        text=_("Actieve medewerkers kunnen daarna weer namens deze organisatie werken."),
+        submit=_("Activeren"),
+        back=back,
+    )
+
+
+# --- teams and wijken -------------------------------------------------------------------------
+
+
+@beheer_page("GET", "POST")
+def team_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    back = reverse("accounts:beheer_organisation", args=[organisation.pk])
+    form = TeamForm(_data(request), wijken=selectors.wijk_choices_for_beheer(actor=actor))
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(
+                actor=actor,
+                organisation=organisation,
+                name=form.cleaned_data["name"],
+                wijk_id=form.cleaned_data.get("wijk"),
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Het team %(name)s is aangemaakt.") % {"name": team.name})
+            return redirect(back)
+    return _form_page(
+        request,
+        form,
+        title=_("Nieuw team bij %(name)s") % {"name": organisation.name},
+        submit=_("Team aanmaken"),
+        back=back,
+    )
+
+
+@beheer_page("GET", "POST")
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    team = selectors.team_for_beheer(actor=actor, pk=pk)
+    back = reverse("accounts:beheer_organisation", args=[team.organisation_id])
+    form = TeamForm(
+        _data(request),
+        initial={"name": team.name, "wijk": team.wijk_id},
+        wijken=selectors.wijk_choices_for_beheer(actor=actor),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_update(
+                actor=actor, team=team, name=form.cleaned_data["name"], wijk_id=form.cleaned_data.get("wijk")
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De wijzigingen zijn opgeslagen."))
+            return redirect(back)
+    return _form_page(
+        request, form, title=_("Team %(name)s wijzigen") % {"name": team.name}, submit=_("Opslaan"), back=back
+    )
+
+
+@beheer_page("GET")
+def wijk_list(request: HttpRequest) -> HttpResponse:
+    wijken = selectors.wijken_for_beheer(actor=actor_from_request(request))
+    return render(request, "accounts/beheer/wijk_list.html", {"wijken": wijken})
+
+
+@beheer_page("GET", "POST")
+def wijk_create(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    form = WijkForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            wijk = services.wijk_create(actor=actor, name=form.cleaned_data["name"], code=form.cleaned_data["code"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De wijk %(name)s is aangemaakt.") % {"name": wijk.name})
+            return redirect("accounts:beheer_wijken")
+    return _form_page(
+        request, form, title=_("Nieuwe wijk"), submit=_("Wijk aanmaken"), back=reverse("accounts:beheer_wijken")
+    )
+
+
+# --- professionals ----------------------------------------------------------------------------
+
+
+@beheer_page("GET")
+def user_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    query = request.GET.get("q", "")[:100]
+    status = request.GET.get("status", "")
+    if status not in ("", "actief", "inactief"):
+        status = ""
+    users = selectors.users_for_beheer(actor=actor, query=query, status=status)
+    total = users.count()
+    context = {"users": users[:USER_LIST_LIMIT], "total": total, "limit": USER_LIST_LIMIT, "q": query, "status": status}
+    return render(request, "accounts/beheer/user_list.html", context)
+
+
+def _user_data(data: dict[str, Any]) -> services.UserData:
+    return services.UserData(
+        username=data["username"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+        phone=data.get("phone") or "",
+        job_title=data.get("job_title") or "",
+    )
+
+
+def _membership_choices(actor: Actor) -> dict[str, Any]:
+    return {
+        "organisations": selectors.organisation_choices_for_beheer(actor=actor),
+        "teams": selectors.team_choices_for_beheer(actor=actor),
+    }
+
+
+@beheer_page("GET", "POST")
+def user_create(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    form = UserCreateForm(_data(request), **_membership_choices(actor))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, password = services.user_create(
+                actor=actor,
+                data=_user_data(data),
+                organisation_id=data["organisation"],
+                team_id=data.get("team"),
+                role=data["role"],
+                generate_initial_password=data.get("generate_password", False),
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De medewerker %(name)s is aangemaakt.") % {"name": user})
+            if password:
+                _keep_secret(request, "password", user.pk, password)
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "Er is geen wachtwoord ingesteld. De medewerker logt in met single sign-on, of u maakt "
+                        "hieronder een startwachtwoord aan."
+                    ),
+                )
+            return redirect("accounts:beheer_user", pk=user.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Nieuwe medewerker"),
+        intro=_("De medewerker stelt bij de eerste keer inloggen tweestapsverificatie in met een app op de telefoon."),
+        submit=_("Medewerker aanmaken"),
+        back=reverse("accounts:beheer_users"),
+    )
+
+
+@beheer_page("GET")
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    user = selectors.user_for_beheer(actor=actor, pk=pk)
+    context = {
+        "person": user,
+        "memberships": selectors.user_memberships_for_beheer(actor=actor, user=user),
+        "has_two_factor": selectors.user_has_two_factor(user=user),
+        "new_password": _pop_secret(request, "password", user.pk),
+        "is_self": user.pk == request.user.pk,
+    }
+    return _no_store(render(request, "accounts/beheer/user_detail.html", context))
+
+
+@beheer_page("GET", "POST")
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    user = selectors.user_for_beheer(actor=actor, pk=pk)
+    initial = {f: getattr(user, f) for f in ("username", "first_name", "last_name", "email", "phone", "job_title")}
+    form = UserEditForm(_data(request), initial=initial)
+    back = reverse("accounts:beheer_user", args=[user.pk])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=actor, user=user, data=_user_data(form.cleaned_data))
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De wijzigingen zijn opgeslagen."))
+            return redirect(back)
+    return _form_page(request, form, title=_("%(name)s wijzigen") % {"name": user}, submit=_("Opslaan"), back=back)
+
+
+@beheer_page("GET", "POST")
+def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    user = selectors.user_for_beheer(actor=actor, pk=pk)
+    back = reverse("accounts:beheer_user", args=[user.pk])
+    if request.method == "POST":
+        try:
+            services.user_deactivate(actor=actor, user=user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(name)s kan niet meer inloggen.") % {"name": user})
+        return redirect(back)
+    return _confirm_page(
+        request,
+        title=_("%(name)s deactiveren") % {"name": user},
+        text=_(
+            "De medewerker kan daarna niet meer inloggen; een open sessie stopt direct. Rollen en geschiedenis "
+            "blijven bewaard en u kunt het account later weer activeren."
+        ),
+        submit=_("Deactiveren"),
+        back=back,
+        danger=True,
+    )
+
+
+@beheer_page("GET", "POST")
+def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    user = selectors.user_for_beheer(actor=actor, pk=pk)
+    back = reverse("accounts:beheer_user", args=[user.pk])
+    if request.method == "POST":
+        try:
+            services.user_reactivate(actor=actor, user=user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(name)s kan weer inloggen.") % {"name": user})
+        return redirect(back)
+    return _confirm_page(
+        request,
+        title=_("%(name)s weer activeren") % {"name": user},
+        text=_("De medewerker kan daarna weer inloggen met de rollen die nog actief zijn."),
+        submit=_("Activeren"),
+        back=back,
+    )
+
+
+@beheer_page("GET", "POST")
+def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    user = selectors.user_for_beheer(actor=actor, pk=pk)
+    back = reverse("accounts:beheer_user", args=[user.pk])
+    if request.method == "POST":
+        try:
+            password = services.user_password_reset(actor=actor, user=user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            _keep_secret(request, "password", user.pk, password)
+            messages.success(request, _("Er is een nieuw startwachtwoord aangemaakt."))
+        return redirect(back)
+    return _confirm_page(
+        request,
+        title=_("Nieuw startwachtwoord voor %(name)s") % {"name": user},
+        text=_(
+            "Het huidige wachtwoord werkt daarna niet meer. U ziet het nieuwe wachtwoord één keer; geef het op "
+            "een veilige manier door, niet in dezelfde e-mail als de gebruikersnaam."
+        ),
+        submit=_("Nieuw startwachtwoord maken"),
+        back=back,
+    )
+
+
+@beheer_page("GET", "POST")
+def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    user = selectors.user_for_beheer(actor=actor, pk=pk)
+    back = reverse("accounts:beheer_user", args=[user.pk])
+    form = TwoFactorResetForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_two_factor_reset(actor=actor, user=user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "De tweestapsverificatie van %(name)s is hersteld. Bij de volgende keer inloggen stelt de "
+                    "medewerker een nieuwe app in."
+                )
+                % {"name": user},
+            )
+            return redirect(back)
+    return _confirm_page(
+        request,
+        title=_("Tweestapsverificatie van %(name)s herstellen") % {"name": user},
+        text=_(
+            "De gekoppelde app en de back-upcodes worden verwijderd. Een open sessie van de medewerker stopt; "
+            "bij de volgende keer inloggen stelt de medewerker een nieuwe app in. Controleer eerst of u echt met "
+            "deze medewerker spreekt."
+        ),
+        submit=_("Tweestapsverificatie herstellen"),
+        back=back,
+        form=form,
+        danger=True,
+    )
+
+
+# --- memberships ------------------------------------------------------------------------------
+
+
+@beheer_page("GET", "POST")
+def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    user = selectors.user_for_beheer(actor=actor, pk=pk)
+    back = reverse("accounts:beheer_user", args=[user.pk])
+    form = MembershipAddForm(_data(request), **_membership_choices(actor))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.membership_add(
+                actor=actor,
+                user=user,
+                organisation_id=data["organisation"],
+                team_id=data.get("team"),
+                role=data["role"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De rol is toegevoegd."))
+            return redirect(back)
+    return _form_page(
+        request, form, title=_("Rol toevoegen voor %(name)s") % {"name": user}, submit=_("Rol toevoegen"), back=back
+    )
+
+
+@beheer_page("GET", "POST")
+def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    membership = selectors.membership_for_beheer(actor=actor, pk=pk)
+    back = reverse("accounts:beheer_user", args=[membership.user_id])
+    form = RoleForm(_data(request), initial={"role": membership.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change_role(actor=actor, membership=membership, role=form.cleaned_data["role"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De rol is gewijzigd."))
+            return redirect(back)
+    return _form_page(
+        request,
+        form,
+        title=_("Rol van %(name)s bij %(organisation)s wijzigen")
+        % {"name": membership.user, "organisation": membership.organisation.name},
+        submit=_("Rol wijzigen"),
+        back=back,
+    )
+
+
+@beheer_page("GET", "POST")
+def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    membership = selectors.membership_for_beheer(actor=actor, pk=pk)
+    back = reverse("accounts:beheer_user", args=[membership.user_id])
+    if request.method == "POST":
+        try:
+            services.membership_end(actor=actor, membership=membership)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("De rol is beëindigd."))
+        return redirect(back)
+    return _confirm_page(
+        request,
+        title=_("Rol beëindigen"),
+        text=_("%(name)s werkt daarna niet meer als %(role)s bij %(organisation)s.")
+        % {
+            "name": membership.user,
+            "role": membership.get_role_display(),
+            "organisation": membership.organisation.name,
+        },
+        submit=_("Rol beëindigen"),
+        back=back,
+        danger=True,
+    )
+
+
+# --- API clients ------------------------------------------------------------------------------
+
+
+@beheer_page("GET", "POST")
+def api_client_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    form = ApiClientForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            client, token = services.api_client_create(
+                actor=actor,
+                organisation=organisation,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            _keep_secret(request, "token", client.pk, token)
+            messages.success(request, _("De koppeling %(name)s is aangemaakt.") % {"name": client.name})
+            return redirect("accounts:beheer_api_client", pk=client.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Nieuwe systeemkoppeling voor %(name)s") % {"name": organisation.name},
+        intro=_("Een systeem van de organisatie krijgt een token waarmee het de API van Keten mag gebruiken."),
+        submit=_("Koppeling aanmaken"),
+        back=reverse("accounts:beheer_organisation", args=[organisation.pk]),
+    )
+
+
+@beheer_page("GET", "POST")
+def api_client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    client = selectors.api_client_for_beheer(actor=actor, pk=pk)
+    form = ApiClientScopesForm(_data(request), initial={"scopes": client.scopes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.api_client_update_scopes(actor=actor, api_client=client, scopes=form.cleaned_data["scopes"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De rechten zijn opgeslagen."))
+            return redirect("accounts:beheer_api_client", pk=client.pk)
+    context = {
+        "client": client,
+        "form": form,
+        "scope_labels": [label for value, label in client.Scope.choices if value in client.scopes],
+        "new_token": _pop_secret(request, "token", client.pk) if request.method == "GET" else None,
+    }
+    return _no_store(render(request, "accounts/beheer/api_client_detail.html", context, status=_status(request)))
+
+
+@beheer_page("GET", "POST")
+def api_client_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    client = selectors.api_client_for_beheer(actor=actor, pk=pk)
+    back = reverse("accounts:beheer_api_client", args=[client.pk])
+    if request.method == "POST":
+        try:
+            services.api_client_revoke(actor=actor, api_client=client)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("De koppeling %(name)s is ingetrokken.") % {"name": client.name})
+        return redirect(back)
+    return _confirm_page(
+        request,
+        title=_("Koppeling %(name)s intrekken") % {"name": client.name},
+        text=_(
+            "Het token werkt direct niet meer. Dit kan niet ongedaan worden gemaakt; maak zo nodig een nieuwe "
+            "koppeling."
+        ),
+        submit=_("Intrekken"),
+        back=back,
+        danger=True,
+    )

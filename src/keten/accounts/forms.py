@@ -1,0 +1,143 @@
+"""Forms of the beheer pages. They check input shape; the rules are in services.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from keten.accounts.models import ApiClient, OrganisationType, Role
+from keten.core.forms import KetenForm
+
+Choices = list[tuple[int, str]]
+
+
+def _optional(choices: Choices, empty_label: Any) -> list[tuple[Any, Any]]:
+    return [("", empty_label), *choices]
+
+
+class OrganisationForm(KetenForm):
+    name = forms.CharField(label=_("Naam"), max_length=200)
+    type = forms.ChoiceField(label=_("Soort organisatie"), choices=OrganisationType.choices)
+    wijken = forms.TypedMultipleChoiceField(
+        label=_("Wijken"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("De wijken waarin deze organisatie werkt."),
+    )
+    phone = forms.CharField(label=_("Telefoon"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
+
+    def __init__(self, *args: Any, wijken: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["wijken"].choices = wijken  # type: ignore[attr-defined]
+        # A list of checkboxes, not a textbox: drop the class the mixin added.
+        self.fields["wijken"].widget.attrs["class"] = "utrecht-checkbox utrecht-checkbox--html-input"
+
+
+class TeamForm(KetenForm):
+    name = forms.CharField(label=_("Naam van het team"), max_length=200)
+    wijk = forms.TypedChoiceField(label=_("Wijk"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, wijken: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["wijk"].choices = _optional(wijken, _("Geen wijk"))  # type: ignore[attr-defined]
+
+
+class WijkForm(KetenForm):
+    name = forms.CharField(label=_("Naam van de wijk"), max_length=120)
+    code = forms.CharField(label=_("Code"), max_length=20, help_text=_("Bijvoorbeeld de CBS-wijkcode, zoals WK036301."))
+
+
+class UserFields(KetenForm):
+    username = forms.CharField(
+        label=_("Gebruikersnaam"),
+        max_length=150,
+        help_text=_("Letters, cijfers en de tekens @ . + - _ (geen spaties)."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    first_name = forms.CharField(label=_("Voornaam"), max_length=150)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    phone = forms.CharField(label=_("Telefoon"), max_length=40, required=False)
+    job_title = forms.CharField(
+        label=_("Functie"), max_length=120, required=False, help_text=_("Bijvoorbeeld: jeugdverpleegkundige.")
+    )
+
+
+class UserCreateForm(UserFields):
+    organisation = forms.TypedChoiceField(label=_("Organisatie"), coerce=int)
+    team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
+    role = forms.ChoiceField(label=_("Rol"), choices=Role.choices)
+    generate_password = forms.BooleanField(
+        label=_("Maak een startwachtwoord aan (u ziet het één keer)"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Zet dit uit als de medewerker inlogt met single sign-on van de gemeente; "
+            "een startwachtwoord kunt u later alsnog aanmaken."
+        ),
+    )
+
+    def __init__(self, *args: Any, organisations: Choices, teams: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = _optional(organisations, _("Kies een organisatie"))  # type: ignore[attr-defined]
+        self.fields["team"].choices = _optional(teams, _("Geen team"))  # type: ignore[attr-defined]
+
+
+class UserEditForm(UserFields):
+    pass
+
+
+class MembershipAddForm(KetenForm):
+    organisation = forms.TypedChoiceField(label=_("Organisatie"), coerce=int)
+    team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
+    role = forms.ChoiceField(label=_("Rol"), choices=Role.choices)
+
+    def __init__(self, *args: Any, organisations: Choices, teams: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = _optional(organisations, _("Kies een organisatie"))  # type: ignore[attr-defined]
+        self.fields["team"].choices = _optional(teams, _("Geen team"))  # type: ignore[attr-defined]
+
+
+class RoleForm(KetenForm):
+    role = forms.ChoiceField(label=_("Nieuwe rol"), choices=Role.choices)
+
+
+class TwoFactorResetForm(KetenForm):
+    reason = forms.CharField(
+        label=_("Reden"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=10,
+        max_length=2000,
+        help_text=_("Bijvoorbeeld: telefoon kwijt of vervangen. De reden komt in het auditlog."),
+    )
+
+
+class ApiClientForm(KetenForm):
+    name = forms.CharField(
+        label=_("Naam van het systeem"), max_length=120, help_text=_("Bijvoorbeeld: het cliëntsysteem van de JGZ.")
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Rechten"), choices=ApiClient.Scope.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].widget.attrs["class"] = "utrecht-checkbox utrecht-checkbox--html-input"
+
+
+class ApiClientScopesForm(KetenForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("Rechten"), choices=ApiClient.Scope.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].widget.attrs["class"] = "utrecht-checkbox utrecht-checkbox--html-input"
+
+
+class ConfirmForm(KetenForm):
+    """An empty form: the confirmation pages only need the CSRF token and the button."""
