@@ -6,6 +6,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from keten.accounts.api.views import OrganisationListView
+from keten.dossiers.api.figures import DossierFiguresView
 from keten.dossiers.api.views import DossierDetailView, DossierListView, DossierNoteView
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("organisations/", login_not_required(OrganisationListView.as_view()), name="api-organisations"),
     path("dossiers/", login_not_required(DossierListView.as_view()), name="api-dossiers"),
     path("dossiers/<str:reference>/", login_not_required(DossierDetailView.as_view()), name="api-dossier-detail"),
+    path("figures/dossiers/", login_not_required(DossierFiguresView.as_view()), name="api-figures-dossiers"),
     path(
         "dossiers/<str:reference>/notes/",
         login_not_required(DossierNoteView.as_view()),

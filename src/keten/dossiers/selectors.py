@@ -228,6 +228,14 @@ def person_duplicates(
         else set()
     )
     visible = [p for p in matches if p.family_id in visible_ids]
+    for person in visible:
+        audit.record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            object_type="person_duplicate",
+            object_id=person.pseudonym,
+            client_pseudonym=person.family.pseudonym,
+        )
     return DuplicateReport(visible, len(matches) - len(visible))
 
 

@@ -1,0 +1,45 @@
+"""Municipal figures over the API: counts only, for beleidsmedewerkers and functioneel beheerders."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from keten.core import audit
+from keten.core.actor import actor_from_request
+from keten.core.errors import NotFoundError
+from keten.core.models import AuditAction
+from keten.core.policy import allows
+from keten.dossiers.selectors import dossier_aggregates
+
+
+class WijkFigureSerializer(serializers.Serializer):
+    wijk = serializers.CharField()
+    open = serializers.IntegerField(allow_null=True, help_text="null: fewer than small_cell, hidden")
+
+
+class OrgTypeFigureSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    dossiers = serializers.IntegerField(allow_null=True, help_text="null: fewer than small_cell, hidden")
+
+
+class DossierFiguresSerializer(serializers.Serializer):
+    open = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    small_cell = serializers.IntegerField()
+    by_wijk = WijkFigureSerializer(many=True)
+    by_org_type = OrgTypeFigureSerializer(many=True)
+
+
+class DossierFiguresView(APIView):
+    @extend_schema(operation_id="figures_dossiers", responses=DossierFiguresSerializer)
+    def get(self, request: Request) -> Response:
+        actor = actor_from_request(request)
+        if actor.user is None or not allows("core.view_aggregates", actor.user):
+            raise NotFoundError
+        figures = dossier_aggregates(actor=actor)
+        audit.record(actor=actor, action=AuditAction.VIEW, object_type="figures", object_id="dossiers")
+        return Response(DossierFiguresSerializer(figures).data)

@@ -1,0 +1,50 @@
+"""Aggregates for the municipality: counts only, no personal data in page, API or export."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from keten.accounts.models import Role
+from keten.core.models import AuditEvent
+from keten.testing.auth import login_verified
+from keten.testing.factories import make_dossier, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def many_dossiers():
+    prof = make_user(Role.PROFESSIONAL)
+    return [
+        make_dossier(prof, family_name=f"Gezin Geheim{i}", bsn=bsn)
+        for i, bsn in enumerate(["999993136", "999993215", "999990317", "999994281", "999990743", "999993070"])
+    ]
+
+
+def test_policy_officer_sees_counts_but_no_names(many_dossiers):
+    client = login_verified(Client(), make_user(Role.BELEIDSMEDEWERKER))
+    pages = [client.get("/"), client.get("/api/v1/figures/dossiers/"), client.get("/cijfers.csv")]
+    assert [p.status_code for p in pages] == [200, 200, 200]
+    for page in pages:
+        text = page.content.decode()
+        assert "Geheim" not in text
+        assert "999993136" not in text
+        for dossier in many_dossiers:
+            assert dossier.reference not in text
+            assert dossier.family.pseudonym not in text
+    assert pages[1].json()["open"] == 6
+    assert AuditEvent.objects.filter(action="export", object_type="figures").count() == 1
+
+
+@pytest.mark.parametrize("role", [Role.PROFESSIONAL, Role.AANDACHTSFUNCTIONARIS, Role.TEAMLEIDER, Role.VEILIG_THUIS])
+def test_case_roles_get_404_on_municipal_figures(role):
+    client = login_verified(Client(), make_user(role))
+    assert client.get("/api/v1/figures/dossiers/").status_code == 404
+    assert client.get("/cijfers.csv").status_code == 404
+
+
+def test_policy_officer_cannot_reach_dossiers_by_api(many_dossiers):
+    client = login_verified(Client(), make_user(Role.BELEIDSMEDEWERKER))
+    assert client.get("/api/v1/dossiers/").json()["count"] == 0
+    assert client.get(f"/api/v1/dossiers/{many_dossiers[0].reference}/").status_code == 404
