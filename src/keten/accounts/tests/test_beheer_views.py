@@ -1,0 +1,194 @@
+"""Beheer pages over HTTP: forms with Dutch errors, POST-redirect-GET, secrets shown once."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from keten.accounts.models import ApiClient, Organisation, Role, User
+from keten.core.api.authentication import hash_token
+from keten.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_overview_links_every_beheer_section(client_for, beheerder):
+    content = client_for(beheerder).get(reverse("accounts:beheer")).content.decode()
+    for name in ("beheer_organisations", "beheer_users", "beheer_wijken", "beheer_user_create"):
+        assert reverse(f"accounts:{name}") in content
+
+
+def test_create_organisation_then_duplicate_shows_error_next_to_field(client_for, beheerder, wijk):
+    client = client_for(beheerder)
+    url = reverse("accounts:beheer_organisation_create")
+    data = {"name": "Kinderopvang De Hoek", "type": "kinderopvang", "wijken": [wijk.pk], "email": "info@hoek.example"}
+    response = client.post(url, data)
+    organisation = Organisation.objects.get(name="Kinderopvang De Hoek")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:beheer_organisation", args=[organisation.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "is aangemaakt" in page
+    assert wijk.name in page
+
+    again = client.post(url, data)
+    assert again.status_code == 422
+    text = again.content.decode()
+    assert "Er is in uw gemeente al een organisatie met deze naam." in text
+    assert "utrecht-form-field--invalid" in text
+    assert Organisation.objects.filter(name="Kinderopvang De Hoek").count() == 1
+
+
+def test_empty_post_shows_required_errors(client_for, beheerder):
+    response = client_for(beheerder).post(reverse("accounts:beheer_wijk_create"), {})
+    assert response.status_code == 422
+    assert "Controleer de volgende punten" in response.content.decode()
+
+
+def test_create_professional_shows_password_once_and_it_works(client_for, beheerder, partner, team):
+    client = client_for(beheerder)
+    response = client.post(
+        reverse("accounts:beheer_user_create"),
+        {
+            "username": "p.pieters",
+            "first_name": "Petra",
+            "last_name": "Pieters",
+            "email": "p.pieters@jgz.example.org",
+            "organisation": partner.pk,
+            "team": team.pk,
+            "role": Role.PROFESSIONAL,
+            "generate_password": "on",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="p.pieters")
+    first = client.get(response["Location"])
+    assert first["Cache-Control"].startswith("max-age=0")
+    text = first.content.decode()
+    assert "Startwachtwoord" in text
+    password = text.split('id="keten-secret">', 1)[1].split("<", 1)[0]
+    assert user.check_password(password)
+    assert password not in client.get(response["Location"]).content.decode()
+    assert not AuditEvent.objects.filter(details__icontains=password).exists()
+
+
+def test_create_professional_bad_input_creates_nothing(client_for, beheerder, partner, worker):
+    client = client_for(beheerder)
+    before = User.objects.count()
+    response = client.post(
+        reverse("accounts:beheer_user_create"),
+        {
+            "username": worker.username,
+            "first_name": "Dubbel",
+            "last_name": "Ganger",
+            "email": "ander@example.org",
+            "organisation": partner.pk,
+            "role": Role.PROFESSIONAL,
+        },
+    )
+    assert response.status_code == 422
+    assert "Deze gebruikersnaam is al in gebruik" in response.content.decode()
+    assert User.objects.count() == before
+
+
+def test_search_professionals(client_for, beheerder, worker):
+    client = client_for(beheerder)
+    found = client.get(reverse("accounts:beheer_users"), {"q": worker.last_name}).content.decode()
+    assert f">{worker.username}<" in found
+    assert f">{beheerder.username}<" not in found
+    inactive = client.get(reverse("accounts:beheer_users"), {"status": "inactief"}).content.decode()
+    assert f">{worker.username}<" not in inactive
+
+
+def test_deactivate_yourself_is_refused_with_a_message(client_for, beheerder):
+    client = client_for(beheerder)
+    response = client.post(reverse("accounts:beheer_user_deactivate", args=[beheerder.pk]), follow=True)
+    assert "U kunt uw eigen account niet deactiveren." in response.content.decode()
+    beheerder.refresh_from_db()
+    assert beheerder.is_active
+
+
+def test_deactivated_professional_is_logged_out(client_for, beheerder, worker):
+    worker_client = client_for(worker)
+    assert worker_client.get(reverse("core:dashboard")).status_code == 200
+    client_for(beheerder).post(reverse("accounts:beheer_user_deactivate", args=[worker.pk]))
+    response = worker_client.get(reverse("core:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor:login"))
+
+
+def test_two_factor_reset_sends_the_professional_to_enrolment(client_for, beheerder, worker):
+    worker_client = client_for(worker)
+    url = reverse("accounts:beheer_user_two_factor_reset", args=[worker.pk])
+    refused = client_for(beheerder).post(url, {"reason": "kwijt"})
+    assert refused.status_code == 422
+    assert not AuditEvent.objects.filter(object_type="mfa_reset").exists()
+    done = client_for(beheerder).post(url, {"reason": "Telefoon gestolen, gemeld bij de servicedesk"})
+    assert done.status_code == 302
+    event = AuditEvent.objects.get(object_type="mfa_reset")
+    assert event.reason.startswith("Telefoon gestolen")
+    response = worker_client.get(reverse("core:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor:setup"))
+
+
+def test_membership_role_change_and_end_over_http(client_for, beheerder, worker, worker_membership):
+    client = client_for(beheerder)
+    client.post(reverse("accounts:beheer_membership_role", args=[worker_membership.pk]), {"role": Role.TEAMLEIDER})
+    worker_membership.refresh_from_db()
+    assert worker_membership.role == Role.TEAMLEIDER
+    client.post(reverse("accounts:beheer_membership_end", args=[worker_membership.pk]))
+    worker_membership.refresh_from_db()
+    assert not worker_membership.is_active
+
+
+def test_own_last_beheer_role_cannot_be_ended_over_http(client_for, beheerder):
+    own = beheerder.memberships.get()
+    response = client_for(beheerder).post(reverse("accounts:beheer_membership_end", args=[own.pk]), follow=True)
+    assert "Hiermee verliest u zelf uw rol als functioneel beheerder" in response.content.decode()
+    own.refresh_from_db()
+    assert own.is_active
+
+
+# --- API clients --------------------------------------------------------------------------------
+
+
+def _create_client_over_http(client, organisation: Organisation) -> tuple[ApiClient, str]:
+    response = client.post(
+        reverse("accounts:beheer_api_client_create", args=[organisation.pk]),
+        {"name": "Cliëntsysteem JGZ", "scopes": ["organisations:read"]},
+    )
+    assert response.status_code == 302
+    api_client = ApiClient.objects.get(name="Cliëntsysteem JGZ")
+    page = client.get(response["Location"]).content.decode()
+    token = page.split('id="keten-secret">', 1)[1].split("<", 1)[0]
+    assert "keten-secret" not in client.get(response["Location"]).content.decode()
+    return api_client, token
+
+
+def test_api_client_token_authenticates_and_revoked_token_gets_uniform_401(client_for, beheerder, partner):
+    from django.test import Client
+
+    browser = client_for(beheerder)
+    api_client, token = _create_client_over_http(browser, partner)
+    assert api_client.token_hash == hash_token(token)
+    assert token not in api_client.token_prefix + api_client.token_hash
+
+    api = Client()
+    ok = api.get("/api/v1/organisations/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert ok.status_code == 200
+    assert partner.name in [o["name"] for o in ok.json()["results"]]
+
+    browser.post(reverse("accounts:beheer_api_client_revoke", args=[api_client.pk]))
+    refused = api.get("/api/v1/organisations/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert refused.status_code == 401
+    body = refused.json()
+    assert set(body) == {"status", "code", "detail", "errors", "request_id"}
+    assert body["status"] == 401
+    assert body["code"] == "authentication_failed"
+
+
+def test_api_client_scopes_form_rejects_empty_choice(client_for, beheerder, api_client):
+    response = client_for(beheerder).post(reverse("accounts:beheer_api_client", args=[api_client.pk]), {})
+    assert response.status_code == 422
+    api_client.refresh_from_db()
+    assert api_client.scopes == ["organisations:read"]
