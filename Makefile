@@ -59,10 +59,10 @@ openapi: install-python
 	DJANGO_SETTINGS_MODULE=keten.conf.test $(MANAGE) spectacular --file docs/api/openapi.yaml --validate --fail-on-warn
 
 messages: install-python
-	cd src/keten && DJANGO_SETTINGS_MODULE=keten.conf.test ../../$(MANAGE) makemessages -l nl -l en --no-obsolete --no-location
+	cd src/keten && DJANGO_SETTINGS_MODULE=keten.conf.test ../../$(PY) ../../manage.py makemessages -l nl -l en --no-obsolete --no-location
 
 compilemessages: install-python
-	cd src/keten && DJANGO_SETTINGS_MODULE=keten.conf.test ../../$(MANAGE) compilemessages --ignore=.venv
+	cd src/keten && DJANGO_SETTINGS_MODULE=keten.conf.test ../../$(PY) ../../manage.py compilemessages
 
 ## bench: benchmarks on the `large` profile (PostgreSQL via $BENCH_DATABASE_URL).
 bench: install
