@@ -332,9 +332,11 @@ def _clean_user(data: UserData, *, exclude_pk: int | None = None) -> UserData:
 def _clean_membership(
     municipality_id: int, organisation_id: int | None, team_id: int | None, role: str
 ) -> tuple[Organisation, Team | None, str]:
-    organisation = Organisation.objects.filter(
-        pk=organisation_id, municipality_id=municipality_id, is_active=True
-    ).first()
+    organisation = (
+        Organisation.objects.filter(pk=organisation_id, municipality_id=municipality_id, is_active=True).first()
+        if organisation_id is not None
+        else None
+    )
     if organisation is None:
         raise DomainError(_("Kies een actieve organisatie van uw gemeente."), field="organisation")
     team = None
