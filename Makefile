@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-python install-node migrate seed serve worker lint typecheck check-migrations openapi openapi-check messages compilemessages bench clean
+.PHONY: demo test install install-python install-node migrate seed serve worker lint typecheck check-migrations openapi messages compilemessages bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,8 @@ test: install
 	DJANGO_SETTINGS_MODULE=keten.conf.test $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-python
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check src tests bench conftest.py
+	$(VENV)/bin/ruff format --check src tests bench conftest.py
 
 typecheck: install-python
 	DJANGO_SETTINGS_MODULE=keten.conf.test $(VENV)/bin/mypy src
