@@ -17,6 +17,11 @@ def _optional(choices: Choices, empty_label: Any) -> list[tuple[Any, Any]]:
     return [("", empty_label), *choices]
 
 
+def _checkbox_list(field: forms.Field) -> None:
+    """A list of checkboxes, not a textbox: the class lands on the list and on each box, so keep it neutral."""
+    field.widget.attrs["class"] = "keten-checkbox-list"
+
+
 class OrganisationForm(KetenForm):
     name = forms.CharField(label=_("Naam"), max_length=200)
     type = forms.ChoiceField(label=_("Soort organisatie"), choices=OrganisationType.choices)
@@ -33,8 +38,7 @@ class OrganisationForm(KetenForm):
     def __init__(self, *args: Any, wijken: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["wijken"].choices = wijken  # type: ignore[attr-defined]
-        # A list of checkboxes, not a textbox: drop the class the mixin added.
-        self.fields["wijken"].widget.attrs["class"] = "utrecht-checkbox utrecht-checkbox--html-input"
+        _checkbox_list(self.fields["wijken"])
 
 
 class TeamForm(KetenForm):
@@ -126,7 +130,7 @@ class ApiClientForm(KetenForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scopes"].widget.attrs["class"] = "utrecht-checkbox utrecht-checkbox--html-input"
+        _checkbox_list(self.fields["scopes"])
 
 
 class ApiClientScopesForm(KetenForm):
@@ -136,7 +140,7 @@ class ApiClientScopesForm(KetenForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scopes"].widget.attrs["class"] = "utrecht-checkbox utrecht-checkbox--html-input"
+        _checkbox_list(self.fields["scopes"])
 
 
 class ConfirmForm(KetenForm):
