@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import random
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.management.color import no_style
@@ -18,8 +19,6 @@ from tqdm import tqdm
 
 from keten.core.audit import GENESIS_HASH, _lock_chain, compute_hash
 from keten.core.models import AuditEvent
-
-M = TypeVar("M", bound=models.Model)
 
 #: BSNs in 999990000–999999999 are reserved for test persons; only the elfproef-valid ones are used.
 TEST_BSN_FIRST = 999_990_000
@@ -34,7 +33,7 @@ class SeedError(RuntimeError):
     """A profile cannot run against this database (already seeded, wrong settings, ...)."""
 
 
-def test_bsns() -> list[str]:
+def reserved_test_bsns() -> list[str]:
     """Every elfproef-valid BSN in the test range 999990000–999999999 (about 909 numbers), ascending."""
     return [str(n) for n in range(TEST_BSN_FIRST, TEST_BSN_LAST + 1) if stdnum_bsn.is_valid(str(n))]
 
@@ -43,12 +42,16 @@ class BsnPool:
     """Hands out each test BSN at most once, in a shuffled (seeded) order; ``None`` when exhausted."""
 
     def __init__(self, rng: random.Random) -> None:
-        self._numbers = test_bsns()
+        self._numbers = reserved_test_bsns()
         rng.shuffle(self._numbers)
         self._next = 0
 
     def __len__(self) -> int:
         return len(self._numbers) - self._next
+
+    @property
+    def used(self) -> int:
+        return self._next
 
     def take(self) -> str | None:
         if self._next >= len(self._numbers):
@@ -97,6 +100,7 @@ def explicit_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
     saved: list[tuple[Any, bool, bool]] = []
     for model in model_classes:
         for fld in model._meta.concrete_fields:
+            fld = cast(Any, fld)
             if getattr(fld, "auto_now", False) or getattr(fld, "auto_now_add", False):
                 saved.append((fld, fld.auto_now, fld.auto_now_add))
                 fld.auto_now = False
@@ -107,11 +111,6 @@ def explicit_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
         for fld, auto_now, auto_now_add in saved:
             fld.auto_now = auto_now
             fld.auto_now_add = auto_now_add
-
-
-def bulk_insert(model: type[M], objs: Sequence[M], *, batch_size: int = BATCH_SIZE) -> list[M]:
-    """``bulk_create`` in batches; values go through each field's ``get_prep_value`` (so encryption)."""
-    return model.objects.bulk_create(objs, batch_size=batch_size)
 
 
 def progress(iterable: Iterable[Any] | None = None, *, total: int | None = None, desc: str, enabled: bool) -> tqdm[Any]:
@@ -178,15 +177,48 @@ class AuditChainWriter:
             _lock_chain()
             head = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
             next_id, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-            events = []
             for offset, values in enumerate(rows):
                 digest = compute_hash(values, prev)
-                events.append(AuditEvent(id=next_id + offset, **values, prev_hash=prev, hash=digest))
+                values["id"] = next_id + offset
+                values["prev_hash"] = prev
+                values["hash"] = digest
                 prev = digest
-            AuditEvent.objects.bulk_create(events, batch_size=self.batch_size)
+            if connection.vendor == "postgresql":
+                _copy_audit_rows(rows)
+            else:
+                AuditEvent.objects.bulk_create([AuditEvent(**values) for values in rows], batch_size=self.batch_size)
             reset_sequence(AuditEvent)
         self.written += len(rows)
         return len(rows)
+
+
+_AUDIT_COLUMNS = (
+    "id",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "organisation_id",
+    "role",
+    "action",
+    "object_type",
+    "object_id",
+    "client_pseudonym",
+    "reason",
+    "details",
+    "request_id",
+    "ip",
+    "prev_hash",
+    "hash",
+)
+
+
+def _copy_audit_rows(rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL ``COPY`` of prepared audit rows: an order of magnitude faster than INSERT for millions."""
+    table = AuditEvent._meta.db_table
+    sql = f"COPY {table} ({', '.join(_AUDIT_COLUMNS)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:  # type: ignore[attr-defined]
+        for values in rows:
+            copy.write_row(tuple(json.dumps(values[c]) if c == "details" else values[c] for c in _AUDIT_COLUMNS))
 
 
 def reset_sequence(model: type[models.Model]) -> None:
@@ -197,6 +229,13 @@ def reset_sequence(model: type[models.Model]) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+
+
+def analyze() -> None:
+    """Refresh the planner statistics after a bulk load (PostgreSQL), so the first queries plan well."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 # Django's own reference tables survive a reset; everything else in the database is seed data.
@@ -216,7 +255,8 @@ def wipe_database() -> list[str]:
     if settings.SETTINGS_MODULE == "keten.conf.production":
         raise SeedError("--reset is refused under keten.conf.production: it empties the audit log")
     tables = sorted(
-        t for t in connection.introspection.django_table_names(only_existing=True, include_views=False)
+        t
+        for t in connection.introspection.django_table_names(only_existing=True, include_views=False)
         if t not in _KEEP_TABLES
     )
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)

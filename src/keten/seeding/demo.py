@@ -83,7 +83,9 @@ class OrgSpec:
 
 
 def _org_specs() -> list[OrgSpec]:
-    specs = [OrgSpec(MUNICIPALITY_NAME, OrganisationType.GEMEENTE, 6, ("Beleid jeugd en veiligheid", "Functioneel beheer"))]
+    specs = [
+        OrgSpec(MUNICIPALITY_NAME, OrganisationType.GEMEENTE, 6, ("Beleid jeugd en veiligheid", "Functioneel beheer"))
+    ]
     specs += [
         OrgSpec(f"Wijkteam {name}", OrganisationType.WIJKTEAM, 10, (f"Team Jeugd en Gezin {name}",), code)
         for code, name in WIJKEN
@@ -127,7 +129,14 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("demo-professional", "Sanne", "Bakker", "Jeugd- en gezinswerker", "Wijkteam Lindeveld-Centrum", Role.PROFESSIONAL),
+    DemoAccount(
+        "demo-professional",
+        "Sanne",
+        "Bakker",
+        "Jeugd- en gezinswerker",
+        "Wijkteam Lindeveld-Centrum",
+        Role.PROFESSIONAL,
+    ),
     DemoAccount(
         "demo-aandachtsfunctionaris",
         "Yasmina",
@@ -138,12 +147,23 @@ DEMO_ACCOUNTS = [
         team=False,
     ),
     DemoAccount("demo-teamleider", "Marco", "Visser", "Teamleider", "Wijkteam Lindeveld-Centrum", Role.TEAMLEIDER),
-    DemoAccount("demo-collega", "Lotte", "Jansen", "Jeugd- en gezinswerker", "Wijkteam Lindeveld-Centrum", Role.PROFESSIONAL),
-    DemoAccount("demo-veiligthuis", "Peter", "Hoekstra", "Medewerker advies", "Veilig Thuis Regio Lindeveld", Role.VEILIG_THUIS),
     DemoAccount(
-        "demo-beleid", "Fatma", "Yilmaz", "Beleidsmedewerker jeugd en veiligheid", MUNICIPALITY_NAME, Role.BELEIDSMEDEWERKER
+        "demo-collega", "Lotte", "Jansen", "Jeugd- en gezinswerker", "Wijkteam Lindeveld-Centrum", Role.PROFESSIONAL
     ),
-    DemoAccount("demo-beheerder", "Kees", "de Boer", "Functioneel beheerder", MUNICIPALITY_NAME, Role.FUNCTIONEEL_BEHEERDER),
+    DemoAccount(
+        "demo-veiligthuis", "Peter", "Hoekstra", "Medewerker advies", "Veilig Thuis Regio Lindeveld", Role.VEILIG_THUIS
+    ),
+    DemoAccount(
+        "demo-beleid",
+        "Fatma",
+        "Yilmaz",
+        "Beleidsmedewerker jeugd en veiligheid",
+        MUNICIPALITY_NAME,
+        Role.BELEIDSMEDEWERKER,
+    ),
+    DemoAccount(
+        "demo-beheerder", "Kees", "de Boer", "Functioneel beheerder", MUNICIPALITY_NAME, Role.FUNCTIONEEL_BEHEERDER
+    ),
     DemoAccount(
         "demo-superuser",
         "Technisch",
@@ -158,16 +178,20 @@ DEMO_ACCOUNTS = [
 
 NOTE_TEXTS = [
     "Huisbezoek afgelegd. Moeder vertelt dat de spanningen thuis zijn toegenomen sinds het verlies van haar baan.",
-    "Overleg met de intern begeleider: het kind komt vaak te laat en oogt vermoeid. Afgesproken om over twee weken opnieuw te kijken.",
+    "Overleg met de intern begeleider: het kind komt vaak te laat en oogt vermoeid. "
+    "Afgesproken om over twee weken opnieuw te kijken.",
     "Gesprek met beide ouders gevoerd over de zorgen. Ouders staan open voor opvoedondersteuning.",
     "Advies gevraagd aan Veilig Thuis. Advies: in gesprek blijven met het gezin en een veiligheidsplan opstellen.",
     "Veiligheidsplan besproken en ondertekend door beide ouders. Evaluatie over zes weken.",
-    "Jeugdarts heeft het kind gezien; groei en ontwikkeling in orde, wel blauwe plekken op de bovenarm gezien en besproken met moeder.",
+    "Jeugdarts heeft het kind gezien; groei en ontwikkeling in orde, wel blauwe plekken op de bovenarm gezien "
+    "en besproken met moeder.",
     "Telefonisch contact met de huisarts: vader is aangemeld bij de verslavingszorg.",
     "Schuldhulp is gestart; het gezin heeft een budgetcoach gekregen.",
     "Casusoverleg gehouden met school, JGZ en wijkteam. Afspraken vastgelegd; regievoerder blijft het wijkteam.",
-    "Kind vertelt op school dat het bang is voor de ruzies thuis. Aandachtsfunctionaris geraadpleegd volgens de meldcode.",
-    "Evaluatie: de situatie is stabiel, ouders houden zich aan de afspraken. Voorstel om het dossier over een maand te sluiten.",
+    "Kind vertelt op school dat het bang is voor de ruzies thuis. "
+    "Aandachtsfunctionaris geraadpleegd volgens de meldcode.",
+    "Evaluatie: de situatie is stabiel, ouders houden zich aan de afspraken. "
+    "Voorstel om het dossier over een maand te sluiten.",
     "Melding van de politie ontvangen na een huiselijk-geweldincident. Contact opgenomen met moeder.",
 ]
 SUMMARIES = [
@@ -199,13 +223,15 @@ def seed_demo(*, seed: int = 2026, progress: bool = True, now: datetime | None =
     """Create Gemeente Lindeveld. The database must not hold it yet (use ``seed --reset``)."""
     if Municipality.objects.filter(cbs_code=MUNICIPALITY_CODE).exists():
         raise SeedError(_("De demogemeente bestaat al in deze database. Gebruik --reset om opnieuw te beginnen."))
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (reproducible fake data, not security)
     fake = Faker("nl_NL")
     fake.seed_instance(seed)
     now = now or timezone.now()
     with (
         transaction.atomic(),
-        explicit_timestamps(Organisation, Membership, Family, Person, Dossier, CaseTeamMember, DossierNote, Notification),
+        explicit_timestamps(
+            Organisation, Membership, Family, Person, Dossier, CaseTeamMember, DossierNote, Notification
+        ),
     ):
         return _DemoBuilder(rng, fake, now).build()
 
@@ -301,7 +327,7 @@ class _DemoBuilder:
             is_staff=account.superuser,
         )
         teams = self.teams[account.organisation]
-        team = teams[0] if account.team and teams else None
+        team: Team | None = teams[0] if account.team and teams else None
         if account.role == Role.FUNCTIONEEL_BEHEERDER and account.team:
             team = teams[-1]
         if account.role == Role.BELEIDSMEDEWERKER:
@@ -313,6 +339,7 @@ class _DemoBuilder:
         teams = self.teams[spec.name]
         have = len(self.members[spec.name])
         for i in range(have, spec.size):
+            team: Team | None
             if spec.type == OrganisationType.GEMEENTE:
                 role = Role.FUNCTIONEEL_BEHEERDER if i % 3 == 2 else Role.BELEIDSMEDEWERKER
                 team = teams[-1] if role == Role.FUNCTIONEEL_BEHEERDER else teams[0]
@@ -338,9 +365,7 @@ class _DemoBuilder:
         pool = [
             m
             for m in self.members[org_name]
-            if m.membership.role in CASE_ROLES
-            and m.user.pk not in exclude
-            and not m.user.username.startswith("demo-")
+            if m.membership.role in CASE_ROLES and m.user.pk not in exclude and not m.user.username.startswith("demo-")
         ]
         return self.rng.choice(pool) if pool else None
 
@@ -389,7 +414,7 @@ class _DemoBuilder:
                 lead = demo_collega
             else:
                 lead = self._case_staff(wijkteam, exclude=set()) or demo_prof
-            team = [(lead, CaseRole.REGIEVOERDER, opened)]
+            team: list[tuple[_Member, str, datetime]] = [(lead, CaseRole.REGIEVOERDER, opened)]
             taken = {lead.user.pk}
             if on_demo and lead is not demo_prof:
                 team.append((demo_prof, CaseRole.HULPVERLENER, opened + timedelta(days=self.rng.randint(1, 20))))
@@ -401,7 +426,11 @@ class _DemoBuilder:
                     team.append((member, role, opened + timedelta(days=self.rng.randint(0, 60))))
                     taken.add(member.user.pk)
             if index % 12 == 3 or (on_demo and i in (2, 5, 8)):
-                vt = demo_vt if (on_demo or index % 24 == 3) else self._case_staff("Veilig Thuis Regio Lindeveld", exclude=taken)
+                vt = (
+                    demo_vt
+                    if (on_demo or index % 24 == 3)
+                    else self._case_staff("Veilig Thuis Regio Lindeveld", exclude=taken)
+                )
                 if vt is not None and vt.user.pk not in taken:
                     team.append((vt, CaseRole.VEILIG_THUIS, opened + timedelta(days=self.rng.randint(1, 30))))
                     taken.add(vt.user.pk)
@@ -466,15 +495,23 @@ class _DemoBuilder:
                         details={"added_user": member.user.pk, "case_role": str(case_role)},
                     )
             end = dossier.closed_at or self.now - timedelta(hours=1)
-            for _ in range(self.rng.randint(1, 4)):
+            for _n in range(self.rng.randint(1, 4)):
                 author = self.rng.choice(team)[0]
                 written = random_moment(self.rng, dossier.opened_at, end)
-                notes.append(DossierNote(dossier=dossier, author=author.user, text=self.rng.choice(NOTE_TEXTS), created_at=written))
-            for _ in range(self.rng.randint(2, 6)):
+                notes.append(
+                    DossierNote(
+                        dossier=dossier, author=author.user, text=self.rng.choice(NOTE_TEXTS), created_at=written
+                    )
+                )
+            for _n in range(self.rng.randint(2, 6)):
                 viewer = self.rng.choice(team)[0]
-                self._event(random_moment(self.rng, dossier.opened_at, end), viewer, AuditAction.VIEW, "dossier", dossier)
+                self._event(
+                    random_moment(self.rng, dossier.opened_at, end), viewer, AuditAction.VIEW, "dossier", dossier
+                )
             if dossier.closed_at:
-                self._event(dossier.closed_at, lead, AuditAction.UPDATE, "dossier", dossier, details={"status": "closed"})
+                self._event(
+                    dossier.closed_at, lead, AuditAction.UPDATE, "dossier", dossier, details={"status": "closed"}
+                )
         CaseTeamMember.objects.bulk_create(members)
         created_notes = DossierNote.objects.bulk_create(notes)
         for note in created_notes:
@@ -488,10 +525,14 @@ class _DemoBuilder:
         for n in range(parents):
             first = self.fake.first_name_female() if n == 0 else self.fake.first_name_male()
             surname = last_name if n == 0 or self.rng.random() < 0.6 else self.fake.last_name()
-            people.append(self._person(family, Relation.OUDER, first, surname, birth_date(self.rng, self.today, 24, 52), opened))
-        for _ in range(children):
+            people.append(
+                self._person(family, Relation.OUDER, first, surname, birth_date(self.rng, self.today, 24, 52), opened)
+            )
+        for _n in range(children):
             first = self.fake.first_name()
-            people.append(self._person(family, Relation.KIND, first, last_name, birth_date(self.rng, self.today, 0, 17), opened))
+            people.append(
+                self._person(family, Relation.KIND, first, last_name, birth_date(self.rng, self.today, 0, 17), opened)
+            )
         return people
 
     def _person(self, family: Family, relation: str, first: str, last: str, born: Any, opened: datetime) -> Person:
@@ -554,7 +595,11 @@ class _DemoBuilder:
         granted = self.now - timedelta(days=2, hours=3)
         reason = "Moeder belde buiten kantoortijd in paniek; regievoerder niet bereikbaar, veiligheidsafspraken nodig."
         BreakGlassAccess.objects.create(
-            dossier=dossier, user=collega.user, reason=reason, granted_at=granted, expires_at=granted + timedelta(hours=1)
+            dossier=dossier,
+            user=collega.user,
+            reason=reason,
+            granted_at=granted,
+            expires_at=granted + timedelta(hours=1),
         )
         self._event(granted, collega, AuditAction.BREAK_GLASS, "dossier", dossier, reason=reason)
         self._event(granted + timedelta(minutes=1), collega, AuditAction.VIEW, "dossier", dossier)
@@ -636,7 +681,7 @@ def _job_title(org_type: str, role: str) -> str:
     return JOB_TITLES.get(org_type, "Professional")
 
 
-JOB_TITLES = {
+JOB_TITLES: dict[str, str] = {
     OrganisationType.WIJKTEAM: "Jeugd- en gezinswerker",
     OrganisationType.JGZ: "Jeugdverpleegkundige",
     OrganisationType.ONDERWIJS: "Intern begeleider",

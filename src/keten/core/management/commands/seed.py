@@ -6,7 +6,6 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -41,8 +40,6 @@ class Command(BaseCommand):
         try:
             if options["reset"]:
                 tables = wipe_database()
-                # Content types and permissions survive; rerun post-migrate hooks for anything they add.
-                call_command("migrate", verbosity=0, interactive=False)
                 if show_progress:
                     self.stdout.write(_("Database leeggemaakt (%(n)d tabellen).") % {"n": len(tables)})
             if profile == "demo":

@@ -1,0 +1,161 @@
+"""Benchmark steps that need Django: is the database seeded, bench sessions, in-process SQL timing.
+
+Run by ``bench/run.py`` in the benchmark environment (``bench/benchenv.py``); prints one JSON
+object on stdout.
+
+    python bench/djangoside.py status
+    python bench/djangoside.py sessions
+    python bench/djangoside.py sql --runs 40
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+from keten.accounts.models import User  # noqa: E402
+from keten.core.middleware import IdleTimeoutMiddleware  # noqa: E402
+from keten.core.models import AuditEvent  # noqa: E402
+from keten.dossiers.models import CaseTeamMember  # noqa: E402
+
+PROFESSIONAL = "bench-professional"
+OFFICER = "bench-aandachtsfunctionaris"
+
+
+def status() -> dict[str, Any]:
+    users = set(User.objects.filter(username__in=[PROFESSIONAL, OFFICER]).values_list("username", flat=True))
+    seeded = users == {PROFESSIONAL, OFFICER}
+    # The last id is as good as a count here and is instant on a million rows.
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return {"seeded": seeded, "audit_rows_approx": last}
+
+
+def _session_for(user: User) -> str:
+    """A signed-in, two-factor-verified session, exactly as the login flow leaves it."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+    assert device is not None, f"{user.username} has no confirmed TOTP device"
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    store[IdleTimeoutMiddleware.SESSION_KEY] = int(time.time())
+    store.create()
+    assert store.session_key is not None
+    return store.session_key
+
+
+def _targets() -> dict[str, Any]:
+    prof = User.objects.get(username=PROFESSIONAL)
+    officer = User.objects.get(username=OFFICER)
+    refs = list(
+        CaseTeamMember.objects.filter(user=prof, ended_at__isnull=True)
+        .order_by("dossier__reference")
+        .values_list("dossier__reference", flat=True)
+    )
+    return {
+        "professional": {"id": prof.pk, "session": _session_for(prof)},
+        "officer": {"id": officer.pk, "session": _session_for(officer)},
+        "dossier_refs": refs,
+        "cookie_name": settings.SESSION_COOKIE_NAME,
+    }
+
+
+def endpoints(targets: dict[str, Any]) -> list[dict[str, Any]]:
+    prof_id = targets["professional"]["id"]
+    return [
+        {"name": "dossier list", "who": "professional", "paths": ["/dossiers/"]},
+        {
+            "name": "dossier detail",
+            "who": "professional",
+            "paths": [f"/dossiers/{ref}/" for ref in targets["dossier_refs"]],
+        },
+        {"name": "audit log ?action=view", "who": "officer", "paths": ["/audit/?action=view"]},
+        {"name": "audit log ?professional=", "who": "officer", "paths": [f"/audit/?professional={prof_id}"]},
+    ]
+
+
+class QueryTimer:
+    """Sums the wall time of every SQL statement run while installed (``connection.execute_wrapper``)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.count = 0
+
+    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - start
+            self.count += 1
+
+
+def sql_timing(runs: int) -> dict[str, Any]:
+    """Per endpoint: the same request in-process (no HTTP, no gunicorn), with the SQL timed apart."""
+    targets = _targets()
+    results = {}
+    for endpoint in endpoints(targets):
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+        client.cookies[settings.SESSION_COOKIE_NAME] = targets[endpoint["who"]]["session"]
+        sql_ms: list[float] = []
+        total_ms: list[float] = []
+        counts: list[int] = []
+        for i in range(runs + 3):
+            path = endpoint["paths"][i % len(endpoint["paths"])]
+            timer = QueryTimer()
+            start = time.perf_counter()
+            with connection.execute_wrapper(timer):
+                response = client.get(path, secure=True)
+            elapsed = time.perf_counter() - start
+            assert response.status_code == 200, (path, response.status_code)
+            if i >= 3:  # the first requests warm caches and the session
+                sql_ms.append(timer.seconds * 1000)
+                total_ms.append(elapsed * 1000)
+                counts.append(timer.count)
+        results[endpoint["name"]] = {
+            "sql_median_ms": statistics.median(sql_ms),
+            "sql_p95_ms": statistics.quantiles(sql_ms, n=20)[-1],
+            "queries": statistics.median(counts),
+            "in_process_median_ms": statistics.median(total_ms),
+        }
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("step", choices=["status", "sessions", "sql"])
+    parser.add_argument("--runs", type=int, default=40)
+    args = parser.parse_args()
+    if args.step == "status":
+        out: dict[str, Any] = status()
+    elif args.step == "sessions":
+        targets = _targets()
+        out = {**targets, "endpoints": endpoints(targets)}
+    else:
+        out = sql_timing(args.runs)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
