@@ -1,6 +1,6 @@
 """OIDC single sign-on with the municipality's identity provider (mozilla-django-oidc).
 
-Only professionals who already exist in Keten (matched on e-mail) can sign in this way; Keten never
+Only professionals who already exist in Keten (matched on a verified e-mail address) can sign in this way; Keten never
 creates accounts from the identity provider. Unless ``KETEN_OIDC_TRUSTS_MFA`` is set (the provider
 enforces its own second factor), Keten still asks for its own TOTP code after the OIDC sign-in.
 """
@@ -21,7 +21,8 @@ from keten.accounts.models import User
 class KetenOIDCBackend(OIDCAuthenticationBackend):
     def filter_users_by_claims(self, claims: dict[str, Any]) -> QuerySet[User]:
         email = claims.get("email")
-        if not email or not claims.get("email_verified", True):
+        # Only an address the identity provider vouches for identifies a professional.
+        if not email or claims.get("email_verified") is not True:
             return User.objects.none()
         return User.objects.filter(email__iexact=email, is_active=True)
 

@@ -15,7 +15,7 @@ SECRET_KEY = ENV.secret_key
 SECRET_KEY_FALLBACKS = ENV.secret_key_fallbacks
 # Salt(s) for the per-field encryption of client data (django-fernet-encrypted-fields).
 SALT_KEY = ENV.field_encryption_salt
-# Key of the HMAC blind index (BSN and name+birth-date look-ups) and client pseudonyms.
+# Key of the HMAC blind indexes (BSN and name + birth-date look-ups). Pseudonyms are random.
 KETEN_PSEUDONYM_KEY = ENV.pseudonym_key
 DEBUG = ENV.debug
 ALLOWED_HOSTS = ENV.allowed_hosts
@@ -146,6 +146,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 KETEN_BREAK_GLASS_SECONDS = ENV.break_glass_minutes * 60
+# Number of reverse proxies in front of Keten whose X-Forwarded-For entries are trusted for the
+# client IP in the audit log (0: use the connection's address).
+KETEN_TRUSTED_PROXIES = ENV.trusted_proxies
 
 # Content Security Policy (django-csp 4): only our own origin; no inline script.
 CONTENT_SECURITY_POLICY = {

@@ -88,6 +88,7 @@ class Env:
     static_root: str = field(default_factory=lambda: _str("KETEN_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
     media_root: str = field(default_factory=lambda: _str("KETEN_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
     max_upload_mb: int = field(default_factory=lambda: _int("KETEN_MAX_UPLOAD_MB", 10))
+    trusted_proxies: int = field(default_factory=lambda: _int("KETEN_TRUSTED_PROXIES", 0))
     log_level: str = field(default_factory=lambda: _str("KETEN_LOG_LEVEL", "INFO"))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 import time
@@ -13,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,22 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address; behind ``KETEN_TRUSTED_PROXIES`` proxies, taken from X-Forwarded-For."""
+    proxies = settings.KETEN_TRUSTED_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies > 0 and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            candidate = hops[-proxies]
+            try:
+                ipaddress.ip_address(candidate)
+            except ValueError:
+                return request.META.get("REMOTE_ADDR") or None
+            return candidate
+    return request.META.get("REMOTE_ADDR") or None
+
+
 class RequestIdMiddleware:
     """Give every request an id (or accept a well-formed X-Request-ID) for logs and audit rows."""
 
@@ -42,7 +59,7 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
-        ip_token = client_ip_var.set(request.META.get("REMOTE_ADDR") or None)
+        ip_token = client_ip_var.set(client_ip(request))
         request.request_id = request_id  # type: ignore[attr-defined]
         try:
             response = self.get_response(request)
@@ -57,8 +74,38 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+def is_database_unavailable(exception: BaseException | None) -> bool:
+    return isinstance(exception, OperationalError | InterfaceError) or type(exception) is DatabaseError
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    """A 503 that needs no database: rendered without request context (no context processors)."""
+    logger.error("database unavailable")
+    message = _(
+        "Keten kan de database op dit moment niet bereiken. Er is niets opgeslagen. Probeer het over "
+        "enkele minuten opnieuw."
+    )
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "status": 503,
+                "code": "service_unavailable",
+                "detail": message,
+                "errors": {},
+                "request_id": request_id_var.get(),
+            },
+            status=503,
+        )
+    return HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+
+
 class DatabaseUnavailableMiddleware:
-    """A stopped or unreachable database gets a clear 503, never a half-done write."""
+    """A stopped or unreachable database gets a clear 503, never a half-done write.
+
+    Errors raised inside a view arrive here through ``process_exception``; errors raised while a
+    later middleware loads the session or the user are handled by the 500 handler
+    (``keten.core.views.server_error``), which gives the same 503.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -67,25 +114,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError) and type(exception) is not DatabaseError:
+        if not is_database_unavailable(exception):
             return None
-        logger.error("database unavailable: %s", type(exception).__name__)
-        message = _(
-            "Keten kan de database op dit moment niet bereiken. Er is niets opgeslagen. Probeer het over "
-            "enkele minuten opnieuw."
-        )
-        if _wants_json(request):
-            return JsonResponse(
-                {
-                    "status": 503,
-                    "code": "service_unavailable",
-                    "detail": message,
-                    "errors": {},
-                    "request_id": request_id_var.get(),
-                },
-                status=503,
-            )
-        return render(request, "503.html", {"message": message}, status=503)
+        return database_unavailable_response(request)
 
 
 _ALWAYS_OPEN_PREFIXES = ("/static/", "/publiek/", "/healthz", "/i18n/")

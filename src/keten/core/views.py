@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -115,11 +116,18 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """500 page without request context, so it renders even when the database is gone."""
+    import sys
+
+    from keten.core.middleware import database_unavailable_response, is_database_unavailable
+
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response(request)
     if request.path.startswith("/api/"):
         from keten.core.api.errors import error_body
 
         return JsonResponse(error_body(500, "server_error", str(_("Er ging iets mis aan onze kant."))), status=500)
-    return render(request, "500.html", status=500)
+    return HttpResponse(render_to_string("500.html"), status=500)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

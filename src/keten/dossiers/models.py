@@ -1,6 +1,6 @@
 """Families, persons, dossiers and case teams.
 
-Names, BSN, address and free-text notes are encrypted at rest per field. Look-ups on BSN and on
+Names, BSN, date of birth, address and free-text notes are encrypted at rest per field. Look-ups on BSN and on
 name + date of birth go through keyed blind indexes (see ``keten.core.crypto``). Every family and
 person has a random pseudonym: the only client identifier that reaches logs, audit rows and URLs.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
+from encrypted_fields.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 from simple_history.models import HistoricalRecords
 
 from keten.core.crypto import new_pseudonym
@@ -64,7 +64,7 @@ class Person(models.Model):
     relation = models.CharField(_("relatie"), max_length=20, choices=Relation.choices)
     first_name = EncryptedCharField(_("voornaam"), max_length=120)
     last_name = EncryptedCharField(_("achternaam"), max_length=160)
-    date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True)
+    date_of_birth = EncryptedDateField(_("geboortedatum"), null=True, blank=True)
     bsn = EncryptedCharField(_("BSN"), max_length=9, blank=True, null=True)
     bsn_index = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     name_birth_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)

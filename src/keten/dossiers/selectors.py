@@ -8,6 +8,7 @@ client data are written to the audit log.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -160,7 +161,12 @@ def dossier_get(*, actor: Actor, reference: str, audit_read: bool = True) -> Dos
 def dossier_detail(*, actor: Actor, reference: str) -> dict[str, Any]:
     """Everything the dossier page shows, in a fixed number of queries."""
     dossier = dossier_get(actor=actor, reference=reference)
-    persons = list(Person.objects.filter(family=dossier.family_id).order_by("relation", "date_of_birth", "id"))
+    # Birth dates are encrypted, so the order is made here: children first, oldest first.
+    relation_order = {"kind": 0, "ouder": 1, "verzorger": 2, "overig": 3}
+    persons = sorted(
+        Person.objects.filter(family=dossier.family_id),
+        key=lambda p: (relation_order.get(p.relation, 9), p.date_of_birth or date.max, p.pk),
+    )
     team = list(
         CaseTeamMember.objects.filter(dossier=dossier, ended_at__isnull=True)
         .select_related("user", "organisation")

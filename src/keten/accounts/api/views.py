@@ -18,4 +18,7 @@ class OrganisationListView(ListAPIView[Organisation]):
     def get_queryset(self) -> QuerySet[Organisation]:
         if getattr(self, "swagger_fake_view", False):
             return Organisation.objects.none()
-        return organisations_list(actor=actor_from_request(self.request))
+        actor = actor_from_request(self.request)
+        if actor.api_client is not None and not actor.api_client.has_scope("organisations:read"):
+            return Organisation.objects.none()
+        return organisations_list(actor=actor)

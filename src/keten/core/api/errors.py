@@ -29,21 +29,22 @@ def error_body(status_code: int, code: str, detail: str, errors: dict[str, list[
     }
 
 
-def _flatten(data: Any) -> dict[str, list[str]]:
+def _flatten(data: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as ``{"persons.0.bsn": ["…"]}``."""
+    out: dict[str, list[str]] = {}
     if isinstance(data, dict):
-        out: dict[str, list[str]] = {}
         for key, value in data.items():
-            if isinstance(value, list):
-                out[str(key)] = [str(v) for v in value]
-            elif isinstance(value, dict):
-                for sub, msgs in _flatten(value).items():
-                    out[f"{key}.{sub}"] = msgs
-            else:
-                out[str(key)] = [str(value)]
-        return out
-    if isinstance(data, list):
-        return {"non_field_errors": [str(v) for v in data]}
-    return {"non_field_errors": [str(data)]}
+            name = f"{prefix}.{key}" if prefix else str(key)
+            out.update(_flatten(value, name))
+    elif isinstance(data, list) and any(isinstance(item, dict | list) for item in data):
+        for index, item in enumerate(data):
+            if item:
+                out.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+    elif isinstance(data, list):
+        out[prefix or "non_field_errors"] = [str(item) for item in data]
+    else:
+        out[prefix or "non_field_errors"] = [str(data)]
+    return out
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -273,3 +273,31 @@ def test_oidc_unknown_email_is_refused(stub_idp):
     assert response.status_code == 302
     assert response["Location"] == "/inloggen/"
     assert "_auth_user_id" not in client.session
+
+
+def test_database_failure_while_loading_the_session_gives_503(client_for, professional, monkeypatch):
+    client = client_for(professional)
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", broken)
+    client.raise_request_exception = False
+    page = client.get("/dossiers/")
+    assert page.status_code == 503
+    assert "database" in page.content.decode()
+    api = client.get("/api/v1/dossiers/")
+    assert api.status_code == 503
+    assert api.json()["code"] == "service_unavailable"
+
+
+def test_audit_ip_comes_from_trusted_proxy_header(client_for, professional, dossier, settings):
+    settings.KETEN_TRUSTED_PROXIES = 1
+    client = client_for(professional)
+    client.get(
+        f"/dossiers/{dossier.reference}/", HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.9", REMOTE_ADDR="10.0.0.2"
+    )
+    assert AuditEvent.objects.get(object_type="dossier").ip == "198.51.100.9"
+    settings.KETEN_TRUSTED_PROXIES = 0
+    client.post("/account/uitloggen/", HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="10.0.0.2")
+    assert AuditEvent.objects.get(action="logout").ip == "10.0.0.2"

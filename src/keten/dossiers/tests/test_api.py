@@ -48,7 +48,7 @@ def test_create_with_invalid_bsn_changes_nothing(client_for, professional):
     body = response.json()
     assert set(body) == ERROR_KEYS
     assert body["code"] == "invalid"
-    assert "persons.0.bsn" in body["errors"] or "persons" in body["errors"]
+    assert "elfproef" in body["errors"]["persons.0.bsn"][0]
     assert body["request_id"] == response["X-Request-ID"]
     assert not Family.objects.exists()
 
