@@ -14,6 +14,12 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from two_factor.views import LoginView, SetupCompleteView, SetupView
 
+from keten.accounts.two_factor_forms import (
+    KetenAuthenticationForm,
+    KetenBackupTokenForm,
+    KetenTokenForm,
+    KetenTOTPDeviceForm,
+)
 from keten.core import audit
 from keten.core.actor import actor_for_user
 from keten.core.models import AuditAction
@@ -25,6 +31,25 @@ NUMBER_OF_BACKUP_CODES = 10
 class KetenLoginView(LoginView):
     template_name = "two_factor/core/login.html"
 
+    def get_form_list(self) -> Any:
+        form_list = super().get_form_list()
+        replacements = {
+            self.AUTH_STEP: KetenAuthenticationForm,
+            self.TOKEN_STEP: KetenTokenForm,
+            self.BACKUP_STEP: KetenBackupTokenForm,
+        }
+        for step in form_list:
+            if step in replacements:
+                form_list[step] = replacements[step]
+        return form_list
+
+    def get_form(self, step: str | None = None, **kwargs: Any) -> Any:
+        form = super().get_form(step=step, **kwargs)
+        if (step or self.steps.current) == self.TOKEN_STEP and not isinstance(form, KetenTokenForm):
+            self.form_list[self.TOKEN_STEP] = KetenTokenForm
+            form = super().get_form(step=step, **kwargs)
+        return form
+
     def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(form, **kwargs)
         context["oidc_enabled"] = settings.KETEN_OIDC_ENABLED
@@ -33,6 +58,12 @@ class KetenLoginView(LoginView):
 
 class KetenSetupView(SetupView):
     """Enrol an authenticator app; afterwards hand out a fresh set of backup codes once."""
+
+    def get_form_list(self) -> Any:
+        form_list = super().get_form_list()
+        if "generator" in form_list:
+            form_list["generator"] = KetenTOTPDeviceForm
+        return form_list
 
     def done(self, form_list: Any, **kwargs: Any) -> HttpResponse:
         response = super().done(form_list, **kwargs)
