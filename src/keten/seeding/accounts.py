@@ -11,8 +11,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from keten.accounts.models import User
 
-#: The name of the TOTP device of a demo account. ``manage.py demo_totp`` refuses any other device.
-DEMO_DEVICE_NAME = "demo"
+#: The TOTP device of a demo account carries the standard name, so the login wizard asks for its
+#: code like for any account. ``manage.py demo_totp`` recognises a demo account by its public key.
+DEMO_DEVICE_NAME = "default"
 BACKUP_DEVICE_NAME = "backup"
 BACKUP_CODE_COUNT = 5
 _BACKUP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -47,7 +48,7 @@ class DemoLogin:
 
 
 def give_demo_devices(user: User) -> tuple[TOTPDevice, list[str]]:
-    """A confirmed TOTP device named ``demo`` with the fixed key, and the fixed static backup codes."""
+    """A confirmed TOTP device with the fixed, public key, and the fixed static backup codes."""
     device = TOTPDevice.objects.create(
         user=user, name=DEMO_DEVICE_NAME, key=demo_totp_key(user.username), confirmed=True
     )
@@ -55,3 +56,8 @@ def give_demo_devices(user: User) -> tuple[TOTPDevice, list[str]]:
     codes = demo_backup_codes(user.username)
     StaticToken.objects.bulk_create([StaticToken(device=backup, token=code) for code in codes])
     return device, codes
+
+
+def is_demo_device(device: TOTPDevice) -> bool:
+    """True only for a device whose key is the public demo key of its own account."""
+    return bool(device.user_id) and device.key == demo_totp_key(device.user.username)

@@ -56,7 +56,7 @@ def test_demo_profile_makes_a_usable_municipality() -> None:
     assert 140 <= User.objects.count() <= 170
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
 
-    # Demo logins: one per role, password, TOTP device "demo" with the fixed key, five backup codes.
+    # Demo logins: one per role, password, the standard TOTP device with the public key, five backup codes.
     prof = _membership("demo-professional")
     assert prof.role == Role.PROFESSIONAL
     assert prof.organisation.type == OrganisationType.WIJKTEAM
@@ -85,7 +85,7 @@ def test_demo_profile_makes_a_usable_municipality() -> None:
         user = _user(username)
         assert check_password(DEMO_PASSWORD, user.password)
         device = TOTPDevice.objects.get(user=user)
-        assert device.name == "demo"
+        assert device.name == "default"  # the login wizard only asks devices named "default"
         assert device.confirmed
         assert device.key == demo_totp_key(username)
         backup = StaticDevice.objects.get(user=user, name="backup")
@@ -150,7 +150,8 @@ def test_demo_totp_prints_a_valid_code_for_demo_accounts_only() -> None:
     device = TOTPDevice.objects.get(user__username="demo-beleid")
     assert device.verify_token(out.getvalue().strip())
 
-    TOTPDevice.objects.filter(user__username="demo-beleid").update(name="default")
+    # A real (enrolled) key is never printed.
+    TOTPDevice.objects.filter(user__username="demo-beleid").update(key="00" * 20)
     with pytest.raises(CommandError):
         call_command("demo_totp", "demo-beleid", stdout=io.StringIO())
     with pytest.raises(CommandError):

@@ -1,7 +1,7 @@
 """``manage.py demo_totp <username>``: the current TOTP code of a *demo* account.
 
-Only for accounts whose TOTP device is named ``demo`` (made by ``seed --profile demo``, with a
-public fixed key). Any other account is refused: its second factor stays on its owner's phone.
+Only for accounts whose TOTP key is the public demo key made by ``seed --profile demo``. Any other
+account is refused: its second factor stays on its owner's phone.
 """
 
 from __future__ import annotations
@@ -14,21 +14,21 @@ from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from keten.seeding.accounts import DEMO_DEVICE_NAME
+from keten.seeding.accounts import is_demo_device
 
 
 class Command(BaseCommand):
-    help = "Print the current two-factor code of a demo account (only devices named 'demo')."
+    help = "Print the current two-factor code of a demo account (only accounts with the public demo key)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
 
     def handle(self, *args: Any, **options: Any) -> None:
         username: str = options["username"]
-        devices = list(TOTPDevice.objects.filter(user__username=username, confirmed=True))
+        devices = list(TOTPDevice.objects.filter(user__username=username, confirmed=True).select_related("user"))
         if not devices:
             raise CommandError(_("Geen account met tweestapsverificatie gevonden: %(u)s") % {"u": username})
-        if any(d.name != DEMO_DEVICE_NAME for d in devices):
+        if not all(is_demo_device(d) for d in devices):
             raise CommandError(
                 _("%(u)s is geen demo-account: de code wordt alleen getoond voor demo-accounts.") % {"u": username}
             )
