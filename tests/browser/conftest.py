@@ -1,0 +1,152 @@
+"""Browser fixtures: one headless Debian Chromium per session, a fresh context per test.
+
+Every page a test navigates to must be checked with axe-core (``ui.check()``, done by the
+navigation helpers); the fixture fails the test when a navigation went unchecked, when a static
+file failed to load, when the page raised a JavaScript error or when the Content Security Policy
+blocked something.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Frame, Locator, Page, Response, sync_playwright
+
+from tests.browser.axe import assert_accessible
+
+CHROMIUM = os.environ.get("KETEN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Set to a directory to keep a screenshot of the pages tests ask for (``ui.screenshot(name)``).
+SCREENSHOT_DIR = os.environ.get("KETEN_BROWSER_SCREENSHOTS", "")
+TIMEOUT_MS = 10_000
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class UI:
+    """One browser context (one signed-in person) on the live server, with the page checks."""
+
+    def __init__(self, context: BrowserContext, base_url: str) -> None:
+        self.context = context
+        self.base_url = base_url
+        self.page: Page = context.new_page()
+        self.pending_url = ""  # a page shown since the last accessibility check
+        self.last_url = ""
+        self.unchecked: list[str] = []
+        self.problems: list[str] = []
+        # A new document (full load) or a URL change within one (HTMX pushing a search URL).
+        self.page.on("domcontentloaded", lambda page: self._shown(page.url))
+        self.page.on("framenavigated", self._on_navigated)
+        self.page.on("response", self._on_response)
+        self.page.on("requestfailed", lambda request: self.problems.append(f"request failed: {request.url}"))
+        self.page.on("pageerror", lambda error: self.problems.append(f"JavaScript error: {error}"))
+        self.page.on("console", self._on_console)
+
+    def _on_navigated(self, frame: Frame) -> None:
+        if frame == self.page.main_frame and frame.url != self.last_url:
+            self._shown(frame.url)
+
+    def _shown(self, url: str) -> None:
+        if url == "about:blank":
+            return
+        if self.pending_url and self.pending_url != url:
+            self.unchecked.append(self.pending_url)
+        self.pending_url = self.last_url = url
+
+    def _on_response(self, response: Response) -> None:
+        if "/static/" in response.url and response.status >= 400:
+            self.problems.append(f"static file {response.url} answered {response.status}")
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.problems.append(f"CSP: {message.text}")
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def check(self) -> None:
+        """Run axe-core on the page as it is now; fail on serious or critical violations."""
+        self.page.wait_for_load_state("load")
+        assert_accessible(self.page)
+        self.pending_url = ""
+
+    def goto(self, path: str) -> Response:
+        response = self.page.goto(self.url(path))
+        assert response is not None
+        self.check()
+        return response
+
+    def submit(self, button: Locator) -> None:
+        """Click something that loads a new page, wait for it and check it."""
+        with self.page.expect_navigation():
+            button.click()
+        self.check()
+
+    def path(self) -> str:
+        return self.page.url.removeprefix(self.base_url)
+
+    def screenshot(self, name: str) -> None:
+        if SCREENSHOT_DIR:
+            Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(Path(SCREENSHOT_DIR) / f"{name}.png"), full_page=True)
+
+    def verify(self) -> list[str]:
+        errors = list(self.problems)
+        unchecked = self.unchecked + ([self.pending_url] if self.pending_url else [])
+        errors += [f"page visited without an accessibility check: {url}" for url in unchecked]
+        return errors
+
+
+@pytest.fixture
+def browse(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Callable[[], UI]]:
+    """Factory of UIs (browser contexts); several may be open at once, e.g. two professionals."""
+    uis: list[UI] = []
+
+    def _new() -> UI:
+        context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
+        ui = UI(context, live_server.url)
+        uis.append(ui)
+        return ui
+
+    yield _new
+    errors: list[str] = []
+    for ui in uis:
+        errors += ui.verify()
+        ui.context.close()
+    report = getattr(request.node, "rep_call", None)
+    if errors and report is not None and report.passed:
+        pytest.fail("\n".join(errors))
+
+
+@pytest.fixture
+def ui(browse: Callable[[], UI]) -> UI:
+    return browse()

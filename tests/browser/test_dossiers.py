@@ -1,0 +1,157 @@
+"""Dossier access in the browser: the case team sees, others get 404, break the glass, logout."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import expect
+
+from keten.accounts.models import Organisation, Role, User
+from keten.core.models import AuditEvent
+from keten.dossiers.models import Dossier
+from keten.notifications.models import Notification
+from keten.testing.factories import OrganisationFactory, make_dossier, make_user
+from tests.browser.conftest import UI
+from tests.browser.helpers import assert_theme_applied, login
+
+pytestmark = pytest.mark.browser
+
+FAMILY = "Gezin Bakker"
+BSN = "999994669"
+
+
+@pytest.fixture
+def organisation(transactional_db: None) -> Organisation:
+    return OrganisationFactory(name="Wijkteam Noord")
+
+
+@pytest.fixture
+def professional(organisation: Organisation) -> User:
+    return make_user(Role.PROFESSIONAL, organisation, username="prof", first_name="Fatima", last_name="El Amrani")
+
+
+@pytest.fixture
+def outsider(organisation: Organisation) -> User:
+    return make_user(Role.PROFESSIONAL, organisation, username="outsider", first_name="Bram", last_name="de Vries")
+
+
+@pytest.fixture
+def officer(organisation: Organisation) -> User:
+    return make_user(Role.AANDACHTSFUNCTIONARIS, organisation, username="af", first_name="Anouk", last_name="Smit")
+
+
+@pytest.fixture
+def dossier(professional: User) -> Dossier:
+    make_dossier(professional, family_name="Gezin De Wit")
+    return make_dossier(professional, bsn=BSN, family_name=FAMILY)
+
+
+def test_case_team_member_opens_dossier_from_the_list(ui: UI, professional: User, dossier: Dossier) -> None:
+    page = ui.page
+    login(ui, professional)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welkom, Fatima")
+    assert_theme_applied(ui)
+    ui.screenshot("dashboard")
+
+    ui.submit(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Dossiers"))
+    assert ui.path() == "/dossiers/"
+    rows = page.get_by_role("table").get_by_role("row")
+    expect(rows).to_have_count(3)  # header + two dossiers
+    ui.submit(page.get_by_role("link", name=FAMILY))
+
+    assert ui.path() == f"/dossiers/{dossier.reference}/"
+    expect(page.get_by_role("heading", level=1)).to_have_text(FAMILY)
+    expect(page.locator(".keten-facts")).to_contain_text(dossier.reference)
+    # The BSN is masked on screen; no emergency-access banner for the case team.
+    expect(page.locator("main")).not_to_contain_text(BSN)
+    expect(page.get_by_text("noodtoegang", exact=False)).to_have_count(0)
+    ui.screenshot("dossier")
+    assert AuditEvent.objects.filter(action="view", object_type="dossier", actor=professional).exists()
+
+
+def test_non_member_gets_404_and_cannot_find_the_dossier(ui: UI, outsider: User, dossier: Dossier) -> None:
+    page = ui.page
+    login(ui, outsider)
+
+    response = ui.goto(f"/dossiers/{dossier.reference}/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Niet gevonden")
+    expect(page.locator("main")).not_to_contain_text("Bakker")
+
+    ui.goto("/dossiers/")
+    expect(page.get_by_text("U zit nog in geen enkel casusteam.")).to_be_visible()
+    for query in ("Bakker", BSN, dossier.reference):
+        page.get_by_label("Zoeken", exact=True).fill(query)
+        # HTMX swaps the results in and pushes the search URL; no full page load.
+        page.get_by_role("button", name="Zoeken").click()
+        page.wait_for_url(lambda url, q=query: f"q={q}" in url)
+        ui.check()
+        rows = page.locator("#dossier-rows")
+        expect(rows).to_contain_text("Geen dossier gevonden waarvan u in het casusteam zit.")
+        expect(rows).not_to_contain_text("Bakker")
+        expect(rows).not_to_contain_text(dossier.reference)
+
+
+def test_break_the_glass_shows_dossier_with_warning_audits_and_notifies(
+    browse: Callable[[], UI], outsider: User, officer: User, dossier: Dossier
+) -> None:
+    ui = browse()
+    page = ui.page
+    login(ui, outsider)
+
+    assert ui.goto(f"/dossiers/{dossier.reference}/").status == 404
+    ui.submit(page.get_by_role("link", name="Vraag noodtoegang aan"))
+    assert ui.path().startswith("/dossiers/noodtoegang/")
+
+    # A reason is mandatory: a short one is refused with a Dutch message next to the field.
+    page.get_by_label("Dossiernummer").fill(dossier.reference)
+    page.get_by_label("Reden").fill("kort")
+    ui.submit(page.get_by_role("button", name="Noodtoegang gebruiken"))
+    expect(page.get_by_role("alert")).to_contain_text("Reden")
+    assert not AuditEvent.objects.filter(action="break_glass").exists()
+
+    reason = "Politie meldt acute onveiligheid, regievoerder onbereikbaar"
+    page.get_by_label("Reden").fill(reason)
+    ui.submit(page.get_by_role("button", name="Noodtoegang gebruiken"))
+
+    assert ui.path() == f"/dossiers/{dossier.reference}/"
+    expect(page.get_by_role("heading", level=1)).to_have_text(FAMILY)
+    expect(page.get_by_role("status").filter(has_text="U heeft noodtoegang tot dit dossier")).to_be_visible()
+    expect(page.get_by_text("U bekijkt dit dossier met noodtoegang")).to_be_visible()
+    # Read-only: no forms to change the dossier.
+    expect(page.get_by_role("button", name="Opslaan")).to_have_count(0)
+    ui.screenshot("dossier-break-glass")
+
+    event = AuditEvent.objects.get(action="break_glass")
+    assert event.actor_id == outsider.pk
+    assert event.object_id == dossier.reference
+    assert event.reason == reason
+    assert event.client_pseudonym == dossier.family.pseudonym
+    notification = Notification.objects.get(recipient=officer, kind="break_glass")
+    assert "Bram de Vries" in notification.title
+
+    # The aandachtsfunctionaris sees the notification after signing in.
+    officer_ui = browse()
+    login(officer_ui, officer)
+    heading = officer_ui.page.get_by_role("heading", name="Nieuwe meldingen")
+    notifications = officer_ui.page.locator("section", has=heading)
+    expect(notifications).to_contain_text(notification.title)
+
+
+def test_logout_returns_to_login_and_closes_the_dossier(ui: UI, professional: User, dossier: Dossier) -> None:
+    page = ui.page
+    login(ui, professional)
+    ui.goto(f"/dossiers/{dossier.reference}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(FAMILY)
+
+    ui.submit(page.get_by_role("button", name="Uitloggen"))
+    assert ui.path() == "/inloggen/"
+    expect(page.get_by_role("status")).to_contain_text("U bent uitgelogd.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen bij Keten")
+
+    # The session is gone: the dossier URL now leads to the login page.
+    ui.goto(f"/dossiers/{dossier.reference}/")
+    assert ui.path() == f"/inloggen/?next=/dossiers/{dossier.reference}/"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen bij Keten")
+    expect(page.locator("body")).not_to_contain_text(FAMILY)
