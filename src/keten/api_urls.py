@@ -7,12 +7,13 @@ from drf_spectacular.views import SpectacularAPIView
 
 from keten.accounts.api.views import OrganisationListView
 from keten.dossiers.api.figures import DossierFiguresView
-from keten.dossiers.api.views import DossierDetailView, DossierListView, DossierNoteView
+from keten.dossiers.api.views import DossierDetailView, DossierListView, DossierNoteView, DossierSearchView
 
 urlpatterns = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
     path("organisations/", login_not_required(OrganisationListView.as_view()), name="api-organisations"),
     path("dossiers/", login_not_required(DossierListView.as_view()), name="api-dossiers"),
+    path("dossiers/search/", login_not_required(DossierSearchView.as_view()), name="api-dossiers-search"),
     path("dossiers/<str:reference>/", login_not_required(DossierDetailView.as_view()), name="api-dossier-detail"),
     path("figures/dossiers/", login_not_required(DossierFiguresView.as_view()), name="api-figures-dossiers"),
     path(

@@ -52,12 +52,15 @@ def _person_data(data: dict[str, Any]) -> services.PersonData:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def dossier_list(request: HttpRequest) -> HttpResponse:
+    """The actor's dossiers. Searches are POSTed: a name or BSN never ends up in a URL or access log."""
     _require_case_role(request)
-    query = request.GET.get("q", "")[:100]
-    status = request.GET.get("status", "")
+    params = request.POST if request.method == "POST" else request.GET
+    query = request.POST.get("q", "")[:100] if request.method == "POST" else ""
+    status = params.get("status", "")
     try:
-        page_number = max(1, int(request.GET.get("pagina", "1")))
+        page_number = max(1, int(params.get("pagina", "1")))
     except ValueError:
         page_number = 1
     rows, total = selectors.dossier_list(

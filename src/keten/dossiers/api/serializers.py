@@ -20,6 +20,18 @@ class DossierListSerializer(serializers.Serializer):
     children = serializers.IntegerField()
 
 
+class DossierPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    results = DossierListSerializer(many=True)
+
+
+class DossierSearchSerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=100, help_text="BSN, part of the family name, or dossier reference")
+    status = serializers.ChoiceField(choices=Dossier.Status.choices, required=False)
+    page = serializers.IntegerField(min_value=1, required=False, default=1)
+
+
 class PersonSerializer(serializers.Serializer):
     pseudonym = serializers.CharField(read_only=True)
     relation = serializers.ChoiceField(choices=Relation.choices)

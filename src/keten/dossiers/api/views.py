@@ -17,6 +17,8 @@ from keten.dossiers.api.serializers import (
     DossierCreateSerializer,
     DossierDetailSerializer,
     DossierListSerializer,
+    DossierPageSerializer,
+    DossierSearchSerializer,
     NoteCreateSerializer,
 )
 
@@ -39,32 +41,35 @@ def _detail_payload(actor: Any, reference: str) -> dict[str, Any]:
     return DossierDetailSerializer(payload).data  # type: ignore[return-value]
 
 
+def _page(request: Request, *, query: str, params: Any) -> Response:
+    try:
+        page = max(1, int(params.get("page", 1)))
+    except (TypeError, ValueError):
+        page = 1
+    size = 50
+    rows, total = selectors.dossier_list(
+        actor=actor_from_request(request),
+        query=query,
+        status=str(params.get("status", "")),
+        limit=size,
+        offset=(page - 1) * size,
+    )
+    return Response(
+        {"count": total, "page": page, "results": DossierListSerializer([vars(r) for r in rows], many=True).data}
+    )
+
+
 class DossierListView(APIView):
     @extend_schema(
         operation_id="dossiers_list",
         parameters=[
-            OpenApiParameter("q", str, description="Search: reference, BSN, or part of the family name"),
             OpenApiParameter("status", str, enum=["open", "closed"]),
             OpenApiParameter("page", int),
         ],
-        responses=DossierListSerializer(many=True),
+        responses=DossierPageSerializer,
     )
     def get(self, request: Request) -> Response:
-        try:
-            page = max(1, int(request.query_params.get("page", "1")))
-        except ValueError:
-            page = 1
-        size = 50
-        rows, total = selectors.dossier_list(
-            actor=actor_from_request(request),
-            query=request.query_params.get("q", "")[:100],
-            status=request.query_params.get("status", ""),
-            limit=size,
-            offset=(page - 1) * size,
-        )
-        return Response(
-            {"count": total, "page": page, "results": DossierListSerializer([vars(r) for r in rows], many=True).data}
-        )
+        return _page(request, query="", params=request.query_params)
 
     @extend_schema(
         operation_id="dossiers_create", request=DossierCreateSerializer, responses={201: DossierDetailSerializer}
@@ -84,6 +89,16 @@ class DossierListView(APIView):
             confirm_duplicates=data["confirm_duplicates"],
         )
         return Response(_detail_payload(actor, dossier.reference), status=status.HTTP_201_CREATED)
+
+
+class DossierSearchView(APIView):
+    """Search by BSN, family name or reference. POST, so search terms never appear in a URL."""
+
+    @extend_schema(operation_id="dossiers_search", request=DossierSearchSerializer, responses=DossierPageSerializer)
+    def post(self, request: Request) -> Response:
+        serializer = DossierSearchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return _page(request, query=serializer.validated_data["q"], params=serializer.validated_data)
 
 
 class DossierDetailView(APIView):

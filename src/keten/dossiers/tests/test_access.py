@@ -33,10 +33,10 @@ def test_case_team_member_opens_dossier_and_read_is_audited(client_for, professi
 def test_outsider_gets_404_on_detail_list_search_and_api(client_for, outsider, dossier):
     client = client_for(outsider)
     assert client.get(f"/dossiers/{dossier.reference}/").status_code == 404
-    listing = client.get("/dossiers/", {"q": "999994669"})
+    listing = client.post("/dossiers/", {"q": "999994669"})
     assert listing.status_code == 200
     assert dossier.reference not in listing.content.decode()
-    assert dossier.reference not in client.get("/dossiers/", {"q": "Bakker"}).content.decode()
+    assert dossier.reference not in client.post("/dossiers/", {"q": "Bakker"}).content.decode()
     api = client.get(f"/api/v1/dossiers/{dossier.reference}/")
     assert api.status_code == 404
     assert api.json()["code"] == "not_found"
@@ -71,3 +71,14 @@ def test_break_the_glass_needs_reason_audits_and_notifies(
     assert len(mail.outbox) == 1
     assert "Bakker" not in mail.outbox[0].body
     assert dossier.reference not in mail.outbox[0].body
+
+
+def test_search_is_posted_so_no_bsn_or_name_reaches_a_url(client_for, professional, dossier):
+    client = client_for(professional)
+    found = client.post("/dossiers/", {"q": "999994669"})
+    assert dossier.reference in found.content.decode()
+    assert client.post("/dossiers/", {"q": "bakker"}).content.decode().count(dossier.reference) >= 1
+    # A query string is ignored: search terms are only accepted in the request body.
+    ignored = client.get("/dossiers/", {"q": "nietbestaand"})
+    assert dossier.reference in ignored.content.decode()
+    assert 'method="post"' in found.content.decode()

@@ -132,3 +132,15 @@ def test_openapi_document_is_up_to_date(tmp_path):
     assert yaml.safe_load(generated.read_text()) == yaml.safe_load(committed.read_text()), (
         "docs/api/openapi.yaml is out of date: run make openapi and commit it"
     )
+
+
+def test_search_is_a_post_and_respects_the_case_team(client_for, professional, outsider, dossier):
+    found = client_for(professional).post(
+        "/api/v1/dossiers/search/", {"q": "999994669"}, content_type="application/json"
+    )
+    assert [r["reference"] for r in found.json()["results"]] == [dossier.reference]
+    hidden = client_for(outsider).post("/api/v1/dossiers/search/", {"q": "999994669"}, content_type="application/json")
+    assert hidden.json()["count"] == 0
+    bad = client_for(professional).post("/api/v1/dossiers/search/", {}, content_type="application/json")
+    assert bad.status_code == 400
+    assert "q" in bad.json()["errors"]

@@ -82,7 +82,7 @@ def test_list_search_and_api_list_only_show_team_dossiers(role):
     client = login_verified(Client(), user)
     page = client.get("/dossiers/", {"q": ""})
     api = client.get("/api/v1/dossiers/")
-    search = client.get("/dossiers/", {"q": "999990019"})
+    search = client.post("/dossiers/", {"q": "999990019"})
     if role in CASE_ROLES:
         assert page.status_code == 200
         assert mine.reference in page.content.decode()
