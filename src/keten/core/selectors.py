@@ -25,15 +25,25 @@ class AuditFilter:
     date_to: date | None = None
 
 
+def looks_like_bsn(value: str) -> bool:
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return len(digits) in (8, 9) and digits == value.replace(" ", "") and is_valid_bsn(digits)
+
+
+def client_filter_token(client: str) -> str:
+    """What the audit filter may carry in its URL: the family pseudonym, never the BSN itself."""
+    return _client_pseudonym(client) or ""
+
+
 def _client_pseudonym(client: str) -> str | None:
     """A client filter accepts a family pseudonym (G-…) or a BSN (looked up through the blind index)."""
     client = client.strip()
     if not client:
         return None
-    digits = "".join(ch for ch in client if ch.isdigit())
-    if len(digits) in (8, 9) and digits == client.replace(" ", "") and is_valid_bsn(digits):
+    if looks_like_bsn(client):
         from keten.dossiers.models import Person
 
+        digits = "".join(ch for ch in client if ch.isdigit())
         person = Person.objects.filter(bsn_index=bsn_index(digits)).select_related("family").first()
         return person.family.pseudonym if person else "-"
     return client.upper()

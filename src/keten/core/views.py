@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from keten.accounts.models import Role
 from keten.core.actor import actor_from_request
 from keten.core.forms import KetenForm
 from keten.core.models import AuditAction
 from keten.core.policy import allows
-from keten.core.selectors import AuditFilter, audit_page, audit_professionals
+from keten.core.selectors import (
+    AuditFilter,
+    audit_page,
+    audit_professionals,
+    client_filter_token,
+    looks_like_bsn,
+)
 from keten.dossiers import selectors as dossier_selectors
 from keten.notifications.selectors import notifications_for
 
@@ -67,15 +75,38 @@ class AuditFilterForm(KetenForm):
         return data
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def audit_log(request: HttpRequest) -> HttpResponse:
+    """The audit log of the actor's organisation.
+
+    The filter form is POSTed and redirected to a GET whose client filter is the family pseudonym:
+    a BSN typed into the filter never appears in a URL or access log.
+    """
     if not allows("core.view_auditlog", request.user):
         raise Http404
     actor = actor_from_request(request)
-    form = AuditFilterForm(request.GET or None, professionals=audit_professionals(actor=actor))
+    professionals = audit_professionals(actor=actor)
+    if request.method == "POST":
+        form = AuditFilterForm(request.POST, professionals=professionals)
+        if form.is_valid():
+            data = form.cleaned_data
+            params = {
+                "professional": data.get("professional") or "",
+                "client": client_filter_token(data.get("client", "")),
+                "action": data.get("action", ""),
+                "date_from": data["date_from"].isoformat() if data.get("date_from") else "",
+                "date_to": data["date_to"].isoformat() if data.get("date_to") else "",
+            }
+            query = urlencode({k: v for k, v in params.items() if v})
+            return redirect(f"{reverse('core:audit_log')}?{query}" if query else reverse("core:audit_log"))
+        return render(request, "core/audit_log.html", {"form": form, "events": [], "query": ""}, status=422)
+    form = AuditFilterForm(request.GET or None, professionals=professionals)
     events: list[Any] = []
     next_cursor = None
-    if not request.GET or form.is_valid():
+    if request.GET and looks_like_bsn(request.GET.get("client", "")):
+        form.is_valid()
+        form.add_error("client", _("Zoek op BSN met het filterformulier, niet via het adres van de pagina."))
+    elif not request.GET or form.is_valid():
         data = form.cleaned_data if request.GET else {}
         filters = AuditFilter(
             professional_id=data.get("professional"),
