@@ -14,8 +14,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from keten.core.mfa import second_factor_done
@@ -196,3 +198,17 @@ class RequireTwoFactorMiddleware:
 
         target = "otp_verify" if user_has_device(user) else "two_factor:setup"
         return HttpResponseRedirect(f"{reverse(target)}?next={request.path}")
+
+
+class DutchFirstLocaleMiddleware(LocaleMiddleware):
+    """Dutch unless the user chose another language with the language switch.
+
+    The browser's Accept-Language is deliberately ignored: the chain works in Dutch, and a page that
+    silently switches language depending on someone's browser confuses colleagues sharing screens.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -301,3 +301,10 @@ def test_audit_ip_comes_from_trusted_proxy_header(client_for, professional, doss
     settings.KETEN_TRUSTED_PROXIES = 0
     client.post("/account/uitloggen/", HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="10.0.0.2")
     assert AuditEvent.objects.get(action="logout").ip == "10.0.0.2"
+
+
+def test_dutch_by_default_english_when_chosen(client_for, professional):
+    client = client_for(professional)
+    assert "Mijn open dossiers" in client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get("/").content.decode()
