@@ -41,14 +41,37 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+_shared: dict[str, Any] = {}
+
+
+def _launch() -> Browser:
+    """One Chromium per test process, even when another test module imports these fixtures.
+
+    Playwright's sync API allows a single running instance per thread, so every copy of the
+    ``browser`` fixture shares this one.
+    """
+    if "browser" not in _shared:
+        playwright = sync_playwright().start()
+        _shared["playwright"] = playwright
+        _shared["browser"] = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    return _shared["browser"]  # type: ignore[no-any-return]
+
+
+def _shutdown() -> None:
+    browser = _shared.pop("browser", None)
+    playwright = _shared.pop("playwright", None)
+    if browser is not None:
+        browser.close()
+    if playwright is not None:
+        playwright.stop()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield _launch()
+    _shutdown()
 
 
 class UI:
@@ -108,6 +131,18 @@ class UI:
         """Click something that loads a new page, wait for it and check it."""
         with self.page.expect_navigation():
             button.click()
+        self.check()
+
+    def swap(self, trigger: Locator) -> None:
+        """Click something that makes HTMX replace part of the page, wait for it and check the page."""
+        self.page.evaluate(
+            """() => {
+              window.__ketenSettled = new Promise((resolve) =>
+                document.body.addEventListener("htmx:afterSettle", () => resolve(true), { once: true }));
+            }"""
+        )
+        trigger.click()
+        self.page.evaluate("() => window.__ketenSettled")
         self.check()
 
     def path(self) -> str:
