@@ -26,12 +26,6 @@ def assert_dutch_code_error(text: str) -> None:
     assert "code" in text.lower(), text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: RequireTwoFactorMiddleware sends a new user to the set-up wizard with ?next=/, and "
-    "two_factor's SetupView then redirects to that next URL instead of the set-up complete page, so the "
-    "backup codes are never shown (KetenSetupView.get_success_url should always go to two_factor:setup_complete)",
-)
 def test_first_login_enrols_authenticator_and_shows_backup_codes(ui: UI) -> None:
     user = make_user(Role.PROFESSIONAL, OrganisationFactory(name="Wijkteam Zuid"), username="nieuw", first_name="Noor")
     TOTPDevice.objects.filter(user=user).delete()
@@ -56,6 +50,14 @@ def test_first_login_enrols_authenticator_and_shows_backup_codes(ui: UI) -> None
     ui.screenshot("setup-generator")
     ui.submit(page.get_by_role("button", name="Volgende"))
 
+    if ui.path() == "/":
+        # Everything up to here is checked; only this known defect is tolerated, until it is fixed.
+        pytest.xfail(
+            "known bug: RequireTwoFactorMiddleware sends a new user to the set-up wizard with ?next=/ and "
+            "two_factor's SetupView then follows that next URL instead of going to the set-up complete page, "
+            "so the backup codes are never shown (KetenSetupView.get_success_url should always go to "
+            "two_factor:setup_complete)"
+        )
     assert ui.path() == "/tweestaps/klaar/"
     codes = page.get_by_test_id("backup-codes").locator("li")
     expect(codes).to_have_count(10)
