@@ -118,6 +118,25 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of the given processes so far, from /proc/<pid>/stat."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / _TICKS
+
+
+def load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
 def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
     cmd = [
         GUNICORN,
@@ -152,12 +171,18 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
     raise SystemExit("gunicorn did not become healthy within 60 s")
 
 
-def loadgen(port: int, cookie: str, paths: list[str], **phase: Any) -> dict[str, Any]:
+def loadgen(port: int, cookie: str, paths: list[str], workers: list[int], **phase: Any) -> dict[str, Any]:
+    """One bounded phase; adds the server's CPU time per request and the machine's load average."""
     cmd = [PY, str(ROOT / "bench" / "loadgen.py"), "--port", str(port), "--cookie", cookie]
     for key, value in phase.items():
         cmd += [f"--{key}", str(value)]
+    cpu_before = cpu_seconds(workers)
     out = subprocess.run([*cmd, *paths], check=True, text=True, stdout=subprocess.PIPE, cwd=ROOT).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    served = result["completed"] + sum(result["errors"].values())
+    result["server_cpu_ms_per_request"] = 1000 * (cpu_seconds(workers) - cpu_before) / served if served else 0.0
+    result["load_average_1m"] = load_average()
+    return result
 
 
 def fmt(value: float) -> str:
@@ -185,22 +210,25 @@ def main() -> None:
     log(f"starting gunicorn with {args.workers} workers on 127.0.0.1:{port}")
     server = start_server(env, port, args.workers)
     results: dict[str, Any] = {"endpoints": {}, "config": vars(args), "cores": os.cpu_count()}
+    results["load_average_1m_at_start"] = load_average()
+    workers = children_of(server.pid)
     try:
         for endpoint in targets["endpoints"]:
             cookie = f"{targets['cookie_name']}={targets[endpoint['who']]['session']}"
             paths = endpoint["paths"]
             name = endpoint["name"]
-            warm = loadgen(port, cookie, paths, clients=2, requests=20)
+            warm = loadgen(port, cookie, paths, workers, clients=2, requests=20)
             if warm["errors"]:
                 raise SystemExit(f"{name}: warm-up failed: {warm['errors']}")
             log(f"{name}: 1 client")
-            single = loadgen(port, cookie, paths, clients=1, requests=args.single_requests)
+            single = loadgen(port, cookie, paths, workers, clients=1, requests=args.single_requests)
             log(f"{name}: {args.clients} clients, no pause")
-            saturated = loadgen(port, cookie, paths, clients=args.clients, seconds=args.saturation_seconds)
+            saturated = loadgen(port, cookie, paths, workers, clients=args.clients, seconds=args.saturation_seconds)
             log(f"{name}: {args.clients} clients, ~{args.pause} s pause")
-            paced = loadgen(port, cookie, paths, clients=args.clients, seconds=args.paced_seconds, pause=args.pause)
+            paced = loadgen(
+                port, cookie, paths, workers, clients=args.clients, seconds=args.paced_seconds, pause=args.pause
+            )
             results["endpoints"][name] = {"single": single, "saturated": saturated, "paced": paced}
-        workers = children_of(server.pid)
         results["worker_peak_rss_mb"] = {str(pid): peak_rss_mb(pid) for pid in workers}
     finally:
         server.send_signal(signal.SIGTERM)
@@ -215,11 +243,12 @@ def report(results: dict[str, Any]) -> None:
     rss = list(results["worker_peak_rss_mb"].values())
     header = (
         "| endpoint | 1 client median / p95 (ms) | 16 clients, no pause (req/s) | 16 clients, ~1 s pause "
-        "median / p95 (ms) | SQL only median (ms, queries) | load generator CPU (sat. / paced) |"
+        "median / p95 (ms) | SQL only median (ms, queries) | in-process median (ms) | server CPU per request (ms) "
+        "| load generator CPU (sat. / paced) | load avg |"
     )
     print()
     print(header)
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, r in results["endpoints"].items():
         sql = results["sql"][name]
         errors = sum(sum(p["errors"].values()) for p in r.values())
@@ -228,8 +257,10 @@ def report(results: dict[str, Any]) -> None:
             f"| {fmt(r['saturated']['throughput_rps'])} "
             f"| {fmt(r['paced']['median_ms'])} / {fmt(r['paced']['p95_ms'])} "
             f"| {fmt(sql['sql_median_ms'])} ({sql['queries']:.0f}) "
-            f"| {100 * r['saturated']['loadgen_cpu_share']:.0f}% / {100 * r['paced']['loadgen_cpu_share']:.0f}% |"
-            + (f" errors: {errors}" if errors else "")
+            f"| {fmt(sql['in_process_median_ms'])} "
+            f"| {fmt(r['saturated']['server_cpu_ms_per_request'])} "
+            f"| {100 * r['saturated']['loadgen_cpu_share']:.0f}% / {100 * r['paced']['loadgen_cpu_share']:.0f}% "
+            f"| {r['saturated']['load_average_1m']:.1f} |" + (f" errors: {errors}" if errors else "")
         )
     print()
     print(
@@ -237,7 +268,10 @@ def report(results: dict[str, Any]) -> None:
         + ", ".join(f"{v:.0f} MB" for v in rss)
         + f" (max {max(rss):.0f} MB)"
     )
-    print(f"machine: {results['cores']} cores; results in var/bench/results.json")
+    print(
+        f"machine: {results['cores']} cores; 1-minute load average before the run "
+        f"{results['load_average_1m_at_start']:.1f}; results in var/bench/results.json"
+    )
 
 
 if __name__ == "__main__":
