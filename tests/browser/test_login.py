@@ -99,7 +99,7 @@ def test_login_with_password_and_totp_refuses_a_wrong_code(ui: UI) -> None:
     ui.submit(page.get_by_role("button", name="Inloggen", exact=True))
     assert ui.path() == "/"
     expect(page.get_by_role("heading", level=1)).to_have_text("Welkom, Jet")
-    ui.screenshot("dashboard")
+    ui.screenshot("dashboard-after-totp")
 
 
 def test_repeated_wrong_passwords_lock_the_account(ui: UI) -> None:
