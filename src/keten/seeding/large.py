@@ -278,20 +278,17 @@ class CityBuilder:
         bar = progress(total=total + len(fixed), desc=_("medewerkers"), enabled=self.show_progress)
         users: list[User] = []
         roles: list[tuple[int, str, int]] = []  # (org index, role, team index)
-        usernames: set[str] = set()
         joined_from = self.history_start - timedelta(days=365)
         for username, first, last, org_index, role in fixed:
             users.append(self._user(username, first, last, "Bench-account", joined_from))
             roles.append((org_index, role, 0))
-            usernames.add(username)
         for org_index, (org, size) in enumerate(zip(self.orgs, self.org_sizes, strict=True)):
             for i in range(size):
                 role = self._role(org.type, i, size)
                 first = self.rng.choice(self.pools.female if self.rng.random() < 0.7 else self.pools.male)
                 last = self.rng.choice(self.pools.last)
                 base = (ascii_slug(first)[:1] + ascii_slug(last))[:20]
-                username = f"{base}-{len(usernames):05d}"
-                usernames.add(username)
+                username = f"{base}-{len(self.staff) + len(users):05d}"
                 title = (
                     JOB_TITLES.get(org.type, "Professional")
                     if role in (Role.PROFESSIONAL, Role.VEILIG_THUIS)
