@@ -50,14 +50,6 @@ def test_first_login_enrols_authenticator_and_shows_backup_codes(ui: UI) -> None
     ui.screenshot("setup-generator")
     ui.submit(page.get_by_role("button", name="Volgende"))
 
-    if ui.path() == "/":
-        # Everything up to here is checked; only this known defect is tolerated, until it is fixed.
-        pytest.xfail(
-            "known bug: RequireTwoFactorMiddleware sends a new user to the set-up wizard with ?next=/ and "
-            "two_factor's SetupView then follows that next URL instead of going to the set-up complete page, "
-            "so the backup codes are never shown (KetenSetupView.get_success_url should always go to "
-            "two_factor:setup_complete)"
-        )
     assert ui.path() == "/tweestaps/klaar/"
     codes = page.get_by_test_id("backup-codes").locator("li")
     expect(codes).to_have_count(10)

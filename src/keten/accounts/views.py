@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -58,6 +59,10 @@ class KetenLoginView(LoginView):
 
 class KetenSetupView(SetupView):
     """Enrol an authenticator app; afterwards hand out a fresh set of backup codes once."""
+
+    def get_success_url(self) -> str:
+        # Always the completion page, which shows the new backup codes once (never skip it via ?next=).
+        return reverse("two_factor:setup_complete")
 
     def get_form_list(self) -> Any:
         form_list = super().get_form_list()
