@@ -87,6 +87,19 @@ class DossierRow:
     pseudonym: str
 
 
+_LIST_COLUMNS = (
+    "id",
+    "reference",
+    "status",
+    "updated_at",
+    "family__name",
+    "family__pseudonym",
+    "coordinator__first_name",
+    "coordinator__last_name",
+    "coordinator__username",
+)
+
+
 def dossier_list(
     *, actor: Actor, query: str = "", status: str = "", limit: int = 50, offset: int = 0
 ) -> tuple[list[DossierRow], int]:
@@ -108,8 +121,11 @@ def dossier_list(
             qs = qs.filter(reference__iexact=query)
         else:
             name_filter = query.lower()
-    qs = qs.annotate(n_children=Count("family__persons", filter=Q(family__persons__relation="kind"))).order_by(
-        "-updated_at", "-id"
+    qs = (
+        qs.annotate(n_children=Count("family__persons", filter=Q(family__persons__relation="kind")))
+        .order_by("-updated_at", "-id")
+        # Only the columns the list shows: every encrypted column loaded is a decryption per row.
+        .only(*_LIST_COLUMNS)
     )
     if name_filter:
         candidates = [d for d in qs[:2000] if name_filter in d.family.name.lower()]
