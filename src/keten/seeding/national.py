@@ -2,7 +2,7 @@
 
 The verwijsindex is not built yet. This profile lays the base it will need: many municipalities,
 each with wijken, a wijkteam per wijk and a small set of partner organisations and staff, and
-``1,000,000 × --scale`` families (about 2.5 persons each) without dossiers. Later work extends it
+``1,000,000 × --scale`` families (about 3 persons each) without dossiers. Later work extends it
 with verwijsindex signals. Only about 909 persons get a BSN (the elfproef-valid numbers of the test
 range); everyone else has none. It does not run in CI.
 """
