@@ -25,7 +25,7 @@ GENESIS_HASH = "0" * 64
 # Arbitrary constant that identifies the audit chain's advisory lock on PostgreSQL.
 _CHAIN_LOCK_KEY = 4_242_000_001
 
-_HASHED_FIELDS = (
+HASHED_FIELDS = (
     "occurred_at",
     "actor_id",
     "actor_label",
@@ -49,18 +49,32 @@ def _canonical(value: Any) -> Any:
 
 
 def compute_hash(values: dict[str, Any], prev_hash: str) -> str:
-    payload = {name: _canonical(values.get(name)) for name in _HASHED_FIELDS}
+    payload = {name: _canonical(values.get(name)) for name in HASHED_FIELDS}
     payload["prev_hash"] = prev_hash
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def _lock_chain() -> None:
-    """Serialise appends so that two transactions never chain onto the same predecessor."""
+def _lock_chain_and_get_head() -> str:
+    """Serialise appends (so two transactions never chain onto the same predecessor) and return the
+    hash of the newest event. On PostgreSQL the advisory lock and the read are one round trip; on
+    SQLite the connection runs IMMEDIATE transactions, which hold the write lock already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s), (SELECT hash FROM core_auditevent ORDER BY id DESC LIMIT 1)",
+                [_CHAIN_LOCK_KEY],
+            )
+            row = cursor.fetchone()
+        return (row[1] if row else None) or GENESIS_HASH
+    return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
+
+
+def lock_chain() -> None:
+    """Take the chain lock without reading the head (bulk writers read it themselves)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-    # SQLite: the connection runs IMMEDIATE transactions, which hold the write lock already.
 
 
 def record(
@@ -76,8 +90,7 @@ def record(
 ) -> AuditEvent:
     """Append one event. Joins the caller's transaction, so it commits or rolls back with the write."""
     with transaction.atomic():
-        _lock_chain()
-        prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
+        prev = _lock_chain_and_get_head()
         values: dict[str, Any] = {
             "occurred_at": timezone.now(),
             "actor_id": actor.user_id if actor else None,
@@ -112,7 +125,7 @@ class ChainReport:
 
 def _iter_events(batch_size: int = 5000) -> Iterator[dict[str, Any]]:
     last_id = 0
-    columns = ("id", "prev_hash", "hash", *_HASHED_FIELDS)
+    columns = ("id", "prev_hash", "hash", *HASHED_FIELDS)
     while True:
         rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id").values(*columns)[:batch_size])
         if not rows:

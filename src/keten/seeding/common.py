@@ -17,7 +17,7 @@ from django.db import connection, models, transaction
 from stdnum.nl import bsn as stdnum_bsn
 from tqdm import tqdm
 
-from keten.core.audit import GENESIS_HASH, _lock_chain, compute_hash
+from keten.core.audit import GENESIS_HASH, HASHED_FIELDS, compute_hash, lock_chain
 from keten.core.models import AuditEvent
 
 #: BSNs in 999990000–999999999 are reserved for test persons; only the elfproef-valid ones are used.
@@ -174,7 +174,7 @@ class AuditChainWriter:
         if not rows:
             return 0
         with transaction.atomic():
-            _lock_chain()
+            lock_chain()
             head = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
             next_id, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
             for offset, values in enumerate(rows):
@@ -192,24 +192,7 @@ class AuditChainWriter:
         return len(rows)
 
 
-_AUDIT_COLUMNS = (
-    "id",
-    "occurred_at",
-    "actor_id",
-    "actor_label",
-    "organisation_id",
-    "role",
-    "action",
-    "object_type",
-    "object_id",
-    "client_pseudonym",
-    "reason",
-    "details",
-    "request_id",
-    "ip",
-    "prev_hash",
-    "hash",
-)
+_AUDIT_COLUMNS = ("id", *HASHED_FIELDS, "prev_hash", "hash")
 
 
 def _copy_audit_rows(rows: list[dict[str, Any]]) -> None:
