@@ -656,3 +656,25 @@ def api_client_revoke(*, actor: Actor, api_client: ApiClient) -> ApiClient:
         _record(actor, AuditAction.DELETE, "api_client", api_client.pk, token_prefix=api_client.token_prefix)
     api_client.is_active = False
     return api_client
+
+
+NUMBER_OF_BACKUP_CODES = 10
+
+
+def backup_codes_issue(*, actor: Actor) -> list[str]:
+    """Replace the actor's backup codes with a fresh set (shown once) and record the enrolment.
+
+    Called when a professional has just enrolled an authenticator app; the old codes stop working.
+    """
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    user = actor.user
+    if user is None:
+        raise NotFoundError
+    codes = [StaticToken.random_token() for _ in range(NUMBER_OF_BACKUP_CODES)]
+    with transaction.atomic():
+        device, _created = StaticDevice.objects.get_or_create(user=user, name="backup")
+        device.token_set.all().delete()
+        StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+        audit.record(actor=actor, action=AuditAction.MFA_ENROL, object_type="user", object_id=user.pk)
+    return codes

@@ -12,21 +12,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from two_factor.views import LoginView, SetupCompleteView, SetupView
 
+from keten.accounts.services import backup_codes_issue
 from keten.accounts.two_factor_forms import (
     KetenAuthenticationForm,
     KetenBackupTokenForm,
     KetenTokenForm,
     KetenTOTPDeviceForm,
 )
-from keten.core import audit
 from keten.core.actor import actor_for_user
-from keten.core.models import AuditAction
 
 BACKUP_CODES_SESSION_KEY = "keten_new_backup_codes"
-NUMBER_OF_BACKUP_CODES = 10
 
 
 class KetenLoginView(LoginView):
@@ -72,19 +69,8 @@ class KetenSetupView(SetupView):
 
     def done(self, form_list: Any, **kwargs: Any) -> HttpResponse:
         response = super().done(form_list, **kwargs)
-        user = self.request.user
-        device, _created = StaticDevice.objects.get_or_create(user=user, name="backup")
-        device.token_set.all().delete()
-        codes = [StaticToken.random_token() for _ in range(NUMBER_OF_BACKUP_CODES)]
-        for code in codes:
-            device.token_set.create(token=code)
+        codes = backup_codes_issue(actor=actor_for_user(self.request.user))  # type: ignore[arg-type]
         self.request.session[BACKUP_CODES_SESSION_KEY] = codes
-        audit.record(
-            actor=actor_for_user(user),  # type: ignore[arg-type]
-            action=AuditAction.MFA_ENROL,
-            object_type="user",
-            object_id=user.pk,  # type: ignore[arg-type]
-        )
         return response
 
 
