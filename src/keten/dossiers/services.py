@@ -67,22 +67,29 @@ def _check_person(data: PersonData) -> None:
         raise DomainError(_("Dit BSN klopt niet: het voldoet niet aan de elfproef."), field="bsn")
 
 
-def _new_person(family: Family, data: PersonData, *, is_test: bool = False) -> Person:
+def _apply_person_data(person: Person, data: PersonData) -> Person:
+    """Copy validated input onto a person, with the blind indexes that go with it."""
     bsn = normalise_bsn(data.bsn) if data.bsn else ""
-    return Person(
-        family=family,
-        relation=data.relation,
-        first_name=data.first_name.strip(),
-        last_name=data.last_name.strip(),
-        date_of_birth=data.date_of_birth,
-        bsn=bsn,
-        bsn_index=bsn_index(bsn) if bsn else None,
-        name_birth_index=(
-            name_birth_index(data.first_name, data.last_name, data.date_of_birth) if data.date_of_birth else ""
-        ),
-        address=data.address,
-        is_test=is_test,
+    person.relation = data.relation
+    person.first_name = data.first_name.strip()
+    person.last_name = data.last_name.strip()
+    person.date_of_birth = data.date_of_birth
+    person.bsn = bsn
+    person.bsn_index = bsn_index(bsn) if bsn else None
+    person.name_birth_index = (
+        name_birth_index(data.first_name, data.last_name, data.date_of_birth) if data.date_of_birth else ""
     )
+    person.address = data.address
+    return person
+
+
+def _new_person(family: Family, data: PersonData, *, is_test: bool = False) -> Person:
+    return _apply_person_data(Person(family=family, is_test=is_test), data)
+
+
+def _touch(dossier: Dossier) -> None:
+    """Move the dossier up in everyone's list: something in it changed."""
+    Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now())
 
 
 def _guard_duplicates(actor: Actor, data: PersonData, *, confirm_same_name: bool) -> None:
@@ -169,7 +176,7 @@ def person_add(*, actor: Actor, dossier: Dossier, data: PersonData, confirm_dupl
     with transaction.atomic():
         person = _new_person(dossier.family, data, is_test=dossier.family.is_test)
         person.save()
-        Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now())
+        _touch(dossier)
         audit.record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -195,18 +202,8 @@ def person_update(*, actor: Actor, person: Person, expected_version: int, data: 
         if not changed:
             raise ConflictError
         person.refresh_from_db()
-        person.relation = data.relation
-        person.first_name = data.first_name.strip()
-        person.last_name = data.last_name.strip()
-        person.date_of_birth = data.date_of_birth
-        person.bsn = bsn
-        person.bsn_index = bsn_index(bsn) if bsn else None
-        person.name_birth_index = (
-            name_birth_index(data.first_name, data.last_name, data.date_of_birth) if data.date_of_birth else ""
-        )
-        person.address = data.address
-        person.save()
-        Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now())
+        _apply_person_data(person, data).save()
+        _touch(dossier)
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -273,7 +270,7 @@ def note_add(*, actor: Actor, dossier: Dossier, text: str) -> DossierNote:
         raise DomainError(_("Een notitie is maximaal 10.000 tekens."), field="text")
     with transaction.atomic():
         note = DossierNote.objects.create(dossier=dossier, author=user, text=text)
-        Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now())
+        _touch(dossier)
         audit.record(
             actor=actor,
             action=AuditAction.CREATE,
