@@ -97,8 +97,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
                 "date_from": data["date_from"].isoformat() if data.get("date_from") else "",
                 "date_to": data["date_to"].isoformat() if data.get("date_to") else "",
             }
-            query = urlencode({k: v for k, v in params.items() if v})
-            return redirect(f"{reverse('core:audit_log')}?{query}" if query else reverse("core:audit_log"))
+            target = urlencode({k: v for k, v in params.items() if v})
+            return redirect(f"{reverse('core:audit_log')}?{target}" if target else reverse("core:audit_log"))
         return render(request, "core/audit_log.html", {"form": form, "events": [], "query": ""}, status=422)
     form = AuditFilterForm(request.GET or None, professionals=professionals)
     events: list[Any] = []
