@@ -1,7 +1,9 @@
 """Test overlay: fast hashing, in-memory mail, tasks run immediately."""
 
+from pathlib import Path
+
 from keten.conf.base import *  # noqa: F403
-from keten.conf.base import ENV
+from keten.conf.base import ENV, STATIC_ROOT
 
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"
 SALT_KEY = ["test-field-salt"]
@@ -12,3 +14,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 _ = ENV
+
+# WhiteNoise warns about a missing STATIC_ROOT on every request; tests serve files from the finders.
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
