@@ -33,7 +33,7 @@ seed: migrate
 	DJANGO_SETTINGS_MODULE=keten.conf.dev $(MANAGE) seed --profile demo --reset
 
 serve:
-	DJANGO_SETTINGS_MODULE=keten.conf.dev KETEN_DEBUG=true KETEN_TASKS_IMMEDIATE=true $(MANAGE) runserver $(HOST):$(PORT)
+	DJANGO_SETTINGS_MODULE=keten.conf.dev KETEN_TASKS_IMMEDIATE=true $(MANAGE) runserver --insecure $(HOST):$(PORT)
 
 worker:
 	DJANGO_SETTINGS_MODULE=keten.conf.dev $(MANAGE) db_worker
