@@ -94,3 +94,18 @@ def test_event_rolls_back_with_the_failed_write(professional):
         audit.record(actor=actor, action=AuditAction.UPDATE, object_type="dossier")
         raise RuntimeError("the write failed")
     assert not AuditEvent.objects.exists()
+
+
+def test_anchor_detects_removed_newest_events(professional, capsys):
+    events = _events(professional, 3)
+    call_command("verify_audit")
+    out = capsys.readouterr().out
+    anchor = out.strip().rsplit("anchor ", 1)[1]
+    assert anchor == f"{events[-1].pk}:{events[-1].hash}"
+    call_command("verify_audit", anchor=[anchor])
+    _raw("DELETE FROM core_auditevent WHERE id = %s", [events[-1].pk])
+    assert audit.verify_chain().ok  # a cut-back chain is still a valid chain ...
+    with pytest.raises(CommandError, match="does NOT match"):
+        call_command("verify_audit", anchor=[anchor])  # ... but the anchor catches it
+    with pytest.raises(CommandError, match="Invalid anchor"):
+        call_command("verify_audit", anchor=["12:abc"])
