@@ -104,6 +104,26 @@ def _confirm_page(
     return render(request, "accounts/beheer/confirm.html", context, status=_status(request))
 
 
+def _confirmed_action(
+    request: HttpRequest,
+    *,
+    run: Callable[[], Any],
+    success: Callable[[], str],
+    back: str,
+    **confirm: Any,
+) -> HttpResponse:
+    """GET shows a confirmation page; POST runs the service and returns to ``back`` with its message."""
+    if request.method == "POST":
+        try:
+            run()
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, success())
+        return redirect(back)
+    return _confirm_page(request, back=back, **confirm)
+
+
 def _keep_secret(request: HttpRequest, kind: str, pk: int, value: str) -> None:
     request.session[SECRET_SESSION_KEY] = {"kind": kind, "pk": pk, "value": value}
 
@@ -230,16 +250,10 @@ def organisation_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
     back = reverse("accounts:beheer_organisation", args=[organisation.pk])
-    if request.method == "POST":
-        try:
-            services.organisation_deactivate(actor=actor, organisation=organisation)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("De organisatie %(name)s is gedeactiveerd.") % {"name": organisation.name})
-        return redirect(back)
-    return _confirm_page(
+    return _confirmed_action(
         request,
+        run=lambda: services.organisation_deactivate(actor=actor, organisation=organisation),
+        success=lambda: _("De organisatie %(name)s is gedeactiveerd.") % {"name": organisation.name},
         title=_("Organisatie %(name)s deactiveren") % {"name": organisation.name},
         text=_(
             "Medewerkers kunnen daarna niet meer namens deze organisatie werken en de systeemkoppelingen van "
@@ -257,16 +271,10 @@ def organisation_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
     back = reverse("accounts:beheer_organisation", args=[organisation.pk])
-    if request.method == "POST":
-        try:
-            services.organisation_reactivate(actor=actor, organisation=organisation)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("De organisatie %(name)s is weer actief.") % {"name": organisation.name})
-        return redirect(back)
-    return _confirm_page(
+    return _confirmed_action(
         request,
+        run=lambda: services.organisation_reactivate(actor=actor, organisation=organisation),
+        success=lambda: _("De organisatie %(name)s is weer actief.") % {"name": organisation.name},
         title=_("Organisatie %(name)s weer activeren") % {"name": organisation.name},
         text=_("Actieve medewerkers kunnen daarna weer namens deze organisatie werken."),
         submit=_("Activeren"),
@@ -464,16 +472,10 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     user = selectors.user_for_beheer(actor=actor, pk=pk)
     back = reverse("accounts:beheer_user", args=[user.pk])
-    if request.method == "POST":
-        try:
-            services.user_deactivate(actor=actor, user=user)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("%(name)s kan niet meer inloggen.") % {"name": user})
-        return redirect(back)
-    return _confirm_page(
+    return _confirmed_action(
         request,
+        run=lambda: services.user_deactivate(actor=actor, user=user),
+        success=lambda: _("%(name)s kan niet meer inloggen.") % {"name": user},
         title=_("%(name)s deactiveren") % {"name": user},
         text=_(
             "De medewerker kan daarna niet meer inloggen; een open sessie stopt direct. Rollen en geschiedenis "
@@ -490,16 +492,10 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     user = selectors.user_for_beheer(actor=actor, pk=pk)
     back = reverse("accounts:beheer_user", args=[user.pk])
-    if request.method == "POST":
-        try:
-            services.user_reactivate(actor=actor, user=user)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("%(name)s kan weer inloggen.") % {"name": user})
-        return redirect(back)
-    return _confirm_page(
+    return _confirmed_action(
         request,
+        run=lambda: services.user_reactivate(actor=actor, user=user),
+        success=lambda: _("%(name)s kan weer inloggen.") % {"name": user},
         title=_("%(name)s weer activeren") % {"name": user},
         text=_("De medewerker kan daarna weer inloggen met de rollen die nog actief zijn."),
         submit=_("Activeren"),
@@ -627,16 +623,10 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     membership = selectors.membership_for_beheer(actor=actor, pk=pk)
     back = reverse("accounts:beheer_user", args=[membership.user_id])
-    if request.method == "POST":
-        try:
-            services.membership_end(actor=actor, membership=membership)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("De rol is beëindigd."))
-        return redirect(back)
-    return _confirm_page(
+    return _confirmed_action(
         request,
+        run=lambda: services.membership_end(actor=actor, membership=membership),
+        success=lambda: _("De rol is beëindigd."),
         title=_("Rol beëindigen"),
         text=_("%(name)s werkt daarna niet meer als %(role)s bij %(organisation)s.")
         % {
@@ -709,16 +699,10 @@ def api_client_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     client = selectors.api_client_for_beheer(actor=actor, pk=pk)
     back = reverse("accounts:beheer_api_client", args=[client.pk])
-    if request.method == "POST":
-        try:
-            services.api_client_revoke(actor=actor, api_client=client)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("De koppeling %(name)s is ingetrokken.") % {"name": client.name})
-        return redirect(back)
-    return _confirm_page(
+    return _confirmed_action(
         request,
+        run=lambda: services.api_client_revoke(actor=actor, api_client=client),
+        success=lambda: _("De koppeling %(name)s is ingetrokken.") % {"name": client.name},
         title=_("Koppeling %(name)s intrekken") % {"name": client.name},
         text=_(
             "Het token werkt direct niet meer. Dit kan niet ongedaan worden gemaakt; maak zo nodig een nieuwe "
