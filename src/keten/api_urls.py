@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 from keten.accounts.api.views import OrganisationListView
 from keten.dossiers.api.figures import DossierFiguresView
 from keten.dossiers.api.views import DossierDetailView, DossierListView, DossierNoteView, DossierSearchView
+from keten.network.api.views import AgreementListView, SocialeKaartOrganisationsView
 
 urlpatterns = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
@@ -21,4 +22,10 @@ urlpatterns = [
         login_not_required(DossierNoteView.as_view()),
         name="api-dossier-notes",
     ),
+    path(
+        "network/organisations/",
+        login_not_required(SocialeKaartOrganisationsView.as_view()),
+        name="api-network-organisations",
+    ),
+    path("network/agreements/", login_not_required(AgreementListView.as_view()), name="api-network-agreements"),
 ]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("account/", include("keten.accounts.urls")),
     path("dossiers/", include("keten.dossiers.urls")),
     path("meldingen/", include("keten.notifications.urls")),
+    path("sociale-kaart/", include("keten.network.urls")),
     path("api/v1/", include("keten.api_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),

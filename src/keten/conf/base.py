@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "keten.core",
     "keten.accounts",
     "keten.dossiers",
+    "keten.network",
     "keten.notifications",
 ]
 
@@ -146,6 +147,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 KETEN_BREAK_GLASS_SECONDS = ENV.break_glass_minutes * 60
+# An entry of the sociale kaart not confirmed for this many months is shown as outdated.
+KETEN_NETWORK_STALE_MONTHS = ENV.network_stale_months
 # Number of reverse proxies in front of Keten whose X-Forwarded-For entries are trusted for the
 # client IP in the audit log (0: use the connection's address).
 KETEN_TRUSTED_PROXIES = ENV.trusted_proxies

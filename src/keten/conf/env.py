@@ -68,6 +68,7 @@ class Env:
     login_failure_limit: int = field(default_factory=lambda: _int("KETEN_LOGIN_FAILURE_LIMIT", 5))
     login_cooloff_minutes: int = field(default_factory=lambda: _int("KETEN_LOGIN_COOLOFF_MINUTES", 30))
     break_glass_minutes: int = field(default_factory=lambda: _int("KETEN_BREAK_GLASS_MINUTES", 60))
+    network_stale_months: int = field(default_factory=lambda: _int("KETEN_NETWORK_STALE_MONTHS", 6))
     tasks_immediate: bool = field(default_factory=lambda: _bool("KETEN_TASKS_IMMEDIATE", False))
     email_backend: str = field(
         default_factory=lambda: _str("KETEN_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

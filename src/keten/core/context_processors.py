@@ -28,6 +28,7 @@ def keten(request: HttpRequest) -> dict[str, Any]:
                     "audit": allows("core.view_auditlog", user),
                     "beheer": allows("accounts.manage", user),
                     "cijfers": allows("core.view_aggregates", user),
+                    "sociale_kaart": allows("network.view", user),
                 },
                 "unread_notifications": unread_count(user=user),  # type: ignore[arg-type]
             }

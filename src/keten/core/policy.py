@@ -12,7 +12,7 @@ from typing import Any
 
 import rules
 
-from keten.accounts.models import CASE_ROLES, Role
+from keten.accounts.models import CASE_ROLES, OrganisationType, Role
 
 
 def role_of(user: Any) -> str:
@@ -67,6 +67,23 @@ def has_break_glass_access(user: Any, dossier: Any) -> bool:
 can_view_dossier = has_case_role & (is_on_case_team | has_break_glass_access)
 can_change_dossier = has_case_role & is_on_case_team
 
+
+@rules.predicate
+def has_membership(user: Any) -> bool:
+    return role_of(user) != ""
+
+
+@rules.predicate
+def manages_entry_of(user: Any, organisation: Any) -> bool:
+    """Functioneel beheerder of the organisation itself or of the gemeente organisation of its municipality."""
+    if organisation is None or role_of(user) != Role.FUNCTIONEEL_BEHEERDER:
+        return False
+    own = user.active_membership.organisation
+    if own.pk == organisation.pk:
+        return True
+    return bool(own.type == OrganisationType.GEMEENTE and own.municipality_id == organisation.municipality_id)
+
+
 rules.add_perm("dossiers.view_dossier", can_view_dossier)
 rules.add_perm("dossiers.change_dossier", can_change_dossier)
 rules.add_perm("dossiers.add_dossier", has_case_role)
@@ -75,6 +92,10 @@ rules.add_perm("core.view_auditlog", is_aandachtsfunctionaris | is_functioneel_b
 rules.add_perm("accounts.manage", is_functioneel_beheerder)
 rules.add_perm("core.view_aggregates", is_beleidsmedewerker | is_functioneel_beheerder)
 rules.add_perm("core.view_team_workload", is_teamleider)
+rules.add_perm("network.view", has_membership)
+rules.add_perm("network.edit_entry", manages_entry_of)
+rules.add_perm("network.manage_agreements", is_functioneel_beheerder | is_beleidsmedewerker)
+rules.add_perm("network.request_contact", has_case_role)
 
 
 def allows(permission: str, user: Any, obj: Any = None) -> bool:

@@ -1,0 +1,238 @@
+"""Reads of the sociale kaart: organisations with their entry, aandachtsfunctionarissen and agreements.
+
+The sociale kaart holds no client data. Every signed-in user with a membership may search it; the
+rows are limited to the municipality of the actor's acting membership.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from keten.accounts.models import Membership, Organisation, Role, Wijk
+from keten.core.actor import Actor
+from keten.core.errors import DomainError, NotFoundError
+from keten.core.policy import allows
+from keten.network.models import Agreement, OrganisationEntry, PostcodeRange
+
+_POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})?\s*$")
+_FORBIDDEN_LETTERS = frozenset({"SA", "SD", "SS"})
+
+
+def normalise(text: str) -> str:
+    """Lower case with accents folded: "Zoë" and "zoe" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(folded.casefold().split())
+
+
+def parse_postcode(postcode: str) -> tuple[int, str]:
+    """The 4-digit number and the letters ("" when left out) of a Dutch postcode; DomainError if malformed."""
+    match = _POSTCODE.match(postcode or "")
+    letters = (match.group(2) or "").upper() if match else ""
+    if match is None or letters in _FORBIDDEN_LETTERS:
+        raise DomainError(
+            _("Vul een geldige postcode in, zoals 1234 AB of alleen de vier cijfers 1234."), field="postcode"
+        )
+    return int(match.group(1)), letters
+
+
+def format_postcode(postcode: str) -> str:
+    number, letters = parse_postcode(postcode)
+    return f"{number} {letters}".strip()
+
+
+def wijk_for_postcode(postcode: str, *, municipality_id: int | None = None) -> Wijk:
+    """The wijk a postcode lies in; DomainError for a malformed postcode or one outside every wijk."""
+    number, _letters = parse_postcode(postcode)
+    ranges = PostcodeRange.objects.filter(start__lte=number, end__gte=number).select_related("wijk")
+    if municipality_id is not None:
+        ranges = ranges.filter(wijk__municipality_id=municipality_id)
+    found = ranges.order_by("start").first()
+    if found is None:
+        raise DomainError(_("Deze postcode hoort bij geen van de bekende wijken."), field="postcode")
+    return found.wijk
+
+
+def _municipality_id(actor: Actor) -> int:
+    if actor.user is None or actor.membership is None or not allows("network.view", actor.user):
+        raise NotFoundError
+    return actor.membership.organisation.municipality_id
+
+
+def stale_before() -> Any:
+    """Entries confirmed before this moment are outdated."""
+    return timezone.now() - timedelta(days=round(settings.KETEN_NETWORK_STALE_MONTHS * 30.44))
+
+
+def _active_agreements(today: date) -> QuerySet[Agreement]:
+    return (
+        Agreement.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today), start_date__lte=today)
+        .prefetch_related("parties", "wijken")
+        .order_by("type", "title")
+    )
+
+
+@dataclass
+class SearchResult:
+    organisations: Sequence[Organisation]
+    wijk: Wijk | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def sociale_kaart_search(
+    *,
+    actor: Actor,
+    query: str = "",
+    wijk_id: int | None = None,
+    postcode: str = "",
+    org_type: str = "",
+    role: str = "",
+    age: int | None = None,
+    organisation_id: int | None = None,
+    limit: int = 100,
+) -> SearchResult:
+    """Organisations of the actor's municipality with ``entry_or_none``, ``officers`` and ``applicable_agreements``.
+
+    A fixed number of queries, whatever the number of results. A malformed or unknown postcode
+    raises DomainError (field "postcode").
+    """
+    municipality_id = _municipality_id(actor)
+    wijk: Wijk | None = None
+    if postcode.strip():
+        wijk = wijk_for_postcode(postcode, municipality_id=municipality_id)
+    elif wijk_id is not None:
+        wijk = Wijk.objects.filter(pk=wijk_id, municipality_id=municipality_id).first()
+        if wijk is None:
+            raise DomainError(_("Kies een wijk uit de lijst."), field="wijk")
+    qs = Organisation.objects.filter(municipality_id=municipality_id, is_active=True)
+    if organisation_id is not None:
+        qs = qs.filter(pk=organisation_id)
+    for word in normalise(query).split()[:8]:
+        qs = qs.filter(Q(entry__search_text__icontains=word) | Q(name__icontains=word))
+    if wijk is not None:
+        in_wijk = Organisation.wijken.through.objects.filter(organisation_id=OuterRef("pk"))
+        qs = qs.filter(Q(wijken=wijk) | ~Exists(in_wijk))
+    if org_type:
+        qs = qs.filter(type=org_type)
+    if role:
+        qs = qs.filter(
+            Exists(
+                Membership.objects.filter(
+                    organisation_id=OuterRef("pk"), role=role, is_active=True, user__is_active=True
+                )
+            )
+        )
+    if age is not None:
+        qs = qs.filter(Q(entry__age_min__isnull=True) | Q(entry__age_min__lte=age))
+        qs = qs.filter(Q(entry__age_max__isnull=True) | Q(entry__age_max__gte=age))
+    officers = (
+        Membership.objects.filter(role=Role.AANDACHTSFUNCTIONARIS, is_active=True, user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    organisations = list(
+        qs.distinct()
+        .select_related("entry")
+        .prefetch_related(
+            Prefetch("memberships", queryset=officers, to_attr="officers"),
+            Prefetch("agreements", queryset=_active_agreements(timezone.localdate()), to_attr="active_agreements"),
+        )
+        .order_by("name")[:limit]
+    )
+    threshold = stale_before()
+    for organisation in organisations:
+        entry = getattr(organisation, "entry", None)
+        organisation.entry_or_none = entry  # type: ignore[attr-defined]
+        organisation.is_stale = (  # type: ignore[attr-defined]
+            entry is None or entry.last_confirmed_at is None or entry.last_confirmed_at < threshold
+        )
+        organisation.applicable_agreements = [  # type: ignore[attr-defined]
+            a
+            for a in organisation.active_agreements  # type: ignore[attr-defined]
+            if wijk is None or not a.wijken.all() or wijk in a.wijken.all()
+        ]
+    return SearchResult(organisations=organisations, wijk=wijk)
+
+
+def organisation_detail(*, actor: Actor, organisation_id: int) -> Organisation:
+    """One organisation of the sociale kaart (as in the search), or NotFoundError."""
+    result = sociale_kaart_search(actor=actor, organisation_id=organisation_id)
+    if not result.organisations:
+        raise NotFoundError
+    return result.organisations[0]
+
+
+def entry_for_edit(*, actor: Actor, organisation_id: int) -> tuple[Organisation, OrganisationEntry]:
+    """The organisation and its (possibly unsaved) entry, for those who may edit it; else NotFoundError."""
+    organisation = Organisation.objects.filter(pk=organisation_id, is_active=True).select_related("entry").first()
+    if organisation is None or actor.user is None or not allows("network.edit_entry", actor.user, organisation):
+        raise NotFoundError
+    entry = getattr(organisation, "entry", None)
+    return organisation, entry or OrganisationEntry(organisation=organisation, version=0)
+
+
+def stale_entries(*, actor: Actor, months: int | None = None) -> list[Organisation]:
+    """Active organisations whose entry is missing or not confirmed for ``months`` months."""
+    municipality_id = _municipality_id(actor)
+    months = settings.KETEN_NETWORK_STALE_MONTHS if months is None else months
+    threshold = timezone.now() - timedelta(days=round(months * 30.44))
+    return list(
+        Organisation.objects.filter(municipality_id=municipality_id, is_active=True)
+        .filter(
+            Q(entry__isnull=True) | Q(entry__last_confirmed_at__isnull=True) | Q(entry__last_confirmed_at__lt=threshold)
+        )
+        .select_related("entry")
+        .order_by("name")
+    )
+
+
+def agreements_list(
+    *, actor: Actor, party_id: int | None = None, wijk_id: int | None = None, include_ended: bool = False
+) -> list[Agreement]:
+    """Agreements of the actor's municipality, optionally of one party or applying to one wijk."""
+    municipality_id = _municipality_id(actor)
+    qs = Agreement.objects.filter(municipality_id=municipality_id)
+    if not include_ended:
+        qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+    if party_id is not None:
+        qs = qs.filter(parties__id=party_id)
+    if wijk_id is not None:
+        has_wijken = Agreement.wijken.through.objects.filter(agreement_id=OuterRef("pk"))
+        qs = qs.filter(Q(wijken__id=wijk_id) | ~Exists(has_wijken))
+    return list(
+        qs.distinct().prefetch_related("parties", "wijken", "contact_persons", "teams").order_by("type", "title")
+    )
+
+
+def agreement_get(*, actor: Actor, agreement_id: int) -> Agreement:
+    """One agreement for those who manage agreements; NotFoundError otherwise."""
+    municipality_id = _municipality_id(actor)
+    if not allows("network.manage_agreements", actor.user):
+        raise NotFoundError
+    agreement = (
+        Agreement.objects.filter(pk=agreement_id, municipality_id=municipality_id)
+        .prefetch_related("parties", "wijken", "contact_persons", "teams")
+        .first()
+    )
+    if agreement is None:
+        raise NotFoundError
+    return agreement
+
+
+def organisation_choices(*, actor: Actor) -> list[tuple[int, str]]:
+    municipality_id = _municipality_id(actor)
+    return list(
+        Organisation.objects.filter(municipality_id=municipality_id, is_active=True)
+        .order_by("name")
+        .values_list("id", "name")
+    )

@@ -1,0 +1,380 @@
+"""Writes of the sociale kaart: entries, postcode ranges, agreements and contact requests.
+
+Each function is one use case in one transaction with its audit event inside that transaction; a
+failed call changes nothing. Notifications go out after the commit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from keten.accounts.models import Membership, Municipality, Organisation, Role, Team, User, Wijk
+from keten.core import audit
+from keten.core.actor import Actor
+from keten.core.errors import ConflictError, DomainError, NotFoundError
+from keten.core.models import AuditAction
+from keten.core.policy import allows
+from keten.network.models import Agreement, AgreementType, ContactRequest, OrganisationEntry, PostcodeRange
+from keten.network.selectors import format_postcode, normalise
+from keten.notifications.services import notification_send
+
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 40
+# Nine digits in a row look like a BSN: a contact request must not carry one.
+_BSN_LIKE = re.compile(r"(?<!\d)\d{9}(?!\d)")
+
+
+@dataclass
+class EntryData:
+    description: str = ""
+    visiting_address: str = ""
+    postcode: str = ""
+    phone: str = ""
+    secure_email: str = ""
+    website: str = ""
+    opening_hours: str = ""
+    expertise: list[str] = field(default_factory=list)
+    age_min: int | None = None
+    age_max: int | None = None
+    is_public: bool = False
+
+
+@dataclass
+class AgreementData:
+    type: str
+    title: str
+    promise: str
+    party_ids: list[int]
+    start_date: date
+    team_ids: list[int] = field(default_factory=list)
+    contact_person_ids: list[int] = field(default_factory=list)
+    wijk_ids: list[int] = field(default_factory=list)
+    review_date: date | None = None
+    end_date: date | None = None
+    bestuurlijk_vastgesteld: bool = False
+    source_url: str = ""
+
+
+def search_text_for(organisation: Organisation, entry: OrganisationEntry) -> str:
+    parts = [organisation.name, str(organisation.get_type_display()), " ".join(entry.expertise), entry.description]
+    return normalise(" ".join(parts))
+
+
+def _check_entry(data: EntryData) -> EntryData:
+    postcode = format_postcode(data.postcode) if data.postcode.strip() else ""
+    tags: list[str] = []
+    for raw in data.expertise:
+        tag = " ".join(str(raw).split())
+        if not tag:
+            continue
+        if len(tag) > MAX_TAG_LENGTH:
+            raise DomainError(
+                _("Houd elk expertiselabel korter dan %(n)d tekens.") % {"n": MAX_TAG_LENGTH}, field="expertise"
+            )
+        if tag.casefold() not in {t.casefold() for t in tags}:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise DomainError(_("Geef hoogstens %(n)d expertiselabels op.") % {"n": MAX_TAGS}, field="expertise")
+    for name, value in (("age_min", data.age_min), ("age_max", data.age_max)):
+        if value is not None and not 0 <= value <= 120:
+            raise DomainError(_("Vul een leeftijd tussen 0 en 120 in."), field=name)
+    if data.age_min is not None and data.age_max is not None and data.age_min > data.age_max:
+        raise DomainError(_("De leeftijd 'tot en met' kan niet lager zijn dan 'vanaf'."), field="age_max")
+    return EntryData(
+        description=data.description.strip(),
+        visiting_address=data.visiting_address.strip(),
+        postcode=postcode,
+        phone=data.phone.strip(),
+        secure_email=data.secure_email.strip(),
+        website=data.website.strip(),
+        opening_hours=data.opening_hours.strip(),
+        expertise=tags,
+        age_min=data.age_min,
+        age_max=data.age_max,
+        is_public=data.is_public,
+    )
+
+
+def _require_entry_manager(actor: Actor, organisation: Organisation) -> None:
+    if actor.user is None or not allows("network.edit_entry", actor.user, organisation):
+        raise NotFoundError
+
+
+def entry_update(
+    *, actor: Actor, organisation: Organisation, expected_version: int, data: EntryData
+) -> OrganisationEntry:
+    """Create or change the sociale kaart entry of an organisation (version 0: there is none yet)."""
+    _require_entry_manager(actor, organisation)
+    clean = _check_entry(data)
+    with transaction.atomic():
+        entry = OrganisationEntry.objects.filter(organisation=organisation).first()
+        if entry is None:
+            if expected_version != 0:
+                raise ConflictError
+            entry = OrganisationEntry(organisation=organisation, version=1)
+            action = AuditAction.CREATE
+        else:
+            changed = OrganisationEntry.objects.filter(pk=entry.pk, version=expected_version).update(
+                version=F("version") + 1
+            )
+            if not changed:
+                raise ConflictError
+            entry.refresh_from_db()
+            action = AuditAction.UPDATE
+        for name, value in vars(clean).items():
+            setattr(entry, name, value)
+        entry.search_text = search_text_for(organisation, entry)
+        entry.save()
+        audit.record(actor=actor, action=action, object_type="organisation_entry", object_id=organisation.pk)
+    return entry
+
+
+def entry_confirm(*, actor: Actor, organisation: Organisation) -> OrganisationEntry:
+    """Confirm that the entry is still right (creates an empty entry when there is none yet)."""
+    _require_entry_manager(actor, organisation)
+    with transaction.atomic():
+        entry, _created = OrganisationEntry.objects.get_or_create(organisation=organisation)
+        entry.last_confirmed_at = timezone.now()
+        entry.confirmed_by = actor.user
+        entry.search_text = search_text_for(organisation, entry)
+        entry.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="organisation_entry",
+            object_id=organisation.pk,
+            details={"confirmed": True},
+        )
+    return entry
+
+
+def _actor_municipality_id(actor: Actor) -> int:
+    if actor.membership is None:
+        raise NotFoundError
+    return actor.membership.organisation.municipality_id
+
+
+def postcode_range_create(*, actor: Actor, wijk_id: int, start: int, end: int) -> PostcodeRange:
+    """Add a postcode range to a wijk of the functioneel beheerder's municipality."""
+    if actor.user is None or not allows("accounts.manage", actor.user):
+        raise NotFoundError
+    municipality_id = _actor_municipality_id(actor)
+    wijk = Wijk.objects.filter(pk=wijk_id, municipality_id=municipality_id).first()
+    if wijk is None:
+        raise DomainError(_("Kies een wijk uit de lijst."), field="wijk")
+    for name, value in (("start", start), ("end", end)):
+        if not 1000 <= value <= 9999:
+            raise DomainError(_("Een postcodenummer heeft vier cijfers: van 1000 tot en met 9999."), field=name)
+    if start > end:
+        raise DomainError(_("Het einde van het postcodegebied kan niet voor het begin liggen."), field="end")
+    with transaction.atomic():
+        # Serialise range changes of one municipality, so two overlapping ranges cannot both pass.
+        Municipality.objects.select_for_update().filter(pk=municipality_id).first()
+        overlap = (
+            PostcodeRange.objects.filter(wijk__municipality_id=municipality_id, start__lte=end, end__gte=start)
+            .select_related("wijk")
+            .first()
+        )
+        if overlap is not None:
+            raise DomainError(
+                _("Dit postcodegebied overlapt met %(start)d–%(end)d van wijk %(wijk)s.")
+                % {"start": overlap.start, "end": overlap.end, "wijk": overlap.wijk.name},
+                field="start",
+            )
+        postcode_range = PostcodeRange.objects.create(wijk=wijk, start=start, end=end)
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="postcode_range",
+            object_id=postcode_range.pk,
+            details={"wijk": wijk.pk, "start": start, "end": end},
+        )
+    return postcode_range
+
+
+def _require_agreement_manager(actor: Actor) -> int:
+    if actor.user is None or not allows("network.manage_agreements", actor.user):
+        raise NotFoundError
+    return _actor_municipality_id(actor)
+
+
+def _check_agreement(municipality_id: int, data: AgreementData) -> None:
+    if data.type not in AgreementType.values:
+        raise DomainError(_("Kies een soort afspraak."), field="type")
+    if not data.title.strip():
+        raise DomainError(_("Geef de afspraak een titel."), field="title")
+    if not data.promise.strip():
+        raise DomainError(_("Beschrijf wat de partijen elkaar concreet beloven."), field="promise")
+    party_ids = set(data.party_ids)
+    if len(party_ids) < 2:
+        raise DomainError(_("Een samenwerkingsafspraak heeft minstens twee partijen."), field="parties")
+    valid_parties = Organisation.objects.filter(pk__in=party_ids, municipality_id=municipality_id, is_active=True)
+    if valid_parties.count() != len(party_ids):
+        raise DomainError(_("Kies alleen actieve organisaties uit uw eigen gemeente als partij."), field="parties")
+    if data.team_ids and Team.objects.filter(pk__in=data.team_ids, organisation_id__in=party_ids).count() != len(
+        set(data.team_ids)
+    ):
+        raise DomainError(_("Kies alleen teams van de partijen bij de afspraak."), field="teams")
+    if data.wijk_ids and Wijk.objects.filter(pk__in=data.wijk_ids, municipality_id=municipality_id).count() != len(
+        set(data.wijk_ids)
+    ):
+        raise DomainError(_("Kies alleen wijken van uw eigen gemeente."), field="wijken")
+    if data.contact_person_ids:
+        members = Membership.objects.filter(
+            user_id__in=data.contact_person_ids, organisation_id__in=party_ids, is_active=True
+        ).values_list("user_id", flat=True)
+        if set(members) != set(data.contact_person_ids):
+            raise DomainError(
+                _("Kies alleen contactpersonen die werken bij een van de partijen."), field="contact_persons"
+            )
+    if data.review_date is not None and data.review_date < data.start_date:
+        raise DomainError(_("De evaluatiedatum kan niet voor de ingangsdatum liggen."), field="review_date")
+    if data.end_date is not None and data.end_date < data.start_date:
+        raise DomainError(_("De einddatum kan niet voor de ingangsdatum liggen."), field="end_date")
+
+
+def _apply_agreement(agreement: Agreement, data: AgreementData) -> None:
+    agreement.type = data.type
+    agreement.title = data.title.strip()
+    agreement.promise = data.promise.strip()
+    agreement.start_date = data.start_date
+    agreement.review_date = data.review_date
+    agreement.end_date = data.end_date
+    agreement.bestuurlijk_vastgesteld = data.bestuurlijk_vastgesteld
+    agreement.source_url = data.source_url.strip()
+    agreement.save()
+    agreement.parties.set(set(data.party_ids))
+    agreement.teams.set(set(data.team_ids))
+    agreement.contact_persons.set(set(data.contact_person_ids))
+    agreement.wijken.set(set(data.wijk_ids))
+
+
+def agreement_create(*, actor: Actor, data: AgreementData) -> Agreement:
+    municipality_id = _require_agreement_manager(actor)
+    _check_agreement(municipality_id, data)
+    with transaction.atomic():
+        agreement = Agreement(municipality_id=municipality_id)
+        _apply_agreement(agreement, data)
+        audit.record(actor=actor, action=AuditAction.CREATE, object_type="agreement", object_id=agreement.pk)
+    return agreement
+
+
+def _bump(agreement: Agreement, expected_version: int) -> Agreement:
+    changed = Agreement.objects.filter(pk=agreement.pk, version=expected_version).update(version=F("version") + 1)
+    if not changed:
+        raise ConflictError
+    agreement.refresh_from_db()
+    return agreement
+
+
+def _own_agreement(actor: Actor, agreement: Agreement) -> int:
+    municipality_id = _require_agreement_manager(actor)
+    if agreement.municipality_id != municipality_id:
+        raise NotFoundError
+    return municipality_id
+
+
+def agreement_update(*, actor: Actor, agreement: Agreement, expected_version: int, data: AgreementData) -> Agreement:
+    municipality_id = _own_agreement(actor, agreement)
+    _check_agreement(municipality_id, data)
+    with transaction.atomic():
+        _bump(agreement, expected_version)
+        _apply_agreement(agreement, data)
+        audit.record(actor=actor, action=AuditAction.UPDATE, object_type="agreement", object_id=agreement.pk)
+    return agreement
+
+
+def agreement_end(*, actor: Actor, agreement: Agreement, expected_version: int, end_date: date) -> Agreement:
+    """End an agreement on ``end_date`` (not before its start)."""
+    _own_agreement(actor, agreement)
+    if end_date < agreement.start_date:
+        raise DomainError(_("De einddatum kan niet voor de ingangsdatum liggen."), field="end_date")
+    with transaction.atomic():
+        _bump(agreement, expected_version)
+        agreement.end_date = end_date
+        agreement.save(update_fields=["end_date"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="agreement",
+            object_id=agreement.pk,
+            details={"ended": end_date.isoformat()},
+        )
+    return agreement
+
+
+def contact_request_create(
+    *, actor: Actor, to_organisation: Organisation, kind: str, message: str, to_user_id: int | None = None
+) -> ContactRequest:
+    """Record a consultation or referral request; the recipient's aandachtsfunctionarissen are notified."""
+    if actor.user is None or actor.membership is None or not allows("network.request_contact", actor.user):
+        raise NotFoundError
+    if (
+        not to_organisation.is_active
+        or to_organisation.municipality_id != actor.membership.organisation.municipality_id
+    ):
+        raise NotFoundError
+    if kind not in ContactRequest.Kind.values:
+        raise DomainError(_("Kies consultatie of verwijzing."), field="kind")
+    text = message.strip()
+    if not text:
+        raise DomainError(_("Beschrijf kort uw vraag."), field="message")
+    if len(text) > 1000:
+        raise DomainError(_("Houd uw vraag korter dan 1000 tekens."), field="message")
+    if _BSN_LIKE.search(text.replace(" ", "").replace(".", "")):
+        raise DomainError(
+            _("Uw vraag lijkt een BSN te bevatten. Zet geen gegevens van cliënten in deze vraag."), field="message"
+        )
+    recipient: User | None = None
+    if to_user_id is not None:
+        membership = (
+            Membership.objects.filter(
+                user_id=to_user_id, organisation=to_organisation, is_active=True, user__is_active=True
+            )
+            .select_related("user")
+            .first()
+        )
+        if membership is None:
+            raise DomainError(_("Kies een professional van deze organisatie."), field="to_user")
+        recipient = membership.user
+    with transaction.atomic():
+        request = ContactRequest.objects.create(
+            from_user=actor.user,
+            from_organisation=actor.membership.organisation,
+            to_organisation=to_organisation,
+            to_user=recipient,
+            kind=kind,
+            message=text,
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="contact_request",
+            object_id=request.pk,
+            details={"to_organisation": to_organisation.pk, "kind": kind},
+        )
+        officers = [
+            m.user
+            for m in Membership.objects.filter(
+                organisation=to_organisation, role=Role.AANDACHTSFUNCTIONARIS, is_active=True, user__is_active=True
+            ).select_related("user")
+        ]
+        if recipient is not None:
+            officers.append(recipient)
+        notification_send(
+            recipients=officers,
+            kind="network_contact_request",
+            title=_("Nieuwe vraag om %(kind)s van %(organisation)s")
+            % {"kind": request.get_kind_display().lower(), "organisation": actor.membership.organisation.name},
+            body=_("Open Keten om de vraag te lezen."),
+            link=reverse("network:organisation", args=[to_organisation.pk]),
+        )
+    return request

@@ -1,0 +1,157 @@
+"""Pages and API of the sociale kaart: who sees what, who gets 404, anonymous users log in first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from keten.accounts.models import Organisation, User
+from keten.network.models import Agreement, ContactRequest, OrganisationEntry
+from keten.notifications.models import Notification
+
+ClientFor = Callable[[User], Client]
+
+
+def test_anonymous_is_sent_to_login(client: Client, jgz: Organisation) -> None:
+    for url in ("/sociale-kaart/", f"/sociale-kaart/organisaties/{jgz.pk}/", "/sociale-kaart/afspraken/nieuw/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "/inloggen/" in response["Location"]
+
+
+def test_api_anonymous_gets_401(client: Client, db: Any) -> None:
+    assert client.get("/api/v1/network/organisations/").status_code in (401, 403)
+
+
+def test_search_page_shows_officer(
+    client_for: ClientFor, school_prof: User, jgz: Organisation, jgz_officer: User, wijk_noord: Any
+) -> None:
+    response = client_for(school_prof).get("/sociale-kaart/", {"postcode": "3505 AB"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert jgz.name in html
+    assert "Anouk Smit" in html
+    assert "030-1234567" in html
+    assert "verouderd" in html
+
+
+def test_search_page_bad_postcode(client_for: ClientFor, school_prof: User, jgz: Organisation) -> None:
+    response = client_for(school_prof).get("/sociale-kaart/", {"postcode": "0123 SS"})
+    assert response.status_code == 422
+    assert "Vul een geldige postcode in" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("fb_gemeente", 200), ("fb_school", 404), ("beleid", 404), ("school_prof", 404)]
+)
+def test_entry_edit_access(
+    client_for: ClientFor, request: pytest.FixtureRequest, jgz: Organisation, who: str, status: int
+) -> None:
+    user = request.getfixturevalue(who)
+    assert client_for(user).get(f"/sociale-kaart/organisaties/{jgz.pk}/wijzigen/").status_code == status
+    assert client_for(user).post(f"/sociale-kaart/organisaties/{jgz.pk}/bevestigen/").status_code == (
+        302 if status == 200 else 404
+    )
+
+
+def test_entry_edit_and_confirm(client_for: ClientFor, fb_school: User, school: Organisation) -> None:
+    client = client_for(fb_school)
+    response = client.post(
+        f"/sociale-kaart/organisaties/{school.pk}/wijzigen/",
+        {"phone": "030-9999999", "expertise": "zorgteam, ib", "age_min": "4", "age_max": "12", "version": "1"},
+    )
+    assert response.status_code == 302
+    entry = OrganisationEntry.objects.get(organisation=school)
+    assert entry.phone == "030-9999999"
+    assert entry.expertise == ["zorgteam", "ib"]
+    stale = client.post(f"/sociale-kaart/organisaties/{school.pk}/wijzigen/", {"phone": "x", "version": "1"})
+    assert stale.status_code == 302
+    assert OrganisationEntry.objects.get(organisation=school).phone == "030-9999999"
+    bad = client.post(
+        f"/sociale-kaart/organisaties/{school.pk}/wijzigen/", {"age_min": "12", "age_max": "4", "version": "2"}
+    )
+    assert bad.status_code == 422
+    client.post(f"/sociale-kaart/organisaties/{school.pk}/bevestigen/")
+    assert OrganisationEntry.objects.get(organisation=school).last_confirmed_at is not None
+
+
+def test_other_municipality_is_not_found(client_for: ClientFor, school_prof: User, foreign_org: Organisation) -> None:
+    assert client_for(school_prof).get(f"/sociale-kaart/organisaties/{foreign_org.pk}/").status_code == 404
+
+
+def test_contact_request_form(client_for: ClientFor, school_prof: User, jgz: Organisation, jgz_officer: User) -> None:
+    client = client_for(school_prof)
+    url = f"/sociale-kaart/organisaties/{jgz.pk}/"
+    assert "Consultatie of verwijzing vragen" in client.get(url).content.decode()
+    response = client.post(url, {"kind": "consultatie", "message": "Kan ik even sparren over een zorg?"})
+    assert response.status_code == 302
+    assert ContactRequest.objects.get().to_organisation == jgz
+    assert Notification.objects.filter(recipient=jgz_officer).count() == 1
+    bad = client.post(url, {"kind": "consultatie", "message": ""})
+    assert bad.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("beleid", 200), ("fb_gemeente", 200), ("school_prof", 404), ("jgz_officer", 404)]
+)
+def test_agreement_pages_access(client_for: ClientFor, request: pytest.FixtureRequest, who: str, status: int) -> None:
+    user = request.getfixturevalue(who)
+    client = client_for(user)
+    assert client.get("/sociale-kaart/afspraken/nieuw/").status_code == status
+    assert client.get("/sociale-kaart/afspraken/").status_code == 200
+
+
+def test_agreement_create_and_edit(
+    client_for: ClientFor, beleid: User, fb_elders: User, jgz: Organisation, school: Organisation
+) -> None:
+    client = client_for(beleid)
+    data = {
+        "type": "escalatie",
+        "title": "Escalatieladder",
+        "promise": "Binnen twee dagen overleg.",
+        "parties": [jgz.pk, school.pk],
+        "start_date": "2026-01-01",
+    }
+    assert client.post("/sociale-kaart/afspraken/nieuw/", {**data, "parties": [jgz.pk]}).status_code == 422
+    assert client.post("/sociale-kaart/afspraken/nieuw/", data).status_code == 302
+    agreement = Agreement.objects.get()
+    edit = f"/sociale-kaart/afspraken/{agreement.pk}/wijzigen/"
+    assert client.post(edit, {**data, "title": "Nieuw", "version": "1"}).status_code == 302
+    assert Agreement.objects.get().title == "Nieuw"
+    assert client.post(edit, {**data, "end_date": "2025-01-01", "version": "2"}).status_code == 422
+    assert client_for(fb_elders).get(edit).status_code == 404
+
+
+def test_api_organisations(
+    client_for: ClientFor, school_prof: User, jgz: Organisation, jgz_officer: User, school: Organisation
+) -> None:
+    client = client_for(school_prof)
+    response = client.get("/api/v1/network/organisations/", {"q": "jeugdgezondheid"})
+    assert response.status_code == 200
+    [row] = response.json()
+    assert row["name"] == jgz.name
+    assert row["aandachtsfunctionarissen"][0]["phone"] == "030-1234567"
+    bad = client.get("/api/v1/network/organisations/", {"postcode": "12"})
+    assert bad.status_code == 400
+    assert "postcode" in bad.json()["errors"]
+
+
+def test_api_agreements(client_for: ClientFor, beleid: User, jgz: Organisation, school: Organisation) -> None:
+    client = client_for(beleid)
+    client.post(
+        "/sociale-kaart/afspraken/nieuw/",
+        {
+            "type": "verwijzen",
+            "title": "Toeleiden",
+            "promise": "x",
+            "parties": [jgz.pk, school.pk],
+            "start_date": "2026-01-01",
+        },
+    )
+    response = client.get("/api/v1/network/agreements/", {"party": jgz.pk})
+    assert response.status_code == 200
+    assert [a["title"] for a in response.json()] == ["Toeleiden"]
+    assert client.get("/api/v1/network/agreements/", {"party": "x"}).status_code == 400

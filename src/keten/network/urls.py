@@ -1,0 +1,15 @@
+from django.urls import path
+
+from keten.network import views
+
+app_name = "network"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("organisaties/<int:pk>/", views.organisation, name="organisation"),
+    path("organisaties/<int:pk>/wijzigen/", views.entry_edit, name="entry_edit"),
+    path("organisaties/<int:pk>/bevestigen/", views.entry_confirm, name="entry_confirm"),
+    path("afspraken/", views.agreement_list, name="agreements"),
+    path("afspraken/nieuw/", views.agreement_create, name="agreement_create"),
+    path("afspraken/<int:pk>/wijzigen/", views.agreement_edit, name="agreement_edit"),
+]

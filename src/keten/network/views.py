@@ -1,0 +1,258 @@
+"""Sociale kaart pages. Views translate HTTP to service and selector calls; they hold no rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from keten.accounts.selectors import wijk_choices
+from keten.core.actor import Actor, actor_from_request
+from keten.core.errors import ConflictError, DomainError, NotFoundError
+from keten.core.forms import apply_domain_error
+from keten.core.policy import allows
+from keten.network import selectors, services
+from keten.network.forms import AgreementForm, ContactRequestForm, EntryForm, SearchForm
+
+
+def _actor(request: HttpRequest) -> Actor:
+    if not allows("network.view", request.user):
+        raise Http404
+    return actor_from_request(request)
+
+
+@require_http_methods(["GET"])
+def search(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = SearchForm(request.GET or None, wijken=wijk_choices(actor=actor))
+    result = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = selectors.sociale_kaart_search(
+                actor=actor,
+                query=data.get("q") or "",
+                wijk_id=data.get("wijk"),
+                postcode=data.get("postcode") or "",
+                org_type=data.get("soort") or "",
+                role=data.get("rol") or "",
+                age=data.get("leeftijd"),
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+    elif not request.GET:
+        result = selectors.sociale_kaart_search(actor=actor)
+    context = {
+        "form": form,
+        "result": result,
+        "may_manage_agreements": allows("network.manage_agreements", request.user),
+    }
+    return render(request, "network/search.html", context, status=200 if form.is_bound is False or result else 422)
+
+
+@require_http_methods(["GET", "POST"])
+def organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        found = selectors.organisation_detail(actor=actor, organisation_id=pk)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    may_request = allows("network.request_contact", request.user)
+    people = [(m.user.pk, str(m.user)) for m in found.officers]  # type: ignore[attr-defined]
+    form = ContactRequestForm(request.POST or None, people=people) if may_request else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.contact_request_create(
+                    actor=actor,
+                    to_organisation=found,
+                    kind=form.cleaned_data["kind"],
+                    message=form.cleaned_data["message"],
+                    to_user_id=form.cleaned_data.get("to_user"),
+                )
+            except NotFoundError as exc:
+                raise Http404 from exc
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("Uw vraag is verstuurd naar %(name)s.") % {"name": found.name})
+                return redirect("network:organisation", pk=pk)
+    context = {
+        "organisation": found,
+        "form": form,
+        "may_edit": allows("network.edit_entry", request.user, found),
+    }
+    return render(request, "network/organisation.html", context, status=422 if request.method == "POST" else 200)
+
+
+def _entry_initial(entry: Any) -> dict[str, Any]:
+    return {
+        "description": entry.description,
+        "visiting_address": entry.visiting_address,
+        "postcode": entry.postcode,
+        "phone": entry.phone,
+        "secure_email": entry.secure_email,
+        "website": entry.website,
+        "opening_hours": entry.opening_hours,
+        "expertise": ", ".join(entry.expertise),
+        "age_min": entry.age_min,
+        "age_max": entry.age_max,
+        "is_public": entry.is_public,
+        "version": entry.version,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        found, entry = selectors.entry_for_edit(actor=actor, organisation_id=pk)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    form = EntryForm(request.POST or None, initial=_entry_initial(entry))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.entry_update(
+                actor=actor,
+                organisation=found,
+                expected_version=data["version"],
+                data=services.EntryData(
+                    description=data.get("description") or "",
+                    visiting_address=data.get("visiting_address") or "",
+                    postcode=data.get("postcode") or "",
+                    phone=data.get("phone") or "",
+                    secure_email=data.get("secure_email") or "",
+                    website=data.get("website") or "",
+                    opening_hours=data.get("opening_hours") or "",
+                    expertise=[t for t in (data.get("expertise") or "").split(",") if t.strip()],
+                    age_min=data.get("age_min"),
+                    age_max=data.get("age_max"),
+                    is_public=bool(data.get("is_public")),
+                ),
+            )
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+            return redirect("network:entry_edit", pk=pk)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De gegevens zijn opgeslagen."))
+            return redirect("network:organisation", pk=pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "network/entry_edit.html", {"form": form, "organisation": found, "entry": entry}, status=status
+    )
+
+
+@require_POST
+def entry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        found, _entry = selectors.entry_for_edit(actor=actor, organisation_id=pk)
+        services.entry_confirm(actor=actor, organisation=found)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    messages.success(request, _("De gegevens zijn bevestigd."))
+    return redirect("network:organisation", pk=pk)
+
+
+def _require_agreement_manager(request: HttpRequest) -> Actor:
+    actor = _actor(request)
+    if not allows("network.manage_agreements", request.user):
+        raise Http404
+    return actor
+
+
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    agreements = selectors.agreements_list(actor=actor, include_ended=True)
+    context = {"agreements": agreements, "may_manage": allows("network.manage_agreements", request.user)}
+    return render(request, "network/agreement_list.html", context)
+
+
+def _agreement_data(data: dict[str, Any]) -> services.AgreementData:
+    return services.AgreementData(
+        type=data["type"],
+        title=data["title"],
+        promise=data["promise"],
+        party_ids=list(data.get("parties") or []),
+        wijk_ids=list(data.get("wijken") or []),
+        start_date=data["start_date"],
+        review_date=data.get("review_date"),
+        end_date=data.get("end_date"),
+        bestuurlijk_vastgesteld=bool(data.get("bestuurlijk_vastgesteld")),
+        source_url=data.get("source_url") or "",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    actor = _require_agreement_manager(request)
+    form = AgreementForm(
+        request.POST or None,
+        organisations=selectors.organisation_choices(actor=actor),
+        wijken=wijk_choices(actor=actor),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_create(actor=actor, data=_agreement_data(form.cleaned_data))
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De samenwerkingsafspraak is vastgelegd."))
+            return redirect("network:agreements")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "network/agreement_form.html", {"form": form, "agreement": None}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _require_agreement_manager(request)
+    try:
+        agreement = selectors.agreement_get(actor=actor, agreement_id=pk)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    initial = {
+        "type": agreement.type,
+        "title": agreement.title,
+        "promise": agreement.promise,
+        "parties": [p.pk for p in agreement.parties.all()],
+        "wijken": [w.pk for w in agreement.wijken.all()],
+        "start_date": agreement.start_date,
+        "review_date": agreement.review_date,
+        "end_date": agreement.end_date,
+        "bestuurlijk_vastgesteld": agreement.bestuurlijk_vastgesteld,
+        "source_url": agreement.source_url,
+        "version": agreement.version,
+    }
+    form = AgreementForm(
+        request.POST or None,
+        initial=initial,
+        organisations=selectors.organisation_choices(actor=actor),
+        wijken=wijk_choices(actor=actor),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = _agreement_data(form.cleaned_data)
+        data.team_ids = [t.pk for t in agreement.teams.all()]
+        data.contact_person_ids = [u.pk for u in agreement.contact_persons.all()]
+        try:
+            services.agreement_update(
+                actor=actor, agreement=agreement, expected_version=form.cleaned_data.get("version") or 0, data=data
+            )
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+            return redirect("network:agreement_edit", pk=pk)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De samenwerkingsafspraak is bijgewerkt."))
+            return redirect("network:agreements")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "network/agreement_form.html", {"form": form, "agreement": agreement}, status=status)
