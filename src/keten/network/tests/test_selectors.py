@@ -138,3 +138,11 @@ def test_agreements_per_party_and_wijk(
     assert [x.title for x in selectors.agreements_list(actor=actor, party_id=jgz.pk)] == ["A"]
     assert [x.title for x in selectors.agreements_list(actor=actor, wijk_id=wijk_zuid.pk)] == ["B"]
     assert [x.title for x in selectors.agreements_list(actor=actor, wijk_id=wijk_noord.pk)] == ["A", "B"]
+
+
+def test_renamed_organisation_is_found_by_its_new_name(
+    actor_of: ActorOf, school_prof: User, school: Organisation
+) -> None:
+    school.name = "Kindcentrum Élan"
+    school.save()
+    assert _names(selectors.sociale_kaart_search(actor=actor_of(school_prof), query="elan")) == ["Kindcentrum Élan"]
