@@ -51,7 +51,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "result": result,
         "may_manage_agreements": allows("network.manage_agreements", request.user),
     }
-    return render(request, "network/search.html", context, status=200 if form.is_bound is False or result else 422)
+    return render(request, "network/search.html", context, status=422 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

@@ -155,3 +155,23 @@ def test_api_agreements(client_for: ClientFor, beleid: User, jgz: Organisation, 
     assert response.status_code == 200
     assert [a["title"] for a in response.json()] == ["Toeleiden"]
     assert client.get("/api/v1/network/agreements/", {"party": "x"}).status_code == 400
+
+
+def test_search_page_rejects_wijk_of_other_municipality(
+    client_for: ClientFor, school_prof: User, fb_elders: User, jgz: Organisation
+) -> None:
+    from keten.testing.factories import WijkFactory
+
+    elders = WijkFactory(municipality=fb_elders.active_membership.organisation.municipality)  # type: ignore[union-attr]
+    response = client_for(school_prof).get("/sociale-kaart/", {"wijk": elders.pk})
+    assert response.status_code == 422
+
+
+def test_policy_officer_may_not_send_contact_request(client_for: ClientFor, beleid: User, jgz: Organisation) -> None:
+    client = client_for(beleid)
+    url = f"/sociale-kaart/organisaties/{jgz.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Consultatie of verwijzing vragen" not in page.content.decode()
+    assert client.post(url, {"kind": "consultatie", "message": "Vraag"}).status_code == 404
+    assert not ContactRequest.objects.exists()
