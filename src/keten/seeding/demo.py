@@ -59,6 +59,7 @@ from keten.seeding.common import (
     pseudonym,
     random_moment,
 )
+from keten.seeding.network_demo import seed_network_demo
 
 MUNICIPALITY_NAME = "Gemeente Lindeveld"
 MUNICIPALITY_CODE = "GM9990"
@@ -287,6 +288,7 @@ class _DemoBuilder:
                 for u in self.staff_users
             ]
         )
+        self.network = seed_network_demo(orgs=self.orgs, wijken=self.wijken, rng=self.rng, now=self.now)
         self._families()
         self._break_glass()
         self._notifications()
@@ -666,6 +668,8 @@ class _DemoBuilder:
             "professionals": sum(len(v) for v in self.members.values()),
             "families": len(self.dossiers),
             "audit_events": self.audit.written,
+            "sociale_kaart_entries": self.network["entries"],
+            "agreements": self.network["agreements"],
         }
 
 

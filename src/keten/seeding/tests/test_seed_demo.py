@@ -167,3 +167,22 @@ def test_reset_empties_the_database_including_the_audit_log(settings: Any) -> No
     settings.SETTINGS_MODULE = "keten.conf.production"
     with pytest.raises(SeedError):
         wipe_database()
+
+
+def test_demo_sociale_kaart_has_entries_agreements_and_deliberate_gaps() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from keten.network.models import Agreement, OrganisationEntry, PostcodeRange
+
+    _seed()
+    assert OrganisationEntry.objects.count() == Organisation.objects.count()
+    assert PostcodeRange.objects.count() == 5
+    assert Agreement.objects.count() >= 12
+    stale_before = timezone.now() - timedelta(days=183)
+    assert OrganisationEntry.objects.filter(last_confirmed_at__lt=stale_before).count() >= 2
+    assert OrganisationEntry.objects.filter(last_confirmed_at__isnull=True).exists()
+    assert Agreement.objects.filter(review_date__lt=timezone.localdate()).exists()
+    oud = Agreement.objects.filter(wijken__code="OL", parties__type="onderwijs")
+    assert not oud.exists()
