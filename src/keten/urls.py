@@ -28,6 +28,8 @@ urlpatterns = [
     path("dossiers/", include("keten.dossiers.urls")),
     path("meldingen/", include("keten.notifications.urls")),
     path("sociale-kaart/", include("keten.network.urls")),
+    path("routekaart/", include("keten.network.routekaart_urls")),
+    path("publiek/", include("keten.network.public_urls")),
     path("api/v1/", include("keten.api_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -1,0 +1,7 @@
+"""URLs of the routekaart for professionals (per wijk, web page and PDF)."""
+
+from django.urls import URLPattern
+
+app_name = "routekaart"
+
+urlpatterns: list[URLPattern] = []
