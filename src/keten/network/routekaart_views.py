@@ -1,0 +1,75 @@
+"""Routekaart for professionals: choose a wijk, read its routekaart, print it as an A4 PDF."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from keten.core.actor import Actor, actor_from_request
+from keten.core.audit import record
+from keten.core.errors import NotFoundError
+from keten.core.models import AuditAction
+from keten.core.policy import allows
+from keten.network import routekaart as selectors
+from keten.network.routekaart import EMERGENCY_PHONE, VEILIG_THUIS_PHONE, Routekaart
+
+
+def _actor(request: HttpRequest) -> Actor:
+    if not allows("network.view", request.user):
+        raise Http404
+    return actor_from_request(request)
+
+
+def _routekaart(request: HttpRequest, wijk_id: int) -> tuple[Actor, Routekaart]:
+    actor = _actor(request)
+    try:
+        return actor, selectors.routekaart_for_wijk(actor=actor, wijk_id=wijk_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+
+
+def _context(kaart: Routekaart) -> dict[str, object]:
+    return {"kaart": kaart, "vt_phone": VEILIG_THUIS_PHONE, "emergency_phone": EMERGENCY_PHONE}
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        wijken = selectors.wijken_for_routekaart(actor=actor)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    return render(request, "network/routekaart/index.html", {"wijken": wijken})
+
+
+@require_GET
+def detail(request: HttpRequest, wijk_id: int) -> HttpResponse:
+    _unused, kaart = _routekaart(request, wijk_id)
+    return render(request, "network/routekaart/detail.html", _context(kaart))
+
+
+def pdf_html(request: HttpRequest, kaart: Routekaart) -> str:
+    """The standalone HTML document the PDF is made from (print stylesheet inline, no remote resources)."""
+    return render_to_string("network/routekaart/pdf.html", _context(kaart), request=request)
+
+
+@require_GET
+def pdf(request: HttpRequest, wijk_id: int) -> HttpResponse:
+    from weasyprint import HTML
+
+    actor, kaart = _routekaart(request, wijk_id)
+    document = HTML(string=pdf_html(request, kaart), base_url=request.build_absolute_uri("/")).write_pdf()
+    record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type="routekaart",
+        object_id=kaart.wijk.pk,
+        details={"format": "pdf", "wijk": kaart.wijk.name},
+    )
+    response = HttpResponse(document, content_type="application/pdf")
+    filename = slugify(kaart.wijk.name) or str(kaart.wijk.pk)
+    response["Content-Disposition"] = f'inline; filename="routekaart-{filename}.pdf"'
+    return response
