@@ -253,7 +253,7 @@ class _DemoBuilder:
 
     # -- organisations and people -------------------------------------------------------------
     def build(self) -> DemoResult:
-        municipality = Municipality.objects.create(name=MUNICIPALITY_NAME, cbs_code=MUNICIPALITY_CODE)
+        municipality = Municipality.objects.create(name=PLACE, cbs_code=MUNICIPALITY_CODE)
         self.wijken = {
             code: Wijk.objects.create(municipality=municipality, name=name, code=code) for code, name in WIJKEN
         }

@@ -50,7 +50,7 @@ def test_demo_profile_makes_a_usable_municipality() -> None:
     output = _seed()
 
     municipality = Municipality.objects.get()
-    assert municipality.name == "Gemeente Lindeveld"
+    assert municipality.name == "Lindeveld"  # the gemeente organisation is "Gemeente Lindeveld"
     assert municipality.wijken.count() == 5
     assert set(Organisation.objects.values_list("type", flat=True)) == set(OrganisationType.values)
     assert 140 <= User.objects.count() <= 170
