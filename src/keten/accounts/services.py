@@ -145,6 +145,14 @@ def _record(actor: Actor, action: str, object_type: str, object_id: int | str, *
     audit.record(actor=actor, action=action, object_type=object_type, object_id=object_id, details=details)
 
 
+def _set_active(actor: Actor, obj: Organisation | User | Membership, *, active: bool, object_type: str) -> None:
+    """Switch ``is_active`` in one transaction with its audit event, and mirror it on the instance."""
+    with transaction.atomic():
+        type(obj).objects.filter(pk=obj.pk).update(is_active=active)
+        _record(actor, AuditAction.UPDATE, object_type, obj.pk, is_active=active)
+    obj.is_active = active
+
+
 def generate_password() -> str:
     """A starting password of four groups of four characters (about 90 bits)."""
     groups = ["".join(secrets.choice(_PASSWORD_ALPHABET) for _i in range(4)) for _j in range(4)]
@@ -224,10 +232,7 @@ def organisation_deactivate(*, actor: Actor, organisation: Organisation) -> Orga
         raise DomainError(_("Deze organisatie is al gedeactiveerd."), field="organisation")
     assert actor.user is not None
     _guard_own_beheer(actor, actor.user, inactive_organisations=[organisation.pk])
-    with transaction.atomic():
-        Organisation.objects.filter(pk=organisation.pk).update(is_active=False)
-        _record(actor, AuditAction.UPDATE, "organisation", organisation.pk, is_active=False)
-    organisation.is_active = False
+    _set_active(actor, organisation, active=False, object_type="organisation")
     return organisation
 
 
@@ -235,10 +240,7 @@ def organisation_reactivate(*, actor: Actor, organisation: Organisation) -> Orga
     _check_organisation(actor, organisation)
     if organisation.is_active:
         raise DomainError(_("Deze organisatie is al actief."), field="organisation")
-    with transaction.atomic():
-        Organisation.objects.filter(pk=organisation.pk).update(is_active=True)
-        _record(actor, AuditAction.UPDATE, "organisation", organisation.pk, is_active=True)
-    organisation.is_active = True
+    _set_active(actor, organisation, active=True, object_type="organisation")
     return organisation
 
 
@@ -422,10 +424,7 @@ def user_deactivate(*, actor: Actor, user: User) -> User:
         raise DomainError(_("U kunt uw eigen account niet deactiveren."), field="user")
     if not user.is_active:
         raise DomainError(_("Deze medewerker is al gedeactiveerd."), field="user")
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=False)
-        _record(actor, AuditAction.UPDATE, "user", user.pk, is_active=False)
-    user.is_active = False
+    _set_active(actor, user, active=False, object_type="user")
     return user
 
 
@@ -433,10 +432,7 @@ def user_reactivate(*, actor: Actor, user: User) -> User:
     _check_user(actor, user)
     if user.is_active:
         raise DomainError(_("Deze medewerker is al actief."), field="user")
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=True)
-        _record(actor, AuditAction.UPDATE, "user", user.pk, is_active=True)
-    user.is_active = True
+    _set_active(actor, user, active=True, object_type="user")
     return user
 
 
@@ -530,10 +526,7 @@ def membership_end(*, actor: Actor, membership: Membership) -> Membership:
     if not membership.is_active:
         raise DomainError(_("Dit lidmaatschap is al beëindigd."), field="membership")
     _guard_own_beheer(actor, membership.user, ended=[membership.pk])
-    with transaction.atomic():
-        Membership.objects.filter(pk=membership.pk).update(is_active=False)
-        _record(actor, AuditAction.UPDATE, "membership", membership.pk, is_active=False)
-    membership.is_active = False
+    _set_active(actor, membership, active=False, object_type="membership")
     return membership
 
 
