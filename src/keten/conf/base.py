@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "keten.accounts",
     "keten.dossiers",
     "keten.network",
+    "keten.meldcode",
     "keten.notifications",
 ]
 
@@ -149,6 +150,16 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 KETEN_BREAK_GLASS_SECONDS = ENV.break_glass_minutes * 60
 # An entry of the sociale kaart not confirmed for this many months is shown as outdated.
 KETEN_NETWORK_STALE_MONTHS = ENV.network_stale_months
+#: Days without a recorded step before a meldcode-traject is flagged to its professional, and the
+#: further days before it is flagged to the aandachtsfunctionaris (handelingsverlegenheid).
+KETEN_MELDCODE_STALL_DAYS = ENV.meldcode_stall_days
+KETEN_MELDCODE_ESCALATE_DAYS = ENV.meldcode_escalate_days
+#: The step of the meldcode that holds the afwegingen (sources differ: 4 or 5).
+KETEN_MELDCODE_AFWEGINGEN_STEP = ENV.meldcode_afwegingen_step
+#: Working days Veilig Thuis has for its veiligheidsbeoordeling, after which feedback is due.
+KETEN_MELDCODE_VT_FEEDBACK_WORKDAYS = 5
+#: The meldcode model the trajecten follow (stored on every traject).
+KETEN_MELDCODE_VERSION = "Basismodel meldcode 2019 (met afwegingskader)"
 # Number of reverse proxies in front of Keten whose X-Forwarded-For entries are trusted for the
 # client IP in the audit log (0: use the connection's address).
 KETEN_TRUSTED_PROXIES = ENV.trusted_proxies

@@ -69,6 +69,9 @@ class Env:
     login_cooloff_minutes: int = field(default_factory=lambda: _int("KETEN_LOGIN_COOLOFF_MINUTES", 30))
     break_glass_minutes: int = field(default_factory=lambda: _int("KETEN_BREAK_GLASS_MINUTES", 60))
     network_stale_months: int = field(default_factory=lambda: _int("KETEN_NETWORK_STALE_MONTHS", 6))
+    meldcode_stall_days: int = field(default_factory=lambda: _int("KETEN_MELDCODE_STALL_DAYS", 10))
+    meldcode_escalate_days: int = field(default_factory=lambda: _int("KETEN_MELDCODE_ESCALATE_DAYS", 5))
+    meldcode_afwegingen_step: int = field(default_factory=lambda: _int("KETEN_MELDCODE_AFWEGINGEN_STEP", 5))
     tasks_immediate: bool = field(default_factory=lambda: _bool("KETEN_TASKS_IMMEDIATE", False))
     email_backend: str = field(
         default_factory=lambda: _str("KETEN_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

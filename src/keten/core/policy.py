@@ -84,6 +84,31 @@ def manages_entry_of(user: Any, organisation: Any) -> bool:
     return bool(own.type == OrganisationType.GEMEENTE and own.municipality_id == organisation.municipality_id)
 
 
+@rules.predicate
+def can_view_traject_dossier(user: Any, traject: Any) -> bool:
+    return traject is not None and bool(can_view_dossier(user, traject.dossier))
+
+
+@rules.predicate
+def can_change_traject_dossier(user: Any, traject: Any) -> bool:
+    return traject is not None and bool(can_change_dossier(user, traject.dossier))
+
+
+@rules.predicate
+def is_consulted_on(user: Any, traject: Any) -> bool:
+    """Asked for collegiale consultatie on this traject (sees the traject, without names when anonymous)."""
+    if traject is None:
+        return False
+    from keten.meldcode.selectors import user_is_consulted
+
+    return user_is_consulted(user, traject)
+
+
+@rules.predicate
+def is_consultation_addressee(user: Any, consultation: Any) -> bool:
+    return consultation is not None and consultation.requested_to_id == getattr(user, "pk", None)
+
+
 rules.add_perm("dossiers.view_dossier", can_view_dossier)
 rules.add_perm("dossiers.change_dossier", can_change_dossier)
 rules.add_perm("dossiers.add_dossier", has_case_role)
@@ -96,6 +121,12 @@ rules.add_perm("network.view", has_membership)
 rules.add_perm("network.edit_entry", manages_entry_of)
 rules.add_perm("network.manage_agreements", is_functioneel_beheerder | is_beleidsmedewerker)
 rules.add_perm("network.request_contact", has_case_role)
+
+rules.add_perm("meldcode.view_traject", has_case_role & (can_view_traject_dossier | is_consulted_on))
+rules.add_perm("meldcode.change_traject", has_case_role & can_change_traject_dossier)
+rules.add_perm("meldcode.answer_consultation", has_case_role & is_consultation_addressee)
+rules.add_perm("meldcode.view_organisation_trajecten", is_aandachtsfunctionaris)
+rules.add_perm("meldcode.manage_checklists", is_functioneel_beheerder)
 
 
 def allows(permission: str, user: Any, obj: Any = None) -> bool:

@@ -1,0 +1,254 @@
+"""Reads of meldcode-trajecten, their timeline, the consultation inbox and the overviews.
+
+A traject is visible to the case team of its dossier (and break-the-glass), and to a professional
+who was asked for a consultation on it. Reading a traject is audited with the family's pseudonym.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from keten.core import audit
+from keten.core.actor import Actor
+from keten.core.errors import NotFoundError
+from keten.core.models import AuditAction
+from keten.core.policy import allows
+from keten.meldcode import afwegingskader
+from keten.meldcode.models import Checklist, Consultation, Entry, EntryKind, Status, Traject
+
+
+def user_is_consulted(user: Any, traject: Traject) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return Consultation.objects.filter(traject=traject, requested_to_id=user.pk).exists()
+
+
+def _base() -> QuerySet[Traject]:
+    return Traject.objects.select_related("dossier", "dossier__family", "child", "organisation", "started_by")
+
+
+def traject_get(*, actor: Actor, reference: str, audit_read: bool = True) -> Traject:
+    """One traject the actor may see, or NotFoundError. The read is audited."""
+    traject = _base().filter(reference=reference).first()
+    if traject is None or actor.user is None or not allows("meldcode.view_traject", actor.user, traject):
+        raise NotFoundError
+    if audit_read:
+        audit.record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            object_type="meldcode.traject",
+            object_id=traject.reference,
+            client_pseudonym=traject.dossier.family.pseudonym,
+        )
+    return traject
+
+
+def traject_for_change(*, actor: Actor, reference: str) -> Traject:
+    """A traject the actor may record in (on the case team); NotFoundError otherwise."""
+    traject = _base().filter(reference=reference).first()
+    if traject is None or actor.user is None or not allows("meldcode.change_traject", actor.user, traject):
+        raise NotFoundError
+    return traject
+
+
+def may_see_names(actor: Actor, traject: Traject) -> bool:
+    """Names of the family are shown to the case team, and to a consultee only when asked with names."""
+    if actor.user is None:
+        return False
+    if allows("dossiers.view_dossier", actor.user, traject.dossier):
+        return True
+    return Consultation.objects.filter(traject=traject, requested_to_id=actor.user.pk, anonymous=False).exists()
+
+
+def timeline(traject: Traject) -> list[Entry]:
+    """All entries of the traject in the order they happened, with who recorded them (2 queries)."""
+    entries = list(
+        Entry.objects.filter(traject=traject)
+        .select_related("author", "organisation")
+        .order_by("occurred_on", "created_at", "id")
+    )
+    corrected = {e.corrects_id for e in entries if e.corrects_id}
+    for entry in entries:
+        entry.is_corrected = entry.pk in corrected  # type: ignore[attr-defined]
+    return entries
+
+
+def afweging_answers(entries: list[Entry]) -> dict[int, bool]:
+    """The answers that count in the tree, replaying the afweging entries in order.
+
+    Answering an afweging again replaces that answer and drops the answers after it (they were
+    given on a path that no longer holds); a corrected afweging entry does not count at all.
+    """
+    answers: dict[int, bool] = {}
+    for entry in entries:
+        if entry.kind != EntryKind.AFWEGING or getattr(entry, "is_corrected", False):
+            continue
+        number = int(entry.data["number"])
+        answers = {k: v for k, v in answers.items() if k < number}
+        answers[number] = bool(entry.data["answer"])
+    return answers
+
+
+def evaluation(traject: Traject, entries: list[Entry] | None = None) -> afwegingskader.Evaluation:
+    return afwegingskader.evaluate(afweging_answers(entries if entries is not None else timeline(traject)))
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    number: int
+    label: str
+    done: bool
+    missing: list[str]
+
+
+def progress(traject: Traject, entries: list[Entry]) -> list[StepProgress]:
+    """Per step: whether it has entries and what is still missing (in Dutch)."""
+    from django.utils.translation import gettext as _
+
+    kinds = {e.kind for e in entries if not getattr(e, "is_corrected", False)}
+    answers = afweging_answers(entries)
+    ev = afwegingskader.evaluate(answers)
+    step1 = bool(kinds & {EntryKind.SIGNAAL, EntryKind.OBSERVATIE, EntryKind.KINDCHECK})
+    step2 = bool(kinds & {EntryKind.CONSULTATIEADVIES, EntryKind.ADVIES_VEILIG_THUIS, EntryKind.DESKUNDIGE})
+    step3 = bool(kinds & {EntryKind.GESPREK, EntryKind.GEEN_GESPREK})
+    weging_done = ev.outcome is not afwegingskader.Outcome.ONVOLLEDIG
+    decided = EntryKind.BESLUIT in kinds
+    result: list[StepProgress] = []
+    labels = {
+        1: _("Signalen in kaart brengen"),
+        2: _("Collegiale consultatie"),
+        3: _("Gesprek met de betrokkenen"),
+        4: _("Wegen"),
+        5: _("Beslissen"),
+    }
+    missing: dict[int, list[str]] = {n: [] for n in range(1, 6)}
+    if not step1:
+        missing[1].append(_("Leg minstens één signaal of observatie vast."))
+    if not step2:
+        if EntryKind.CONSULTATIEVRAAG in kinds:
+            missing[2].append(_("Het advies op de consultatievraag is nog niet gegeven."))
+        else:
+            missing[2].append(_("Vraag een collega, de aandachtsfunctionaris of Veilig Thuis om advies."))
+    if not step3:
+        missing[3].append(_("Leg het gesprek vast, of waarom het niet heeft plaatsgevonden."))
+    afweging_step = traject.afwegingen_step
+    if not weging_done:
+        missing[afweging_step].append(_("Beantwoord de afwegingen van het afwegingskader."))
+    if not decided:
+        missing[5].append(_("Leg het besluit vast."))
+    done_flags = {
+        1: step1,
+        2: step2,
+        3: step3,
+        4: weging_done if afweging_step == 4 else bool(kinds & {EntryKind.AFWEGING}) or weging_done,
+        5: decided and (weging_done or afweging_step == 4),
+    }
+    for n in range(1, 6):
+        result.append(StepProgress(n, str(labels[n]), done_flags[n] and not missing[n], missing[n]))
+    return result
+
+
+def trajecten_of_dossier(*, actor: Actor, dossier: Any) -> list[Traject]:
+    if actor.user is None or not allows("dossiers.view_dossier", actor.user, dossier):
+        raise NotFoundError
+    return list(_base().filter(dossier=dossier).order_by("-started_at"))
+
+
+def consultation_inbox(*, actor: Actor, include_answered: bool = False) -> list[Consultation]:
+    """Consultation requests addressed to the actor (newest first)."""
+    if actor.user is None:
+        raise NotFoundError
+    qs = Consultation.objects.filter(requested_to_id=actor.user.pk).select_related(
+        "traject", "traject__organisation", "requested_by"
+    )
+    if not include_answered:
+        qs = qs.filter(state=Consultation.State.OPEN)
+    return list(qs.order_by("-requested_at")[:200])
+
+
+def consultation_get(*, actor: Actor, consultation_id: int) -> Consultation:
+    consultation = (
+        Consultation.objects.filter(pk=consultation_id)
+        .select_related("traject", "traject__dossier", "traject__dossier__family", "requested_by", "requested_to")
+        .first()
+    )
+    if consultation is None or actor.user is None:
+        raise NotFoundError
+    if consultation.requested_to_id != actor.user.pk and not allows(
+        "meldcode.view_traject", actor.user, consultation.traject
+    ):
+        raise NotFoundError
+    return consultation
+
+
+def stall_threshold(now: Any = None) -> Any:
+    now = now or timezone.now()
+    return now - timedelta(days=settings.KETEN_MELDCODE_STALL_DAYS)
+
+
+def organisation_overview(*, actor: Actor, limit: int = 500) -> list[Traject]:
+    """Open trajecten of the aandachtsfunctionaris' organisation, with step, age and deadlines.
+
+    ``show_names`` is set per traject: only where the actor is on the case team or was consulted
+    with names. Three queries whatever the number of trajecten.
+    """
+    if actor.user is None or actor.membership is None or not allows("meldcode.view_organisation_trajecten", actor.user):
+        raise NotFoundError
+    user_id = actor.user.pk
+    from keten.dossiers.models import CaseTeamMember
+
+    on_team = CaseTeamMember.objects.filter(dossier_id=OuterRef("dossier_id"), user_id=user_id, ended_at__isnull=True)
+    consulted = Consultation.objects.filter(traject_id=OuterRef("pk"), requested_to_id=user_id, anonymous=False)
+    rows: list[Traject] = list(
+        _base()
+        .filter(organisation_id=actor.membership.organisation_id)
+        .exclude(status=Status.AFGESLOTEN)
+        .annotate(on_team=Exists(on_team), consulted=Exists(consulted), entry_count=Count("entries"))
+        .order_by("last_activity_at")[:limit]
+    )
+    threshold = stall_threshold()
+    today = timezone.localdate()
+    for traject in rows:
+        traject.show_names = bool(traject.on_team or traject.consulted)  # type: ignore[attr-defined]
+        traject.is_stalled = traject.status == Status.OPEN and traject.last_activity_at < threshold  # type: ignore[attr-defined]
+        traject.feedback_overdue = bool(  # type: ignore[attr-defined]
+            traject.vt_feedback_due and not traject.vt_feedback_on and traject.vt_feedback_due < today
+        )
+        traject.age_days = (timezone.now() - traject.started_at).days  # type: ignore[attr-defined]
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="meldcode.organisation_overview",
+        details={"count": len(rows)},
+    )
+    return rows
+
+
+def checklists_current(organisation_type: str) -> list[Checklist]:
+    """The newest published version of each kind of checklist for an organisation type.
+
+    A version for the specific type wins over the general one (organisation_type "").
+    """
+    rows = Checklist.objects.filter(published_at__isnull=False).filter(
+        Q(organisation_type="") | Q(organisation_type=organisation_type)
+    )
+    best: dict[str, Checklist] = {}
+    for checklist in rows.order_by("kind", "-version"):
+        current = best.get(checklist.kind)
+        more_specific = current is not None and current.organisation_type == "" and checklist.organisation_type != ""
+        if current is None or more_specific:
+            best[checklist.kind] = checklist
+    return [best[k] for k in sorted(best)]
+
+
+def feedback_overdue(today: date | None = None) -> QuerySet[Traject]:
+    today = today or timezone.localdate()
+    return Traject.objects.filter(
+        vt_feedback_due__lt=today, vt_feedback_on__isnull=True, melding_on__isnull=False
+    ).exclude(status=Status.AFGESLOTEN)

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from keten.accounts.models import User
+from keten.core.actor import Actor
+from keten.meldcode import services
+from keten.meldcode.models import Traject
+
+
+@pytest.fixture
+def traject(professional: User, dossier: Any, actor_of: Callable[[User], Actor]) -> Traject:
+    child = dossier.family.persons.get()
+    return services.traject_start(actor=actor_of(professional), dossier=dossier, child_id=child.pk)
