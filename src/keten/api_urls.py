@@ -8,7 +8,12 @@ from drf_spectacular.views import SpectacularAPIView
 from keten.accounts.api.views import OrganisationListView
 from keten.dossiers.api.figures import DossierFiguresView
 from keten.dossiers.api.views import DossierDetailView, DossierListView, DossierNoteView, DossierSearchView
-from keten.network.api.views import AgreementListView, SocialeKaartOrganisationsView
+from keten.network.api.views import (
+    AgreementListView,
+    ProfessionalListView,
+    PublicRoutekaartView,
+    SocialeKaartOrganisationsView,
+)
 
 urlpatterns = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
@@ -28,4 +33,14 @@ urlpatterns = [
         name="api-network-organisations",
     ),
     path("network/agreements/", login_not_required(AgreementListView.as_view()), name="api-network-agreements"),
+    path(
+        "network/professionals/",
+        login_not_required(ProfessionalListView.as_view()),
+        name="api-network-professionals",
+    ),
+    path(
+        "network/routekaart/",
+        login_not_required(PublicRoutekaartView.as_view()),
+        name="api-network-routekaart",
+    ),
 ]

@@ -186,6 +186,7 @@ class ApiClient(models.Model):
     class Scope(models.TextChoices):
         ORGANISATIONS_READ = "organisations:read", _("Organisaties lezen")
         DOSSIERS_READ = "dossiers:read", _("Dossiers van de eigen organisatie lezen")
+        NETWORK_READ = "network:read", _("Sociale kaart van de eigen gemeente lezen, met professionals")
 
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="api_clients"

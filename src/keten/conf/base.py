@@ -230,6 +230,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "keten.core.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
+# Requests per client IP to the public (anonymous) API endpoints, e.g. "60/minute" or "1000/hour".
+KETEN_API_ANON_RATE = ENV.api_anon_rate
+# A stale sociale kaart entry gets at most one reminder per this many days (manage.py network_reminders).
+KETEN_NETWORK_REMINDER_DAYS = ENV.network_reminder_days
 SPECTACULAR_SETTINGS = {
     "TITLE": "Keten API",
     "DESCRIPTION": "API of Keten, the platform for the local approach to child abuse.",

@@ -94,6 +94,8 @@ class Env:
     max_upload_mb: int = field(default_factory=lambda: _int("KETEN_MAX_UPLOAD_MB", 10))
     trusted_proxies: int = field(default_factory=lambda: _int("KETEN_TRUSTED_PROXIES", 0))
     log_level: str = field(default_factory=lambda: _str("KETEN_LOG_LEVEL", "INFO"))
+    network_reminder_days: int = field(default_factory=lambda: _int("KETEN_NETWORK_REMINDER_DAYS", 30))
+    api_anon_rate: str = field(default_factory=lambda: _str("KETEN_API_ANON_RATE", "60/minute"))
 
 
 ENV = Env()

@@ -74,7 +74,7 @@ def has_membership(user: Any) -> bool:
 
 
 @rules.predicate
-def manages_entry_of(user: Any, organisation: Any) -> bool:
+def is_entry_beheerder(user: Any, organisation: Any) -> bool:
     """Functioneel beheerder of the organisation itself or of the gemeente organisation of its municipality."""
     if organisation is None or role_of(user) != Role.FUNCTIONEEL_BEHEERDER:
         return False
@@ -82,6 +82,21 @@ def manages_entry_of(user: Any, organisation: Any) -> bool:
     if own.pk == organisation.pk:
         return True
     return bool(own.type == OrganisationType.GEMEENTE and own.municipality_id == organisation.municipality_id)
+
+
+@rules.predicate
+def is_designated_editor(user: Any, organisation: Any) -> bool:
+    """An active member of the organisation, acting for it, whom a beheerder made editor of its entry."""
+    if organisation is None or role_of(user) == "":
+        return False
+    if user.active_membership.organisation_id != organisation.pk:
+        return False
+    from keten.network.models import OrganisationEntry
+
+    return OrganisationEntry.objects.filter(organisation_id=organisation.pk, editors=user).exists()
+
+
+manages_entry_of = is_entry_beheerder | is_designated_editor
 
 
 @rules.predicate
@@ -119,6 +134,7 @@ rules.add_perm("core.view_aggregates", is_beleidsmedewerker | is_functioneel_beh
 rules.add_perm("core.view_team_workload", is_teamleider)
 rules.add_perm("network.view", has_membership)
 rules.add_perm("network.edit_entry", manages_entry_of)
+rules.add_perm("network.manage_entry_editors", is_entry_beheerder)
 rules.add_perm("network.manage_agreements", is_functioneel_beheerder | is_beleidsmedewerker)
 rules.add_perm("network.request_contact", has_case_role)
 

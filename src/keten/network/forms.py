@@ -50,6 +50,20 @@ class EntryForm(KetenForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class EntryEditorForm(KetenForm):
+    """Add a designated editor: a member of the organisation who may keep its entry up to date."""
+
+    user = forms.TypedChoiceField(
+        label=_("Medewerker"),
+        coerce=int,
+        help_text=_("Deze medewerker mag de gegevens van de organisatie bijwerken en bevestigen."),
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", _("Kies een medewerker")), *people]  # type: ignore[attr-defined]
+
+
 class ContactRequestForm(KetenForm):
     kind = forms.ChoiceField(label=_("Soort vraag"), choices=ContactRequest.Kind.choices)
     to_user = forms.TypedChoiceField(label=_("Aan"), required=False, coerce=int, empty_value=None)

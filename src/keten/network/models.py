@@ -46,10 +46,18 @@ class OrganisationEntry(models.Model):
         blank=True,
         related_name="+",
     )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("redacteuren"),
+        blank=True,
+        related_name="edited_entries",
+        help_text=_("Medewerkers van de organisatie die deze gegevens mogen bijwerken en bevestigen."),
+    )
+    last_reminder_sent_at = models.DateTimeField(_("laatste herinnering verstuurd"), null=True, blank=True)
     search_text = models.TextField(editable=False, blank=True)
     version = models.PositiveIntegerField(_("versie"), default=1)
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text", "last_reminder_sent_at"], m2m_fields=[editors])
 
     class Meta:
         verbose_name = _("vermelding op de sociale kaart")

@@ -200,6 +200,31 @@ def postcode_range_create(*, actor: Actor, wijk_id: int, start: int, end: int) -
     return postcode_range
 
 
+def postcode_range_delete(*, actor: Actor, postcode_range: PostcodeRange) -> None:
+    """Remove a postcode range of a wijk of the functioneel beheerder's municipality."""
+    if actor.user is None or not allows("accounts.manage", actor.user):
+        raise NotFoundError
+    municipality_id = _actor_municipality_id(actor)
+    with transaction.atomic():
+        locked = (
+            PostcodeRange.objects.select_for_update()
+            .filter(pk=postcode_range.pk, wijk__municipality_id=municipality_id)
+            .select_related("wijk")
+            .first()
+        )
+        if locked is None:
+            raise NotFoundError
+        details = {"wijk": locked.wijk_id, "start": locked.start, "end": locked.end}
+        locked.delete()
+        audit.record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            object_type="postcode_range",
+            object_id=postcode_range.pk,
+            details=details,
+        )
+
+
 def _require_agreement_manager(actor: Actor) -> int:
     if actor.user is None or not allows("network.manage_agreements", actor.user):
         raise NotFoundError

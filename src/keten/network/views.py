@@ -16,7 +16,8 @@ from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
 from keten.core.policy import allows
 from keten.network import selectors, services
-from keten.network.forms import AgreementForm, ContactRequestForm, EntryForm, SearchForm
+from keten.network.editors import entry_editors
+from keten.network.forms import AgreementForm, ContactRequestForm, EntryEditorForm, EntryForm, SearchForm
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -108,6 +109,34 @@ def _entry_initial(entry: Any) -> dict[str, Any]:
     }
 
 
+def _editor_post(request: HttpRequest, actor: Actor, found: Any, form: EntryEditorForm) -> HttpResponse | None:
+    """Add or remove a designated editor; a redirect when done, None when the form shows an error."""
+    action = request.POST.get("action")
+    try:
+        if action == "editor_add":
+            if not form.is_valid():
+                return None
+            user_id = form.cleaned_data["user"]
+            services.entry_editor_add(actor=actor, organisation=found, user_id=user_id)
+            messages.success(request, _("De medewerker mag de gegevens nu bijwerken."))
+        else:
+            try:
+                user_id = int(request.POST.get("user", ""))
+            except ValueError as exc:
+                raise Http404 from exc
+            services.entry_editor_remove(actor=actor, organisation=found, user_id=user_id)
+            messages.success(request, _("De medewerker mag de gegevens niet meer bijwerken."))
+    except NotFoundError as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        if action != "editor_add":
+            messages.error(request, exc.message)
+            return redirect("network:entry_edit", pk=found.pk)
+        apply_domain_error(form, exc)
+        return None
+    return redirect("network:entry_edit", pk=found.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
@@ -115,8 +144,20 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         found, entry = selectors.entry_for_edit(actor=actor, organisation_id=pk)
     except NotFoundError as exc:
         raise Http404 from exc
-    form = EntryForm(request.POST or None, initial=_entry_initial(entry))
-    if request.method == "POST" and form.is_valid():
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    editors = None
+    editor_form = None
+    if allows("network.manage_entry_editors", request.user, found):
+        editors, candidates = entry_editors(actor=actor, organisation=found)
+        editor_form = EntryEditorForm(request.POST if action == "editor_add" else None, people=candidates)
+    if action in {"editor_add", "editor_remove"}:
+        if editor_form is None:
+            raise Http404
+        done = _editor_post(request, actor, found, editor_form)
+        if done is not None:
+            return done
+    form = EntryForm(request.POST if request.method == "POST" and not action else None, initial=_entry_initial(entry))
+    if request.method == "POST" and not action and form.is_valid():
         data = form.cleaned_data
         try:
             services.entry_update(
@@ -146,9 +187,15 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("De gegevens zijn opgeslagen."))
             return redirect("network:organisation", pk=pk)
     status = 422 if request.method == "POST" else 200
-    return render(
-        request, "network/entry_edit.html", {"form": form, "organisation": found, "entry": entry}, status=status
-    )
+    context = {
+        "form": form,
+        "organisation": found,
+        "entry": entry,
+        "is_stale": entry.last_confirmed_at is None or entry.last_confirmed_at < selectors.stale_before(),
+        "editors": editors,
+        "editor_form": editor_form,
+    }
+    return render(request, "network/entry_edit.html", context, status=status)
 
 
 @require_POST

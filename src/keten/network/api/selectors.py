@@ -1,0 +1,294 @@
+"""Reads behind the sociale kaart API that the UI does not need.
+
+Two kinds of caller:
+
+* anonymous (a municipal website, an app): only organisations whose entry is public, and only the
+  organisation-level fields in ``PUBLIC_ORGANISATION_FIELDS`` — never a professional and never the
+  secure e-mail address meant for professionals. Nothing is audited: no client data, no people.
+* authenticated (a verified session, or a system token with the ``network:read`` scope): every
+  active organisation of the caller's own municipality, and its professionals. Reading the list of
+  professionals is audited.
+
+Every read here takes a fixed number of queries, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from keten.accounts.models import Membership, Municipality, Organisation, OrganisationType, Role, Wijk
+from keten.core import audit
+from keten.core.actor import Actor
+from keten.core.errors import DomainError, NotFoundError
+from keten.core.models import AuditAction
+from keten.core.policy import allows
+from keten.network import selectors
+from keten.network.models import Agreement
+
+NETWORK_READ_SCOPE = "network:read"
+
+#: The entry fields an anonymous caller may read (besides the organisation's name, type and wijken).
+PUBLIC_ORGANISATION_FIELDS = (
+    "description",
+    "visiting_address",
+    "postcode",
+    "phone",
+    "website",
+    "opening_hours",
+    "age_min",
+    "age_max",
+)
+
+
+def api_municipality_id(actor: Actor) -> int:
+    """The municipality an authenticated API caller reads; NotFoundError when it may not read the network.
+
+    A professional reads the municipality of their acting membership; a system client needs the
+    ``network:read`` scope and reads the municipality of its own organisation.
+    """
+    if actor.api_client is not None:
+        if not actor.api_client.has_scope(NETWORK_READ_SCOPE):
+            raise NotFoundError
+        return actor.api_client.organisation.municipality_id
+    if actor.user is None or actor.membership is None or not allows("network.view", actor.user):
+        raise NotFoundError
+    return actor.membership.organisation.municipality_id
+
+
+def municipality_by_code(code: str) -> Municipality:
+    """A municipality by its CBS code ("GM0363" or "0363"); NotFoundError when there is none."""
+    value = code.strip().upper()
+    if value.isdigit():
+        value = f"GM{value.zfill(4)}"
+    municipality = Municipality.objects.filter(cbs_code=value).first() if 0 < len(value) <= 6 else None
+    if municipality is None:
+        raise NotFoundError(_("Deze gemeente is niet bekend."))
+    return municipality
+
+
+def _wijk_in(municipality_id: int, *, wijk_id: int | None, postcode: str) -> Wijk | None:
+    if postcode.strip():
+        return selectors.wijk_for_postcode(postcode, municipality_id=municipality_id)
+    if wijk_id is None:
+        return None
+    wijk = Wijk.objects.filter(pk=wijk_id, municipality_id=municipality_id).first()
+    if wijk is None:
+        raise DomainError(_("Kies een wijk uit de lijst."), field="wijk")
+    return wijk
+
+
+def _check_type(org_type: str) -> None:
+    if org_type and org_type not in OrganisationType.values:
+        raise DomainError(_("Kies een soort organisatie uit de lijst."), field="type")
+
+
+def _check_role(role: str) -> None:
+    if role and role not in Role.values:
+        raise DomainError(_("Kies een rol uit de lijst."), field="role")
+
+
+def _serves(qs: QuerySet[Any], wijk: Wijk, *, via: str = "") -> QuerySet[Any]:
+    """Organisations linked to the wijk, or linked to no wijk at all (they serve the whole municipality).
+
+    ``via`` names the organisation relation when ``qs`` holds rows that belong to an organisation.
+    """
+    outer = OuterRef(f"{via}_id" if via else "pk")
+    in_any_wijk = Organisation.wijken.through.objects.filter(organisation_id=outer)
+    prefix = f"{via}__" if via else ""
+    return qs.filter(Q(**{f"{prefix}wijken": wijk}) | ~Exists(in_any_wijk))
+
+
+def wijken_of(organisation_ids: Iterable[int]) -> dict[int, list[Wijk]]:
+    """The wijken each organisation is linked to, by name (one query)."""
+    result: dict[int, list[Wijk]] = {}
+    links = (
+        Organisation.wijken.through.objects.filter(organisation_id__in=list(organisation_ids))
+        .select_related("wijk")
+        .order_by("wijk__name", "wijk_id")
+    )
+    for link in links:
+        result.setdefault(link.organisation_id, []).append(link.wijk)
+    return result
+
+
+def public_organisations(
+    *, municipality: Municipality, wijk_id: int | None = None, postcode: str = "", org_type: str = ""
+) -> list[dict[str, Any]]:
+    """Active organisations of a municipality whose entry is public, with only the public fields."""
+    _check_type(org_type)
+    wijk = _wijk_in(municipality.pk, wijk_id=wijk_id, postcode=postcode)
+    qs: QuerySet[Organisation] = Organisation.objects.filter(
+        municipality=municipality, is_active=True, entry__is_public=True
+    )
+    if wijk is not None:
+        qs = _serves(qs, wijk)
+    if org_type:
+        qs = qs.filter(type=org_type)
+    rows = list(
+        qs.distinct()
+        .order_by("name", "pk")
+        .values("id", "name", "type", "phone", *(f"entry__{name}" for name in PUBLIC_ORGANISATION_FIELDS))
+    )
+    wijken = wijken_of(row["id"] for row in rows)
+    labels = dict(OrganisationType.choices)
+    result = []
+    for row in rows:
+        item: dict[str, Any] = {name: row[f"entry__{name}"] for name in PUBLIC_ORGANISATION_FIELDS}
+        item.update(
+            id=row["id"],
+            name=row["name"],
+            type=row["type"],
+            type_label=str(labels.get(row["type"], row["type"])),
+            phone=row["entry__phone"] or row["phone"],
+            wijken=[{"id": w.pk, "name": w.name} for w in wijken.get(row["id"], [])],
+        )
+        result.append(item)
+    return result
+
+
+def _annotate(organisations: Sequence[Organisation], wijk: Wijk | None) -> None:
+    """Give system-client results the attributes the search selector sets for professionals."""
+    threshold = selectors.stale_before()
+    for organisation in organisations:
+        entry = getattr(organisation, "entry", None)
+        organisation.entry_or_none = entry  # type: ignore[attr-defined]
+        organisation.is_stale = (  # type: ignore[attr-defined]
+            entry is None or entry.last_confirmed_at is None or entry.last_confirmed_at < threshold
+        )
+        organisation.applicable_agreements = [  # type: ignore[attr-defined]
+            a
+            for a in organisation.active_agreements  # type: ignore[attr-defined]
+            if wijk is None or not a.wijken.all() or wijk in a.wijken.all()
+        ]
+
+
+def _client_organisations(
+    municipality_id: int, *, query: str, wijk: Wijk | None, org_type: str, role: str, age: int | None
+) -> list[Organisation]:
+    qs = Organisation.objects.filter(municipality_id=municipality_id, is_active=True)
+    for word in selectors.normalise(query).split()[:8]:
+        qs = qs.filter(Q(entry__search_text__icontains=word) | Q(name__icontains=word))
+    if wijk is not None:
+        qs = _serves(qs, wijk)
+    if org_type:
+        qs = qs.filter(type=org_type)
+    if role:
+        qs = qs.filter(
+            Exists(
+                Membership.objects.filter(
+                    organisation_id=OuterRef("pk"), role=role, is_active=True, user__is_active=True
+                )
+            )
+        )
+    if age is not None:
+        qs = qs.filter(Q(entry__age_min__isnull=True) | Q(entry__age_min__lte=age))
+        qs = qs.filter(Q(entry__age_max__isnull=True) | Q(entry__age_max__gte=age))
+    officers = (
+        Membership.objects.filter(role=Role.AANDACHTSFUNCTIONARIS, is_active=True, user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    today = timezone.localdate()
+    agreements = (
+        Agreement.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today), start_date__lte=today)
+        .prefetch_related("parties", "wijken")
+        .order_by("type", "title")
+    )
+    organisations: list[Organisation] = list(
+        qs.distinct()
+        .select_related("entry")
+        .prefetch_related(
+            Prefetch("memberships", queryset=officers, to_attr="officers"),
+            Prefetch("agreements", queryset=agreements, to_attr="active_agreements"),
+        )
+        .order_by("name")[:100]
+    )
+    _annotate(organisations, wijk)
+    return organisations
+
+
+def authenticated_organisations(
+    *,
+    actor: Actor,
+    query: str = "",
+    wijk_id: int | None = None,
+    postcode: str = "",
+    org_type: str = "",
+    role: str = "",
+    age: int | None = None,
+) -> list[Organisation]:
+    """Every active organisation of the caller's municipality with its whole entry and officers.
+
+    Professionals get exactly what the sociale kaart search shows them; a system client with the
+    ``network:read`` scope gets the same rows for its own organisation's municipality. Each
+    organisation carries ``api_wijken``.
+    """
+    municipality_id = api_municipality_id(actor)
+    _check_type(org_type)
+    _check_role(role)
+    if actor.api_client is None:
+        organisations = list(
+            selectors.sociale_kaart_search(
+                actor=actor, query=query, wijk_id=wijk_id, postcode=postcode, org_type=org_type, role=role, age=age
+            ).organisations
+        )
+    else:
+        wijk = _wijk_in(municipality_id, wijk_id=wijk_id, postcode=postcode)
+        organisations = _client_organisations(
+            municipality_id, query=query, wijk=wijk, org_type=org_type, role=role, age=age
+        )
+    wijken = wijken_of(o.pk for o in organisations)
+    for organisation in organisations:
+        organisation.api_wijken = wijken.get(organisation.pk, [])  # type: ignore[attr-defined]
+    return organisations
+
+
+def professionals(
+    *, actor: Actor, organisation_id: int | None = None, wijk_id: int | None = None, role: str = ""
+) -> QuerySet[Membership]:
+    """Active memberships of active professionals in active organisations of the caller's municipality.
+
+    A filter on an organisation or wijk of another municipality answers 400 (field named), as the
+    search does: the caller only ever names its own municipality's ids.
+    """
+    municipality_id = api_municipality_id(actor)
+    _check_role(role)
+    qs = Membership.objects.filter(
+        is_active=True,
+        user__is_active=True,
+        organisation__is_active=True,
+        organisation__municipality_id=municipality_id,
+    )
+    if organisation_id is not None:
+        if not Organisation.objects.filter(pk=organisation_id, municipality_id=municipality_id).exists():
+            raise DomainError(_("Kies een organisatie uit uw eigen gemeente."), field="organisation")
+        qs = qs.filter(organisation_id=organisation_id)
+    if wijk_id is not None:
+        wijk = _wijk_in(municipality_id, wijk_id=wijk_id, postcode="")
+        assert wijk is not None
+        qs = _serves(qs, wijk, via="organisation")
+    if role:
+        qs = qs.filter(role=role)
+    return (
+        qs.distinct()
+        .select_related("user", "organisation")
+        .order_by("user__last_name", "user__first_name", "user_id", "organisation__name", "pk")
+    )
+
+
+def audit_professionals_read(*, actor: Actor, rows: Sequence[Membership], filters: dict[str, Any]) -> None:
+    """Record that the caller read a page of the professionals list (who was on it, which filters)."""
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="network.professionals.list",
+        details={
+            "filters": {k: v for k, v in filters.items() if v not in (None, "")},
+            "users": sorted({m.user_id for m in rows}),
+        },
+    )
