@@ -29,6 +29,7 @@ def keten(request: HttpRequest) -> dict[str, Any]:
                     "beheer": allows("accounts.manage", user),
                     "cijfers": allows("core.view_aggregates", user),
                     "sociale_kaart": allows("network.view", user),
+                    "netwerkanalyse": allows("network.view_gaps", user),
                 },
                 "unread_notifications": unread_count(user=user),  # type: ignore[arg-type]
             }

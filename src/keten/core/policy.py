@@ -47,6 +47,13 @@ is_teamleider = _has_role(Role.TEAMLEIDER)
 
 
 @rules.predicate
+def works_for_gemeente(user: Any) -> bool:
+    """Acting for the gemeente organisation of a municipality."""
+    membership = getattr(user, "active_membership", None) if role_of(user) else None
+    return membership is not None and membership.organisation.type == OrganisationType.GEMEENTE
+
+
+@rules.predicate
 def is_on_case_team(user: Any, dossier: Any) -> bool:
     if dossier is None:
         return False
@@ -137,6 +144,7 @@ rules.add_perm("network.edit_entry", manages_entry_of)
 rules.add_perm("network.manage_entry_editors", is_entry_beheerder)
 rules.add_perm("network.manage_agreements", is_functioneel_beheerder | is_beleidsmedewerker)
 rules.add_perm("network.request_contact", has_case_role)
+rules.add_perm("network.view_gaps", is_beleidsmedewerker | (is_functioneel_beheerder & works_for_gemeente))
 
 rules.add_perm("meldcode.view_traject", has_case_role & (can_view_traject_dossier | is_consulted_on))
 rules.add_perm("meldcode.change_traject", has_case_role & can_change_traject_dossier)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from keten.network import views
+from keten.network import gap_views, views
 
 app_name = "network"
 
@@ -12,4 +12,10 @@ urlpatterns = [
     path("afspraken/", views.agreement_list, name="agreements"),
     path("afspraken/nieuw/", views.agreement_create, name="agreement_create"),
     path("afspraken/<int:pk>/wijzigen/", views.agreement_edit, name="agreement_edit"),
+    path("gemeente/", gap_views.overview, name="gaps"),
+    path("gemeente/export.csv", gap_views.export_csv, name="gaps_csv"),
+    path("gemeente/export.xlsx", gap_views.export_xlsx, name="gaps_xlsx"),
+    path("gemeente/wijk/<int:wijk_id>/", gap_views.overview, name="gaps_wijk"),
+    path("gemeente/wijk/<int:wijk_id>/export.csv", gap_views.export_csv, name="gaps_wijk_csv"),
+    path("gemeente/wijk/<int:wijk_id>/export.xlsx", gap_views.export_xlsx, name="gaps_wijk_xlsx"),
 ]
