@@ -23,7 +23,8 @@ from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.network.models import Agreement, AgreementType, ContactRequest, OrganisationEntry, PostcodeRange
-from keten.network.selectors import format_postcode, normalise
+from keten.network.search import search_text_for
+from keten.network.selectors import format_postcode
 from keten.notifications.services import notification_send
 
 MAX_TAGS = 20
@@ -61,11 +62,6 @@ class AgreementData:
     end_date: date | None = None
     bestuurlijk_vastgesteld: bool = False
     source_url: str = ""
-
-
-def search_text_for(organisation: Organisation, entry: OrganisationEntry) -> str:
-    parts = [organisation.name, str(organisation.get_type_display()), " ".join(entry.expertise), entry.description]
-    return normalise(" ".join(parts))
 
 
 def _check_entry(data: EntryData) -> EntryData:
