@@ -482,3 +482,27 @@ def test_anonymous_calls_above_the_rate_get_429(wijk_noord: Wijk) -> None:
 def test_authenticated_calls_are_not_throttled(client_for: ClientFor, school_prof: User, jgz: Organisation) -> None:
     client = client_for(school_prof)
     assert [client.get(ORGS).status_code for _ in range(3)] == [200, 200, 200]
+
+
+@pytest.mark.parametrize("caller", ["session", "token"])
+def test_authenticated_organisations_query_count_is_constant(
+    caller: str,
+    client_for: ClientFor,
+    school_prof: User,
+    school: Organisation,
+    municipality: Municipality,
+    wijk_noord: Wijk,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for n in range(15):
+        organisation = OrganisationFactory(name=f"Praktijk {n}", municipality=municipality)
+        organisation.wijken.add(wijk_noord)
+        make_user(Role.AANDACHTSFUNCTIONARIS, organisation, username=f"af{n}")
+    if caller == "session":
+        client, headers = client_for(school_prof), {}
+        client.get(ORGS)  # warm the session
+    else:
+        client, headers = Client(), _token(school, ["network:read"])
+    with django_assert_max_num_queries(14):
+        response = client.get(ORGS, **headers)
+    assert len(response.json()) == 16
