@@ -40,6 +40,14 @@ def _titles() -> dict[str, str]:
     }
 
 
+def _import_titles() -> dict[str, str]:
+    return {
+        importing.ORGANISATIONS: _("Organisaties importeren"),
+        importing.PROFESSIONALS: _("Medewerkers importeren"),
+        importing.POSTCODE_RANGES: _("Postcodegebieden importeren"),
+    }
+
+
 def import_page(*methods: str) -> Callable[[View], View]:
     """Login first, then 404 for everyone who may not import, then the HTTP method."""
     allowed = methods or ("GET",)
@@ -79,7 +87,8 @@ def _download(file: importing.ExportFile) -> HttpResponse:
 
 @import_page("GET")
 def index(request: HttpRequest) -> HttpResponse:
-    kinds = [{"kind": kind, "title": title} for kind, title in _titles().items()]
+    imports = _import_titles()
+    kinds = [{"kind": kind, "title": title, "import_title": imports[kind]} for kind, title in _titles().items()]
     return render(request, "network/beheer/index.html", {"kinds": kinds})
 
 
@@ -105,7 +114,7 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
     context = {
         "form": form,
         "kind": kind,
-        "title": _titles()[kind],
+        "title": _import_titles()[kind],
         "columns": importing.COLUMNS[kind],
         "choices": importing.choice_labels(),
         "max_rows": importing.MAX_ROWS,
@@ -176,7 +185,7 @@ def preview(request: HttpRequest, kind: str) -> HttpResponse:
     context = {
         "form": form,
         "kind": kind,
-        "title": _titles()[kind],
+        "title": _import_titles()[kind],
         "filename": stored["filename"],
         "preview": result,
         "counts": result.counts,
