@@ -59,6 +59,7 @@ from keten.seeding.common import (
     pseudonym,
     random_moment,
 )
+from keten.seeding.meldcode_demo import seed_meldcode_demo
 from keten.seeding.network_demo import seed_network_demo
 
 MUNICIPALITY_NAME = "Gemeente Lindeveld"
@@ -228,13 +229,15 @@ def seed_demo(*, seed: int = 2026, progress: bool = True, now: datetime | None =
     fake = Faker("nl_NL")
     fake.seed_instance(seed)
     now = now or timezone.now()
-    with (
-        transaction.atomic(),
-        explicit_timestamps(
+    with transaction.atomic():
+        with explicit_timestamps(
             Organisation, Membership, Family, Person, Dossier, CaseTeamMember, DossierNote, Notification
-        ),
-    ):
-        return _DemoBuilder(rng, fake, now).build()
+        ):
+            result = _DemoBuilder(rng, fake, now).build()
+        # Meldcode-trajecten go through the services (with their own timestamps and audit events).
+        meldcode = seed_meldcode_demo(rng=rng, now=now)
+        result.counts["meldcode_trajecten"] = sum(meldcode.values())
+        return result
 
 
 class _DemoBuilder:
