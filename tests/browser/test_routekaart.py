@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from keten.accounts.models import OrganisationType, Role, User
 from keten.network.models import Agreement, AgreementType
@@ -58,3 +61,11 @@ def test_professional_opens_the_routekaart_of_a_wijk(ui: UI, professional: User)
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
+    text = " ".join(" ".join(page.extract_text() or "" for page in PdfReader(BytesIO(response.body())).pages).split())
+    assert "Routekaart wijk Noord" in text
+    with translation.override("nl"):
+        today = date_format(timezone.localdate(), "j F Y")
+    assert f"Gegenereerd op {today}" in text
+    assert "0800-2000" in text
+    assert "112" in text
+    assert "Anouk Smit" in text

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from io import BytesIO
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from pypdf import PdfReader
 
 from keten.accounts.models import Municipality, Organisation, OrganisationType, Role, User, Wijk
 from keten.core.actor import actor_for_user
@@ -21,6 +24,12 @@ from keten.network.routekaart_views import pdf_html
 from keten.testing.factories import OrganisationFactory, WijkFactory, make_user
 
 ClientFor = Callable[[User], Client]
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of every page of a PDF, with runs of white space made single spaces."""
+    reader = PdfReader(BytesIO(content))
+    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
 
 
 @pytest.fixture
@@ -228,11 +237,20 @@ def test_pdf(
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="routekaart-noord.pdf"'
     assert response.content.startswith(b"%PDF")
+    text = pdf_text(response.content)
+    assert "Routekaart wijk Noord" in text
+    with translation.override("nl"):
+        today = date_format(timezone.localdate(), "j F Y")
+    assert f"Gegenereerd op {today}" in text
+    assert "0800-2000" in text
+    assert "112" in text
+    assert "Anouk Smit" in text
+    assert "Terugkoppeling binnen 5 werkdagen" in text
     event = AuditEvent.objects.get(object_type="routekaart")
     assert event.action == "export"
     assert event.object_id == str(wijk_noord.pk)
     assert event.actor_id == school_prof.pk
-    # The document the PDF is made from: no text extraction library is available.
+    # The document the PDF is made from.
     request = rf.get("/")
     request.user = school_prof
     kaart = routekaart.routekaart_for_wijk(actor=actor_for_user(school_prof), wijk_id=wijk_noord.pk)
