@@ -8,6 +8,14 @@ from drf_spectacular.views import SpectacularAPIView
 from keten.accounts.api.views import OrganisationListView
 from keten.dossiers.api.figures import DossierFiguresView
 from keten.dossiers.api.views import DossierDetailView, DossierListView, DossierNoteView, DossierSearchView
+from keten.meldcode.api.views import (
+    AfwegingCreateView,
+    ConsultationView,
+    DecisionCreateView,
+    SignalCreateView,
+    TrajectDetailView,
+    TrajectListView,
+)
 from keten.network.api.views import (
     AgreementListView,
     ProfessionalListView,
@@ -42,5 +50,31 @@ urlpatterns = [
         "network/routekaart/",
         login_not_required(PublicRoutekaartView.as_view()),
         name="api-network-routekaart",
+    ),
+    path("meldcode/trajecten/", login_not_required(TrajectListView.as_view()), name="api-meldcode-trajecten"),
+    path(
+        "meldcode/trajecten/<str:reference>/",
+        login_not_required(TrajectDetailView.as_view()),
+        name="api-meldcode-traject",
+    ),
+    path(
+        "meldcode/trajecten/<str:reference>/signals/",
+        login_not_required(SignalCreateView.as_view()),
+        name="api-meldcode-signals",
+    ),
+    path(
+        "meldcode/trajecten/<str:reference>/consultations/",
+        login_not_required(ConsultationView.as_view()),
+        name="api-meldcode-consultations",
+    ),
+    path(
+        "meldcode/trajecten/<str:reference>/afwegingen/",
+        login_not_required(AfwegingCreateView.as_view()),
+        name="api-meldcode-afwegingen",
+    ),
+    path(
+        "meldcode/trajecten/<str:reference>/decisions/",
+        login_not_required(DecisionCreateView.as_view()),
+        name="api-meldcode-decisions",
     ),
 ]

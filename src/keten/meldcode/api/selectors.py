@@ -1,0 +1,43 @@
+"""Reads for the meldcode API: the trajecten an actor may see, as one page, without free text."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from keten.core import audit
+from keten.core.actor import Actor
+from keten.core.errors import NotFoundError
+from keten.core.models import AuditAction
+from keten.core.policy import may_see_client_data
+from keten.dossiers.selectors import visible_dossier_ids
+from keten.meldcode.models import Consultation, Status, Traject
+
+PAGE_SIZE = 50
+
+
+def trajecten_visible_to(actor: Actor) -> QuerySet[Traject]:
+    """Trajecten in dossiers the actor may see (case team or break-the-glass) or was consulted on."""
+    if actor.user is None or not may_see_client_data(actor.user):
+        raise NotFoundError
+    ids = visible_dossier_ids(actor.user)
+    consulted = Consultation.objects.filter(requested_to_id=actor.user.pk).values("traject_id")
+    return Traject.objects.filter(Q(dossier_id__in=ids) | Q(pk__in=consulted))
+
+
+def traject_page(*, actor: Actor, status: str = "", page: int = 1) -> tuple[list[Traject], int]:
+    """One page of the actor's trajecten, latest activity first (two queries plus the audit event)."""
+    qs = trajecten_visible_to(actor)
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    total = qs.count()
+    offset = (max(page, 1) - 1) * PAGE_SIZE
+    rows = list(
+        qs.select_related("dossier", "organisation").order_by("-last_activity_at", "-pk")[offset : offset + PAGE_SIZE]
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="meldcode.traject_list",
+        details={"count": len(rows), "page": page, "status": status},
+    )
+    return rows, total

@@ -1,0 +1,285 @@
+"""Meldcode API: the same selectors, services, policy and audit as the traject pages.
+
+Only verified sessions of professionals are accepted. Writes in a traject are made by a person on
+the dossier's case team, so organisation system tokens (which act for no person) cannot be used
+here, as with the dossier writes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from keten.core.actor import Actor, actor_from_request
+from keten.core.api.authentication import VerifiedSessionAuthentication
+from keten.core.errors import DomainError
+from keten.dossiers import selectors as dossier_selectors
+from keten.dossiers.models import Person
+from keten.meldcode import afwegingskader, selectors, services
+from keten.meldcode.api import selectors as api_selectors
+from keten.meldcode.api import serializers as s
+from keten.meldcode.models import Traject
+
+SESSION_ONLY = (
+    "Needs a browser session that passed two-factor login, of a professional on the dossier's case team. "
+    "Organisation system tokens are not accepted: every meldcode entry is recorded in a person's name."
+)
+TAGS = ["meldcode"]
+
+
+class MeldcodeAPIView(APIView):
+    authentication_classes = [VerifiedSessionAuthentication]
+
+    def get_authenticate_header(self, request: Request) -> str:
+        # Without a challenge DRF would answer 403; a missing session is a 401 like everywhere else.
+        return 'Session realm="keten"'
+
+
+def _list_payload(traject: Traject) -> dict[str, Any]:
+    return s.TrajectListSerializer(traject).data  # type: ignore[return-value]
+
+
+def _detail_payload(actor: Actor, reference: str) -> dict[str, Any]:
+    traject = selectors.traject_get(actor=actor, reference=reference)
+    entries = selectors.timeline(traject)
+    ev = selectors.evaluation(traject, entries)
+    extra = {
+        "meldcode_version": traject.meldcode_version,
+        "afwegingen_step": traject.afwegingen_step,
+        "checklists": [
+            {
+                "id": c.pk,
+                "kind": c.kind,
+                "organisation_type": c.organisation_type,
+                "version": c.version,
+                "title": c.title,
+                "items": [{"code": i["code"], "group": i.get("group", ""), "label": i["label"]} for i in c.items],
+            }
+            for c in traject.checklists.order_by("kind")
+        ],
+        "evaluation": {
+            "outcome": str(ev.outcome),
+            "meldnorm": str(ev.meldnorm) if ev.meldnorm else "",
+            "next_question": ev.next_question,
+            "allowed_decisions": sorted(str(d) for d in afwegingskader.allowed_decisions(ev)),
+        },
+        "steps": [vars(p) for p in selectors.progress(traject, entries)],
+        "entries": [
+            {
+                "id": e.pk,
+                "kind": e.kind,
+                "step": e.step,
+                "occurred_on": e.occurred_on,
+                "created_at": e.created_at,
+                "author": e.author.get_full_name(),
+                "organisation": e.organisation.name,
+                "corrects": e.corrects_id,
+                "corrected": bool(getattr(e, "is_corrected", False)),
+            }
+            for e in entries
+        ],
+    }
+    return {**_list_payload(traject), **s.TrajectDetailExtraSerializer(extra).data}
+
+
+def _for_change(request: Request, reference: str) -> tuple[Actor, Traject]:
+    actor = actor_from_request(request)
+    return actor, selectors.traject_for_change(actor=actor, reference=reference)
+
+
+def _created(entry_id: int, traject: Traject) -> Response:
+    traject.refresh_from_db()
+    return Response({"entry": entry_id, "traject": _list_payload(traject)}, status=status.HTTP_201_CREATED)
+
+
+class TrajectListView(MeldcodeAPIView):
+    @extend_schema(
+        operation_id="meldcode_trajecten_list",
+        tags=TAGS,
+        description="Trajecten in your dossiers and those you were consulted on: status, step, outcome and "
+        "deadlines, no free text. " + SESSION_ONLY,
+        parameters=[OpenApiParameter("status", str), OpenApiParameter("page", int)],
+        responses=s.TrajectPageSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            page = max(1, int(request.query_params.get("page", 1)))
+        except (TypeError, ValueError):
+            page = 1
+        rows, total = api_selectors.traject_page(
+            actor=actor_from_request(request), status=str(request.query_params.get("status", "")), page=page
+        )
+        return Response({"count": total, "page": page, "results": s.TrajectListSerializer(rows, many=True).data})
+
+    @extend_schema(
+        operation_id="meldcode_trajecten_create",
+        tags=TAGS,
+        description="Start a meldcode-traject in a dossier, for one child or the whole family. " + SESSION_ONLY,
+        request=s.TrajectCreateSerializer,
+        responses={201: s.TrajectDetailSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        actor = actor_from_request(request)
+        serializer = s.TrajectCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        dossier = dossier_selectors.dossier_get(actor=actor, reference=data["dossier"], audit_read=False)
+        child_id = None
+        if data.get("child"):
+            child = Person.objects.filter(family_id=dossier.family_id, pseudonym=data["child"]).first()
+            if child is None:
+                raise DomainError(_("Kies een kind uit dit gezin."), field="child")
+            child_id = child.pk
+        traject = services.traject_start(actor=actor, dossier=dossier, child_id=child_id)
+        return Response(_detail_payload(actor, traject.reference), status=status.HTTP_201_CREATED)
+
+
+class TrajectDetailView(MeldcodeAPIView):
+    @extend_schema(
+        operation_id="meldcode_trajecten_retrieve",
+        tags=TAGS,
+        description="Status of one traject: step, outcome, deadlines, the checklists it uses, where the "
+        "afwegingskader stands, what is missing per step and the entries (without their content). " + SESSION_ONLY,
+        responses=s.TrajectDetailSerializer,
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        return Response(_detail_payload(actor_from_request(request), reference))
+
+
+class SignalCreateView(MeldcodeAPIView):
+    @extend_schema(
+        operation_id="meldcode_signals_create",
+        tags=TAGS,
+        description="Record signals from one of the traject's checklists, with when they were observed, the "
+        "source, the facts and (apart from them) the interpretation. " + SESSION_ONLY,
+        request=s.SignalCreateSerializer,
+        responses={201: s.EntryCreatedSerializer},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        actor, traject = _for_change(request, reference)
+        serializer = s.SignalCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        checklist_id = data.get("checklist")
+        if not checklist_id:
+            checklist = traject.checklists.filter(kind=data["checklist_kind"]).first()
+            checklist_id = checklist.pk if checklist else 0
+        entry = services.signal_record(
+            actor=actor,
+            traject=traject,
+            data=services.SignalData(
+                checklist_id=checklist_id,
+                codes=data["codes"],
+                observed_on=data["observed_on"],
+                source=data["source"],
+                facts=data["facts"],
+                interpretation=data["interpretation"],
+            ),
+        )
+        return _created(entry.pk, traject)
+
+
+class ConsultationView(MeldcodeAPIView):
+    @extend_schema(
+        operation_id="meldcode_consultation_candidates",
+        tags=TAGS,
+        description="Who you can ask for collegiale consultatie: the aandachtsfunctionarissen and colleagues "
+        "of your organisation. " + SESSION_ONLY,
+        responses=s.CandidateSerializer(many=True),
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        actor, _unused = _for_change(request, reference)
+        candidates = services.consultation_candidates(actor=actor)
+        return Response(s.CandidateSerializer(candidates, many=True).data)
+
+    @extend_schema(
+        operation_id="meldcode_consultations_create",
+        tags=TAGS,
+        description="Ask the aandachtsfunctionaris or a colleague for advice; they get a notification and "
+        "answer in their inbox. " + SESSION_ONLY,
+        request=s.ConsultationCreateSerializer,
+        responses={201: s.ConsultationCreatedSerializer},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        actor, traject = _for_change(request, reference)
+        serializer = s.ConsultationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        consultation = services.consultation_request(
+            actor=actor,
+            traject=traject,
+            to_user_id=data["to_user"],
+            kind=data["consultation_kind"],
+            question=data["question"],
+            anonymous=data["anonymous"],
+        )
+        traject.refresh_from_db()
+        return Response(
+            {
+                "id": consultation.pk,
+                "state": consultation.state,
+                "requested_at": consultation.requested_at,
+                "traject": _list_payload(traject),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class AfwegingCreateView(MeldcodeAPIView):
+    @extend_schema(
+        operation_id="meldcode_afwegingen_create",
+        tags=TAGS,
+        description="Answer one afweging of the afwegingskader with a motivation, in the order of the tree. "
+        + SESSION_ONLY,
+        request=s.AfwegingCreateSerializer,
+        responses={201: s.EntryCreatedSerializer},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        actor, traject = _for_change(request, reference)
+        serializer = s.AfwegingCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        entry = services.afweging_record(
+            actor=actor,
+            traject=traject,
+            number=data["number"],
+            answer=data["answer"],
+            motivation=data["motivation"],
+            with_veilig_thuis=data["with_veilig_thuis"],
+            expected_version=data.get("expected_version"),
+        )
+        return _created(entry.pk, traject)
+
+
+class DecisionCreateView(MeldcodeAPIView):
+    @extend_schema(
+        operation_id="meldcode_decisions_create",
+        tags=TAGS,
+        description="Record the decision (afsluiten, hulp, melden, melden_en_hulp), checked against the "
+        "afwegingen. " + SESSION_ONLY,
+        request=s.DecisionCreateSerializer,
+        responses={201: s.EntryCreatedSerializer},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        actor, traject = _for_change(request, reference)
+        serializer = s.DecisionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        entry = services.decision_record(
+            actor=actor,
+            traject=traject,
+            data=services.DecisionData(
+                decision=data["decision"],
+                motivation=data["motivation"],
+                help_agreements=data["help_agreements"],
+                help_evaluation_on=data.get("help_evaluation_on"),
+            ),
+            expected_version=data.get("expected_version"),
+        )
+        return _created(entry.pk, traject)
