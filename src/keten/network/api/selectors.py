@@ -14,6 +14,7 @@ Every read here takes a fixed number of queries, whatever the number of rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -31,6 +32,7 @@ from keten.network import selectors
 from keten.network.models import Agreement
 
 NETWORK_READ_SCOPE = "network:read"
+_CBS_CODE = re.compile(r"^(?:GM)?([0-9]{1,4})$", re.ASCII)
 
 #: The entry fields an anonymous caller may read (besides the organisation's name, type and wijken).
 PUBLIC_ORGANISATION_FIELDS = (
@@ -62,10 +64,10 @@ def api_municipality_id(actor: Actor) -> int:
 
 def municipality_by_code(code: str) -> Municipality:
     """A municipality by its CBS code ("GM0363" or "0363"); NotFoundError when there is none."""
-    value = code.strip().upper()
-    if value.isdigit():
-        value = f"GM{value.zfill(4)}"
-    municipality = Municipality.objects.filter(cbs_code=value).first() if 0 < len(value) <= 6 else None
+    match = _CBS_CODE.match(code.strip().upper())
+    municipality = None
+    if match is not None:
+        municipality = Municipality.objects.filter(cbs_code=f"GM{match.group(1).zfill(4)}").first()
     if municipality is None:
         raise NotFoundError(_("Deze gemeente is niet bekend."))
     return municipality

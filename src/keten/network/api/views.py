@@ -142,7 +142,7 @@ class SocialeKaartOrganisationsView(PublicAccessView):
             raise NotFoundError
         organisations = api_selectors.authenticated_organisations(
             actor=actor,
-            query=params.get("q", "")[:100],
+            query=params.get("q", "")[:100].replace("\x00", ""),
             wijk_id=_int(params.get("wijk"), "wijk"),
             postcode=params.get("postcode", "")[:20],
             org_type=params.get("type", ""),

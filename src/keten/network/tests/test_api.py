@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rest_framework.settings import api_settings
 
 from keten.accounts.models import ApiClient, Municipality, Organisation, OrganisationType, Role, User, Wijk
@@ -139,6 +141,8 @@ def test_anonymous_never_sees_other_municipality_or_inactive(
         ({}, 401, None),
         ({"municipality": "GM0001"}, 404, None),
         ({"municipality": "onzin-code"}, 404, None),
+        ({"municipality": "GM\x00"}, 404, None),
+        ({"municipality": "GM9999", "type": "\x00"}, 400, "type"),
         ({"municipality": "GM9999", "wijk": "x"}, 400, "wijk"),
         ({"municipality": "GM9999", "postcode": "12"}, 400, "postcode"),
         ({"municipality": "GM9999", "postcode": "9000"}, 400, "postcode"),
@@ -213,6 +217,7 @@ def test_session_bad_role_is_400(client_for: ClientFor, school_prof: User, jgz: 
     response = client_for(school_prof).get(ORGS, {"role": "koning"})
     assert response.status_code == 400
     assert "role" in response.json()["errors"]
+    assert client_for(school_prof).get(ORGS, {"q": "jeugd\x00"}).status_code == 200
 
 
 def test_token_with_network_scope_reads_its_own_municipality(
@@ -506,3 +511,30 @@ def test_authenticated_organisations_query_count_is_constant(
     with django_assert_max_num_queries(14):
         response = client.get(ORGS, **headers)
     assert len(response.json()) == 16
+
+
+_TEXT = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["", "0", "-1", "1.5", "9999", "3505 AB", "3505", "1234 SS", "GM9999", "x" * 40, "\x00", "GM\x00"]),
+)
+
+
+@override_settings(KETEN_API_ANON_RATE="100000/minute")
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    path=st.sampled_from([ORGS, ROUTE, PROS]),
+    params=st.dictionaries(
+        st.sampled_from(["municipality", "postcode", "wijk", "type", "role", "organisation", "page"]),
+        _TEXT,
+        max_size=3,
+    ),
+)
+def test_public_endpoints_never_fail_on_odd_input(jgz: Organisation, path: str, params: dict[str, str]) -> None:
+    _public(jgz)
+    response = Client().get(path, params)
+    assert response.status_code in {200, 400, 401, 404}
+    body = response.json()
+    if response.status_code != 200:
+        assert set(body) == ERROR_KEYS
+        assert body["detail"]
+    assert "geheim@zorgmail.nl" not in response.content.decode()
