@@ -54,3 +54,12 @@ def test_beheerder_imports_the_valid_rows_of_a_csv(ui: UI, beheerder: User) -> N
     assert Organisation.objects.filter(name="Wijkteam Oost", entry__postcode="3512 AB").exists()
     assert not Organisation.objects.filter(name="Kinderopvang Kiekeboe").exists()
     assert AuditEvent.objects.filter(object_type="import").count() == 1
+
+    ui.submit(ui.page.get_by_role("link", name="Postcodegebieden bekijken, toevoegen en verwijderen"))
+    ui.page.get_by_label("Wijk").select_option(label="Noord")
+    ui.page.get_by_label("Van postcode").fill("3500")
+    ui.page.get_by_label("Tot en met postcode").fill("3519")
+    ui.submit(ui.page.get_by_role("button", name="Toevoegen"))
+    expect(ui.page.get_by_role("rowheader", name="Noord")).to_be_visible()
+    expect(ui.page.locator("main")).to_contain_text("3500–3519")
+    ui.screenshot("import-postcodes")

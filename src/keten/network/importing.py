@@ -49,6 +49,10 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000
 MAX_COLUMNS = 30
 MAX_CELL_LENGTH = 2000
+#: An XLSX file is a zip archive: refuse one that unpacks to more than this (a "zip bomb").
+MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
+#: The parsed rows wait in the session between preview and confirmation: keep them small.
+MAX_TEXT_CHARS = 4 * 1024 * 1024
 
 ORGANISATIONS = "organisaties"
 PROFESSIONALS = "medewerkers"
@@ -205,12 +209,22 @@ def _read_csv(content: bytes) -> list[list[str]]:
 def _read_xlsx(content: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    unreadable = ImportFileError(
+        _("Het Excel-bestand kan niet worden gelezen. Sla het opnieuw op als .xlsx-bestand."), field="file"
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise unreadable from exc
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise ImportFileError(
+            _("Het Excel-bestand is uitgepakt te groot. Splits het in kleinere bestanden."), field="file"
+        )
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise ImportFileError(
-            _("Het Excel-bestand kan niet worden gelezen. Sla het opnieuw op als .xlsx-bestand."), field="file"
-        ) from exc
+        raise unreadable from exc
     try:
         if not workbook.worksheets:
             return []
@@ -284,6 +298,8 @@ def records_from_table(kind: str, rows: Sequence[Sequence[str]]) -> list[Record]
             records.append((offset, cells))
     if not records:
         raise ImportFileError(_("Het bestand heeft een kopregel maar geen rijen met gegevens."), field="file")
+    if sum(len(value) for _number, cells in records for value in cells.values()) > MAX_TEXT_CHARS:
+        raise ImportFileError(_("Het bestand bevat te veel tekst. Splits het in kleinere bestanden."), field="file")
     if len(records) > MAX_ROWS:
         raise _too_many_rows()
     return records

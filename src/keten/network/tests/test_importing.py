@@ -106,6 +106,19 @@ def test_unusable_files_give_a_dutch_error(content: bytes, filename: str, messag
     assert caught.value.field == "file"
 
 
+def test_xlsx_that_unpacks_too_large_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importing, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    content = _xlsx([["naam", "soort"], ["x" * 2000, "jgz"]])
+    with pytest.raises(importing.ImportFileError, match="uitgepakt te groot"):
+        importing.read_upload(ORGANISATIONS, content, "kaart.xlsx")
+
+
+def test_too_much_text_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importing, "MAX_TEXT_CHARS", 10)
+    with pytest.raises(importing.ImportFileError, match="te veel tekst"):
+        importing.read_upload(ORGANISATIONS, _csv("naam;soort\nEen lange naam;jgz\n"), "a.csv")
+
+
 def test_too_many_rows() -> None:
     body = "naam;soort\n" + "".join(f"Org {i};jgz\n" for i in range(importing.MAX_ROWS + 1))
     with pytest.raises(importing.ImportFileError, match="meer dan 1000 rijen"):
@@ -181,6 +194,12 @@ def test_organisation_age_range_errors(actor_of: ActorOf, fb_gemeente: User) -> 
     assert rows[2].errors == ["Rij 2: de leeftijd 'tot en met' kan niet lager zijn dan 'vanaf'."]
     assert rows[3].errors == ["Rij 3: de leeftijd vanaf 'oud' is geen leeftijd tussen 0 en 120."]
     assert rows[4].errors == ["Rij 4: de leeftijd tot en met '130' is geen leeftijd tussen 0 en 120."]
+
+
+def test_overlong_cell_is_a_row_error(actor_of: ActorOf, fb_gemeente: User) -> None:
+    records = _records(ORGANISATIONS, f"naam;soort;beschrijving\nA;jgz;{'x' * 2001}\n")
+    (row,) = importing.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records).rows
+    assert row.errors == ["Rij 2: een cel is langer dan 2000 tekens."]
 
 
 def test_changed_organisation_lists_the_changed_fields(
