@@ -32,6 +32,8 @@ from keten.network import selectors
 from keten.network.models import Agreement
 
 NETWORK_READ_SCOPE = "network:read"
+#: The organisations list is not paged: a municipality has hundreds of organisations, not more.
+MAX_ORGANISATIONS = 5000
 _CBS_CODE = re.compile(r"^(?:GM)?([0-9]{1,4})$", re.ASCII)
 
 #: The entry fields an anonymous caller may read (besides the organisation's name, type and wijken).
@@ -208,7 +210,7 @@ def _client_organisations(
             Prefetch("memberships", queryset=officers, to_attr="officers"),
             Prefetch("agreements", queryset=agreements, to_attr="active_agreements"),
         )
-        .order_by("name")[:100]
+        .order_by("name")[:MAX_ORGANISATIONS]
     )
     _annotate(organisations, wijk)
     return organisations
@@ -236,7 +238,14 @@ def authenticated_organisations(
     if actor.api_client is None:
         organisations = list(
             selectors.sociale_kaart_search(
-                actor=actor, query=query, wijk_id=wijk_id, postcode=postcode, org_type=org_type, role=role, age=age
+                actor=actor,
+                query=query,
+                wijk_id=wijk_id,
+                postcode=postcode,
+                org_type=org_type,
+                role=role,
+                age=age,
+                limit=MAX_ORGANISATIONS,
             ).organisations
         )
     else:

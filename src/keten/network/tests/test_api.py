@@ -538,3 +538,16 @@ def test_public_endpoints_never_fail_on_odd_input(jgz: Organisation, path: str, 
         assert set(body) == ERROR_KEYS
         assert body["detail"]
     assert "geheim@zorgmail.nl" not in response.content.decode()
+
+
+def test_authenticated_organisations_are_not_cut_off(
+    client_for: ClientFor, school_prof: User, school: Organisation, municipality: Municipality
+) -> None:
+    Organisation.objects.bulk_create(
+        [
+            Organisation(name=f"Praktijk {n:03d}", type=OrganisationType.HUISARTS, municipality=municipality)
+            for n in range(110)
+        ]
+    )
+    assert len(client_for(school_prof).get(ORGS).json()) == 111
+    assert len(Client().get(ORGS, **_token(school, ["network:read"])).json()) == 111
