@@ -196,6 +196,42 @@ def test_organisation_age_range_errors(actor_of: ActorOf, fb_gemeente: User) -> 
     assert rows[4].errors == ["Rij 4: de leeftijd tot en met '130' is geen leeftijd tussen 0 en 120."]
 
 
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (";jgz;;", "Rij 2: vul de naam van de organisatie in."),
+        ("A;;;", "Rij 2: vul de soort organisatie in."),
+        ("A;jgz;030 12#34;", "Rij 2: het telefoonnummer '030 12#34' mag alleen cijfers, spaties en + - ( ) bevatten"),
+        ("A;jgz;;http://exa mple", "Rij 2: 'http://exa mple' is geen geldig webadres."),
+        ("A;jgz;;ftp://example.org", "Rij 2: 'ftp://example.org' is geen geldig webadres."),
+    ],
+)
+def test_more_organisation_row_errors(actor_of: ActorOf, fb_gemeente: User, row: str, message: str) -> None:
+    records = _records(ORGANISATIONS, f"naam;soort;telefoon;website\n{row}\n")
+    (result,) = importing.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records).rows
+    assert result.status == ERROR
+    assert result.errors[0].startswith(message), result.errors
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (";B;a@example.org;jgz;professional", "Rij 2: vul de voornaam in."),
+        ("A;;a@example.org;jgz;professional", "Rij 2: vul de achternaam in."),
+        ("A;B;;jgz;professional", "Rij 2: vul het e-mailadres in."),
+        ("A;B;a@example.org;;professional", "Rij 2: vul de organisatie in."),
+        ("A;B;a@example.org;jgz;", "Rij 2: vul de rol in."),
+    ],
+)
+def test_more_professional_row_errors(
+    actor_of: ActorOf, fb_gemeente: User, jgz: Organisation, row: str, message: str
+) -> None:
+    row = row.replace(";jgz;", ";Jeugdgezondheidszorg Noord;")
+    records = _records(PROFESSIONALS, f"voornaam;achternaam;e-mail;organisatie;rol\n{row}\n")
+    (result,) = importing.import_preview(actor=actor_of(fb_gemeente), kind=PROFESSIONALS, records=records).rows
+    assert result.errors == [message]
+
+
 def test_overlong_cell_is_a_row_error(actor_of: ActorOf, fb_gemeente: User) -> None:
     records = _records(ORGANISATIONS, f"naam;soort;beschrijving\nA;jgz;{'x' * 2001}\n")
     (row,) = importing.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records).rows
