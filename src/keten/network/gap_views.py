@@ -45,7 +45,15 @@ def _report(request: HttpRequest, wijk_id: int | None) -> tuple[Actor, GapReport
 
 @require_GET
 def overview(request: HttpRequest, wijk_id: int | None = None) -> HttpResponse:
-    _actor, report = _report(request, wijk_id)
+    actor, report = _report(request, wijk_id)
+    # No client data here, but the municipality's picture of its network is recorded like every read.
+    record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="network_gaps",
+        object_id=report.scope.pk if report.scope is not None else report.municipality.pk,
+        details={"wijk": report.scope.name if report.scope is not None else ""},
+    )
     context = {
         "report": report,
         "graph": report.graph_data(),

@@ -319,11 +319,14 @@ def test_other_municipality_gets_404_for_our_wijk(
     client = client_for(foreign_beleid)
     for suffix in ("", "export.csv", "export.xlsx"):
         assert client.get(f"/sociale-kaart/gemeente/wijk/{wijk_noord.pk}/{suffix}").status_code == 404
+    assert not AuditEvent.objects.filter(object_type="network_gaps").exists()
     # Their own overview shows only their own (empty) municipality.
     html = client.get("/sociale-kaart/gemeente/").content.decode()
     assert "Wijkteam Noord" not in html
     assert "nog geen wijken" in html
-    assert not AuditEvent.objects.filter(object_type="network_gaps").exists()
+    assert list(AuditEvent.objects.filter(object_type="network_gaps").values_list("action", "object_id")) == [
+        ("view", str(foreign_beleid.active_membership.organisation.municipality_id))  # type: ignore[union-attr]
+    ]
 
 
 @pytest.mark.parametrize("who", ["beleid", "fb_gemeente"])
@@ -349,8 +352,10 @@ def test_page_for_beleid_and_gemeente_beheerder(
     one = client.get(f"/sociale-kaart/gemeente/wijk/{wijk_noord.pk}/")
     assert one.status_code == 200
     assert "Samenwerking in beeld: wijk Noord" in one.content.decode()
-    # Viewing is not an export: no audit event.
-    assert not AuditEvent.objects.filter(object_type="network_gaps").exists()
+    # Each view is recorded, without any export.
+    views = AuditEvent.objects.filter(object_type="network_gaps", action="view").order_by("id")
+    assert [e.details["wijk"] for e in views] == ["", "Noord"]
+    assert not AuditEvent.objects.filter(object_type="network_gaps", action="export").exists()
 
 
 def _csv_sections(body: str) -> dict[str, list[list[str]]]:
@@ -385,7 +390,7 @@ def test_csv_export(client_for: ClientFor, beleid: User, network: dict[str, Any]
     # Organisations and agreements only: nobody's name appears.
     assert beleid.last_name not in response.content.decode()
     event = AuditEvent.objects.get(object_type="network_gaps")
-    assert event.action == "export"
+    assert event.action == "export"  # only the export was requested
     assert event.actor_id == beleid.pk
     assert event.details["format"] == "csv"
 
