@@ -21,7 +21,8 @@ from keten.accounts.models import Membership, OrganisationType, Role, User
 from keten.core.actor import Actor
 from keten.dossiers.models import CaseRole, CaseTeamMember, Dossier, Person, Relation
 from keten.meldcode import services
-from keten.meldcode.models import ChecklistKind, Consultation, Entry, Traject
+from keten.meldcode.models import Checklist, ChecklistKind, Consultation, Entry, Traject
+from keten.meldcode.reference import load_default_checklists
 from keten.meldcode.workdays import add_working_days
 
 
@@ -374,4 +375,6 @@ class MeldcodeDemo:
 
 
 def seed_meldcode_demo(*, rng: random.Random, now: datetime) -> dict[str, Any]:
+    # A reset database has lost the default checklists the migration loaded: load them again.
+    load_default_checklists(Checklist, now=now)
     return MeldcodeDemo(rng=rng, now=now).build()

@@ -21,6 +21,7 @@ from keten.accounts.models import User
 from keten.core.crypto import new_pseudonym
 from keten.dossiers.models import CaseTeamMember, Dossier, Person, Relation
 from keten.meldcode.models import Checklist, ChecklistKind, Entry, EntryKind, Status, Traject
+from keten.meldcode.reference import load_default_checklists
 from keten.meldcode.workdays import add_working_days
 from keten.seeding.common import BATCH_SIZE, explicit_timestamps, progress
 
@@ -125,6 +126,7 @@ class _EntryFactory:
 
 def seed_meldcode_large(*, rng: random.Random, now: datetime, scale: float, show_progress: bool) -> dict[str, int]:
     """Trajecten on dossiers of the large profile (which must already exist)."""
+    load_default_checklists(Checklist, now=now)
     checklist = Checklist.objects.filter(kind=ChecklistKind.KINDSIGNALEN, organisation_type="").order_by("-version")[0]
     all_checklists = list(Checklist.objects.filter(organisation_type="").order_by("kind", "-version"))
     current = {c.kind: c for c in reversed(all_checklists)}
