@@ -346,15 +346,7 @@ def _wijk_gaps(
             statuses.append(PairStatus(pair=pair, state=PairState.NOT_APPLICABLE, agreements=[], absent_types=absent))
             continue
         ids_a, ids_b = {o.pk for o in orgs_a}, {o.pk for o in orgs_b}
-        covering = [
-            agreement
-            for agreement in applying
-            if any(
-                p.pk in ids_a and q.pk in ids_b and p.pk != q.pk
-                for p in agreement.party_list  # type: ignore[attr-defined]
-                for q in agreement.party_list  # type: ignore[attr-defined]
-            )
-        ]
+        covering = [agreement for agreement in applying if _links(agreement.party_ids, ids_a, ids_b)]  # type: ignore[attr-defined]
         if covering:
             statuses.append(PairStatus(pair=pair, state=PairState.COVERED, agreements=covering, absent_types=[]))
             continue
@@ -376,6 +368,12 @@ def _wijk_gaps(
         edges=sorted(edges.values(), key=lambda e: (e.source.name.casefold(), e.target.name.casefold())),
         missing_edges=missing_edges,
     )
+
+
+def _links(party_ids: set[int], ids_a: set[int], ids_b: set[int]) -> bool:
+    """Whether the parties include one organisation of ``ids_a`` and another one of ``ids_b``."""
+    in_a, in_b = party_ids & ids_a, party_ids & ids_b
+    return bool(in_a and in_b and (len(in_a | in_b) > 1))
 
 
 def _is_overdue(agreement: Agreement, today: date) -> bool:
@@ -447,6 +445,7 @@ def network_gaps(*, actor: Actor, wijk_id: int | None = None) -> GapReport:
         # Parties that are inactive (or the gemeente itself) are not part of the network picture.
         agreement.party_list = [by_id[p.pk] for p in agreement.parties.all() if p.pk in by_id]  # type: ignore[attr-defined]
         agreement.party_list.sort(key=lambda o: o.name.casefold())  # type: ignore[attr-defined]
+        agreement.party_ids = {p.pk for p in agreement.party_list}  # type: ignore[attr-defined]
         agreement.wijk_ids = {w.pk for w in agreement.wijken.all()}  # type: ignore[attr-defined]
         agreement.is_overdue = _is_overdue(agreement, today)  # type: ignore[attr-defined]
         agreement.days_overdue = (today - agreement.review_date).days if agreement.is_overdue else 0  # type: ignore[attr-defined,operator]
