@@ -43,12 +43,12 @@ def test_beheerder_imports_the_valid_rows_of_a_csv(ui: UI, beheerder: User) -> N
     expect(main.get_by_role("rowheader", name="Wijkteam Oost")).to_be_visible()
     ui.screenshot("import-preview")
 
-    ui.submit(main.get_by_role("button", name="Importeren"))
+    ui.submit(main.get_by_role("button", name="Importeren", exact=True))
     expect(ui.page.locator("main")).to_contain_text("Er staan fouten in het bestand. Er is niets geïmporteerd.")
     assert not Organisation.objects.filter(name="Wijkteam Oost").exists()
 
     ui.page.get_by_label("Alleen de geldige rijen importeren").check()
-    ui.submit(ui.page.locator("main").get_by_role("button", name="Importeren"))
+    ui.submit(ui.page.locator("main").get_by_role("button", name="Importeren", exact=True))
     assert ui.path() == "/sociale-kaart/beheer/"
     expect(ui.page.get_by_text("1 nieuw, 0 gewijzigd, 0 ongewijzigd, 1 overgeslagen")).to_be_visible()
     assert Organisation.objects.filter(name="Wijkteam Oost", entry__postcode="3512 AB").exists()

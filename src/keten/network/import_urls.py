@@ -10,6 +10,7 @@ urlpatterns = [
     path("", import_views.index, name="index"),
     path("import/<slug:kind>/", import_views.upload, name="import"),
     path("import/<slug:kind>/controleren/", import_views.preview, name="import_preview"),
+    path("import/<slug:kind>/annuleren/", import_views.cancel, name="import_cancel"),
     path("import/<slug:kind>/voorbeeld.<slug:fmt>", import_views.template, name="import_template"),
     path("export/<slug:kind>.<slug:fmt>", import_views.export, name="export"),
     path("postcodegebieden/", import_views.postcode_ranges, name="postcode_ranges"),

@@ -193,6 +193,14 @@ def preview(request: HttpRequest, kind: str) -> HttpResponse:
     return _no_store(render(request, "network/beheer/preview.html", context, status=422 if form.errors else 200))
 
 
+@import_page("POST")
+def cancel(request: HttpRequest, kind: str) -> HttpResponse:
+    """Forget the uploaded rows (they may hold contact details) without importing anything."""
+    request.session.pop(SESSION_KEY, None)
+    messages.info(request, _("De import is geannuleerd. Er is niets opgeslagen."))
+    return redirect("network_beheer:index")
+
+
 @import_page("GET")
 def template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     return _download(importing.template_file(actor=actor_from_request(request), kind=kind, fmt=fmt))

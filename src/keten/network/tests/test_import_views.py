@@ -141,6 +141,17 @@ def test_preview_of_another_file_or_stale_data_is_refused(
     assert jgz.entry.__class__.objects.get(organisation=jgz).phone == "030-9"
 
 
+def test_cancel_forgets_the_uploaded_rows(client_for: ClientFor, fb_gemeente: User) -> None:
+    client = client_for(fb_gemeente)
+    _upload(client, "organisaties", CSV_WITH_ONE_ERROR.encode())
+    assert client.get(f"{BASE}import/organisaties/annuleren/").status_code == 405
+    response = client.post(f"{BASE}import/organisaties/annuleren/")
+    assert response.status_code == 302
+    assert "keten_import" not in client.session
+    assert client.get(f"{BASE}import/organisaties/controleren/").status_code == 302
+    assert not Organisation.objects.filter(name="Wijkteam Oost").exists()
+
+
 def test_preview_of_another_kind_asks_for_a_file(client_for: ClientFor, fb_gemeente: User) -> None:
     client = client_for(fb_gemeente)
     _upload(client, "organisaties", CSV_WITH_ONE_ERROR.encode())

@@ -307,6 +307,27 @@ def test_duplicate_organisations_write_nothing(actor_of: ActorOf, fb_gemeente: U
     assert not Organisation.objects.filter(name__iexact="Buurtzorg Jong").exists()
 
 
+def test_a_failure_while_writing_rolls_back_the_whole_import(
+    actor_of: ActorOf, fb_gemeente: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = _records(ORGANISATIONS, "naam;soort;telefoon\nEerste;jgz;030-1\nTweede;jgz;030-2\n")
+    real_update = services.entry_update
+    calls: list[str] = []
+
+    def failing_update(**kwargs: Any) -> OrganisationEntry:
+        calls.append(kwargs["organisation"].name)
+        if len(calls) == 2:
+            raise DomainError("kapot")
+        return real_update(**kwargs)
+
+    monkeypatch.setattr(services, "entry_update", failing_update)
+    with pytest.raises(DomainError, match="kapot"):
+        importing.import_apply(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records)
+    assert calls == ["Eerste", "Tweede"]
+    assert not Organisation.objects.filter(name__in=["Eerste", "Tweede"]).exists()
+    assert not AuditEvent.objects.filter(object_type__in=["import", "organisation", "organisation_entry"]).exists()
+
+
 def test_inactive_organisation_is_an_error(actor_of: ActorOf, fb_gemeente: User, school: Organisation) -> None:
     Organisation.objects.filter(pk=school.pk).update(is_active=False)
     records = _records(ORGANISATIONS, "naam;soort\nBasisschool De Zoë;onderwijs\n")
