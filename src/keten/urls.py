@@ -28,6 +28,7 @@ urlpatterns = [
     path("dossiers/", include("keten.dossiers.urls")),
     path("meldingen/", include("keten.notifications.urls")),
     path("meldcode/", include("keten.meldcode.urls")),
+    path("verwijsindex/", include("keten.verwijsindex.urls")),
     path("sociale-kaart/beheer/", include("keten.network.import_urls")),
     path("sociale-kaart/", include("keten.network.urls")),
     path("routekaart/", include("keten.network.routekaart_urls")),

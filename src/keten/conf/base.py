@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "keten.dossiers",
     "keten.network",
     "keten.meldcode",
+    "keten.verwijsindex",
     "keten.notifications",
 ]
 

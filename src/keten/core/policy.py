@@ -146,6 +146,8 @@ rules.add_perm("network.manage_agreements", is_functioneel_beheerder | is_beleid
 rules.add_perm("network.request_contact", has_case_role)
 rules.add_perm("network.view_gaps", is_beleidsmedewerker | (is_functioneel_beheerder & works_for_gemeente))
 
+rules.add_perm("verwijsindex.register", has_case_role)
+rules.add_perm("verwijsindex.manage", is_functioneel_beheerder & works_for_gemeente)
 rules.add_perm("meldcode.view_traject", has_case_role & (can_view_traject_dossier | is_consulted_on))
 rules.add_perm("meldcode.change_traject", has_case_role & can_change_traject_dossier)
 rules.add_perm("meldcode.answer_consultation", has_case_role & is_consultation_addressee)

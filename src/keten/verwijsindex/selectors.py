@@ -1,0 +1,233 @@
+"""Reads of the verwijsindex, each limited to what the actor may see.
+
+A professional sees their own signals and the matches they take part in; in a match they see the
+other professionals' names, organisations and contact details — nothing else. The regievoerder of a
+municipality sees the matches with a participant of that municipality. Every match view and every
+history look-up is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.utils import timezone
+
+from keten.core import audit
+from keten.core.actor import Actor
+from keten.core.errors import NotFoundError
+from keten.core.models import AuditAction
+from keten.verwijsindex.models import (
+    LIVE_STATUSES,
+    Match,
+    MatchEvent,
+    MatchParticipant,
+    MatchStatus,
+    Regievoerder,
+    Signal,
+    SignalStatus,
+)
+
+
+def is_regievoerder(user: Any) -> bool:
+    membership = getattr(user, "active_membership", None)
+    if membership is None:
+        return False
+    return Regievoerder.objects.filter(user=user, municipality_id=membership.organisation.municipality_id).exists()
+
+
+def my_signals(*, actor: Actor, include_archived: bool = False) -> list[Signal]:
+    if actor.user is None:
+        raise NotFoundError
+    qs = Signal.objects.filter(professional=actor.user).select_related("youth", "organisation", "record")
+    if not include_archived:
+        qs = qs.filter(status=SignalStatus.ACTIEF)
+    return list(qs.order_by("-registered_on", "-pk")[:500])
+
+
+def signal_get(*, actor: Actor, signal_id: int) -> Signal:
+    """One of the actor's own signals (with the professional's own record)."""
+    if actor.user is None:
+        raise NotFoundError
+    signal = (
+        Signal.objects.filter(pk=signal_id, professional=actor.user)
+        .select_related("youth", "organisation", "record")
+        .first()
+    )
+    if signal is None:
+        raise NotFoundError
+    return signal
+
+
+def _participants() -> Prefetch[Any]:
+    return Prefetch(
+        "participants",
+        queryset=MatchParticipant.objects.select_related(
+            "signal", "signal__organisation", "signal__professional", "signal__youth"
+        ).order_by("signal__registered_on", "signal_id"),
+    )
+
+
+def my_matches(*, actor: Actor) -> list[Match]:
+    """Live matches in which the actor has an active signal (fixed number of queries)."""
+    if actor.user is None:
+        raise NotFoundError
+    mine = MatchParticipant.objects.filter(
+        match_id=OuterRef("pk"), signal__professional=actor.user, signal__status=SignalStatus.ACTIEF
+    )
+    return list(
+        Match.objects.filter(Exists(mine), status__in=LIVE_STATUSES)
+        .select_related("coordinator__organisation", "coordinator__professional", "youth")
+        .prefetch_related(_participants())
+        .order_by("-created_at")[:200]
+    )
+
+
+@dataclass
+class MatchView:
+    match: Match
+    participants: list[MatchParticipant]
+    events: list[MatchEvent]
+    my_signal: Signal | None
+    is_coordinator: bool
+    overdue: bool
+
+
+def match_get(*, actor: Actor, match_id: int) -> MatchView:
+    """A match for one of its professionals, or for a regievoerder of a participating municipality. Audited."""
+    if actor.user is None or actor.membership is None:
+        raise NotFoundError
+    match = (
+        Match.objects.filter(pk=match_id)
+        .select_related("coordinator__organisation", "coordinator__professional", "youth")
+        .prefetch_related(_participants())
+        .first()
+    )
+    if match is None:
+        raise NotFoundError
+    participants = list(match.participants.all())
+    mine = next(
+        (p.signal for p in participants if p.signal.professional_id == actor.user.pk and p.signal.status == "actief"),
+        None,
+    )
+    municipality_id = actor.membership.organisation.municipality_id
+    as_regie = (
+        mine is None and any(p.municipality_id == municipality_id for p in participants) and is_regievoerder(actor.user)
+    )
+    if mine is None and not as_regie:
+        raise NotFoundError
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="vi.match",
+        object_id=match.pk,
+        client_pseudonym=f"J{match.youth_id}" if match.youth_id else "",
+        reason="regievoerder" if as_regie else "",
+    )
+    return MatchView(
+        match=match,
+        participants=participants,
+        events=list(match.events.select_related("actor")),
+        my_signal=mine,
+        is_coordinator=mine is not None and match.coordinator_id == mine.pk,
+        overdue=match.status == MatchStatus.OPEN and match.contact_due < timezone.localdate(),
+    )
+
+
+def youth_history(*, actor: Actor, signal_id: int, reason: str) -> list[Signal]:
+    """Earlier (archived) signals on the young person of one of the actor's own signals. Audited with a reason."""
+    from django.utils.translation import gettext as _
+
+    from keten.core.errors import DomainError
+
+    signal = signal_get(actor=actor, signal_id=signal_id)
+    if len(reason.strip()) < 10:
+        raise DomainError(_("Geef aan waarom u de geschiedenis raadpleegt (minstens 10 tekens)."), field="reason")
+    rows = list(
+        Signal.objects.filter(youth_id=signal.youth_id, status=SignalStatus.GEARCHIVEERD)
+        .select_related("organisation", "professional")
+        .order_by("-registered_on")
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="vi.history",
+        object_id=signal.pk,
+        client_pseudonym=f"J{signal.youth_id}",
+        reason=reason.strip()[:200],
+        details={"signals": len(rows)},
+    )
+    return rows
+
+
+@dataclass
+class RegieOverview:
+    overdue: list[Match]
+    cross_municipality: list[Match]
+    counts: dict[str, int]
+
+
+def regie_overview(*, actor: Actor, today: date | None = None) -> RegieOverview:
+    """For the regievoerder: open matches past the contact deadline, matches across borders, and counts."""
+    if actor.user is None or actor.membership is None or not is_regievoerder(actor.user):
+        raise NotFoundError
+    today = today or timezone.localdate()
+    municipality_id = actor.membership.organisation.municipality_id
+    ours = MatchParticipant.objects.filter(match_id=OuterRef("pk"), municipality_id=municipality_id)
+    live = Match.objects.filter(Exists(ours), status__in=LIVE_STATUSES)
+    base = live.select_related("coordinator__organisation", "coordinator__professional").prefetch_related(
+        _participants()
+    )
+    overdue = list(base.filter(status=MatchStatus.OPEN, contact_due__lt=today).order_by("contact_due")[:200])
+    cross = list(base.filter(cross_municipality=True).order_by("-created_at")[:200])
+    counts = dict(live.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    counts["signals"] = Signal.objects.filter(municipality_id=municipality_id, status=SignalStatus.ACTIEF).count()
+    counts["overdue"] = live.filter(status=MatchStatus.OPEN, contact_due__lt=today).count()
+    audit.record(actor=actor, action=AuditAction.VIEW, object_type="vi.regie", details={"overdue": len(overdue)})
+    return RegieOverview(overdue=overdue, cross_municipality=cross, counts=counts)
+
+
+def _suppress(n: int) -> int | None:
+    return n if n >= 5 else None
+
+
+def aggregates(*, actor: Actor) -> dict[str, Any]:
+    """Counts for the municipality (beleidsmedewerker): signals and matches per organisation type and wijk.
+
+    Cells under 5 are suppressed. Median days from match to contact over the last year.
+    """
+    from keten.core.policy import allows
+
+    if actor.user is None or actor.membership is None or not allows("core.view_aggregates", actor.user):
+        raise NotFoundError
+    municipality_id = actor.membership.organisation.municipality_id
+    signals = Signal.objects.filter(municipality_id=municipality_id, status=SignalStatus.ACTIEF)
+    by_type = [
+        {"type": row["organisation__type"], "n": _suppress(row["n"])}
+        for row in signals.values("organisation__type").annotate(n=Count("pk")).order_by("organisation__type")
+    ]
+    by_wijk = [
+        {"wijk": row["wijk__name"] or "—", "n": _suppress(row["n"])}
+        for row in signals.values("wijk__name").annotate(n=Count("pk")).order_by("wijk__name")
+    ]
+    ours = MatchParticipant.objects.filter(match_id=OuterRef("pk"), municipality_id=municipality_id)
+    matches = Match.objects.filter(Exists(ours))
+    per_kind = {row["kind"]: _suppress(row["n"]) for row in matches.values("kind").annotate(n=Count("pk"))}
+    since = timezone.now() - timedelta(days=365)
+    delays = sorted(
+        (m.contact_at - m.created_at).days
+        for m in matches.filter(created_at__gte=since, contact_at__isnull=False).only("created_at", "contact_at")
+        if m.contact_at is not None
+    )
+    median = delays[len(delays) // 2] if len(delays) >= 5 else None
+    audit.record(actor=actor, action=AuditAction.VIEW, object_type="vi.aggregates")
+    return {
+        "signals_by_type": by_type,
+        "signals_by_wijk": by_wijk,
+        "matches_by_kind": per_kind,
+        "open_without_contact": _suppress(matches.filter(status=MatchStatus.OPEN).count()),
+        "median_days_to_contact": median,
+        "total_signals": _suppress(signals.count()),
+    }
