@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from keten.core.mfa import second_factor_done
-from keten.core.policy import allows, role_of
+from keten.core.policy import allows, may_see_client_data, role_of
 
 
 def keten(request: HttpRequest) -> dict[str, Any]:
@@ -29,9 +29,21 @@ def keten(request: HttpRequest) -> dict[str, Any]:
                     "beheer": allows("accounts.manage", user),
                     "cijfers": allows("core.view_aggregates", user),
                     "sociale_kaart": allows("network.view", user),
+                    "consultaties": may_see_client_data(user),
+                    "meldcode_organisatie": allows("meldcode.view_organisation_trajecten", user),
                     "netwerkanalyse": allows("network.view_gaps", user),
                 },
                 "unread_notifications": unread_count(user=user),  # type: ignore[arg-type]
+                "open_consultations": _open_consultations(user),
             }
         )
     return context
+
+
+def _open_consultations(user: Any) -> int:
+    """Open meldcode consultation requests for a case role (shown as a count in the main menu)."""
+    if not may_see_client_data(user):
+        return 0
+    from keten.meldcode.selectors import consultation_open_count
+
+    return consultation_open_count(user=user)

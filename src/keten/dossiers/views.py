@@ -119,6 +119,7 @@ def dossier_detail(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404 from exc
     dossier = context["dossier"]
     context["note_form"] = NoteForm()
+    _add_meldcode(request, context)
     context["edit_form"] = DossierEditForm(
         initial={
             "summary": dossier.summary,
@@ -129,6 +130,18 @@ def dossier_detail(request: HttpRequest, reference: str) -> HttpResponse:
         team=context["team"],
     )
     return render(request, "dossiers/detail.html", context)
+
+
+def _add_meldcode(request: HttpRequest, context: dict[str, Any]) -> None:
+    """The dossier's meldcode-trajecten and the form to start one (for one child or the whole family)."""
+    from keten.meldcode import selectors as meldcode_selectors
+    from keten.meldcode.forms import TrajectStartForm
+
+    context["trajecten"] = meldcode_selectors.trajecten_of_dossier(
+        actor=actor_from_request(request), dossier=context["dossier"]
+    )
+    children = [p for p in context["persons"] if p.relation == "kind"]
+    context["traject_start_form"] = TrajectStartForm(children=children)
 
 
 @require_POST

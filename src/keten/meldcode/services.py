@@ -183,6 +183,37 @@ def traject_start(*, actor: Actor, dossier: Dossier, child_id: int | None = None
     return traject
 
 
+def traject_start_new_family(
+    *,
+    actor: Actor,
+    family_name: str,
+    child_first_name: str,
+    child_last_name: str,
+    child_date_of_birth: date | None = None,
+    child_bsn: str = "",
+    confirm_duplicate: bool = False,
+) -> Traject:
+    """Start a traject "from scratch": a new family with its first child and dossier, then the traject.
+
+    Both happen in one transaction: when the traject cannot start, no dossier is left behind.
+    """
+    from keten.dossiers.services import PersonData, dossier_create
+
+    child = PersonData(
+        relation=Relation.KIND,
+        first_name=child_first_name,
+        last_name=child_last_name,
+        date_of_birth=child_date_of_birth,
+        bsn=child_bsn,
+    )
+    with transaction.atomic():
+        dossier = dossier_create(
+            actor=actor, family_name=family_name, persons=[child], confirm_duplicates=confirm_duplicate
+        )
+        person = dossier.family.persons.get()
+        return traject_start(actor=actor, dossier=dossier, child_id=person.pk)
+
+
 # --- step 1: signals, observations, Kindcheck --------------------------------------------------
 
 

@@ -1,22 +1,36 @@
-"""Meldcode pages. Views translate HTTP to service and selector calls; they hold no rules."""
+"""Meldcode pages. Views translate HTTP to service and selector calls; they hold no rules.
+
+The traject page shows the five steps and the forms of one step; every form posts to
+:func:`traject_action`, which looks the action up in :data:`ACTIONS`, validates the form, calls the
+service and redirects (post/redirect/get). Bad input re-renders the page with the Dutch messages next
+to the fields and status 422; nothing is written.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from keten.core.actor import actor_from_request
-from keten.core.errors import DomainError, NotFoundError
+from keten.core.actor import Actor, actor_from_request
+from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
 from keten.core.policy import allows, may_see_client_data
-from keten.meldcode import selectors, services
-from keten.meldcode.forms import AdviceForm
-from keten.meldcode.models import Consultation
+from keten.dossiers import selectors as dossier_selectors
+from keten.dossiers.models import Relation
+from keten.meldcode import afwegingskader, selectors, services
+from keten.meldcode import forms as mf
+from keten.meldcode.models import ChecklistKind, Consultation, Entry, EntryKind, Status, Traject
 
 
 def _require_case_role(request: HttpRequest) -> None:
@@ -24,28 +38,615 @@ def _require_case_role(request: HttpRequest) -> None:
         raise Http404
 
 
-def traject_context(request: HttpRequest, reference: str) -> dict[str, Any]:
-    """What every traject page shows: the traject, its timeline, the tree and the step progress."""
+# --- labels of the timeline ---------------------------------------------------------------------
+
+GROUP_LABELS: dict[str, str] = {
+    "lichamelijk": "Lichamelijk",
+    "gedrag-emotioneel": "Gedrag en emoties",
+    "gedrag-sociaal": "Sociaal gedrag",
+    "ontwikkeling": "Ontwikkeling",
+    "situatie-school": "Situatie op school",
+    "verwaarlozing": "Verwaarlozing",
+    "seksueel-misbruik": "Seksueel misbruik",
+    "getuige-partnergeweld": "Getuige van partnergeweld",
+    "omgeving": "Omgeving",
+}
+
+
+def _group_label(group: str, age_band: str) -> str:
+    label = _(GROUP_LABELS[group]) if group in GROUP_LABELS else (group[:1].upper() + group[1:]) or _("Overig")
+    if age_band and age_band != "alle":
+        return _("%(group)s (%(band)s jaar)") % {"group": label, "band": age_band.replace("-", " tot ")}
+    return label
+
+
+def label_entries(entries: list[Entry]) -> None:
+    """Dutch labels for the codes in each entry's data (decisions, outcomes, reasons), for the templates."""
+    by_id = {e.pk: e for e in entries}
+    for e in entries:
+        data: dict[str, Any] = e.data or {}
+        labels: dict[str, Any] = {}
+        if e.kind == EntryKind.BESLUIT:
+            labels["decision"] = mf.DECISION_LABELS.get(data.get("decision", ""), data.get("decision", ""))
+        elif e.kind == EntryKind.KINDCHECK:
+            labels["outcome"] = mf.KINDCHECK_OUTCOMES.get(data.get("outcome", ""), "")
+            labels["moment"] = services.KINDCHECK_MOMENTS.get(data.get("moment", ""), "")
+            labels["problems"] = [services.KINDCHECK_PROBLEMS.get(p, p) for p in data.get("problems", [])]
+        elif e.kind == EntryKind.ADVIES_VEILIG_THUIS:
+            labels["outcome"] = services.VT_ADVICE_OUTCOMES.get(data.get("outcome", ""), "")
+        elif e.kind == EntryKind.TERUGKOPPELING:
+            labels["outcome"] = services.VT_FEEDBACK_OUTCOMES.get(data.get("outcome", ""), "")
+        elif e.kind == EntryKind.GEEN_GESPREK:
+            labels["reason"] = services.CONVERSATION_EXCEPTIONS.get(data.get("reason", ""), "")
+        elif e.kind == EntryKind.GESPREK:
+            labels["participants"] = [mf.PARTICIPANTS.get(p, p) for p in data.get("participants", [])]
+        elif e.kind == EntryKind.CONSULTATIEVRAAG:
+            labels["kind"] = (
+                Consultation.Kind(data["kind"]).label if data.get("kind") in Consultation.Kind.values else ""
+            )
+        elif e.kind == EntryKind.AFWEGING:
+            afweging = afwegingskader.AFWEGINGEN.get(int(data.get("number", 0)))
+            labels["question"] = afweging.question if afweging else ""
+        elif e.kind == EntryKind.CORRECTIE and e.corrects_id in by_id:
+            labels["corrects"] = by_id[e.corrects_id]
+        e.labels = labels  # type: ignore[attr-defined]
+        e.correctable = e.kind in services.CORRECTABLE and not getattr(e, "is_corrected", False)  # type: ignore[attr-defined]
+
+
+# --- the forms of the traject page --------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    """What the forms of one traject page need, loaded once."""
+
+    actor: Actor
+    traject: Traject
+    entries: list[Entry]
+    evaluation: afwegingskader.Evaluation
+
+    def checklists(self) -> list[Any]:
+        if not hasattr(self, "_checklists"):
+            order = list(ChecklistKind.values)
+            self._checklists = sorted(self.traject.checklists.all(), key=lambda c: order.index(c.kind))
+        return self._checklists
+
+    def candidates(self) -> list[Any]:
+        if not hasattr(self, "_candidates"):
+            self._candidates = services.consultation_candidates(actor=self.actor)
+        return self._candidates
+
+    def allowed(self) -> list[str]:
+        return [str(d) for d in afwegingskader.allowed_decisions(self.evaluation)]
+
+
+def _date(form: django_forms.Form, name: str) -> Any:
+    return form.cleaned_data.get(name)
+
+
+def _do_signals(page: Page, form: Any) -> str:
+    with transaction.atomic():
+        for checklist_id, codes in form.codes_per_checklist().items():
+            services.signal_record(
+                actor=page.actor,
+                traject=page.traject,
+                data=services.SignalData(
+                    checklist_id=checklist_id,
+                    codes=codes,
+                    observed_on=_date(form, "observed_on"),
+                    source=form.source(),
+                    facts=form.cleaned_data["facts"],
+                    interpretation=form.cleaned_data.get("interpretation") or "",
+                ),
+            )
+    return _("De signalen zijn vastgelegd.")
+
+
+def _do_observation(page: Page, form: Any) -> str:
+    services.observation_record(
+        actor=page.actor,
+        traject=page.traject,
+        observed_on=_date(form, "observed_on"),
+        source=form.source(),
+        facts=form.cleaned_data["facts"],
+        interpretation=form.cleaned_data.get("interpretation") or "",
+    )
+    return _("De observatie is vastgelegd.")
+
+
+def _do_kindcheck(page: Page, form: Any) -> str:
+    d = form.cleaned_data
+    services.kindcheck_record(
+        actor=page.actor,
+        traject=page.traject,
+        data=services.KindcheckData(
+            held_on=d["held_on"],
+            moment=d["moment"],
+            problems=d.get("problems") or [],
+            cares_for_minors=d.get("cares_for_minors", False),
+            lives_with_minors=d.get("lives_with_minors", False),
+            pregnant=d.get("pregnant", False),
+            children_count=d.get("children_count") or 0,
+            children_ages=d.get("children_ages") or [],
+            living_arrangement=d.get("living_arrangement") or "",
+            shared_care=d.get("shared_care") or "",
+            outcome=d["outcome"],
+            handed_over_to=d.get("handed_over_to") or "",
+            notes=d.get("notes") or "",
+        ),
+    )
+    return _("De Kindcheck is vastgelegd.")
+
+
+def _do_consultation(page: Page, form: Any) -> str:
+    d = form.cleaned_data
+    services.consultation_request(
+        actor=page.actor,
+        traject=page.traject,
+        to_user_id=d["to_user"],
+        kind=d["kind"],
+        question=d["question"],
+        anonymous=d["anonymous"] == "ja",
+    )
+    return _("Uw consultatievraag is verstuurd. U krijgt een melding als het advies er is.")
+
+
+def _do_vt_advice(page: Page, form: Any) -> str:
+    d = form.cleaned_data
+    services.vt_advice_record(
+        actor=page.actor,
+        traject=page.traject,
+        asked_on=d["asked_on"],
+        anonymous=d.get("anonymous", False),
+        outcome=d["outcome"],
+        advice=d["advice"],
+    )
+    return _("Het advies van Veilig Thuis is vastgelegd.")
+
+
+def _do_expert(page: Page, form: Any) -> str:
+    d = form.cleaned_data
+    services.expert_consult_record(
+        actor=page.actor,
+        traject=page.traject,
+        consulted_on=d["consulted_on"],
+        expertise=d["expertise"],
+        expert=d["expert"],
+        advice=d["advice"],
+    )
+    return _("De consultatie van de deskundige is vastgelegd.")
+
+
+def _do_conversation(page: Page, form: Any) -> str:
+    d = form.cleaned_data
+    services.conversation_record(
+        actor=page.actor,
+        traject=page.traject,
+        held_on=d["held_on"],
+        participants=d["participants"],
+        summary=d["summary"],
+        reaction=d["reaction"],
+    )
+    return _("Het gesprek is vastgelegd.")
+
+
+def _do_no_conversation(page: Page, form: Any) -> str:
+    services.conversation_skip(
+        actor=page.actor,
+        traject=page.traject,
+        reason=form.cleaned_data["reason"],
+        motivation=form.cleaned_data["motivation"],
+    )
+    return _("Vastgelegd waarom het gesprek niet plaatsvindt.")
+
+
+def _do_afweging(page: Page, form: Any) -> str:
+    d = form.cleaned_data
+    services.afweging_record(
+        actor=page.actor,
+        traject=page.traject,
+        number=d["number"],
+        answer=d["answer"] == "ja",
+        motivation=d["motivation"],
+        with_veilig_thuis=d.get("with_veilig_thuis", False),
+        expected_version=d["version"],
+    )
+    return _("Afweging %(n)d is vastgelegd.") % {"n": d["number"]}
+
+
+def _do_decision(page: Page, form: Any) -> str:
+    d = form.cleaned_data
+    services.decision_record(
+        actor=page.actor,
+        traject=page.traject,
+        data=services.DecisionData(
+            decision=d["decision"],
+            motivation=d["motivation"],
+            help_agreements=d.get("help_agreements") or "",
+            help_evaluation_on=d.get("help_evaluation_on"),
+        ),
+        expected_version=d["version"],
+    )
+    return _("Het besluit is vastgelegd.")
+
+
+def _do_melding(page: Page, form: Any) -> str:
+    d = form.cleaned_data
+    services.melding_record(
+        actor=page.actor,
+        traject=page.traject,
+        data=services.MeldingData(
+            reported_on=d["reported_on"],
+            vt_region=d["vt_region"],
+            shared=d["shared"],
+            client_informed=d["client_informed"] == "ja",
+            not_informed_reason=d.get("not_informed_reason") or "",
+            anonymous_melder=d.get("anonymous_melder", False),
+        ),
+    )
+    return _("De melding is vastgelegd. Veilig Thuis koppelt uiterlijk %(due)s terug.") % {
+        "due": page.traject.vt_feedback_due.strftime("%d-%m-%Y") if page.traject.vt_feedback_due else "—"
+    }
+
+
+def _do_feedback(page: Page, form: Any) -> str:
+    d = form.cleaned_data
+    services.vt_feedback_record(
+        actor=page.actor,
+        traject=page.traject,
+        received_on=d["received_on"],
+        outcome=d["outcome"],
+        feedback=d["feedback"],
+        close=d.get("close", False),
+    )
+    return _("De terugkoppeling van Veilig Thuis is vastgelegd.")
+
+
+def _do_close(page: Page, form: Any) -> str:
+    services.traject_close(
+        actor=page.actor,
+        traject=page.traject,
+        motivation=form.cleaned_data["motivation"],
+        expected_version=form.cleaned_data["version"],
+    )
+    return _("Het traject is afgesloten.")
+
+
+def _do_step(page: Page, form: Any) -> str:
+    step = form.cleaned_data["step"]
+    services.step_move(actor=page.actor, traject=page.traject, step=step, expected_version=form.cleaned_data["version"])
+    return _("U bent nu in stap %(n)d. Alles wat al is vastgelegd blijft bewaard.") % {"n": step}
+
+
+def _do_correction(page: Page, form: Any) -> str:
+    services.entry_correct(
+        actor=page.actor,
+        traject=page.traject,
+        entry_id=form.entry_id,
+        correction=form.cleaned_data["correction"],
+    )
+    return _("De correctie is vastgelegd; de oorspronkelijke vastlegging blijft zichtbaar.")
+
+
+@dataclass(frozen=True)
+class Action:
+    step: int | None  # the step whose forms hold this action (None: the step navigation or the timeline)
+    make: Callable[[Page, Any], Any]
+    run: Callable[[Page, Any], str]
+
+
+def _version(page: Page) -> dict[str, Any]:
+    return {"initial": {"version": page.traject.version}}
+
+
+ACTIONS: dict[str, Action] = {
+    "signalen": Action(1, lambda p, d: mf.SignalForm(d, checklists=p.checklists()), _do_signals),
+    "observatie": Action(1, lambda p, d: mf.ObservationForm(d), _do_observation),
+    "kindcheck": Action(1, lambda p, d: mf.KindcheckForm(d), _do_kindcheck),
+    "consultatie": Action(2, lambda p, d: mf.ConsultationRequestForm(d, candidates=p.candidates()), _do_consultation),
+    "advies-veilig-thuis": Action(2, lambda p, d: mf.VtAdviceForm(d), _do_vt_advice),
+    "deskundige": Action(2, lambda p, d: mf.ExpertForm(d), _do_expert),
+    "gesprek": Action(3, lambda p, d: mf.ConversationForm(d), _do_conversation),
+    "geen-gesprek": Action(3, lambda p, d: mf.ConversationSkipForm(d), _do_no_conversation),
+    "afweging": Action(
+        None,
+        lambda p, d: mf.AfwegingForm(
+            d,
+            initial={
+                "version": p.traject.version,
+                "number": p.evaluation.next_question,
+                "with_veilig_thuis": p.evaluation.with_veilig_thuis,
+            },
+        ),
+        _do_afweging,
+    ),
+    "besluit": Action(5, lambda p, d: mf.DecisionForm(d, allowed=p.allowed(), **_version(p)), _do_decision),
+    "melding": Action(5, lambda p, d: mf.MeldingForm(d), _do_melding),
+    "terugkoppeling": Action(5, lambda p, d: mf.FeedbackForm(d), _do_feedback),
+    "afsluiten": Action(None, lambda p, d: mf.CloseForm(d, **_version(p)), _do_close),
+    "stap": Action(None, lambda p, d: mf.StepForm(d, **_version(p)), _do_step),
+}
+
+
+def _correction_form(data: Any, entry_id: int) -> mf.CorrectionForm:
+    form = mf.CorrectionForm(data, prefix=f"corr{entry_id}")
+    form.entry_id = entry_id  # type: ignore[attr-defined]
+    return form
+
+
+def _checklist_groups(checklists: list[Any], selected: set[str]) -> list[dict[str, Any]]:
+    """The traject's checklist versions with their items grouped by age band and group, in list order."""
+    result = []
+    for checklist in checklists:
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for item in checklist.items:
+            key = (item.get("age_band") or "", item.get("group") or "")
+            value = f"{checklist.pk}:{item['code']}"
+            groups.setdefault(key, []).append(
+                {
+                    "value": value,
+                    "label": item["label"],
+                    "id": f"sig-{checklist.pk}-{item['code']}",
+                    "checked": value in selected,
+                }
+            )
+        result.append(
+            {
+                "checklist": checklist,
+                "groups": [{"legend": _group_label(g, band), "items": items} for (band, g), items in groups.items()],
+                "open": any(i["checked"] for items in groups.values() for i in items),
+            }
+        )
+    return result
+
+
+def _load_page(request: HttpRequest, reference: str, *, for_change: bool, audit_read: bool) -> Page:
     actor = actor_from_request(request)
     try:
-        traject = selectors.traject_get(actor=actor, reference=reference)
+        if for_change:
+            traject = selectors.traject_for_change(actor=actor, reference=reference)
+        else:
+            traject = selectors.traject_get(actor=actor, reference=reference, audit_read=audit_read)
     except NotFoundError as exc:
         raise Http404 from exc
     entries = selectors.timeline(traject)
+    return Page(actor=actor, traject=traject, entries=entries, evaluation=selectors.evaluation(traject, entries))
+
+
+def traject_context(request: HttpRequest, reference: str) -> dict[str, Any]:
+    """What every traject page shows: the traject, its timeline, the tree and the step progress (read-only)."""
+    page = _load_page(request, reference, for_change=False, audit_read=True)
+    return _read_context(request, page)
+
+
+def _read_context(request: HttpRequest, page: Page) -> dict[str, Any]:
+    label_entries(page.entries)
+    traject = page.traject
+    today = timezone.localdate()
     return {
         "traject": traject,
-        "entries": entries,
-        "evaluation": selectors.evaluation(traject, entries),
-        "progress": selectors.progress(traject, entries),
-        "show_names": selectors.may_see_names(actor, traject),
-        "may_change": allows("meldcode.change_traject", request.user, traject),
+        "entries": page.entries,
+        "evaluation": page.evaluation,
+        "progress": selectors.progress(traject, page.entries),
+        "show_names": selectors.may_see_names(page.actor, traject),
+        "feedback_overdue": bool(
+            traject.vt_feedback_due and not traject.vt_feedback_on and traject.vt_feedback_due < today
+        ),
     }
+
+
+def _afwegingen_walk(page: Page) -> list[dict[str, Any]]:
+    """The afwegingen on the tree's path, in tree order, with the answer that counts and its entry."""
+    latest: dict[int, Entry] = {}
+    for e in page.entries:
+        if e.kind == EntryKind.AFWEGING and not getattr(e, "is_corrected", False):
+            latest[int(e.data["number"])] = e
+    return [
+        {"afweging": afwegingskader.AFWEGINGEN[n], "entry": latest.get(n)} for n in page.evaluation.path if n in latest
+    ]
+
+
+def _render_page(
+    request: HttpRequest,
+    page: Page,
+    *,
+    bound: tuple[str, Any] | None = None,
+    step: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = _read_context(request, page)
+    traject = page.traject
+    may_change = allows("meldcode.change_traject", request.user, traject) and traject.status != Status.AFGESLOTEN
+    shown = step or traject.current_step
+    forms_: dict[str, Any] = {}
+    correction: Any = None
+    if may_change:
+        for name, action in ACTIONS.items():
+            key = name.replace("-", "_")
+            if bound and bound[0] == name:
+                forms_[key] = bound[1]
+            elif action.step == shown or name in ("afsluiten", "stap") or (name == "afweging" and shown in (4, 5)):
+                forms_[key] = action.make(page, None)
+        if bound and bound[0] == "corrigeren":
+            correction = bound[1]
+    # A refused action whose form is not on the page (e.g. the traject was closed meanwhile): say why on top.
+    action_errors = [str(m) for errors in bound[1].errors.values() for m in errors] if bound and not may_change else []
+    signal_form = forms_.get("signalen")
+    latest_decision = next(
+        (e for e in reversed(page.entries) if e.kind == EntryKind.BESLUIT and not getattr(e, "is_corrected", False)),
+        None,
+    )
+    context.update(
+        {
+            "may_change": may_change,
+            "action_errors": action_errors,
+            "shown_step": shown,
+            "forms": forms_,
+            "correction_form": correction,
+            "checklist_groups": _checklist_groups(page.checklists(), signal_form.selected() if signal_form else set())
+            if signal_form
+            else [],
+            "afwegingen_walk": _afwegingen_walk(page),
+            "next_afweging": afwegingskader.AFWEGINGEN.get(page.evaluation.next_question or 0),
+            "afweging5_waits": page.evaluation.next_question == 5
+            and traject.status not in (Status.HULP, Status.GEMELD_EN_HULP),
+            "latest_decision": latest_decision,
+            "melding_due": latest_decision is not None
+            and latest_decision.data.get("decision") in ("melden", "melden_en_hulp")
+            and not any(
+                e.kind == EntryKind.MELDING and e.created_at > latest_decision.created_at for e in page.entries
+            ),
+            "consultations": [e for e in page.entries if e.kind == EntryKind.CONSULTATIEVRAAG],
+            "steps": [(n, label) for n, label in ((s.number, s.label) for s in context["progress"])],
+            "report_url": _report_url(traject),
+        }
+    )
+    return render(request, "meldcode/traject.html", context, status=status)
+
+
+def _report_url(traject: Traject) -> str:
+    try:
+        return reverse("meldcode:report", args=[traject.reference])
+    except NoReverseMatch:  # the report view is optional for this page
+        return ""
 
 
 @require_GET
 def traject_detail(request: HttpRequest, reference: str) -> HttpResponse:
     _require_case_role(request)
-    return render(request, "meldcode/traject.html", traject_context(request, reference))
+    page = _load_page(request, reference, for_change=False, audit_read=True)
+    try:
+        step = int(request.GET.get("stap", "0"))
+    except ValueError:
+        step = 0
+    return _render_page(request, page, step=step if 1 <= step <= 5 else None)
+
+
+@require_POST
+def traject_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    """Every form of the traject page: validate, call the service, redirect; 422 with the messages otherwise."""
+    _require_case_role(request)
+    page = _load_page(request, reference, for_change=True, audit_read=False)
+    if action == "corrigeren":
+        try:
+            entry_id = int(request.POST.get("entry", ""))
+        except ValueError:
+            raise Http404 from None
+        if not any(e.pk == entry_id for e in page.entries):
+            raise Http404
+        form: Any = _correction_form(request.POST, entry_id)
+        run: Callable[[Page, Any], str] = _do_correction
+        step = None
+    else:
+        spec = ACTIONS.get(action)
+        if spec is None:
+            raise Http404
+        form = spec.make(page, request.POST)
+        run = spec.run
+        step = spec.step
+    status = 422
+    if form.is_valid():
+        try:
+            message = run(page, form)
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, message)
+            url = reverse("meldcode:traject", args=[reference])
+            if step is not None and action not in ("stap",):
+                url += f"?stap={step}"
+            return redirect(url)
+    # Show the page again as it is now, with this form and its messages.
+    page = _load_page(request, reference, for_change=False, audit_read=True)
+    if action == "afweging":
+        step = page.traject.afwegingen_step
+    return _render_page(request, page, bound=(action, form), step=step, status=status)
+
+
+# --- starting a traject -------------------------------------------------------------------------
+
+
+@require_POST
+def traject_start(request: HttpRequest, reference: str) -> HttpResponse:
+    """Start a traject from the dossier page, for one child or the whole family."""
+    _require_case_role(request)
+    actor = actor_from_request(request)
+    try:
+        dossier = dossier_selectors.dossier_get(actor=actor, reference=reference, audit_read=False)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    if not allows("dossiers.change_dossier", request.user, dossier):
+        raise Http404
+    children = [p for p in dossier.family.persons.all() if p.relation == Relation.KIND]
+    form = mf.TrajectStartForm(request.POST, children=children)
+    if form.is_valid():
+        try:
+            traject = services.traject_start(actor=actor, dossier=dossier, child_id=form.child_id())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Het meldcode-traject is gestart. Begin met het vastleggen van signalen."))
+            return redirect("meldcode:traject", reference=traject.reference)
+    return render(request, "meldcode/start.html", {"form": form, "dossier": dossier}, status=422)
+
+
+@require_http_methods(["GET", "POST"])
+def traject_new(request: HttpRequest) -> HttpResponse:
+    """Start a traject "from scratch": the family, the child and the dossier are created with it."""
+    _require_case_role(request)
+    if not allows("dossiers.add_dossier", request.user):
+        raise Http404
+    form = mf.NewFamilyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            traject = services.traject_start_new_family(
+                actor=actor_from_request(request),
+                family_name=d["family_name"],
+                child_first_name=d["first_name"],
+                child_last_name=d["last_name"],
+                child_date_of_birth=d.get("date_of_birth"),
+                child_bsn=d.get("bsn") or "",
+                confirm_duplicate=d.get("confirm_duplicate", False),
+            )
+        except DomainError as exc:
+            if exc.field == "child":
+                exc.field = None
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Het dossier en het meldcode-traject zijn aangemaakt."))
+            return redirect("meldcode:traject", reference=traject.reference)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "meldcode/new.html", {"form": form}, status=status)
+
+
+# --- the aandachtsfunctionaris ------------------------------------------------------------------
+
+
+@require_GET
+def organisation_overview(request: HttpRequest) -> HttpResponse:
+    """All open trajecten of the aandachtsfunctionaris' organisation (names only where allowed)."""
+    actor = actor_from_request(request)
+    try:
+        rows = selectors.organisation_overview(actor=actor)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "meldcode/organisation.html",
+        {
+            "rows": rows,
+            "stalled": sum(1 for r in rows if getattr(r, "is_stalled", False)),
+            "overdue": sum(1 for r in rows if getattr(r, "feedback_overdue", False)),
+            "organisation": actor.membership.organisation if actor.membership else None,
+        },
+    )
+
+
+# --- consultations ------------------------------------------------------------------------------
 
 
 @require_GET
@@ -75,7 +676,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404 from exc
     context = traject_context(request, consultation.traject.reference)
-    form = AdviceForm(request.POST or None)
+    form = mf.AdviceForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 422

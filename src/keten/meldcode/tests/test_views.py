@@ -1,0 +1,641 @@
+"""Meldcode pages over HTTP: the case team works, everyone else gets 404, bad input is refused with 422."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from keten.accounts.models import OrganisationType, Role, User
+from keten.core.actor import Actor
+from keten.dossiers.models import Dossier
+from keten.meldcode import services
+from keten.meldcode.models import ChecklistKind, Consultation, Entry, EntryKind, Status, Traject
+from keten.testing.factories import OrganisationFactory, make_dossier, make_user
+
+pytestmark = pytest.mark.django_db
+
+ActorOf = Callable[[User], Actor]
+ClientFor = Callable[[User], Client]
+MOTIVATION = "Gewogen op basis van de signalen en het gesprek."
+
+
+def _iso(days_ago: int = 0) -> str:
+    return (timezone.localdate() - timedelta(days=days_ago)).isoformat()
+
+
+def _url(traject: Traject, action: str = "") -> str:
+    return f"/meldcode/{traject.reference}/" + (f"{action}/" if action else "")
+
+
+def _signal_code(traject: Traject) -> str:
+    checklist = traject.checklists.get(kind=ChecklistKind.KINDSIGNALEN)
+    return f"{checklist.pk}:{checklist.items[0]['code']}"
+
+
+def _walk(traject: Traject, actor: Actor, answers: dict[int, bool]) -> None:
+    for number, answer in answers.items():
+        services.afweging_record(actor=actor, traject=traject, number=number, answer=answer, motivation=MOTIVATION)
+
+
+def _fill(traject: Traject, actor: Actor, n: int) -> None:
+    for i in range(n):
+        services.observation_record(
+            actor=actor,
+            traject=traject,
+            observed_on=timezone.localdate(),
+            source="zelf",
+            facts=f"Observatie nummer {i}",
+        )
+
+
+# --- pages render for the case team, 404 for everyone else -----------------------------------
+
+
+def test_traject_page_shows_steps_forms_and_audits_the_read(
+    client_for: ClientFor, professional: User, traject: Traject
+) -> None:
+    response = client_for(professional).get(_url(traject))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Signalen in kaart brengen" in html
+    assert "nooit een bewijs" in html
+    assert "Leg minstens één signaal of observatie vast." in html
+    # The checklists of the traject, grouped, as checkboxes.
+    assert 'name="codes"' in html
+    assert "Signalen bij het kind" in html
+    assert traject.entries.count() == 0
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 4, 5])
+def test_every_step_renders_its_forms(client_for: ClientFor, professional: User, traject: Traject, step: int) -> None:
+    response = client_for(professional).get(_url(traject) + f"?stap={step}")
+    assert response.status_code == 200
+    expected = {
+        1: "Observatie vastleggen",
+        2: "Collegiale consultatie aanvragen",
+        3: "Gesprek vastleggen",
+        4: "Afweging 1: Vermoeden",
+        5: "Beantwoord eerst de afwegingen",
+    }[step]
+    assert expected in response.content.decode()
+
+
+def test_outsider_and_other_roles_get_404_on_every_page(
+    client_for: ClientFor, outsider: User, organisation: Any, traject: Traject
+) -> None:
+    policy = make_user(Role.BELEIDSMEDEWERKER, organisation, username="beleid")
+    beheer = make_user(Role.FUNCTIONEEL_BEHEERDER, organisation, username="beheer")
+    consultation = Consultation.objects.none()
+    assert not consultation.exists()
+    for user in (outsider, policy, beheer):
+        client = client_for(user)
+        assert client.get(_url(traject)).status_code == 404
+        assert client.post(_url(traject, "observatie"), {}).status_code == 404
+        assert client.post(_url(traject, "afsluiten"), {"motivation": MOTIVATION}).status_code == 404
+        assert client.post(f"/meldcode/dossier/{traject.dossier.reference}/start/", {}).status_code == 404
+        assert client.get("/meldcode/organisatie/").status_code == 404
+    for user in (policy, beheer):
+        assert client_for(user).get("/meldcode/nieuw/").status_code == 404
+        assert client_for(user).get("/meldcode/consultaties/").status_code == 404
+    assert traject.entries.count() == 0
+    traject.refresh_from_db()
+    assert traject.status == Status.OPEN
+
+
+def test_missing_traject_and_unknown_action_are_404(
+    client_for: ClientFor, professional: User, traject: Traject
+) -> None:
+    client = client_for(professional)
+    assert client.get("/meldcode/M-DOESNOTEXIST/").status_code == 404
+    assert client.post(_url(traject, "onbekend"), {}).status_code == 404
+    assert client.get(_url(traject, "observatie")).status_code == 405
+
+
+# --- starting ---------------------------------------------------------------------------------
+
+
+def test_dossier_page_lists_trajecten_and_starts_one_for_the_family(
+    client_for: ClientFor, professional: User, dossier: Dossier
+) -> None:
+    client = client_for(professional)
+    page = client.get(f"/dossiers/{dossier.reference}/").content.decode()
+    assert "Er loopt geen meldcode-traject in dit dossier." in page
+    response = client.post(f"/meldcode/dossier/{dossier.reference}/start/", {"meldcode-subject": "gezin"})
+    traject = Traject.objects.get(dossier=dossier)
+    assert response.status_code == 302
+    assert response["Location"] == f"/meldcode/{traject.reference}/"
+    assert traject.child is None
+    page = client.get(f"/dossiers/{dossier.reference}/").content.decode()
+    assert traject.reference in page
+    assert "het hele gezin" in page
+
+
+def test_start_for_one_child_and_bad_choice(client_for: ClientFor, professional: User, dossier: Dossier) -> None:
+    client = client_for(professional)
+    child = dossier.family.persons.get()
+    bad = client.post(f"/meldcode/dossier/{dossier.reference}/start/", {"meldcode-subject": "999999"})
+    assert bad.status_code == 422
+    assert "Selecteer een geldige keuze" in bad.content.decode()
+    assert not Traject.objects.exists()
+    ok = client.post(f"/meldcode/dossier/{dossier.reference}/start/", {"meldcode-subject": str(child.pk)})
+    assert ok.status_code == 302
+    assert Traject.objects.get().child_id == child.pk
+
+
+def test_start_in_closed_dossier_is_refused(client_for: ClientFor, professional: User, dossier: Dossier) -> None:
+    Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.CLOSED)
+    response = client_for(professional).post(
+        f"/meldcode/dossier/{dossier.reference}/start/", {"meldcode-subject": "gezin"}
+    )
+    assert response.status_code == 422
+    assert "Dit dossier is gesloten" in response.content.decode()
+    assert not Traject.objects.exists()
+
+
+def test_start_from_scratch_creates_dossier_and_traject(client_for: ClientFor, professional: User) -> None:
+    client = client_for(professional)
+    assert client.get("/meldcode/nieuw/").status_code == 200
+    response = client.post(
+        "/meldcode/nieuw/",
+        {"family_name": "Gezin Yilmaz", "first_name": "Elif", "last_name": "Yilmaz", "date_of_birth": "2015-03-02"},
+    )
+    assert response.status_code == 302
+    traject = Traject.objects.select_related("dossier__family", "child").get()
+    assert traject.dossier.family.name == "Gezin Yilmaz"
+    assert traject.child is not None
+    assert traject.child.first_name == "Elif"
+    assert traject.dossier.team.filter(user=professional).exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"first_name": "Elif", "last_name": "Yilmaz"}, "Dit veld is vereist"),
+        ({"family_name": "Gezin Y", "first_name": "Elif", "last_name": "Y", "bsn": "123456789"}, "BSN"),
+        (
+            {"family_name": "Gezin Y", "first_name": "Elif", "last_name": "Y", "date_of_birth": "2999-01-01"},
+            "De geboortedatum kan niet in de toekomst liggen.",
+        ),
+    ],
+)
+def test_start_from_scratch_bad_input_writes_nothing(
+    client_for: ClientFor, professional: User, data: dict[str, str], message: str
+) -> None:
+    before = Dossier.objects.count()
+    response = client_for(professional).post("/meldcode/nieuw/", data)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert Dossier.objects.count() == before
+    assert not Traject.objects.exists()
+
+
+# --- recording: success is post/redirect/get ------------------------------------------------------
+
+
+def test_signals_from_two_checklists_are_recorded_and_shown(
+    client_for: ClientFor, professional: User, traject: Traject
+) -> None:
+    kind = traject.checklists.get(kind=ChecklistKind.KINDSIGNALEN)
+    parent = traject.checklists.get(kind=ChecklistKind.OUDERSIGNALEN)
+    client = client_for(professional)
+    response = client.post(
+        _url(traject, "signalen"),
+        {
+            "codes": [f"{kind.pk}:{kind.items[0]['code']}", f"{parent.pk}:{parent.items[0]['code']}"],
+            "observed_on": _iso(1),
+            "source_kind": "anders",
+            "source_other": "de gymdocent",
+            "facts": "Blauwe plekken op beide bovenarmen.",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == _url(traject) + "?stap=1"
+    entries = list(traject.entries.filter(kind=EntryKind.SIGNAAL))
+    assert len(entries) == 2
+    assert {e.data["source"] for e in entries} == {"de gymdocent"}
+    page = client.get(response["Location"]).content.decode()
+    assert "De signalen zijn vastgelegd." in page
+    assert kind.items[0]["label"] in page
+
+
+def test_step_navigation_moves_back_and_forth_with_version_check(
+    client_for: ClientFor, professional: User, traject: Traject
+) -> None:
+    client = client_for(professional)
+    response = client.post(_url(traject, "stap"), {"step": "3", "version": traject.version})
+    assert response.status_code == 302
+    traject.refresh_from_db()
+    assert traject.current_step == 3
+    assert "Gesprek vastleggen" in client.get(_url(traject)).content.decode()
+    stale = client.post(_url(traject, "stap"), {"step": "1", "version": traject.version - 1})
+    assert stale.status_code == 409
+    assert "Iemand anders heeft dit gegeven intussen gewijzigd" in stale.content.decode()
+    traject.refresh_from_db()
+    assert traject.current_step == 3
+    assert traject.entries.filter(kind=EntryKind.STAP).count() == 1
+
+
+def test_consultation_request_answer_and_inbox_count(
+    client_for: ClientFor, professional: User, officer: User, traject: Traject
+) -> None:
+    client = client_for(professional)
+    response = client.post(
+        _url(traject, "consultatie"),
+        {
+            "cons-kind": "aandachtsfunctionaris",
+            "cons-to_user": officer.pk,
+            "cons-question": "Zijn deze signalen genoeg om verder te gaan?",
+            "cons-anonymous": "ja",
+        },
+    )
+    assert response.status_code == 302
+    consultation = Consultation.objects.get()
+    assert consultation.anonymous
+    af = client_for(officer)
+    dashboard = af.get("/").content.decode()
+    assert 'href="/meldcode/consultaties/"' in dashboard
+    assert "1 open vraag" in dashboard
+    assert af.get("/meldcode/consultaties/").status_code == 200
+    page = af.get(f"/meldcode/consultaties/{consultation.pk}/")
+    assert page.status_code == 200
+    # Asked without names: the consultee does not see the family's name.
+    assert traject.dossier.family.name not in page.content.decode()
+    answered = af.post(f"/meldcode/consultaties/{consultation.pk}/", {"advice": "Ga het gesprek aan met moeder."})
+    assert answered.status_code == 302
+    assert "Ga het gesprek aan met moeder." in client.get(_url(traject)).content.decode()
+
+
+def test_walk_to_a_melding_with_dutch_labels_and_due_date(
+    client_for: ClientFor, professional: User, traject: Traject
+) -> None:
+    client = client_for(professional)
+    for number in (1, 2):
+        response = client.post(
+            _url(traject, "afweging"),
+            {"afw-number": number, "afw-answer": "ja", "afw-motivation": MOTIVATION, "afw-version": traject.version},
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        traject.refresh_from_db()
+    page = client.get(_url(traject)).content.decode()
+    assert "Meldnorm 1" in page
+    assert "Melden bij Veilig Thuis en hulp bieden" in page
+    assert 'value="afsluiten"' not in page  # closing does not fit the answers
+    response = client.post(
+        _url(traject, "besluit"),
+        {"besluit-decision": "melden", "besluit-motivation": MOTIVATION, "besluit-version": traject.version},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        _url(traject, "melding"),
+        {
+            "melding-reported_on": _iso(0),
+            "melding-vt_region": "Veilig Thuis Lindeveld",
+            "melding-shared": "De signalen, het gesprek en de afwegingen.",
+            "melding-client_informed": "ja",
+        },
+    )
+    assert response.status_code == 302
+    traject.refresh_from_db()
+    assert traject.status == Status.GEMELD
+    page = client.get(_url(traject)).content.decode()
+    assert "Melden bij Veilig Thuis" in page
+    assert "<strong>melden</strong>" not in page
+    assert traject.vt_feedback_due is not None
+    assert f"Terugkoppeling uiterlijk {traject.vt_feedback_due:%d-%m-%Y}" in page
+
+
+def test_overdue_feedback_is_flagged(
+    client_for: ClientFor, professional: User, traject: Traject, actor_of: ActorOf
+) -> None:
+    actor = actor_of(professional)
+    _walk(traject, actor, {1: True, 2: True})
+    services.decision_record(actor=actor, traject=traject, data=services.DecisionData("melden", MOTIVATION))
+    services.melding_record(
+        actor=actor,
+        traject=traject,
+        data=services.MeldingData(timezone.localdate(), "Regio", "Alle signalen en afwegingen.", True),
+    )
+    Traject.objects.filter(pk=traject.pk).update(vt_feedback_due=timezone.localdate() - timedelta(days=2))
+    page = client_for(professional).get(_url(traject)).content.decode()
+    assert "De terugkoppeling van Veilig Thuis is te laat" in page
+
+
+def test_correction_marks_the_entry_and_keeps_it(
+    client_for: ClientFor, professional: User, traject: Traject, actor_of: ActorOf
+) -> None:
+    _fill(traject, actor_of(professional), 1)
+    entry = traject.entries.get()
+    client = client_for(professional)
+    bad = client.post(_url(traject, "corrigeren"), {"entry": entry.pk, f"corr{entry.pk}-correction": "kort"})
+    assert bad.status_code == 422
+    assert "Beschrijf de correctie en de reden" in bad.content.decode()
+    assert traject.entries.count() == 1
+    ok = client.post(
+        _url(traject, "corrigeren"),
+        {"entry": entry.pk, f"corr{entry.pk}-correction": "Het was dinsdag, niet maandag."},
+    )
+    assert ok.status_code == 302
+    page = client.get(_url(traject)).content.decode()
+    assert "Gecorrigeerd" in page
+    assert "Het was dinsdag, niet maandag." in page
+    assert "Observatie nummer 0" in page
+    other = make_dossier(professional)
+    foreign = services.traject_start(actor=actor_of(professional), dossier=other)
+    _fill(foreign, actor_of(professional), 1)
+    foreign_entry = foreign.entries.get()
+    response = client.post(
+        _url(traject, "corrigeren"), {"entry": foreign_entry.pk, f"corr{foreign_entry.pk}-correction": "x" * 20}
+    )
+    assert response.status_code == 404
+
+
+def test_close_with_motivation_then_no_more_forms(client_for: ClientFor, professional: User, traject: Traject) -> None:
+    client = client_for(professional)
+    bad = client.post(_url(traject, "afsluiten"), {"afsluiten-motivation": "", "afsluiten-version": traject.version})
+    assert bad.status_code == 422
+    ok = client.post(
+        _url(traject, "afsluiten"),
+        {"afsluiten-motivation": "De zorg is weggenomen na het gesprek.", "afsluiten-version": traject.version},
+    )
+    assert ok.status_code == 302
+    page = client.get(_url(traject)).content.decode()
+    assert "Dit traject is afgesloten" in page
+    assert 'name="codes"' not in page
+    refused = client.post(
+        _url(traject, "observatie"),
+        {"obs-observed_on": _iso(), "obs-source_kind": "zelf", "obs-facts": "Nieuwe observatie na afsluiten."},
+    )
+    assert refused.status_code == 422
+    assert "Dit traject is afgesloten en kan niet meer worden aangevuld" in refused.content.decode()
+    assert not traject.entries.filter(kind=EntryKind.OBSERVATIE).exists()
+
+
+# --- bad input: 422, the Dutch message next to the field, nothing written ------------------------
+
+
+def _bad_cases(traject: Traject, officer: User, colleague: User) -> list[tuple[str, dict[str, Any], str]]:
+    code = _signal_code(traject)
+    v = traject.version
+    return [
+        ("signalen", {"observed_on": _iso(), "source_kind": "zelf", "facts": "Feit."}, "Kies minstens één signaal"),
+        (
+            "signalen",
+            {"codes": [code], "observed_on": _iso(-3), "source_kind": "zelf", "facts": "Feit."},
+            "Deze datum ligt in de toekomst",
+        ),
+        (
+            "signalen",
+            {"codes": [code], "observed_on": _iso(), "source_kind": "anders", "facts": "Feit."},
+            "Vul in wie het heeft waargenomen.",
+        ),
+        ("observatie", {"obs-observed_on": _iso(), "obs-source_kind": "zelf"}, "Dit veld is vereist"),
+        (
+            "kindcheck",
+            {"kc-held_on": _iso(), "kc-moment": "intake", "kc-outcome": "overgedragen", "kc-children_count": "0"},
+            "Vul in aan wie de zorg is overgedragen.",
+        ),
+        (
+            "kindcheck",
+            {
+                "kc-held_on": _iso(),
+                "kc-moment": "intake",
+                "kc-outcome": "positief",
+                "kc-children_count": "1",
+                "kc-children_ages": "drie",
+            },
+            "Vul de leeftijden in als hele getallen",
+        ),
+        (
+            "consultatie",
+            {
+                "cons-kind": "aandachtsfunctionaris",
+                "cons-to_user": colleague.pk,
+                "cons-question": "Wat vindt u van deze signalen?",
+                "cons-anonymous": "ja",
+            },
+            "Deze persoon is geen aandachtsfunctionaris van uw organisatie",
+        ),
+        (
+            "consultatie",
+            {"cons-kind": "collega", "cons-to_user": officer.pk, "cons-question": "kort", "cons-anonymous": "ja"},
+            "Beschrijf uw vraag in minstens 10 tekens.",
+        ),
+        (
+            "advies-veilig-thuis",
+            {"vt-asked_on": _iso(), "vt-outcome": "melden", "vt-advice": "kort"},
+            "Beschrijf het advies van Veilig Thuis",
+        ),
+        (
+            "deskundige",
+            {"exp-consulted_on": _iso(), "exp-expertise": "Letselduiding", "exp-expert": "", "exp-advice": "x" * 20},
+            "Dit veld is vereist",
+        ),
+        (
+            "gesprek",
+            {"gesprek-held_on": _iso(), "gesprek-summary": "Besproken.", "gesprek-reaction": "Boos."},
+            "Dit veld is vereist",
+        ),
+        (
+            "geen-gesprek",
+            {"geengesprek-reason": "veiligheid_kind", "geengesprek-motivation": "kort"},
+            "Motiveer waarom het gesprek niet plaatsvindt",
+        ),
+        (
+            "afweging",
+            {"afw-number": "2", "afw-answer": "ja", "afw-motivation": MOTIVATION, "afw-version": v},
+            "Beantwoord eerst afweging 1",
+        ),
+        (
+            "afweging",
+            {"afw-number": "1", "afw-answer": "ja", "afw-motivation": "", "afw-version": v},
+            "Dit veld is vereist",
+        ),
+        (
+            "besluit",
+            {"besluit-decision": "melden", "besluit-motivation": "", "besluit-version": v},
+            "Dit veld is vereist",
+        ),
+        (
+            "melding",
+            {
+                "melding-reported_on": _iso(),
+                "melding-vt_region": "",
+                "melding-shared": "",
+                "melding-client_informed": "ja",
+            },
+            "Dit veld is vereist",
+        ),
+        (
+            "terugkoppeling",
+            {"tk-received_on": _iso(), "tk-outcome": "onderzoek", "tk-feedback": "Veilig Thuis doet onderzoek."},
+            "Er is in dit traject nog geen melding vastgelegd.",
+        ),
+        ("stap", {"step": "9", "version": v}, "Selecteer een geldige keuze"),
+    ]
+
+
+def test_every_form_refuses_bad_input_with_422_and_writes_nothing(
+    client_for: ClientFor, professional: User, officer: User, organisation: Any, traject: Traject
+) -> None:
+    colleague = make_user(Role.PROFESSIONAL, organisation, username="collega")
+    client = client_for(professional)
+    version = traject.version
+    for action, data, message in _bad_cases(traject, officer, colleague):
+        response = client.post(_url(traject, action), data)
+        assert response.status_code == 422, (action, data, response.status_code)
+        html = response.content.decode()
+        assert message in html, (action, message)
+        assert "utrecht-form-field-error-message" in html or 'role="alert"' in html
+    assert traject.entries.count() == 0
+    assert not Consultation.objects.exists()
+    traject.refresh_from_db()
+    assert traject.version == version
+
+
+def test_decision_that_does_not_fit_the_tree_is_refused(
+    client_for: ClientFor, professional: User, traject: Traject, actor_of: ActorOf
+) -> None:
+    _walk(traject, actor_of(professional), {1: False})
+    traject.refresh_from_db()
+    response = client_for(professional).post(
+        _url(traject, "besluit"),
+        {"besluit-decision": "hulp", "besluit-motivation": MOTIVATION, "besluit-version": traject.version},
+    )
+    assert response.status_code == 422
+    assert "Selecteer een geldige keuze" in response.content.decode()
+    assert not traject.entries.filter(kind=EntryKind.BESLUIT).exists()
+
+
+def test_melding_needs_a_reason_when_clients_were_not_informed(
+    client_for: ClientFor, professional: User, traject: Traject, actor_of: ActorOf
+) -> None:
+    actor = actor_of(professional)
+    _walk(traject, actor, {1: True, 2: True})
+    services.decision_record(actor=actor, traject=traject, data=services.DecisionData("melden", MOTIVATION))
+    response = client_for(professional).post(
+        _url(traject, "melding"),
+        {
+            "melding-reported_on": _iso(),
+            "melding-vt_region": "Regio",
+            "melding-shared": "De signalen en het gesprek.",
+            "melding-client_informed": "nee",
+        },
+    )
+    assert response.status_code == 422
+    assert "Leg uit waarom de betrokkenen vooraf niet zijn ingelicht" in response.content.decode()
+    assert not traject.entries.filter(kind=EntryKind.MELDING).exists()
+
+
+def test_stale_version_on_afweging_is_a_conflict(client_for: ClientFor, professional: User, traject: Traject) -> None:
+    response = client_for(professional).post(
+        _url(traject, "afweging"),
+        {"afw-number": "1", "afw-answer": "ja", "afw-motivation": MOTIVATION, "afw-version": traject.version + 5},
+    )
+    assert response.status_code == 409
+    assert not traject.entries.exists()
+
+
+# --- the aandachtsfunctionaris' overview --------------------------------------------------------
+
+
+def test_organisation_overview_names_only_where_allowed(
+    client_for: ClientFor, officer: User, professional: User, traject: Traject, actor_of: ActorOf
+) -> None:
+    response = client_for(officer).get("/meldcode/organisatie/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert traject.reference in html
+    assert "niet zichtbaar" in html
+    assert traject.child is not None
+    assert traject.child.first_name not in html
+    services.consultation_request(
+        actor=actor_of(professional),
+        traject=traject,
+        to_user_id=officer.pk,
+        kind="aandachtsfunctionaris",
+        question="Mag ik met namen overleggen?",
+        anonymous=False,
+    )
+    html = client_for(officer).get("/meldcode/organisatie/").content.decode()
+    assert traject.child.first_name in html
+    assert f'href="/meldcode/{traject.reference}/"' in html
+    assert 'href="/meldcode/organisatie/"' in client_for(officer).get("/").content.decode()
+
+
+def test_organisation_overview_is_only_for_aandachtsfunctionarissen(
+    client_for: ClientFor, professional: User, traject: Traject
+) -> None:
+    assert client_for(professional).get("/meldcode/organisatie/").status_code == 404
+
+
+# --- query counts do not grow with the data ----------------------------------------------------
+
+
+def _page_queries(client: Client, url: str, django_assert_max_num_queries: Any, limit: int) -> None:
+    with django_assert_max_num_queries(limit):
+        assert client.get(url).status_code == 200
+
+
+def test_traject_page_queries_do_not_grow_with_entries(
+    client_for: ClientFor,
+    professional: User,
+    traject: Traject,
+    actor_of: ActorOf,
+    django_assert_max_num_queries: Any,
+) -> None:
+    client = client_for(professional)
+    actor = actor_of(professional)
+    _fill(traject, actor, 3)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(_url(traject))  # the first request of a session does a few extra queries
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(_url(traject))
+    _fill(traject, actor, 40)
+    _walk(traject, actor, {1: True, 2: False})
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(_url(traject)).status_code == 200
+    assert len(many) <= len(few) + 1
+    for step in (1, 2, 5):
+        _page_queries(client, _url(traject) + f"?stap={step}", django_assert_max_num_queries, 30)
+
+
+def test_organisation_overview_queries_do_not_grow_with_trajecten(
+    client_for: ClientFor,
+    officer: User,
+    professional: User,
+    actor_of: ActorOf,
+    django_assert_max_num_queries: Any,
+) -> None:
+    client = client_for(officer)
+    actor = actor_of(professional)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.traject_start(actor=actor, dossier=make_dossier(professional))
+    client.get("/meldcode/organisatie/")  # the first request of a session does a few extra queries
+    with CaptureQueriesContext(connection) as few:
+        client.get("/meldcode/organisatie/")
+    for _ in range(15):
+        services.traject_start(actor=actor, dossier=make_dossier(professional))
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/meldcode/organisatie/").status_code == 200
+    assert len(many) == len(few)
+    _page_queries(client, "/meldcode/organisatie/", django_assert_max_num_queries, 20)
+
+
+def test_teacher_of_a_school_sees_school_checklists(client_for: ClientFor, actor_of: ActorOf) -> None:
+    school = OrganisationFactory(name="Basisschool De Linde", type=OrganisationType.ONDERWIJS)
+    teacher = make_user(Role.PROFESSIONAL, school, username="juf")
+    dossier = make_dossier(teacher)
+    traject = services.traject_start(actor=actor_of(teacher), dossier=dossier)
+    response = client_for(teacher).get(_url(traject))
+    assert response.status_code == 200
+    assert Entry.objects.count() == 0
