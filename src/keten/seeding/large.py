@@ -61,6 +61,7 @@ from keten.seeding.common import (
     random_moment,
 )
 from keten.seeding.demo import JOB_TITLES, NOTE_TEXTS, SUMMARIES
+from keten.seeding.network_large import seed_network_large
 
 CITY = "Amstelmere"
 MUNICIPALITY_NAME = f"Gemeente {CITY}"
@@ -634,6 +635,13 @@ def seed_large(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
                     ("bench-aandachtsfunctionaris", "Anton", "Bench", heavy_org, Role.AANDACHTSFUNCTIONARIS),
                 ]
             )
+            network = seed_network_large(
+                orgs=builder.orgs,
+                wijken=builder.wijken,
+                rng=random.Random(seed + 1),  # noqa: S311 (reproducible fake data)
+                now=now,
+                scale=scale,
+            )
         bench_prof = 0  # staff index of bench-professional (fixed accounts come first)
         n_families = max(BENCH_CASE_TEAMS, round(FAMILIES * scale))
         pinned = dict.fromkeys(rng.sample(range(n_families), BENCH_CASE_TEAMS), bench_prof)
@@ -654,4 +662,7 @@ def seed_large(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
         "case_team_members": stats.case_team_members,
         "notes": stats.notes,
         "audit_events": events,
+        "sociale_kaart_entries": network["entries"],
+        "postcode_ranges": network["postcode_ranges"],
+        "agreements": network["agreements"],
     }
