@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -74,14 +74,6 @@ def _municipality_id(actor: Actor) -> int:
 def stale_before() -> Any:
     """Entries confirmed before this moment are outdated."""
     return timezone.now() - timedelta(days=round(settings.KETEN_NETWORK_STALE_MONTHS * 30.44))
-
-
-def _active_agreements(today: date) -> QuerySet[Agreement]:
-    return (
-        Agreement.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today), start_date__lte=today)
-        .prefetch_related("parties", "wijken")
-        .order_by("type", "title")
-    )
 
 
 #: Words that say nothing about what is looked for ("aandachtsfunctionaris in wijk Noord").
@@ -204,6 +196,60 @@ def _filter_by_words(qs: QuerySet[Organisation], query: str, *, municipality_id:
     return qs
 
 
+def _attach_agreements(organisations: Sequence[Organisation], wijk: Wijk | None) -> None:
+    """Set ``active_agreements`` and ``applicable_agreements`` (those that apply in ``wijk``) on each organisation.
+
+    Four queries, whatever the number of organisations and agreements. An agreement shared by
+    many of the organisations is one object, and so is a party shared by many agreements:
+    ``agreement.parties.all`` gives the parties (id and name only, by name) without a query.
+    """
+    if not organisations:
+        return
+    today = timezone.localdate()
+    through = Agreement.parties.through
+    links = list(
+        through.objects.filter(organisation_id__in=[o.pk for o in organisations], agreement__start_date__lte=today)
+        .filter(Q(agreement__end_date__isnull=True) | Q(agreement__end_date__gte=today))
+        .values_list("organisation_id", "agreement_id")
+    )
+    if not links:
+        for organisation in organisations:
+            organisation.active_agreements = organisation.applicable_agreements = []  # type: ignore[attr-defined]
+        return
+    ids = sorted({agreement_id for _org, agreement_id in links})
+    agreements = list(Agreement.objects.filter(pk__in=ids).order_by("type", "title", "pk"))
+    parties: dict[int, list[Organisation]] = {}
+    stubs: dict[int, Organisation] = {}
+    for agreement_id, organisation_id, name in (
+        through.objects.filter(agreement_id__in=ids)
+        .order_by("organisation__name", "organisation_id")
+        .values_list("agreement_id", "organisation_id", "organisation__name")
+    ):
+        stub = stubs.get(organisation_id)
+        if stub is None:
+            stub = stubs[organisation_id] = Organisation(id=organisation_id, name=name)
+        parties.setdefault(agreement_id, []).append(stub)
+    wijken_of: dict[int, set[int]] = {}
+    for agreement_id, wijk_id in Agreement.wijken.through.objects.filter(agreement_id__in=ids).values_list(
+        "agreement_id", "wijk_id"
+    ):
+        wijken_of.setdefault(agreement_id, set()).add(wijk_id)
+    for agreement in agreements:
+        # What prefetch_related("parties") would leave, without a queryset per agreement.
+        agreement._prefetched_objects_cache = {"parties": parties.get(agreement.pk, [])}  # type: ignore[attr-defined]
+    rank = {a.pk: i for i, a in enumerate(agreements)}
+    by_pk = {a.pk: a for a in agreements}
+    per_org: dict[int, list[Agreement]] = {}
+    for organisation_id, agreement_id in sorted(links, key=lambda link: rank[link[1]]):
+        per_org.setdefault(organisation_id, []).append(by_pk[agreement_id])
+    for organisation in organisations:
+        active = per_org.get(organisation.pk, [])
+        organisation.active_agreements = active  # type: ignore[attr-defined]
+        organisation.applicable_agreements = [  # type: ignore[attr-defined]
+            a for a in active if wijk is None or not wijken_of.get(a.pk) or wijk.pk in wijken_of[a.pk]
+        ]
+
+
 @dataclass
 class SearchResult:
     organisations: Sequence[Organisation]
@@ -264,12 +310,10 @@ def sociale_kaart_search(
     organisations = list(
         qs.distinct()
         .select_related("entry")
-        .prefetch_related(
-            Prefetch("memberships", queryset=officers, to_attr="officers"),
-            Prefetch("agreements", queryset=_active_agreements(timezone.localdate()), to_attr="active_agreements"),
-        )
+        .prefetch_related(Prefetch("memberships", queryset=officers, to_attr="officers"))
         .order_by("name")[:limit]
     )
+    _attach_agreements(organisations, wijk)
     threshold = stale_before()
     for organisation in organisations:
         entry = getattr(organisation, "entry", None)
@@ -277,11 +321,6 @@ def sociale_kaart_search(
         organisation.is_stale = (  # type: ignore[attr-defined]
             entry is None or entry.last_confirmed_at is None or entry.last_confirmed_at < threshold
         )
-        organisation.applicable_agreements = [  # type: ignore[attr-defined]
-            a
-            for a in organisation.active_agreements  # type: ignore[attr-defined]
-            if wijk is None or not a.wijken.all() or wijk in a.wijken.all()
-        ]
     return SearchResult(organisations=organisations, wijk=wijk)
 
 
