@@ -97,7 +97,7 @@ class MeldcodeDemo:
         the start and today; entries with an earlier explicit date keep it. Dates never go back.
         """
         start_at = timezone.make_aware(datetime.combine(started, time(9, 0)))
-        plain = models.QuerySet(model=Entry)
+        plain: models.QuerySet[Entry] = models.QuerySet(model=Entry)
         entries = list(plain.filter(traject=traject).order_by("pk"))
         explicit = [e.occurred_on != self.today for e in entries]
         previous = started

@@ -10,6 +10,7 @@ trajecten are not created (the benchmarks do not read them).
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -50,7 +51,7 @@ ADVICE = [
 class _Plan:
     status: str
     step: int
-    kinds: list[str]
+    kinds: Sequence[str]
     outcome: str = ""
 
 
