@@ -21,4 +21,5 @@ urlpatterns = [
 # The report, the municipal figures and the checklist beheer live in their own module.
 from keten.meldcode.extra_urls import urlpatterns as _extra  # noqa: E402
 
-urlpatterns += _extra
+# First, so that no broader pattern above catches them.
+urlpatterns = [*_extra, *urlpatterns]

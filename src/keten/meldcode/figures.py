@@ -1,0 +1,225 @@
+"""Municipal figures of the meldcode: counts only, per organisation type and per wijk.
+
+For the beleidsmedewerker (``core.view_aggregates``) of a municipality: the trajecten of
+organisations in their own municipality. No names, pseudonyms, references or free text ever leave
+this module; every count under ``SMALL_CELL`` is hidden (None), and a median is shown only when it
+rests on at least ``SMALL_CELL`` decided trajecten. The page and the CSV export are audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_GET
+
+from keten.accounts.models import OrganisationType, Wijk
+from keten.core import audit
+from keten.core.actor import Actor, actor_from_request
+from keten.core.errors import NotFoundError
+from keten.core.models import AuditAction
+from keten.core.policy import allows
+from keten.meldcode.models import Status, Step, Traject
+
+SMALL_CELL = 5
+
+OUTCOME_LABELS = {
+    "afsluiten": _l("Afgesloten: geen vermoeden meer"),
+    "hulp": _l("Hulp"),
+    "melden": _l("Melding"),
+    "melden_en_hulp": _l("Melding en hulp"),
+    "kindcheck_negatief": _l("Kindcheck negatief"),
+    "afgesloten": _l("Afgesloten zonder besluit"),
+}
+
+#: The columns of the tables per organisation type and per wijk, in order.
+COLUMNS: tuple[tuple[str, Any], ...] = (
+    ("started", _l("Gestart")),
+    ("open", _l("Open (nog geen besluit)")),
+    ("hulp", _l("Hulp loopt")),
+    ("gemeld", _l("Gemeld bij Veilig Thuis")),
+    ("afgesloten", _l("Afgesloten")),
+    ("meldingen", _l("Meldingen")),
+    ("overdue", _l("Terugkoppeling Veilig Thuis te laat")),
+    ("median_days", _l("Mediaan dagen van eerste signaal tot besluit")),
+)
+
+
+def suppress(n: int) -> int | None:
+    """Counts under SMALL_CELL are hidden (None) so that no small group points to one family."""
+    return n if n >= SMALL_CELL else None
+
+
+def _median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if len(values) >= SMALL_CELL else None
+
+
+@dataclass
+class Row:
+    label: str
+    cells: dict[str, int | float | None]
+
+    @property
+    def ordered(self) -> list[tuple[str, int | float | None]]:
+        """The cells in the order of COLUMNS (for the templates)."""
+        return [(key, self.cells.get(key)) for key, _label in COLUMNS]
+
+
+@dataclass
+class Figures:
+    municipality: str
+    small_cell: int
+    totals: dict[str, int | float | None]
+    by_step: list[Row]
+    by_outcome: list[Row]
+    by_org_type: list[Row]
+    by_wijk: list[Row]
+    generated_at: datetime
+    columns: tuple[tuple[str, Any], ...] = field(default=COLUMNS)
+
+    @property
+    def totals_ordered(self) -> list[tuple[str, Any, int | float | None]]:
+        return [(key, label, self.totals.get(key)) for key, label in COLUMNS]
+
+
+def _municipality_id(actor: Actor) -> int:
+    if actor.user is None or actor.membership is None or not allows("core.view_aggregates", actor.user):
+        raise NotFoundError
+    return int(actor.membership.organisation.municipality_id)
+
+
+def _counts() -> dict[str, Any]:
+    today = timezone.localdate()
+    overdue = Q(melding_on__isnull=False, vt_feedback_on__isnull=True, vt_feedback_due__lt=today) & ~Q(
+        status=Status.AFGESLOTEN
+    )
+    return {
+        "started": Count("id"),
+        "open": Count("id", filter=Q(status=Status.OPEN)),
+        "hulp": Count("id", filter=Q(status=Status.HULP)),
+        "gemeld": Count("id", filter=Q(status__in=[Status.GEMELD, Status.GEMELD_EN_HULP])),
+        "afgesloten": Count("id", filter=Q(status=Status.AFGESLOTEN)),
+        "meldingen": Count("id", filter=Q(melding_on__isnull=False)),
+        "overdue": Count("id", filter=overdue),
+    }
+
+
+def _cells(raw: dict[str, Any], durations: list[int]) -> dict[str, int | float | None]:
+    cells: dict[str, int | float | None] = {key: suppress(int(raw.get(key, 0))) for key, _label in COLUMNS[:-1]}
+    cells["median_days"] = _median(durations)
+    return cells
+
+
+def _days(first: date, decided: datetime) -> int:
+    return max(0, (timezone.localtime(decided).date() - first).days)
+
+
+def meldcode_figures(*, actor: Actor) -> Figures:
+    """The figures of the actor's municipality (six queries, whatever the number of trajecten)."""
+    municipality_id = _municipality_id(actor)
+    trajecten = Traject.objects.filter(organisation__municipality_id=municipality_id)
+    counts = _counts()
+
+    totals_raw = trajecten.aggregate(**counts)
+    by_type_raw: dict[Any, dict[str, Any]] = {
+        row["organisation__type"]: dict(row)
+        for row in trajecten.values("organisation__type").annotate(**counts).order_by()
+    }
+    by_wijk_raw: dict[Any, dict[str, Any]] = {
+        row["dossier__family__wijk_id"]: dict(row)
+        for row in trajecten.values("dossier__family__wijk_id").annotate(**counts).order_by()
+    }
+    steps = dict(trajecten.filter(status=Status.OPEN).values_list("current_step").annotate(n=Count("id")).order_by())
+    outcomes = dict(trajecten.exclude(outcome="").values_list("outcome").annotate(n=Count("id")).order_by())
+    durations: dict[str, list[int]] = {"*": []}
+    for org_type, wijk_id, first, decided in trajecten.filter(
+        first_signal_on__isnull=False, decided_at__isnull=False
+    ).values_list("organisation__type", "dossier__family__wijk_id", "first_signal_on", "decided_at"):
+        if first is None or decided is None:
+            continue
+        days = _days(first, decided)
+        durations["*"].append(days)
+        durations.setdefault(f"t:{org_type}", []).append(days)
+        durations.setdefault(f"w:{wijk_id}", []).append(days)
+
+    type_labels = dict(OrganisationType.choices)
+    by_org_type = [
+        Row(str(type_labels.get(t, t)), _cells(raw, durations.get(f"t:{t}", [])))
+        for t, raw in sorted(by_type_raw.items(), key=lambda item: str(type_labels.get(item[0], item[0])))
+    ]
+    wijken = list(Wijk.objects.filter(municipality_id=municipality_id).order_by("name").values_list("id", "name"))
+    by_wijk = [Row(name, _cells(by_wijk_raw.get(wid, {}), durations.get(f"w:{wid}", []))) for wid, name in wijken]
+    if None in by_wijk_raw:
+        by_wijk.append(Row(_("Wijk onbekend"), _cells(by_wijk_raw[None], durations.get("w:None", []))))
+    municipality = actor.membership.organisation.municipality.name if actor.membership else ""
+    return Figures(
+        municipality=municipality,
+        small_cell=SMALL_CELL,
+        totals=_cells(totals_raw, durations["*"]),
+        by_step=[Row(str(step.label), {"n": suppress(steps.get(step.value, 0))}) for step in Step],
+        by_outcome=[Row(str(label), {"n": suppress(outcomes.get(key, 0))}) for key, label in OUTCOME_LABELS.items()],
+        by_org_type=by_org_type,
+        by_wijk=by_wijk,
+        generated_at=timezone.localtime(),
+    )
+
+
+# --- views ---------------------------------------------------------------------------------
+
+
+def _figures(request: HttpRequest) -> tuple[Actor, Figures]:
+    if not allows("core.view_aggregates", request.user):
+        raise Http404
+    actor = actor_from_request(request)
+    try:
+        return actor, meldcode_figures(actor=actor)
+    except NotFoundError as exc:
+        raise Http404 from exc
+
+
+@require_GET
+def figures_view(request: HttpRequest) -> HttpResponse:
+    """/meldcode/cijfers/ — tables and a chart of the municipality's meldcode figures."""
+    actor, figures = _figures(request)
+    audit.record(actor=actor, action=AuditAction.VIEW, object_type="figures", object_id="meldcode")
+    return render(request, "meldcode/cijfers/index.html", {"figures": figures})
+
+
+def _csv_value(value: int | float | None, hidden: str) -> str:
+    if value is None:
+        return hidden
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@require_GET
+def figures_csv(request: HttpRequest) -> HttpResponse:
+    """/meldcode/cijfers.csv — the same figures as CSV (semicolons, for Dutch spreadsheets). Audited."""
+    actor, figures = _figures(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="keten-meldcode-cijfers.csv"'
+    writer = csv.writer(response, delimiter=";")
+    hidden = f"<{figures.small_cell}"
+    headers = [str(label) for _key, label in COLUMNS]
+    writer.writerow([_("Totaal"), *headers])
+    writer.writerow([figures.municipality, *(_csv_value(figures.totals[k], hidden) for k, _l2 in COLUMNS)])
+    for title, rows in ((_("Soort organisatie"), figures.by_org_type), (_("Wijk"), figures.by_wijk)):
+        writer.writerow([])
+        writer.writerow([title, *headers])
+        for row in rows:
+            writer.writerow([row.label, *(_csv_value(row.cells[k], hidden) for k, _l2 in COLUMNS)])
+    for title, rows in ((_("Open trajecten per stap"), figures.by_step), (_("Besluit"), figures.by_outcome)):
+        writer.writerow([])
+        writer.writerow([title, _("Aantal")])
+        for row in rows:
+            writer.writerow([row.label, _csv_value(row.cells["n"], hidden)])
+    audit.record(actor=actor, action=AuditAction.EXPORT, object_type="figures", object_id="meldcode.csv")
+    return response
