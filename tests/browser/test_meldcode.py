@@ -80,6 +80,7 @@ def test_teacher_walks_the_meldcode_to_a_melding(
     expect(page.get_by_role("status").filter(has_text="De signalen zijn vastgelegd.")).to_be_visible()
     timeline = page.locator("section", has=page.get_by_role("heading", name="Tijdlijn"))
     expect(timeline).to_contain_text(first["label"])
+    ui.screenshot("meldcode-stap1")
 
     # Step 2: ask the aandachtsfunctionaris, without names.
     ui.submit(page.get_by_role("button", name="Naar stap 2"))
@@ -129,6 +130,7 @@ def test_teacher_walks_the_meldcode_to_a_melding(
         ui.submit(weigh.get_by_role("button", name="Afweging vastleggen"))
         expect(page.get_by_role("status").filter(has_text=f"Afweging {number} is vastgelegd.")).to_be_visible()
     expect(page.get_by_text("Meldnorm 1: er is acute of structurele onveiligheid")).to_be_visible()
+    ui.screenshot("meldcode-stap5")
 
     # The decision: only decisions that fit the tree are offered.
     decide = page.locator("form", has=page.get_by_role("button", name="Besluit vastleggen"))

@@ -65,6 +65,9 @@ class MeldcodeForm(KetenForm):
                 widget.attrs["class"] = "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom"
             if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
                 field.template_name = CHOICE_TEMPLATE  # type: ignore[attr-defined]
+            if isinstance(widget, forms.RadioSelect):
+                # A required radio group is ":invalid" until one is chosen, which the theme paints red.
+                widget.use_required_attribute = lambda initial: False  # type: ignore[method-assign]
 
 
 class SourceMixin(forms.Form):

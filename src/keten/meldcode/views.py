@@ -60,36 +60,113 @@ def _group_label(group: str, age_band: str) -> str:
     return label
 
 
+def _label(mapping: dict[str, Any], code: Any) -> str:
+    return str(mapping.get(code, code or ""))
+
+
+def _yes_no(value: Any) -> str:
+    return _("Ja") if value else _("Nee")
+
+
+def _source(value: str) -> str:
+    return _("Zelf waargenomen") if value == services.SOURCE_SELF else value
+
+
+def _describe(e: Entry, by_id: dict[int, Entry]) -> tuple[list[str], str, str, list[tuple[str, str]]]:
+    """What the timeline shows of one entry: a list, a lead line (bold), a note after it, and label/value facts."""
+    d: dict[str, Any] = e.data or {}
+    items: list[str] = []
+    lead = note = ""
+    facts: list[tuple[str, str]] = []
+    kind = e.kind
+    if kind == EntryKind.SIGNAAL:
+        items = [str(x) for x in d.get("labels", [])]
+        facts = [(_("Bron"), _source(d.get("source", ""))), (_("Feiten"), d.get("facts", ""))]
+        if d.get("interpretation"):
+            facts.append((_("Interpretatie"), d["interpretation"]))
+        checklist = d.get("checklist") or {}
+        facts.append((_("Checklist"), f"{checklist.get('kind', '')} v{checklist.get('version', '')}"))
+    elif kind == EntryKind.OBSERVATIE:
+        facts = [(_("Bron"), _source(d.get("source", ""))), (_("Feiten"), d.get("facts", ""))]
+        if d.get("interpretation"):
+            facts.append((_("Interpretatie"), d["interpretation"]))
+    elif kind == EntryKind.KINDCHECK:
+        facts = [(_("Moment"), _label(services.KINDCHECK_MOMENTS, d.get("moment")))]
+        if d.get("problems"):
+            facts.append((_("Problemen"), ", ".join(_label(services.KINDCHECK_PROBLEMS, p) for p in d["problems"])))
+        children = str(d.get("children_count", 0))
+        if d.get("children_ages"):
+            children += " (" + _("leeftijden") + " " + ", ".join(str(a) for a in d["children_ages"]) + ")"
+        if d.get("pregnant"):
+            children += "; " + _("zwangerschap")
+        facts.append((_("Kinderen"), children))
+        if d.get("living_arrangement"):
+            facts.append((_("Woonsituatie"), d["living_arrangement"]))
+        if d.get("shared_care"):
+            facts.append((_("Zorgt ook voor de kinderen"), d["shared_care"]))
+        outcome = _label(mf.KINDCHECK_OUTCOMES, d.get("outcome"))
+        facts.append((_("Uitkomst"), outcome + (f" — {d['handed_over_to']}" if d.get("handed_over_to") else "")))
+    elif kind == EntryKind.CONSULTATIEVRAAG:
+        who = _label(dict(Consultation.Kind.choices), d.get("kind"))
+        lead = _("Gevraagd aan %(who)s (%(kind)s)") % {"who": d.get("to_name", ""), "kind": who}
+        note = _("zonder namen") if d.get("anonymous") else _("met namen")
+    elif kind == EntryKind.ADVIES_VEILIG_THUIS:
+        lead = _label(services.VT_ADVICE_OUTCOMES, d.get("outcome"))
+        note = _("anoniem gevraagd") if d.get("anonymous") else ""
+    elif kind == EntryKind.DESKUNDIGE:
+        lead, note = d.get("expertise", ""), d.get("expert", "")
+    elif kind == EntryKind.GESPREK:
+        facts = [
+            (_("Met"), ", ".join(_label(mf.PARTICIPANTS, p) for p in d.get("participants", []))),
+            (_("Reactie"), d.get("reaction", "")),
+        ]
+    elif kind == EntryKind.GEEN_GESPREK:
+        lead = _label(services.CONVERSATION_EXCEPTIONS, d.get("reason"))
+    elif kind == EntryKind.AFWEGING:
+        afweging = afwegingskader.AFWEGINGEN.get(int(d.get("number", 0)))
+        items = [str(afweging.question)] if afweging else []
+        lead = _yes_no(d.get("answer"))
+        note = _("samen met Veilig Thuis") if d.get("with_veilig_thuis") else ""
+    elif kind == EntryKind.BESLUIT:
+        lead = _label(mf.DECISION_LABELS, d.get("decision"))
+        if d.get("help_agreements"):
+            facts.append((_("Afspraken over de hulp"), d["help_agreements"]))
+        if d.get("help_evaluation_on"):
+            facts.append((_("Evaluatie op"), d["help_evaluation_on"]))
+    elif kind == EntryKind.MELDING:
+        informed = _yes_no(d.get("client_informed"))
+        if not d.get("client_informed"):
+            informed += f" — {d.get('not_informed_reason', '')}"
+        facts = [
+            (_("Veilig Thuis-regio"), d.get("vt_region", "")),
+            (_("Betrokkenen vooraf ingelicht"), informed),
+            (_("Terugkoppeling uiterlijk"), d.get("feedback_due", "")),
+        ]
+    elif kind == EntryKind.TERUGKOPPELING:
+        lead = _label(services.VT_FEEDBACK_OUTCOMES, d.get("outcome"))
+        note = _("op tijd") if d.get("on_time") else _("later dan de termijn")
+    elif kind == EntryKind.STAP:
+        items = [_("Van stap %(a)s naar stap %(b)s") % {"a": d.get("from"), "b": d.get("to")}]
+    elif kind == EntryKind.CORRECTIE and e.corrects_id in by_id:
+        corrected = by_id[e.corrects_id]
+        e.corrects_label = _("%(kind)s van %(date)s") % {  # type: ignore[attr-defined]
+            "kind": corrected.get_kind_display(),
+            "date": corrected.occurred_on.strftime("%d-%m-%Y"),
+        }
+    return items, lead, note, facts
+
+
 def label_entries(entries: list[Entry]) -> None:
-    """Dutch labels for the codes in each entry's data (decisions, outcomes, reasons), for the templates."""
+    """What the timeline shows of each entry, in Dutch, worked out once here rather than in the template."""
     by_id = {e.pk: e for e in entries}
     for e in entries:
-        data: dict[str, Any] = e.data or {}
-        labels: dict[str, Any] = {}
-        if e.kind == EntryKind.BESLUIT:
-            labels["decision"] = mf.DECISION_LABELS.get(data.get("decision", ""), data.get("decision", ""))
-        elif e.kind == EntryKind.KINDCHECK:
-            labels["outcome"] = mf.KINDCHECK_OUTCOMES.get(data.get("outcome", ""), "")
-            labels["moment"] = services.KINDCHECK_MOMENTS.get(data.get("moment", ""), "")
-            labels["problems"] = [services.KINDCHECK_PROBLEMS.get(p, p) for p in data.get("problems", [])]
-        elif e.kind == EntryKind.ADVIES_VEILIG_THUIS:
-            labels["outcome"] = services.VT_ADVICE_OUTCOMES.get(data.get("outcome", ""), "")
-        elif e.kind == EntryKind.TERUGKOPPELING:
-            labels["outcome"] = services.VT_FEEDBACK_OUTCOMES.get(data.get("outcome", ""), "")
-        elif e.kind == EntryKind.GEEN_GESPREK:
-            labels["reason"] = services.CONVERSATION_EXCEPTIONS.get(data.get("reason", ""), "")
-        elif e.kind == EntryKind.GESPREK:
-            labels["participants"] = [mf.PARTICIPANTS.get(p, p) for p in data.get("participants", [])]
-        elif e.kind == EntryKind.CONSULTATIEVRAAG:
-            labels["kind"] = (
-                Consultation.Kind(data["kind"]).label if data.get("kind") in Consultation.Kind.values else ""
-            )
-        elif e.kind == EntryKind.AFWEGING:
-            afweging = afwegingskader.AFWEGINGEN.get(int(data.get("number", 0)))
-            labels["question"] = afweging.question if afweging else ""
-        elif e.kind == EntryKind.CORRECTIE and e.corrects_id in by_id:
-            labels["corrects"] = by_id[e.corrects_id]
-        e.labels = labels  # type: ignore[attr-defined]
+        e.items, e.lead, e.note, e.facts = _describe(e, by_id)  # type: ignore[attr-defined]
+        e.title = e.get_kind_display() + (f" {e.data.get('number')}" if e.kind == EntryKind.AFWEGING else "")  # type: ignore[attr-defined]
+        e.byline = _("Vastgelegd door %(author)s (%(org)s) op %(at)s") % {  # type: ignore[attr-defined]
+            "author": e.author,
+            "org": e.organisation.name,
+            "at": timezone.localtime(e.created_at).strftime("%d-%m-%Y %H:%M"),
+        }
         e.correctable = e.kind in services.CORRECTABLE and not getattr(e, "is_corrected", False)  # type: ignore[attr-defined]
 
 
@@ -499,6 +576,7 @@ def _render_page(
             "consultations": [e for e in page.entries if e.kind == EntryKind.CONSULTATIEVRAAG],
             "steps": [(n, label) for n, label in ((s.number, s.label) for s in context["progress"])],
             "report_url": _report_url(traject),
+            "correct_url": reverse("meldcode:action", args=[traject.reference, "corrigeren"]),
         }
     )
     return render(request, "meldcode/traject.html", context, status=status)
@@ -634,6 +712,9 @@ def organisation_overview(request: HttpRequest) -> HttpResponse:
         rows = selectors.organisation_overview(actor=actor)
     except NotFoundError as exc:
         raise Http404 from exc
+    labels = {value: str(label) for value, label in Status.choices}
+    for row in rows:
+        row.status_label = labels.get(row.status, row.status)  # type: ignore[attr-defined]
     return render(
         request,
         "meldcode/organisation.html",
