@@ -112,6 +112,18 @@ def test_list_has_no_free_text_and_only_own_trajecten(
     assert client.get(BASE, {"status": "afgesloten"}).json()["count"] == 0
 
 
+def test_detail_query_count_does_not_grow(
+    client_for: ClientFor, professional: User, traject: Traject, django_assert_max_num_queries: Any
+) -> None:
+    client = client_for(professional)
+    url = f"{BASE}{traject.reference}/"
+    for _n in range(10):
+        client.post(f"{url}signals/", _signal_body(traject), content_type="application/json")
+    with django_assert_max_num_queries(16):
+        response = client.get(url)
+    assert len(response.json()["entries"]) == 10
+
+
 def test_roles_without_case_access_get_404(client_for: ClientFor, organisation: Any, traject: Traject) -> None:
     for role in (Role.BELEIDSMEDEWERKER, Role.FUNCTIONEEL_BEHEERDER):
         client = client_for(make_user(role, organisation))
@@ -200,6 +212,8 @@ def test_afwegingen_and_decision_to_melding(client_for: ClientFor, professional:
         assert response.status_code == 201, response.content
     detail = client.get(f"{base}/").json()
     assert detail["evaluation"]["outcome"] == "melden"
+    assert detail["entries"][0]["kind"] == EntryKind.AFWEGING
+    assert "Gewogen" not in str(detail["entries"])  # entries without their content
     assert "melden" in detail["evaluation"]["allowed_decisions"]
 
     response = client.post(

@@ -98,10 +98,11 @@ def test_figures_count_suppress_and_stay_in_the_municipality(
 
 
 def test_page_and_csv_hold_no_client_data_and_are_audited(
-    organisation: Any, client_for: ClientFor, municipality_data: dict[str, Any]
+    organisation: Any, client_for: ClientFor, municipality_data: dict[str, Any], django_assert_max_num_queries: Any
 ) -> None:
     client = client_for(make_user(Role.BELEIDSMEDEWERKER, organisation))
-    response = client.get(reverse("meldcode:figures"))
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("meldcode:figures"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Gezin Geheim" not in html
