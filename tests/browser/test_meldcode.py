@@ -164,3 +164,51 @@ def test_teacher_walks_the_meldcode_to_a_melding(
         with page.expect_download() as download:
             link.click()
         assert download.value.suggested_filename.endswith(".pdf")
+
+
+def test_start_from_scratch_and_the_aandachtsfunctionaris_overview(
+    browse: Callable[[], UI], teacher: User, officer: User
+) -> None:
+    ui = browse()
+    page = ui.page
+    login(ui, teacher)
+
+    # From scratch: the dossier is made with the traject; a date of birth in the future is refused.
+    ui.submit(page.get_by_role("link", name="Nieuw meldcode-traject"))
+    assert ui.path() == "/meldcode/nieuw/"
+    page.get_by_label("Naam van het gezin").fill("Gezin Yilmaz")
+    page.get_by_label("Voornaam van het kind").fill("Elif")
+    page.get_by_label("Achternaam van het kind").fill("Yilmaz")
+    page.get_by_label("Geboortedatum van het kind").fill("2999-01-01")
+    ui.submit(page.get_by_role("button", name="Dossier aanmaken en traject starten"))
+    expect(page.get_by_role("alert")).to_contain_text("De geboortedatum kan niet in de toekomst liggen.")
+    assert not Traject.objects.exists()
+    page.get_by_label("Geboortedatum van het kind").fill("2016-04-01")
+    ui.submit(page.get_by_role("button", name="Dossier aanmaken en traject starten"))
+    traject = Traject.objects.get()
+    assert ui.path() == f"/meldcode/{traject.reference}/"
+    expect(page.locator(".keten-facts").first).to_contain_text("Elif Yilmaz")
+
+    # A motivated exception instead of the conversation.
+    ui.submit(page.get_by_role("button", name="Naar stap 3"))
+    page.get_by_text("Het gesprek vindt niet plaats").click()
+    skip = page.locator("form", has=page.get_by_role("button", name="Reden vastleggen"))
+    skip.get_by_label("De veiligheid van het kind komt in gevaar").check()
+    skip.get_by_label("Motivering").fill("kort")
+    ui.submit(skip.get_by_role("button", name="Reden vastleggen"))
+    expect(page.get_by_role("alert").first).to_contain_text("Motiveer waarom het gesprek niet plaatsvindt")
+    skip = page.locator("form", has=page.get_by_role("button", name="Reden vastleggen"))
+    skip.get_by_label("Motivering").fill("Vader dreigde eerder de juf iets aan te doen.")
+    ui.submit(skip.get_by_role("button", name="Reden vastleggen"))
+    expect(page.get_by_role("status").filter(has_text="Vastgelegd waarom het gesprek niet plaatsvindt")).to_be_visible()
+
+    # The aandachtsfunctionaris sees the traject from the dashboard, without names (not consulted).
+    af = browse()
+    login(af, officer)
+    af.submit(af.page.get_by_role("link", name="Open trajecten van mijn organisatie"))
+    assert af.path() == "/meldcode/organisatie/"
+    table = af.page.get_by_role("table")
+    expect(table).to_contain_text(traject.reference)
+    expect(table).to_contain_text("Fatima El Amrani")
+    expect(table).to_contain_text("niet zichtbaar")
+    expect(af.page.locator("main")).not_to_contain_text("Yilmaz")

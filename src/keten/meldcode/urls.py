@@ -6,7 +6,7 @@ app_name = "meldcode"
 
 # A traject's reference is "M-" plus ten characters; matching only that keeps other paths free.
 _TRAJECT = r"^(?P<reference>M-[0-9A-Za-z]+)/"
-_ACTIONS = "|".join([*views.ACTIONS, "corrigeren"])
+_ACTIONS = "|".join([*views.ACTIONS, "afweging-opnieuw", "corrigeren"])
 
 urlpatterns = [
     path("nieuw/", views.traject_new, name="new"),

@@ -512,15 +512,27 @@ def _read_context(request: HttpRequest, page: Page) -> dict[str, Any]:
     }
 
 
-def _afwegingen_walk(page: Page) -> list[dict[str, Any]]:
+def _reanswer_form(page: Page, number: int, data: Any = None) -> mf.AfwegingForm:
+    """The form to answer an afweging on the path again (the answers after it then drop from the tree)."""
+    return mf.AfwegingForm(data, prefix=f"afw{number}", initial={"version": page.traject.version, "number": number})
+
+
+def _afwegingen_walk(page: Page, bound: tuple[str, Any] | None, may_change: bool) -> list[dict[str, Any]]:
     """The afwegingen on the tree's path, in tree order, with the answer that counts and its entry."""
     latest: dict[int, Entry] = {}
     for e in page.entries:
         if e.kind == EntryKind.AFWEGING and not getattr(e, "is_corrected", False):
             latest[int(e.data["number"])] = e
-    return [
-        {"afweging": afwegingskader.AFWEGINGEN[n], "entry": latest.get(n)} for n in page.evaluation.path if n in latest
-    ]
+    walk = []
+    for n in page.evaluation.path:
+        if n not in latest:
+            continue
+        form = None
+        if may_change:
+            again = bound[1] if bound and bound[0] == "afweging-opnieuw" and bound[1].number == n else None
+            form = again or _reanswer_form(page, n)
+        walk.append({"afweging": afwegingskader.AFWEGINGEN[n], "entry": latest[n], "form": form})
+    return walk
 
 
 def _render_page(
@@ -563,7 +575,7 @@ def _render_page(
             "checklist_groups": _checklist_groups(page.checklists(), signal_form.selected() if signal_form else set())
             if signal_form
             else [],
-            "afwegingen_walk": _afwegingen_walk(page),
+            "afwegingen_walk": _afwegingen_walk(page, bound, may_change),
             "next_afweging": afwegingskader.AFWEGINGEN.get(page.evaluation.next_question or 0),
             "afweging5_waits": page.evaluation.next_question == 5
             and traject.status not in (Status.HULP, Status.GEMELD_EN_HULP),
@@ -605,15 +617,28 @@ def traject_action(request: HttpRequest, reference: str, action: str) -> HttpRes
     """Every form of the traject page: validate, call the service, redirect; 422 with the messages otherwise."""
     _require_case_role(request)
     page = _load_page(request, reference, for_change=True, audit_read=False)
-    if action == "corrigeren":
+    form: Any
+    run: Callable[[Page, Any], str]
+    if action == "afweging-opnieuw":
+        try:
+            number = int(request.POST.get("afweging", ""))
+        except ValueError:
+            raise Http404 from None
+        if number not in afwegingskader.AFWEGINGEN:
+            raise Http404
+        form = _reanswer_form(page, number, request.POST)
+        form.number = number  # type: ignore[attr-defined]
+        run = _do_afweging
+        step = page.traject.afwegingen_step
+    elif action == "corrigeren":
         try:
             entry_id = int(request.POST.get("entry", ""))
         except ValueError:
             raise Http404 from None
         if not any(e.pk == entry_id for e in page.entries):
             raise Http404
-        form: Any = _correction_form(request.POST, entry_id)
-        run: Callable[[Page, Any], str] = _do_correction
+        form = _correction_form(request.POST, entry_id)
+        run = _do_correction
         step = None
     else:
         spec = ACTIONS.get(action)
@@ -639,7 +664,7 @@ def traject_action(request: HttpRequest, reference: str, action: str) -> HttpRes
             return redirect(url)
     # Show the page again as it is now, with this form and its messages.
     page = _load_page(request, reference, for_change=False, audit_read=True)
-    if action == "afweging":
+    if action in ("afweging", "afweging-opnieuw"):
         step = page.traject.afwegingen_step
     return _render_page(request, page, bound=(action, form), step=step, status=status)
 

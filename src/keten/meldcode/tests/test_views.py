@@ -639,3 +639,44 @@ def test_teacher_of_a_school_sees_school_checklists(client_for: ClientFor, actor
     response = client_for(teacher).get(_url(traject))
     assert response.status_code == 200
     assert Entry.objects.count() == 0
+
+
+def test_an_earlier_afweging_can_be_answered_again(
+    client_for: ClientFor, professional: User, traject: Traject, actor_of: ActorOf
+) -> None:
+    _walk(traject, actor_of(professional), {1: True, 2: False, 3: True})
+    traject.refresh_from_db()
+    client = client_for(professional)
+    page = client.get(_url(traject) + "?stap=5").content.decode()
+    assert "Opnieuw beantwoorden" in page
+    assert "Afweging 4: Aanvaarden van hulp" in page
+    count = traject.entries.count()
+    bad = client.post(
+        _url(traject, "afweging-opnieuw"),
+        {
+            "afweging": "2",
+            "afw2-number": "2",
+            "afw2-answer": "ja",
+            "afw2-motivation": "",
+            "afw2-version": traject.version,
+        },
+    )
+    assert bad.status_code == 422
+    assert "Dit veld is vereist" in bad.content.decode()
+    assert traject.entries.count() == count
+    ok = client.post(
+        _url(traject, "afweging-opnieuw"),
+        {
+            "afweging": "2",
+            "afw2-number": "2",
+            "afw2-answer": "ja",
+            "afw2-motivation": "Bij nader inzien is er structurele onveiligheid.",
+            "afw2-version": traject.version,
+        },
+    )
+    assert ok.status_code == 302
+    page = client.get(_url(traject) + "?stap=5").content.decode()
+    assert "Meldnorm 1" in page
+    # Afweging 3 was answered on the old path: it is asked again, now together with Veilig Thuis.
+    assert "Afweging 3: Zelf hulp bieden of organiseren" in page
+    assert traject.entries.filter(kind=EntryKind.AFWEGING).count() == 4
