@@ -5,7 +5,7 @@ object on stdout.
 
     python bench/djangoside.py status
     python bench/djangoside.py sessions
-    python bench/djangoside.py sql --runs 40
+    python bench/djangoside.py sql --runs 40 [--only NAME,...]
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from keten.accounts.models import User  # noqa: E402
 from keten.core.middleware import IdleTimeoutMiddleware  # noqa: E402
 from keten.core.models import AuditEvent  # noqa: E402
 from keten.dossiers.models import CaseTeamMember  # noqa: E402
+from keten.network.models import PostcodeRange  # noqa: E402
 
 PROFESSIONAL = "bench-professional"
 OFFICER = "bench-aandachtsfunctionaris"
@@ -73,12 +74,31 @@ def _targets() -> dict[str, Any]:
         .order_by("dossier__reference")
         .values_list("dossier__reference", flat=True)
     )
+    municipality_id = prof.memberships.get().organisation.municipality_id
+    ranges = list(
+        PostcodeRange.objects.filter(wijk__municipality_id=municipality_id)
+        .order_by("start")
+        .values_list("start", "wijk_id")
+    )
     return {
         "professional": {"id": prof.pk, "session": _session_for(prof)},
         "officer": {"id": officer.pk, "session": _session_for(officer)},
+        "anonymous": {"id": None, "session": ""},
         "dossier_refs": refs,
+        "postcode_ranges": ranges,
         "cookie_name": settings.SESSION_COOKIE_NAME,
     }
+
+
+#: Realistic sociale kaart searches: free text, a role in a wijk, kind + age + postcode, stems.
+SEARCHES = [
+    "?q=huiselijk+geweld",
+    "?q=aandachtsfunctionaris+in+wijk+Oost",
+    "?postcode={postcode}+AB&soort=jgz&leeftijd=2",
+    "?q=kinderen&soort=kinderopvang",
+    "?q=school+pesten&postcode={postcode}",
+    "?q=Zo%C3%AB",
+]
 
 
 def endpoints(targets: dict[str, Any]) -> list[dict[str, Any]]:
@@ -92,7 +112,32 @@ def endpoints(targets: dict[str, Any]) -> list[dict[str, Any]]:
         },
         {"name": "audit log ?action=view", "who": "officer", "paths": ["/audit/?action=view"]},
         {"name": "audit log ?professional=", "who": "officer", "paths": [f"/audit/?professional={prof_id}"]},
+        {
+            "name": "sociale kaart search",
+            "who": "professional",
+            "paths": [
+                "/sociale-kaart/" + query.format(postcode=postcode)
+                for query, (postcode, _wijk) in zip(SEARCHES, targets["postcode_ranges"][::3], strict=False)
+            ],
+        },
+        {
+            "name": "public routekaart ?postcode=",
+            "who": "anonymous",
+            "paths": [f"/publiek/routekaart/?postcode={start}+AB" for start, _wijk in targets["postcode_ranges"]],
+        },
+        {
+            "name": "routekaart PDF",
+            "who": "professional",
+            "paths": [f"/routekaart/{wijk}/pdf/" for _start, wijk in targets["postcode_ranges"][:8:2]],
+            "single_requests": 10,
+        },
     ]
+
+
+def selected(all_endpoints: list[dict[str, Any]], only: str) -> list[dict[str, Any]]:
+    """The endpoints whose name contains one of the comma-separated words of ``only`` (all when empty)."""
+    words = [w.strip().casefold() for w in only.split(",") if w.strip()]
+    return [e for e in all_endpoints if not words or any(w in e["name"].casefold() for w in words)]
 
 
 class QueryTimer:
@@ -111,17 +156,19 @@ class QueryTimer:
             self.count += 1
 
 
-def sql_timing(runs: int) -> dict[str, Any]:
+def sql_timing(runs: int, only: str = "") -> dict[str, Any]:
     """Per endpoint: the same request in-process (no HTTP, no gunicorn), with the SQL timed apart."""
     targets = _targets()
     results = {}
-    for endpoint in endpoints(targets):
+    for endpoint in selected(endpoints(targets), only):
         client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
-        client.cookies[settings.SESSION_COOKIE_NAME] = targets[endpoint["who"]]["session"]
+        if targets[endpoint["who"]]["session"]:
+            client.cookies[settings.SESSION_COOKIE_NAME] = targets[endpoint["who"]]["session"]
         sql_ms: list[float] = []
         total_ms: list[float] = []
         counts: list[int] = []
-        for i in range(runs + 3):
+        endpoint_runs = min(runs, endpoint.get("single_requests", runs))
+        for i in range(endpoint_runs + 3):
             path = endpoint["paths"][i % len(endpoint["paths"])]
             timer = QueryTimer()
             start = time.perf_counter()
@@ -146,14 +193,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("step", choices=["status", "sessions", "sql"])
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--only", default="", help="comma-separated parts of endpoint names (default: all)")
     args = parser.parse_args()
     if args.step == "status":
         out: dict[str, Any] = status()
     elif args.step == "sessions":
         targets = _targets()
-        out = {**targets, "endpoints": endpoints(targets)}
+        out = {**targets, "endpoints": selected(endpoints(targets), args.only)}
     else:
-        out = sql_timing(args.runs)
+        out = sql_timing(args.runs, args.only)
     print(json.dumps(out))
 
 

@@ -35,7 +35,7 @@ def main() -> None:
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--cookie", required=True, help="NAME=VALUE of the session cookie")
+    parser.add_argument("--cookie", default="", help="NAME=VALUE of the session cookie (none: anonymous)")
     parser.add_argument("--clients", type=int, default=1)
     parser.add_argument("--requests", type=int, default=0, help="stop after this many requests in all (0 = no limit)")
     parser.add_argument("--seconds", type=float, default=0.0, help="stop after this many seconds (0 = no limit)")
@@ -48,10 +48,11 @@ def main() -> None:
 
     headers = {
         "Host": f"{args.host}:{args.port}",
-        "Cookie": args.cookie,
         "X-Forwarded-Proto": "https",
         "Accept": "text/html",
     }
+    if args.cookie:
+        headers["Cookie"] = args.cookie
     lock = threading.Lock()
     latencies: list[float] = []
     errors: dict[str, int] = {}

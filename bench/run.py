@@ -15,6 +15,7 @@ Every phase is bounded by a request or time budget. Nothing but 127.0.0.1 is con
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -199,13 +200,18 @@ def main() -> None:
     parser.add_argument("--paced-seconds", type=float, default=30)
     parser.add_argument("--pause", type=float, default=1.0)
     parser.add_argument("--sql-runs", type=int, default=40)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="run only endpoints whose name contains one of these comma-separated words, e.g. 'kaart,pdf'",
+    )
     parser.add_argument("--output", default=str(VAR / "results.json"))
     args = parser.parse_args()
 
     env = bench_env()
     VAR.mkdir(parents=True, exist_ok=True)
     prepare(env, reseed=args.reseed)
-    targets = django_step(env, "sessions")
+    targets = django_step(env, "sessions", "--only", args.only)
     port = free_port()
     log(f"starting gunicorn with {args.workers} workers on 127.0.0.1:{port}")
     server = start_server(env, port, args.workers)
@@ -214,14 +220,16 @@ def main() -> None:
     workers = children_of(server.pid)
     try:
         for endpoint in targets["endpoints"]:
-            cookie = f"{targets['cookie_name']}={targets[endpoint['who']]['session']}"
+            session = targets[endpoint["who"]]["session"]
+            cookie = f"{targets['cookie_name']}={session}" if session else ""
             paths = endpoint["paths"]
             name = endpoint["name"]
-            warm = loadgen(port, cookie, paths, workers, clients=2, requests=20)
+            single_requests = min(args.single_requests, endpoint.get("single_requests", args.single_requests))
+            warm = loadgen(port, cookie, paths, workers, clients=2, requests=min(20, single_requests))
             if warm["errors"]:
                 raise SystemExit(f"{name}: warm-up failed: {warm['errors']}")
             log(f"{name}: 1 client")
-            single = loadgen(port, cookie, paths, workers, clients=1, requests=args.single_requests)
+            single = loadgen(port, cookie, paths, workers, clients=1, requests=single_requests)
             log(f"{name}: {args.clients} clients, no pause")
             saturated = loadgen(port, cookie, paths, workers, clients=args.clients, seconds=args.saturation_seconds)
             log(f"{name}: {args.clients} clients, ~{args.pause} s pause")
@@ -230,11 +238,20 @@ def main() -> None:
             )
             results["endpoints"][name] = {"single": single, "saturated": saturated, "paced": paced}
         results["worker_peak_rss_mb"] = {str(pid): peak_rss_mb(pid) for pid in workers}
+        Path(args.output).write_text(json.dumps(results, indent=2))  # kept even if a later step fails
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            # Workers still busy with slow requests (PDFs) that clients gave up on.
+            server.kill()
+            for pid in workers:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            server.wait(timeout=30)
     log("timing the SQL of the same requests in-process")
-    results["sql"] = django_step(env, "sql", "--runs", str(args.sql_runs))
+    results["sql"] = django_step(env, "sql", "--runs", str(args.sql_runs), "--only", args.only)
     Path(args.output).write_text(json.dumps(results, indent=2))
     report(results)
 
