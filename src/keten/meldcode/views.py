@@ -72,7 +72,9 @@ def _source(value: str) -> str:
     return _("Zelf waargenomen") if value == services.SOURCE_SELF else value
 
 
-def _describe(e: Entry, by_id: dict[int, Entry]) -> tuple[list[str], str, str, list[tuple[str, str]]]:
+def _describe(
+    e: Entry, by_id: dict[int, Entry], kinds: dict[str, str]
+) -> tuple[list[str], str, str, list[tuple[str, str]]]:
     """What the timeline shows of one entry: a list, a lead line (bold), a note after it, and label/value facts."""
     d: dict[str, Any] = e.data or {}
     items: list[str] = []
@@ -150,7 +152,7 @@ def _describe(e: Entry, by_id: dict[int, Entry]) -> tuple[list[str], str, str, l
     elif kind == EntryKind.CORRECTIE and e.corrects_id in by_id:
         corrected = by_id[e.corrects_id]
         e.corrects_label = _("%(kind)s van %(date)s") % {  # type: ignore[attr-defined]
-            "kind": corrected.get_kind_display(),
+            "kind": kinds.get(corrected.kind, corrected.kind),
             "date": corrected.occurred_on.strftime("%d-%m-%Y"),
         }
     return items, lead, note, facts
@@ -159,9 +161,11 @@ def _describe(e: Entry, by_id: dict[int, Entry]) -> tuple[list[str], str, str, l
 def label_entries(entries: list[Entry]) -> None:
     """What the timeline shows of each entry, in Dutch, worked out once here rather than in the template."""
     by_id = {e.pk: e for e in entries}
+    # get_kind_display() rebuilds the choices mapping on every call: look the labels up once.
+    kinds = {value: str(label) for value, label in EntryKind.choices}
     for e in entries:
-        e.items, e.lead, e.note, e.facts = _describe(e, by_id)  # type: ignore[attr-defined]
-        e.title = e.get_kind_display() + (f" {e.data.get('number')}" if e.kind == EntryKind.AFWEGING else "")  # type: ignore[attr-defined]
+        e.items, e.lead, e.note, e.facts = _describe(e, by_id, kinds)  # type: ignore[attr-defined]
+        e.title = kinds.get(e.kind, e.kind) + (f" {e.data.get('number')}" if e.kind == EntryKind.AFWEGING else "")  # type: ignore[attr-defined]
         e.byline = _("Vastgelegd door %(author)s (%(org)s) op %(at)s") % {  # type: ignore[attr-defined]
             "author": e.author,
             "org": e.organisation.name,

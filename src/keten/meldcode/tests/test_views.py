@@ -680,3 +680,30 @@ def test_an_earlier_afweging_can_be_answered_again(
     # Afweging 3 was answered on the old path: it is asked again, now together with Veilig Thuis.
     assert "Afweging 3: Zelf hulp bieden of organiseren" in page
     assert traject.entries.filter(kind=EntryKind.AFWEGING).count() == 4
+
+
+def test_consultee_reads_without_forms_and_outsider_gets_404_on_the_consultation(
+    client_for: ClientFor, professional: User, officer: User, outsider: User, traject: Traject, actor_of: ActorOf
+) -> None:
+    consultation = services.consultation_request(
+        actor=actor_of(professional),
+        traject=traject,
+        to_user_id=officer.pk,
+        kind="aandachtsfunctionaris",
+        question="Wilt u meekijken naar dit traject?",
+        anonymous=True,
+    )
+    af = client_for(officer)
+    page = af.get(_url(traject))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Namen niet zichtbaar" in html
+    assert traject.dossier.family.name not in html
+    assert 'name="codes"' not in html
+    assert "Corrigeren" not in html
+    assert af.post(_url(traject, "observatie"), {}).status_code == 404
+    assert client_for(outsider).get(f"/meldcode/consultaties/{consultation.pk}/").status_code == 404
+    answer = client_for(outsider).post(f"/meldcode/consultaties/{consultation.pk}/", {"advice": "Niet mijn vraag."})
+    assert answer.status_code == 404
+    consultation.refresh_from_db()
+    assert consultation.state == Consultation.State.OPEN
