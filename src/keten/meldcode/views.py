@@ -455,8 +455,30 @@ def _correction_form(data: Any, entry_id: int) -> mf.CorrectionForm:
     return form
 
 
-def _checklist_groups(checklists: list[Any], selected: set[str]) -> list[dict[str, Any]]:
-    """The traject's checklist versions with their items grouped by age band and group, in list order."""
+def _band_fits(band: str, age: int | None) -> bool:
+    """Whether an age band such as "4-12" (from 4 up to 12) holds the child's age; unknown ages fit every band."""
+    if age is None or band in ("", "alle"):
+        return True
+    low, _sep, high = band.partition("-")
+    try:
+        return int(low) <= age < int(high)
+    except ValueError:
+        return True
+
+
+def _child_age(traject: Traject) -> int | None:
+    born = traject.child.date_of_birth if traject.child_id and traject.child else None
+    if born is None:
+        return None
+    today = timezone.localdate()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _checklist_groups(checklists: list[Any], selected: set[str], age: int | None = None) -> list[dict[str, Any]]:
+    """The traject's checklist versions with their items grouped by age band and group, in list order.
+
+    Groups for other ages than the child's are kept apart (shown folded), never left out.
+    """
     result = []
     for checklist in checklists:
         groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -471,10 +493,17 @@ def _checklist_groups(checklists: list[Any], selected: set[str]) -> list[dict[st
                     "checked": value in selected,
                 }
             )
+        rows = [
+            {"legend": _group_label(g, band), "items": items, "fits": _band_fits(band, age)}
+            for (band, g), items in groups.items()
+        ]
+        others = [r for r in rows if not r["fits"]]
         result.append(
             {
                 "checklist": checklist,
-                "groups": [{"legend": _group_label(g, band), "items": items} for (band, g), items in groups.items()],
+                "groups": [r for r in rows if r["fits"]],
+                "others": others,
+                "others_open": any(i["checked"] for r in others for i in r["items"]),
                 "open": any(i["checked"] for items in groups.values() for i in items),
             }
         )
@@ -576,7 +605,9 @@ def _render_page(
             "shown_step": shown,
             "forms": forms_,
             "correction_form": correction,
-            "checklist_groups": _checklist_groups(page.checklists(), signal_form.selected() if signal_form else set())
+            "checklist_groups": _checklist_groups(
+                page.checklists(), signal_form.selected() if signal_form else set(), _child_age(traject)
+            )
             if signal_form
             else [],
             "afwegingen_walk": _afwegingen_walk(page, bound, may_change),

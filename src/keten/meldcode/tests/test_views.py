@@ -707,3 +707,17 @@ def test_consultee_reads_without_forms_and_outsider_gets_404_on_the_consultation
     assert answer.status_code == 404
     consultation.refresh_from_db()
     assert consultation.state == Consultation.State.OPEN
+
+
+def test_signals_for_other_ages_than_the_childs_are_folded(
+    client_for: ClientFor, professional: User, traject: Traject
+) -> None:
+    from keten.dossiers.models import Person
+
+    Person.objects.filter(pk=traject.child_id).update(date_of_birth=timezone.localdate() - timedelta(days=365 * 6 + 30))
+    html = client_for(professional).get(_url(traject)).content.decode()
+    fitting, _sep, others = html.partition("Signalen bij andere leeftijden")
+    assert others
+    assert "(4 tot 12 jaar)" in fitting.split("Signalen vastleggen", 1)[-1]
+    assert "(0 tot 4 jaar)" in others
+    assert "(0 tot 4 jaar)" not in fitting.split("Signalen vastleggen", 1)[-1]
