@@ -32,9 +32,14 @@ def keten(request: HttpRequest) -> dict[str, Any]:
                     "consultaties": may_see_client_data(user),
                     "meldcode_organisatie": allows("meldcode.view_organisation_trajecten", user),
                     "netwerkanalyse": allows("network.view_gaps", user),
+                    "verwijsindex": allows("verwijsindex.register", user),
+                    # Evaluated only where a template asks (dashboard), not on every page.
+                    "verwijsindex_regie": lambda: _is_regievoerder(user),
+                    "verwijsindex_beheer": allows("verwijsindex.manage", user),
                 },
                 "unread_notifications": unread_count(user=user),  # type: ignore[arg-type]
                 "open_consultations": _open_consultations(user),
+                "open_vi_matches": lambda: _open_vi_matches(user),
             }
         )
     return context
@@ -47,3 +52,18 @@ def _open_consultations(user: Any) -> int:
     from keten.meldcode.selectors import consultation_open_count
 
     return consultation_open_count(user=user)
+
+
+def _is_regievoerder(user: Any) -> bool:
+    from keten.verwijsindex.selectors import is_regievoerder
+
+    return is_regievoerder(user)
+
+
+def _open_vi_matches(user: Any) -> int:
+    """Verwijsindex matches without recorded contact in which a case role takes part (menu count)."""
+    if not allows("verwijsindex.register", user):
+        return 0
+    from keten.verwijsindex.selectors import open_match_count
+
+    return open_match_count(user=user)

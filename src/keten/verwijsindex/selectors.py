@@ -231,3 +231,38 @@ def aggregates(*, actor: Actor) -> dict[str, Any]:
         "median_days_to_contact": median,
         "total_signals": _suppress(signals.count()),
     }
+
+
+def signal_matches(*, signal: Signal) -> list[Match]:
+    """Live matches one of the actor's own signals (from :func:`signal_get`) takes part in."""
+    return list(
+        Match.objects.filter(participants__signal=signal, status__in=LIVE_STATUSES)
+        .select_related("coordinator__organisation", "coordinator__professional")
+        .order_by("-created_at")
+    )
+
+
+def history_count(*, signal: Signal) -> int:
+    """How many earlier (archived) signals exist on the young person of one of the actor's own signals."""
+    return Signal.objects.filter(youth_id=signal.youth_id, status=SignalStatus.GEARCHIVEERD).count()
+
+
+def open_match_count(*, user: Any) -> int:
+    """Live matches without recorded contact in which the user has an active signal (for the menu)."""
+    mine = MatchParticipant.objects.filter(
+        match_id=OuterRef("pk"), signal__professional=user, signal__status=SignalStatus.ACTIEF
+    )
+    return Match.objects.filter(Exists(mine), status=MatchStatus.OPEN).count()
+
+
+def regievoerders(*, actor: Actor) -> list[Regievoerder]:
+    """The regievoerders of the actor's municipality (for its functioneel beheerder)."""
+    from keten.core.policy import allows
+
+    if actor.user is None or actor.membership is None or not allows("verwijsindex.manage", actor.user):
+        raise NotFoundError
+    return list(
+        Regievoerder.objects.filter(municipality_id=actor.membership.organisation.municipality_id)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
