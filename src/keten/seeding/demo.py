@@ -61,6 +61,7 @@ from keten.seeding.common import (
 )
 from keten.seeding.meldcode_demo import seed_meldcode_demo
 from keten.seeding.network_demo import seed_network_demo
+from keten.seeding.verwijsindex_demo import mark_regievoerder, seed_verwijsindex_demo
 
 MUNICIPALITY_NAME = "Gemeente Lindeveld"
 MUNICIPALITY_CODE = "GM9990"
@@ -237,6 +238,10 @@ def seed_demo(*, seed: int = 2026, progress: bool = True, now: datetime | None =
         # Meldcode-trajecten go through the services (with their own timestamps and audit events).
         meldcode = seed_meldcode_demo(rng=rng, now=now)
         result.counts["meldcode_trajecten"] = sum(meldcode.values())
+        verwijsindex = seed_verwijsindex_demo(rng=rng, now=now)
+        result.counts["verwijsindex_signalen"] = verwijsindex["signals"]
+        result.counts["verwijsindex_matches"] = verwijsindex["matches"]
+        result.logins = mark_regievoerder(result.logins)
         return result
 
 
