@@ -721,3 +721,73 @@ def test_signals_for_other_ages_than_the_childs_are_folded(
     assert "(4 tot 12 jaar)" in fitting.split("Signalen vastleggen", 1)[-1]
     assert "(0 tot 4 jaar)" in others
     assert "(0 tot 4 jaar)" not in fitting.split("Signalen vastleggen", 1)[-1]
+
+
+def test_other_forms_record_and_redirect(
+    client_for: ClientFor, professional: User, traject: Traject, actor_of: ActorOf
+) -> None:
+    client = client_for(professional)
+    posts = [
+        (
+            "kindcheck",
+            {
+                "kc-held_on": _iso(1),
+                "kc-moment": "intake",
+                "kc-problems": ["verslaving", "financieel"],
+                "kc-lives_with_minors": "on",
+                "kc-children_count": "2",
+                "kc-children_ages": "3, 7",
+                "kc-outcome": "positief",
+            },
+            EntryKind.KINDCHECK,
+        ),
+        (
+            "advies-veilig-thuis",
+            {
+                "vt-asked_on": _iso(1),
+                "vt-anonymous": "on",
+                "vt-outcome": "verder_signaleren",
+                "vt-advice": "Blijf goed kijken.",
+            },
+            EntryKind.ADVIES_VEILIG_THUIS,
+        ),
+        (
+            "deskundige",
+            {
+                "exp-consulted_on": _iso(1),
+                "exp-expertise": "Letselduiding",
+                "exp-expert": "Forensisch arts GGD",
+                "exp-advice": "Het letsel past niet bij de uitleg.",
+            },
+            EntryKind.DESKUNDIGE,
+        ),
+        (
+            "geen-gesprek",
+            {"geengesprek-reason": "veiligheid_kind", "geengesprek-motivation": "Vader dreigde met geweld bij vragen."},
+            EntryKind.GEEN_GESPREK,
+        ),
+    ]
+    for action, data, kind in posts:
+        response = client.post(_url(traject, action), data)
+        assert response.status_code == 302, (action, response.content.decode()[:500])
+        assert traject.entries.filter(kind=kind).count() == 1
+    page = client.get(_url(traject)).content.decode()
+    assert "Verslaving of problematisch middelengebruik" in page
+    assert "Verder signaleren en opnieuw overleggen" in page
+    assert "De veiligheid van het kind komt in gevaar" in page
+    actor = actor_of(professional)
+    _walk(traject, actor, {1: True, 2: True})
+    services.decision_record(actor=actor, traject=traject, data=services.DecisionData("melden", MOTIVATION))
+    services.melding_record(
+        actor=actor,
+        traject=traject,
+        data=services.MeldingData(timezone.localdate(), "Regio", "Alle signalen en afwegingen.", True),
+    )
+    response = client.post(
+        _url(traject, "terugkoppeling"),
+        {"tk-received_on": _iso(), "tk-outcome": "einde", "tk-feedback": "Veilig Thuis sluit af.", "tk-close": "on"},
+    )
+    assert response.status_code == 302
+    traject.refresh_from_db()
+    assert traject.status == Status.AFGESLOTEN
+    assert traject.vt_feedback_on == timezone.localdate()
