@@ -493,7 +493,7 @@ def _checklist_groups(checklists: list[Any], selected: set[str], age: int | None
                     "checked": value in selected,
                 }
             )
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"legend": _group_label(g, band), "items": items, "fits": _band_fits(band, age)}
             for (band, g), items in groups.items()
         ]
