@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keten.core.actor import Actor, actor_from_request
@@ -40,21 +41,21 @@ def _require_case_role(request: HttpRequest) -> None:
 
 # --- labels of the timeline ---------------------------------------------------------------------
 
-GROUP_LABELS: dict[str, str] = {
-    "lichamelijk": "Lichamelijk",
-    "gedrag-emotioneel": "Gedrag en emoties",
-    "gedrag-sociaal": "Sociaal gedrag",
-    "ontwikkeling": "Ontwikkeling",
-    "situatie-school": "Situatie op school",
-    "verwaarlozing": "Verwaarlozing",
-    "seksueel-misbruik": "Seksueel misbruik",
-    "getuige-partnergeweld": "Getuige van partnergeweld",
-    "omgeving": "Omgeving",
+GROUP_LABELS: dict[str, Any] = {
+    "lichamelijk": _l("Lichamelijk"),
+    "gedrag-emotioneel": _l("Gedrag en emoties"),
+    "gedrag-sociaal": _l("Sociaal gedrag"),
+    "ontwikkeling": _l("Ontwikkeling"),
+    "situatie-school": _l("Situatie op school"),
+    "verwaarlozing": _l("Verwaarlozing"),
+    "seksueel-misbruik": _l("Seksueel misbruik"),
+    "getuige-partnergeweld": _l("Getuige van partnergeweld"),
+    "omgeving": _l("Omgeving"),
 }
 
 
 def _group_label(group: str, age_band: str) -> str:
-    label = _(GROUP_LABELS[group]) if group in GROUP_LABELS else (group[:1].upper() + group[1:]) or _("Overig")
+    label = str(GROUP_LABELS[group]) if group in GROUP_LABELS else (group[:1].upper() + group[1:]) or _("Overig")
     if age_band and age_band != "alle":
         return _("%(group)s (%(band)s jaar)") % {"group": label, "band": age_band.replace("-", " tot ")}
     return label
