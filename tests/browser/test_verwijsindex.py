@@ -120,3 +120,87 @@ def test_two_professionals_meet_in_a_match_and_the_regievoerder_follows(
     regie_ui.submit(overdue.get_by_role("link").first)
     expect(page.get_by_text("Er is nog geen contact vastgelegd")).to_be_visible()
     expect(page.get_by_role("button", name="Er is contact gelegd")).to_have_count(0)
+
+
+def test_beheer_cijfers_proposal_history_and_withdrawal(browse: Callable[[], UI], people: dict[str, User]) -> None:
+    municipality = people["regie"].active_membership.organisation.municipality  # type: ignore[union-attr]
+    gemeente = people["regie"].active_membership.organisation  # type: ignore[union-attr]
+    beheerder = make_user(Role.FUNCTIONEEL_BEHEERDER, gemeente, username="fb", first_name="Kees", last_name="Beheer")
+    beleid = make_user(Role.BELEIDSMEDEWERKER, gemeente, username="beleid", first_name="Bente", last_name="Beleid")
+
+    # The functioneel beheerder shortens the active period and designates the nurse as regievoerder.
+    ui = browse()
+    login(ui, beheerder)
+    page = ui.page
+    ui.submit(page.get_by_role("link", name="Instellingen en regievoerders van de verwijsindex"))
+    page.get_by_label("Looptijd van een signaal (maanden)").fill("30")
+    ui.submit(page.get_by_role("button", name="Instellingen opslaan"))
+    expect(page.get_by_role("alert")).to_contain_text("1 tot en met 24 maanden")
+    page.get_by_label("Looptijd van een signaal (maanden)").fill("12")
+    ui.submit(page.get_by_role("button", name="Instellingen opslaan"))
+    expect(page.get_by_text("De instellingen van de verwijsindex zijn opgeslagen.")).to_be_visible()
+    assert municipality.vi_settings.active_months == 12
+    page.get_by_label("Gebruikersnaam of e-mailadres").fill("jgz")
+    ui.submit(page.get_by_role("button", name="Regievoerder aanwijzen"))
+    expect(page.get_by_role("table", name="Aangewezen regievoerders")).to_contain_text("Judith Verpleeg")
+
+    # Without a BSN, the second registration is a proposal a person confirms.
+    nurse = browse()
+    login(nurse, people["nurse"])
+    page = nurse.page
+    nurse.submit(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Verwijsindex"))
+    nurse.submit(page.get_by_role("link", name="Signaal afgeven"))
+    today = timezone.localdate().isoformat()
+    page.get_by_label("Ik heb een redelijk vermoeden").check()
+    page.get_by_label("Ik bevestig dat deze registratie voldoet").check()
+    page.get_by_label("Voornaam").fill("Sem")
+    page.get_by_label("Achternaam").fill("Jansen")
+    page.get_by_label("Geboortedatum").fill("2012-05-06")
+    page.get_by_label("k. Ouders of verzorgers").check()
+    page.get_by_label("Ik stel het informeren uit").check()
+    page.get_by_label("Waarom stelt u het informeren uit?").fill(
+        "Eerst overleggen met Veilig Thuis over de veiligheid."
+    )
+    nurse.submit(page.get_by_role("button", name="Signaal afgeven"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Signaal: Sem Jansen")
+    expect(page.get_by_text("Eerst overleggen met Veilig Thuis")).to_be_visible()
+    page.get_by_label("Ouders geïnformeerd op").fill(today)
+    page.get_by_label("Jongere geïnformeerd op").fill(today)
+    nurse.submit(page.get_by_role("button", name="Informeren vastleggen"))
+    expect(page.get_by_text("Vastgelegd: de ouders of de jongere zijn geïnformeerd.")).to_be_visible()
+    # The nurse withdraws after a confirmation.
+    nurse.submit(page.get_by_role("link", name="Signaal intrekken"))
+    nurse.submit(page.get_by_role("button", name="Ja, signaal intrekken"))
+    expect(page.get_by_text("Uw signaal is ingetrokken")).to_be_visible()
+
+    teacher = browse()
+    login(teacher, people["teacher"])
+    page = teacher.page
+    teacher.submit(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Verwijsindex"))
+    teacher.submit(page.get_by_role("link", name="Signaal afgeven"))
+    page.get_by_label("Ik heb een redelijk vermoeden").check()
+    page.get_by_label("Ik bevestig dat deze registratie voldoet").check()
+    page.get_by_label("Voornaam").fill("Sem")
+    page.get_by_label("Achternaam").fill("Jansen")
+    page.get_by_label("Geboortedatum").fill("2012-05-06")
+    page.get_by_label("e. Vaak afwezig op school").check()
+    page.get_by_label("Ouders geïnformeerd op").fill(today)
+    page.get_by_label("Jongere geïnformeerd op").fill(today)
+    teacher.submit(page.get_by_role("button", name="Signaal afgeven"))
+    expect(page.get_by_text("Gaat het om dezelfde jongere?")).to_be_visible()
+    page.get_by_label("Dezelfde jongere", exact=True).check()
+    teacher.submit(page.get_by_role("button", name="Keuze bevestigen en signaal afgeven"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Signaal: Sem Jansen")
+    # The nurse's withdrawn signal is history: looked up with a reason.
+    page.get_by_label("Waarom heeft u de geschiedenis nodig?").fill("Afstemmen met de eerdere begeleiding")
+    teacher.submit(page.get_by_role("button", name="Geschiedenis bekijken"))
+    expect(page.get_by_role("table", name="Signalen in het archief")).to_contain_text("GGD Jeugdgezondheidszorg")
+
+    # The beleidsmedewerker sees counts only, as a table and a chart.
+    ui = browse()
+    login(ui, beleid)
+    page = ui.page
+    ui.submit(page.get_by_role("link", name="Verwijsindex in cijfers", exact=False))
+    expect(page.get_by_role("table", name="Actieve signalen per soort organisatie")).to_contain_text("< 5")
+    expect(page.locator("#chart-type")).to_have_attribute("data-drawn", "1")
+    expect(page.get_by_text("Sem Jansen")).to_have_count(0)
