@@ -22,6 +22,15 @@ from keten.network.api.views import (
     PublicRoutekaartView,
     SocialeKaartOrganisationsView,
 )
+from keten.verwijsindex.api.views import (
+    FeedView,
+    SignalBulkView,
+    SignalDetailView,
+    SignalListView,
+    WebhookDeliveriesView,
+    WebhookDetailView,
+    WebhookListView,
+)
 
 urlpatterns = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
@@ -76,5 +85,24 @@ urlpatterns = [
         "meldcode/trajecten/<str:reference>/decisions/",
         login_not_required(DecisionCreateView.as_view()),
         name="api-meldcode-decisions",
+    ),
+    path("verwijsindex/signals/", login_not_required(SignalListView.as_view()), name="api-vi-signals"),
+    path("verwijsindex/signals/bulk/", login_not_required(SignalBulkView.as_view()), name="api-vi-signals-bulk"),
+    path(
+        "verwijsindex/signals/<int:pk>/",
+        login_not_required(SignalDetailView.as_view()),
+        name="api-vi-signal",
+    ),
+    path("verwijsindex/feed/", login_not_required(FeedView.as_view()), name="api-vi-feed"),
+    path("verwijsindex/webhooks/", login_not_required(WebhookListView.as_view()), name="api-vi-webhooks"),
+    path(
+        "verwijsindex/webhooks/<int:pk>/",
+        login_not_required(WebhookDetailView.as_view()),
+        name="api-vi-webhook",
+    ),
+    path(
+        "verwijsindex/webhooks/<int:pk>/deliveries/",
+        login_not_required(WebhookDeliveriesView.as_view()),
+        name="api-vi-webhook-deliveries",
     ),
 ]

@@ -187,6 +187,8 @@ class ApiClient(models.Model):
         ORGANISATIONS_READ = "organisations:read", _("Organisaties lezen")
         DOSSIERS_READ = "dossiers:read", _("Dossiers van de eigen organisatie lezen")
         NETWORK_READ = "network:read", _("Sociale kaart van de eigen gemeente lezen, met professionals")
+        VERWIJSINDEX_WRITE = "verwijsindex:write", _("Signalen in de verwijsindex afgeven en intrekken")
+        VERWIJSINDEX_READ = "verwijsindex:read", _("Eigen signalen en matches in de verwijsindex lezen")
 
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="api_clients"

@@ -235,6 +235,11 @@ REST_FRAMEWORK = {
 KETEN_API_ANON_RATE = ENV.api_anon_rate
 # A stale sociale kaart entry gets at most one reminder per this many days (manage.py network_reminders).
 KETEN_NETWORK_REMINDER_DAYS = ENV.network_reminder_days
+# Verwijsindex match delivery to source systems (webhooks and the feed).
+KETEN_VI_WEBHOOK_TIMEOUT_SECONDS = ENV.vi_webhook_timeout_seconds
+KETEN_VI_WEBHOOK_MAX_ATTEMPTS = ENV.vi_webhook_max_attempts
+KETEN_VI_WEBHOOK_ALLOW_HTTP = ENV.vi_webhook_allow_http
+KETEN_VI_FEED_RETENTION_DAYS = ENV.vi_feed_retention_days
 SPECTACULAR_SETTINGS = {
     "TITLE": "Keten API",
     "DESCRIPTION": "API of Keten, the platform for the local approach to child abuse.",

@@ -96,6 +96,10 @@ class Env:
     log_level: str = field(default_factory=lambda: _str("KETEN_LOG_LEVEL", "INFO"))
     network_reminder_days: int = field(default_factory=lambda: _int("KETEN_NETWORK_REMINDER_DAYS", 30))
     api_anon_rate: str = field(default_factory=lambda: _str("KETEN_API_ANON_RATE", "60/minute"))
+    vi_webhook_timeout_seconds: int = field(default_factory=lambda: _int("KETEN_VI_WEBHOOK_TIMEOUT_SECONDS", 5))
+    vi_webhook_max_attempts: int = field(default_factory=lambda: _int("KETEN_VI_WEBHOOK_MAX_ATTEMPTS", 8))
+    vi_webhook_allow_http: bool = field(default_factory=lambda: _bool("KETEN_VI_WEBHOOK_ALLOW_HTTP", False))
+    vi_feed_retention_days: int = field(default_factory=lambda: _int("KETEN_VI_FEED_RETENTION_DAYS", 90))
 
 
 ENV = Env()

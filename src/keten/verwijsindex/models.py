@@ -287,3 +287,6 @@ class MatchEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.match} {self.kind}"
+
+
+from keten.verwijsindex.delivery_models import FeedEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription  # noqa: E402, F401

@@ -1,0 +1,449 @@
+"""Verwijsindex API for source systems: register and withdraw signals, read them, hear of matches.
+
+The same services, policy and audit as the pages. A system token acts for its organisation and needs
+the ``verwijsindex:write`` scope to register or withdraw and ``verwijsindex:read`` (or write) to read;
+it names the professional each signal is for (a member of its organisation). A verified session of a
+professional with a case role registers in their own name. Whatever the caller may not see answers
+404, also a token without the scope.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from keten.accounts.models import Membership
+from keten.core import audit
+from keten.core.actor import Actor, actor_from_request
+from keten.core.api.errors import _flatten, error_body
+from keten.core.errors import DomainError, NotFoundError
+from keten.core.models import AuditAction
+from keten.core.policy import allows
+from keten.verwijsindex import services, webhooks
+from keten.verwijsindex.api import serializers as s
+from keten.verwijsindex.models import LIVE_STATUSES, MatchParticipant, Signal, SignalStatus
+
+WRITE = "verwijsindex:write"
+READ = "verwijsindex:read"
+TAGS = ["verwijsindex"]
+PAGE_SIZE = 100
+MAX_PK = 2**63 - 1
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="System tokens: the same key again returns the first result instead of a second signal. "
+    "In a bulk call each row without its own key gets `<key>-<index>`.",
+)
+_ERROR = OpenApiResponse(description="Uniform error: status, code, detail (Dutch), errors per field, request_id.")
+_CONFIRM = OpenApiResponse(
+    description="confirm_identity: without a BSN a young person with the same name and date of birth is known. "
+    "The body has `candidates` (how many); send again with confirm_same_youth or confirm_new_youth."
+)
+AUTH_TEXT = (
+    " A system token needs the `{scope}` scope and acts for its own organisation; a verified session acts for "
+    "the professional. Every call is audited."
+)
+
+
+def _actor(request: Request, *scopes: str) -> Actor:
+    """The caller, if it may use the verwijsindex API with one of the scopes; 404 otherwise."""
+    actor = actor_from_request(request)
+    if actor.api_client is not None:
+        if not any(actor.api_client.has_scope(scope) for scope in scopes):
+            raise NotFoundError
+        return actor
+    if actor.user is None or actor.membership is None or not allows("verwijsindex.register", actor.user):
+        raise NotFoundError
+    return actor
+
+
+def _pk(value: Any) -> int:
+    pk = int(value)
+    if not 0 < pk <= MAX_PK:
+        raise NotFoundError
+    return pk
+
+
+def _own_signals(actor: Actor) -> Any:
+    """The signals the actor answers for: its organisation's (a system) or their own (a professional)."""
+    qs = Signal.objects.select_related("organisation", "professional").prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=MatchParticipant.objects.filter(match__status__in=LIVE_STATUSES)
+            .select_related("match")
+            .order_by("match_id"),
+            to_attr="live_participations",
+        )
+    )
+    if actor.api_client is not None:
+        return qs.filter(organisation_id=actor.api_client.organisation_id)
+    return qs.filter(professional=actor.user)
+
+
+def _signal_data(signal: Signal) -> dict[str, Any]:
+    participations = getattr(signal, "live_participations", None)
+    if participations is None:
+        participations = list(
+            MatchParticipant.objects.filter(signal=signal, match__status__in=LIVE_STATUSES).select_related("match")
+        )
+    return {
+        "id": signal.pk,
+        "status": signal.status,
+        "registered_on": signal.registered_on,
+        "active_until": signal.active_until,
+        "ended_on": signal.ended_on,
+        "end_reason": signal.end_reason,
+        "organisation": {"id": signal.organisation_id, "name": signal.organisation.name},
+        "professional": {
+            "id": signal.professional_id,
+            "name": signal.professional.get_full_name() or signal.professional.get_username(),
+        },
+        "contact_phone": signal.contact_phone,
+        "contact_email": signal.contact_email,
+        "idempotency_key": signal.idempotency_key,
+        "matches": [
+            {
+                "id": p.match.pk,
+                "kind": p.match.kind,
+                "status": p.match.status,
+                "coordinator_signal": p.match.coordinator_id,
+                "contact_due": p.match.contact_due,
+            }
+            for p in participations
+        ],
+    }
+
+
+def _professional_id(actor: Actor, data: dict[str, Any]) -> int | None:
+    if actor.api_client is None or data.get("professional") is not None or not data.get("professional_email"):
+        return data.get("professional")
+    users = list(
+        Membership.objects.filter(
+            organisation_id=actor.api_client.organisation_id,
+            is_active=True,
+            user__is_active=True,
+            user__email__iexact=data["professional_email"],
+        )
+        .values_list("user_id", flat=True)
+        .distinct()[:2]
+    )
+    if len(users) != 1:
+        raise DomainError(
+            _("Er is niet precies één professional met dit e-mailadres bij uw organisatie."),
+            field="professional_email",
+        )
+    return users[0]
+
+
+def _register(actor: Actor, data: dict[str, Any], key: str) -> services.RegistrationResult:
+    """One registration (its own transaction); concurrent duplicates answer like sequential ones."""
+    registration = services.Registration(
+        identity=services.Identity(
+            date_of_birth=data["date_of_birth"],
+            bsn=data.get("bsn", ""),
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            parent_bsns=list(data.get("parent_bsns", [])),
+        ),
+        risk_categories=list(data["risk_categories"]),
+        criteria_confirmed=data["criteria_confirmed"],
+        parents_informed_on=data.get("parents_informed_on"),
+        youth_informed_on=data.get("youth_informed_on"),
+        notice_postponed=data.get("notice_postponed", False),
+        postpone_motivation=data.get("postpone_motivation", ""),
+        contact_phone=data.get("contact_phone", ""),
+        contact_email=data.get("contact_email", ""),
+        confirm_new_youth=data.get("confirm_new_youth", False),
+        professional_id=_professional_id(actor, data),
+        idempotency_key=key if actor.api_client is not None else "",
+    )
+    try:
+        try:
+            return services.signal_register(actor=actor, data=registration)
+        except services.IdentityConfirmationError as exc:
+            if data.get("confirm_same_youth") and len(exc.candidates) == 1:
+                registration.confirm_youth_id = exc.candidates[0]
+                return services.signal_register(actor=actor, data=registration)
+            raise
+    except IntegrityError as exc:
+        if registration.idempotency_key and actor.api_client is not None:
+            previous = Signal.objects.filter(
+                api_client=actor.api_client, idempotency_key=registration.idempotency_key
+            ).first()
+            if previous is not None:
+                return services.RegistrationResult(signal=previous, created=False, matches=[])
+        raise DomainError(
+            _("Deze professional heeft al een actief signaal op deze jongere."), field="identity"
+        ) from exc
+
+
+def _created_payload(result: services.RegistrationResult) -> dict[str, Any]:
+    signal = _own_signals_for_result(result.signal)
+    return {**_signal_data(signal), "created": result.created, "history": result.history}
+
+
+def _own_signals_for_result(signal: Signal) -> Signal:
+    return Signal.objects.select_related("organisation", "professional").get(pk=signal.pk)
+
+
+def _header_key(request: Request) -> str:
+    key = str(request.headers.get("Idempotency-Key", "")).strip()
+    if len(key) > 80:
+        raise DomainError(_("De Idempotency-Key is te lang (hoogstens 80 tekens)."), field="Idempotency-Key")
+    return key
+
+
+class VerwijsindexAPIView(APIView):
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, services.IdentityConfirmationError):
+            body = error_body(exc.status_code, exc.code, exc.message, {"identity": [exc.message]})
+            body["candidates"] = len(exc.candidates)  # how many, never who
+            return Response(body, status=exc.status_code)
+        return super().handle_exception(exc)
+
+
+class SignalListView(VerwijsindexAPIView):
+    @extend_schema(
+        operation_id="verwijsindex_signals_list",
+        tags=TAGS,
+        description="Your signals (a system token: your organisation's) with the live matches they are in. "
+        "No identity of the young person is returned." + AUTH_TEXT.format(scope=READ),
+        parameters=[
+            OpenApiParameter("status", str, enum=[*SignalStatus.values, ""]),
+            OpenApiParameter("page", int),
+        ],
+        responses={200: s.ViSignalPageSerializer, 404: _ERROR},
+    )
+    def get(self, request: Request) -> Response:
+        actor = _actor(request, READ, WRITE)
+        try:
+            page = min(max(1, int(request.query_params.get("page", 1))), 10_000)
+        except (TypeError, ValueError):
+            page = 1
+        qs = _own_signals(actor)
+        wanted = str(request.query_params.get("status", ""))
+        if wanted in SignalStatus.values:
+            qs = qs.filter(status=wanted)
+        elif wanted:
+            raise DomainError(_("Kies actief of gearchiveerd."), field="status")
+        total = qs.count()
+        rows = list(qs.order_by("-pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+        audit.record(actor=actor, action=AuditAction.VIEW, object_type="vi.signals", details={"count": len(rows)})
+        return Response({"count": total, "page": page, "results": [_signal_data(r) for r in rows]})
+
+    @extend_schema(
+        operation_id="verwijsindex_signals_create",
+        tags=TAGS,
+        description="Register that a professional is involved with a young person; matching happens at once "
+        "and the live matches are in the answer (201; 200 when the idempotency key was used before)."
+        + AUTH_TEXT.format(scope=WRITE),
+        request=s.ViSignalCreateSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={
+            201: s.ViSignalCreatedSerializer,
+            200: s.ViSignalCreatedSerializer,
+            400: _ERROR,
+            403: _ERROR,
+            404: _ERROR,
+            409: _CONFIRM,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        actor = _actor(request, WRITE)
+        serializer = s.ViSignalCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        key = str(data.get("idempotency_key") or "").strip() or _header_key(request)
+        result = _register(actor, data, key)
+        return Response(
+            _created_payload(result), status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        )
+
+
+class SignalBulkView(VerwijsindexAPIView):
+    @extend_schema(
+        operation_id="verwijsindex_signals_bulk",
+        tags=TAGS,
+        description="Register up to 1,000 signals. Each row gets its own result (created, existing or error "
+        "with the errors per field); good rows are kept, a bad row changes nothing." + AUTH_TEXT.format(scope=WRITE),
+        request=s.ViBulkSignalSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={200: s.ViBulkResultSerializer, 400: _ERROR, 404: _ERROR},
+    )
+    def post(self, request: Request) -> Response:
+        actor = _actor(request, WRITE)
+        outer = s.ViBulkSignalSerializer(data=request.data)
+        outer.is_valid(raise_exception=True)
+        header_key = _header_key(request)
+        results: list[dict[str, Any]] = []
+        for index, row in enumerate(outer.validated_data["signals"]):
+            results.append(self._row(actor, index, row, header_key))
+        counts = {k: sum(1 for r in results if r["status"] == k) for k in ("created", "existing", "error")}
+        return Response(
+            {
+                "created": counts["created"],
+                "existing": counts["existing"],
+                "failed": counts["error"],
+                "results": results,
+            }
+        )
+
+    @staticmethod
+    def _row(actor: Actor, index: int, row: dict[str, Any], header_key: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"index": index, "signal": None, "matches": [], "code": "", "errors": {}}
+        serializer = s.ViSignalCreateSerializer(data=row)
+        if not serializer.is_valid():
+            return {**out, "status": "error", "code": "invalid", "errors": _flatten(serializer.errors)}
+        data = serializer.validated_data
+        key = str(data.get("idempotency_key") or "").strip() or (f"{header_key}-{index}" if header_key else "")
+        try:
+            with transaction.atomic():
+                result = _register(actor, data, key)
+        except services.IdentityConfirmationError as exc:
+            errors = {"identity": [exc.message], "candidates": [str(len(exc.candidates))]}
+            return {**out, "status": "error", "code": exc.code, "errors": errors}
+        except DomainError as exc:
+            return {
+                **out,
+                "status": "error",
+                "code": exc.code,
+                "errors": {exc.field or "non_field_errors": [exc.message]},
+            }
+        return {
+            **out,
+            "status": "created" if result.created else "existing",
+            "signal": result.signal.pk,
+            "matches": [m.pk for m in result.matches],
+        }
+
+
+class SignalDetailView(VerwijsindexAPIView):
+    @extend_schema(
+        operation_id="verwijsindex_signals_retrieve",
+        tags=TAGS,
+        description="One of your (organisation's) signals and its live matches." + AUTH_TEXT.format(scope=READ),
+        responses={200: s.ViSignalSerializer, 404: _ERROR},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        actor = _actor(request, READ, WRITE)
+        signal = _own_signals(actor).filter(pk=_pk(pk)).first()
+        if signal is None:
+            raise NotFoundError
+        audit.record(actor=actor, action=AuditAction.VIEW, object_type="vi.signal", object_id=signal.pk)
+        return Response(_signal_data(signal))
+
+    @extend_schema(
+        operation_id="verwijsindex_signals_withdraw",
+        tags=TAGS,
+        description="Withdraw an active signal of your organisation (a professional: their own). It moves to "
+        "the archive and its matches without another pair end." + AUTH_TEXT.format(scope=WRITE),
+        responses={200: s.ViSignalSerializer, 404: _ERROR},
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        actor = _actor(request, WRITE)
+        signal = services.signal_withdraw(actor=actor, signal_id=_pk(pk))
+        return Response(_signal_data(_own_signals_for_result(signal)))
+
+
+class FeedView(VerwijsindexAPIView):
+    @extend_schema(
+        operation_id="verwijsindex_feed",
+        tags=TAGS,
+        description="Match events of your organisation (new match, professional added, match ended) after the "
+        "cursor, oldest first: ids, kind, status and the professionals' names, organisations and contact "
+        "details — never the young person's identity. Poll with `after` = `next_cursor`. An event is listed "
+        f"once it is {webhooks.FEED_SETTLE_SECONDS} seconds old. A session sees the events of its own matches."
+        + AUTH_TEXT.format(scope=READ),
+        parameters=[
+            OpenApiParameter("after", int, description="The last event id seen (0 for the start)"),
+            OpenApiParameter("limit", int, description=f"At most {webhooks.FEED_MAX_LIMIT} (default 100)"),
+        ],
+        responses={200: s.ViFeedPageSerializer, 400: _ERROR, 404: _ERROR},
+    )
+    def get(self, request: Request) -> Response:
+        actor = _actor(request, READ)
+        values: dict[str, int] = {}
+        for name, default in (("after", 0), ("limit", 100)):
+            try:
+                values[name] = int(request.query_params.get(name, default))
+            except (TypeError, ValueError) as exc:
+                raise DomainError(_("Vul een geheel getal in."), field=name) from exc
+            if not 0 <= values[name] <= MAX_PK:
+                raise DomainError(_("Vul een getal van 0 of meer in."), field=name)
+        page = webhooks.feed_page(actor=actor, after=values["after"], limit=values["limit"])
+        return Response(
+            {
+                "next_cursor": page.next_cursor,
+                "has_more": page.has_more,
+                "results": [webhooks.event_body(e) for e in page.events],
+            }
+        )
+
+
+class WebhookListView(VerwijsindexAPIView):
+    @extend_schema(
+        operation_id="verwijsindex_webhooks_list",
+        tags=TAGS,
+        description="Your active webhooks. System tokens with `verwijsindex:read` only.",
+        responses={200: s.ViWebhookSerializer(many=True), 404: _ERROR},
+    )
+    def get(self, request: Request) -> Response:
+        actor = _actor(request, READ)
+        subs = webhooks.subscriptions_list(actor=actor)
+        return Response(s.ViWebhookSerializer(subs, many=True).data)
+
+    @extend_schema(
+        operation_id="verwijsindex_webhooks_create",
+        tags=TAGS,
+        description="Register an https address that receives your organisation's match events as a POST with "
+        "the event as JSON (as in the feed), headers X-Keten-Event, X-Keten-Delivery, X-Keten-Timestamp and "
+        "X-Keten-Signature: `sha256=` + hex HMAC-SHA256 with your secret of `<timestamp>.<body>`. Answer 2xx "
+        "within the timeout; otherwise it is retried with increasing waits. System tokens only.",
+        request=s.ViWebhookCreateSerializer,
+        responses={201: s.ViWebhookSerializer, 400: _ERROR, 404: _ERROR},
+    )
+    def post(self, request: Request) -> Response:
+        actor = _actor(request, READ)
+        serializer = s.ViWebhookCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        sub = webhooks.subscription_create(
+            actor=actor, url=serializer.validated_data["url"], secret=serializer.validated_data["secret"]
+        )
+        return Response(s.ViWebhookSerializer(sub).data, status=status.HTTP_201_CREATED)
+
+
+class WebhookDetailView(VerwijsindexAPIView):
+    @extend_schema(
+        operation_id="verwijsindex_webhooks_delete",
+        tags=TAGS,
+        description="Stop a webhook; deliveries still pending are given up.",
+        responses={204: OpenApiResponse(description="Stopped."), 404: _ERROR},
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        actor = _actor(request, READ)
+        webhooks.subscription_delete(actor=actor, subscription_id=_pk(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WebhookDeliveriesView(VerwijsindexAPIView):
+    @extend_schema(
+        operation_id="verwijsindex_webhooks_deliveries",
+        tags=TAGS,
+        description="The delivery log of one of your webhooks (newest first): status, attempts, and per "
+        "attempt the HTTP status code, duration and error.",
+        responses={200: s.ViWebhookDeliverySerializer(many=True), 404: _ERROR},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        actor = _actor(request, READ)
+        rows = webhooks.deliveries_list(actor=actor, subscription_id=_pk(pk))
+        return Response(s.ViWebhookDeliverySerializer(rows, many=True).data)

@@ -1,0 +1,422 @@
+"""Match delivery to source systems: the event outbox, the feed, and signed webhook calls.
+
+Events are written by the registering (or ending) transaction itself, once per organisation in the
+match, so they exist exactly when the match change committed. Webhook deliveries for the
+organisation's subscriptions are written in the same transaction and sent by a background task after
+the commit; a failed call is retried with exponential backoff up to ``KETEN_VI_WEBHOOK_MAX_ATTEMPTS``
+and every attempt is logged (status code, duration, short error — never the payload).
+
+A payload holds ids, the match kind and status and the professionals' names, organisations and
+contact details. It never holds the young person's name, date of birth, BSN or any risk category.
+
+Signature: ``X-Keten-Signature: sha256=<hex>``, the HMAC-SHA256 with the subscription's secret of
+``"<X-Keten-Timestamp>.<raw body>"``. Receivers should check it and reject old timestamps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from keten.core import audit
+from keten.core.actor import Actor
+from keten.core.errors import DomainError, NotFoundError
+from keten.core.models import AuditAction
+from keten.verwijsindex.delivery_models import FeedEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from keten.verwijsindex.models import Match, MatchParticipant, SignalStatus
+
+logger = logging.getLogger(__name__)
+
+#: The feed lists an event only once it is this old, so that an event of a transaction that
+#: committed late (with a lower id than one already listed) is not skipped by a poller's cursor.
+FEED_SETTLE_SECONDS = 2
+FEED_MAX_LIMIT = 500
+#: First retry after a minute, then doubling, never more than six hours apart.
+BACKOFF_FIRST_SECONDS = 60
+BACKOFF_MAX_SECONDS = 6 * 3600
+MIN_SECRET_LENGTH = 24
+MAX_SUBSCRIPTIONS = 5
+SIGNATURE_HEADER = "X-Keten-Signature"
+TIMESTAMP_HEADER = "X-Keten-Timestamp"
+
+
+# --- the outbox --------------------------------------------------------------------------------
+
+
+def _participants(match_ids: Iterable[int]) -> dict[int, list[MatchParticipant]]:
+    rows = (
+        MatchParticipant.objects.filter(match_id__in=list(match_ids))
+        .select_related("signal__organisation", "signal__professional")
+        .order_by("signal__registered_on", "signal_id")
+    )
+    out: dict[int, list[MatchParticipant]] = {}
+    for row in rows:
+        out.setdefault(row.match_id, []).append(row)
+    return out
+
+
+def _payload(match: Match, participants: list[MatchParticipant], organisation_id: int) -> dict[str, Any]:
+    return {
+        "match": {
+            "id": match.pk,
+            "kind": match.kind,
+            "status": match.status,
+            "contact_due": match.contact_due.isoformat() if match.contact_due else None,
+            "coordinator_signal": match.coordinator_id,
+            "cross_municipality": match.cross_municipality,
+        },
+        "own_signals": [p.signal_id for p in participants if p.signal.organisation_id == organisation_id],
+        "participants": [
+            {
+                "signal": p.signal_id,
+                "active": p.signal.status == SignalStatus.ACTIEF,
+                "organisation": {"id": p.signal.organisation_id, "name": p.signal.organisation.name},
+                "professional": p.signal.professional.get_full_name() or p.signal.professional.get_username(),
+                "phone": p.signal.contact_phone,
+                "email": p.signal.contact_email,
+            }
+            for p in participants
+        ],
+    }
+
+
+def _write(events: list[FeedEvent]) -> None:
+    """Store the events and the deliveries to the subscriptions of their organisations; send after commit."""
+    if not events:
+        return
+    FeedEvent.objects.bulk_create(events)
+    organisation_ids = {e.organisation_id for e in events}
+    subscriptions = list(
+        WebhookSubscription.objects.filter(
+            api_client__organisation_id__in=organisation_ids, is_active=True, api_client__is_active=True
+        ).values_list("pk", "api_client__organisation_id")
+    )
+    if not subscriptions:
+        return
+    deliveries = [
+        WebhookDelivery(subscription_id=sub_id, event_id=event.pk)
+        for event in events
+        for sub_id, org_id in subscriptions
+        if org_id == event.organisation_id
+    ]
+    created = WebhookDelivery.objects.bulk_create(deliveries)
+    ids = [d.pk for d in created if d.pk is not None]
+    if not ids:  # a backend that does not return ids from bulk inserts
+        ids = list(WebhookDelivery.objects.filter(event_id__in=[e.pk for e in events]).values_list("pk", flat=True))
+    transaction.on_commit(lambda: _enqueue(ids))
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    from keten.verwijsindex.tasks import send_webhooks
+
+    try:
+        send_webhooks.enqueue(delivery_ids)
+    except Exception:  # the sweep (send_due_webhooks) picks them up
+        logger.exception("could not queue %d webhook deliveries", len(delivery_ids))
+
+
+def match_changes_record(changes: Sequence[tuple[Match, Sequence[int]]]) -> None:
+    """After a registration: each (match, ids of the signals that just joined it).
+
+    An organisation whose every signal in the match just joined hears of a new match; the others
+    hear that a professional was added. Called inside the registering transaction.
+    """
+    if not changes:
+        return
+    participants = _participants(m.pk for m, _new in changes)
+    events: list[FeedEvent] = []
+    for match, newcomers in changes:
+        rows = participants.get(match.pk, [])
+        joined = set(newcomers)
+        for org_id in sorted({p.signal.organisation_id for p in rows if p.signal.status == SignalStatus.ACTIEF}):
+            own = {p.signal_id for p in rows if p.signal.organisation_id == org_id}
+            kind = FeedEvent.Kind.MATCH_CREATED if own <= joined else FeedEvent.Kind.PARTICIPANT_ADDED
+            events.append(
+                FeedEvent(organisation_id=org_id, match=match, kind=kind, payload=_payload(match, rows, org_id))
+            )
+    _write(events)
+
+
+def matches_ended_record(match_ids: Iterable[int]) -> None:
+    """Matches that just ended: every organisation that took part hears it. Inside the ending transaction."""
+    ids = list(match_ids)
+    for start in range(0, len(ids), 1000):  # the nightly job may end many at once
+        chunk = ids[start : start + 1000]
+        participants = _participants(chunk)
+        events: list[FeedEvent] = []
+        for match in Match.objects.filter(pk__in=chunk):
+            rows = participants.get(match.pk, [])
+            for org_id in sorted({p.signal.organisation_id for p in rows}):
+                events.append(
+                    FeedEvent(
+                        organisation_id=org_id,
+                        match=match,
+                        kind=FeedEvent.Kind.MATCH_ENDED,
+                        payload=_payload(match, rows, org_id),
+                    )
+                )
+        _write(events)
+
+
+def event_body(event: FeedEvent) -> dict[str, Any]:
+    return {"id": event.pk, "type": event.kind, "occurred_at": event.created_at, **event.payload}
+
+
+# --- the feed ----------------------------------------------------------------------------------
+
+
+@dataclass
+class FeedPage:
+    events: list[FeedEvent]
+    next_cursor: int
+    has_more: bool
+
+
+def feed_page(*, actor: Actor, after: int = 0, limit: int = 100) -> FeedPage:
+    """Match events for the actor's organisation after the cursor (a system client), or of the matches
+    the professional takes part in (a session). Audited when it returns events."""
+    org_id = actor.organisation_id
+    if org_id is None:
+        raise NotFoundError
+    limit = max(1, min(limit, FEED_MAX_LIMIT))
+    qs = FeedEvent.objects.filter(
+        organisation_id=org_id,
+        pk__gt=max(0, after),
+        created_at__lte=timezone.now() - timedelta(seconds=FEED_SETTLE_SECONDS),
+    )
+    if actor.api_client is None:
+        if actor.user is None:
+            raise NotFoundError
+        mine = MatchParticipant.objects.filter(match_id=OuterRef("match_id"), signal__professional=actor.user)
+        qs = qs.filter(Exists(mine))
+    rows = list(qs.order_by("pk")[: limit + 1])
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    if rows:
+        audit.record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            object_type="vi.feed",
+            details={"after": after, "events": len(rows)},
+        )
+    return FeedPage(events=rows, next_cursor=rows[-1].pk if rows else max(0, after), has_more=has_more)
+
+
+# --- subscriptions -----------------------------------------------------------------------------
+
+
+def _check_url(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    allowed = {"https", "http"} if settings.KETEN_VI_WEBHOOK_ALLOW_HTTP else {"https"}
+    if parts.scheme not in allowed or not parts.hostname:
+        raise DomainError(_("Geef een volledig https-adres op."), field="url")
+    if parts.username or parts.password:
+        raise DomainError(_("Zet geen gebruikersnaam of wachtwoord in het adres."), field="url")
+    return url
+
+
+def subscription_create(*, actor: Actor, url: str, secret: str) -> WebhookSubscription:
+    """A source system registers a URL that receives its organisation's match events."""
+    client = actor.api_client
+    if client is None:
+        raise NotFoundError
+    url = _check_url(url)
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise DomainError(_("Kies een geheim van minstens %(n)d tekens.") % {"n": MIN_SECRET_LENGTH}, field="secret")
+    if WebhookSubscription.objects.filter(api_client=client, is_active=True).count() >= MAX_SUBSCRIPTIONS:
+        raise DomainError(_("Een koppeling heeft hoogstens %(n)d webhooks.") % {"n": MAX_SUBSCRIPTIONS}, field="url")
+    try:
+        with transaction.atomic():
+            sub, _created = WebhookSubscription.objects.update_or_create(
+                api_client=client, url=url, defaults={"secret": secret, "is_active": True}
+            )
+            audit.record(actor=actor, action=AuditAction.CREATE, object_type="vi.webhook", object_id=sub.pk)
+    except IntegrityError as exc:
+        raise DomainError(_("Deze webhook bestaat al."), field="url") from exc
+    return sub
+
+
+def subscriptions_list(*, actor: Actor) -> list[WebhookSubscription]:
+    if actor.api_client is None:
+        raise NotFoundError
+    return list(WebhookSubscription.objects.filter(api_client=actor.api_client, is_active=True).order_by("pk"))
+
+
+def subscription_delete(*, actor: Actor, subscription_id: int) -> None:
+    """Stop a webhook; pending deliveries to it are given up, its delivery log stays."""
+    if actor.api_client is None:
+        raise NotFoundError
+    with transaction.atomic():
+        sub = (
+            WebhookSubscription.objects.select_for_update()
+            .filter(pk=subscription_id, api_client=actor.api_client, is_active=True)
+            .first()
+        )
+        if sub is None:
+            raise NotFoundError
+        sub.is_active = False
+        sub.save(update_fields=["is_active"])
+        WebhookDelivery.objects.filter(subscription=sub, status=WebhookDelivery.Status.PENDING).update(
+            status=WebhookDelivery.Status.FAILED, next_attempt_at=None
+        )
+        audit.record(actor=actor, action=AuditAction.DELETE, object_type="vi.webhook", object_id=sub.pk)
+
+
+def deliveries_list(*, actor: Actor, subscription_id: int, limit: int = 100) -> list[WebhookDelivery]:
+    """The delivery log of one of the client's webhooks, newest first."""
+    if actor.api_client is None:
+        raise NotFoundError
+    sub = WebhookSubscription.objects.filter(pk=subscription_id, api_client=actor.api_client).first()
+    if sub is None:
+        raise NotFoundError
+    return list(
+        WebhookDelivery.objects.filter(subscription=sub)
+        .select_related("event")
+        .prefetch_related("log")
+        .order_by("-pk")[: max(1, min(limit, 500))]
+    )
+
+
+# --- sending -----------------------------------------------------------------------------------
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    mac = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next attempt after ``attempts`` failed ones."""
+    return timedelta(seconds=min(BACKOFF_FIRST_SECONDS * 2 ** max(0, attempts - 1), BACKOFF_MAX_SECONDS))
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a redirect counts as a failed delivery
+
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (https/http only)
+    try:
+        with _OPENER.open(request, timeout=settings.KETEN_VI_WEBHOOK_TIMEOUT_SECONDS) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+def deliver(delivery_id: int) -> str:
+    """Try one delivery now (if it is pending and due); returns its status afterwards."""
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.KETEN_VI_WEBHOOK_TIMEOUT_SECONDS + 60)
+    # Claim it, so that a second worker does not send it at the same time.
+    claimed = (
+        WebhookDelivery.objects.filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING)
+        .exclude(next_attempt_at__gt=now)
+        .update(next_attempt_at=lease)
+    )
+    delivery = (
+        WebhookDelivery.objects.select_related("subscription__api_client", "event").filter(pk=delivery_id).first()
+    )
+    if delivery is None:
+        return "missing"
+    if not claimed:
+        return str(delivery.status)
+    sub = delivery.subscription
+    if not (sub.is_active and sub.api_client.is_active):
+        delivery.status = WebhookDelivery.Status.FAILED
+        delivery.next_attempt_at = None
+        delivery.save(update_fields=["status", "next_attempt_at"])
+        return str(delivery.status)
+    body = json.dumps(event_body(delivery.event), cls=DjangoJSONEncoder, separators=(",", ":")).encode("utf-8")
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Keten-Verwijsindex-Webhook/1",
+        "X-Keten-Event": delivery.event.kind,
+        "X-Keten-Delivery": str(delivery.pk),
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: sign(sub.secret, timestamp, body),
+    }
+    started = time.monotonic()
+    status_code: int | None = None
+    error = ""
+    try:
+        status_code = _post(sub.url, body, headers)
+    except Exception as exc:  # timeouts, refused connections, TLS errors: all retried
+        error = type(exc).__name__ + (f": {getattr(exc, 'reason', '')}" if getattr(exc, "reason", "") else "")
+    duration = int((time.monotonic() - started) * 1000)
+    ok = status_code is not None and 200 <= status_code < 300
+    attempts = delivery.attempts + 1
+    with transaction.atomic():
+        WebhookAttempt.objects.create(
+            delivery=delivery, status_code=status_code, duration_ms=duration, error=error[:200]
+        )
+        changes: dict[str, Any] = {"attempts": attempts}
+        if ok:
+            changes.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=timezone.now(), next_attempt_at=None)
+        elif attempts >= settings.KETEN_VI_WEBHOOK_MAX_ATTEMPTS:
+            changes.update(status=WebhookDelivery.Status.FAILED, next_attempt_at=None)
+        else:
+            changes.update(next_attempt_at=timezone.now() + backoff(attempts))
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(**changes)
+    if not ok:
+        logger.info("webhook delivery %s failed (attempt %s): %s", delivery.pk, attempts, status_code or error)
+        if attempts < settings.KETEN_VI_WEBHOOK_MAX_ATTEMPTS:
+            _schedule_retry(delivery.pk, changes["next_attempt_at"])
+    return str(changes.get("status", WebhookDelivery.Status.PENDING))
+
+
+def _schedule_retry(delivery_id: int, when: datetime) -> None:
+    """Queue the retry for its time if the task backend can defer; otherwise the sweep takes it."""
+    from keten.verwijsindex.tasks import send_webhooks
+
+    if not send_webhooks.get_backend().supports_defer:
+        return
+    try:
+        send_webhooks.using(run_after=when).enqueue([delivery_id])
+    except Exception:
+        logger.exception("could not queue the retry of webhook delivery %s", delivery_id)
+
+
+def deliver_due(*, limit: int = 500) -> dict[str, int]:
+    """Send every pending delivery that is due (the sweep behind retries and missed queueing)."""
+    now = timezone.now()
+    ids = list(
+        WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING)
+        .exclude(next_attempt_at__gt=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    counts = {"delivered": 0, "failed": 0, "pending": 0}
+    for pk in ids:
+        status = deliver(pk)
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def feed_purge(*, now: datetime | None = None) -> int:
+    """Forget events (and their deliveries) older than ``KETEN_VI_FEED_RETENTION_DAYS``."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.KETEN_VI_FEED_RETENTION_DAYS)
+    deleted = FeedEvent.objects.filter(created_at__lt=cutoff).delete()[1]
+    return int(deleted.get("verwijsindex.FeedEvent", 0))
