@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from keten.accounts.models import User
@@ -25,7 +27,7 @@ from keten.verwijsindex.models import (
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_verwijsindex_matches_in_every_state() -> None:
+def test_demo_has_verwijsindex_matches_in_every_state(client_for: Callable[[User], Client]) -> None:
     out = io.StringIO()
     call_command("seed", profile="demo", verbosity=1, stdout=out)
     today = timezone.localdate()
@@ -57,3 +59,13 @@ def test_demo_has_verwijsindex_matches_in_every_state() -> None:
     assert len(rules.criteria_items) == 3
     assert "regievoerder verwijsindex" in out.getvalue()
     assert verify_chain().ok
+    # Every demo login finds its verwijsindex page filled.
+    client = client_for(prof.user)  # type: ignore[arg-type]
+    assert "Milan de Graaf" in client.get("/verwijsindex/").content.decode()
+    for match in selectors.my_matches(actor=prof):
+        assert client.get(f"/verwijsindex/matches/{match.pk}/").status_code == 200
+    assert "Sanne Bakker" in client_for(regie.user).get("/verwijsindex/regie/").content.decode()  # type: ignore[arg-type]
+    beleid = client_for(User.objects.get(username="demo-beleid"))
+    assert beleid.get("/verwijsindex/cijfers/").status_code == 200
+    beheer = client_for(User.objects.get(username="demo-beheerder")).get("/verwijsindex/beheer/").content.decode()
+    assert "Yasmina El Idrissi" in beheer
