@@ -883,3 +883,66 @@ def index_settings_update(*, actor: Actor, municipality: Municipality, **values:
         obj, _created = IndexSettings.objects.update_or_create(municipality=municipality, defaults=values)
         audit.record(actor=actor, action=AuditAction.UPDATE, object_type="vi.settings", object_id=municipality.pk)
     return obj
+
+
+def _manager_municipality(actor: Actor) -> int:
+    from keten.core.policy import allows
+
+    if actor.user is None or actor.membership is None or not allows("verwijsindex.manage", actor.user):
+        raise NotFoundError
+    return int(actor.membership.organisation.municipality_id)
+
+
+def regievoerder_add(*, actor: Actor, username: str) -> Regievoerder:
+    """The functioneel beheerder of the gemeente designates a regievoerder (a member of an organisation there)."""
+    municipality_id = _manager_municipality(actor)
+    name = username.strip()
+    user = (
+        User.objects.filter(
+            Q(username__iexact=name) | Q(email__iexact=name),
+            is_active=True,
+            memberships__is_active=True,
+            memberships__organisation__municipality_id=municipality_id,
+        )
+        .distinct()
+        .first()
+        if name
+        else None
+    )
+    if user is None:
+        raise DomainError(
+            _("Er is geen actieve medewerker met deze gebruikersnaam of dit e-mailadres in uw gemeente."),
+            field="username",
+        )
+    if Regievoerder.objects.filter(municipality_id=municipality_id, user=user).exists():
+        raise DomainError(_("Deze medewerker is al regievoerder."), field="username")
+    with transaction.atomic():
+        designation = Regievoerder.objects.create(municipality_id=municipality_id, user=user)
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="vi.regievoerder",
+            object_id=designation.pk,
+            details={"user": user.pk},
+        )
+    return designation
+
+
+def regievoerder_remove(*, actor: Actor, regievoerder_id: int) -> None:
+    """End a regievoerder designation of the actor's municipality."""
+    municipality_id = _manager_municipality(actor)
+    with transaction.atomic():
+        designation = (
+            Regievoerder.objects.select_for_update().filter(pk=regievoerder_id, municipality_id=municipality_id).first()
+        )
+        if designation is None:
+            raise NotFoundError
+        user_id = designation.user_id
+        designation.delete()
+        audit.record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            object_type="vi.regievoerder",
+            object_id=regievoerder_id,
+            details={"user": user_id},
+        )
