@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keten.accounts.models import OrganisationType
+from keten.core import audit
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
+from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.verwijsindex import forms as vf
 from keten.verwijsindex import selectors, services
@@ -40,14 +42,18 @@ def _municipality_id(request: HttpRequest) -> int:
 def overview(request: HttpRequest) -> HttpResponse:
     _require_case_role(request)
     actor = actor_from_request(request)
+    signals = selectors.my_signals(actor=actor)
+    matches = selectors.my_matches(actor=actor)
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="vi.overview",
+        details={"signals": len(signals), "matches": len(matches)},
+    )
     return render(
         request,
         "verwijsindex/overview.html",
-        {
-            "signals": selectors.my_signals(actor=actor),
-            "matches": selectors.my_matches(actor=actor),
-            "is_regievoerder": selectors.is_regievoerder(request.user),
-        },
+        {"signals": signals, "matches": matches, "is_regievoerder": selectors.is_regievoerder(request.user)},
     )
 
 
@@ -148,7 +154,14 @@ def _signal_page(
 
 @require_GET
 def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _actor, signal = _own_signal(request, pk)
+    actor, signal = _own_signal(request, pk)
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="vi.signal",
+        object_id=signal.pk,
+        client_pseudonym=f"J{signal.youth_id}",
+    )
     return _signal_page(request, signal)
 
 
@@ -339,6 +352,7 @@ def _beheer_page(
 def beheer(request: HttpRequest) -> HttpResponse:
     actor = _manager(request)
     if request.method == "GET":
+        audit.record(actor=actor, action=AuditAction.VIEW, object_type="vi.settings")
         return _beheer_page(request, actor)
     assert actor.membership is not None
     form = vf.SettingsForm(request.POST, prefix="s")

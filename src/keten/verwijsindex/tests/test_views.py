@@ -139,6 +139,9 @@ def test_registering_twice_on_one_child_makes_a_match_both_see(
     assert f"/verwijsindex/matches/{found.pk}/" in text
     # The coordinator proposal follows the defaults: JGZ before school (school never coordinates).
     assert found.coordinator_id == signal.pk
+    assert AuditEvent.objects.filter(object_type="vi.signal", action="view", actor=teacher).exists()
+    nurse.get("/verwijsindex/")
+    assert AuditEvent.objects.filter(object_type="vi.overview", actor=jgz_nurse).exists()
     page = nurse.get(f"/verwijsindex/matches/{found.pk}/").content.decode()
     assert teacher.get_full_name() in page
     assert "School Test" in page
