@@ -205,6 +205,17 @@ def test_start_from_scratch_and_the_aandachtsfunctionaris_overview(
     ui.submit(skip.get_by_role("button", name="Reden vastleggen"))
     expect(page.get_by_role("status").filter(has_text="Vastgelegd waarom het gesprek niet plaatsvindt")).to_be_visible()
 
+    # A correction is a new entry; the corrected one stays, marked.
+    timeline = page.locator("section", has=page.get_by_role("heading", name="Tijdlijn"))
+    ui.submit(timeline.get_by_role("link", name="Corrigeren").last)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vastlegging corrigeren")
+    page.get_by_label("Correctie en reden").fill("Het was de oom, niet de vader, die dreigde.")
+    ui.submit(page.get_by_role("button", name="Correctie vastleggen"))
+    assert ui.path().startswith(f"/meldcode/{traject.reference}/")
+    timeline = page.locator("section", has=page.get_by_role("heading", name="Tijdlijn"))
+    expect(timeline).to_contain_text("Gecorrigeerd")
+    expect(timeline).to_contain_text("Het was de oom, niet de vader, die dreigde.")
+
     # The aandachtsfunctionaris sees the traject from the dashboard, without names (not consulted).
     af = browse()
     login(af, officer)

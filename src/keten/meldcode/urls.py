@@ -6,7 +6,7 @@ app_name = "meldcode"
 
 # A traject's reference is "M-" plus ten characters; matching only that keeps other paths free.
 _TRAJECT = r"^(?P<reference>M-[0-9A-Za-z]+)/"
-_ACTIONS = "|".join([*views.ACTIONS, "afweging-opnieuw", "corrigeren"])
+_ACTIONS = "|".join([*views.ACTIONS, "afweging-opnieuw"])
 
 urlpatterns = [
     path("nieuw/", views.traject_new, name="new"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("dossier/<str:reference>/start/", views.traject_start, name="start"),
     re_path(_TRAJECT + r"$", views.traject_detail, name="traject"),
     re_path(_TRAJECT + rf"(?P<action>{_ACTIONS})/$", views.traject_action, name="action"),
+    re_path(_TRAJECT + r"corrigeren/(?P<entry_id>[0-9]+)/$", views.entry_correct, name="correct"),
 ]
 
 # The report, the municipal figures and the checklist beheer live in their own module.

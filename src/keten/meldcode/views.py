@@ -159,7 +159,7 @@ def _describe(
     return items, lead, note, facts
 
 
-def label_entries(entries: list[Entry]) -> None:
+def label_entries(entries: list[Entry], *, base: str = "") -> None:
     """What the timeline shows of each entry, in Dutch, worked out once here rather than in the template."""
     by_id = {e.pk: e for e in entries}
     # get_kind_display() rebuilds the choices mapping on every call: look the labels up once.
@@ -173,6 +173,7 @@ def label_entries(entries: list[Entry]) -> None:
             "at": timezone.localtime(e.created_at).strftime("%d-%m-%Y %H:%M"),
         }
         e.correctable = e.kind in services.CORRECTABLE and not getattr(e, "is_corrected", False)  # type: ignore[attr-defined]
+        e.correct_url = f"{base}corrigeren/{e.pk}/" if base else ""  # type: ignore[attr-defined]
 
 
 # --- the forms of the traject page --------------------------------------------------------------
@@ -400,16 +401,6 @@ def _do_step(page: Page, form: Any) -> str:
     return _("U bent nu in stap %(n)d. Alles wat al is vastgelegd blijft bewaard.") % {"n": step}
 
 
-def _do_correction(page: Page, form: Any) -> str:
-    services.entry_correct(
-        actor=page.actor,
-        traject=page.traject,
-        entry_id=form.entry_id,
-        correction=form.cleaned_data["correction"],
-    )
-    return _("De correctie is vastgelegd; de oorspronkelijke vastlegging blijft zichtbaar.")
-
-
 @dataclass(frozen=True)
 class Action:
     step: int | None  # the step whose forms hold this action (None: the step navigation or the timeline)
@@ -448,12 +439,6 @@ ACTIONS: dict[str, Action] = {
     "afsluiten": Action(None, lambda p, d: mf.CloseForm(d, **_version(p)), _do_close),
     "stap": Action(None, lambda p, d: mf.StepForm(d, **_version(p)), _do_step),
 }
-
-
-def _correction_form(data: Any, entry_id: int) -> mf.CorrectionForm:
-    form = mf.CorrectionForm(data, prefix=f"corr{entry_id}")
-    form.entry_id = entry_id  # type: ignore[attr-defined]
-    return form
 
 
 def _band_fits(band: str, age: int | None) -> bool:
@@ -531,7 +516,7 @@ def traject_context(request: HttpRequest, reference: str) -> dict[str, Any]:
 
 
 def _read_context(request: HttpRequest, page: Page) -> dict[str, Any]:
-    label_entries(page.entries)
+    label_entries(page.entries, base=reverse("meldcode:traject", args=[page.traject.reference]))
     traject = page.traject
     today = timezone.localdate()
     return {
@@ -582,7 +567,6 @@ def _render_page(
     may_change = allows("meldcode.change_traject", request.user, traject) and traject.status != Status.AFGESLOTEN
     shown = step or traject.current_step
     forms_: dict[str, Any] = {}
-    correction: Any = None
     if may_change:
         for name, action in ACTIONS.items():
             key = name.replace("-", "_")
@@ -590,8 +574,6 @@ def _render_page(
                 forms_[key] = bound[1]
             elif action.step == shown or name in ("afsluiten", "stap") or (name == "afweging" and shown in (4, 5)):
                 forms_[key] = action.make(page, None)
-        if bound and bound[0] == "corrigeren":
-            correction = bound[1]
     # A refused action whose form is not on the page (e.g. the traject was closed meanwhile): say why on top.
     action_errors = [str(m) for errors in bound[1].errors.values() for m in errors] if bound and not may_change else []
     signal_form = forms_.get("signalen")
@@ -605,7 +587,6 @@ def _render_page(
             "action_errors": action_errors,
             "shown_step": shown,
             "forms": forms_,
-            "correction_form": correction,
             "checklist_groups": _checklist_groups(
                 page.checklists(), signal_form.selected() if signal_form else set(), _child_age(traject)
             )
@@ -624,7 +605,6 @@ def _render_page(
             "consultations": [e for e in page.entries if e.kind == EntryKind.CONSULTATIEVRAAG],
             "steps": [(n, label) for n, label in ((s.number, s.label) for s in context["progress"])],
             "report_url": _report_url(traject),
-            "correct_url": reverse("meldcode:action", args=[traject.reference, "corrigeren"]),
         }
     )
     return render(request, "meldcode/traject.html", context, status=status)
@@ -655,6 +635,7 @@ def traject_action(request: HttpRequest, reference: str, action: str) -> HttpRes
     page = _load_page(request, reference, for_change=True, audit_read=False)
     form: Any
     run: Callable[[Page, Any], str]
+    step: int | None
     if action == "afweging-opnieuw":
         try:
             number = int(request.POST.get("afweging", ""))
@@ -666,16 +647,6 @@ def traject_action(request: HttpRequest, reference: str, action: str) -> HttpRes
         form.number = number  # type: ignore[attr-defined]
         run = _do_afweging
         step = page.traject.afwegingen_step
-    elif action == "corrigeren":
-        try:
-            entry_id = int(request.POST.get("entry", ""))
-        except ValueError:
-            raise Http404 from None
-        if not any(e.pk == entry_id for e in page.entries):
-            raise Http404
-        form = _correction_form(request.POST, entry_id)
-        run = _do_correction
-        step = None
     else:
         spec = ACTIONS.get(action)
         if spec is None:
@@ -703,6 +674,36 @@ def traject_action(request: HttpRequest, reference: str, action: str) -> HttpRes
     if action in ("afweging", "afweging-opnieuw"):
         step = page.traject.afwegingen_step
     return _render_page(request, page, bound=(action, form), step=step, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def entry_correct(request: HttpRequest, reference: str, entry_id: str) -> HttpResponse:
+    """Correct one entry: the correction is a new entry; the old one stays, marked as corrected."""
+    _require_case_role(request)
+    page = _load_page(request, reference, for_change=False, audit_read=request.method == "GET")
+    if not allows("meldcode.change_traject", request.user, page.traject):
+        raise Http404
+    entry = next((e for e in page.entries if e.pk == int(entry_id)), None)
+    if entry is None:
+        raise Http404
+    label_entries(page.entries)
+    form = mf.CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_correct(
+                actor=page.actor, traject=page.traject, entry_id=entry.pk, correction=form.cleaned_data["correction"]
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De correctie is vastgelegd; de oorspronkelijke vastlegging blijft zichtbaar."))
+            return redirect(reverse("meldcode:traject", args=[reference]) + f"#entry-{entry.pk}")
+    return render(
+        request,
+        "meldcode/correction.html",
+        {"traject": page.traject, "entries": [entry], "entry": entry, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 # --- starting a traject -------------------------------------------------------------------------

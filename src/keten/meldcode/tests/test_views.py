@@ -326,31 +326,37 @@ def test_overdue_feedback_is_flagged(
 
 
 def test_correction_marks_the_entry_and_keeps_it(
-    client_for: ClientFor, professional: User, traject: Traject, actor_of: ActorOf
+    client_for: ClientFor, professional: User, outsider: User, traject: Traject, actor_of: ActorOf
 ) -> None:
     _fill(traject, actor_of(professional), 1)
     entry = traject.entries.get()
     client = client_for(professional)
-    bad = client.post(_url(traject, "corrigeren"), {"entry": entry.pk, f"corr{entry.pk}-correction": "kort"})
+    url = f"{_url(traject)}corrigeren/{entry.pk}/"
+    assert f'href="{url}"' in client.get(_url(traject)).content.decode()
+    form = client.get(url)
+    assert form.status_code == 200
+    assert "Observatie nummer 0" in form.content.decode()
+    bad = client.post(url, {"correction": "kort"})
     assert bad.status_code == 422
     assert "Beschrijf de correctie en de reden" in bad.content.decode()
     assert traject.entries.count() == 1
-    ok = client.post(
-        _url(traject, "corrigeren"),
-        {"entry": entry.pk, f"corr{entry.pk}-correction": "Het was dinsdag, niet maandag."},
-    )
+    ok = client.post(url, {"correction": "Het was dinsdag, niet maandag."})
     assert ok.status_code == 302
+    assert ok["Location"] == f"{_url(traject)}#entry-{entry.pk}"
     page = client.get(_url(traject)).content.decode()
     assert "Gecorrigeerd" in page
     assert "Het was dinsdag, niet maandag." in page
     assert "Observatie nummer 0" in page
+    again = client.post(url, {"correction": "Nog een keer corrigeren."})
+    assert again.status_code == 422
+    assert "al gecorrigeerd" in again.content.decode()
+    assert client_for(outsider).get(url).status_code == 404
+    # An entry of another traject is not found through this one.
     other = make_dossier(professional)
     foreign = services.traject_start(actor=actor_of(professional), dossier=other)
     _fill(foreign, actor_of(professional), 1)
     foreign_entry = foreign.entries.get()
-    response = client.post(
-        _url(traject, "corrigeren"), {"entry": foreign_entry.pk, f"corr{foreign_entry.pk}-correction": "x" * 20}
-    )
+    response = client.post(f"{_url(traject)}corrigeren/{foreign_entry.pk}/", {"correction": "x" * 20})
     assert response.status_code == 404
 
 
