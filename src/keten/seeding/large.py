@@ -61,6 +61,7 @@ from keten.seeding.common import (
     random_moment,
 )
 from keten.seeding.demo import JOB_TITLES, NOTE_TEXTS, SUMMARIES
+from keten.seeding.meldcode_large import seed_meldcode_large
 from keten.seeding.network_large import seed_network_large
 
 CITY = "Amstelmere"
@@ -649,6 +650,13 @@ def seed_large(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
         events = builder.audit_history(
             max(1000, round(AUDIT_EVENTS * scale)), stats, heavy_org=heavy_org, heavy_staff=bench_prof
         )
+        with transaction.atomic():
+            meldcode = seed_meldcode_large(
+                rng=random.Random(seed + 2),  # noqa: S311 (reproducible fake data)
+                now=now,
+                scale=scale,
+                show_progress=progress,
+            )
     analyze()
     return {
         "organisations": len(builder.orgs),
@@ -665,4 +673,5 @@ def seed_large(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
         "sociale_kaart_entries": network["entries"],
         "postcode_ranges": network["postcode_ranges"],
         "agreements": network["agreements"],
+        **meldcode,
     }
