@@ -176,15 +176,24 @@ def _register(actor: Actor, data: dict[str, Any], key: str) -> services.Registra
                 return services.signal_register(actor=actor, data=registration)
             raise
     except IntegrityError as exc:
-        if registration.idempotency_key and actor.api_client is not None:
-            previous = Signal.objects.filter(
-                api_client=actor.api_client, idempotency_key=registration.idempotency_key
-            ).first()
-            if previous is not None:
-                return services.RegistrationResult(signal=previous, created=False, matches=[])
+        previous = _same_key(actor, registration.idempotency_key)
+        if previous is not None:
+            return services.RegistrationResult(signal=previous, created=False, matches=[])
         raise DomainError(
             _("Deze professional heeft al een actief signaal op deze jongere."), field="identity"
         ) from exc
+    except DomainError:
+        # A call with the same key that committed while this one waited for the locks made it.
+        previous = _same_key(actor, registration.idempotency_key)
+        if previous is not None:
+            return services.RegistrationResult(signal=previous, created=False, matches=[])
+        raise
+
+
+def _same_key(actor: Actor, key: str) -> Signal | None:
+    if not key or actor.api_client is None:
+        return None
+    return Signal.objects.filter(api_client=actor.api_client, idempotency_key=key).first()
 
 
 def _created_payload(result: services.RegistrationResult) -> dict[str, Any]:

@@ -310,3 +310,34 @@ def test_bulk_limits(jgz_nurse: User, jgz_auth: dict[str, str]) -> None:
     assert "signals" in too_many.json()["errors"]
     assert post(client, BULK, {"signals": []}, **jgz_auth).status_code == 400
     assert post(client, BULK, {"signals": ["x"]}, **jgz_auth).status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_calls_with_one_idempotency_key_make_one_signal() -> None:
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; SQLite serialises writers itself")
+    import threading
+
+    nurse = make_user(Role.PROFESSIONAL, OrganisationFactory(name="JGZ Parallel", type=OrganisationType.JGZ))
+    auth = token(nurse.active_membership.organisation, ["verwijsindex:write"], "vi-parallel-1")
+    barrier = threading.Barrier(4)
+    answers: list[tuple[int, int]] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            response = post(Client(), SIGNALS, row(professional=nurse.pk), HTTP_IDEMPOTENCY_KEY="same", **auth)
+            answers.append((response.status_code, response.json().get("id")))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(code for code, _id in answers) == [200, 200, 200, 201]
+    assert len({signal_id for _code, signal_id in answers}) == 1
+    assert Signal.objects.count() == 1
