@@ -189,6 +189,7 @@ class ApiClient(models.Model):
         NETWORK_READ = "network:read", _("Sociale kaart van de eigen gemeente lezen, met professionals")
         VERWIJSINDEX_WRITE = "verwijsindex:write", _("Signalen in de verwijsindex afgeven en intrekken")
         VERWIJSINDEX_READ = "verwijsindex:read", _("Eigen signalen en matches in de verwijsindex lezen")
+        MELDCODE_WRITE = "meldcode:write", _("Meldcode-trajecten lezen en aanvullen namens een eigen professional")
 
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="api_clients"

@@ -40,7 +40,8 @@ class Actor:
     @property
     def label(self) -> str:
         if self.user is not None:
-            return self.user.get_full_name() or self.user.get_username()
+            name = self.user.get_full_name() or self.user.get_username()
+            return f"{name} (via systeem: {self.api_client.name})" if self.api_client is not None else name
         if self.api_client is not None:
             return f"systeem: {self.api_client.name}"
         return ""

@@ -1,8 +1,10 @@
 """Meldcode API: the same selectors, services, policy and audit as the traject pages.
 
-Only verified sessions of professionals are accepted. Writes in a traject are made by a person on
-the dossier's case team, so organisation system tokens (which act for no person) cannot be used
-here, as with the dossier writes.
+Two kinds of caller. A verified browser session of a professional acts as that professional. A
+partner organisation's own system acts with its token (scope ``meldcode:write``) *on behalf of one
+of its professionals*, named in the ``Keten-Professional`` header (user id or e-mail): every entry is
+still recorded in that person's name, and the policy checks that person (on the dossier's case
+team), so a system can push signals and read the status only where its professional could.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from keten.accounts.models import CASE_ROLES, ApiClient, Membership
 from keten.core.actor import Actor, actor_from_request
-from keten.core.api.authentication import VerifiedSessionAuthentication
-from keten.core.errors import DomainError
+from keten.core.api.authentication import ApiClientTokenAuthentication, VerifiedSessionAuthentication
+from keten.core.errors import DomainError, NotFoundError
 from keten.dossiers import selectors as dossier_selectors
 from keten.dossiers.models import Person
 from keten.meldcode import afwegingskader, selectors, services
@@ -27,18 +30,52 @@ from keten.meldcode.api import serializers as s
 from keten.meldcode.models import Traject
 
 SESSION_ONLY = (
-    "Needs a browser session that passed two-factor login, of a professional on the dossier's case team. "
-    "Organisation system tokens are not accepted: every meldcode entry is recorded in a person's name."
+    "Needs a browser session that passed two-factor login, or an organisation system token with scope "
+    "meldcode:write plus the header Keten-Professional (id or e-mail of one of the organisation's professionals): "
+    "every meldcode entry is recorded in a person's name, and only where that person is on the case team."
 )
+PROFESSIONAL_HEADER = "Keten-Professional"
+
+
+def _actor(request: Request) -> Actor:
+    """The acting professional: the session's user, or the professional a system token acts for."""
+    auth = getattr(request, "auth", None)
+    if not isinstance(auth, ApiClient):
+        return actor_from_request(request)
+    if not auth.has_scope(ApiClient.Scope.MELDCODE_WRITE):
+        raise NotFoundError
+    named = (request.headers.get(PROFESSIONAL_HEADER) or "").strip()
+    if not named:
+        raise DomainError(
+            _("Geef in de kop Keten-Professional aan namens welke professional dit systeem werkt."),
+            field="professional",
+        )
+    memberships = Membership.objects.filter(
+        organisation_id=auth.organisation_id, is_active=True, user__is_active=True
+    ).select_related("user", "organisation")
+    membership = (
+        memberships.filter(user_id=int(named)).first()
+        if named.isdigit()
+        else memberships.filter(user__email__iexact=named).first()
+    )
+    if membership is None or membership.role not in CASE_ROLES:
+        raise DomainError(
+            _("Deze professional werkt niet bij de organisatie van deze koppeling."), field="professional"
+        )
+    user = membership.user
+    user.__dict__["active_membership"] = membership
+    return Actor(user=user, membership=membership, api_client=auth)
+
+
 TAGS = ["meldcode"]
 
 
 class MeldcodeAPIView(APIView):
-    authentication_classes = [VerifiedSessionAuthentication]
+    authentication_classes = [ApiClientTokenAuthentication, VerifiedSessionAuthentication]
 
     def get_authenticate_header(self, request: Request) -> str:
-        # Without a challenge DRF would answer 403; a missing session is a 401 like everywhere else.
-        return 'Session realm="keten"'
+        # Without a challenge DRF would answer 403; a missing session or token is a 401 like everywhere else.
+        return "Token"
 
 
 def _list_payload(traject: Traject) -> dict[str, Any]:
@@ -89,7 +126,7 @@ def _detail_payload(actor: Actor, reference: str) -> dict[str, Any]:
 
 
 def _for_change(request: Request, reference: str) -> tuple[Actor, Traject]:
-    actor = actor_from_request(request)
+    actor = _actor(request)
     return actor, selectors.traject_for_change(actor=actor, reference=reference)
 
 
@@ -113,7 +150,7 @@ class TrajectListView(MeldcodeAPIView):
         except (TypeError, ValueError):
             page = 1
         rows, total = api_selectors.traject_page(
-            actor=actor_from_request(request), status=str(request.query_params.get("status", "")), page=page
+            actor=_actor(request), status=str(request.query_params.get("status", "")), page=page
         )
         return Response({"count": total, "page": page, "results": s.TrajectListSerializer(rows, many=True).data})
 
@@ -125,7 +162,7 @@ class TrajectListView(MeldcodeAPIView):
         responses={201: s.TrajectDetailSerializer},
     )
     def post(self, request: Request) -> Response:
-        actor = actor_from_request(request)
+        actor = _actor(request)
         serializer = s.TrajectCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -149,7 +186,7 @@ class TrajectDetailView(MeldcodeAPIView):
         responses=s.TrajectDetailSerializer,
     )
     def get(self, request: Request, reference: str) -> Response:
-        return Response(_detail_payload(actor_from_request(request), reference))
+        return Response(_detail_payload(_actor(request), reference))
 
 
 class SignalCreateView(MeldcodeAPIView):

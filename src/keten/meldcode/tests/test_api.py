@@ -45,15 +45,43 @@ def test_unauthenticated_and_unverified_get_401(professional: User) -> None:
     assert client.get(BASE).status_code == 401
 
 
-def test_system_token_is_not_accepted(organisation: Any, traject: Traject) -> None:
-    ApiClient.objects.create(organisation=organisation, name="Leerlingvolgsysteem", token_hash=hash_token("s3cret"))
-    client = Client(HTTP_AUTHORIZATION="Token s3cret")
-    assert client.get(BASE).status_code == 401
-    response = client.post(
-        f"{BASE}{traject.reference}/signals/", _signal_body(traject), content_type="application/json"
+def test_system_token_needs_scope_and_a_named_professional(
+    organisation: Any, traject: Traject, professional: User, outsider: User
+) -> None:
+    api = ApiClient.objects.create(
+        organisation=organisation, name="Leerlingvolgsysteem", token_prefix="llv", token_hash=hash_token("s3cret")
     )
-    assert response.status_code == 401
+    url = f"{BASE}{traject.reference}/signals/"
+    client = Client(HTTP_AUTHORIZATION="Token s3cret")
+    # Without the meldcode scope the endpoints do not exist for this system.
+    assert client.get(BASE).status_code == 404
+    assert client.post(url, _signal_body(traject), content_type="application/json").status_code == 404
+    api.scopes = [ApiClient.Scope.MELDCODE_WRITE]
+    api.save()
+    # With the scope it must say on whose behalf it works.
+    response = client.post(url, _signal_body(traject), content_type="application/json")
+    assert response.status_code == 400
+    assert set(response.json()) == ERROR_KEYS
+    # A colleague who is not on the case team: the traject does not exist for them.
+    as_outsider = Client(HTTP_AUTHORIZATION="Token s3cret", HTTP_KETEN_PROFESSIONAL=outsider.email)
+    assert as_outsider.post(url, _signal_body(traject), content_type="application/json").status_code == 404
+    # Someone of another organisation cannot be named.
+    stranger = make_user(Role.PROFESSIONAL, OrganisationFactory(name="Elders"))
+    elsewhere = Client(HTTP_AUTHORIZATION="Token s3cret", HTTP_KETEN_PROFESSIONAL=str(stranger.pk))
+    assert elsewhere.post(url, _signal_body(traject), content_type="application/json").status_code == 400
     assert not Entry.objects.filter(kind=EntryKind.SIGNAAL).exists()
+    # On behalf of the professional on the case team: recorded in their name, audited as via the system.
+    as_prof = Client(HTTP_AUTHORIZATION="Token s3cret", HTTP_KETEN_PROFESSIONAL=str(professional.pk))
+    response = as_prof.post(url, _signal_body(traject), content_type="application/json")
+    assert response.status_code == 201, response.content
+    entry = Entry.objects.get(kind=EntryKind.SIGNAAL)
+    assert entry.author == professional
+    assert AuditEvent.objects.filter(
+        object_type="meldcode.signaal", actor_label__contains="via systeem: Leerlingvolgsysteem"
+    ).exists()
+    status = as_prof.get(f"{BASE}{traject.reference}/")
+    assert status.status_code == 200
+    assert status.json()["reference"] == traject.reference
 
 
 def test_create_traject_for_a_child_and_read_status(client_for: ClientFor, professional: User, dossier: Any) -> None:
