@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "keten.network",
     "keten.meldcode",
     "keten.verwijsindex",
+    "keten.sharing",
     "keten.notifications",
 ]
 
