@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import time
@@ -230,7 +231,23 @@ def _check_url(url: str) -> str:
         raise DomainError(_("Geef een volledig https-adres op."), field="url")
     if parts.username or parts.password:
         raise DomainError(_("Zet geen gebruikersnaam of wachtwoord in het adres."), field="url")
+    if not settings.KETEN_VI_WEBHOOK_ALLOW_HTTP and _internal_host(parts.hostname):
+        raise DomainError(
+            _("Dit adres is niet van buitenaf bereikbaar; geef een openbaar https-adres op."), field="url"
+        )
     return url
+
+
+def _internal_host(host: str) -> bool:
+    """Addresses of the machine or its private network, which a partner system has no business calling."""
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_global
 
 
 def subscription_create(*, actor: Actor, url: str, secret: str) -> WebhookSubscription:

@@ -313,6 +313,10 @@ def test_webhook_registration_rules(
 ) -> None:
     client = Client()
     with override_settings(KETEN_VI_WEBHOOK_ALLOW_HTTP=False):
+        for internal in ("https://127.0.0.1/x", "https://10.1.2.3/x", "https://[::1]/x", "https://localhost/x"):
+            refused = post(client, HOOKS, {"url": internal, "secret": SECRET}, **school_token)
+            assert refused.status_code == 400, internal
+            assert "url" in refused.json()["errors"]
         plain = post(client, HOOKS, {"url": receiver.url, "secret": SECRET}, **school_token)
         assert plain.status_code == 400
         assert "url" in plain.json()["errors"]
