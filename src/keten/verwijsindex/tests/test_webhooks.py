@@ -352,3 +352,19 @@ def test_stopping_a_webhook_gives_up_its_pending_deliveries(
     assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.FAILED
     assert webhooks.deliver_due() == {"delivered": 0, "failed": 0, "pending": 0}
     assert receiver.calls == []
+
+
+def test_feed_has_a_fixed_number_of_queries(
+    teacher: User,
+    jgz_nurse: User,
+    school_token: dict[str, str],
+    jgz_token: dict[str, str],
+    django_assert_max_num_queries: Any,
+) -> None:
+    client = Client()
+    for bsn in ("999994669", "999992740", "999990019", "999990925"):
+        post(client, SIGNALS, row(bsn=bsn, professional=teacher.pk), **school_token)
+        post(client, SIGNALS, row(bsn=bsn, professional=jgz_nurse.pk), **jgz_token)
+    with django_assert_max_num_queries(8):
+        body = client.get(FEED, **school_token).json()
+    assert len(body["results"]) == 4
