@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 
 from keten.accounts.models import Organisation, OrganisationType, Role, User
-from keten.network.models import PostcodeRange
+from keten.network.models import Agreement, AgreementType, PostcodeRange
 from keten.testing.factories import MunicipalityFactory, OrganisationFactory, WijkFactory, make_user
 from tests.browser.conftest import UI
 from tests.browser.helpers import login
@@ -41,6 +43,15 @@ def professional(jgz: Organisation) -> User:
     school = OrganisationFactory(
         name="Basisschool De Linde", type=OrganisationType.ONDERWIJS, municipality=jgz.municipality
     )
+    for n in range(4):
+        agreement = Agreement.objects.create(
+            municipality=jgz.municipality,
+            type=AgreementType.VERWIJZEN,
+            title=f"Verwijsafspraak {n + 1}",
+            promise="Binnen twee werkdagen contact.",
+            start_date=date(2024, 1, n + 1),
+        )
+        agreement.parties.set([jgz, school])
     return make_user(Role.PROFESSIONAL, school, username="juf", first_name="Fatima", last_name="El Amrani")
 
 
@@ -55,5 +66,9 @@ def test_professional_finds_the_aandachtsfunctionaris_for_a_postcode(ui: UI, pro
     expect(results.get_by_text("Anouk Smit")).to_be_visible()
     expect(results.get_by_text("030-1234567")).to_be_visible()
     expect(results.get_by_text("Bram Zuidema")).to_have_count(0)
-    ui.submit(results.get_by_role("link", name="JGZ Noord"))
+    # The card shows the three newest agreements and links to the organisation page for all four.
+    expect(results.get_by_text("Verwijsafspraak 4", exact=False)).to_be_visible()
+    expect(results.get_by_text("Verwijsafspraak 1", exact=False)).to_have_count(0)
+    ui.submit(results.get_by_role("link", name="4 afspraken"))
+    expect(ui.page.get_by_text("Verwijsafspraak 1", exact=False)).to_be_visible()
     expect(ui.page.get_by_role("heading", name="Consultatie of verwijzing vragen")).to_be_visible()

@@ -196,12 +196,21 @@ def _filter_by_words(qs: QuerySet[Organisation], query: str, *, municipality_id:
     return qs
 
 
-def _attach_agreements(organisations: Sequence[Organisation], wijk: Wijk | None) -> None:
-    """Set ``active_agreements`` and ``applicable_agreements`` (those that apply in ``wijk``) on each organisation.
+def _relevance(wijk: Wijk | None, wijken: set[int], start_date: Any, title: str, pk: int) -> tuple[Any, ...]:
+    """Sort key: agreements made for the chosen wijk first, then those for few wijken, then the newest."""
+    named = 0 if wijk is not None and wijk.pk in wijken else 1
+    return (named, len(wijken) or 10_000, -start_date.toordinal(), title, pk)
 
-    Four queries, whatever the number of organisations and agreements. An agreement shared by
-    many of the organisations is one object, and so is a party shared by many agreements:
-    ``agreement.parties.all`` gives the parties (id and name only, by name) without a query.
+
+def _attach_agreements(organisations: Sequence[Organisation], wijk: Wijk | None, top: int | None = None) -> None:
+    """Set ``applicable_agreements`` (those that apply in ``wijk``) and ``applicable_count`` on each organisation.
+
+    With ``top`` only the ``top`` most relevant applicable agreements are loaded (see
+    :func:`_relevance`); without it every active agreement (``active_agreements``) in type and
+    title order. Four queries, whatever the number of organisations and agreements. An agreement
+    shared by many of the organisations is one object, and so is a party shared by many
+    agreements: ``agreement.parties.all`` gives the parties (id and name only, by name) without a
+    query.
     """
     if not organisations:
         return
@@ -210,14 +219,35 @@ def _attach_agreements(organisations: Sequence[Organisation], wijk: Wijk | None)
     links = list(
         through.objects.filter(organisation_id__in=[o.pk for o in organisations], agreement__start_date__lte=today)
         .filter(Q(agreement__end_date__isnull=True) | Q(agreement__end_date__gte=today))
-        .values_list("organisation_id", "agreement_id")
+        .values_list("organisation_id", "agreement_id", "agreement__start_date", "agreement__title")
     )
     if not links:
         for organisation in organisations:
             organisation.active_agreements = organisation.applicable_agreements = []  # type: ignore[attr-defined]
+            organisation.applicable_count = 0  # type: ignore[attr-defined]
         return
-    ids = sorted({agreement_id for _org, agreement_id in links})
-    agreements = list(Agreement.objects.filter(pk__in=ids).order_by("type", "title", "pk"))
+    all_ids = sorted({link[1] for link in links})
+    wijken_of: dict[int, set[int]] = {}
+    for agreement_id, wijk_id in Agreement.wijken.through.objects.filter(agreement_id__in=all_ids).values_list(
+        "agreement_id", "wijk_id"
+    ):
+        wijken_of.setdefault(agreement_id, set()).add(wijk_id)
+
+    def applies(agreement_id: int) -> bool:
+        return wijk is None or not wijken_of.get(agreement_id) or wijk.pk in wijken_of[agreement_id]
+
+    applicable_ids: dict[int, list[int]] = {}
+    if top is not None:
+        ranked = sorted(
+            links, key=lambda link: _relevance(wijk, wijken_of.get(link[1], set()), link[2], link[3], link[1])
+        )
+        for organisation_id, agreement_id, _start, _title in ranked:
+            if applies(agreement_id):
+                applicable_ids.setdefault(organisation_id, []).append(agreement_id)
+        ids = sorted({pk for chosen in applicable_ids.values() for pk in chosen[:top]})
+    else:
+        ids = all_ids
+    agreements = list(Agreement.objects.filter(pk__in=ids).order_by("type", "title", "pk")) if ids else []
     parties: dict[int, list[Organisation]] = {}
     stubs: dict[int, Organisation] = {}
     for agreement_id, organisation_id, name in (
@@ -229,25 +259,25 @@ def _attach_agreements(organisations: Sequence[Organisation], wijk: Wijk | None)
         if stub is None:
             stub = stubs[organisation_id] = Organisation(id=organisation_id, name=name)
         parties.setdefault(agreement_id, []).append(stub)
-    wijken_of: dict[int, set[int]] = {}
-    for agreement_id, wijk_id in Agreement.wijken.through.objects.filter(agreement_id__in=ids).values_list(
-        "agreement_id", "wijk_id"
-    ):
-        wijken_of.setdefault(agreement_id, set()).add(wijk_id)
     for agreement in agreements:
         # What prefetch_related("parties") would leave, without a queryset per agreement.
         agreement._prefetched_objects_cache = {"parties": parties.get(agreement.pk, [])}  # type: ignore[attr-defined]
-    rank = {a.pk: i for i, a in enumerate(agreements)}
     by_pk = {a.pk: a for a in agreements}
+    if top is not None:
+        for organisation in organisations:
+            chosen = applicable_ids.get(organisation.pk, [])
+            organisation.applicable_agreements = [by_pk[pk] for pk in chosen[:top]]  # type: ignore[attr-defined]
+            organisation.applicable_count = len(chosen)  # type: ignore[attr-defined]
+        return
+    rank = {a.pk: i for i, a in enumerate(agreements)}
     per_org: dict[int, list[Agreement]] = {}
-    for organisation_id, agreement_id in sorted(links, key=lambda link: rank[link[1]]):
+    for organisation_id, agreement_id, _start, _title in sorted(links, key=lambda link: rank[link[1]]):
         per_org.setdefault(organisation_id, []).append(by_pk[agreement_id])
     for organisation in organisations:
         active = per_org.get(organisation.pk, [])
         organisation.active_agreements = active  # type: ignore[attr-defined]
-        organisation.applicable_agreements = [  # type: ignore[attr-defined]
-            a for a in active if wijk is None or not wijken_of.get(a.pk) or wijk.pk in wijken_of[a.pk]
-        ]
+        organisation.applicable_agreements = [a for a in active if applies(a.pk)]  # type: ignore[attr-defined]
+        organisation.applicable_count = len(organisation.applicable_agreements)  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -255,6 +285,8 @@ class SearchResult:
     organisations: Sequence[Organisation]
     wijk: Wijk | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    #: Number of organisations found; more than ``len(organisations)`` when the result is paged.
+    total: int = 0
 
 
 def sociale_kaart_search(
@@ -268,11 +300,16 @@ def sociale_kaart_search(
     age: int | None = None,
     organisation_id: int | None = None,
     limit: int = 100,
+    offset: int = 0,
+    top_agreements: int | None = None,
 ) -> SearchResult:
     """Organisations of the actor's municipality with ``entry_or_none``, ``officers`` and ``applicable_agreements``.
 
-    A fixed number of queries, whatever the number of results. A malformed or unknown postcode
-    raises DomainError (field "postcode").
+    ``offset`` and ``limit`` select one page of the organisations in name order; ``total`` counts
+    them all. With ``top_agreements`` each organisation carries only that many of its applicable
+    agreements (the most relevant for the wijk) next to ``applicable_count``; without it all of
+    them. A fixed number of queries, whatever the number of results. A malformed or unknown
+    postcode raises DomainError (field "postcode").
     """
     municipality_id = _municipality_id(actor)
     wijk: Wijk | None = None
@@ -307,13 +344,16 @@ def sociale_kaart_search(
         .select_related("user")
         .order_by("user__last_name", "user__first_name")
     )
+    # The ids of every match first (one narrow query gives the total), then one page of them.
+    found = list(qs.distinct().order_by("name", "pk").values_list("pk", flat=True))
+    page_ids = found[offset : offset + limit]
     organisations = list(
-        qs.distinct()
+        Organisation.objects.filter(pk__in=page_ids)
         .select_related("entry")
         .prefetch_related(Prefetch("memberships", queryset=officers, to_attr="officers"))
-        .order_by("name")[:limit]
+        .order_by("name", "pk")
     )
-    _attach_agreements(organisations, wijk)
+    _attach_agreements(organisations, wijk, top_agreements)
     threshold = stale_before()
     for organisation in organisations:
         entry = getattr(organisation, "entry", None)
@@ -321,7 +361,7 @@ def sociale_kaart_search(
         organisation.is_stale = (  # type: ignore[attr-defined]
             entry is None or entry.last_confirmed_at is None or entry.last_confirmed_at < threshold
         )
-    return SearchResult(organisations=organisations, wijk=wijk)
+    return SearchResult(organisations=organisations, wijk=wijk, total=len(found))
 
 
 def organisation_detail(*, actor: Actor, organisation_id: int) -> Organisation:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,10 +27,26 @@ def _actor(request: HttpRequest) -> Actor:
     return actor_from_request(request)
 
 
+#: Organisations per page of the search, and agreements shown on each card (the rest on its own page).
+SEARCH_PAGE_SIZE = 25
+CARD_AGREEMENTS = 3
+
+
 @require_http_methods(["GET"])
 def search(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    form = SearchForm(request.GET or None, wijken=wijk_choices(actor=actor))
+    criteria = request.GET.copy()
+    criteria.pop("pagina", None)
+    form = SearchForm(criteria or None, wijken=wijk_choices(actor=actor))
+    try:
+        page_number = max(1, int(request.GET.get("pagina", "1")))
+    except ValueError:
+        page_number = 1
+    paging: dict[str, Any] = {
+        "limit": SEARCH_PAGE_SIZE,
+        "offset": (page_number - 1) * SEARCH_PAGE_SIZE,
+        "top_agreements": CARD_AGREEMENTS,
+    }
     result = None
     if form.is_valid():
         data = form.cleaned_data
@@ -42,14 +59,19 @@ def search(request: HttpRequest) -> HttpResponse:
                 org_type=data.get("soort") or "",
                 role=data.get("rol") or "",
                 age=data.get("leeftijd"),
+                **paging,
             )
         except DomainError as exc:
             apply_domain_error(form, exc)
-    elif not request.GET:
-        result = selectors.sociale_kaart_search(actor=actor)
+    elif not criteria:
+        result = selectors.sociale_kaart_search(actor=actor, **paging)
+    page = None
+    if result is not None:
+        page = Paginator(range(result.total), SEARCH_PAGE_SIZE).get_page(page_number)
     context = {
         "form": form,
         "result": result,
+        "page": page,
         "may_manage_agreements": allows("network.manage_agreements", request.user),
     }
     return render(request, "network/search.html", context, status=422 if form.errors else 200)

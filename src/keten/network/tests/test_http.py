@@ -175,3 +175,46 @@ def test_policy_officer_may_not_send_contact_request(client_for: ClientFor, bele
     assert "Consultatie of verwijzing vragen" not in page.content.decode()
     assert client.post(url, {"kind": "consultatie", "message": "Vraag"}).status_code == 404
     assert not ContactRequest.objects.exists()
+
+
+def test_search_page_is_paged_and_cards_link_to_all_agreements(
+    client_for: ClientFor, school_prof: User, jgz: Organisation, school: Organisation
+) -> None:
+    from datetime import date
+
+    from keten.testing.factories import OrganisationFactory
+
+    for n in range(30):
+        OrganisationFactory(name=f"Jeugdhulp {n:02d}", municipality=jgz.municipality)
+    for n in range(5):
+        agreement = Agreement.objects.create(
+            municipality=jgz.municipality,
+            type="verwijzen",
+            title=f"Afspraak {n}",
+            promise="x",
+            start_date=date(2024, 1, n + 1),
+        )
+        agreement.parties.set([jgz, school])
+    client = client_for(school_prof)
+    response = client.get("/sociale-kaart/", {"q": "jeugd"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "31 organisaties gevonden" in html
+    assert html.count('class="keten-card"') == 25
+    assert "Pagina 1 van 2" in html
+    assert 'href="?q=jeugd&amp;pagina=2"' in html
+    assert jgz.name in html
+    assert "Jeugdhulp 29" not in html
+    # Three agreements on the card, the count links to the organisation page with all five.
+    assert "5 afspraken" in html
+    assert f'href="/sociale-kaart/organisaties/{jgz.pk}/#afspraken"' in html
+    assert "Afspraak 4" in html
+    assert "Afspraak 1" not in html
+    second = client.get("/sociale-kaart/", {"q": "jeugd", "pagina": "2"}).content.decode()
+    assert second.count('class="keten-card"') == 6
+    assert "Jeugdhulp 29" in second
+    assert jgz.name not in second
+    assert 'href="?q=jeugd&amp;pagina=1"' in second
+    detail = client.get(f"/sociale-kaart/organisaties/{jgz.pk}/").content.decode()
+    assert all(f"Afspraak {n}" in detail for n in range(5))
+    assert client.get("/sociale-kaart/", {"q": "jeugd", "pagina": "x"}).status_code == 200

@@ -98,7 +98,7 @@ def test_search_query_count_is_constant(
             start_date=timezone.localdate(),
         )
         agreement.parties.set([organisation, jgz])
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         result = selectors.sociale_kaart_search(actor=actor, postcode="3505")
         for organisation in result.organisations:
             for agreement in organisation.applicable_agreements:  # type: ignore[attr-defined]
@@ -146,3 +146,58 @@ def test_renamed_organisation_is_found_by_its_new_name(
     school.name = "Kindcentrum Élan"
     school.save()
     assert _names(selectors.sociale_kaart_search(actor=actor_of(school_prof), query="elan")) == ["Kindcentrum Élan"]
+
+
+def test_search_pages_and_top_agreements_for_the_wijk(
+    actor_of: ActorOf,
+    school_prof: User,
+    jgz: Organisation,
+    wijk_noord: Wijk,
+    wijk_zuid: Wijk,
+    django_assert_max_num_queries: Any,
+) -> None:
+    actor = actor_of(school_prof)
+    actor.user.active_membership  # noqa: B018 - load the acting membership outside the count
+    today = timezone.localdate()
+    partner = OrganisationFactory(name="Partner", municipality=jgz.municipality)
+
+    def agreement(title: str, *wijken: Wijk, days_ago: int = 0) -> Agreement:
+        made = Agreement.objects.create(
+            municipality=jgz.municipality,
+            type=AgreementType.VERWIJZEN,
+            title=title,
+            promise="x",
+            start_date=today - timedelta(days=days_ago),
+        )
+        made.parties.set([jgz, partner])
+        made.wijken.set(wijken)
+        return made
+
+    agreement("Stadsbreed oud", days_ago=30)
+    agreement("Stadsbreed nieuw", days_ago=1)
+    agreement("Noord en Zuid", wijk_noord, wijk_zuid, days_ago=10)
+    agreement("Alleen Noord", wijk_noord, days_ago=100)
+    agreement("Alleen Zuid", wijk_zuid)
+    with django_assert_max_num_queries(8):
+        result = selectors.sociale_kaart_search(actor=actor, wijk_id=wijk_noord.pk, query="jeugd", top_agreements=3)
+    found = result.organisations[0]
+    assert found.applicable_count == 4  # type: ignore[attr-defined]
+    # Made for this wijk alone first, then for few wijken, then the newest city-wide one.
+    assert [a.title for a in found.applicable_agreements] == [  # type: ignore[attr-defined]
+        "Alleen Noord",
+        "Noord en Zuid",
+        "Stadsbreed nieuw",
+    ]
+    assert [p.name for p in found.applicable_agreements[0].parties.all()] == [jgz.name, "Partner"]  # type: ignore[attr-defined]
+    # The organisation page (no top) still lists every active agreement.
+    assert len(selectors.organisation_detail(actor=actor, organisation_id=jgz.pk).applicable_agreements) == 5  # type: ignore[attr-defined]
+
+    for n in range(4):
+        OrganisationFactory(name=f"Jeugdhulp {n}", municipality=jgz.municipality)
+    first = selectors.sociale_kaart_search(actor=actor, query="jeugd", limit=2)
+    second = selectors.sociale_kaart_search(actor=actor, query="jeugd", limit=2, offset=2)
+    third = selectors.sociale_kaart_search(actor=actor, query="jeugd", limit=2, offset=4)
+    assert first.total == second.total == third.total == 5
+    assert _names(first) + _names(second) + _names(third) == sorted(
+        ["Jeugdgezondheidszorg Noord", *(f"Jeugdhulp {n}" for n in range(4))]
+    )
