@@ -341,3 +341,11 @@ def test_concurrent_calls_with_one_idempotency_key_make_one_signal() -> None:
     assert sorted(code for code, _id in answers) == [200, 200, 200, 201]
     assert len({signal_id for _code, signal_id in answers}) == 1
     assert Signal.objects.count() == 1
+
+
+def test_session_without_second_factor_is_not_accepted(jgz_nurse: User) -> None:
+    client = Client()
+    client.force_login(jgz_nurse)
+    assert client.get(SIGNALS).status_code == 401
+    assert post(client, SIGNALS, row()).status_code == 401
+    assert Signal.objects.count() == 0
