@@ -22,6 +22,13 @@ from keten.network.api.views import (
     PublicRoutekaartView,
     SocialeKaartOrganisationsView,
 )
+from keten.sharing.api.views import (
+    ConsentListView,
+    ConsentWithdrawView,
+    ConvenantDetailView,
+    ConvenantListView,
+    DisclosureListView,
+)
 from keten.verwijsindex.api.views import (
     FeedView,
     SignalBulkView,
@@ -104,5 +111,26 @@ urlpatterns = [
         "verwijsindex/webhooks/<int:pk>/deliveries/",
         login_not_required(WebhookDeliveriesView.as_view()),
         name="api-vi-webhook-deliveries",
+    ),
+    path(
+        "dossiers/<str:reference>/consents/",
+        login_not_required(ConsentListView.as_view()),
+        name="api-sharing-consents",
+    ),
+    path(
+        "sharing/consents/<int:pk>/withdraw/",
+        login_not_required(ConsentWithdrawView.as_view()),
+        name="api-sharing-consent-withdraw",
+    ),
+    path(
+        "dossiers/<str:reference>/disclosures/",
+        login_not_required(DisclosureListView.as_view()),
+        name="api-sharing-disclosures",
+    ),
+    path("sharing/convenants/", login_not_required(ConvenantListView.as_view()), name="api-sharing-convenants"),
+    path(
+        "sharing/convenants/<int:pk>/",
+        login_not_required(ConvenantDetailView.as_view()),
+        name="api-sharing-convenant",
     ),
 ]
