@@ -29,6 +29,7 @@ urlpatterns = [
     path("meldingen/", include("keten.notifications.urls")),
     path("meldcode/", include("keten.meldcode.urls")),
     path("verwijsindex/", include("keten.verwijsindex.urls")),
+    path("delen/inzage/", include("keten.sharing.inzage_urls")),
     path("sociale-kaart/beheer/", include("keten.network.import_urls")),
     path("sociale-kaart/", include("keten.network.urls")),
     path("routekaart/", include("keten.network.routekaart_urls")),

@@ -221,3 +221,78 @@ class AccessGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.dossier} ({self.expires_at:%Y-%m-%d})"
+
+
+class RequesterRole(models.TextChoices):
+    """Who asks for inzage or destruction, and in what capacity (Jeugdwet 7.3.10 / 7.3.9, AVG art. 15 / 17)."""
+
+    OUDER_MET_GEZAG = "ouder_gezag", _("Ouder met gezag, over een kind jonger dan 16")
+    JONGERE = "jongere", _("Jongere van 12 jaar of ouder, over zichzelf")
+    VOLWASSENE = "volwassene", _("Volwassene, over zichzelf")
+
+
+class InzageRequest(models.Model):
+    """A request by a parent or young person to see (and get a copy of) what the dossier holds about someone."""
+
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="inzage_requests")
+    requester = models.ForeignKey(
+        "dossiers.Person", verbose_name=_("aangevraagd door"), on_delete=models.PROTECT, related_name="+"
+    )
+    requester_role = models.CharField(_("als"), max_length=20, choices=RequesterRole.choices)
+    about = models.ForeignKey("dossiers.Person", verbose_name=_("over"), on_delete=models.PROTECT, related_name="+")
+    received_on = models.DateField(_("ontvangen op"))
+    due_on = models.DateField(_("beantwoorden uiterlijk"))
+    answered_on = models.DateField(_("beantwoord op"), null=True, blank=True)
+    answer_note = EncryptedTextField(_("toelichting bij het antwoord"), blank=True, null=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("vastgelegd"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inzageverzoek")
+        verbose_name_plural = _("inzageverzoeken")
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} inzage {self.received_on}"
+
+
+class DestructionRequest(models.Model):
+    """A request to destroy what the dossier holds about someone: recorded, decided, and followed up.
+
+    Keten does not delete dossier notes or meldcode entries itself (they are append-only and a note
+    concerns the whole family); a granted request names the manual follow-up and when it was done.
+    """
+
+    class Decision(models.TextChoices):
+        OPEN = "open", _("Nog niet beslist")
+        GRANTED = "toegewezen", _("Toegewezen")
+        REFUSED = "afgewezen", _("Afgewezen")
+
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="destruction_requests")
+    requester = models.ForeignKey(
+        "dossiers.Person", verbose_name=_("aangevraagd door"), on_delete=models.PROTECT, related_name="+"
+    )
+    requester_role = models.CharField(_("als"), max_length=20, choices=RequesterRole.choices)
+    about = models.ForeignKey("dossiers.Person", verbose_name=_("over"), on_delete=models.PROTECT, related_name="+")
+    received_on = models.DateField(_("ontvangen op"))
+    due_on = models.DateField(_("beslissen uiterlijk"))
+    decision = models.CharField(_("beslissing"), max_length=20, choices=Decision.choices, default=Decision.OPEN)
+    decided_on = models.DateField(_("beslist op"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = EncryptedTextField(_("motivering"), blank=True, null=True)
+    follow_up = EncryptedTextField(_("wat er vernietigd wordt en door wie"), blank=True, null=True)
+    carried_out_on = models.DateField(_("uitgevoerd op"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("vastgelegd"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vernietigingsverzoek")
+        verbose_name_plural = _("vernietigingsverzoeken")
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} vernietiging {self.received_on}"

@@ -1,0 +1,248 @@
+"""Pages for inzage and destruction requests under /delen/inzage/. Views hold no rules: they call
+keten.sharing.inzage, which checks the policy, validates and audits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from keten.core.actor import actor_from_request
+from keten.core.errors import DomainError, NotFoundError
+from keten.core.forms import KetenForm, apply_domain_error
+from keten.core.policy import allows, may_see_client_data
+from keten.dossiers import selectors as dossier_selectors
+from keten.dossiers.models import Dossier, Person
+from keten.sharing import inzage
+from keten.sharing.models import DestructionRequest, RequesterRole
+
+
+def _date(label: Any, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RequestForm(KetenForm):
+    requester = forms.TypedChoiceField(label=gettext_lazy("Wie doet het verzoek?"), coerce=int)
+    requester_role = forms.ChoiceField(label=gettext_lazy("Als"), choices=RequesterRole.choices)
+    about = forms.TypedChoiceField(label=gettext_lazy("Over wie gaat het verzoek?"), coerce=int)
+    received_on = _date(gettext_lazy("Ontvangen op"))
+
+    def __init__(self, *args: Any, persons: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requester"].choices = persons  # type: ignore[attr-defined]
+        self.fields["about"].choices = persons  # type: ignore[attr-defined]
+
+
+class AnswerForm(KetenForm):
+    answered_on = _date(gettext_lazy("Beantwoord op"))
+    note = forms.CharField(
+        label=gettext_lazy("Toelichting (optioneel)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DecideForm(KetenForm):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Beslissing"),
+        choices=[
+            (DestructionRequest.Decision.GRANTED, DestructionRequest.Decision.GRANTED.label),
+            (DestructionRequest.Decision.REFUSED, DestructionRequest.Decision.REFUSED.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    decided_on = _date(gettext_lazy("Beslist op"))
+    reason = forms.CharField(
+        label=gettext_lazy("Motivering"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    follow_up = forms.CharField(
+        label=gettext_lazy("Wat wordt er vernietigd, waar en door wie?"),
+        help_text=gettext_lazy("Nodig bij toewijzen. Keten verwijdert notities en meldcode-vastleggingen niet zelf."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CarriedOutForm(KetenForm):
+    carried_out_on = _date(gettext_lazy("Uitgevoerd op"))
+
+
+def _dossier(request: HttpRequest, reference: str) -> Dossier:
+    if not may_see_client_data(request.user):
+        raise Http404
+    try:
+        dossier = dossier_selectors.dossier_get(
+            actor=actor_from_request(request), reference=reference, audit_read=False
+        )
+    except NotFoundError as exc:
+        raise Http404 from exc
+    if not allows("dossiers.change_dossier", request.user, dossier):
+        raise Http404
+    return dossier
+
+
+def _persons(dossier: Dossier) -> list[tuple[int, str]]:
+    return [(p.pk, p.full_name) for p in Person.objects.filter(family_id=dossier.family_id).order_by("pk")]
+
+
+@require_GET
+def overview(request: HttpRequest, reference: str) -> HttpResponse:
+    """/delen/inzage/dossier/<reference>/ — the dossier's inzage and destruction requests."""
+    dossier = _dossier(request, reference)
+    inzage_requests, destruction_requests = inzage.requests_of_dossier(
+        actor=actor_from_request(request), dossier=dossier
+    )
+    return render(
+        request,
+        "sharing/inzage/overview.html",
+        {
+            "dossier": dossier,
+            "inzage_requests": inzage_requests,
+            "destruction_requests": destruction_requests,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _record(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    dossier = _dossier(request, reference)
+    actor = actor_from_request(request)
+    form = RequestForm(request.POST or None, persons=_persons(dossier), initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = inzage.RequestData(
+            requester_id=form.cleaned_data["requester"],
+            requester_role=form.cleaned_data["requester_role"],
+            about_id=form.cleaned_data["about"],
+            received_on=form.cleaned_data["received_on"],
+        )
+        try:
+            if kind == "inzage":
+                created = inzage.inzage_record(actor=actor, dossier=dossier, data=data)
+                messages.success(
+                    request,
+                    _("Het inzageverzoek is vastgelegd. Beantwoord het uiterlijk %(due)s.")
+                    % {"due": created.due_on.strftime("%d-%m-%Y")},
+                )
+                return redirect("sharing_inzage:detail", created.pk)
+            destruction = inzage.destruction_record(actor=actor, dossier=dossier, data=data)
+            messages.success(request, _("Het vernietigingsverzoek is vastgelegd."))
+            return redirect("sharing_inzage:destruction", destruction.pk)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+    title = _("Inzageverzoek vastleggen") if kind == "inzage" else _("Vernietigingsverzoek vastleggen")
+    return render(
+        request,
+        "sharing/inzage/request_form.html",
+        {"dossier": dossier, "form": form, "title": title, "kind": kind},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def inzage_create(request: HttpRequest, reference: str) -> HttpResponse:
+    return _record(request, reference, "inzage")
+
+
+@require_http_methods(["GET", "POST"])
+def destruction_create(request: HttpRequest, reference: str) -> HttpResponse:
+    return _record(request, reference, "vernietiging")
+
+
+def _inzage(request: HttpRequest, pk: int) -> Any:
+    if not may_see_client_data(request.user):
+        raise Http404
+    try:
+        return inzage.inzage_get(actor=actor_from_request(request), pk=pk)
+    except NotFoundError as exc:
+        raise Http404 from exc
+
+
+@require_http_methods(["GET", "POST"])
+def inzage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """/delen/inzage/<pk>/ — the request, its due date, the PDF and recording the answer."""
+    item = _inzage(request, pk)
+    form = AnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            inzage.inzage_answer(
+                actor=actor_from_request(request),
+                request=item,
+                answered_on=form.cleaned_data["answered_on"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Vastgelegd dat het verzoek is beantwoord."))
+            return redirect("sharing_inzage:detail", item.pk)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+    return render(
+        request,
+        "sharing/inzage/detail.html",
+        {"item": item, "dossier": item.dossier, "form": form, "today": timezone.localdate()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def inzage_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """/delen/inzage/<pk>/overzicht.pdf — what the dossier holds about the person. Audited as export."""
+    item = _inzage(request, pk)
+    report = inzage.inzage_report(actor=actor_from_request(request), request=item)
+    pdf = inzage.inzage_pdf(report, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="inzage-{item.dossier.reference}-{item.pk}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def destruction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """/delen/inzage/vernietiging/<pk>/ — decide, then record that the follow-up was carried out."""
+    if not may_see_client_data(request.user):
+        raise Http404
+    actor = actor_from_request(request)
+    try:
+        item = inzage.destruction_get(actor=actor, pk=pk)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    decide = DecideForm(request.POST if action == "decide" else None, initial={"decided_on": timezone.localdate()})
+    done = CarriedOutForm(request.POST if action == "done" else None, initial={"carried_out_on": timezone.localdate()})
+    if action == "decide" and decide.is_valid():
+        try:
+            inzage.destruction_decide(
+                actor=actor,
+                request=item,
+                decision=decide.cleaned_data["decision"],
+                decided_on=decide.cleaned_data["decided_on"],
+                reason=decide.cleaned_data["reason"],
+                follow_up=decide.cleaned_data["follow_up"],
+            )
+            messages.success(request, _("De beslissing is vastgelegd."))
+            return redirect("sharing_inzage:destruction", item.pk)
+        except DomainError as exc:
+            apply_domain_error(decide, exc)
+    if action == "done" and done.is_valid():
+        try:
+            inzage.destruction_carried_out(
+                actor=actor, request=item, carried_out_on=done.cleaned_data["carried_out_on"]
+            )
+            messages.success(request, _("Vastgelegd dat de vernietiging is uitgevoerd."))
+            return redirect("sharing_inzage:destruction", item.pk)
+        except DomainError as exc:
+            apply_domain_error(done, exc)
+    failed = bool(decide.errors or done.errors)
+    return render(
+        request,
+        "sharing/inzage/destruction.html",
+        {"item": item, "dossier": item.dossier, "decide": decide, "done": done},
+        status=400 if failed else 200,
+    )
