@@ -30,6 +30,7 @@ urlpatterns = [
     path("meldcode/", include("keten.meldcode.urls")),
     path("verwijsindex/", include("keten.verwijsindex.urls")),
     path("delen/inzage/", include("keten.sharing.inzage_urls")),
+    path("delen/", include("keten.sharing.urls")),
     path("sociale-kaart/beheer/", include("keten.network.import_urls")),
     path("sociale-kaart/", include("keten.network.urls")),
     path("routekaart/", include("keten.network.routekaart_urls")),

@@ -120,6 +120,7 @@ def dossier_detail(request: HttpRequest, reference: str) -> HttpResponse:
     dossier = context["dossier"]
     context["note_form"] = NoteForm()
     _add_meldcode(request, context)
+    _add_sharing(request, context)
     context["edit_form"] = DossierEditForm(
         initial={
             "summary": dossier.summary,
@@ -142,6 +143,17 @@ def _add_meldcode(request: HttpRequest, context: dict[str, Any]) -> None:
     )
     children = [p for p in context["persons"] if p.relation == "kind"]
     context["traject_start_form"] = TrajectStartForm(children=children)
+
+
+def _add_sharing(request: HttpRequest, context: dict[str, Any]) -> None:
+    """The dossier's disclosures (newest first) and consents, for the "Delen" section."""
+    from keten.sharing import page_selectors as sharing_pages
+    from keten.sharing import selectors as sharing_selectors
+
+    context["disclosures"] = sharing_selectors.disclosures_of_dossier(
+        actor=actor_from_request(request), dossier=context["dossier"]
+    )
+    context["consents"] = sharing_pages.consents_of_dossier(context["dossier"])
 
 
 @require_POST

@@ -1,0 +1,150 @@
+"""Reads behind the informatie-delen pages: the shared part of a dossier, counts, convenants, choices.
+
+The shared part is a strict mapping from data category to what the recipient sees; a category that
+is not shared shows nothing, and nothing outside the mapping is ever shown.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from keten.accounts.models import OrganisationType, User
+from keten.core.actor import Actor
+from keten.core.errors import NotFoundError
+from keten.core.policy import allows
+from keten.dossiers.models import CaseTeamMember, DossierNote, Person
+from keten.sharing.models import AccessGrant, Consent, Convenant, DataCategory, Disclosure, LegalBasis
+
+#: Cells with fewer disclosures than this are not shown (they could point to one family).
+SMALL_CELL = 5
+
+
+def shared_part(grant: AccessGrant) -> dict[str, Any]:
+    """What the recipient of ``grant`` may see: exactly its categories, nothing else."""
+    from keten.meldcode.models import Entry, EntryKind, Traject
+
+    categories = set(grant.categories)
+    disclosure = grant.disclosure
+    dossier = grant.dossier
+    part: dict[str, Any] = {"categories": [DataCategory(c).label for c in grant.categories if c in DataCategory.values]}
+    about = list(disclosure.about.all())
+    if DataCategory.PERSONALIA in categories:
+        part["personalia"] = [
+            {"name": p.full_name, "date_of_birth": p.date_of_birth, "address": p.address} for p in about
+        ]
+    if DataCategory.BETROKKENHEID in categories or DataCategory.CONTACTGEGEVENS in categories:
+        part["betrokken"] = {
+            "organisation": disclosure.decided_by_organisation.name,
+            "professional": disclosure.decided_by.get_full_name() if DataCategory.CONTACTGEGEVENS in categories else "",
+            "email": disclosure.decided_by.email if DataCategory.CONTACTGEGEVENS in categories else "",
+        }
+    if DataCategory.GEZINSSITUATIE in categories:
+        part["gezin"] = [
+            {"first_name": p.first_name, "relation": p.get_relation_display()}
+            for p in Person.objects.filter(family_id=dossier.family_id).order_by("pk")
+        ]
+    if DataCategory.SIGNALEN in categories:
+        part["signalen"] = [
+            {"occurred_on": e.occurred_on, "text": e.text or ""}
+            for e in Entry.objects.filter(traject__dossier=dossier, kind=EntryKind.SIGNAAL).order_by(
+                "occurred_on", "pk"
+            )
+        ]
+    if DataCategory.MELDCODE in categories:
+        part["trajecten"] = [
+            {"reference": t.reference, "status": t.get_status_display(), "step": t.get_current_step_display()}
+            for t in Traject.objects.filter(dossier=dossier).order_by("started_at")
+        ]
+    if DataCategory.HULPVERLENING in categories:
+        part["casusteam"] = [
+            {"name": m.user.get_full_name() or m.user.username, "organisation": m.organisation.name}
+            for m in CaseTeamMember.objects.filter(dossier=dossier, ended_at__isnull=True).select_related(
+                "user", "organisation"
+            )
+        ]
+        coordinator = dossier.coordinator
+        part["regievoerder"] = (coordinator.get_full_name() or coordinator.username) if coordinator else ""
+    if DataCategory.NOTITIES in categories:
+        part["notities"] = [
+            {"created_at": n.created_at, "text": n.text}
+            for n in DossierNote.objects.filter(dossier=dossier).order_by("-created_at")[:50]
+        ]
+    return part
+
+
+def my_grants(*, actor: Actor, now: Any = None) -> list[AccessGrant]:
+    from keten.sharing.selectors import active_grants
+
+    if actor.user is None:
+        return []
+    return list(
+        active_grants(actor.user, now=now)
+        .select_related("disclosure__decided_by_organisation", "dossier")
+        .order_by("expires_at")
+    )
+
+
+def consents_of_dossier(dossier: Any) -> list[Consent]:
+    return list(Consent.objects.filter(dossier=dossier).select_related("giver", "about").prefetch_related("recipients"))
+
+
+def professionals_in_municipality(*, actor: Actor) -> list[tuple[int, str]]:
+    """Active professionals of the municipality's organisations, labelled with their organisation."""
+    if actor.membership is None:
+        return []
+    municipality_id = actor.membership.organisation.municipality_id
+    rows = (
+        User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__organisation__municipality_id=municipality_id,
+        )
+        .exclude(pk=actor.user.pk if actor.user else 0)
+        .values_list("id", "first_name", "last_name", "username", "memberships__organisation__name")
+        .order_by("memberships__organisation__name", "last_name")
+    )
+    return [(pk, f"{(f'{first} {last}').strip() or username} — {org}") for pk, first, last, username, org in rows]
+
+
+def municipality_counts(*, actor: Actor) -> dict[str, Any]:
+    """Disclosures in the municipality per legal basis and per recipient type; small cells suppressed."""
+    if actor.user is None or actor.membership is None or not allows("core.view_aggregates", actor.user):
+        raise NotFoundError
+    qs = Disclosure.objects.filter(
+        decided_by_organisation__municipality_id=actor.membership.organisation.municipality_id
+    )
+    by_basis = Counter(dict(qs.values_list("legal_basis").annotate(n=Count("pk")).values_list("legal_basis", "n")))
+    by_type = Counter(
+        dict(
+            qs.values_list("recipient_organisation__type")
+            .annotate(n=Count("pk"))
+            .values_list("recipient_organisation__type", "n")
+        )
+    )
+
+    def rows(counter: Counter[str], labels: dict[str, Any]) -> list[dict[str, Any]]:
+        return [
+            {"label": labels.get(key, key), "count": n if n >= SMALL_CELL else None}
+            for key, n in sorted(counter.items(), key=lambda kv: -kv[1])
+        ]
+
+    total = sum(by_basis.values())
+    return {
+        "by_basis": rows(by_basis, dict(LegalBasis.choices)),
+        "by_type": rows(by_type, dict(OrganisationType.choices)),
+        "total": total if total >= SMALL_CELL else None,
+        "small_cell": SMALL_CELL,
+    }
+
+
+def convenants_list(*, actor: Actor) -> QuerySet[Convenant]:
+    if actor.membership is None:
+        return Convenant.objects.none()
+    return (
+        Convenant.objects.filter(municipality_id=actor.membership.organisation.municipality_id)
+        .prefetch_related("parties", "flows")
+        .order_by("-start_date", "title")
+    )

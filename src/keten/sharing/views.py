@@ -1,0 +1,396 @@
+"""Informatie delen pages. Views translate HTTP to service and selector calls; they hold no rules."""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from keten.accounts.models import Organisation, OrganisationType
+from keten.core import audit
+from keten.core.actor import Actor, actor_from_request
+from keten.core.errors import DomainError, NotFoundError
+from keten.core.forms import apply_domain_error
+from keten.core.models import AuditAction
+from keten.core.policy import allows
+from keten.dossiers import selectors as dossier_selectors
+from keten.network.selectors import organisation_choices
+from keten.sharing import deelhulp, page_selectors, selectors, services
+from keten.sharing.forms import ConsentForm, ConvenantForm, DeelhulpForm, DisclosureFilterForm, WithdrawForm
+from keten.sharing.models import AccessGrant, Consent, LegalBasis
+
+
+def _dossier(request: HttpRequest, reference: str, *, change: bool = True) -> Any:
+    """A dossier of whose case team the user is a member (404 otherwise, also for other roles)."""
+    if not allows("dossiers.add_dossier", request.user):
+        raise Http404
+    try:
+        dossier = dossier_selectors.dossier_get(
+            actor=actor_from_request(request), reference=reference, audit_read=False
+        )
+    except NotFoundError as exc:
+        raise Http404 from exc
+    if change and not allows("dossiers.change_dossier", request.user, dossier):
+        raise Http404
+    return dossier
+
+
+def _persons(dossier: Any) -> list[tuple[int, str]]:
+    from keten.dossiers.models import Person
+
+    return [(p.pk, p.full_name) for p in Person.objects.filter(family_id=dossier.family_id).order_by("pk")]
+
+
+# --- consent -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def consent_create(request: HttpRequest, reference: str) -> HttpResponse:
+    dossier = _dossier(request, reference)
+    actor = actor_from_request(request)
+    form = ConsentForm(
+        request.POST or None,
+        persons=_persons(dossier),
+        organisations=organisation_choices(actor=actor),
+        initial={"given_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consent_record(
+                actor=actor,
+                dossier=dossier,
+                data=services.ConsentData(
+                    giver_id=data["giver"],
+                    giver_role=data["giver_role"],
+                    about_id=data["about"],
+                    purpose=data["purpose"],
+                    recipient_ids=list(data["recipients"]),
+                    form=data["form"],
+                    given_on=data["given_on"],
+                    valid_until=data.get("valid_until"),
+                ),
+            )
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De toestemming is vastgelegd."))
+            return redirect("dossiers:detail", reference=reference)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "sharing/consent_form.html", {"form": form, "dossier": dossier}, status=status)
+
+
+@require_POST
+def consent_withdraw(request: HttpRequest, reference: str, consent_id: int) -> HttpResponse:
+    dossier = _dossier(request, reference)
+    consent = Consent.objects.filter(pk=consent_id, dossier=dossier).select_related("dossier").first()
+    if consent is None:
+        raise Http404
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_withdraw(
+                actor=actor_from_request(request), consent=consent, withdrawn_on=form.cleaned_data["withdrawn_on"]
+            )
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De toestemming is ingetrokken. U kunt er niet meer op delen."))
+            return redirect("dossiers:detail", reference=reference)
+    return render(
+        request, "sharing/withdraw_form.html", {"form": form, "dossier": dossier, "consent": consent}, status=422
+    )
+
+
+# --- deelhulp ----------------------------------------------------------------------------------
+
+
+def _recipient_kind(actor: Actor, recipient: Organisation) -> deelhulp.Recipient:
+    if recipient.type == OrganisationType.VEILIG_THUIS:
+        return deelhulp.Recipient.VEILIG_THUIS
+    if actor.membership is not None and recipient.pk == actor.membership.organisation_id:
+        return deelhulp.Recipient.COLLEGA
+    return deelhulp.Recipient.KETENPARTNER
+
+
+def _lookups(actor: Actor, dossier: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """What the page looks up itself: consent and a convenant flow for this recipient and these data."""
+    from keten.dossiers.models import Person
+
+    on = data.get("shared_on") or timezone.localdate()
+    recipient = Organisation.objects.filter(pk=data["recipient_organisation"], is_active=True).first()
+    if recipient is None:
+        raise DomainError(_("Kies de organisatie die de gegevens ontvangt."), field="recipient_organisation")
+    about = list(Person.objects.filter(pk__in=data["about"], family_id=dossier.family_id))
+    covered = bool(about)
+    consents: list[Consent] = []
+    for person in about:
+        ok, valid = services.consent_covers(person, recipient, on)
+        covered = covered and ok
+        consents.extend(valid)
+    withdrawn = (
+        not covered
+        and Consent.objects.filter(
+            about__in=about, recipients=recipient, withdrawn_on__isnull=False, dossier=dossier
+        ).exists()
+    )
+    flow = None
+    if actor.membership is not None:
+        flow = services.convenant_flow_for(
+            sender=actor.membership.organisation, recipient=recipient, categories=set(data["categories"]), on=on
+        )
+    consent_state = (
+        deelhulp.Consent.GELDIG if covered else deelhulp.Consent.INGETROKKEN if withdrawn else deelhulp.Consent.GEEN
+    )
+    return {"recipient": recipient, "consent": consent_state, "consents": consents, "flow": flow}
+
+
+def _advice_json(result: deelhulp.Result) -> dict[str, Any]:
+    return {
+        "advice": str(result.advice),
+        "basis": str(result.basis) if result.basis else "",
+        "reasons": [str(r) for r in result.reasons],
+        "also": [str(a) for a in result.also],
+        "leave_out": sorted(result.leave_out),
+        "rules_version": result.rules_version,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def deelhulp_view(request: HttpRequest, reference: str) -> HttpResponse:
+    dossier = _dossier(request, reference)
+    actor = actor_from_request(request)
+    form = DeelhulpForm(
+        request.POST or None,
+        persons=_persons(dossier),
+        organisations=organisation_choices(actor=actor),
+        professionals=page_selectors.professionals_in_municipality(actor=actor),
+        initial={"shared_on": timezone.localdate(), "client_informed_on": timezone.localdate(), "grant_days": 14},
+    )
+    context: dict[str, Any] = {"form": form, "dossier": dossier, "max_days": services.MAX_GRANT_DAYS}
+    if request.method != "POST":
+        return render(request, "sharing/deelhulp.html", context)
+    record = "vastleggen" in request.POST
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            found = _lookups(actor, dossier, data)
+            answers = deelhulp.Answers(
+                recipient=_recipient_kind(actor, found["recipient"]),
+                purpose=data["purpose"],
+                consent=found["consent"],
+                about_violence=data["about_violence"],
+                convenant_covers=found["flow"] is not None,
+                conflict=form.conflict_answers(),
+                categories=frozenset(data["categories"]),
+                needed=frozenset(data.get("needed") or []),
+                less_is_enough=data["less_is_enough"],
+                inform_client=data["inform_client"] == "ja",
+                not_informing_reason=data.get("not_informing_reason") or "",
+            )
+            result = deelhulp.advise(answers)
+        except deelhulp.InvalidAnswersError as exc:
+            form.add_error(None, str(exc))
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            context.update(found)
+            context["result"] = result
+            context["basis_label"] = dict(LegalBasis.choices).get(str(result.basis), "") if result.basis else ""
+            if not record:
+                return render(request, "sharing/deelhulp.html", context)
+            basis = data.get("legal_basis") or (str(result.basis) if result.basis else "")
+            informed = data["inform_client"] == "ja"
+            reason = data.get("not_informed_reason") or str(
+                deelhulp.NOT_INFORMING_REASONS.get(data.get("not_informing_reason") or "", "")
+            )
+            try:
+                disclosure = services.disclosure_record(
+                    actor=actor,
+                    dossier=dossier,
+                    data=services.DisclosureData(
+                        about_ids=list(data["about"]),
+                        categories=list(data["categories"]),
+                        items=(data.get("items") or "").splitlines(),
+                        recipient_organisation_id=found["recipient"].pk,
+                        recipient_user_id=data.get("recipient_user"),
+                        purpose=data["purpose"],
+                        legal_basis=basis,
+                        shared_on=data.get("shared_on"),
+                        client_informed=informed,
+                        client_informed_on=data.get("client_informed_on") if informed else None,
+                        not_informed_reason="" if informed else reason,
+                        no_consent_reason=data.get("no_consent_reason") or "",
+                        advice=_advice_json(result),
+                        override_motivation=data.get("override_motivation") or "",
+                        grant_days=data.get("grant_days") or 0,
+                    ),
+                )
+            except NotFoundError as exc:
+                raise Http404 from exc
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("De verstrekking %(ref)s is vastgelegd.") % {"ref": disclosure.reference})
+                return redirect("dossiers:detail", reference=reference)
+    return render(request, "sharing/deelhulp.html", context, status=422 if record or form.errors else 200)
+
+
+# --- the recipient -----------------------------------------------------------------------------
+
+
+@require_GET
+def shared_with_me(request: HttpRequest) -> HttpResponse:
+    if not allows("dossiers.add_dossier", request.user):
+        raise Http404
+    grants = page_selectors.my_grants(actor=actor_from_request(request))
+    return render(request, "sharing/shared_with_me.html", {"grants": grants})
+
+
+@require_GET
+def shared_view(request: HttpRequest, grant_id: int) -> HttpResponse:
+    if not allows("dossiers.add_dossier", request.user):
+        raise Http404
+    try:
+        grant: AccessGrant = selectors.shared_view(actor=actor_from_request(request), grant_id=grant_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    context = {"grant": grant, "disclosure": grant.disclosure, "part": page_selectors.shared_part(grant)}
+    return render(request, "sharing/shared_view.html", context)
+
+
+# --- the aandachtsfunctionaris and the municipality --------------------------------------------
+
+
+def _organisation_rows(request: HttpRequest) -> tuple[Any, list[Any], Actor]:
+    if not allows("dossiers.add_dossier", request.user) or not allows("core.view_auditlog", request.user):
+        raise Http404
+    actor = actor_from_request(request)
+    form = DisclosureFilterForm(request.GET or None)
+    basis, since = "", None
+    if form.is_valid():
+        basis = form.cleaned_data.get("basis") or ""
+        if form.cleaned_data.get("periode"):
+            since = timezone.localdate() - timedelta(days=int(form.cleaned_data["periode"]))
+    try:
+        rows = selectors.organisation_disclosures(actor=actor, basis=basis, since=since)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    return form, rows, actor
+
+
+@require_GET
+def organisation_disclosures(request: HttpRequest) -> HttpResponse:
+    form, rows, _actor = _organisation_rows(request)
+    query = request.GET.urlencode()
+    return render(request, "sharing/organisation.html", {"form": form, "rows": rows, "query": query})
+
+
+@require_GET
+def organisation_disclosures_csv(request: HttpRequest) -> HttpResponse:
+    form, rows, actor = _organisation_rows(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="verstrekkingen.csv"'
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [_("kenmerk"), _("gedeeld op"), _("ontvanger"), _("grondslag"), _("gegevens"), _("ingelicht"), _("door")]
+    )
+    for d in rows:
+        writer.writerow(
+            [
+                d.reference,
+                d.shared_on.isoformat(),
+                d.recipient_organisation.name,
+                d.get_legal_basis_display(),
+                ", ".join(d.categories),
+                _("ja") if d.client_informed else _("nee"),
+                d.decided_by.get_full_name() or d.decided_by.username,
+            ]
+        )
+    audit.record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type="sharing.disclosures",
+        object_id="verstrekkingen.csv",
+        details={"rows": len(rows), **{k: v for k, v in form.cleaned_data.items() if v}}
+        if form.is_bound
+        else {"rows": len(rows)},
+    )
+    return response
+
+
+@require_GET
+def municipality_counts(request: HttpRequest) -> HttpResponse:
+    try:
+        counts = page_selectors.municipality_counts(actor=actor_from_request(request))
+    except NotFoundError as exc:
+        raise Http404 from exc
+    return render(request, "sharing/counts.html", counts)
+
+
+# --- convenants --------------------------------------------------------------------------------
+
+
+def _require_manager(request: HttpRequest) -> Actor:
+    if not allows("network.manage_agreements", request.user):
+        raise Http404
+    return actor_from_request(request)
+
+
+@require_GET
+def convenant_list(request: HttpRequest) -> HttpResponse:
+    actor = _require_manager(request)
+    return render(request, "sharing/convenant_list.html", {"convenants": page_selectors.convenants_list(actor=actor)})
+
+
+@require_http_methods(["GET", "POST"])
+def convenant_create(request: HttpRequest) -> HttpResponse:
+    actor = _require_manager(request)
+    form = ConvenantForm(request.POST or None, organisations=organisation_choices(actor=actor))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        flows = [
+            services.FlowData(
+                from_types=list(data[f"flow{n}_from_types"]),
+                to_types=list(data[f"flow{n}_to_types"]),
+                purpose=data[f"flow{n}_purpose"],
+                categories=list(data[f"flow{n}_categories"]),
+                legal_basis=data[f"flow{n}_legal_basis"],
+                legal_reference=data[f"flow{n}_legal_reference"],
+            )
+            for n, _fields in form.flow_groups()
+            if data.get(f"flow{n}_legal_basis")
+        ]
+        try:
+            services.convenant_create(
+                actor=actor,
+                data=services.ConvenantData(
+                    title=data["title"],
+                    party_ids=list(data.get("parties") or []),
+                    purposes=data["purposes"].splitlines(),
+                    start_date=data["start_date"],
+                    end_date=data.get("end_date"),
+                    document_url=data.get("document_url") or "",
+                    flows=flows,
+                ),
+            )
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Het convenant is vastgelegd."))
+            return redirect("sharing:convenants")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "sharing/convenant_form.html", {"form": form}, status=status)
