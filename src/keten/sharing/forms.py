@@ -16,13 +16,27 @@ YES_NO = [("", _("Nog niet beantwoord")), ("ja", _("Ja")), ("nee", _("Nee"))]
 FLOW_SLOTS = 3
 
 
+class ChoiceFieldsets:
+    """Checkbox lists and radio buttons as a fieldset with a legend, one label per option."""
+
+    def use_fieldsets(self) -> None:
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs["class"] = "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom"
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                field.template_name = "sharing/_choice_field.html"
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
+                widget.use_required_attribute = lambda initial: False  # type: ignore[method-assign]
+
+
 def _date(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
     return forms.DateField(
         label=label, required=required, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
-class ConsentForm(KetenForm):
+class ConsentForm(ChoiceFieldsets, KetenForm):
     giver = forms.TypedChoiceField(label=_("Wie geeft toestemming?"), coerce=int)
     giver_role = forms.ChoiceField(label=_("In welke rol?"), choices=GiverRole.choices)
     about = forms.TypedChoiceField(label=_("Over wie gaat de toestemming?"), coerce=int)
@@ -41,13 +55,14 @@ class ConsentForm(KetenForm):
         self.fields["giver"].choices = persons  # type: ignore[attr-defined]
         self.fields["about"].choices = persons  # type: ignore[attr-defined]
         self.fields["recipients"].choices = organisations  # type: ignore[attr-defined]
+        self.use_fieldsets()
 
 
 class WithdrawForm(KetenForm):
     withdrawn_on = _date(_("Ingetrokken op"))
 
 
-class DeelhulpForm(KetenForm):
+class DeelhulpForm(ChoiceFieldsets, KetenForm):
     """All questions of the deelhulp, in the order the page shows them."""
 
     # 1. To whom and why.
@@ -151,6 +166,7 @@ class DeelhulpForm(KetenForm):
         for key, question, _ok in CONFLICT_QUESTIONS:
             self.fields[f"conflict_{key}"] = forms.ChoiceField(label=str(question), choices=YES_NO, required=False)
             self.fields[f"conflict_{key}"].widget.attrs["class"] = "utrecht-select utrecht-select--html-select"
+        self.use_fieldsets()
 
     def conflict_fields(self) -> list[Any]:
         return [self[f"conflict_{key}"] for key, _q, _ok in CONFLICT_QUESTIONS]
@@ -176,7 +192,7 @@ class DisclosureFilterForm(KetenForm):
     )
 
 
-class ConvenantForm(KetenForm):
+class ConvenantForm(ChoiceFieldsets, KetenForm):
     title = forms.CharField(label=_("Titel"), max_length=200)
     parties = forms.TypedMultipleChoiceField(
         label=_("Partijen"), coerce=int, widget=forms.CheckboxSelectMultiple, required=False
@@ -210,6 +226,7 @@ class ConvenantForm(KetenForm):
             )
             for name in ("from_types", "to_types", "categories", "legal_basis"):
                 self.fields[f"flow{n}_{name}"].widget.attrs["class"] = "utrecht-select utrecht-select--html-select"
+        self.use_fieldsets()
 
     def flow_groups(self) -> list[tuple[int, list[Any]]]:
         names = ("from_types", "to_types", "purpose", "categories", "legal_basis", "legal_reference")

@@ -171,8 +171,19 @@ def _advice_json(result: deelhulp.Result) -> dict[str, Any]:
 def deelhulp_view(request: HttpRequest, reference: str) -> HttpResponse:
     dossier = _dossier(request, reference)
     actor = actor_from_request(request)
+    posted = None
+    if request.method == "POST":
+        # The recording part appears only with the advice: prefill it the first time.
+        posted = request.POST.copy()
+        for key, default in (
+            ("shared_on", timezone.localdate().isoformat()),
+            ("client_informed_on", timezone.localdate().isoformat()),
+            ("grant_days", "14"),
+        ):
+            if key not in posted:
+                posted[key] = default
     form = DeelhulpForm(
-        request.POST or None,
+        posted,
         persons=_persons(dossier),
         organisations=organisation_choices(actor=actor),
         professionals=page_selectors.professionals_in_municipality(actor=actor),
