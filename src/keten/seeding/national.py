@@ -1,9 +1,9 @@
 """The ``national`` profile: persons and families at verwijsindex scale.
 
-The verwijsindex is not built yet. This profile lays the base it will need: many municipalities,
-each with wijken, a wijkteam per wijk and a small set of partner organisations and staff, and
-``1,000,000 × --scale`` families (about 3 persons each) without dossiers. Later work extends it
-with verwijsindex signals. Only about 909 persons get a BSN (the elfproef-valid numbers of the test
+Many municipalities, each with wijken, a wijkteam per wijk and a small set of partner
+organisations and staff, ``1,000,000 × --scale`` families (about 3 persons each) without dossiers,
+and the verwijsindex at ``4,500,000 × --scale`` young people (see
+:mod:`keten.seeding.verwijsindex_national`). Only about 909 persons get a BSN (the elfproef-valid numbers of the test
 range); everyone else has none. It does not run in CI.
 """
 
@@ -19,6 +19,7 @@ from keten.accounts.models import Membership, Municipality, Organisation, Organi
 from keten.dossiers.models import Family, Person
 from keten.seeding.common import SeedError, analyze, explicit_timestamps
 from keten.seeding.large import CityBuilder, NamePools
+from keten.seeding.verwijsindex_national import seed_verwijsindex_national
 
 FAMILIES = 1_000_000
 MUNICIPALITIES = 40
@@ -55,6 +56,15 @@ def seed_national(*, seed: int = 2026, scale: float = 1.0, progress: bool = True
             )
             persons += stats.persons
             minors += stats.minors
+    vi = seed_verwijsindex_national(
+        seed=seed,
+        scale=scale,
+        municipality_ids=list(
+            Municipality.objects.filter(cbs_code__startswith=CODE_PREFIX).values_list("pk", flat=True)
+        ),
+        names=[f"{rng.choice(builder.pools.female + builder.pools.male)} {last}" for last in builder.pools.last],
+        show_progress=progress,
+    )
     analyze()
     return {
         "municipalities": n_municipalities,
@@ -64,4 +74,5 @@ def seed_national(*, seed: int = 2026, scale: float = 1.0, progress: bool = True
         "persons": persons,
         "minors": minors,
         "persons_with_test_bsn": builder.bsns.used,
+        **{f"verwijsindex_{name}": value for name, value in vi.__dict__.items()},
     }

@@ -54,6 +54,8 @@ logger = logging.getLogger(__name__)
 MAX_AGE = 23
 ARCHIVE_YEARS = 5
 NOTICE_REMINDER_DAYS = 14
+#: Signals the nightly job ends per statement.
+LIFECYCLE_CHUNK = 10_000
 MIN_MOTIVATION = 10
 RISK_CATEGORIES = tuple("abcdefghijkl")
 LIVE = LIVE_STATUSES
@@ -766,16 +768,23 @@ def lifecycle_run(*, today: date | None = None) -> LifecycleReport:
             Signal.objects.filter(youth_id__in=aged_ids).delete()
             report.aged_out_youths = Youth.objects.filter(pk__in=aged_ids).delete()[1].get("verwijsindex.Youth", 0)
         # 2. Active signals past their period move to the archive.
-        expiring = Signal.objects.filter(status=SignalStatus.ACTIEF, active_until__lt=today)
-        touched = list(
-            MatchParticipant.objects.filter(signal__in=expiring).values_list("match_id", flat=True).distinct()
+        # Work by id, in chunks: the planner cannot see that status and active_until are correlated
+        # (every archived signal has an old active_until), overestimates the batch by orders of
+        # magnitude and would scan every match participant for a subquery on the signals.
+        expiring = list(
+            Signal.objects.filter(status=SignalStatus.ACTIEF, active_until__lt=today).values_list("pk", flat=True)
         )
-        report.expired = expiring.update(
-            status=SignalStatus.GEARCHIVEERD,
-            ended_on=today,
-            end_reason=EndReason.VERLOPEN,
-            archive_until=today + relativedelta(years=ARCHIVE_YEARS),
-        )
+        touched_ids: set[int] = set()
+        for start in range(0, len(expiring), LIFECYCLE_CHUNK):
+            ids = expiring[start : start + LIFECYCLE_CHUNK]
+            touched_ids.update(MatchParticipant.objects.filter(signal_id__in=ids).values_list("match_id", flat=True))
+            report.expired += Signal.objects.filter(pk__in=ids, status=SignalStatus.ACTIEF).update(
+                status=SignalStatus.GEARCHIVEERD,
+                ended_on=today,
+                end_reason=EndReason.VERLOPEN,
+                archive_until=today + relativedelta(years=ARCHIVE_YEARS),
+            )
+        touched = sorted(touched_ids)
         # 3. Archived signals past 5 years are destroyed; so are young people left without signals.
         purge = Signal.objects.filter(status=SignalStatus.GEARCHIVEERD, archive_until__lt=today)
         purge_youths = set(purge.values_list("youth_id", flat=True))
