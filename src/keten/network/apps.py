@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,7 +9,22 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Sociale kaart")
 
     def ready(self) -> None:
-        from keten.accounts.models import Organisation
-        from keten.network.signals import sync_entry
+        from keten.accounts.models import Membership, Organisation, User, Wijk
+        from keten.network.models import Agreement, OrganisationEntry
+        from keten.network.signals import drop_routekaart_pdfs, drop_routekaart_pdfs_m2m, sync_entry
 
         post_save.connect(sync_entry, sender=Organisation, dispatch_uid="network_sync_entry")
+        # Cached routekaart PDFs (keten.network.pdf_cache) go when anything they show changes.
+        for model in (Organisation, OrganisationEntry, Agreement, Wijk, Membership, User):
+            for signal in (post_save, post_delete):
+                signal.connect(drop_routekaart_pdfs, sender=model, dispatch_uid=f"network_pdf_{model.__name__}")
+        for through in (
+            Agreement.parties.through,
+            Agreement.wijken.through,
+            Agreement.contact_persons.through,
+            Agreement.teams.through,
+            Organisation.wijken.through,
+        ):
+            m2m_changed.connect(
+                drop_routekaart_pdfs_m2m, sender=through, dispatch_uid=f"network_pdf_{through.__name__}"
+            )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from keten.core.actor import Actor, actor_from_request
@@ -13,6 +15,7 @@ from keten.core.audit import record
 from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows
+from keten.network import pdf_cache
 from keten.network import routekaart as selectors
 from keten.network.routekaart import EMERGENCY_PHONE, VEILIG_THUIS_PHONE, Routekaart
 
@@ -32,7 +35,12 @@ def _routekaart(request: HttpRequest, wijk_id: int) -> tuple[Actor, Routekaart]:
 
 
 def _context(kaart: Routekaart) -> dict[str, object]:
-    return {"kaart": kaart, "vt_phone": VEILIG_THUIS_PHONE, "emergency_phone": EMERGENCY_PHONE}
+    return {
+        "kaart": kaart,
+        "vt_phone": VEILIG_THUIS_PHONE,
+        "emergency_phone": EMERGENCY_PHONE,
+        "contact_template": "network/routekaart/_contact.html",
+    }
 
 
 @require_GET
@@ -53,15 +61,27 @@ def detail(request: HttpRequest, wijk_id: int) -> HttpResponse:
 
 def pdf_html(request: HttpRequest, kaart: Routekaart) -> str:
     """The standalone HTML document the PDF is made from (print stylesheet inline, no remote resources)."""
-    return render_to_string("network/routekaart/pdf.html", _context(kaart), request=request)
+    context = {**_context(kaart), "compact": True, "contact_template": "network/routekaart/_contact_compact.html"}
+    return render_to_string("network/routekaart/pdf.html", context, request=request)
 
 
 @require_GET
 def pdf(request: HttpRequest, wijk_id: int) -> HttpResponse:
+    """The routekaart as A4 PDF. The rendered bytes are cached for a short while (see ``pdf_cache``)."""
     from weasyprint import HTML
 
     actor, kaart = _routekaart(request, wijk_id)
-    document = HTML(string=pdf_html(request, kaart), base_url=request.build_absolute_uri("/")).write_pdf()
+    assert actor.membership is not None  # routekaart_for_wijk raised NotFoundError otherwise
+    key = pdf_cache.key(
+        municipality_id=kaart.wijk.municipality_id,
+        wijk_id=kaart.wijk.pk,
+        organisation_id=actor.membership.organisation_id,
+        language=get_language() or "",
+    )
+    document = cache.get(key)
+    if document is None:
+        document = HTML(string=pdf_html(request, kaart), base_url=request.build_absolute_uri("/")).write_pdf()
+        cache.set(key, document, pdf_cache.TIMEOUT)
     record(
         actor=actor,
         action=AuditAction.EXPORT,

@@ -18,3 +18,42 @@ def sync_entry(sender: type[Organisation], instance: Organisation, raw: bool = F
     text = search_text_for(instance, entry)
     if entry.search_text != text:
         OrganisationEntry.objects.filter(pk=entry.pk).update(search_text=text)
+
+
+def _municipality_of_organisation(organisation_id: int | None) -> int | None:
+    if organisation_id is None:
+        return None
+    return Organisation.objects.filter(pk=organisation_id).values_list("municipality_id", flat=True).first()
+
+
+def drop_routekaart_pdfs(sender: type[Any], instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """Any change that can show on a routekaart drops the cached PDFs of its municipality."""
+    from keten.accounts.models import Membership, User, Wijk
+    from keten.network import pdf_cache
+    from keten.network.models import Agreement
+
+    if raw:
+        return
+    municipality_ids: list[int | None]
+    if isinstance(instance, Organisation | Wijk | Agreement):
+        municipality_ids = [instance.municipality_id]
+    elif isinstance(instance, OrganisationEntry | Membership):
+        municipality_ids = [_municipality_of_organisation(instance.organisation_id)]
+    elif isinstance(instance, User):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= {"last_login"}:
+            return  # signing in changes nothing on a routekaart
+        municipality_ids = list(
+            Organisation.objects.filter(memberships__user=instance).values_list("municipality_id", flat=True)
+        )
+    else:
+        return
+    pdf_cache.invalidate(municipality_ids)
+
+
+def drop_routekaart_pdfs_m2m(sender: type[Any], instance: Any, action: str, **kwargs: Any) -> None:
+    """Parties, wijken or contact persons of an agreement, or the wijken of an organisation, changed."""
+    if action in ("post_add", "post_remove", "post_clear") and hasattr(instance, "municipality_id"):
+        from keten.network import pdf_cache
+
+        pdf_cache.invalidate([instance.municipality_id])

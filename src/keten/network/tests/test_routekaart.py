@@ -265,3 +265,89 @@ def test_pdf(
     assert "<link" not in html
     assert "<script" not in html
     assert "url(" not in html
+
+
+@pytest.fixture
+def clear_cache() -> Any:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_pdf_is_cached_per_wijk_and_dropped_on_a_change(
+    client_for: ClientFor,
+    school_prof: User,
+    jgz: Organisation,
+    wijkteam: Organisation,
+    agreements: list[Agreement],
+    wijk_noord: Wijk,
+    clear_cache: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import weasyprint
+
+    renders: list[int] = []
+    real_write_pdf = weasyprint.HTML.write_pdf
+
+    def counting_write_pdf(self: Any, *args: Any, **kwargs: Any) -> Any:
+        renders.append(1)
+        return real_write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counting_write_pdf)
+    client = client_for(school_prof)
+    url = f"/routekaart/{wijk_noord.pk}/pdf/"
+    first = client.get(url)
+    second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert second.content == first.content
+    assert len(renders) == 1
+    # Every download is audited, cached or not.
+    assert AuditEvent.objects.filter(object_type="routekaart", action="export").count() == 2
+
+    # A changed agreement, entry or organisation of the municipality gives a fresh PDF.
+    agreement = agreements[0]
+    agreement.promise = "Nu binnen 3 werkdagen teruggebeld"
+    agreement.save()
+    assert "Nu binnen 3 werkdagen teruggebeld" in pdf_text(client.get(url).content)
+    assert len(renders) == 2
+    OrganisationEntry.objects.get(organisation=wijkteam).save()
+    client.get(url)
+    assert len(renders) == 3
+    other = OrganisationFactory(name="Nieuwe partner", municipality=jgz.municipality)
+    assert "Nieuwe partner" in pdf_text(client.get(url).content)
+    assert len(renders) == 4
+    agreement.parties.add(other)
+    client.get(url)
+    assert len(renders) == 5
+    # Another language is another document.
+    client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    client.get(url)
+    assert len(renders) in (5, 6)  # 6 when English is an available language
+
+
+def test_pdf_lists_agreements_compactly(
+    client_for: ClientFor,
+    school_prof: User,
+    jgz: Organisation,
+    wijkteam: Organisation,
+    wijk_noord: Wijk,
+    clear_cache: None,
+) -> None:
+    today = timezone.localdate()
+    for n in range(150):
+        agreement = Agreement.objects.create(
+            municipality=jgz.municipality,
+            type=list(AgreementType)[n % 7],
+            title=f"Afspraak nummer {n}",
+            promise="Wij bellen elkaar binnen twee werkdagen terug en leggen de afspraak vast in het dossier.",
+            start_date=today,
+        )
+        agreement.parties.set([jgz, wijkteam])
+    content = client_for(school_prof).get(f"/routekaart/{wijk_noord.pk}/pdf/").content
+    reader = PdfReader(BytesIO(content))
+    text = pdf_text(content)
+    assert "150 afspraken gelden in wijk Noord" in text
+    assert "Afspraak nummer 149" in text
+    assert len(reader.pages) <= 8
