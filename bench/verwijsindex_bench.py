@@ -1,0 +1,567 @@
+"""Verwijsindex benchmark on the ``national`` profile (PostgreSQL), in its own database.
+
+    python bench/verwijsindex_bench.py [--scale 0.1] [--reseed] [--single 300] [--bulk-rows 1500]
+                                       [--workers 2] [--api-rows 1000] [--output FILE]
+
+1. Creates ``BENCH_VI_DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/keten_vi_bench) if
+   missing, migrates it and loads ``seed --profile national --scale S`` unless it holds signals
+   already (``--reseed`` drops and recreates it first). Same benchmark-only keys as ``bench/run.py``.
+2. Measures, in a separate process (``measure``), through the service
+   :func:`keten.verwijsindex.services.signal_register` (each registration its own transaction,
+   with its matching, audit events, notifications and feed rows, exactly as a request does):
+
+   * single registration latency (one process, sequential), p50/p95/p99, queries per registration;
+   * match notification latency: the time from the registration's commit until a second database
+     connection sees the other professional's notification row;
+   * bulk throughput: ``--workers`` processes registering ``--bulk-rows`` each, at the same time;
+   * the API bulk endpoint ``POST /api/v1/verwijsindex/signals/bulk/`` in-process (Django test
+     client, no HTTP server), ``--api-rows`` rows per call, with a system token;
+   * ``lifecycle_run`` for tomorrow (one night's batch) and for a week ahead, each rolled back so
+     the data stays reusable;
+   * ``EXPLAIN (ANALYZE, BUFFERS)`` of the key queries.
+
+   Registrations are a mix: half on seeded young people with a test BSN and their parents' BSNs
+   (often a client or family match), a quarter on new young people without BSN who share seeded
+   parents (family matches), a quarter on new young people without BSN or parents.
+3. Writes one JSON file (``var/bench/verwijsindex-<scale>.json`` by default) with the figures, the
+   row counts, the load average and the CPU share of the measuring processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchenv import ROOT, VAR, bench_env
+
+PY = str(ROOT / ".venv" / "bin" / "python")
+MANAGE = str(ROOT / "manage.py")
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/keten_vi_bench"
+
+
+def log(message: str) -> None:
+    print(f"[vi-bench] {message}", file=sys.stderr, flush=True)
+
+
+def database_url() -> str:
+    return os.environ.get("BENCH_VI_DATABASE_URL", DEFAULT_URL)
+
+
+def environment() -> dict[str, str]:
+    env = bench_env()
+    env["DATABASE_URL"] = database_url()
+    return env
+
+
+# --- outer process --------------------------------------------------------------------------------
+
+
+def ensure_database(url: str, *, reseed: bool) -> None:
+    import psycopg
+
+    parsed = urllib.parse.urlparse(url)
+    if parsed.hostname not in ("127.0.0.1", "localhost"):
+        raise SystemExit("BENCH_VI_DATABASE_URL must point at 127.0.0.1")
+    name = parsed.path.lstrip("/")
+    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+        if exists and reseed:
+            log(f"dropping database {name}")
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = False
+        if not exists:
+            log(f"creating database {name}")
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def outer(args: argparse.Namespace) -> None:
+    env = environment()
+    ensure_database(database_url(), reseed=args.reseed)
+    subprocess.run([PY, MANAGE, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+    seed_seconds = None
+    state = inner_json(env, "status")
+    if state["signals"] == 0:
+        log(f"seeding the national profile at scale {args.scale}")
+        started = time.monotonic()
+        subprocess.run(
+            [PY, MANAGE, "seed", "--profile", "national", "--scale", str(args.scale)], env=env, cwd=ROOT, check=True
+        )
+        seed_seconds = round(time.monotonic() - started, 1)
+        state = inner_json(env, "status")
+    else:
+        log(f"database holds {state['signals']:,} signals; reusing it")
+    load_before = os.getloadavg()
+    result = inner_json(
+        env,
+        "measure",
+        "--single",
+        str(args.single),
+        "--bulk-rows",
+        str(args.bulk_rows),
+        "--workers",
+        str(args.workers),
+        "--api-rows",
+        str(args.api_rows),
+    )
+    result.update(
+        {
+            "scale": args.scale,
+            "seed_seconds": seed_seconds,
+            "rows": state,
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+            "cpus": os.cpu_count(),
+        }
+    )
+    output = Path(args.output or VAR / f"verwijsindex-{state['scale_label']}.json")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(result, indent=2, default=str))
+    log(f"written {output}")
+    print(json.dumps(result, indent=2, default=str))
+
+
+def inner_json(env: dict[str, str], *args: str) -> Any:
+    out = subprocess.run([PY, __file__, *args], env=env, cwd=ROOT, check=True, text=True, stdout=subprocess.PIPE).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# --- inner process (Django) -----------------------------------------------------------------------
+
+
+def _setup() -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+
+def status() -> dict[str, Any]:
+    from django.db import connection
+
+    counts: dict[str, Any] = {}
+    with connection.cursor() as cursor:
+        for label, table in (
+            ("youths", "verwijsindex_youth"),
+            ("parents", "verwijsindex_parentkey"),
+            ("parent_links", "verwijsindex_parentlink"),
+            ("signals", "verwijsindex_signal"),
+            ("matches", "verwijsindex_match"),
+            ("participants", "verwijsindex_matchparticipant"),
+        ):
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (fixed table names)
+            counts[label] = cursor.fetchone()[0]
+        cursor.execute("SELECT status, count(*) FROM verwijsindex_signal GROUP BY status")
+        counts.update({f"signals_{k}": v for k, v in cursor.fetchall()})
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        counts["database_size"] = cursor.fetchone()[0]
+    counts["scale_label"] = f"{counts['youths'] / 4_500_000:.3g}"
+    return counts
+
+
+class Workload:
+    """Registrations drawn from the seeded test-BSN families, plus new young people."""
+
+    def __init__(self, seed: int) -> None:
+        from keten.accounts.models import CASE_ROLES, Membership
+        from keten.core.actor import Actor
+        from keten.seeding.common import reserved_test_bsns
+        from keten.verwijsindex.models import ParentKey, ParentLink, Youth
+        from keten.verwijsindex.services import DEFAULT_REGISTERING_TYPES, parent_key, youth_key
+
+        self.rng = random.Random(seed)
+        bsns = reserved_test_bsns()
+        by_key = {youth_key(b): b for b in bsns}
+        by_parent = {parent_key(b): b for b in bsns}
+        youths = list(Youth.objects.filter(bsn_key__in=list(by_key)))
+        parents = dict(ParentKey.objects.filter(key__in=list(by_parent)).values_list("pk", "key"))
+        links: dict[int, list[str]] = {}
+        for youth_id, parent_id in ParentLink.objects.filter(parent_id__in=list(parents)).values_list(
+            "youth_id", "parent_id"
+        ):
+            links.setdefault(youth_id, []).append(by_parent[parents[parent_id]])
+        self.known = [(by_key[y.bsn_key], y.date_of_birth, links.get(y.pk, [])) for y in youths]
+        self.families = [p for p in links.values() if p]
+        memberships = Membership.objects.filter(
+            is_active=True, role__in=CASE_ROLES, organisation__type__in=DEFAULT_REGISTERING_TYPES
+        )
+        self.actors = []
+        seen: set[int] = set()
+        for m in memberships.select_related("user", "organisation", "team").order_by("pk"):
+            if m.user_id not in seen:
+                seen.add(m.user_id)
+                self.actors.append(Actor(user=m.user, membership=m))
+        self.counter = 0
+
+    def next(self) -> tuple[Any, Any]:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from keten.verwijsindex.services import Identity, Registration
+
+        rng = self.rng
+        today = timezone.localdate()
+        self.counter += 1
+        roll = rng.random()
+        if roll < 0.5 and self.known:
+            bsn, dob, parent_bsns = rng.choice(self.known)
+            identity = Identity(
+                date_of_birth=dob, bsn=bsn, first_name="Bench", last_name="Jongere", parent_bsns=parent_bsns
+            )
+        else:
+            dob = today - timedelta(days=rng.randrange(1, 17 * 365))
+            parent_bsns = rng.choice(self.families) if roll < 0.75 and self.families else []
+            identity = Identity(
+                date_of_birth=dob,
+                first_name=f"Nieuw{rng.getrandbits(40):x}",
+                last_name=f"Bench{os.getpid()}x{self.counter}",
+                parent_bsns=parent_bsns,
+            )
+        registration = Registration(
+            identity=identity,
+            risk_categories=[rng.choice("abcdefghijkl")],
+            criteria_confirmed=True,
+            parents_informed_on=today,
+            youth_informed_on=today,
+        )
+        return rng.choice(self.actors), registration
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def register_loop(rows: int, seed: int, *, notify_probe: int = 0) -> dict[str, Any]:
+    """Sequential registrations through the service; per-registration wall time in ms."""
+    import psycopg
+    from django.conf import settings
+    from django.db import connection
+
+    from keten.core.errors import DomainError
+    from keten.notifications.models import Notification
+    from keten.verwijsindex.services import signal_register
+
+    work = Workload(seed)
+    latencies: list[float] = []
+    queries: list[int] = []
+    notify_ms: list[float] = []
+    kinds = {"client": 0, "gezin": 0, "none": 0, "refused": 0}
+    probe = None
+    if notify_probe:
+        db = settings.DATABASES["default"]
+        probe = psycopg.connect(
+            host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"], autocommit=True
+        )
+    table = Notification._meta.db_table
+    cpu0 = time.process_time()
+    started = time.perf_counter()
+    while len(latencies) < rows:
+        actor, registration = work.next()
+        counter = Counter()
+        last_note = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        t0 = time.perf_counter()
+        try:
+            with connection.execute_wrapper(counter):
+                result = signal_register(actor=actor, data=registration)
+        except DomainError:
+            kinds["refused"] += 1
+            continue
+        t1 = time.perf_counter()
+        latencies.append((t1 - t0) * 1000)
+        queries.append(counter.count)
+        if not result.matches:
+            kinds["none"] += 1
+            continue
+        for match in result.matches:
+            kinds[match.kind] += 1
+        if probe is not None and len(notify_ms) < notify_probe:
+            other = (
+                match.participants.exclude(signal__professional=actor.user)
+                .values_list("signal__professional_id", flat=True)
+                .first()
+            )
+            # Visible to the other professional from a separate connection, i.e. committed.
+            while True:
+                row = probe.execute(
+                    f"SELECT 1 FROM {table} WHERE recipient_id = %s AND id > %s AND kind = 'verwijsindex.match'",  # noqa: S608
+                    [other, last_note],
+                ).fetchone()
+                if row is not None:
+                    notify_ms.append((time.perf_counter() - t1) * 1000)
+                    break
+                if time.perf_counter() - t1 > 5:
+                    notify_ms.append(float("inf"))
+                    break
+                time.sleep(0.001)
+    wall = time.perf_counter() - started
+    return {
+        "rows": len(latencies),
+        "wall_s": round(wall, 2),
+        "cpu_s": round(time.process_time() - cpu0, 2),
+        "latencies": latencies,
+        "queries": queries,
+        "notify_ms": notify_ms,
+        "kinds": kinds,
+    }
+
+
+def summarise(loop: dict[str, Any]) -> dict[str, Any]:
+    lat = loop["latencies"]
+    return {
+        "rows": loop["rows"],
+        "p50_ms": pct(lat, 0.50),
+        "p95_ms": pct(lat, 0.95),
+        "p99_ms": pct(lat, 0.99),
+        "max_ms": round(max(lat), 2),
+        "mean_ms": round(statistics.fmean(lat), 2),
+        "queries_median": statistics.median(loop["queries"]),
+        "matches": loop["kinds"],
+        "sequential_rate_per_s": round(loop["rows"] / loop["wall_s"], 1),
+        "process_cpu_share": round(loop["cpu_s"] / loop["wall_s"], 2),
+    }
+
+
+def parallel_bulk(rows: int, workers: int) -> dict[str, Any]:
+    """``workers`` processes register ``rows`` each at the same time (own DB connection each)."""
+    procs = []
+    start = time.perf_counter()
+    for i in range(workers):
+        procs.append(
+            subprocess.Popen(
+                [PY, __file__, "worker", "--rows", str(rows), "--seed", str(1000 + i)],
+                stdout=subprocess.PIPE,
+                text=True,
+                env=os.environ.copy(),
+            )
+        )
+    results = []
+    for p in procs:
+        out, _err = p.communicate()
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    wall = time.perf_counter() - start
+    total = sum(r["rows"] for r in results)
+    busy = max(r["wall_s"] for r in results)
+    lat = [x for r in results for x in r["latencies"]]
+    return {
+        "workers": workers,
+        "rows": total,
+        "signals_per_s": round(total / busy, 1),
+        "signals_per_s_incl_startup": round(total / wall, 1),
+        "p50_ms": pct(lat, 0.5),
+        "p95_ms": pct(lat, 0.95),
+        "matches": {k: sum(r["kinds"][k] for r in results) for k in results[0]["kinds"]},
+        "worker_cpu_share": round(sum(r["cpu_s"] for r in results) / busy / (os.cpu_count() or 1), 2),
+    }
+
+
+def api_bulk(rows: int, calls: int) -> dict[str, Any]:
+    """The bulk endpoint in-process: ``calls`` POSTs of ``rows`` rows with a system token."""
+    from django.test import Client
+
+    from keten.accounts.models import ApiClient
+    from keten.core.api.authentication import hash_token
+
+    work = Workload(77)
+    actor = work.actors[0]
+    organisation = actor.membership.organisation
+    members = [a for a in work.actors if a.membership.organisation_id == organisation.pk]
+    secret = f"vi-bench-{os.getpid()}-{time.time_ns()}"
+    ApiClient.objects.create(
+        organisation=organisation,
+        name=f"Bench {secret}",
+        token_prefix=secret[-12:],
+        token_hash=hash_token(secret),
+        scopes=["verwijsindex:write", "verwijsindex:read"],
+    )
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    results = []
+    cpu0 = time.process_time()
+    wall = 0.0
+    for call in range(calls):
+        payload = []
+        for _n in range(rows):
+            _actor, reg = work.next()
+            ident = reg.identity
+            payload.append(
+                {
+                    "bsn": ident.bsn,
+                    "first_name": ident.first_name,
+                    "last_name": ident.last_name,
+                    "date_of_birth": ident.date_of_birth.isoformat(),
+                    "parent_bsns": ident.parent_bsns,
+                    "risk_categories": reg.risk_categories,
+                    "criteria_confirmed": True,
+                    "parents_informed_on": reg.parents_informed_on.isoformat(),
+                    "youth_informed_on": reg.youth_informed_on.isoformat(),
+                    "professional": work.rng.choice(members).user.pk,
+                    "idempotency_key": f"{secret}-{call}-{_n}",
+                }
+            )
+        t0 = time.perf_counter()
+        response = client.post(
+            "/api/v1/verwijsindex/signals/bulk/",
+            json.dumps({"signals": payload}),
+            content_type="application/json",
+            secure=True,
+            HTTP_AUTHORIZATION=f"Token {secret}",
+        )
+        elapsed = time.perf_counter() - t0
+        wall += elapsed
+        assert response.status_code == 200, (response.status_code, response.content[:500])
+        body = response.json()
+        results.append({"created": body["created"], "failed": body["failed"], "seconds": round(elapsed, 2)})
+    created = sum(r["created"] for r in results)
+    return {
+        "rows_per_call": rows,
+        "calls": results,
+        "created_per_s": round(created / wall, 1),
+        "process_cpu_share": round((time.process_time() - cpu0) / wall, 2),
+    }
+
+
+def lifecycle(days_ahead: int) -> dict[str, Any]:
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from keten.verwijsindex.models import Signal, SignalStatus, Youth
+    from keten.verwijsindex.services import lifecycle_run
+
+    today = timezone.localdate() + timedelta(days=days_ahead)
+    due = {
+        "expiring": Signal.objects.filter(status=SignalStatus.ACTIEF, active_until__lt=today).count(),
+        "purgeable": Signal.objects.filter(status=SignalStatus.GEARCHIVEERD, archive_until__lt=today).count(),
+        "youths_23": Youth.objects.filter(destroy_on__lte=today).count(),
+    }
+    with transaction.atomic():
+        t0 = time.perf_counter()
+        report = lifecycle_run(today=today)
+        seconds = time.perf_counter() - t0
+        transaction.set_rollback(True)
+    return {"today": today.isoformat(), "due": due, "report": report.__dict__, "seconds": round(seconds, 2)}
+
+
+def explains() -> dict[str, list[str]]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from keten.verwijsindex.models import Match, MatchParticipant, ParentLink, Signal, SignalStatus, Youth
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    youth = Youth.objects.filter(signals__status=SignalStatus.ACTIEF).order_by("-pk").first()
+    assert youth is not None
+    link = ParentLink.objects.filter(youth=youth).first()
+    parent_id = link.parent_id if link else 0
+    siblings = ParentLink.objects.filter(parent_id=parent_id).values_list("youth_id", flat=True)
+    expiring = Signal.objects.filter(status=SignalStatus.ACTIEF, active_until__lt=tomorrow)
+    queries = {
+        "youth by bsn_key": Youth.objects.filter(bsn_key=youth.bsn_key),
+        "active signals on a youth": Signal.objects.filter(youth=youth, status=SignalStatus.ACTIEF)
+        .select_related("organisation", "professional")
+        .order_by("pk"),
+        "parent links of a youth": ParentLink.objects.filter(youth=youth),
+        "active signals in a family": Signal.objects.filter(youth_id__in=siblings, status=SignalStatus.ACTIEF),
+        "live client match of a youth": Match.objects.filter(
+            kind="client", status__in=["open", "contact", "afgestemd"], youth=youth
+        ),
+        "expiring signals (tomorrow)": expiring,
+        "matches touched by expiry": MatchParticipant.objects.filter(signal__in=expiring)
+        .values_list("match_id", flat=True)
+        .distinct(),
+        "archive to purge (tomorrow)": Signal.objects.filter(
+            status=SignalStatus.GEARCHIVEERD, archive_until__lt=tomorrow
+        ).values_list("youth_id", flat=True),
+        "youths turning 23 (tomorrow)": Youth.objects.filter(destroy_on__lte=tomorrow).values_list("pk", flat=True),
+    }
+    return {
+        name: qs.explain(analyze=True, buffers=True).splitlines()  # type: ignore[attr-defined]
+        for name, qs in queries.items()
+    }
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    log("warm-up")
+    register_loop(30, 1)
+    log(f"single registrations: {args.single}")
+    single = register_loop(args.single, 2, notify_probe=50)
+    notify = single["notify_ms"]
+    log(f"parallel bulk: {args.workers} x {args.bulk_rows}")
+    bulk = parallel_bulk(args.bulk_rows, args.workers)
+    log(f"API bulk: {args.api_rows} rows per call")
+    api = api_bulk(args.api_rows, 2) if args.api_rows else None
+    log("lifecycle")
+    nights = {"tomorrow": lifecycle(1), "week_ahead": lifecycle(7)}
+    log("explain")
+    plans = explains()
+    return {
+        "single_service": summarise(single),
+        "notification_visible_ms": {
+            "samples": len(notify),
+            "p50": pct(notify, 0.5),
+            "p95": pct(notify, 0.95),
+            "max": round(max(notify), 2) if notify else None,
+        },
+        "bulk_service_parallel": bulk,
+        "bulk_api_in_process": api,
+        "lifecycle": nights,
+        "explain": plans,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("step", nargs="?", default="run", choices=["run", "status", "measure", "worker"])
+    parser.add_argument("--scale", type=float, default=0.1)
+    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--single", type=int, default=300)
+    parser.add_argument("--bulk-rows", type=int, default=1500)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--api-rows", type=int, default=1000)
+    parser.add_argument("--rows", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--output", default="")
+    args = parser.parse_args()
+    if args.step == "run":
+        outer(args)
+        return
+    _setup()
+    if args.step == "status":
+        out: Any = status()
+    elif args.step == "worker":
+        out = register_loop(args.rows, args.seed)
+    else:
+        out = measure(args)
+    print(json.dumps(out, default=str))
+
+
+if __name__ == "__main__":
+    main()
