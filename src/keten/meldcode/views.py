@@ -14,11 +14,16 @@ from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -605,9 +610,32 @@ def _render_page(
             "consultations": [e for e in page.entries if e.kind == EntryKind.CONSULTATIEVRAAG],
             "steps": [(n, label) for n, label in ((s.number, s.label) for s in context["progress"])],
             "report_url": _report_url(traject),
+            "timeline_html": _timeline_html(page, may_change),
         }
     )
     return render(request, "meldcode/traject.html", context, status=status)
+
+
+#: Seconds a rendered timeline is kept (author names could change meanwhile; nothing else can).
+TIMELINE_CACHE_SECONDS = 5 * 60
+
+
+def _timeline_html(page: Page, may_change: bool) -> SafeString:
+    """The rendered timeline of the traject page, cached per traject, entries, language and may_change.
+
+    Entries are append-only (a correction is a new entry that marks the old one), so the number of
+    entries and the last id identify what the timeline shows. The entries were read through the
+    case-team check of this request; the cache only spares rendering them again.
+    """
+    entries = page.entries
+    last = max(entries, key=lambda e: e.pk, default=None)
+    stamp = f"{last.pk}@{last.created_at.timestamp()}" if last is not None else "0"
+    key = f"meldcode-timeline:{page.traject.reference}:{len(entries)}:{stamp}:{int(may_change)}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("meldcode/_timeline.html", {"entries": entries, "may_change": may_change})
+        cache.set(key, html, TIMELINE_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine above, escaped there
 
 
 def _report_url(traject: Traject) -> str:
@@ -766,6 +794,10 @@ def traject_new(request: HttpRequest) -> HttpResponse:
 # --- the aandachtsfunctionaris ------------------------------------------------------------------
 
 
+#: Rows per page of the organisation overview.
+OVERVIEW_PAGE_SIZE = 50
+
+
 @require_GET
 def organisation_overview(request: HttpRequest) -> HttpResponse:
     """All open trajecten of the aandachtsfunctionaris' organisation (names only where allowed)."""
@@ -774,14 +806,18 @@ def organisation_overview(request: HttpRequest) -> HttpResponse:
         rows = selectors.organisation_overview(actor=actor)
     except NotFoundError as exc:
         raise Http404 from exc
+    # All open trajecten count in the summary; the table shows them a page at a time.
+    page = Paginator(rows, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("pagina"))
     labels = {value: str(label) for value, label in Status.choices}
-    for row in rows:
+    for row in page.object_list:
         row.status_label = labels.get(row.status, row.status)  # type: ignore[attr-defined]
     return render(
         request,
         "meldcode/organisation.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "total": len(rows),
+            "page": page,
             "stalled": sum(1 for r in rows if getattr(r, "is_stalled", False)),
             "overdue": sum(1 for r in rows if getattr(r, "feedback_overdue", False)),
             "organisation": actor.membership.organisation if actor.membership else None,

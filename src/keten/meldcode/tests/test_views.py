@@ -797,3 +797,44 @@ def test_other_forms_record_and_redirect(
     traject.refresh_from_db()
     assert traject.status == Status.AFGESLOTEN
     assert traject.vt_feedback_on == timezone.localdate()
+
+
+# --- speed: paging and the cached timeline -----------------------------------------------------
+
+
+def test_organisation_overview_is_paged(
+    client_for: ClientFor, officer: User, professional: User, actor_of: ActorOf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from keten.meldcode import views
+
+    monkeypatch.setattr(views, "OVERVIEW_PAGE_SIZE", 2)
+    actor = actor_of(professional)
+    references = {services.traject_start(actor=actor, dossier=make_dossier(professional)).reference for _ in range(3)}
+    client = client_for(officer)
+    first = client.get("/meldcode/organisatie/").content.decode()
+    second = client.get("/meldcode/organisatie/", {"pagina": "2"}).content.decode()
+    assert "3 open trajecten" in first
+    assert "3 open trajecten" in second
+    assert "Pagina 1 van 2" in first
+    assert 'href="?pagina=2"' in first
+    assert 'href="?pagina=1"' in second
+    assert sum(ref in first for ref in references) == 2
+    assert sum(ref in second for ref in references) == 1
+
+
+def test_timeline_shows_every_new_entry_and_correction(
+    client_for: ClientFor, professional: User, traject: Traject, actor_of: ActorOf
+) -> None:
+    client = client_for(professional)
+    actor = actor_of(professional)
+    _fill(traject, actor, 2)
+    html = client.get(_url(traject)).content.decode()
+    assert "Observatie nummer 1" in html
+    assert "Observatie nummer 2" not in html
+    assert client.get(_url(traject)).content.decode().count("Observatie nummer") == 2  # from the cache
+    _fill(traject, actor, 3)
+    html = client.get(_url(traject)).content.decode()
+    assert "Observatie nummer 2" in html
+    assert html.count("Observatie nummer") == 5
+    # The timeline is markup, not escaped text.
+    assert '<ol class="keten-timeline">' in html
