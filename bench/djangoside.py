@@ -29,6 +29,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
@@ -37,6 +38,7 @@ from keten.accounts.models import User  # noqa: E402
 from keten.core.middleware import IdleTimeoutMiddleware  # noqa: E402
 from keten.core.models import AuditEvent  # noqa: E402
 from keten.dossiers.models import CaseTeamMember  # noqa: E402
+from keten.meldcode.models import Traject  # noqa: E402
 from keten.network.models import PostcodeRange  # noqa: E402
 
 PROFESSIONAL = "bench-professional"
@@ -80,12 +82,21 @@ def _targets() -> dict[str, Any]:
         .order_by("start")
         .values_list("start", "wijk_id")
     )
+    # The traject of bench-professional with the most entries (the seed gives one ~50).
+    long_traject = (
+        Traject.objects.filter(dossier__team__user=prof, dossier__team__ended_at__isnull=True)
+        .annotate(n=Count("entries"))
+        .order_by("-n", "pk")
+        .values_list("reference", flat=True)
+        .first()
+    )
     return {
         "professional": {"id": prof.pk, "session": _session_for(prof)},
         "officer": {"id": officer.pk, "session": _session_for(officer)},
         "anonymous": {"id": None, "session": ""},
         "dossier_refs": refs,
         "postcode_ranges": ranges,
+        "long_traject": long_traject,
         "cookie_name": settings.SESSION_COOKIE_NAME,
     }
 
@@ -129,6 +140,14 @@ def endpoints(targets: dict[str, Any]) -> list[dict[str, Any]]:
             "name": "routekaart PDF",
             "who": "professional",
             "paths": [f"/routekaart/{wijk}/pdf/" for _start, wijk in targets["postcode_ranges"][:8:2]],
+            "single_requests": 10,
+        },
+        {"name": "meldcode traject", "who": "professional", "paths": [f"/meldcode/{targets['long_traject']}/"]},
+        {"name": "meldcode organisation overview", "who": "officer", "paths": ["/meldcode/organisatie/"]},
+        {
+            "name": "meldcode report PDF",
+            "who": "professional",
+            "paths": [f"/meldcode/{targets['long_traject']}/rapport.pdf"],
             "single_requests": 10,
         },
     ]
