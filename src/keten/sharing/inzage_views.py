@@ -25,7 +25,9 @@ from keten.sharing.models import DestructionRequest, RequesterRole
 
 
 def _date(label: Any, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+    return forms.DateField(
+        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class RequestForm(KetenForm):
