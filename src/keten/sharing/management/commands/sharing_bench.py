@@ -1,0 +1,247 @@
+"""``manage.py sharing_bench``: in-process timings of informatie delen on a dedicated database.
+
+Builds (once) one family of five with 500 disclosures and five years of notes and meldcode entries,
+then times, as the median of ``--runs`` runs in this process:
+
+* the dossier's disclosure log: the selector alone, the selector rendered as the dossier page's
+  "Delen" list, and the whole dossier page through Django's test client;
+* the inzage overview PDF for one child (report + WeasyPrint).
+
+It refuses to run on a database whose name does not end in ``_bench`` so it never writes into a
+real one. Example::
+
+    DJANGO_SETTINGS_MODULE=keten.conf.test \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/keten_sharing_bench \\
+    .venv/bin/python manage.py migrate && ... manage.py sharing_bench
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.db.models import Prefetch
+from django.template import engines
+from django.test import Client
+from django.utils import timezone
+
+BENCH_FAMILY = "Gezin Benchmark Delen"
+LIST_TEMPLATE = (
+    "{% load i18n sharing_tags %}<ol>{% for d in disclosures %}"
+    '<li><strong>{{ d.shared_on|date:"d-m-Y" }}</strong> — {% translate "aan" %} {{ d.recipient_organisation.name }}'
+    "{% if d.recipient_name %} ({{ d.recipient_name }}){% endif %}: {{ d.categories|category_labels }}. "
+    '{% translate "Grondslag" %}: {{ d.get_legal_basis_display }}. {% if d.client_informed %}'
+    '{% translate "Cliënt ingelicht" %} {{ d.client_informed_on|date:"d-m-Y" }}{% else %}'
+    '{% translate "Cliënt niet ingelicht" %}{% endif %}. <span>{{ d.reference }}, {{ d.decided_by }}</span></li>'
+    "{% endfor %}</ol>"
+)
+
+
+def _median_ms(fn: Callable[[], Any], runs: int) -> tuple[float, float, float]:
+    fn()  # warm up caches and templates
+    times = []
+    for _i in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[0], times[int(len(times) * 0.95) - 1 if len(times) > 1 else 0]
+
+
+class Command(BaseCommand):
+    help = "Time the disclosure log and the inzage PDF on a dedicated *_bench database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--runs", type=int, default=50)
+        parser.add_argument("--pdf-runs", type=int, default=5)
+        parser.add_argument("--disclosures", type=int, default=500)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        name = str(connection.settings_dict.get("NAME", ""))
+        if not name.endswith("_bench"):
+            raise CommandError("sharing_bench only runs on a database whose name ends in _bench")
+        dossier, prof, child, built = self._build(options["disclosures"])
+        if built:
+            self.stdout.write(f"built the benchmark family in {built:.1f} s")
+        from keten.core.actor import actor_for_user
+        from keten.dossiers.models import Person
+        from keten.sharing import inzage, selectors
+        from keten.sharing.models import Disclosure, InzageRequest, RequesterRole
+        from keten.testing.auth import login_verified
+
+        actor = actor_for_user(prof)
+        count = Disclosure.objects.filter(dossier=dossier).count()
+        template = engines["django"].from_string(LIST_TEMPLATE)
+        runs = options["runs"]
+
+        def selector() -> Any:
+            return selectors.disclosures_of_dossier(actor=actor, dossier=dossier)
+
+        def selector_and_list() -> str:
+            return template.render({"disclosures": selector()})
+
+        client = login_verified(Client(), prof)
+
+        def dossier_page() -> None:
+            response = client.get(f"/dossiers/{dossier.reference}/")
+            assert response.status_code == 200, response.status_code
+
+        def lean_selector() -> list[Any]:
+            # What the list needs: persons as pseudonyms only (no decryption of their names) and no
+            # encrypted free text, which the dossier page does not show.
+            return list(
+                Disclosure.objects.filter(dossier=dossier)
+                .defer("items", "purpose", "no_consent_reason", "not_informed_reason", "override_motivation")
+                .select_related("recipient_organisation", "recipient_user", "decided_by", "convenant")
+                .prefetch_related(Prefetch("about", queryset=Person.objects.only("pk", "pseudonym")))
+                .order_by("-shared_on", "-pk")
+            )
+
+        def lean_selector_and_list() -> str:
+            return template.render({"disclosures": lean_selector()})
+
+        results = {
+            "selector": _median_ms(selector, runs),
+            "lean variant of the selector": _median_ms(lean_selector, runs),
+            "lean variant + list template": _median_ms(lean_selector_and_list, runs),
+            "selector + list template": _median_ms(selector_and_list, runs),
+            "whole dossier page (test client)": _median_ms(dossier_page, runs),
+        }
+        parent = dossier.family.persons.filter(relation="ouder").order_by("pk").first()
+        request = InzageRequest.objects.filter(dossier=dossier, about=child).first() or inzage.inzage_record(
+            actor=actor,
+            dossier=dossier,
+            data=inzage.RequestData(
+                requester_id=parent.pk,  # type: ignore[union-attr]
+                requester_role=RequesterRole.OUDER_MET_GEZAG,
+                about_id=child.pk,
+                received_on=timezone.localdate(),
+            ),
+        )
+        sizes: list[int] = []
+
+        def pdf() -> None:
+            report = inzage.inzage_report(actor=actor, request=request)
+            sizes.append(len(inzage.inzage_pdf(report)))
+
+        results["inzage PDF (report + WeasyPrint)"] = _median_ms(pdf, options["pdf_runs"])
+        report = inzage.inzage_report(actor=actor, request=request)
+        load = os.getloadavg()
+        self.stdout.write(
+            f"database {connection.vendor} {name}; {count} disclosures, {len(report.notes)} notes, "
+            f"{len(report.entries)} meldcode entries, {len(report.disclosures)} disclosures about the child; "
+            f"PDF {sizes[-1] // 1024} KiB; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
+            f"{os.cpu_count()} CPUs"
+        )
+        for label, (median, best, p95) in results.items():
+            n = options["pdf_runs"] if "PDF" in label else runs
+            self.stdout.write(f"{label}: median {median:.1f} ms, best {best:.1f} ms, p95 {p95:.1f} ms ({n} runs)")
+
+    def _build(self, disclosures: int) -> tuple[Any, Any, Any, float]:
+        from keten.accounts.models import OrganisationType, Role, User
+        from keten.core.actor import actor_for_user
+        from keten.dossiers.models import Dossier, DossierNote, Person, Relation
+        from keten.meldcode import services as meldcode_services
+        from keten.meldcode.models import Entry, EntryKind
+        from keten.sharing import services
+        from keten.sharing.models import LegalBasis
+        from keten.testing.factories import (
+            MunicipalityFactory,
+            OrganisationFactory,
+            make_dossier,
+            make_person,
+            make_user,
+        )
+
+        existing = Dossier.objects.filter(coordinator__username="bench-delen").select_related("family").first()
+        if existing is not None:
+            prof = User.objects.get(username="bench-delen")
+            child = existing.family.persons.filter(relation=Relation.KIND).order_by("pk").first()
+            return existing, prof, child, 0.0
+        started = time.perf_counter()
+        municipality = MunicipalityFactory(name="Benchmarkgemeente Delen", cbs_code="GM8888")
+        wijkteam: Any = OrganisationFactory(
+            name="Wijkteam Bench", type=OrganisationType.WIJKTEAM, municipality=municipality
+        )
+        recipients: list[Any] = [
+            OrganisationFactory(name=f"Ontvanger {i}", type=kind, municipality=municipality)
+            for i, kind in enumerate(
+                [OrganisationType.ONDERWIJS, OrganisationType.JGZ, OrganisationType.HUISARTS, OrganisationType.GI]
+            )
+        ]
+        prof = make_user(Role.PROFESSIONAL, wijkteam, username="bench-delen")
+        dossier = make_dossier(prof, family_name=BENCH_FAMILY)
+        today = timezone.localdate()
+        child = dossier.family.persons.get()
+        persons: list[Person] = [
+            child,
+            make_person(dossier.family, first_name="Broer", date_of_birth=today - timedelta(days=13 * 365)),
+            make_person(dossier.family, first_name="Zus", date_of_birth=today - timedelta(days=4 * 365)),
+            make_person(dossier.family, relation=Relation.OUDER, first_name="Moeder", date_of_birth=date(1984, 2, 3)),
+            make_person(dossier.family, relation=Relation.OUDER, first_name="Vader", date_of_birth=date(1982, 6, 7)),
+        ]
+        actor = actor_for_user(prof)
+        # Five years of notes, about three a week.
+        DossierNote.objects.bulk_create(
+            [
+                DossierNote(
+                    dossier=dossier,
+                    author=prof,
+                    text=f"Huisbezoek {i}: gesproken met moeder over de week, de school en de afspraken. "
+                    "Het gaat wisselend; volgende week weer langs.",
+                )
+                for i in range(5 * 52 * 3)
+            ]
+        )
+        # Two meldcode-trajecten over five years (the child and the whole family), 150 entries each.
+        for child_id in (child.pk, None):
+            traject = meldcode_services.traject_start(actor=actor, dossier=dossier, child_id=child_id)
+            Entry.objects.bulk_create(
+                [
+                    Entry(
+                        traject=traject,
+                        kind=EntryKind.OBSERVATIE,
+                        step=1,
+                        author=prof,
+                        organisation=wijkteam,
+                        occurred_on=today - timedelta(days=5 * 365 - i * 12),
+                        data={
+                            "source": "zelf",
+                            "facts": f"Waarneming {i}: kind kwam zonder jas en ontbijt op school.",
+                            "interpretation": "Mogelijk verwaarlozing.",
+                        },
+                        text="",
+                    )
+                    for i in range(150)
+                ]
+            )
+        bases = [
+            LegalBasis.PUBLIEKE_TAAK,
+            LegalBasis.WETTELIJKE_PLICHT,
+            LegalBasis.CONFLICT_VAN_PLICHTEN,
+            LegalBasis.VITAAL_BELANG,
+        ]
+        for i in range(disclosures):
+            services.disclosure_record(
+                actor=actor,
+                dossier=dossier,
+                data=services.DisclosureData(
+                    about_ids=[persons[i % 5].pk, child.pk] if i % 3 == 0 else [persons[i % 5].pk],
+                    categories=["betrokkenheid", "hulpverlening"] if i % 2 else ["signalen"],
+                    items=[f"Verslag {i}"],
+                    recipient_organisation_id=recipients[i % len(recipients)].pk,
+                    purpose=f"Afstemmen van de hulp, ronde {i}",
+                    legal_basis=bases[i % len(bases)],
+                    no_consent_reason="Taak of plicht van de organisatie",
+                    shared_on=today - timedelta(days=(disclosures - i) * 3),
+                    client_informed=True,
+                    client_informed_on=today - timedelta(days=(disclosures - i) * 3),
+                ),
+            )
+        return dossier, prof, child, time.perf_counter() - started
