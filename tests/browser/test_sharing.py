@@ -145,3 +145,50 @@ def test_worker_shares_with_school_and_teacher_sees_only_the_shared_part(
     assert juf.goto(f"/delen/toegang/{grant.pk}/").status == 404
     juf.goto("/delen/met-mij-gedeeld/")
     expect(juf.page.locator("main")).to_contain_text("Er is op dit moment niets met u gedeeld.")
+
+
+def test_consent_convenant_and_overview_pages_are_accessible(
+    browse: Callable[[], UI], worker: User, wijkteam: Organisation, school: Organisation, dossier: Dossier
+) -> None:
+    # The worker records consent; a wrong role shows the Dutch error next to the field.
+    ui = browse()
+    page = ui.page
+    login(ui, worker)
+    ui.goto(f"/delen/{dossier.reference}/toestemming/nieuw/")
+    child = dossier.family.persons.get()
+    page.get_by_label("Wie geeft toestemming?").select_option(label=child.full_name)
+    page.get_by_label("In welke rol?").select_option(value="volwassene")
+    page.get_by_label("Over wie gaat de toestemming?").select_option(label=child.full_name)
+    page.get_by_label("Voor welk doel?").fill("Afstemmen van de hulp met school")
+    page.get_by_label("Basisschool De Linde").check()
+    ui.submit(page.get_by_role("button", name="Toestemming vastleggen"))
+    expect(page.locator("#id_giver_role_error")).to_contain_text("kan in deze rol geen toestemming geven")
+
+    # The beleidsmedewerker: a flow without a legal basis is refused, then the convenant is saved.
+    manager = make_user(Role.BELEIDSMEDEWERKER, wijkteam, username="beleid")
+    beleid = browse()
+    login(beleid, manager)
+    beleid.goto("/delen/convenanten/nieuw/")
+    form = beleid.page
+    form.get_by_label("Titel").fill("Convenant Zorg voor de Jeugd")
+    form.get_by_label("Wijkteam Noord").check()
+    form.get_by_label("Basisschool De Linde").check()
+    form.get_by_label("Doelen van de samenwerking").fill("Samen de zorg afstemmen")
+    form.get_by_label("Ingangsdatum").fill(timezone.localdate().isoformat())
+    form.locator("#id_flow1_from_types").select_option("wijkteam")
+    form.locator("#id_flow1_to_types").select_option("onderwijs")
+    form.locator("#id_flow1_purpose").fill("Afstemmen van de hulp")
+    form.locator("#id_flow1_categories").select_option("hulpverlening")
+    beleid.submit(form.get_by_role("button", name="Opslaan"))
+    expect(form.locator("#id_flow1_legal_basis_error")).to_contain_text("heeft geen grondslag")
+    form.locator("#id_flow1_legal_basis").select_option("publieke_taak")
+    beleid.submit(form.get_by_role("button", name="Opslaan"))
+    assert beleid.path() == "/delen/convenanten/"
+    beleid.goto("/sociale-kaart/afspraken/")
+    expect(form.locator("main")).to_contain_text("Convenant Zorg voor de Jeugd")
+    beleid.goto("/delen/cijfers/")
+
+    officer = make_user(Role.AANDACHTSFUNCTIONARIS, wijkteam, username="af")
+    af = browse()
+    login(af, officer)
+    af.goto("/delen/verstrekkingen/?periode=30")

@@ -32,7 +32,10 @@ class ChoiceFieldsets:
 
 def _date(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"})
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 

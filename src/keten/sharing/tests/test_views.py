@@ -300,3 +300,44 @@ def test_convenant_create_flow_without_basis_gets_dutch_error(client_for, organi
     assert Convenant.objects.get().flows.count() == 1
     assert "Convenant Zorg en Veiligheid" in client.get("/delen/convenanten/").content.decode()
     assert "Convenant Zorg en Veiligheid" in client.get("/sociale-kaart/afspraken/").content.decode()
+
+
+def test_withdraw_with_bad_date_is_422_and_changes_nothing(client_for, professional, dossier, school, mother, actor_of):
+    child = dossier.family.persons.get(relation=Relation.KIND)
+    consent = services.consent_record(
+        actor=actor_of(professional),
+        dossier=dossier,
+        data=services.ConsentData(
+            giver_id=mother.pk,
+            giver_role="ouder_gezag",
+            about_id=child.pk,
+            purpose="Afstemmen met de school",
+            recipient_ids=[school.pk],
+            form="mondeling",
+            given_on=TODAY() - timedelta(days=2),
+        ),
+    )
+    url = f"/delen/{dossier.reference}/toestemming/{consent.pk}/intrekken/"
+    response = client_for(professional).post(url, {"withdrawn_on": (TODAY() - timedelta(days=10)).isoformat()})
+    assert response.status_code == 422
+    assert "Vul een datum in tussen" in response.content.decode()
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
+
+
+def test_shared_with_me_lists_active_grants_in_few_queries(
+    client_for, professional, dossier, school, teacher, actor_of, django_assert_max_num_queries
+):
+    actor = actor_of(professional)
+    client = client_for(teacher)
+    _record(actor, dossier, school, teacher, ["personalia"])
+    client.get("/delen/met-mij-gedeeld/")
+    with django_assert_max_num_queries(40) as one:
+        client.get("/delen/met-mij-gedeeld/")
+    for _ in range(4):
+        _record(actor, dossier, school, teacher, ["personalia"])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        body = client.get("/delen/met-mij-gedeeld/").content.decode()
+    assert body.count("/delen/toegang/") == 5
+    dashboard = client.get("/").content.decode()
+    assert "/delen/met-mij-gedeeld/" in dashboard
