@@ -218,6 +218,7 @@ def deelhulp_view(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             context.update(found)
             context["result"] = result
+            context["leave_out"] = sorted(result.leave_out)
             context["basis_label"] = dict(LegalBasis.choices).get(str(result.basis), "") if result.basis else ""
             if not record:
                 return render(request, "sharing/deelhulp.html", context)
@@ -308,6 +309,11 @@ def organisation_disclosures(request: HttpRequest) -> HttpResponse:
     return render(request, "sharing/organisation.html", {"form": form, "rows": rows, "query": query})
 
 
+def _csv_safe(values: list[str]) -> list[str]:
+    """Cells that a spreadsheet would run as a formula get a leading apostrophe."""
+    return [f"'{v}" if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in map(str, values)]
+
+
 @require_GET
 def organisation_disclosures_csv(request: HttpRequest) -> HttpResponse:
     form, rows, actor = _organisation_rows(request)
@@ -319,15 +325,17 @@ def organisation_disclosures_csv(request: HttpRequest) -> HttpResponse:
     )
     for d in rows:
         writer.writerow(
-            [
-                d.reference,
-                d.shared_on.isoformat(),
-                d.recipient_organisation.name,
-                d.get_legal_basis_display(),
-                ", ".join(d.categories),
-                _("ja") if d.client_informed else _("nee"),
-                d.decided_by.get_full_name() or d.decided_by.username,
-            ]
+            _csv_safe(
+                [
+                    d.reference,
+                    d.shared_on.isoformat(),
+                    d.recipient_organisation.name,
+                    d.get_legal_basis_display(),
+                    ", ".join(d.categories),
+                    _("ja") if d.client_informed else _("nee"),
+                    d.decided_by.get_full_name() or d.decided_by.username,
+                ]
+            )
         )
     audit.record(
         actor=actor,

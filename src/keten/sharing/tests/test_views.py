@@ -341,3 +341,28 @@ def test_shared_with_me_lists_active_grants_in_few_queries(
     assert body.count("/delen/toegang/") == 5
     dashboard = client.get("/").content.decode()
     assert "/delen/met-mij-gedeeld/" in dashboard
+
+
+def test_other_municipality_sees_nothing(client_for, professional, dossier, school, teacher, actor_of):
+    from keten.testing.factories import MunicipalityFactory
+
+    elsewhere = OrganisationFactory(
+        name="Wijkteam Elders", municipality=MunicipalityFactory(name="Andere gemeente", cbs_code="GM0001")
+    )
+    grant = _record(actor_of(professional), dossier, school, teacher, ["personalia"]).grant
+    officer = make_user(Role.AANDACHTSFUNCTIONARIS, elsewhere, username="af-elders")
+    policy = make_user(Role.BELEIDSMEDEWERKER, elsewhere, username="beleid-elders")
+    client = client_for(officer)
+    assert client.get(f"/delen/{dossier.reference}/deelhulp/").status_code == 404
+    assert client.get(f"/delen/toegang/{grant.pk}/").status_code == 404
+    assert "Basisschool De Linde" not in client.get("/delen/verstrekkingen/").content.decode()
+    assert "Basisschool De Linde" not in client.get("/delen/verstrekkingen/export.csv").content.decode()
+    counts = client_for(policy).get("/delen/cijfers/").content.decode()
+    assert "Taak van algemeen belang" not in counts
+    assert "Nog geen verstrekkingen." in counts
+
+
+def test_csv_cells_cannot_run_as_formulas():
+    from keten.sharing.views import _csv_safe
+
+    assert _csv_safe(["=HYPERLINK(1)", "gewoon", "@x"]) == ["'=HYPERLINK(1)", "gewoon", "'@x"]
