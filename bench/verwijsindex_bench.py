@@ -254,6 +254,12 @@ class Counter:
         return execute(sql, params, many, context)
 
 
+def backend_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by one PostgreSQL backend (same machine)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def register_loop(rows: int, seed: int, *, notify_probe: int = 0) -> dict[str, Any]:
     """Sequential registrations through the service; per-registration wall time in ms."""
     import psycopg
@@ -276,6 +282,10 @@ def register_loop(rows: int, seed: int, *, notify_probe: int = 0) -> dict[str, A
             host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"], autocommit=True
         )
     table = Notification._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    pg0 = backend_cpu(backend)
     cpu0 = time.process_time()
     started = time.perf_counter()
     while len(latencies) < rows:
@@ -321,6 +331,7 @@ def register_loop(rows: int, seed: int, *, notify_probe: int = 0) -> dict[str, A
         "rows": len(latencies),
         "wall_s": round(wall, 2),
         "cpu_s": round(time.process_time() - cpu0, 2),
+        "pg_cpu_s": round(backend_cpu(backend) - pg0, 2),
         "latencies": latencies,
         "queries": queries,
         "notify_ms": notify_ms,
@@ -341,6 +352,8 @@ def summarise(loop: dict[str, Any]) -> dict[str, Any]:
         "matches": loop["kinds"],
         "sequential_rate_per_s": round(loop["rows"] / loop["wall_s"], 1),
         "process_cpu_share": round(loop["cpu_s"] / loop["wall_s"], 2),
+        "python_cpu_ms_per_row": round(loop["cpu_s"] * 1000 / loop["rows"], 1),
+        "postgres_cpu_ms_per_row": round(loop["pg_cpu_s"] * 1000 / loop["rows"], 1),
     }
 
 
@@ -374,6 +387,8 @@ def parallel_bulk(rows: int, workers: int) -> dict[str, Any]:
         "p95_ms": pct(lat, 0.95),
         "matches": {k: sum(r["kinds"][k] for r in results) for k in results[0]["kinds"]},
         "worker_cpu_share": round(sum(r["cpu_s"] for r in results) / busy / (os.cpu_count() or 1), 2),
+        "python_cpu_ms_per_row": round(sum(r["cpu_s"] for r in results) * 1000 / total, 1),
+        "postgres_cpu_ms_per_row": round(sum(r["pg_cpu_s"] for r in results) * 1000 / total, 1),
     }
 
 
@@ -473,7 +488,7 @@ def explains() -> dict[str, list[str]]:
     from keten.verwijsindex.models import Match, MatchParticipant, ParentLink, Signal, SignalStatus, Youth
 
     tomorrow = timezone.localdate() + timedelta(days=1)
-    youth = Youth.objects.filter(signals__status=SignalStatus.ACTIEF).order_by("-pk").first()
+    youth = Youth.objects.filter(signals__status=SignalStatus.ACTIEF, bsn_key__isnull=False).order_by("-pk").first()
     assert youth is not None
     link = ParentLink.objects.filter(youth=youth).first()
     parent_id = link.parent_id if link else 0
