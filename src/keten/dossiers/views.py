@@ -153,6 +153,7 @@ def _add_sharing(request: HttpRequest, context: dict[str, Any]) -> None:
     context["disclosures"] = sharing_selectors.disclosures_of_dossier(
         actor=actor_from_request(request), dossier=context["dossier"]
     )
+    sharing_pages.attach_active_grants(context["disclosures"])
     context["consents"] = sharing_pages.consents_of_dossier(context["dossier"])
 
 

@@ -87,6 +87,21 @@ def my_grants(*, actor: Actor, now: Any = None) -> list[AccessGrant]:
     )
 
 
+def attach_active_grants(disclosures: list[Disclosure], *, now: Any = None) -> None:
+    """Set ``running_grant`` on each disclosure whose access is still running (one query)."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    grants = {
+        g.disclosure_id: g
+        for g in AccessGrant.objects.filter(
+            disclosure__in=[d.pk for d in disclosures], revoked_at__isnull=True, expires_at__gt=now
+        )
+    }
+    for d in disclosures:
+        d.running_grant = grants.get(d.pk)  # type: ignore[attr-defined]
+
+
 def consents_of_dossier(dossier: Any) -> list[Consent]:
     return list(Consent.objects.filter(dossier=dossier).select_related("giver", "about").prefetch_related("recipients"))
 

@@ -113,6 +113,23 @@ def consent_withdraw(request: HttpRequest, reference: str, consent_id: int) -> H
     )
 
 
+@require_POST
+def grant_revoke(request: HttpRequest, reference: str, grant_id: int) -> HttpResponse:
+    dossier = _dossier(request, reference)
+    grant = AccessGrant.objects.filter(pk=grant_id, dossier=dossier).select_related("dossier").first()
+    if grant is None:
+        raise Http404
+    try:
+        services.grant_revoke(actor=actor_from_request(request), grant=grant)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("De toegang is beëindigd."))
+    return redirect("dossiers:detail", reference=reference)
+
+
 # --- deelhulp ----------------------------------------------------------------------------------
 
 

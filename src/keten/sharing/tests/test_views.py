@@ -366,3 +366,15 @@ def test_csv_cells_cannot_run_as_formulas():
     from keten.sharing.views import _csv_safe
 
     assert _csv_safe(["=HYPERLINK(1)", "gewoon", "@x"]) == ["'=HYPERLINK(1)", "gewoon", "'@x"]
+
+
+def test_case_team_ends_access_early(client_for, professional, outsider, dossier, school, teacher, actor_of):
+    grant = _record(actor_of(professional), dossier, school, teacher, ["personalia"]).grant
+    page = client_for(professional).get(f"/dossiers/{dossier.reference}/").content.decode()
+    assert "Inzage beëindigen" in page
+    url = f"/delen/{dossier.reference}/toegang/{grant.pk}/beeindigen/"
+    assert client_for(outsider).post(url).status_code == 404
+    assert client_for(professional).post(url).status_code == 302
+    grant.refresh_from_db()
+    assert grant.revoked_at is not None
+    assert client_for(teacher).get(f"/delen/toegang/{grant.pk}/").status_code == 404
