@@ -335,7 +335,7 @@ def test_concurrent_registrations_on_one_child_make_exactly_one_match(registrati
             barrier.wait()
             actor = actor_for_user(User.objects.get(pk=user.pk))
             services.signal_register(actor=actor, data=registration(parent_bsns=["999990019"]), today=TODAY)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
@@ -377,7 +377,7 @@ def test_concurrent_registrations_on_siblings_make_one_family_match(registration
             services.signal_register(
                 actor=actor, data=registration(bsn=bsn, first_name=bsn, parent_bsns=["999990019"]), today=TODAY
             )
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
