@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from keten.core.actor import Actor, actor_from_request
 from keten.core.audit import record
 from keten.core.errors import NotFoundError
+from keten.core.exports import escape_formula
 from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.network.gaps import GapReport, PairState, network_gaps, type_label
@@ -30,7 +31,6 @@ Cell = str | int | date | None
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Spreadsheet programs run cells that start with these characters as formulas.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _report(request: HttpRequest, wijk_id: int | None) -> tuple[Actor, GapReport]:
@@ -189,11 +189,6 @@ def export_tables(report: GapReport) -> list[Table]:
     return [summary, types, pairs, edges, overdue, stale]
 
 
-def _safe_text(value: str) -> str:
-    """Text a spreadsheet program shows as text, never runs as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def _csv_cell(value: Cell) -> str | int:
     if value is None:
         return ""
@@ -203,7 +198,7 @@ def _csv_cell(value: Cell) -> str | int:
         return value.strftime("%d-%m-%Y")
     if isinstance(value, int):
         return value
-    return _safe_text(str(value))
+    return escape_formula(str(value))
 
 
 def render_csv(tables: list[Table]) -> str:

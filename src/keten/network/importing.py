@@ -39,6 +39,7 @@ from keten.accounts.models import Membership, Municipality, Organisation, Organi
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import ConflictError, DomainError, NotFoundError
+from keten.core.exports import escape_formula
 from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.network import services as network_services
@@ -65,7 +66,6 @@ UNCHANGED = "unchanged"
 ERROR = "error"
 
 #: A cell starting with one of these is a formula in a spreadsheet; exports prefix it with a quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _LIST_SPLIT = re.compile(r"[|,;\n]")
 _TRUE = {"ja", "j", "yes", "y", "true", "waar", "1", "x"}
 _FALSE = {"nee", "n", "no", "false", "onwaar", "0", ""}
@@ -1083,11 +1083,6 @@ _EXPORTERS = {
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def escape_formula(value: str) -> str:
-    """Prefix a cell a spreadsheet would run as a formula with a quote, so it stays text."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:

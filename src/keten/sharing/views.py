@@ -17,6 +17,7 @@ from keten.accounts.models import Organisation, OrganisationType
 from keten.core import audit
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import DomainError, NotFoundError
+from keten.core.exports import escape_formula
 from keten.core.forms import apply_domain_error
 from keten.core.models import AuditAction
 from keten.core.policy import allows
@@ -328,7 +329,7 @@ def organisation_disclosures(request: HttpRequest) -> HttpResponse:
 
 def _csv_safe(values: list[str]) -> list[str]:
     """Cells that a spreadsheet would run as a formula get a leading apostrophe."""
-    return [f"'{v}" if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in map(str, values)]
+    return [escape_formula(v) for v in map(str, values)]
 
 
 @require_GET
