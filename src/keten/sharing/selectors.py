@@ -13,7 +13,7 @@ from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.dossiers.models import Dossier
-from keten.sharing.models import AccessGrant, Disclosure
+from keten.sharing.models import AccessGrant, Consent, Disclosure
 
 
 def active_grants(user: Any, *, now: Any = None) -> QuerySet[AccessGrant]:
@@ -66,3 +66,13 @@ def organisation_disclosures(*, actor: Actor, basis: str = "", since: Any = None
     if since is not None:
         qs = qs.filter(Q(shared_on__gte=since))
     return list(qs.select_related("recipient_organisation", "decided_by").order_by("-shared_on", "-pk")[:1000])
+
+
+def consent_of_dossier(*, actor: Actor, dossier: Dossier, consent_id: int) -> Consent:
+    """One consent of a dossier the actor may change; NotFoundError otherwise."""
+    if actor.user is None or not allows("dossiers.change_dossier", actor.user, dossier):
+        raise NotFoundError
+    consent = Consent.objects.filter(pk=consent_id, dossier=dossier).select_related("dossier").first()
+    if consent is None:
+        raise NotFoundError
+    return consent

@@ -93,9 +93,12 @@ def consent_create(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def consent_withdraw(request: HttpRequest, reference: str, consent_id: int) -> HttpResponse:
     dossier = _dossier(request, reference)
-    consent = Consent.objects.filter(pk=consent_id, dossier=dossier).select_related("dossier").first()
-    if consent is None:
-        raise Http404
+    try:
+        consent = selectors.consent_of_dossier(
+            actor=actor_from_request(request), dossier=dossier, consent_id=consent_id
+        )
+    except NotFoundError as exc:
+        raise Http404 from exc
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:

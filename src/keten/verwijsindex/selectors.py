@@ -85,6 +85,24 @@ def my_matches(*, actor: Actor) -> list[Match]:
     )
 
 
+def match_for_participant(*, actor: Actor, match_id: int) -> Match:
+    """A live match in which the actor has an active signal (to act on it); NotFoundError otherwise."""
+    if actor.user is None:
+        raise NotFoundError
+    match = (
+        Match.objects.filter(
+            pk=match_id,
+            participants__signal__professional=actor.user,
+            participants__signal__status=SignalStatus.ACTIEF,
+        )
+        .distinct()
+        .first()
+    )
+    if match is None:
+        raise NotFoundError
+    return match
+
+
 @dataclass
 class MatchView:
     match: Match

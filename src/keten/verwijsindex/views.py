@@ -23,7 +23,7 @@ from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.verwijsindex import forms as vf
 from keten.verwijsindex import selectors, services
-from keten.verwijsindex.models import Match, Signal
+from keten.verwijsindex.models import Signal
 
 
 def _require_case_role(request: HttpRequest) -> None:
@@ -248,9 +248,12 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def match_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     _require_case_role(request)
     actor = actor_from_request(request)
-    match = Match.objects.filter(pk=pk).first()
-    if match is None or action not in ("contact", "afgestemd", "coordinator", "uitnodigen"):
+    if action not in ("contact", "afgestemd", "coordinator", "uitnodigen"):
         raise Http404
+    try:
+        match = selectors.match_for_participant(actor=actor, match_id=pk)
+    except NotFoundError as exc:
+        raise Http404 from exc
     invite_form: vf.InviteForm | None = None
     try:
         if action == "contact":
