@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +11,8 @@ from django.utils import timezone
 from keten.accounts.models import User
 from keten.notifications.models import Notification
 from keten.notifications.tasks import send_notification_email
+
+logger = logging.getLogger(__name__)
 
 
 def notification_send(*, recipients: Iterable[User], kind: str, title: str, body: str = "", link: str = "") -> int:
@@ -31,3 +34,61 @@ def notification_mark_read(*, user: User, notification_id: int) -> None:
 
 def notifications_mark_all_read(*, user: User) -> None:
     Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notifications_create_many(items: Sequence[Notification]) -> int:
+    """Create many in-app notifications with one INSERT and queue one e-mail per distinct recipient.
+
+    For callers that notify many people at once (a bulk registration): the notifications are kept as
+    given (one per item); the e-mails (without client data) are queued after commit, one per
+    recipient however many notifications they got, with :func:`notification_emails_enqueue`.
+    """
+    rows = list(items)
+    if not rows:
+        return 0
+    Notification.objects.bulk_create(rows)
+    recipients = sorted({n.recipient_id for n in rows})
+    transaction.on_commit(lambda: notification_emails_enqueue(recipients))
+    return len(rows)
+
+
+def notification_emails_enqueue(user_ids: Iterable[int]) -> int:
+    """Queue the notification e-mail for each user (once per distinct id); returns how many.
+
+    On the database task backend this is one multi-row INSERT into the task table (what
+    ``enqueue`` would write per task, in one statement and one WAL flush); other backends get one
+    ``enqueue`` per user.
+    """
+    ids = list(dict.fromkeys(user_ids))
+    if not ids:
+        return 0
+    task = send_notification_email
+    backend = task.get_backend()
+    try:
+        from django_tasks_db import DatabaseBackend
+    except ImportError:  # pragma: no cover - the database backend is a dependency
+        DatabaseBackend = None  # type: ignore[assignment,misc]  # noqa: N806
+    if DatabaseBackend is None or not isinstance(backend, DatabaseBackend):
+        for user_id in ids:
+            task.enqueue(user_id)
+        return len(ids)
+    from django_tasks_db.compat import normalize_json, task_enqueued
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    backend.validate_task(task)
+    rows = [
+        DBTaskResult(
+            id=backend._get_id(),
+            args_kwargs=normalize_json({"args": [user_id], "kwargs": {}}),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            run_after=task.run_after or get_date_max(),
+            backend_name=backend.alias,
+        )
+        for user_id in ids
+    ]
+    DBTaskResult.objects.bulk_create(rows)
+    for row in rows:
+        task_enqueued.send(type(backend), task_result=row.task_result)
+    return len(rows)
