@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 _WIDGET_CLASSES: dict[type, str] = {
     forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
@@ -16,9 +18,68 @@ _WIDGET_CLASSES: dict[type, str] = {
 }
 
 
+#: Django's own widget templates that ``KetenFormRenderer`` writes in Python instead (same markup).
+_INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "text", "number", "email", "url", "password", "hidden", "date", "search", "tel")
+)
+_SELECT_TEMPLATE = "django/forms/widgets/select.html"
+
+
+def _attrs_html(attrs: dict[str, Any]) -> str:
+    """The attributes as Django's ``attrs.html`` writes them: False leaves one out, True is bare."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        if value is True:
+            parts.append(f" {conditional_escape(name)}")
+        else:
+            parts.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
+    return "".join(parts)
+
+
+def _input_html(widget: dict[str, Any]) -> SafeString:
+    value = "" if widget["value"] is None else f' value="{conditional_escape(str(widget["value"]))}"'
+    html = (
+        f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
+        f"{value}{_attrs_html(widget['attrs'])}>"
+    )
+    return mark_safe(html)  # noqa: S308 (every value above is escaped)
+
+
+def _select_html(widget: dict[str, Any]) -> SafeString:
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        for option in group_choices:
+            parts.append(
+                f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs_html(option["attrs"])}>'
+                f"{conditional_escape(option['label'])}</option>"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped)
+
+
 class KetenFormRenderer(TemplatesSetting):
+    """Forms and fields through Keten's templates; the plainest widgets written directly.
+
+    Text inputs and selects are rendered in Python with exactly the markup of Django's widget
+    templates: a select with many options otherwise costs a template include per option.
+    """
+
     form_template_name = "forms/div.html"
     field_template_name = "forms/field.html"
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        if template_name in _INPUT_TEMPLATES:
+            return _input_html(context["widget"])
+        if template_name == _SELECT_TEMPLATE:
+            return _select_html(context["widget"])
+        return super().render(template_name, context, request=request)
 
 
 class KetenFormMixin:
