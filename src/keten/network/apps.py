@@ -11,13 +11,13 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         from keten.accounts.models import Membership, Organisation, User, Wijk
         from keten.network.models import Agreement, OrganisationEntry
-        from keten.network.signals import drop_routekaart_pdfs, drop_routekaart_pdfs_m2m, sync_entry
+        from keten.network.signals import bump_kaart_version, bump_kaart_version_m2m, sync_entry
 
         post_save.connect(sync_entry, sender=Organisation, dispatch_uid="network_sync_entry")
-        # Cached routekaart PDFs (keten.network.pdf_cache) go when anything they show changes.
+        # Cached routekaart PDFs and search cards (keten.network.kaart_cache) go when anything they show changes.
         for model in (Organisation, OrganisationEntry, Agreement, Wijk, Membership, User):
             for signal in (post_save, post_delete):
-                signal.connect(drop_routekaart_pdfs, sender=model, dispatch_uid=f"network_pdf_{model.__name__}")
+                signal.connect(bump_kaart_version, sender=model, dispatch_uid=f"network_pdf_{model.__name__}")
         for through in (
             Agreement.parties.through,
             Agreement.wijken.through,
@@ -25,6 +25,4 @@ class NetworkConfig(AppConfig):
             Agreement.teams.through,
             Organisation.wijken.through,
         ):
-            m2m_changed.connect(
-                drop_routekaart_pdfs_m2m, sender=through, dispatch_uid=f"network_pdf_{through.__name__}"
-            )
+            m2m_changed.connect(bump_kaart_version_m2m, sender=through, dispatch_uid=f"network_pdf_{through.__name__}")

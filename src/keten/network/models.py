@@ -190,3 +190,18 @@ class ContactRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.to_organisation}"
+
+
+class KaartVersion(models.Model):
+    """A counter per municipality, raised by every change to its sociale kaart (see ``kaart_cache``)."""
+
+    #: The municipality's id, without a foreign key: a version raised while the municipality itself is
+    #: being deleted must not block that delete.
+    municipality_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("versie van de sociale kaart")
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.version}"

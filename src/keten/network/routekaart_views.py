@@ -15,7 +15,7 @@ from keten.core.audit import record
 from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows
-from keten.network import pdf_cache
+from keten.network import kaart_cache
 from keten.network import routekaart as selectors
 from keten.network.routekaart import EMERGENCY_PHONE, VEILIG_THUIS_PHONE, Routekaart
 
@@ -67,12 +67,12 @@ def pdf_html(request: HttpRequest, kaart: Routekaart) -> str:
 
 @require_GET
 def pdf(request: HttpRequest, wijk_id: int) -> HttpResponse:
-    """The routekaart as A4 PDF. The rendered bytes are cached for a short while (see ``pdf_cache``)."""
+    """The routekaart as A4 PDF. The rendered bytes are cached for a short while (see ``kaart_cache``)."""
     from weasyprint import HTML
 
     actor, kaart = _routekaart(request, wijk_id)
     assert actor.membership is not None  # routekaart_for_wijk raised NotFoundError otherwise
-    key = pdf_cache.key(
+    key = kaart_cache.pdf_key(
         municipality_id=kaart.wijk.municipality_id,
         wijk_id=kaart.wijk.pk,
         organisation_id=actor.membership.organisation_id,
@@ -81,7 +81,7 @@ def pdf(request: HttpRequest, wijk_id: int) -> HttpResponse:
     document = cache.get(key)
     if document is None:
         document = HTML(string=pdf_html(request, kaart), base_url=request.build_absolute_uri("/")).write_pdf()
-        cache.set(key, document, pdf_cache.TIMEOUT)
+        cache.set(key, document, kaart_cache.TIMEOUT)
     record(
         actor=actor,
         action=AuditAction.EXPORT,

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import translation
 
 from keten.accounts.models import Membership, Organisation, Role
+from keten.network import kaart_cache
 from keten.network.models import OrganisationEntry
 from keten.network.selectors import normalise
 
@@ -94,5 +95,8 @@ def reindex_entries(entries: QuerySet[OrganisationEntry] | None = None, *, batch
                 entry.search_text = text
                 dirty.append(entry)
         OrganisationEntry.objects.bulk_update(dirty, ["search_text"])
+        if dirty:
+            # A bulk update sends no signals: cached search results of these municipalities go by hand.
+            kaart_cache.invalidate({entry.organisation.municipality_id for entry in dirty})
         seen += len(batch)
         changed += len(dirty)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -24,6 +25,7 @@ from keten.accounts.models import Membership, Organisation, Role, Wijk
 from keten.core.actor import Actor
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.policy import allows
+from keten.network import kaart_cache
 from keten.network.models import Agreement, OrganisationEntry, PostcodeRange
 
 _POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})?\s*$")
@@ -289,7 +291,16 @@ class SearchResult:
     total: int = 0
 
 
-def sociale_kaart_search(
+@dataclass
+class SearchMatches:
+    """Which organisations a search finds: their ids in name order, and the wijk searched in."""
+
+    municipality_id: int
+    ids: list[int]
+    wijk: Wijk | None = None
+
+
+def sociale_kaart_matches(
     *,
     actor: Actor,
     query: str = "",
@@ -299,19 +310,49 @@ def sociale_kaart_search(
     role: str = "",
     age: int | None = None,
     organisation_id: int | None = None,
-    limit: int = 100,
-    offset: int = 0,
-    top_agreements: int | None = None,
-) -> SearchResult:
-    """Organisations of the actor's municipality with ``entry_or_none``, ``officers`` and ``applicable_agreements``.
+    use_cache: bool = False,
+) -> SearchMatches:
+    """The ids of every active organisation of the actor's municipality that the search finds.
 
-    ``offset`` and ``limit`` select one page of the organisations in name order; ``total`` counts
-    them all. With ``top_agreements`` each organisation carries only that many of its applicable
-    agreements (the most relevant for the wijk) next to ``applicable_count``; without it all of
-    them. A fixed number of queries, whatever the number of results. A malformed or unknown
-    postcode raises DomainError (field "postcode").
+    One narrow query (plus one for the wijk). A malformed or unknown postcode raises DomainError
+    (field "postcode"), an unknown wijk one on field "wijk". With ``use_cache`` the result is kept
+    under the municipality's kaart version (``kaart_cache``): the same search finds the same
+    organisations until anything in the sociale kaart changes, so it is answered from the cache.
     """
     municipality_id = _municipality_id(actor)
+    key = None
+    if use_cache:
+        criteria = repr((query, wijk_id, postcode, org_type, role, age, organisation_id))
+        key = kaart_cache.search_key(municipality_id=municipality_id, criteria=criteria)
+        found = cache.get(key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    matches = _matches(
+        municipality_id,
+        query=query,
+        wijk_id=wijk_id,
+        postcode=postcode,
+        org_type=org_type,
+        role=role,
+        age=age,
+        organisation_id=organisation_id,
+    )
+    if key is not None:
+        cache.set(key, matches, kaart_cache.TIMEOUT)
+    return matches
+
+
+def _matches(
+    municipality_id: int,
+    *,
+    query: str,
+    wijk_id: int | None,
+    postcode: str,
+    org_type: str,
+    role: str,
+    age: int | None,
+    organisation_id: int | None,
+) -> SearchMatches:
     wijk: Wijk | None = None
     if postcode.strip():
         wijk = wijk_for_postcode(postcode, municipality_id=municipality_id)
@@ -339,21 +380,33 @@ def sociale_kaart_search(
     if age is not None:
         qs = qs.filter(Q(entry__age_min__isnull=True) | Q(entry__age_min__lte=age))
         qs = qs.filter(Q(entry__age_max__isnull=True) | Q(entry__age_max__gte=age))
+    ids = list(qs.distinct().order_by("name", "pk").values_list("pk", flat=True))
+    return SearchMatches(municipality_id=municipality_id, ids=ids, wijk=wijk)
+
+
+def organisations_for_cards(
+    *, matches: SearchMatches, ids: Sequence[int], top_agreements: int | None = None
+) -> list[Organisation]:
+    """The organisations ``ids`` (all among ``matches.ids``) with what a card shows, in name order.
+
+    Each carries ``entry_or_none``, ``is_stale``, ``officers``, ``applicable_agreements`` and
+    ``applicable_count`` (the agreements that apply in ``matches.wijk``; with ``top_agreements`` only
+    that many of them, the most relevant first). A fixed number of queries, whatever the number of ids.
+    """
+    allowed = set(matches.ids)
+    wanted = [pk for pk in ids if pk in allowed]
     officers = (
         Membership.objects.filter(role=Role.AANDACHTSFUNCTIONARIS, is_active=True, user__is_active=True)
         .select_related("user")
         .order_by("user__last_name", "user__first_name")
     )
-    # The ids of every match first (one narrow query gives the total), then one page of them.
-    found = list(qs.distinct().order_by("name", "pk").values_list("pk", flat=True))
-    page_ids = found[offset : offset + limit]
-    organisations = list(
-        Organisation.objects.filter(pk__in=page_ids)
+    organisations: list[Organisation] = list(
+        Organisation.objects.filter(pk__in=wanted, municipality_id=matches.municipality_id)
         .select_related("entry")
         .prefetch_related(Prefetch("memberships", queryset=officers, to_attr="officers"))
         .order_by("name", "pk")
     )
-    _attach_agreements(organisations, wijk, top_agreements)
+    _attach_agreements(organisations, matches.wijk, top_agreements)
     threshold = stale_before()
     for organisation in organisations:
         entry = getattr(organisation, "entry", None)
@@ -361,7 +414,45 @@ def sociale_kaart_search(
         organisation.is_stale = (  # type: ignore[attr-defined]
             entry is None or entry.last_confirmed_at is None or entry.last_confirmed_at < threshold
         )
-    return SearchResult(organisations=organisations, wijk=wijk, total=len(found))
+    return organisations
+
+
+def sociale_kaart_search(
+    *,
+    actor: Actor,
+    query: str = "",
+    wijk_id: int | None = None,
+    postcode: str = "",
+    org_type: str = "",
+    role: str = "",
+    age: int | None = None,
+    organisation_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    top_agreements: int | None = None,
+) -> SearchResult:
+    """Organisations of the actor's municipality with ``entry_or_none``, ``officers`` and ``applicable_agreements``.
+
+    ``offset`` and ``limit`` select one page of the organisations in name order; ``total`` counts
+    them all. With ``top_agreements`` each organisation carries only that many of its applicable
+    agreements (the most relevant for the wijk) next to ``applicable_count``; without it all of
+    them. A fixed number of queries, whatever the number of results. A malformed or unknown
+    postcode raises DomainError (field "postcode").
+    """
+    matches = sociale_kaart_matches(
+        actor=actor,
+        query=query,
+        wijk_id=wijk_id,
+        postcode=postcode,
+        org_type=org_type,
+        role=role,
+        age=age,
+        organisation_id=organisation_id,
+    )
+    organisations = organisations_for_cards(
+        matches=matches, ids=matches.ids[offset : offset + limit], top_agreements=top_agreements
+    )
+    return SearchResult(organisations=organisations, wijk=matches.wijk, total=len(matches.ids))
 
 
 def organisation_detail(*, actor: Actor, organisation_id: int) -> Organisation:

@@ -26,10 +26,10 @@ def _municipality_of_organisation(organisation_id: int | None) -> int | None:
     return Organisation.objects.filter(pk=organisation_id).values_list("municipality_id", flat=True).first()
 
 
-def drop_routekaart_pdfs(sender: type[Any], instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    """Any change that can show on a routekaart drops the cached PDFs of its municipality."""
+def bump_kaart_version(sender: type[Any], instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """Any change that can show on a routekaart or a search card raises the kaart version of its municipality."""
     from keten.accounts.models import Membership, User, Wijk
-    from keten.network import pdf_cache
+    from keten.network import kaart_cache
     from keten.network.models import Agreement
 
     if raw:
@@ -48,12 +48,12 @@ def drop_routekaart_pdfs(sender: type[Any], instance: Any, raw: bool = False, **
         )
     else:
         return
-    pdf_cache.invalidate(municipality_ids)
+    kaart_cache.invalidate(municipality_ids)
 
 
-def drop_routekaart_pdfs_m2m(sender: type[Any], instance: Any, action: str, **kwargs: Any) -> None:
+def bump_kaart_version_m2m(sender: type[Any], instance: Any, action: str, **kwargs: Any) -> None:
     """Parties, wijken or contact persons of an agreement, or the wijken of an organisation, changed."""
     if action in ("post_add", "post_remove", "post_clear") and hasattr(instance, "municipality_id"):
-        from keten.network import pdf_cache
+        from keten.network import kaart_cache
 
-        pdf_cache.invalidate([instance.municipality_id])
+        kaart_cache.invalidate([instance.municipality_id])

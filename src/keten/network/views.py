@@ -5,9 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,7 +21,7 @@ from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
 from keten.core.policy import allows
-from keten.network import selectors, services
+from keten.network import kaart_cache, selectors, services
 from keten.network.editors import entry_editors
 from keten.network.forms import AgreementForm, ContactRequestForm, EntryEditorForm, EntryForm, SearchForm
 
@@ -42,16 +47,11 @@ def search(request: HttpRequest) -> HttpResponse:
         page_number = max(1, int(request.GET.get("pagina", "1")))
     except ValueError:
         page_number = 1
-    paging: dict[str, Any] = {
-        "limit": SEARCH_PAGE_SIZE,
-        "offset": (page_number - 1) * SEARCH_PAGE_SIZE,
-        "top_agreements": CARD_AGREEMENTS,
-    }
-    result = None
+    matches = None
     if form.is_valid():
         data = form.cleaned_data
         try:
-            result = selectors.sociale_kaart_search(
+            matches = selectors.sociale_kaart_matches(
                 actor=actor,
                 query=data.get("q") or "",
                 wijk_id=data.get("wijk"),
@@ -59,22 +59,53 @@ def search(request: HttpRequest) -> HttpResponse:
                 org_type=data.get("soort") or "",
                 role=data.get("rol") or "",
                 age=data.get("leeftijd"),
-                **paging,
+                use_cache=True,
             )
         except DomainError as exc:
             apply_domain_error(form, exc)
     elif not criteria:
-        result = selectors.sociale_kaart_search(actor=actor, **paging)
-    page = None
-    if result is not None:
-        page = Paginator(range(result.total), SEARCH_PAGE_SIZE).get_page(page_number)
+        matches = selectors.sociale_kaart_matches(actor=actor, use_cache=True)
+    page = cards = None
+    if matches is not None:
+        page = Paginator(matches.ids, SEARCH_PAGE_SIZE).get_page(page_number)
+        cards = _search_cards(matches, list(page.object_list))
     context = {
         "form": form,
-        "result": result,
+        "matches": matches,
+        "cards": cards,
         "page": page,
         "may_manage_agreements": allows("network.manage_agreements", request.user),
     }
     return render(request, "network/search.html", context, status=422 if form.errors else 200)
+
+
+def _search_cards(matches: selectors.SearchMatches, ids: list[int]) -> list[str]:
+    """The rendered card of each organisation on the page, from the card cache where it can.
+
+    A card shows nothing that depends on the reader (every reader of the sociale kaart sees the same
+    contact details), only on the organisation, the wijk searched in, the language and the day; its
+    key holds the kaart version, so any change to the sociale kaart renders it afresh.
+    """
+    prefix = kaart_cache.card_key_prefix(
+        municipality_id=matches.municipality_id,
+        wijk_id=matches.wijk.pk if matches.wijk else None,
+        language=get_language() or "",
+        day=timezone.localdate().isoformat(),
+    )
+    keys = {pk: kaart_cache.card_key(prefix, pk) for pk in ids}
+    cached = cache.get_many(list(keys.values()))
+    missing = [pk for pk in ids if keys[pk] not in cached]
+    if missing:
+        fresh = {}
+        for organisation in selectors.organisations_for_cards(
+            matches=matches, ids=missing, top_agreements=CARD_AGREEMENTS
+        ):
+            fresh[keys[organisation.pk]] = render_to_string(
+                "network/_card.html", {"organisation": organisation, "heading_level": 3, "summary": True}
+            )
+        cache.set_many(fresh, kaart_cache.TIMEOUT)
+        cached.update(fresh)
+    return [mark_safe(cached[keys[pk]]) for pk in ids if keys[pk] in cached]  # noqa: S308 (rendered by our template)
 
 
 @require_http_methods(["GET", "POST"])

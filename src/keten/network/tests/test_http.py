@@ -218,3 +218,61 @@ def test_search_page_is_paged_and_cards_link_to_all_agreements(
     detail = client.get(f"/sociale-kaart/organisaties/{jgz.pk}/").content.decode()
     assert all(f"Afspraak {n}" in detail for n in range(5))
     assert client.get("/sociale-kaart/", {"q": "jeugd", "pagina": "x"}).status_code == 200
+
+
+def test_search_cards_are_cached_until_the_sociale_kaart_changes(
+    client_for: ClientFor,
+    school_prof: User,
+    jgz: Organisation,
+    jgz_officer: User,
+    django_assert_max_num_queries: Any,
+) -> None:
+    from django.core.cache import cache
+
+    from keten.network import kaart_cache
+
+    client = client_for(school_prof)
+    first = client.get("/sociale-kaart/", {"q": "jeugdgezondheid"}).content.decode()
+    assert "030-1234567" in first
+    version = kaart_cache.version(jgz.municipality_id)
+    # A second search shows the same card from the cache, with fewer queries.
+    with django_assert_max_num_queries(30) as cold_free:
+        again = client.get("/sociale-kaart/", {"q": "jeugdgezondheid"}).content.decode()
+    assert again.count('class="keten-card"') == 1
+    assert "030-1234567" in again
+    cached_queries = len(cold_free.captured_queries)
+    cache.clear()
+    with django_assert_max_num_queries(40) as cold:
+        client.get("/sociale-kaart/", {"q": "jeugdgezondheid"})
+    assert cached_queries < len(cold.captured_queries)
+
+    # Changing the entry raises the kaart version in the same transaction: the next search, in any
+    # process, renders the card afresh.
+    entry = OrganisationEntry.objects.get(organisation=jgz)
+    entry.description = "Nieuw: inloopspreekuur op woensdag"
+    entry.save()
+    assert kaart_cache.version(jgz.municipality_id) > version
+    changed = client.get("/sociale-kaart/", {"q": "jeugdgezondheid"}).content.decode()
+    assert "Nieuw: inloopspreekuur op woensdag" in changed
+    # So does a change to an aandachtsfunctionaris (a membership or the professional).
+    jgz_officer.phone = "06-11112222"
+    jgz_officer.save()
+    assert "06-11112222" in client.get("/sociale-kaart/", {"q": "jeugdgezondheid"}).content.decode()
+    # The search itself is cached too, and a new organisation is found at once.
+    from keten.testing.factories import OrganisationFactory
+
+    OrganisationFactory(name="Jeugdgezondheidszorg Zuid", municipality=jgz.municipality)
+    found = client.get("/sociale-kaart/", {"q": "jeugdgezondheid"}).content.decode()
+    assert "2 organisaties gevonden" in found
+    assert "Jeugdgezondheidszorg Zuid" in found
+
+
+def test_kaart_version_is_per_municipality(jgz: Organisation, foreign_org: Organisation) -> None:
+    from keten.network import kaart_cache
+
+    before = kaart_cache.version(foreign_org.municipality_id)
+    own_before = kaart_cache.version(jgz.municipality_id)
+    jgz.name = "JGZ Utrecht Noord"
+    jgz.save()
+    assert kaart_cache.version(jgz.municipality_id) == own_before + 1
+    assert kaart_cache.version(foreign_org.municipality_id) == before
