@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "keten.meldcode",
     "keten.verwijsindex",
     "keten.sharing",
+    "keten.overleg",
     "keten.notifications",
 ]
 
