@@ -8,6 +8,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 _WIDGET_CLASSES: dict[type, str] = {
     forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
@@ -21,8 +22,12 @@ _WIDGET_CLASSES: dict[type, str] = {
 #: Django's own widget templates that ``KetenFormRenderer`` writes in Python instead (same markup).
 _INPUT_TEMPLATES = frozenset(
     f"django/forms/widgets/{name}.html"
-    for name in ("input", "text", "number", "email", "url", "password", "hidden", "date", "search", "tel")
+    for name in ("input", "text", "number", "email", "url", "password", "hidden", "date", "search", "tel", "checkbox")
 )
+_OPTION_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html" for name in ("input_option", "radio_option", "checkbox_option")
+)
+_TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
 _SELECT_TEMPLATE = "django/forms/widgets/select.html"
 
 
@@ -48,6 +53,22 @@ def _input_html(widget: dict[str, Any]) -> SafeString:
     return mark_safe(html)  # noqa: S308 (every value above is escaped)
 
 
+def _option_html(widget: dict[str, Any]) -> SafeString:
+    """One radio button or checkbox of a choice widget, optionally wrapped in its label."""
+    html = _input_html(widget)
+    if widget.get("wrap_label"):
+        target = widget["attrs"].get("id")
+        label_for = f' for="{conditional_escape(target)}"' if target else ""
+        html = mark_safe(f"<label{label_for}>{html}\n {conditional_escape(widget['label'])}</label>")  # noqa: S308
+    return html
+
+
+def _textarea_html(widget: dict[str, Any]) -> SafeString:
+    value = conditional_escape(widget["value"]) if widget["value"] else ""
+    html = f'<textarea name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>\n{value}</textarea>'
+    return mark_safe(html)  # noqa: S308 (every value above is escaped)
+
+
 def _select_html(widget: dict[str, Any]) -> SafeString:
     parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
@@ -64,11 +85,57 @@ def _select_html(widget: dict[str, Any]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped)
 
 
+_FIELD_TEMPLATE = "forms/field.html"
+
+
+def _field_html(field: Any) -> SafeString:
+    """``forms/field.html`` written out: label, optional marker, help text, errors and the widget."""
+    if field.is_hidden:
+        return mark_safe(str(field))  # noqa: S308 (the widget escapes its values)
+    checkbox = field.widget_type == "checkbox"
+    auto_id = conditional_escape(field.auto_id)
+    label = conditional_escape(field.label)
+    classes = "utrecht-form-field utrecht-form-field--distanced"
+    if field.errors:
+        classes += " utrecht-form-field--invalid"
+    if checkbox:
+        classes += " utrecht-form-field--checkbox"
+    parts = [f'<div class="{classes}">\n  ']
+    if checkbox:
+        parts.append(
+            f'\n  <div class="utrecht-form-field__input">{field}</div>\n  <div class="utrecht-form-field__label '
+            f'utrecht-form-field__label--checkbox"><label class="utrecht-form-label utrecht-form-label--checkbox" '
+            f'for="{auto_id}">{label}</label></div>\n  '
+        )
+    else:
+        optional = "" if field.field.required else f' <span class="keten-optional">({_("niet verplicht")})</span>'
+        parts.append(
+            f'\n  <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="{auto_id}">'
+            f"{label}{optional}</label></div>\n  "
+        )
+    parts.append("\n  ")
+    if field.help_text:
+        parts.append(
+            f'<div class="utrecht-form-field-description" id="{auto_id}_helptext">'
+            f"{conditional_escape(field.help_text)}</div>"
+        )
+    parts.append("\n  ")
+    if field.errors:
+        errors = "".join(f'<p class="utrecht-paragraph">{conditional_escape(e)}</p>' for e in field.errors)
+        parts.append(f'<div class="utrecht-form-field-error-message" id="{auto_id}_error">{errors}</div>')
+    parts.append("\n  ")
+    if not checkbox:
+        parts.append(f'<div class="utrecht-form-field__input">{field}</div>')
+    parts.append("\n</div>")
+    return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped or rendered by a widget)
+
+
 class KetenFormRenderer(TemplatesSetting):
     """Forms and fields through Keten's templates; the plainest widgets written directly.
 
-    Text inputs and selects are rendered in Python with exactly the markup of Django's widget
-    templates: a select with many options otherwise costs a template include per option.
+    Text inputs, text areas, checkboxes, radio buttons, selects and the field wrapper
+    (``forms/field.html``) are rendered in Python with exactly the markup of their templates: a form
+    otherwise costs a template per field and a template include per option of a select.
     """
 
     form_template_name = "forms/div.html"
@@ -79,6 +146,12 @@ class KetenFormRenderer(TemplatesSetting):
             return _input_html(context["widget"])
         if template_name == _SELECT_TEMPLATE:
             return _select_html(context["widget"])
+        if template_name in _OPTION_TEMPLATES:
+            return _option_html(context["widget"])
+        if template_name == _TEXTAREA_TEMPLATE:
+            return _textarea_html(context["widget"])
+        if template_name == _FIELD_TEMPLATE and set(context) == {"field"}:
+            return _field_html(context["field"])
         return super().render(template_name, context, request=request)
 
 

@@ -415,6 +415,7 @@ def consultation_candidates(*, actor: Actor) -> list[Membership]:
         )
         .exclude(user_id=user.pk)
         .select_related("user")
+        .only("id", "role", "user_id", "user__id", "user__username", "user__first_name", "user__last_name")
         .order_by("role", "user__last_name")
     )
 

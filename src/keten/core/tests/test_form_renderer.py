@@ -23,6 +23,12 @@ class Sample(KetenForm):
         choices=[("", "Alle"), ("a", 'A & "b" <c>'), ("Groep", [("x", "X"), ("y", "Y")])],
     )
     many = forms.MultipleChoiceField(label="Meer", required=False, choices=[("1", "Een"), ("2", "Twee")])
+    kind = forms.ChoiceField(label="Soort", choices=[("a", "A <x>"), ("b", "B")], widget=forms.RadioSelect)
+    several = forms.MultipleChoiceField(
+        label="Meerdere", required=False, choices=[("1", "Een"), ("2", "Twee")], widget=forms.CheckboxSelectMultiple
+    )
+    agree = forms.BooleanField(label="Ik ga <akkoord>", help_text="Lees & teken")
+    note = forms.CharField(label="Toelichting", widget=forms.Textarea, help_text="Kort <graag>")
 
 
 def _squash(html: str) -> str:
@@ -41,6 +47,12 @@ def _both(form: forms.Form) -> list[tuple[str, str]]:
                 django.render(widget.template_name, context),
             )
         )
+        for option in bound.subwidgets:
+            for wrap in (False, True):
+                data = {"widget": {**option.data, "wrap_label": wrap}}
+                pairs.append(
+                    (ours.render(option.data["template_name"], data), django.render(option.data["template_name"], data))
+                )
     return pairs
 
 
@@ -56,6 +68,10 @@ def test_inputs_and_selects_match_django_markup() -> None:
                 "hidden": "7",
                 "pick": "y",
                 "many": ["1", "2"],
+                "kind": "a",
+                "several": ["2"],
+                "agree": "on",
+                "note": 'Regel 1\n<b>"twee"</b>',
             }
         ),
         Sample(data={"n": "-1", "mail": "geen mail", "pick": "zz"}),
@@ -72,3 +88,14 @@ def test_values_are_escaped() -> None:
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
     assert "&lt;c&gt;" in str(form["pick"])
+
+
+def test_field_wrapper_matches_the_template() -> None:
+    from django.template.loader import render_to_string
+
+    for form in (Sample(), Sample(data={"n": "x", "mail": "nee", "note": ""})):
+        form.is_valid()
+        for bound in form:
+            ours = KetenFormRenderer().render("forms/field.html", bound.get_context())
+            template = render_to_string("forms/field.html", bound.get_context())
+            assert _squash(ours) == _squash(template), bound.name
