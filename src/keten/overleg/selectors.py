@@ -1,0 +1,546 @@
+"""User-scoped reads of the overleg: types, triage queue, meetings, cases and agreements.
+
+Case content (reason, goal, discussion records, what was agreed) is returned only through the
+policy (``overleg.*`` permissions, see :mod:`keten.overleg.rules`) and every such read is audited
+with the family's pseudonym. Meeting data (overleg name, time, place) is not client data. A case
+or agreement the actor may not see is :class:`NotFoundError` (404). The pages that must stay fast
+(a meeting's agenda with its open agreements, "my agreements") run a fixed number of queries,
+however many cases or agreements they show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from keten.core import audit
+from keten.core.actor import Actor
+from keten.core.errors import NotFoundError
+from keten.core.models import AuditAction
+from keten.core.policy import allows, may_see_client_data
+from keten.dossiers.models import Dossier
+from keten.overleg.models import (
+    AgendaItem,
+    AgendaState,
+    Agreement,
+    AgreementStatus,
+    AgreementVersion,
+    Attendance,
+    CaseRegistration,
+    DiscussionEntry,
+    Meeting,
+    MeetingStatus,
+    OverlegType,
+    ProcessStep,
+    RegistrationStatus,
+)
+from keten.overleg.rules import attendee_q, registration_visibility_q
+
+SMALL_CELL = 5
+
+
+def _user_or_404(actor: Actor) -> Any:
+    if actor.user is None or actor.membership is None:
+        raise NotFoundError
+    return actor.user
+
+
+def _audit_cases(actor: Actor, what: str, registrations: list[CaseRegistration], **details: Any) -> None:
+    """One audit event per case read (one chain lock, one INSERT), with the family's pseudonym."""
+    if not registrations:
+        return
+    seen: dict[int, CaseRegistration] = {r.pk: r for r in registrations}
+    audit.record_many(
+        actor=actor,
+        entries=[
+            audit.Entry(
+                action=AuditAction.VIEW,
+                object_type=f"overleg.{what}",
+                object_id=r.pk,
+                client_pseudonym=r.dossier.family.pseudonym,
+                details=details,
+            )
+            for r in seen.values()
+        ],
+    )
+
+
+# --- overleg types ----------------------------------------------------------------------------
+
+
+def overleg_types_for(*, actor: Actor, include_inactive: bool = False) -> QuerySet[OverlegType]:
+    """The overleg types of the actor's municipality (set-up data, no client data)."""
+    _user_or_404(actor)
+    assert actor.membership is not None
+    qs = OverlegType.objects.filter(municipality_id=actor.membership.organisation.municipality_id)
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.select_related("lead_organisation", "chair", "convenant").order_by("name")
+
+
+def overleg_type_get(*, actor: Actor, pk: int) -> OverlegType:
+    overleg_type = overleg_types_for(actor=actor, include_inactive=True).filter(pk=pk).first()
+    if overleg_type is None:
+        raise NotFoundError
+    return overleg_type
+
+
+def process_steps(overleg_type: OverlegType) -> list[ProcessStep]:
+    return list(overleg_type.steps.filter(is_active=True).order_by("order"))
+
+
+def dossier_for_registration(*, actor: Actor, reference: str) -> Dossier:
+    """A dossier the actor may register for an overleg (on its case team); NotFoundError otherwise."""
+    user = _user_or_404(actor)
+    dossier = Dossier.objects.select_related("family").filter(reference=reference).first()
+    if dossier is None or not allows("overleg.register", user, dossier):
+        raise NotFoundError
+    return dossier
+
+
+# --- registrations ----------------------------------------------------------------------------
+
+
+def _registrations() -> QuerySet[CaseRegistration]:
+    return CaseRegistration.objects.select_related(
+        "overleg_type",
+        "dossier__family",
+        "process_step",
+        "registered_by",
+        "organisation",
+        "casusregisseur",
+    )
+
+
+def registrations_visible_to(actor: Actor) -> QuerySet[CaseRegistration]:
+    """Registrations whose content the actor may see (see :mod:`keten.overleg.rules`)."""
+    if actor.user is None or actor.membership is None or not may_see_client_data(actor.user):
+        return CaseRegistration.objects.none()
+    return _registrations().filter(registration_visibility_q(actor.user))
+
+
+def triage_queue(*, actor: Actor) -> list[CaseRegistration]:
+    """Registrations waiting for the chair's decision, for the overleg types the actor chairs."""
+    user = _user_or_404(actor)
+    if not may_see_client_data(user):
+        return []
+    rows = list(
+        _registrations()
+        .filter(overleg_type__chair=user, status=RegistrationStatus.AANGEMELD)
+        .prefetch_related("invited_organisations")
+        .order_by("registered_at")[:200]
+    )
+    _audit_cases(actor, "triage_queue", rows)
+    return rows
+
+
+def my_registrations(*, actor: Actor, open_only: bool = False) -> list[CaseRegistration]:
+    """The registrations the actor made."""
+    user = _user_or_404(actor)
+    if not may_see_client_data(user):
+        return []
+    qs = _registrations().filter(registered_by=user)
+    if open_only:
+        qs = qs.filter(status__in=(RegistrationStatus.AANGEMELD, RegistrationStatus.TOEGELATEN))
+    rows = list(qs.order_by("-registered_at")[:200])
+    _audit_cases(actor, "my_registrations", rows)
+    return rows
+
+
+def registration_get(*, actor: Actor, pk: int, audit_read: bool = True) -> CaseRegistration:
+    """One registration the actor may see, or NotFoundError. The read is audited."""
+    user = _user_or_404(actor)
+    registration = _registrations().filter(pk=pk).first()
+    if registration is None or not allows("overleg.view_registration", user, registration):
+        raise NotFoundError
+    if audit_read:
+        _audit_cases(actor, "registration", [registration])
+    return registration
+
+
+def registration_for_triage(*, actor: Actor, pk: int) -> CaseRegistration:
+    user = _user_or_404(actor)
+    registration = _registrations().filter(pk=pk).first()
+    if registration is None or not allows("overleg.triage", user, registration):
+        raise NotFoundError
+    return registration
+
+
+@dataclass
+class RegistrationDetail:
+    registration: CaseRegistration
+    agenda: list[AgendaItem]
+    discussion: list[DiscussionEntry]
+    agreements: list[Agreement]
+    can_triage: bool
+    can_close: bool
+
+
+def registration_detail(*, actor: Actor, pk: int) -> RegistrationDetail:
+    """A case with its agenda history, discussion records and agreements (fixed number of queries)."""
+    registration = registration_get(actor=actor, pk=pk)
+    agenda = list(
+        AgendaItem.objects.filter(registration=registration)
+        .select_related("meeting", "meeting__overleg_type")
+        .order_by("meeting__starts_at", "id")
+    )
+    discussion = list(
+        DiscussionEntry.objects.filter(agenda_item__registration=registration)
+        .select_related("author", "organisation", "agenda_item__meeting")
+        .order_by("created_at", "id")
+    )
+    agreements = list(
+        Agreement.objects.filter(registration=registration)
+        .select_related("owner_user", "owner_organisation", "agenda_item__meeting")
+        .order_by("status", "due_on", "id")
+    )
+    user = actor.user
+    return RegistrationDetail(
+        registration=registration,
+        agenda=agenda,
+        discussion=discussion,
+        agreements=agreements,
+        can_triage=allows("overleg.triage", user, registration),
+        can_close=allows("overleg.close_registration", user, registration),
+    )
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+def meetings_for(
+    *,
+    actor: Actor,
+    overleg_type: OverlegType | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    statuses: tuple[str, ...] | None = None,
+) -> QuerySet[Meeting]:
+    """Meetings the actor may see (chair, on the list, or member organisation); calendar data only."""
+    user = _user_or_404(actor)
+    assert actor.membership is not None
+    org_id = actor.membership.organisation_id
+    qs = Meeting.objects.filter(
+        Q(overleg_type__chair=user)
+        | Q(pk__in=Attendance.objects.filter(user=user).values("meeting_id"))
+        | Q(overleg_type__lead_organisation_id=org_id)
+        | Q(overleg_type__members=org_id)
+    ).distinct()
+    if overleg_type is not None:
+        qs = qs.filter(overleg_type=overleg_type)
+    if start is not None:
+        qs = qs.filter(starts_at__gte=start)
+    if end is not None:
+        qs = qs.filter(starts_at__lt=end)
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    return qs.select_related("overleg_type").order_by("starts_at")
+
+
+def upcoming_meetings(*, overleg_type: OverlegType, limit: int = 12) -> list[Meeting]:
+    """Planned meetings of an overleg that are still to come (to choose from in triage)."""
+    return list(
+        Meeting.objects.filter(overleg_type=overleg_type, status=MeetingStatus.PLANNED, ends_at__gt=timezone.now())
+        .select_related("overleg_type")
+        .order_by("starts_at")[:limit]
+    )
+
+
+def meeting_get(*, actor: Actor, pk: int) -> Meeting:
+    """A meeting the actor may see (no case content); NotFoundError otherwise."""
+    user = _user_or_404(actor)
+    meeting = Meeting.objects.select_related("overleg_type", "overleg_type__chair").filter(pk=pk).first()
+    if meeting is None or not allows("overleg.view_meeting", user, meeting):
+        raise NotFoundError
+    return meeting
+
+
+def meeting_for_management(*, actor: Actor, pk: int) -> Meeting:
+    user = _user_or_404(actor)
+    meeting = Meeting.objects.select_related("overleg_type", "overleg_type__chair").filter(pk=pk).first()
+    if meeting is None or not allows("overleg.manage_meeting", user, meeting):
+        raise NotFoundError
+    return meeting
+
+
+def agenda_item_get(*, actor: Actor, pk: int, permission: str = "overleg.record_discussion") -> AgendaItem:
+    """An agenda item the actor may act on (record discussion / agreements); NotFoundError otherwise."""
+    user = _user_or_404(actor)
+    item = (
+        AgendaItem.objects.select_related(
+            "meeting",
+            "meeting__overleg_type",
+            "registration",
+            "registration__overleg_type",
+            "registration__dossier__family",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None or not allows(permission, user, item if permission != "overleg.manage_meeting" else item.meeting):
+        raise NotFoundError
+    return item
+
+
+@dataclass
+class AgendaRow:
+    item: AgendaItem
+    registration: CaseRegistration
+    open_agreements: list[Agreement]
+    discussion: list[DiscussionEntry]
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    attendances: list[Attendance]
+    rows: list[AgendaRow]
+    hidden: int
+    can_manage: bool
+    can_record: bool
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def meeting_page(*, actor: Actor, pk: int) -> MeetingPage:
+    """A meeting with its attendance list and, for each case the actor may see, its open agreements
+    and discussion records.
+
+    Attendees (not recorded absent) and the chair see every case on the agenda; anyone else who
+    may see the meeting sees only the cases they registered or coordinate (so the minutes of a
+    meeting never show a case the reader may not see). A fixed number of queries, whatever the
+    number of cases; each case shown is audited.
+    """
+    user = _user_or_404(actor)
+    meeting = Meeting.objects.select_related("overleg_type").filter(pk=pk).first()
+    if meeting is None:
+        raise NotFoundError
+    attendances = list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__last_name", "user__first_name")
+    )
+    case_role = may_see_client_data(user)
+    is_chair = meeting.overleg_type.chair_id == user.pk
+    attends = any(a.user_id == user.pk and a.present is not False for a in attendances)
+    sees_all = case_role and (is_chair or attends)
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting, state=AgendaState.ON_AGENDA)
+        .select_related(
+            "registration",
+            "registration__overleg_type",
+            "registration__dossier__family",
+            "registration__process_step",
+            "registration__casusregisseur",
+            "registration__registered_by",
+            "registration__organisation",
+        )
+        .order_by("order", "id")
+    )
+    if sees_all:
+        visible = items
+    elif case_role:
+        visible = [i for i in items if user.pk in (i.registration.registered_by_id, i.registration.casusregisseur_id)]
+    else:
+        visible = []
+    if not visible and not (is_chair or attends or allows("overleg.view_meeting", user, meeting)):
+        raise NotFoundError
+    reg_ids = [i.registration_id for i in visible]
+    agreements: dict[int, list[Agreement]] = defaultdict(list)
+    discussion: dict[int, list[DiscussionEntry]] = defaultdict(list)
+    if reg_ids:
+        for agreement in (
+            Agreement.objects.filter(registration_id__in=reg_ids, status=AgreementStatus.OPEN)
+            .select_related("owner_user", "owner_organisation")
+            .order_by("due_on", "id")
+        ):
+            agreements[agreement.registration_id].append(agreement)
+        for entry in (
+            DiscussionEntry.objects.filter(agenda_item_id__in=[i.pk for i in visible])
+            .select_related("author", "organisation")
+            .order_by("created_at", "id")
+        ):
+            discussion[entry.agenda_item_id].append(entry)
+    rows = [AgendaRow(i, i.registration, agreements[i.registration_id], discussion[i.pk]) for i in visible]
+    _audit_cases(actor, "meeting_case", [r.registration for r in rows], meeting=meeting.pk)
+    return MeetingPage(
+        meeting=meeting,
+        attendances=attendances,
+        rows=rows,
+        hidden=len(items) - len(visible),
+        can_manage=case_role and is_chair,
+        can_record=sees_all and meeting.status != MeetingStatus.CANCELLED,
+    )
+
+
+# --- agreements -------------------------------------------------------------------------------
+
+
+def _agreements() -> QuerySet[Agreement]:
+    return Agreement.objects.select_related(
+        "registration",
+        "registration__overleg_type",
+        "registration__dossier__family",
+        "owner_user",
+        "owner_organisation",
+        "agenda_item__meeting",
+    )
+
+
+def _owner_q(actor: Actor) -> Q:
+    assert actor.user is not None
+    assert actor.membership is not None
+    return Q(owner_user_id=actor.user.pk) | Q(owner_organisation_id=actor.membership.organisation_id)
+
+
+def my_agreements(*, actor: Actor, include_closed: bool = False, limit: int = 200) -> list[Agreement]:
+    """Agreements the actor owns, as a person or through their organisation, across all meetings.
+
+    Open ones first by due date. Two queries plus the audit insert, however many there are.
+    """
+    user = _user_or_404(actor)
+    if not may_see_client_data(user):
+        return []
+    qs = _agreements().filter(_owner_q(actor))
+    if not include_closed:
+        qs = qs.filter(status=AgreementStatus.OPEN)
+    rows = list(qs.order_by("status", "due_on", "id")[:limit])
+    _audit_cases(actor, "my_agreements", [a.registration for a in rows])
+    return rows
+
+
+def overdue_agreements(*, actor: Actor, today: dt.date | None = None, limit: int = 200) -> list[Agreement]:
+    """Open agreements past their due date that the actor owns, or of the overleg types the actor chairs."""
+    user = _user_or_404(actor)
+    if not may_see_client_data(user):
+        return []
+    today = today or timezone.localdate()
+    rows = list(
+        _agreements()
+        .filter(_owner_q(actor) | Q(registration__overleg_type__chair=user))
+        .filter(status=AgreementStatus.OPEN, due_on__lt=today)
+        .order_by("due_on", "id")[:limit]
+    )
+    _audit_cases(actor, "overdue_agreements", [a.registration for a in rows])
+    return rows
+
+
+def agreement_get(*, actor: Actor, pk: int, audit_read: bool = True) -> Agreement:
+    """One agreement the actor may see (owner, or sees its case), or NotFoundError. Audited."""
+    user = _user_or_404(actor)
+    agreement = _agreements().filter(pk=pk).first()
+    if agreement is None or not allows("overleg.view_agreement", user, agreement):
+        raise NotFoundError
+    if audit_read:
+        _audit_cases(actor, "agreement", [agreement.registration], agreement=agreement.pk)
+    return agreement
+
+
+def agreement_versions(agreement: Agreement) -> list[AgreementVersion]:
+    """The history of an agreement (from :func:`agreement_get`), oldest first."""
+    return list(agreement.versions.select_related("changed_by").order_by("version"))
+
+
+def agreements_visible_to(actor: Actor) -> QuerySet[Agreement]:
+    """Agreements the actor owns or whose case the actor may see (for lists and the API)."""
+    if actor.user is None or actor.membership is None or not may_see_client_data(actor.user):
+        return Agreement.objects.none()
+    visible_regs = CaseRegistration.objects.filter(registration_visibility_q(actor.user)).values("pk")
+    return _agreements().filter(_owner_q(actor) | Q(registration_id__in=visible_regs))
+
+
+# --- municipality figures (aggregates only) ---------------------------------------------------
+
+
+def _suppress(n: int) -> int | None:
+    """Counts under SMALL_CELL are hidden so that small groups cannot point to one family."""
+    return n if n >= SMALL_CELL else None
+
+
+def municipality_aggregates(*, actor: Actor, since: dt.date | None = None) -> list[dict[str, Any]]:
+    """Per overleg of the actor's municipality: cases registered and admitted, days from registration
+    to first discussion (median), agreements made / done on time / overdue, open cases per process
+    step. Counts only — no name, reference or text — and cells under 5 are hidden."""
+    user = _user_or_404(actor)
+    if not allows("core.view_aggregates", user):
+        raise NotFoundError
+    assert actor.membership is not None
+    today = timezone.localdate()
+    types = list(
+        OverlegType.objects.filter(municipality_id=actor.membership.organisation.municipality_id).order_by("name")
+    )
+    type_ids = [t.pk for t in types]
+    regs = CaseRegistration.objects.filter(overleg_type_id__in=type_ids)
+    agrs = Agreement.objects.filter(registration__overleg_type_id__in=type_ids)
+    if since is not None:
+        start = dt.datetime.combine(since, dt.time.min, tzinfo=timezone.get_current_timezone())
+        regs = regs.filter(registered_at__gte=start)
+        agrs = agrs.filter(created_at__gte=start)
+    reg_counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in regs.values("overleg_type_id", "status").annotate(n=Count("pk")).order_by():
+        reg_counts[row["overleg_type_id"]][row["status"]] = row["n"]
+    agr_counts = {
+        row["registration__overleg_type_id"]: row
+        for row in agrs.values("registration__overleg_type_id")
+        .annotate(
+            made=Count("pk"),
+            done_on_time=Count("pk", filter=Q(status=AgreementStatus.DONE, closed_at__date__lte=F("due_on"))),
+            done_late=Count("pk", filter=Q(status=AgreementStatus.DONE, closed_at__date__gt=F("due_on"))),
+            overdue=Count("pk", filter=Q(status=AgreementStatus.OPEN, due_on__lt=today)),
+            open=Count("pk", filter=Q(status=AgreementStatus.OPEN)),
+        )
+        .order_by()
+    }
+    lead_days: dict[int, list[float]] = defaultdict(list)
+    for type_id, registered_at, first in regs.filter(first_discussed_at__isnull=False).values_list(
+        "overleg_type_id", "registered_at", "first_discussed_at"
+    ):
+        lead_days[type_id].append(max((first - registered_at).total_seconds() / 86400, 0.0))
+    per_step: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in (
+        regs.filter(status=RegistrationStatus.TOEGELATEN)
+        .values("overleg_type_id", "process_step__order", "process_step__name")
+        .annotate(n=Count("pk"))
+        .order_by("overleg_type_id", "process_step__order")
+    ):
+        per_step[row["overleg_type_id"]].append({"step": row["process_step__name"] or "—", "open": _suppress(row["n"])})
+    result = []
+    for t in types:
+        counts = reg_counts.get(t.pk, {})
+        registered = sum(counts.values())
+        admitted = counts.get(RegistrationStatus.TOEGELATEN, 0) + counts.get(RegistrationStatus.AFGESLOTEN, 0)
+        days = lead_days.get(t.pk, [])
+        agr = agr_counts.get(t.pk, {})
+        result.append(
+            {
+                "overleg": t.name,
+                "kind": t.get_kind_display(),
+                "registered": _suppress(registered),
+                "admitted": _suppress(admitted),
+                "declined": _suppress(counts.get(RegistrationStatus.AFGEWEZEN, 0)),
+                "closed": _suppress(counts.get(RegistrationStatus.AFGESLOTEN, 0)),
+                "median_days_to_first_discussion": round(statistics.median(days), 1)
+                if len(days) >= SMALL_CELL
+                else None,
+                "agreements_made": _suppress(agr.get("made", 0)),
+                "agreements_done_on_time": _suppress(agr.get("done_on_time", 0)),
+                "agreements_done_late": _suppress(agr.get("done_late", 0)),
+                "agreements_overdue": _suppress(agr.get("overdue", 0)),
+                "agreements_open": _suppress(agr.get("open", 0)),
+                "cases_per_step": per_step.get(t.pk, []),
+            }
+        )
+    audit.record(actor=actor, action=AuditAction.VIEW, object_type="overleg.aggregates")
+    return result
+
+
+def attending_meeting_ids(user: Any, meeting_ids: list[int]) -> set[int]:
+    """Of these meetings, the ones where the user is on the list and not recorded absent."""
+    return set(
+        Attendance.objects.filter(attendee_q(user.pk), meeting_id__in=meeting_ids).values_list("meeting_id", flat=True)
+    )
