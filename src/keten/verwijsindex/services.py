@@ -1,24 +1,32 @@
 """Writes of the verwijsindex: register and withdraw signals, make matches, follow them up.
 
 Matching happens in the registering transaction and is exact under concurrency: the rows of the
-young person and of their parents are locked (``SELECT … FOR UPDATE``, parents first in id order,
-then the young person) before the active signals are read, so two simultaneous registrations on
-the same child or on siblings are serialised and the second always sees the first. On SQLite the
-database serialises writers itself. A deadlock between two registrations is retried.
+young people and then of their parents are locked (``SELECT … FOR UPDATE``, each in id order)
+before the active signals are read, so two simultaneous registrations on the same child or on
+siblings are serialised and the second always sees the first. On SQLite the database serialises
+writers itself. A deadlock or a race between two registrations is retried.
+
+A single registration (:func:`signal_register`) and a bulk call (:func:`signals_register_bulk`)
+share one set-based core: a registration is a batch of one, and a batch of 1,000 costs about the
+same number of statements as one registration.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from dateutil.relativedelta import relativedelta
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, F, Q
-from django.urls import reverse
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +37,8 @@ from keten.core.crypto import blind_index, is_valid_bsn, name_birth_index, norma
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.models import AuditAction
 from keten.meldcode.workdays import add_working_days
-from keten.notifications.services import notification_send
+from keten.notifications.models import Notification
+from keten.notifications.services import notification_send, notifications_create_many
 from keten.verwijsindex import webhooks
 from keten.verwijsindex.models import (
     LIVE_STATUSES,
@@ -121,6 +130,33 @@ def settings_for(municipality_id: int) -> IndexSettings:
     )
 
 
+#: How long a registering process remembers a municipality's rules (seconds).
+SETTINGS_CACHE_SECONDS = 60.0
+_rules_cache: dict[int, tuple[float, IndexSettings]] = {}
+
+
+def _rules_for(municipality_id: int) -> IndexSettings:
+    """:func:`settings_for`, remembered per process for :data:`SETTINGS_CACHE_SECONDS` (registrations).
+
+    Only a read made outside a transaction is remembered: inside one it could show a change of that
+    same transaction that is rolled back later. A change saved through the model forgets the entry
+    in this process at once; other processes follow within the minute.
+    """
+    now = time.monotonic()
+    hit = _rules_cache.get(municipality_id)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    rules = settings_for(municipality_id)
+    if not connection.in_atomic_block:
+        _rules_cache[municipality_id] = (now + SETTINGS_CACHE_SECONDS, rules)
+    return rules
+
+
+@receiver([post_save, post_delete], sender=IndexSettings, dispatch_uid="vi_forget_rules")
+def _forget_rules(sender: Any, instance: IndexSettings, **kwargs: Any) -> None:
+    _rules_cache.pop(instance.municipality_id, None)
+
+
 def age_on(date_of_birth: date, day: date) -> int:
     return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
@@ -161,6 +197,8 @@ class Registration:
     confirm_youth_id: int | None = None
     #: Without BSN: the professional confirmed it is someone new despite the proposal.
     confirm_new_youth: bool = False
+    #: Without BSN: if exactly one young person has this name and birth date, it is that one (API).
+    confirm_same_youth: bool = False
     #: API: the professional the signal is registered for (a member of the client's organisation).
     professional_id: int | None = None
     idempotency_key: str = ""
@@ -202,7 +240,7 @@ def _registering_party(actor: Actor, data: Registration) -> tuple[User, Membersh
 
 def _check_authorised(membership: Membership) -> IndexSettings:
     organisation = membership.organisation
-    rules = settings_for(organisation.municipality_id)
+    rules = _rules_for(organisation.municipality_id)
     if organisation.type not in rules.registering_types or not organisation.is_active:
         raise NotAuthorisedError(
             _(
@@ -271,153 +309,525 @@ def _check_registration(data: Registration, today: date) -> tuple[int, str, str]
     return age, (youth_key(bsn) if bsn else ""), name_key
 
 
-def _youth_for(data: Registration, bsn_key: str, name_key: str, destroy_on: date) -> Youth:
-    """Find or create the young person. With a BSN: exact on its key. Without: only on confirmation."""
-    ident = data.identity
-    display = f"{ident.first_name.strip()} {ident.last_name.strip()}"
-    if bsn_key:
-        youth = Youth.objects.filter(bsn_key=bsn_key).first()
-        if youth is not None:
-            return youth
-        try:
-            with transaction.atomic():
-                return Youth.objects.create(
-                    bsn_key=bsn_key,
-                    name_birth_key=name_key,
-                    display_name=display,
-                    date_of_birth=ident.date_of_birth,
-                    destroy_on=destroy_on,
-                )
-        except IntegrityError:
-            # Registered at the same moment by someone else: theirs is the one.
-            return Youth.objects.get(bsn_key=bsn_key)
-    candidates = list(Youth.objects.filter(name_birth_key=name_key).order_by("pk").values_list("pk", flat=True))
-    if data.confirm_youth_id is not None:
-        if data.confirm_youth_id not in candidates:
-            raise DomainError(_("Kies een jongere uit het voorstel."), field="confirm_youth_id")
-        return Youth.objects.get(pk=data.confirm_youth_id)
-    if candidates and not data.confirm_new_youth:
-        raise IdentityConfirmationError(
-            _(
-                "Er is al een jongere met deze naam en geboortedatum bekend, zonder BSN-koppeling. "
-                "Bevestig of het om dezelfde jongere gaat, of dat het iemand anders is."
-            ),
-            candidates=candidates,
-        )
-    return Youth.objects.create(
-        bsn_key=None,
-        name_birth_key=name_key,
-        display_name=display,
-        date_of_birth=ident.date_of_birth,
-        destroy_on=destroy_on,
-    )
+class _Active(NamedTuple):
+    """An active signal as matching needs it (read as plain values)."""
+
+    pk: int
+    youth_id: int
+    municipality_id: int
+    organisation_id: int
+    professional_id: int
+    registered_on: date
+    organisation_type: str
 
 
-def _parent_keys(bsns: Iterable[str]) -> list[ParentKey]:
-    keys: list[ParentKey] = []
-    for bsn in dict.fromkeys(normalise_bsn(b) for b in bsns):
-        key = parent_key(bsn)
-        found = ParentKey.objects.filter(key=key).first()
-        if found is None:
-            try:
-                with transaction.atomic():
-                    found = ParentKey.objects.create(key=key)
-            except IntegrityError:
-                found = ParentKey.objects.get(key=key)
-        keys.append(found)
-    return keys
-
-
-def _lock(youth: Youth, parent_ids: set[int]) -> set[int]:
-    """Lock the parents (in id order) and then the young person; returns the locked parent ids."""
-    if parent_ids:
-        list(
-            ParentKey.objects.select_for_update().filter(pk__in=parent_ids).order_by("pk").values_list("pk", flat=True)
-        )
-    Youth.objects.select_for_update().filter(pk=youth.pk).values_list("pk", flat=True).first()
-    return set(parent_ids)
-
-
-def _propose_coordinator(signals: list[Signal], rules: IndexSettings) -> Signal | None:
+def _propose_coordinator(signals: Sequence[_Active], rules: IndexSettings) -> int | None:
+    """The signal whose professional the municipality's rules propose as coordinator (or None)."""
     preference = list(rules.coordinator_preference or DEFAULT_COORDINATOR_PREFERENCE)
     excluded = set(rules.coordinator_excluded or DEFAULT_COORDINATOR_EXCLUDED)
-    eligible = [s for s in signals if s.organisation.type not in excluded]
+    eligible = [s for s in signals if s.organisation_type not in excluded]
     if not eligible:
         return None
     rank = {t: i for i, t in enumerate(preference)}
-    return min(eligible, key=lambda s: (rank.get(s.organisation.type, len(rank)), s.registered_on, s.pk))
+    return min(eligible, key=lambda s: (rank.get(s.organisation_type, len(rank)), s.registered_on, s.pk)).pk
 
 
-def _join_match(
-    *,
-    kind: str,
-    youth: Youth | None,
-    parent: ParentKey | None,
-    signals: list[Signal],
-    rules: IndexSettings,
-    today: date,
-) -> tuple[Match, list[Signal]]:
-    """Get or create the live match and add the signals not in it yet; returns the match and the newcomers."""
-    live = Match.objects.filter(kind=kind, status__in=LIVE)
-    match = (live.filter(youth=youth) if youth is not None else live.filter(parent=parent)).first()
-    if match is None:
-        match = Match.objects.create(
-            kind=kind,
-            youth=youth,
-            parent=parent,
-            contact_due=add_working_days(today, rules.contact_deadline_workdays),
+#: Match kinds as plain strings (dictionary keys; enum members hash differently).
+CLIENT: str = MatchKind.CLIENT.value
+FAMILY: str = MatchKind.FAMILY.value
+
+
+class _Retry(Exception):  # noqa: N818
+    """Something this batch read before taking its locks changed concurrently: start again."""
+
+
+#: Attempts of one registration or batch before giving up (deadlocks and races with concurrent ones).
+ATTEMPTS = 3
+
+
+def _duplicate() -> DomainError:
+    return DomainError(
+        _("U heeft al een actief signaal op deze jongere. Een tweede signaal is niet nodig."), field="identity"
+    )
+
+
+@dataclass(eq=False)
+class _Row:
+    """One validated registration on its way into the index, and what became of it."""
+
+    index: int
+    data: Registration
+    professional: User
+    membership: Membership
+    rules: IndexSettings
+    bsn_key: str
+    name_key: str
+    destroy_on: date
+    parent_keys: list[str]
+    youth_id: int | None = None
+    #: Handled after the set-based part, on its own (it depends on an earlier row of the batch).
+    deferred: bool = False
+    #: Deferred, and an earlier row of the batch made the signal with the same idempotency key.
+    existing: bool = False
+    error: DomainError | None = None
+    signal: Signal | None = None
+    matches: list[Match] = field(default_factory=list)
+    history: int = 0
+
+    def reset(self) -> None:
+        self.youth_id = None
+        self.deferred = False
+        self.existing = False
+        self.error = None
+        self.signal = None
+        self.matches = []
+        self.history = 0
+
+
+def _prepare(
+    index: int, data: Registration, professional: User, membership: Membership, rules: IndexSettings, today: date
+) -> _Row:
+    """Validate one registration (DomainError when bad) and compute its keys; no database access."""
+    _age, bsn_key, name_key = _check_registration(data, today)
+    assert data.identity.date_of_birth is not None
+    return _Row(
+        index=index,
+        data=data,
+        professional=professional,
+        membership=membership,
+        rules=rules,
+        bsn_key=bsn_key,
+        name_key=name_key,
+        destroy_on=data.identity.date_of_birth + relativedelta(years=MAX_AGE),
+        parent_keys=[parent_key(b) for b in dict.fromkeys(normalise_bsn(b) for b in data.identity.parent_bsns)],
+    )
+
+
+def _new_youth(row: _Row, bsn_key: str | None) -> Youth:
+    ident = row.data.identity
+    return Youth(
+        bsn_key=bsn_key,
+        name_birth_key=row.name_key,
+        display_name=f"{ident.first_name.strip()} {ident.last_name.strip()}",
+        date_of_birth=ident.date_of_birth,
+        destroy_on=row.destroy_on,
+    )
+
+
+def _resolve_youths(rows: list[_Row]) -> tuple[dict[str, _Row], list[_Row]]:
+    """Find the young person of every row (one query per kind of key); mark bad and dependent rows.
+
+    Returns the rows that create a young person with a BSN (first row per key) and without one.
+    A row without BSN whose name and birth date match a young person an earlier row of the batch
+    creates is deferred: registered one by one, it would have been asked to confirm the identity.
+    """
+    bsn_keys = sorted({r.bsn_key for r in rows if r.bsn_key})
+    by_bsn: dict[str, int] = (
+        dict(Youth.objects.filter(bsn_key__in=bsn_keys).values_list("bsn_key", "pk")) if bsn_keys else {}
+    )
+    name_keys = sorted({r.name_key for r in rows if not r.bsn_key})
+    named: dict[str, list[int]] = {}
+    if name_keys:
+        for key, pk in (
+            Youth.objects.filter(name_birth_key__in=name_keys).order_by("pk").values_list("name_birth_key", "pk")
+        ):
+            named.setdefault(key, []).append(pk)
+    new_by_bsn: dict[str, _Row] = {}
+    new_plain: list[_Row] = []
+    creating: set[str] = set()
+    pairs: set[tuple[object, int]] = set()
+    for row in rows:
+        ident: object
+        data = row.data
+        if row.bsn_key:
+            row.youth_id = by_bsn.get(row.bsn_key)
+            if row.youth_id is None:
+                new_by_bsn.setdefault(row.bsn_key, row)
+                creating.add(row.name_key)
+            ident = row.youth_id or ("bsn", row.bsn_key)
+        else:
+            if row.name_key in creating:
+                row.deferred = True
+                continue
+            candidates = named.get(row.name_key, [])
+            if data.confirm_youth_id is not None:
+                if data.confirm_youth_id not in candidates:
+                    row.error = DomainError(_("Kies een jongere uit het voorstel."), field="confirm_youth_id")
+                    continue
+                row.youth_id = data.confirm_youth_id
+            elif candidates and not data.confirm_new_youth:
+                if not (data.confirm_same_youth and len(candidates) == 1):
+                    row.error = IdentityConfirmationError(
+                        _(
+                            "Er is al een jongere met deze naam en geboortedatum bekend, zonder BSN-koppeling. "
+                            "Bevestig of het om dezelfde jongere gaat, of dat het iemand anders is."
+                        ),
+                        candidates=list(candidates),
+                    )
+                    continue
+                row.youth_id = candidates[0]
+            else:
+                new_plain.append(row)
+                creating.add(row.name_key)
+            ident = row.youth_id or ("new", row.index)
+        pair = (ident, row.professional.pk)
+        if pair in pairs:  # the same professional twice on one young person in this batch
+            row.error = _duplicate()
+            continue
+        pairs.add(pair)
+    known = [r for r in rows if r.youth_id is not None and r.error is None and not r.deferred]
+    if known:
+        taken = set(
+            Signal.objects.filter(
+                youth_id__in={r.youth_id for r in known},
+                professional_id__in={r.professional.pk for r in known},
+                status=SignalStatus.ACTIEF,
+            ).values_list("youth_id", "professional_id")
         )
-    present = set(MatchParticipant.objects.filter(match=match).values_list("signal_id", flat=True))
-    newcomers = [s for s in signals if s.pk not in present]
-    MatchParticipant.objects.bulk_create(
-        [MatchParticipant(match=match, signal=s, municipality_id=s.municipality_id) for s in newcomers]
-    )
-    all_signals = list(signals)
-    municipalities = {s.municipality_id for s in all_signals} | set(
-        MatchParticipant.objects.filter(match=match).values_list("municipality_id", flat=True)
-    )
-    changes: dict[str, Any] = {}
-    if len(municipalities) > 1 and not match.cross_municipality:
-        changes["cross_municipality"] = True
-    if match.coordinator_id is None:
-        proposed = _propose_coordinator(all_signals, rules)
-        if proposed is not None:
-            changes["coordinator"] = proposed
-    if changes:
-        for key, value in changes.items():
-            setattr(match, key, value)
-        match.save(update_fields=[*changes.keys()])
-    return match, newcomers
+        for row in known:
+            if (row.youth_id, row.professional.pk) in taken:
+                row.error = _duplicate()
+    return new_by_bsn, new_plain
 
 
-def _active_signals(q: Q) -> list[Signal]:
-    return list(
-        Signal.objects.filter(q, status=SignalStatus.ACTIEF)
-        .select_related("organisation", "professional")
+def _create_youths(rows: list[_Row], new_by_bsn: dict[str, _Row], new_plain: list[_Row]) -> None:
+    if new_by_bsn:
+        # Registered at the same moment elsewhere: the insert waits for it and theirs is the one.
+        Youth.objects.bulk_create([_new_youth(r, k) for k, r in sorted(new_by_bsn.items())], ignore_conflicts=True)
+        made = dict(Youth.objects.filter(bsn_key__in=list(new_by_bsn)).values_list("bsn_key", "pk"))
+        for row in rows:
+            if row.bsn_key in new_by_bsn:
+                if row.bsn_key not in made:
+                    raise _Retry
+                row.youth_id = made[row.bsn_key]
+    if new_plain:
+        youths = Youth.objects.bulk_create([_new_youth(r, None) for r in new_plain])
+        for row, youth in zip(new_plain, youths, strict=True):
+            row.youth_id = youth.pk if youth.pk is not None else Youth.objects.create(**_fields(youth)).pk
+
+
+def _fields(youth: Youth) -> dict[str, Any]:  # pragma: no cover - backends that return no ids from bulk inserts
+    return {f: getattr(youth, f) for f in ("bsn_key", "name_birth_key", "display_name", "date_of_birth", "destroy_on")}
+
+
+def _parent_ids(keys: Iterable[str]) -> dict[str, int]:
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    found = dict(ParentKey.objects.filter(key__in=wanted).values_list("key", "pk"))
+    missing = [k for k in wanted if k not in found]
+    if missing:
+        ParentKey.objects.bulk_create([ParentKey(key=k) for k in missing], ignore_conflicts=True)
+        found.update(ParentKey.objects.filter(key__in=missing).values_list("key", "pk"))
+        if len(found) != len(wanted):
+            raise _Retry
+    return found
+
+
+def _lock_and_link(rows: list[_Row], parent_ids: dict[str, int]) -> dict[int, set[int]]:
+    """Lock the young people (id order), then their parents (id order); add the new parent links.
+
+    Every registration takes the young person before the parents, so two of them never wait for
+    each other crosswise. Parent links are only added under the young person's lock, so the links
+    read after it are complete; registrations on siblings meet at the shared parent's lock.
+    Returns the parents of each young person.
+    """
+    youth_ids = sorted({r.youth_id for r in rows if r.youth_id is not None})
+    locked = list(
+        Youth.objects.select_for_update().filter(pk__in=youth_ids).order_by("pk").values_list("pk", flat=True)
+    )
+    if len(locked) != len(youth_ids):  # removed meanwhile (the nightly job or a death)
+        raise _Retry
+    links: dict[int, set[int]] = {y: set() for y in youth_ids}
+    for youth_id, parent_id in ParentLink.objects.filter(youth_id__in=youth_ids).values_list("youth_id", "parent_id"):
+        links[youth_id].add(parent_id)
+    new_links: list[ParentLink] = []
+    for row in rows:
+        assert row.youth_id is not None
+        for key in row.parent_keys:
+            parent_id = parent_ids[key]
+            if parent_id not in links[row.youth_id]:
+                links[row.youth_id].add(parent_id)
+                new_links.append(ParentLink(youth_id=row.youth_id, parent_id=parent_id))
+    parents = sorted({p for ps in links.values() for p in ps})
+    if parents:
+        list(ParentKey.objects.select_for_update().filter(pk__in=parents).order_by("pk").values_list("pk", flat=True))
+    if new_links:
+        ParentLink.objects.bulk_create(new_links)
+    return links
+
+
+def _insert_signals(actor: Actor, rows: list[_Row], today: date) -> None:
+    for row in rows:
+        data, membership, professional = row.data, row.membership, row.professional
+        organisation = membership.organisation
+        active_until = min(
+            today + relativedelta(months=row.rules.active_months) - timedelta(days=1),
+            row.destroy_on - timedelta(days=1),
+        )
+        row.signal = Signal(
+            youth_id=row.youth_id,
+            municipality_id=organisation.municipality_id,
+            organisation=organisation,
+            professional=professional,
+            wijk_id=membership.team.wijk_id if membership.team_id and membership.team else None,
+            contact_phone=(data.contact_phone or getattr(professional, "phone", "") or organisation.phone)[:40],
+            contact_email=data.contact_email or professional.email,
+            registered_on=today,
+            active_until=active_until,
+            api_client=actor.api_client,
+            idempotency_key=data.idempotency_key if actor.api_client is not None else "",
+        )
+    signals = Signal.objects.bulk_create([r.signal for r in rows if r.signal is not None])
+    if any(s.pk is None for s in signals):  # pragma: no cover - every supported backend returns the ids
+        raise OperationalError("the database returned no ids for the new signals")
+    SignalRecord.objects.bulk_create(
+        [
+            SignalRecord(
+                signal=row.signal,
+                risk_categories=sorted({c.strip().lower() for c in row.data.risk_categories if c.strip()}),
+                criteria_confirmed=True,
+                parents_informed_on=row.data.parents_informed_on,
+                youth_informed_on=row.data.youth_informed_on,
+                notice_postponed=row.data.notice_postponed,
+                postpone_motivation=row.data.postpone_motivation.strip() or None,
+                remind_on=today + timedelta(days=NOTICE_REMINDER_DAYS) if row.data.notice_postponed else None,
+            )
+            for row in rows
+        ]
+    )
+
+
+@dataclass(eq=False)
+class _Joined:
+    match: Match
+    created: bool
+    signals: list[_Active]
+    newcomers: list[_Active]
+    recipients: set[int]
+    row: _Row
+
+
+def _match_rows(rows: list[_Row], links: dict[int, set[int]], today: date) -> list[_Joined]:
+    """Find and update the client and family matches the new signals make (grouped over the batch).
+
+    A young person with two or more active signals has one live client match; a parent whose
+    children hold active signals on two or more of them has one live family match. Existing live
+    matches get the new signals as participants; missing ones are created with a proposed coordinator.
+    """
+    new_ids = {r.signal.pk for r in rows if r.signal is not None}
+    first_row: dict[int, _Row] = {}
+    for row in rows:
+        assert row.youth_id is not None
+        first_row.setdefault(row.youth_id, row)
+    parents = sorted({p for y in first_row for p in links.get(y, ())})
+    family: dict[int, set[int]] = {}
+    if parents:
+        for parent_id, youth_id in ParentLink.objects.filter(parent_id__in=parents).values_list(
+            "parent_id", "youth_id"
+        ):
+            family.setdefault(parent_id, set()).add(youth_id)
+    scope = set(first_row) | {y for ys in family.values() for y in ys}
+    by_youth: dict[int, list[_Active]] = {}
+    for values in (
+        Signal.objects.filter(youth_id__in=sorted(scope), status=SignalStatus.ACTIEF)
         .order_by("pk")
-    )
-
-
-def _match_for(
-    signal: Signal, youth: Youth, parent_ids: set[int], rules: IndexSettings, today: date
-) -> list[tuple[Match, list[Signal]]]:
-    results: list[tuple[Match, list[Signal]]] = []
-    on_youth = _active_signals(Q(youth=youth))
-    if len(on_youth) >= 2:
-        results.append(
-            _join_match(kind=MatchKind.CLIENT, youth=youth, parent=None, signals=on_youth, rules=rules, today=today)
+        .values_list(
+            "id",
+            "youth_id",
+            "municipality_id",
+            "organisation_id",
+            "professional_id",
+            "registered_on",
+            "organisation__type",
         )
-    for parent_id in sorted(parent_ids):
-        siblings = ParentLink.objects.filter(parent_id=parent_id).values_list("youth_id", flat=True)
-        in_family = _active_signals(Q(youth_id__in=siblings))
-        if len({s.youth_id for s in in_family}) >= 2:
-            parent = ParentKey.objects.get(pk=parent_id)
-            results.append(
-                _join_match(
-                    kind=MatchKind.FAMILY, youth=None, parent=parent, signals=in_family, rules=rules, today=today
+    ):
+        signal = _Active(*values)
+        by_youth.setdefault(signal.youth_id, []).append(signal)
+    wanted: list[tuple[str, int, list[_Active], _Row]] = []
+    for youth_id, row in first_row.items():
+        on_youth = by_youth.get(youth_id, [])
+        if len(on_youth) >= 2:
+            wanted.append((CLIENT, youth_id, on_youth, row))
+    for parent_id in parents:
+        members = [y for y in family.get(parent_id, ()) if by_youth.get(y)]
+        if len(members) < 2:
+            continue
+        signals = sorted((s for y in members for s in by_youth[y]), key=lambda s: s.pk)
+        row = next(first_row[s.youth_id] for s in signals if s.pk in new_ids)
+        wanted.append((FAMILY, parent_id, signals, row))
+    if not wanted:
+        return []
+    client_youths = [k for kind, k, _s, _r in wanted if kind == CLIENT]
+    family_parents = [k for kind, k, _s, _r in wanted if kind == FAMILY]
+    live: dict[tuple[str, int], Match] = {}
+    for match in Match.objects.filter(status__in=LIVE).filter(
+        Q(kind=MatchKind.CLIENT, youth_id__in=client_youths) | Q(kind=MatchKind.FAMILY, parent_id__in=family_parents)
+    ):
+        live[(str(match.kind), match.youth_id if match.kind == CLIENT else match.parent_id)] = match  # type: ignore[index]
+    present: dict[int, list[tuple[int, int, str, int]]] = {}
+    if live:
+        for match_id, *rest in MatchParticipant.objects.filter(match_id__in=[m.pk for m in live.values()]).values_list(
+            "match_id", "signal_id", "municipality_id", "signal__status", "signal__professional_id"
+        ):
+            present.setdefault(match_id, []).append(tuple(rest))  # type: ignore[arg-type]
+    joined: list[_Joined] = []
+    changed: list[Match] = []
+    for kind, key, signals, row in wanted:
+        match = live.get((kind, key))
+        created = match is None
+        if match is None:
+            match = Match(
+                kind=kind,
+                youth_id=key if kind == CLIENT else None,
+                parent_id=key if kind == FAMILY else None,
+                contact_due=add_working_days(today, row.rules.contact_deadline_workdays),
+            )
+        before = present.get(match.pk, []) if match.pk else []
+        in_match = {p[0] for p in before}
+        newcomers = [s for s in signals if s.pk not in in_match]
+        municipalities = {s.municipality_id for s in signals} | {p[1] for p in before}
+        dirty = False
+        if len(municipalities) > 1 and not match.cross_municipality:
+            match.cross_municipality = True
+            dirty = True
+        if match.coordinator_id is None:
+            proposed = _propose_coordinator(signals, row.rules)
+            if proposed is not None:
+                match.coordinator_id = proposed
+                dirty = True
+        if dirty and not created:
+            changed.append(match)
+        recipients = {s.professional_id for s in newcomers} | {p[3] for p in before if p[2] == SignalStatus.ACTIEF}
+        joined.append(_Joined(match, created, signals, newcomers, recipients, row))
+    new_matches = [j.match for j in joined if j.created]
+    if new_matches:
+        Match.objects.bulk_create(new_matches)
+    if changed:
+        Match.objects.bulk_update(changed, ["coordinator", "cross_municipality"])
+    MatchParticipant.objects.bulk_create(
+        [
+            MatchParticipant(match=j.match, signal_id=s.pk, municipality_id=s.municipality_id)
+            for j in joined
+            for s in j.newcomers
+        ]
+    )
+    by_signal: dict[int, list[Match]] = {}
+    for j in joined:
+        for s in j.signals:
+            if s.pk in new_ids:
+                by_signal.setdefault(s.pk, []).append(j.match)
+    for row in rows:
+        assert row.signal is not None
+        row.matches = by_signal.get(row.signal.pk, [])
+    return joined
+
+
+@functools.lru_cache(maxsize=8)
+def _match_link_template(prefix: str) -> str:
+    marker = 987654321
+    return reverse("verwijsindex:match", args=[marker]).replace(str(marker), "{}")
+
+
+def _match_link(match_id: int) -> str:
+    """``reverse("verwijsindex:match", args=[match_id])``, without resolving the URL per match."""
+    return _match_link_template(get_script_prefix()).format(match_id)
+
+
+def _write_rows(actor: Actor, rows: list[_Row], today: date) -> list[_Row]:
+    """Register prepared rows in the current transaction, set-based; returns the deferred rows.
+
+    A row found bad here (a second signal of the same professional, an identity to confirm) gets
+    its ``error`` and writes nothing. Statements per call do not grow with the number of rows.
+    """
+    new_by_bsn, new_plain = _resolve_youths(rows)
+    good = [r for r in rows if r.error is None and not r.deferred]
+    if good:
+        _create_youths(good, new_by_bsn, new_plain)
+        links = _lock_and_link(good, _parent_ids(k for r in good for k in r.parent_keys))
+        _insert_signals(actor, good, today)
+        joined = _match_rows(good, links, today)
+        history = dict(
+            Signal.objects.filter(youth_id__in={r.youth_id for r in good}, status=SignalStatus.GEARCHIVEERD)
+            .values("youth_id")
+            .annotate(n=Count("id"))
+            .values_list("youth_id", "n")
+        )
+        entries: list[audit.Entry] = []
+        for row in good:
+            assert row.signal is not None
+            row.history = history.get(row.youth_id, 0)
+            entries.append(
+                audit.Entry(
+                    action=AuditAction.CREATE,
+                    object_type="vi.signal",
+                    object_id=row.signal.pk,
+                    client_pseudonym=f"J{row.youth_id}",
+                    details={"matches": [m.pk for m in row.matches], "history": row.history},
                 )
             )
-    return results
+        for j in joined:
+            entries.append(
+                audit.Entry(
+                    action=AuditAction.CREATE if j.created else AuditAction.UPDATE,
+                    object_type="vi.match",
+                    object_id=j.match.pk,
+                    client_pseudonym=f"J{j.row.youth_id}",
+                    details={"kind": j.match.kind, "signals": [s.pk for s in j.newcomers]},
+                )
+            )
+        audit.record_many(actor=actor, entries=entries)
+        if joined:
+            title = _("Match in de verwijsindex")
+            body = _("Een of meer collega's zijn ook betrokken bij een jongere op wie u een signaal heeft afgegeven.")
+            notifications_create_many(
+                [
+                    Notification(
+                        recipient_id=user_id,
+                        kind="verwijsindex.match",
+                        title=title,
+                        body=body,
+                        link=_match_link(j.match.pk),
+                    )
+                    for j in joined
+                    for user_id in sorted(j.recipients)
+                ]
+            )
+            webhooks.match_changes_record([(j.match, [s.pk for s in j.newcomers]) for j in joined])
+    return [r for r in rows if r.deferred]
+
+
+def _run(actor: Actor, rows: list[_Row], today: date, deferred: Sequence[_Row] = ()) -> None:
+    """One transaction: the rows set-based, then the deferred ones one by one. Retried after a
+    deadlock or a race with a concurrent registration (nothing of a failed attempt remains)."""
+    for attempt in range(ATTEMPTS):
+        for row in (*rows, *deferred):
+            row.reset()
+        try:
+            with transaction.atomic():
+                later = [*_write_rows(actor, rows, today), *deferred]
+                for row in sorted(later, key=lambda r: r.index):
+                    row.reset()
+                    _write_deferred(actor, row, today)
+            return
+        except (OperationalError, IntegrityError, _Retry) as exc:
+            retry = isinstance(exc, IntegrityError | _Retry) or "deadlock" in str(exc).lower()
+            if not retry or attempt == ATTEMPTS - 1:
+                if isinstance(exc, _Retry):
+                    raise ConflictError from exc
+                raise
+            logger.info("verwijsindex registration retried after %s", type(exc).__name__)
+
+
+def _write_deferred(actor: Actor, row: _Row, today: date) -> None:
+    key = row.data.idempotency_key
+    if actor.api_client is not None and key:
+        previous = Signal.objects.filter(api_client=actor.api_client, idempotency_key=key).first()
+        if previous is not None:
+            row.signal = previous
+            row.existing = True
+            return
+    _write_rows(actor, [row], today)
 
 
 def signal_register(*, actor: Actor, data: Registration, today: date | None = None) -> RegistrationResult:
@@ -429,110 +839,143 @@ def signal_register(*, actor: Actor, data: Registration, today: date | None = No
         previous = Signal.objects.filter(api_client=actor.api_client, idempotency_key=data.idempotency_key).first()
         if previous is not None:
             return RegistrationResult(signal=previous, created=False, matches=[])
-    _age, bsn_key, name_key = _check_registration(data, today)
-    assert data.identity.date_of_birth is not None
-    destroy_on = data.identity.date_of_birth + relativedelta(years=MAX_AGE)
-    for attempt in range(3):
+    row = _prepare(0, data, professional, membership, rules, today)
+    _run(actor, [row], today)
+    if row.error is not None:
+        raise row.error
+    assert row.signal is not None
+    return RegistrationResult(signal=row.signal, created=True, matches=row.matches, history=row.history)
+
+
+@dataclass
+class BulkOutcome:
+    """What became of one registration of a bulk call: ``created``, ``existing`` or ``error``."""
+
+    status: str
+    signal: Signal | None = None
+    matches: list[Match] = field(default_factory=list)
+    error: DomainError | None = None
+
+
+def _registering_parties(
+    actor: Actor, registrations: Sequence[Registration]
+) -> list[tuple[User, Membership] | DomainError]:
+    """:func:`_registering_party` for many registrations with one query."""
+    if actor.api_client is None:
+        if actor.user is None or actor.membership is None:
+            raise NotFoundError
+        return [(actor.user, actor.membership)] * len(registrations)
+    wanted = {r.professional_id for r in registrations if r.professional_id is not None}
+    members: dict[int, Membership] = {}
+    if wanted:
+        for membership in (
+            Membership.objects.filter(
+                user_id__in=sorted(wanted),
+                organisation_id=actor.api_client.organisation_id,
+                is_active=True,
+                user__is_active=True,
+            )
+            .select_related("organisation", "user", "team")
+            .order_by("pk")
+        ):
+            members.setdefault(membership.user_id, membership)
+    out: list[tuple[User, Membership] | DomainError] = []
+    for registration in registrations:
+        if registration.professional_id is None:
+            out.append(
+                DomainError(_("Geef aan voor welke professional het signaal wordt afgegeven."), field="professional")
+            )
+            continue
+        found = members.get(registration.professional_id)
+        if found is None:
+            out.append(
+                DomainError(
+                    _("Deze professional werkt niet (meer) bij de organisatie van deze koppeling."),
+                    field="professional",
+                )
+            )
+            continue
+        out.append((found.user, found))
+    return out
+
+
+#: Rows of one bulk call at most (the API's limit).
+BULK_MAX = 1000
+
+
+def signals_register_bulk(
+    *, actor: Actor, registrations: Sequence[Registration], today: date | None = None
+) -> list[BulkOutcome]:
+    """Register many signals in one transaction, set-based, each row with its own outcome.
+
+    The same rules, matching, audit, notifications and feed events as :func:`signal_register`, with
+    statements per call instead of per row: the young people and parents are looked up and created
+    with one statement each, locked once (young people, then parents, each in id order), the
+    signals and records written with one INSERT each, the matches found with grouped queries, every
+    registration audited in one multi-row append (one chain lock), one notification per match and
+    recipient and one e-mail per recipient. A bad row (invalid, not authorised, a second signal of
+    the same professional, an identity to confirm) gets its error and changes nothing; the good rows
+    are kept. A row whose idempotency key was used before answers ``existing``. A row that depends
+    on an earlier row of the same call (the same idempotency key; without BSN, the same name and
+    birth date as a young person the call creates) is handled after the others, as if sent later.
+    """
+    if len(registrations) > BULK_MAX:
+        raise DomainError(_("Stuur hoogstens %(n)d signalen per keer.") % {"n": BULK_MAX}, field="signals")
+    today = today or timezone.localdate()
+    outcomes: list[BulkOutcome | None] = [None] * len(registrations)
+    parties = _registering_parties(actor, registrations)
+    keys = (
+        sorted({r.idempotency_key for r in registrations if r.idempotency_key}) if actor.api_client is not None else []
+    )
+    previous = (
+        {s.idempotency_key: s for s in Signal.objects.filter(api_client=actor.api_client, idempotency_key__in=keys)}
+        if keys
+        else {}
+    )
+    authorised: dict[int, IndexSettings | DomainError] = {}
+    rows: list[_Row] = []
+    deferred: list[_Row] = []
+    seen_keys: set[str] = set()
+    for index, data in enumerate(registrations):
+        party = parties[index]
+        if isinstance(party, DomainError):
+            outcomes[index] = BulkOutcome("error", error=party)
+            continue
+        professional, membership = party
+        rules = authorised.get(membership.organisation_id)
+        if rules is None:
+            try:
+                rules = _check_authorised(membership)
+            except DomainError as exc:
+                rules = exc
+            authorised[membership.organisation_id] = rules
+        if isinstance(rules, DomainError):
+            outcomes[index] = BulkOutcome("error", error=rules)
+            continue
+        key = data.idempotency_key if actor.api_client is not None else ""
+        if key in previous:
+            outcomes[index] = BulkOutcome("existing", signal=previous[key])
+            continue
         try:
-            return _register(actor, data, professional, membership, rules, bsn_key, name_key, destroy_on, today)
-        except OperationalError as exc:  # deadlock between two registrations: try again
-            if attempt == 2 or "deadlock" not in str(exc).lower():
-                raise
-            logger.info("verwijsindex registration retried after a deadlock")
-    raise AssertionError("unreachable")
-
-
-def _register(
-    actor: Actor,
-    data: Registration,
-    professional: User,
-    membership: Membership,
-    rules: IndexSettings,
-    bsn_key: str,
-    name_key: str,
-    destroy_on: date,
-    today: date,
-) -> RegistrationResult:
-    with transaction.atomic():
-        youth = _youth_for(data, bsn_key, name_key, destroy_on)
-        new_parents = _parent_keys(data.identity.parent_bsns)
-        known = set(ParentLink.objects.filter(youth=youth).values_list("parent_id", flat=True))
-        locked = _lock(youth, known | {p.pk for p in new_parents})
-        # A parent linked by a registration that committed while we waited: lock it too.
-        now_known = set(ParentLink.objects.filter(youth=youth).values_list("parent_id", flat=True))
-        if now_known - locked:
-            list(ParentKey.objects.select_for_update().filter(pk__in=now_known - locked).values_list("pk", flat=True))
-        for parent in new_parents:
-            ParentLink.objects.get_or_create(youth=youth, parent=parent)
-        parent_ids = now_known | {p.pk for p in new_parents}
-        if Signal.objects.filter(youth=youth, professional=professional, status=SignalStatus.ACTIEF).exists():
-            raise DomainError(
-                _("U heeft al een actief signaal op deze jongere. Een tweede signaal is niet nodig."), field="identity"
-            )
-        active_until = min(
-            today + relativedelta(months=rules.active_months) - timedelta(days=1), destroy_on - timedelta(days=1)
-        )
-        signal = Signal.objects.create(
-            youth=youth,
-            municipality_id=membership.organisation.municipality_id,
-            organisation=membership.organisation,
-            professional=professional,
-            wijk_id=membership.team.wijk_id if membership.team_id and membership.team else None,
-            contact_phone=(data.contact_phone or getattr(professional, "phone", "") or membership.organisation.phone)[
-                :40
-            ],
-            contact_email=data.contact_email or professional.email,
-            registered_on=today,
-            active_until=active_until,
-            api_client=actor.api_client,
-            idempotency_key=data.idempotency_key if actor.api_client is not None else "",
-        )
-        SignalRecord.objects.create(
-            signal=signal,
-            risk_categories=sorted({c.strip().lower() for c in data.risk_categories if c.strip()}),
-            criteria_confirmed=True,
-            parents_informed_on=data.parents_informed_on,
-            youth_informed_on=data.youth_informed_on,
-            notice_postponed=data.notice_postponed,
-            postpone_motivation=data.postpone_motivation.strip() or None,
-            remind_on=today + timedelta(days=NOTICE_REMINDER_DAYS) if data.notice_postponed else None,
-        )
-        signal = Signal.objects.select_related("organisation", "professional").get(pk=signal.pk)
-        joined = _match_for(signal, youth, parent_ids, rules, today)
-        history = Signal.objects.filter(youth=youth, status=SignalStatus.GEARCHIVEERD).count()
-        audit.record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            object_type="vi.signal",
-            object_id=signal.pk,
-            client_pseudonym=f"J{youth.pk}",
-            details={"matches": [m.pk for m, _n in joined], "history": history},
-        )
-        for match, newcomers in joined:
-            audit.record(
-                actor=actor,
-                action=AuditAction.CREATE if len(newcomers) == match.participants.count() else AuditAction.UPDATE,
-                object_type="vi.match",
-                object_id=match.pk,
-                client_pseudonym=f"J{youth.pk}",
-                details={"kind": match.kind, "signals": [s.pk for s in newcomers]},
-            )
-            _notify_match(match)
-        webhooks.match_changes_record([(m, [s.pk for s in n]) for m, n in joined])
-    return RegistrationResult(signal=signal, created=True, matches=[m for m, _n in joined], history=history)
-
-
-def _notify_match(match: Match) -> None:
-    users = list(
-        User.objects.filter(vi_signals__participations__match=match, vi_signals__status=SignalStatus.ACTIEF).distinct()
-    )
-    notification_send(
-        recipients=users,
-        kind="verwijsindex.match",
-        title=_("Match in de verwijsindex"),
-        body=_("Een of meer collega's zijn ook betrokken bij een jongere op wie u een signaal heeft afgegeven."),
-        link=reverse("verwijsindex:match", args=[match.pk]),
-    )
+            row = _prepare(index, data, professional, membership, rules, today)
+        except DomainError as exc:
+            outcomes[index] = BulkOutcome("error", error=exc)
+            continue
+        if key and key in seen_keys:
+            deferred.append(row)
+        else:
+            seen_keys.add(key)
+            rows.append(row)
+    if rows or deferred:
+        _run(actor, rows, today, deferred)
+    for row in (*rows, *deferred):
+        if row.error is not None:
+            outcomes[row.index] = BulkOutcome("error", error=row.error)
+        elif row.existing:
+            outcomes[row.index] = BulkOutcome("existing", signal=row.signal)
+        else:
+            outcomes[row.index] = BulkOutcome("created", signal=row.signal, matches=row.matches)
+    return [o if o is not None else BulkOutcome("error", error=DomainError()) for o in outcomes]
 
 
 # --- ending signals ----------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, JSONField, OuterRef, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,19 +61,52 @@ TIMESTAMP_HEADER = "X-Keten-Timestamp"
 # --- the outbox --------------------------------------------------------------------------------
 
 
-def _participants(match_ids: Iterable[int]) -> dict[int, list[MatchParticipant]]:
+@dataclass(frozen=True)
+class _Participant:
+    """What a payload shows of one participant of a match (read as plain values, not model rows)."""
+
+    signal_id: int
+    active: bool
+    organisation_id: int
+    organisation_name: str
+    professional: str
+    phone: str
+    email: str
+
+
+def _participants(match_ids: Iterable[int]) -> dict[int, list[_Participant]]:
     rows = (
         MatchParticipant.objects.filter(match_id__in=list(match_ids))
-        .select_related("signal__organisation", "signal__professional")
         .order_by("signal__registered_on", "signal_id")
+        .values_list(
+            "match_id",
+            "signal_id",
+            "signal__status",
+            "signal__organisation_id",
+            "signal__organisation__name",
+            "signal__professional__first_name",
+            "signal__professional__last_name",
+            "signal__professional__username",
+            "signal__contact_phone",
+            "signal__contact_email",
+        )
     )
-    out: dict[int, list[MatchParticipant]] = {}
-    for row in rows:
-        out.setdefault(row.match_id, []).append(row)
+    out: dict[int, list[_Participant]] = {}
+    for match_id, signal_id, status, org_id, org_name, first, last, username, phone, email in rows:
+        # The professional's name as User.get_full_name() or get_username() gives it.
+        name = f"{first} {last}".strip() or username
+        out.setdefault(match_id, []).append(
+            _Participant(signal_id, status == SignalStatus.ACTIEF, org_id, org_name, name, phone, email)
+        )
     return out
 
 
-def _payload(match: Match, participants: list[MatchParticipant], organisation_id: int) -> dict[str, Any]:
+def _payload(
+    match: Match,
+    participants: list[_Participant],
+    organisation_id: int,
+    listed: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     return {
         "match": {
             "id": match.pk,
@@ -83,26 +116,39 @@ def _payload(match: Match, participants: list[MatchParticipant], organisation_id
             "coordinator_signal": match.coordinator_id,
             "cross_municipality": match.cross_municipality,
         },
-        "own_signals": [p.signal_id for p in participants if p.signal.organisation_id == organisation_id],
-        "participants": [
-            {
-                "signal": p.signal_id,
-                "active": p.signal.status == SignalStatus.ACTIEF,
-                "organisation": {"id": p.signal.organisation_id, "name": p.signal.organisation.name},
-                "professional": p.signal.professional.get_full_name() or p.signal.professional.get_username(),
-                "phone": p.signal.contact_phone,
-                "email": p.signal.contact_email,
-            }
-            for p in participants
-        ],
+        "own_signals": [p.signal_id for p in participants if p.organisation_id == organisation_id],
+        "participants": listed if listed is not None else _listed(participants),
     }
+
+
+def _listed(participants: list[_Participant]) -> list[dict[str, Any]]:
+    return [
+        {
+            "signal": p.signal_id,
+            "active": p.active,
+            "organisation": {"id": p.organisation_id, "name": p.organisation_name},
+            "professional": p.professional,
+            "phone": p.phone,
+            "email": p.email,
+        }
+        for p in participants
+    ]
 
 
 def _write(events: list[FeedEvent]) -> None:
     """Store the events and the deliveries to the subscriptions of their organisations; send after commit."""
     if not events:
         return
-    FeedEvent.objects.bulk_create(events)
+    # The payloads go in as single JSON parameters: a multi-row insert would otherwise send them as
+    # one array literal, escaped character by character in Python (slow for JSON full of quotes).
+    payloads = [e.payload for e in events]
+    for event in events:
+        event.payload = Value(event.payload, output_field=JSONField())
+    try:
+        FeedEvent.objects.bulk_create(events)
+    finally:
+        for event, payload in zip(events, payloads, strict=True):
+            event.payload = payload
     organisation_ids = {e.organisation_id for e in events}
     subscriptions = list(
         WebhookSubscription.objects.filter(
@@ -146,11 +192,12 @@ def match_changes_record(changes: Sequence[tuple[Match, Sequence[int]]]) -> None
     for match, newcomers in changes:
         rows = participants.get(match.pk, [])
         joined = set(newcomers)
-        for org_id in sorted({p.signal.organisation_id for p in rows if p.signal.status == SignalStatus.ACTIEF}):
-            own = {p.signal_id for p in rows if p.signal.organisation_id == org_id}
+        listed = _listed(rows)  # the same for every organisation of the match
+        for org_id in sorted({p.organisation_id for p in rows if p.active}):
+            own = {p.signal_id for p in rows if p.organisation_id == org_id}
             kind = FeedEvent.Kind.MATCH_CREATED if own <= joined else FeedEvent.Kind.PARTICIPANT_ADDED
             events.append(
-                FeedEvent(organisation_id=org_id, match=match, kind=kind, payload=_payload(match, rows, org_id))
+                FeedEvent(organisation_id=org_id, match=match, kind=kind, payload=_payload(match, rows, org_id, listed))
             )
     _write(events)
 
@@ -164,13 +211,14 @@ def matches_ended_record(match_ids: Iterable[int]) -> None:
         events: list[FeedEvent] = []
         for match in Match.objects.filter(pk__in=chunk):
             rows = participants.get(match.pk, [])
-            for org_id in sorted({p.signal.organisation_id for p in rows}):
+            listed = _listed(rows)
+            for org_id in sorted({p.organisation_id for p in rows}):
                 events.append(
                     FeedEvent(
                         organisation_id=org_id,
                         match=match,
                         kind=FeedEvent.Kind.MATCH_ENDED,
-                        payload=_payload(match, rows, org_id),
+                        payload=_payload(match, rows, org_id, listed),
                     )
                 )
         _write(events)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Prefetch
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -145,9 +146,8 @@ def _professional_id(actor: Actor, data: dict[str, Any]) -> int | None:
     return users[0]
 
 
-def _register(actor: Actor, data: dict[str, Any], key: str) -> services.RegistrationResult:
-    """One registration (its own transaction); concurrent duplicates answer like sequential ones."""
-    registration = services.Registration(
+def _registration(actor: Actor, data: dict[str, Any], key: str, professional_id: int | None) -> services.Registration:
+    return services.Registration(
         identity=services.Identity(
             date_of_birth=data["date_of_birth"],
             bsn=data.get("bsn", ""),
@@ -164,9 +164,16 @@ def _register(actor: Actor, data: dict[str, Any], key: str) -> services.Registra
         contact_phone=data.get("contact_phone", ""),
         contact_email=data.get("contact_email", ""),
         confirm_new_youth=data.get("confirm_new_youth", False),
-        professional_id=_professional_id(actor, data),
+        confirm_same_youth=data.get("confirm_same_youth", False),
+        professional_id=professional_id,
         idempotency_key=key if actor.api_client is not None else "",
     )
+
+
+def _register(actor: Actor, data: dict[str, Any], key: str) -> services.RegistrationResult:
+    """One registration (its own transaction); concurrent duplicates answer like sequential ones."""
+    registration = _registration(actor, data, key, _professional_id(actor, data))
+    registration.confirm_same_youth = False  # confirmed below, only after the service asked
     try:
         try:
             return services.signal_register(actor=actor, data=registration)
@@ -294,46 +301,109 @@ class SignalBulkView(VerwijsindexAPIView):
         outer = s.ViBulkSignalSerializer(data=request.data)
         outer.is_valid(raise_exception=True)
         header_key = _header_key(request)
-        results: list[dict[str, Any]] = []
+        results: list[dict[str, Any] | None] = []
+        valid: list[tuple[int, dict[str, Any]]] = []
         for index, row in enumerate(outer.validated_data["signals"]):
-            results.append(self._row(actor, index, row, header_key))
-        counts = {k: sum(1 for r in results if r["status"] == k) for k in ("created", "existing", "error")}
+            serializer = s.ViSignalCreateSerializer(data=row)
+            if serializer.is_valid():
+                results.append(None)
+                valid.append((index, serializer.validated_data))
+            else:
+                results.append(_row_result(index, "error", code="invalid", errors=_flatten(serializer.errors)))
+        professionals = _professional_ids(actor, [data for _i, data in valid])
+        positions: list[int] = []
+        registrations: list[services.Registration] = []
+        for (index, data), professional in zip(valid, professionals, strict=True):
+            if isinstance(professional, DomainError):
+                results[index] = _error_result(index, professional)
+                continue
+            key = str(data.get("idempotency_key") or "").strip() or (f"{header_key}-{index}" if header_key else "")
+            positions.append(index)
+            registrations.append(_registration(actor, data, key, professional))
+        outcomes = services.signals_register_bulk(actor=actor, registrations=registrations) if registrations else []
+        for index, outcome in zip(positions, outcomes, strict=True):
+            if outcome.error is not None:
+                results[index] = _error_result(index, outcome.error)
+            else:
+                assert outcome.signal is not None
+                results[index] = _row_result(
+                    index, outcome.status, signal=outcome.signal.pk, matches=[m.pk for m in outcome.matches]
+                )
+        rows = [r for r in results if r is not None]
+        counts = {k: sum(1 for r in rows if r["status"] == k) for k in ("created", "existing", "error")}
         return Response(
             {
                 "created": counts["created"],
                 "existing": counts["existing"],
                 "failed": counts["error"],
-                "results": results,
+                "results": rows,
             }
         )
 
-    @staticmethod
-    def _row(actor: Actor, index: int, row: dict[str, Any], header_key: str) -> dict[str, Any]:
-        out: dict[str, Any] = {"index": index, "signal": None, "matches": [], "code": "", "errors": {}}
-        serializer = s.ViSignalCreateSerializer(data=row)
-        if not serializer.is_valid():
-            return {**out, "status": "error", "code": "invalid", "errors": _flatten(serializer.errors)}
-        data = serializer.validated_data
-        key = str(data.get("idempotency_key") or "").strip() or (f"{header_key}-{index}" if header_key else "")
-        try:
-            with transaction.atomic():
-                result = _register(actor, data, key)
-        except services.IdentityConfirmationError as exc:
-            errors = {"identity": [exc.message], "candidates": [str(len(exc.candidates))]}
-            return {**out, "status": "error", "code": exc.code, "errors": errors}
-        except DomainError as exc:
-            return {
-                **out,
-                "status": "error",
-                "code": exc.code,
-                "errors": {exc.field or "non_field_errors": [exc.message]},
-            }
-        return {
-            **out,
-            "status": "created" if result.created else "existing",
-            "signal": result.signal.pk,
-            "matches": [m.pk for m in result.matches],
-        }
+
+def _row_result(
+    index: int,
+    status: str,
+    *,
+    signal: int | None = None,
+    matches: list[int] | None = None,
+    code: str = "",
+    errors: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {
+        "index": index,
+        "signal": signal,
+        "matches": matches or [],
+        "code": code,
+        "errors": errors or {},
+        "status": status,
+    }
+
+
+def _error_result(index: int, exc: DomainError) -> dict[str, Any]:
+    if isinstance(exc, services.IdentityConfirmationError):
+        errors = {"identity": [exc.message], "candidates": [str(len(exc.candidates))]}
+    else:
+        errors = {exc.field or "non_field_errors": [exc.message]}
+    return _row_result(index, "error", code=exc.code, errors=errors)
+
+
+def _professional_ids(actor: Actor, rows: list[dict[str, Any]]) -> list[int | DomainError | None]:
+    """:func:`_professional_id` for the rows of a bulk call, with one query for the e-mail addresses."""
+    if actor.api_client is None:
+        return [data.get("professional") for data in rows]
+    emails = {
+        str(data["professional_email"]).lower()
+        for data in rows
+        if data.get("professional") is None and data.get("professional_email")
+    }
+    found: dict[str, set[int]] = {}
+    if emails:
+        for email, user_id in (
+            Membership.objects.filter(
+                organisation_id=actor.api_client.organisation_id, is_active=True, user__is_active=True
+            )
+            .annotate(email=Lower("user__email"))
+            .filter(email__in=sorted(emails))
+            .values_list("email", "user_id")
+        ):
+            found.setdefault(email, set()).add(user_id)
+    out: list[int | DomainError | None] = []
+    for data in rows:
+        if data.get("professional") is not None or not data.get("professional_email"):
+            out.append(data.get("professional"))
+            continue
+        users = found.get(str(data["professional_email"]).lower(), set())
+        if len(users) != 1:
+            out.append(
+                DomainError(
+                    _("Er is niet precies één professional met dit e-mailadres bij uw organisatie."),
+                    field="professional_email",
+                )
+            )
+        else:
+            out.append(next(iter(users)))
+    return out
 
 
 class SignalDetailView(VerwijsindexAPIView):
