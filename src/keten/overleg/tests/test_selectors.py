@@ -1,0 +1,254 @@
+"""Overleg reads: the permission matrix, fixed query counts, agreements dashboards and the figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from keten.accounts.models import Role, User
+from keten.core.actor import Actor
+from keten.core.errors import NotFoundError
+from keten.core.models import AuditEvent
+from keten.core.policy import allows
+from keten.dossiers.models import Dossier
+from keten.overleg import selectors, services
+from keten.overleg.models import AgendaItem, AgendaState, Agreement, CaseRegistration, Meeting
+from keten.overleg.tests.conftest import World
+from keten.testing.factories import make_user
+
+ActorOf = Callable[[User], Actor]
+Register = Callable[..., CaseRegistration]
+
+
+def _item(registration: CaseRegistration, meeting: Meeting) -> AgendaItem:
+    return AgendaItem.objects.select_related("meeting__overleg_type", "registration__overleg_type").get(
+        registration=registration, meeting=meeting, state=AgendaState.ON_AGENDA
+    )
+
+
+def _agree(world: World, actor_of: ActorOf, item: AgendaItem, owner: User | None = None, **kw: object) -> Agreement:
+    values: dict[str, object] = {
+        "what": "Gesprek met de ouders",
+        "due_on": timezone.localdate() + dt.timedelta(days=5),
+        "owner_user_id": (owner or world.member).pk,
+    }
+    values.update(kw)
+    return services.agreement_create(actor=actor_of(world.chair), item=item, **values)  # type: ignore[arg-type]
+
+
+# --- who sees a case --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "waiting", "admitted"),
+    [
+        ("registrant", True, True),
+        ("chair", True, True),
+        ("member", False, True),  # attendee of the meeting the case is on
+        ("outsider", False, False),  # same organisation as the member, not on the list
+        ("beleid", False, False),  # never client data
+    ],
+)
+def test_permission_matrix_for_a_case(
+    world: World, register: Register, actor_of: ActorOf, who: str, waiting: bool, admitted: bool
+) -> None:
+    registration = register()
+    user = getattr(world, who)
+
+    def sees() -> bool:
+        try:
+            selectors.registration_get(actor=actor_of(user), pk=registration.pk)
+        except NotFoundError:
+            return False
+        return True
+
+    assert sees() is waiting
+    assert allows("overleg.triage", user, registration) is (who == "chair")
+    services.registration_admit(actor=actor_of(world.chair), registration=registration, meeting=world.now_meeting)
+    registration.refresh_from_db()
+    assert sees() is admitted
+
+
+def test_a_superuser_is_not_special(world: World, register: Register, actor_of: ActorOf) -> None:
+    registration = register()
+    admin = make_user(Role.FUNCTIONEEL_BEHEERDER, world.gemeente, is_superuser=True, is_staff=True)
+    with pytest.raises(NotFoundError):
+        selectors.registration_get(actor=actor_of(admin), pk=registration.pk)
+    assert selectors.my_agreements(actor=actor_of(admin)) == []
+
+
+def test_reads_of_a_case_are_audited(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
+    before = AuditEvent.objects.filter(action="view").count()
+    selectors.registration_detail(actor=actor_of(world.member), pk=admitted.pk)
+    event = AuditEvent.objects.filter(action="view").order_by("-id").first()
+    assert event is not None
+    assert AuditEvent.objects.filter(action="view").count() == before + 1
+    assert event.client_pseudonym == world.dossier.family.pseudonym
+    assert event.object_type == "overleg.registration"
+
+
+def test_triage_queue_and_own_registrations(world: World, register: Register, actor_of: ActorOf) -> None:
+    registration = register()
+    assert selectors.triage_queue(actor=actor_of(world.chair)) == [registration]
+    assert selectors.triage_queue(actor=actor_of(world.member)) == []
+    assert selectors.my_registrations(actor=actor_of(world.registrant)) == [registration]
+    assert selectors.my_registrations(actor=actor_of(world.chair)) == []
+    assert list(selectors.registrations_visible_to(actor_of(world.outsider))) == []
+    assert list(selectors.registrations_visible_to(actor_of(world.registrant))) == [registration]
+
+
+def test_dossier_for_registration_follows_the_dossier_policy(world: World, actor_of: ActorOf) -> None:
+    ref = world.dossier.reference
+    assert selectors.dossier_for_registration(actor=actor_of(world.registrant), reference=ref) == world.dossier
+    for user in (world.outsider, world.chair, world.beleid):
+        with pytest.raises(NotFoundError):
+            selectors.dossier_for_registration(actor=actor_of(user), reference=ref)
+    with pytest.raises(NotFoundError):
+        selectors.dossier_for_registration(actor=actor_of(world.registrant), reference="D-NOPE")
+
+
+# --- the meeting page -------------------------------------------------------------------------
+
+
+def _fill_meeting(world: World, register: Register, actor_of: ActorOf, n: int) -> list[CaseRegistration]:
+    from keten.testing.factories import make_dossier
+
+    regs = []
+    for _ in range(n):
+        dossier: Dossier = make_dossier(world.registrant)
+        reg = register(dossier=dossier)
+        services.registration_admit(actor=actor_of(world.chair), registration=reg, meeting=world.now_meeting)
+        item = _item(reg, world.now_meeting)
+        _agree(world, actor_of, item)
+        _agree(world, actor_of, item, owner=None, owner_user_id=None, owner_organisation_id=world.politie.pk)
+        services.discussion_record(
+            actor=actor_of(world.member), item=item, data=services.DiscussionData(summary="Besproken")
+        )
+        regs.append(reg)
+    return regs
+
+
+def _count_queries(fn: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return len(ctx.captured_queries)
+
+
+def test_meeting_page_runs_a_fixed_number_of_queries(world: World, register: Register, actor_of: ActorOf) -> None:
+    _fill_meeting(world, register, actor_of, 3)
+    actor = actor_of(world.member)
+    actor.user.active_membership  # noqa: B018 - warm the cached membership as a request would
+    few = _count_queries(lambda: selectors.meeting_page(actor=actor, pk=world.now_meeting.pk))
+    _fill_meeting(world, register, actor_of, 12)
+    page = selectors.meeting_page(actor=actor, pk=world.now_meeting.pk)
+    assert len(page.rows) == 15
+    assert all(len(row.open_agreements) == 2 for row in page.rows)
+    assert all(len(row.discussion) == 1 for row in page.rows)
+    many = _count_queries(lambda: selectors.meeting_page(actor=actor, pk=world.now_meeting.pk))
+    assert many == few
+    assert many <= 8, many
+
+
+def test_meeting_page_shows_a_non_attendee_only_their_own_case(
+    world: World, register: Register, actor_of: ActorOf
+) -> None:
+    regs = _fill_meeting(world, register, actor_of, 2)
+    # Another professional's case on the same agenda.
+    other_prof = make_user(Role.PROFESSIONAL, world.wijkteam, username="collega")
+    from keten.testing.factories import make_dossier
+
+    other = services.registration_create(
+        actor=actor_of(other_prof),
+        overleg_type=world.overleg,
+        dossier=make_dossier(other_prof),
+        data=services.RegistrationData(
+            reason="Zorgen over de veiligheid thuis.", goal="Plan maken", process_step_id=world.steps[1].pk
+        ),
+    )
+    services.registration_admit(actor=actor_of(world.chair), registration=other, meeting=world.now_meeting)
+    page = selectors.meeting_page(actor=actor_of(world.registrant), pk=world.now_meeting.pk)
+    assert {r.registration.pk for r in page.rows} == {r.pk for r in regs}
+    assert page.hidden == 1
+    assert not page.can_record
+    attendee_page = selectors.meeting_page(actor=actor_of(world.member), pk=world.now_meeting.pk)
+    assert len(attendee_page.rows) == 3
+    assert attendee_page.can_record
+    # Someone of a member organisation who is not on the list sees the meeting but no case.
+    outsider_page = selectors.meeting_page(actor=actor_of(world.outsider), pk=world.now_meeting.pk)
+    assert outsider_page.rows == []
+    # Someone of no member organisation does not see the meeting at all.
+    stranger = make_user(Role.PROFESSIONAL, username="vreemde")
+    with pytest.raises(NotFoundError):
+        selectors.meeting_page(actor=actor_of(stranger), pk=world.now_meeting.pk)
+
+
+# --- agreements dashboards --------------------------------------------------------------------
+
+
+def test_my_agreements_as_person_and_through_the_organisation(
+    world: World, admitted: CaseRegistration, actor_of: ActorOf
+) -> None:
+    item = _item(admitted, world.now_meeting)
+    mine = _agree(world, actor_of, item)
+    ours = _agree(world, actor_of, item, owner_user_id=None, owner_organisation_id=world.politie.pk)
+    theirs = _agree(world, actor_of, item, owner=world.registrant)
+    assert selectors.my_agreements(actor=actor_of(world.member)) == [mine, ours]
+    # The outsider works for the politie too: sees the organisation's agreement, not the case.
+    assert selectors.my_agreements(actor=actor_of(world.outsider)) == [ours]
+    assert selectors.agreement_get(actor=actor_of(world.outsider), pk=ours.pk) == ours
+    with pytest.raises(NotFoundError):
+        selectors.agreement_get(actor=actor_of(world.outsider), pk=mine.pk)
+    assert selectors.my_agreements(actor=actor_of(world.registrant)) == [theirs]
+
+
+def test_my_agreements_runs_a_fixed_number_of_queries(world: World, register: Register, actor_of: ActorOf) -> None:
+    _fill_meeting(world, register, actor_of, 2)
+    actor = actor_of(world.member)
+    actor.user.active_membership  # noqa: B018
+    few = _count_queries(lambda: selectors.my_agreements(actor=actor))
+    _fill_meeting(world, register, actor_of, 6)
+    assert len(selectors.my_agreements(actor=actor)) == 16
+    assert _count_queries(lambda: selectors.my_agreements(actor=actor)) == few
+
+
+def test_overdue_agreements_for_owner_and_chair(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
+    item = _item(admitted, world.now_meeting)
+    late = _agree(world, actor_of, item)
+    _agree(world, actor_of, item, what="Nog niet te laat")
+    Agreement.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - dt.timedelta(days=2))
+    assert selectors.overdue_agreements(actor=actor_of(world.member)) == [late]
+    assert selectors.overdue_agreements(actor=actor_of(world.chair)) == [late]
+    assert selectors.overdue_agreements(actor=actor_of(world.registrant)) == []
+
+
+# --- municipality figures ---------------------------------------------------------------------
+
+
+def test_municipality_aggregates_are_counts_only(world: World, register: Register, actor_of: ActorOf) -> None:
+    regs = _fill_meeting(world, register, actor_of, 6)
+    first = Agreement.objects.filter(registration=regs[0]).first()
+    assert first is not None
+    services.agreement_close(actor=actor_of(world.member), agreement=first, expected_version=1, result="Gedaan")
+    services.meeting_hold(actor=actor_of(world.chair), meeting=world.now_meeting)
+    with pytest.raises(NotFoundError):
+        selectors.municipality_aggregates(actor=actor_of(world.chair))
+    figures = selectors.municipality_aggregates(actor=actor_of(world.beleid))
+    assert len(figures) == 1
+    row = figures[0]
+    assert row["registered"] == 6
+    assert row["admitted"] == 6
+    assert row["agreements_made"] == 12
+    assert row["agreements_done_on_time"] is None  # 1: a small cell, hidden
+    assert row["agreements_open"] == 11
+    assert row["median_days_to_first_discussion"] is not None
+    assert row["cases_per_step"] == [{"step": "Signalering", "open": 6}]
+    text = repr(figures)
+    for reg in regs:
+        assert reg.dossier.reference not in text
+        assert reg.dossier.family.pseudonym not in text
+        assert "Zorgen" not in text
