@@ -146,13 +146,13 @@ def _add_meldcode(request: HttpRequest, context: dict[str, Any]) -> None:
 
 
 def _add_sharing(request: HttpRequest, context: dict[str, Any]) -> None:
-    """The dossier's disclosures (newest first) and consents, for the "Delen" section."""
+    """The dossier's newest disclosures with their total, and its consents, for the "Delen" section."""
     from keten.sharing import page_selectors as sharing_pages
     from keten.sharing import selectors as sharing_selectors
 
-    context["disclosures"] = sharing_selectors.disclosures_of_dossier(
-        actor=actor_from_request(request), dossier=context["dossier"]
-    )
+    recent = sharing_selectors.recent_disclosures(actor=actor_from_request(request), dossier=context["dossier"])
+    context["disclosures"] = recent.rows
+    context["disclosure_total"] = recent.total
     sharing_pages.attach_active_grants(context["disclosures"])
     context["consents"] = sharing_pages.consents_of_dossier(context["dossier"])
 

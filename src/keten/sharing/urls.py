@@ -13,6 +13,7 @@ urlpatterns = [
     path("convenanten/", views.convenant_list, name="convenants"),
     path("convenanten/nieuw/", views.convenant_create, name="convenant_create"),
     path("<str:reference>/deelhulp/", views.deelhulp_view, name="deelhulp"),
+    path("<str:reference>/verstrekkingen/", views.disclosure_log, name="disclosure_log"),
     path("<str:reference>/toestemming/nieuw/", views.consent_create, name="consent_create"),
     path("<str:reference>/toestemming/<int:consent_id>/intrekken/", views.consent_withdraw, name="consent_withdraw"),
     path("<str:reference>/toegang/<int:grant_id>/beeindigen/", views.grant_revoke, name="grant_revoke"),

@@ -25,7 +25,7 @@ from keten.dossiers import selectors as dossier_selectors
 from keten.network.selectors import organisation_choices
 from keten.sharing import deelhulp, page_selectors, selectors, services
 from keten.sharing.forms import ConsentForm, ConvenantForm, DeelhulpForm, DisclosureFilterForm, WithdrawForm
-from keten.sharing.models import AccessGrant, Consent, LegalBasis
+from keten.sharing.models import AccessGrant, LegalBasis
 
 
 def _dossier(request: HttpRequest, reference: str, *, change: bool = True) -> Any:
@@ -120,11 +120,10 @@ def consent_withdraw(request: HttpRequest, reference: str, consent_id: int) -> H
 @require_POST
 def grant_revoke(request: HttpRequest, reference: str, grant_id: int) -> HttpResponse:
     dossier = _dossier(request, reference)
-    grant = AccessGrant.objects.filter(pk=grant_id, dossier=dossier).select_related("dossier").first()
-    if grant is None:
-        raise Http404
+    actor = actor_from_request(request)
     try:
-        services.grant_revoke(actor=actor_from_request(request), grant=grant)
+        grant = selectors.grant_of_dossier(actor=actor, dossier=dossier, grant_id=grant_id)
+        services.grant_revoke(actor=actor, grant=grant)
     except NotFoundError as exc:
         raise Http404 from exc
     except DomainError as exc:
@@ -132,6 +131,32 @@ def grant_revoke(request: HttpRequest, reference: str, grant_id: int) -> HttpRes
     else:
         messages.success(request, _("De toegang is beëindigd."))
     return redirect("dossiers:detail", reference=reference)
+
+
+# --- the dossier's disclosure log ---------------------------------------------------------------
+
+
+@require_GET
+def disclosure_log(request: HttpRequest, reference: str) -> HttpResponse:
+    """/delen/<reference>/verstrekkingen/ — every disclosure of the dossier, newest first, 50 a page."""
+    dossier = _dossier(request, reference, change=False)
+    actor = actor_from_request(request)
+    try:
+        number = int(request.GET.get("pagina", "1"))
+    except ValueError:
+        number = 1
+    try:
+        page = selectors.disclosure_log_page(actor=actor, dossier=dossier, page=number)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    page_selectors.attach_active_grants(page.rows)
+    context = {
+        "dossier": dossier,
+        "page": page,
+        "disclosures": page.rows,
+        "on_team": allows("dossiers.change_dossier", request.user, dossier),
+    }
+    return render(request, "sharing/disclosure_log.html", context)
 
 
 # --- deelhulp ----------------------------------------------------------------------------------
@@ -143,38 +168,6 @@ def _recipient_kind(actor: Actor, recipient: Organisation) -> deelhulp.Recipient
     if actor.membership is not None and recipient.pk == actor.membership.organisation_id:
         return deelhulp.Recipient.COLLEGA
     return deelhulp.Recipient.KETENPARTNER
-
-
-def _lookups(actor: Actor, dossier: Any, data: dict[str, Any]) -> dict[str, Any]:
-    """What the page looks up itself: consent and a convenant flow for this recipient and these data."""
-    from keten.dossiers.models import Person
-
-    on = data.get("shared_on") or timezone.localdate()
-    recipient = Organisation.objects.filter(pk=data["recipient_organisation"], is_active=True).first()
-    if recipient is None:
-        raise DomainError(_("Kies de organisatie die de gegevens ontvangt."), field="recipient_organisation")
-    about = list(Person.objects.filter(pk__in=data["about"], family_id=dossier.family_id))
-    covered = bool(about)
-    consents: list[Consent] = []
-    for person in about:
-        ok, valid = services.consent_covers(person, recipient, on)
-        covered = covered and ok
-        consents.extend(valid)
-    withdrawn = (
-        not covered
-        and Consent.objects.filter(
-            about__in=about, recipients=recipient, withdrawn_on__isnull=False, dossier=dossier
-        ).exists()
-    )
-    flow = None
-    if actor.membership is not None:
-        flow = services.convenant_flow_for(
-            sender=actor.membership.organisation, recipient=recipient, categories=set(data["categories"]), on=on
-        )
-    consent_state = (
-        deelhulp.Consent.GELDIG if covered else deelhulp.Consent.INGETROKKEN if withdrawn else deelhulp.Consent.GEEN
-    )
-    return {"recipient": recipient, "consent": consent_state, "consents": consents, "flow": flow}
 
 
 def _advice_json(result: deelhulp.Result) -> dict[str, Any]:
@@ -217,13 +210,20 @@ def deelhulp_view(request: HttpRequest, reference: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            found = _lookups(actor, dossier, data)
+            found = selectors.deelhulp_lookup(
+                actor=actor,
+                dossier=dossier,
+                recipient_id=data["recipient_organisation"],
+                about_ids=list(data["about"]),
+                categories=set(data["categories"]),
+                on=data.get("shared_on"),
+            )
             answers = deelhulp.Answers(
-                recipient=_recipient_kind(actor, found["recipient"]),
+                recipient=_recipient_kind(actor, found.recipient),
                 purpose=data["purpose"],
-                consent=found["consent"],
+                consent=found.consent,
                 about_violence=data["about_violence"],
-                convenant_covers=found["flow"] is not None,
+                convenant_covers=found.flow is not None,
                 conflict=form.conflict_answers(),
                 categories=frozenset(data["categories"]),
                 needed=frozenset(data.get("needed") or []),
@@ -232,12 +232,14 @@ def deelhulp_view(request: HttpRequest, reference: str) -> HttpResponse:
                 not_informing_reason=data.get("not_informing_reason") or "",
             )
             result = deelhulp.advise(answers)
+        except NotFoundError as exc:
+            raise Http404 from exc
         except deelhulp.InvalidAnswersError as exc:
             form.add_error(None, str(exc))
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            context.update(found)
+            context.update(recipient=found.recipient, consent=found.consent, consents=found.consents, flow=found.flow)
             context["result"] = result
             context["leave_out"] = sorted(result.leave_out)
             context["basis_label"] = dict(LegalBasis.choices).get(str(result.basis), "") if result.basis else ""
@@ -256,7 +258,7 @@ def deelhulp_view(request: HttpRequest, reference: str) -> HttpResponse:
                         about_ids=list(data["about"]),
                         categories=list(data["categories"]),
                         items=(data.get("items") or "").splitlines(),
-                        recipient_organisation_id=found["recipient"].pk,
+                        recipient_organisation_id=found.recipient.pk,
                         recipient_user_id=data.get("recipient_user"),
                         purpose=data["purpose"],
                         legal_basis=basis,

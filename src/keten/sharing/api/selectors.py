@@ -48,7 +48,7 @@ def consent_for_change(*, actor: Actor, consent_id: int) -> Consent:
 
 def disclosure_log(*, actor: Actor, dossier: Dossier) -> list[Disclosure]:
     """The dossier's disclosure log (the verstrekkingen), newest first. Audited."""
-    rows = selectors.disclosures_of_dossier(actor=actor, dossier=dossier)
+    rows = selectors.disclosures_of_dossier(actor=actor, dossier=dossier, details=True)
     _audit_list(actor, dossier, "disclosure", len(rows))
     return rows
 

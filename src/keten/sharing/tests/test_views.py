@@ -378,3 +378,72 @@ def test_case_team_ends_access_early(client_for, professional, outsider, dossier
     grant.refresh_from_db()
     assert grant.revoked_at is not None
     assert client_for(teacher).get(f"/delen/toegang/{grant.pk}/").status_code == 404
+
+
+def test_dossier_page_shows_the_newest_with_a_link_to_the_paged_log(
+    client_for,
+    professional,
+    outsider,
+    organisation,
+    dossier,
+    school,
+    teacher,
+    actor_of,
+    monkeypatch,
+    django_assert_max_num_queries,
+):
+    from keten.sharing import selectors
+
+    monkeypatch.setattr(selectors, "RECENT_DISCLOSURES", 2)
+    monkeypatch.setattr(selectors, "LOG_PAGE_SIZE", 2)
+    actor = actor_of(professional)
+    made = [_record(actor, dossier, school, teacher, ["signalen"]).reference for _ in range(5)]
+    client = client_for(professional)
+    page = client.get(f"/dossiers/{dossier.reference}/").content.decode()
+    assert "De nieuwste 2 van 5 verstrekkingen." in page
+    assert made[4] in page
+    assert made[3] in page
+    assert made[2] not in page
+    log_url = f"/delen/{dossier.reference}/verstrekkingen/"
+    assert log_url in page
+
+    first = client.get(log_url).content.decode()
+    assert made[4] in first
+    assert made[3] in first
+    assert made[2] not in first
+    assert "Pagina 1 van 3" in first
+    assert "?pagina=2" in first
+    with django_assert_max_num_queries(40):
+        last = client.get(log_url, {"pagina": "3"}).content.decode()
+    assert made[0] in last
+    assert made[1] not in last
+    assert "Verstrekking 5 tot en met 5 van 5." in last
+    # Out-of-range and nonsense page numbers give the nearest page, never an error.
+    assert made[0] in client.get(log_url, {"pagina": "99"}).content.decode()
+    assert made[4] in client.get(log_url, {"pagina": "x"}).content.decode()
+    events = AuditEvent.objects.filter(object_type="sharing.disclosure_log", object_id=dossier.reference)
+    assert events.count() == 4
+    assert events.order_by("pk").last().details["total"] == 5
+
+    policy = make_user(Role.BELEIDSMEDEWERKER, organisation, username="bel")
+    assert client_for(outsider).get(log_url).status_code == 404
+    assert client_for(policy).get(log_url).status_code == 404
+    assert client_for(professional).get("/delen/ONBEKEND/verstrekkingen/").status_code == 404
+    assert events.count() == 4
+
+
+def test_disclosure_log_queries_do_not_grow_with_rows(
+    client_for, professional, dossier, school, teacher, actor_of, django_assert_max_num_queries
+):
+    actor = actor_of(professional)
+    _record(actor, dossier, school, teacher, ["signalen"])
+    client = client_for(professional)
+    url = f"/delen/{dossier.reference}/verstrekkingen/"
+    client.get(url)
+    with django_assert_max_num_queries(40) as one:
+        client.get(url)
+    for _ in range(4):
+        _record(actor, dossier, school, teacher, ["signalen"])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        body = client.get(url).content.decode()
+    assert body.count("Basisschool De Linde") == 5

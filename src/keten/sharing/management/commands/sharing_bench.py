@@ -3,8 +3,9 @@
 Builds (once) one family of five with 500 disclosures and five years of notes and meldcode entries,
 then times, as the median of ``--runs`` runs in this process:
 
-* the dossier's disclosure log: the selector alone, the selector rendered as the dossier page's
-  "Delen" list, and the whole dossier page through Django's test client;
+* the dossier page's "Verstrekkingen" part (the newest disclosures, the total and the list), a page
+  of the dossier's disclosure log, all rows through the lean and the API selector, and the whole
+  dossier page through Django's test client;
 * the inzage overview PDF for one child (report + WeasyPrint).
 
 It refuses to run on a database whose name does not end in ``_bench`` so it never writes into a
@@ -26,21 +27,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
-from django.db.models import Prefetch
 from django.template import engines
 from django.test import Client
 from django.utils import timezone
 
 BENCH_FAMILY = "Gezin Benchmark Delen"
-LIST_TEMPLATE = (
-    "{% load i18n sharing_tags %}<ol>{% for d in disclosures %}"
-    '<li><strong>{{ d.shared_on|date:"d-m-Y" }}</strong> — {% translate "aan" %} {{ d.recipient_organisation.name }}'
-    "{% if d.recipient_name %} ({{ d.recipient_name }}){% endif %}: {{ d.categories|category_labels }}. "
-    '{% translate "Grondslag" %}: {{ d.get_legal_basis_display }}. {% if d.client_informed %}'
-    '{% translate "Cliënt ingelicht" %} {{ d.client_informed_on|date:"d-m-Y" }}{% else %}'
-    '{% translate "Cliënt niet ingelicht" %}{% endif %}. <span>{{ d.reference }}, {{ d.decided_by }}</span></li>'
-    "{% endfor %}</ol>"
-)
+#: The dossier page's "Verstrekkingen" list, as the page renders it (the same include).
+LIST_TEMPLATE = '<ol>{% include "sharing/_disclosure_items.html" %}</ol>'
 
 
 def _median_ms(fn: Callable[[], Any], runs: int) -> tuple[float, float, float]:
@@ -70,8 +63,7 @@ class Command(BaseCommand):
         if built:
             self.stdout.write(f"built the benchmark family in {built:.1f} s")
         from keten.core.actor import actor_for_user
-        from keten.dossiers.models import Person
-        from keten.sharing import inzage, selectors
+        from keten.sharing import inzage, page_selectors, selectors
         from keten.sharing.models import Disclosure, InzageRequest, RequesterRole
         from keten.testing.auth import login_verified
 
@@ -80,11 +72,26 @@ class Command(BaseCommand):
         template = engines["django"].from_string(LIST_TEMPLATE)
         runs = options["runs"]
 
-        def selector() -> Any:
-            return selectors.disclosures_of_dossier(actor=actor, dossier=dossier)
+        def dossier_part() -> str:
+            # What the dossier page does for its "Verstrekkingen" part: the newest disclosures with
+            # the total, their running grants, and the list.
+            recent = selectors.recent_disclosures(actor=actor, dossier=dossier)
+            page_selectors.attach_active_grants(recent.rows)
+            return template.render({"disclosures": recent.rows, "dossier": dossier, "on_team": True})
 
-        def selector_and_list() -> str:
-            return template.render({"disclosures": selector()})
+        def log_page() -> str:
+            page = selectors.disclosure_log_page(actor=actor, dossier=dossier, page=2)
+            page_selectors.attach_active_grants(page.rows)
+            return template.render({"disclosures": page.rows, "dossier": dossier, "on_team": True})
+
+        def all_lean() -> str:
+            return template.render(
+                {"disclosures": selectors.disclosures_of_dossier(actor=actor, dossier=dossier), "dossier": dossier}
+            )
+
+        def all_details() -> list[Any]:
+            rows = selectors.disclosures_of_dossier(actor=actor, dossier=dossier, details=True)
+            return [(d.purpose, [p.pseudonym for p in d.about.all()]) for d in rows]
 
         client = login_verified(Client(), prof)
 
@@ -92,25 +99,11 @@ class Command(BaseCommand):
             response = client.get(f"/dossiers/{dossier.reference}/")
             assert response.status_code == 200, response.status_code
 
-        def lean_selector() -> list[Any]:
-            # What the list needs: persons as pseudonyms only (no decryption of their names) and no
-            # encrypted free text, which the dossier page does not show.
-            return list(
-                Disclosure.objects.filter(dossier=dossier)
-                .defer("items", "purpose", "no_consent_reason", "not_informed_reason", "override_motivation")
-                .select_related("recipient_organisation", "recipient_user", "decided_by", "convenant")
-                .prefetch_related(Prefetch("about", queryset=Person.objects.only("pk", "pseudonym")))
-                .order_by("-shared_on", "-pk")
-            )
-
-        def lean_selector_and_list() -> str:
-            return template.render({"disclosures": lean_selector()})
-
         results = {
-            "selector": _median_ms(selector, runs),
-            "lean variant of the selector": _median_ms(lean_selector, runs),
-            "lean variant + list template": _median_ms(lean_selector_and_list, runs),
-            "selector + list template": _median_ms(selector_and_list, runs),
+            "dossier page part: newest 25 + total + grants + list template": _median_ms(dossier_part, runs),
+            "disclosure log page (50 rows, selector + audit + list template)": _median_ms(log_page, runs),
+            "all rows, lean selector + list template": _median_ms(all_lean, runs),
+            "all rows with purpose and persons (API selector)": _median_ms(all_details, runs),
             "whole dossier page (test client)": _median_ms(dossier_page, runs),
         }
         parent = dossier.family.persons.filter(relation="ouder").order_by("pk").first()
