@@ -517,11 +517,15 @@ def _load_page(request: HttpRequest, reference: str, *, for_change: bool, audit_
 def traject_context(request: HttpRequest, reference: str) -> dict[str, Any]:
     """What every traject page shows: the traject, its timeline, the tree and the step progress (read-only)."""
     page = _load_page(request, reference, for_change=False, audit_read=True)
+    _label_for_timeline(page)
     return _read_context(request, page)
 
 
-def _read_context(request: HttpRequest, page: Page) -> dict[str, Any]:
+def _label_for_timeline(page: Page) -> None:
     label_entries(page.entries, base=reverse("meldcode:traject", args=[page.traject.reference]))
+
+
+def _read_context(request: HttpRequest, page: Page) -> dict[str, Any]:
     traject = page.traject
     today = timezone.localdate()
     return {
@@ -633,6 +637,7 @@ def _timeline_html(page: Page, may_change: bool) -> SafeString:
     key = f"meldcode-timeline:{page.traject.reference}:{len(entries)}:{stamp}:{int(may_change)}:{get_language()}"
     html = cache.get(key)
     if html is None:
+        _label_for_timeline(page)
         html = render_to_string("meldcode/_timeline.html", {"entries": entries, "may_change": may_change})
         cache.set(key, html, TIMELINE_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - rendered by the template engine above, escaped there
