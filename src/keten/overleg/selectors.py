@@ -544,3 +544,11 @@ def attending_meeting_ids(user: Any, meeting_ids: list[int]) -> set[int]:
     return set(
         Attendance.objects.filter(attendee_q(user.pk), meeting_id__in=meeting_ids).values_list("meeting_id", flat=True)
     )
+
+
+def calendar_meetings(*, actor: Actor, days_back: int = 30, days_ahead: int = 120) -> list[Meeting]:
+    """The meetings for the actor's calendar export (calendar data only, see :mod:`keten.overleg.ical`)."""
+    now = timezone.now()
+    return list(
+        meetings_for(actor=actor, start=now - dt.timedelta(days=days_back), end=now + dt.timedelta(days=days_ahead))
+    )
