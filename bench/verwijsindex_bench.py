@@ -1,7 +1,7 @@
 """Verwijsindex benchmark on the ``national`` profile (PostgreSQL), in its own database.
 
-    python bench/verwijsindex_bench.py [--scale 0.1] [--reseed] [--single 300] [--bulk-rows 1500]
-                                       [--workers 2] [--api-rows 1000] [--output FILE]
+    python bench/verwijsindex_bench.py [--scale 0.1] [--reseed] [--single 300] [--bulk-rows 1000]
+                                       [--bulk-calls 2] [--workers 2] [--api-rows 1000] [--output FILE]
 
 1. Creates ``BENCH_VI_DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/keten_vi_bench) if
    missing, migrates it and loads ``seed --profile national --scale S`` unless it holds signals
@@ -13,9 +13,13 @@
    * single registration latency (one process, sequential), p50/p95/p99, queries per registration;
    * match notification latency: the time from the registration's commit until a second database
      connection sees the other professional's notification row;
-   * bulk throughput: ``--workers`` processes registering ``--bulk-rows`` each, at the same time;
+   * bulk throughput of the bulk service :func:`keten.verwijsindex.services.signals_register_bulk`
+     (what the API bulk endpoint calls): ``--workers`` processes at the same time, each making
+     ``--bulk-calls`` calls of ``--bulk-rows`` rows with a system token of one organisation (rows
+     per second, Python and PostgreSQL backend CPU per row, the workers' CPU share, load average);
    * the API bulk endpoint ``POST /api/v1/verwijsindex/signals/bulk/`` in-process (Django test
-     client, no HTTP server), ``--api-rows`` rows per call, with a system token;
+     client, no HTTP server), ``--bulk-calls`` calls of ``--api-rows`` rows, with a system token
+     (the same figures, including request parsing and per-row validation);
    * ``lifecycle_run`` for tomorrow (one night's batch) and for a week ahead, each rolled back so
      the data stays reusable;
    * ``EXPLAIN (ANALYZE, BUFFERS)`` of the key queries.
@@ -109,6 +113,8 @@ def outer(args: argparse.Namespace) -> None:
         str(args.single),
         "--bulk-rows",
         str(args.bulk_rows),
+        "--bulk-calls",
+        str(args.bulk_calls),
         "--workers",
         str(args.workers),
         "--api-rows",
@@ -357,14 +363,85 @@ def summarise(loop: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def parallel_bulk(rows: int, workers: int) -> dict[str, Any]:
-    """``workers`` processes register ``rows`` each at the same time (own DB connection each)."""
+def _bulk_payload(work: Workload, members: list[Any], rows: int) -> list[Any]:
+    registrations = []
+    for _n in range(rows):
+        _actor, reg = work.next()
+        reg.professional_id = work.rng.choice(members).user.pk
+        registrations.append(reg)
+    return registrations
+
+
+def _system_actor(work: Workload, label: str) -> tuple[Any, list[Any], str]:
+    """A system token of the organisation with the most registering professionals, and those members."""
+    from collections import Counter as Tally
+
+    from keten.accounts.models import ApiClient
+    from keten.core.actor import Actor
+    from keten.core.api.authentication import hash_token
+
+    org_id = Tally(a.membership.organisation_id for a in work.actors).most_common(1)[0][0]
+    members = [a for a in work.actors if a.membership.organisation_id == org_id]
+    secret = f"vi-bench-{label}-{os.getpid()}-{time.time_ns()}"
+    client = ApiClient.objects.create(
+        organisation=members[0].membership.organisation,
+        name=f"Bench {secret}",
+        token_prefix=secret[-12:],
+        token_hash=hash_token(secret),
+        scopes=["verwijsindex:write", "verwijsindex:read"],
+    )
+    return Actor(user=None, membership=None, api_client=client), members, secret
+
+
+def bulk_loop(rows: int, calls: int, seed: int) -> dict[str, Any]:
+    """``calls`` calls of the bulk service, ``rows`` registrations each, with a system token."""
+    from collections import Counter as Tally
+
+    from django.db import connection
+
+    from keten.verwijsindex.services import signals_register_bulk
+
+    work = Workload(seed)
+    actor, members, _secret = _system_actor(work, "bulk")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    seconds: list[float] = []
+    statuses: Tally[str] = Tally()
+    queries: list[int] = []
+    cpu = pg_cpu = 0.0
+    for _call in range(calls):
+        payload = _bulk_payload(work, members, rows)
+        counter = Counter()
+        pg0, cpu0 = backend_cpu(backend), time.process_time()
+        t0 = time.perf_counter()
+        with connection.execute_wrapper(counter):
+            outcomes = signals_register_bulk(actor=actor, registrations=payload)
+        seconds.append(time.perf_counter() - t0)
+        cpu += time.process_time() - cpu0
+        pg_cpu += backend_cpu(backend) - pg0
+        queries.append(counter.count)
+        statuses.update(o.status for o in outcomes)
+        statuses.update(f"match_{m.kind}" for o in outcomes for m in o.matches)
+    return {
+        "rows": rows * calls,
+        "wall_s": sum(seconds),
+        "call_seconds": [round(x, 3) for x in seconds],
+        "cpu_s": cpu,
+        "pg_cpu_s": pg_cpu,
+        "queries_per_call": queries,
+        "statuses": dict(statuses),
+    }
+
+
+def parallel_bulk(rows: int, workers: int, calls: int) -> dict[str, Any]:
+    """``workers`` processes call the bulk service at the same time (``calls`` x ``rows`` each)."""
     procs = []
-    start = time.perf_counter()
+    load_before = os.getloadavg()
     for i in range(workers):
         procs.append(
             subprocess.Popen(
-                [PY, __file__, "worker", "--rows", str(rows), "--seed", str(1000 + i)],
+                [PY, __file__, "bulkworker", "--rows", str(rows), "--calls", str(calls), "--seed", str(1000 + i)],
                 stdout=subprocess.PIPE,
                 text=True,
                 env=os.environ.copy(),
@@ -374,51 +451,47 @@ def parallel_bulk(rows: int, workers: int) -> dict[str, Any]:
     for p in procs:
         out, _err = p.communicate()
         results.append(json.loads(out.strip().splitlines()[-1]))
-    wall = time.perf_counter() - start
     total = sum(r["rows"] for r in results)
     busy = max(r["wall_s"] for r in results)
-    lat = [x for r in results for x in r["latencies"]]
+    statuses: dict[str, int] = {}
+    for r in results:
+        for k, v in r["statuses"].items():
+            statuses[k] = statuses.get(k, 0) + v
     return {
         "workers": workers,
+        "rows_per_call": rows,
+        "calls_per_worker": calls,
         "rows": total,
-        "signals_per_s": round(total / busy, 1),
-        "signals_per_s_incl_startup": round(total / wall, 1),
-        "p50_ms": pct(lat, 0.5),
-        "p95_ms": pct(lat, 0.95),
-        "matches": {k: sum(r["kinds"][k] for r in results) for k in results[0]["kinds"]},
+        "rows_per_s": round(total / busy, 1),
+        "created_per_s": round(statuses.get("created", 0) / busy, 1),
+        "outcomes": statuses,
+        "call_seconds": [r["call_seconds"] for r in results],
+        "queries_per_call": [r["queries_per_call"] for r in results],
+        "python_cpu_ms_per_row": round(sum(r["cpu_s"] for r in results) * 1000 / total, 3),
+        "postgres_cpu_ms_per_row": round(sum(r["pg_cpu_s"] for r in results) * 1000 / total, 3),
         "worker_cpu_share": round(sum(r["cpu_s"] for r in results) / busy / (os.cpu_count() or 1), 2),
-        "python_cpu_ms_per_row": round(sum(r["cpu_s"] for r in results) * 1000 / total, 1),
-        "postgres_cpu_ms_per_row": round(sum(r["pg_cpu_s"] for r in results) * 1000 / total, 1),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }
 
 
 def api_bulk(rows: int, calls: int) -> dict[str, Any]:
     """The bulk endpoint in-process: ``calls`` POSTs of ``rows`` rows with a system token."""
+    from django.db import connection
     from django.test import Client
 
-    from keten.accounts.models import ApiClient
-    from keten.core.api.authentication import hash_token
-
     work = Workload(77)
-    actor = work.actors[0]
-    organisation = actor.membership.organisation
-    members = [a for a in work.actors if a.membership.organisation_id == organisation.pk]
-    secret = f"vi-bench-{os.getpid()}-{time.time_ns()}"
-    ApiClient.objects.create(
-        organisation=organisation,
-        name=f"Bench {secret}",
-        token_prefix=secret[-12:],
-        token_hash=hash_token(secret),
-        scopes=["verwijsindex:write", "verwijsindex:read"],
-    )
+    _actor, members, secret = _system_actor(work, "api")
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
     results = []
-    cpu0 = time.process_time()
-    wall = 0.0
+    load_before = os.getloadavg()
+    cpu = pg_cpu = wall = 0.0
     for call in range(calls):
         payload = []
-        for _n in range(rows):
-            _actor, reg = work.next()
+        for n, reg in enumerate(_bulk_payload(work, members, rows)):
             ident = reg.identity
             payload.append(
                 {
@@ -431,29 +504,46 @@ def api_bulk(rows: int, calls: int) -> dict[str, Any]:
                     "criteria_confirmed": True,
                     "parents_informed_on": reg.parents_informed_on.isoformat(),
                     "youth_informed_on": reg.youth_informed_on.isoformat(),
-                    "professional": work.rng.choice(members).user.pk,
-                    "idempotency_key": f"{secret}-{call}-{_n}",
+                    "professional": reg.professional_id,
+                    "idempotency_key": f"{secret}-{call}-{n}",
                 }
             )
+        body_json = json.dumps({"signals": payload})
+        pg0, cpu0 = backend_cpu(backend), time.process_time()
         t0 = time.perf_counter()
         response = client.post(
             "/api/v1/verwijsindex/signals/bulk/",
-            json.dumps({"signals": payload}),
+            body_json,
             content_type="application/json",
             secure=True,
             HTTP_AUTHORIZATION=f"Token {secret}",
         )
         elapsed = time.perf_counter() - t0
         wall += elapsed
+        cpu += time.process_time() - cpu0
+        pg_cpu += backend_cpu(backend) - pg0
         assert response.status_code == 200, (response.status_code, response.content[:500])
         body = response.json()
-        results.append({"created": body["created"], "failed": body["failed"], "seconds": round(elapsed, 2)})
+        results.append(
+            {
+                "created": body["created"],
+                "failed": body["failed"],
+                "existing": body["existing"],
+                "seconds": round(elapsed, 2),
+            }
+        )
     created = sum(r["created"] for r in results)
+    total = rows * calls
     return {
         "rows_per_call": rows,
         "calls": results,
+        "rows_per_s": round(total / wall, 1),
         "created_per_s": round(created / wall, 1),
-        "process_cpu_share": round((time.process_time() - cpu0) / wall, 2),
+        "python_cpu_ms_per_row": round(cpu * 1000 / total, 3),
+        "postgres_cpu_ms_per_row": round(pg_cpu * 1000 / total, 3),
+        "process_cpu_share": round(cpu / wall, 2),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -527,18 +617,26 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     log("warm-up")
     register_loop(30, 1)
     log(f"single registrations: {args.single}")
+    load_single = os.getloadavg()
     single = register_loop(args.single, 2, notify_probe=50)
     notify = single["notify_ms"]
-    log(f"parallel bulk: {args.workers} x {args.bulk_rows}")
-    bulk = parallel_bulk(args.bulk_rows, args.workers)
+    single_summary = {
+        **summarise(single),
+        "load_average_before": [round(x, 2) for x in load_single],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+    }
+    log(f"bulk service: {args.workers} processes x {args.bulk_calls} calls x {args.bulk_rows} rows")
+    if args.bulk_rows:
+        bulk_loop(min(args.bulk_rows, 50), 1, 999)  # warm-up of the bulk path
+    bulk = parallel_bulk(args.bulk_rows, args.workers, args.bulk_calls) if args.bulk_rows else None
     log(f"API bulk: {args.api_rows} rows per call")
-    api = api_bulk(args.api_rows, 2) if args.api_rows else None
+    api = api_bulk(args.api_rows, args.bulk_calls) if args.api_rows else None
     log("lifecycle")
     nights = {"tomorrow": lifecycle(1), "week_ahead": lifecycle(7)}
     log("explain")
     plans = explains()
     return {
-        "single_service": summarise(single),
+        "single_service": single_summary,
         "notification_visible_ms": {
             "samples": len(notify),
             "p50": pct(notify, 0.5),
@@ -554,14 +652,16 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("step", nargs="?", default="run", choices=["run", "status", "measure", "worker"])
+    parser.add_argument("step", nargs="?", default="run", choices=["run", "status", "measure", "worker", "bulkworker"])
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--single", type=int, default=300)
-    parser.add_argument("--bulk-rows", type=int, default=1500)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--bulk-rows", type=int, default=1000, help="rows per bulk call (at most 1,000)")
+    parser.add_argument("--bulk-calls", type=int, default=2, help="bulk calls per process (and API calls)")
+    parser.add_argument("--workers", type=int, default=2, help="processes calling the bulk service at once")
     parser.add_argument("--api-rows", type=int, default=1000)
     parser.add_argument("--rows", type=int, default=100)
+    parser.add_argument("--calls", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--output", default="")
     args = parser.parse_args()
@@ -573,6 +673,8 @@ def main() -> None:
         out: Any = status()
     elif args.step == "worker":
         out = register_loop(args.rows, args.seed)
+    elif args.step == "bulkworker":
+        out = bulk_loop(args.rows, args.calls, args.seed)
     else:
         out = measure(args)
     print(json.dumps(out, default=str))
