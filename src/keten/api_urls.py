@@ -2,7 +2,7 @@
 get the uniform JSON 401 instead of the login page redirect of the UI."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from keten.accounts.api.views import OrganisationListView
@@ -133,4 +133,5 @@ urlpatterns = [
         login_not_required(ConvenantDetailView.as_view()),
         name="api-sharing-convenant",
     ),
+    path("overleg/", include("keten.overleg.api.urls")),
 ]

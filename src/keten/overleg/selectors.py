@@ -51,7 +51,7 @@ def _user_or_404(actor: Actor) -> Any:
     return actor.user
 
 
-def _audit_cases(actor: Actor, what: str, registrations: list[CaseRegistration], **details: Any) -> None:
+def audit_case_reads(actor: Actor, what: str, registrations: list[CaseRegistration], **details: Any) -> None:
     """One audit event per case read (one chain lock, one INSERT), with the family's pseudonym."""
     if not registrations:
         return
@@ -136,7 +136,7 @@ def triage_queue(*, actor: Actor) -> list[CaseRegistration]:
         .prefetch_related("invited_organisations")
         .order_by("registered_at")[:200]
     )
-    _audit_cases(actor, "triage_queue", rows)
+    audit_case_reads(actor, "triage_queue", rows)
     return rows
 
 
@@ -149,7 +149,7 @@ def my_registrations(*, actor: Actor, open_only: bool = False) -> list[CaseRegis
     if open_only:
         qs = qs.filter(status__in=(RegistrationStatus.AANGEMELD, RegistrationStatus.TOEGELATEN))
     rows = list(qs.order_by("-registered_at")[:200])
-    _audit_cases(actor, "my_registrations", rows)
+    audit_case_reads(actor, "my_registrations", rows)
     return rows
 
 
@@ -160,7 +160,7 @@ def registration_get(*, actor: Actor, pk: int, audit_read: bool = True) -> CaseR
     if registration is None or not allows("overleg.view_registration", user, registration):
         raise NotFoundError
     if audit_read:
-        _audit_cases(actor, "registration", [registration])
+        audit_case_reads(actor, "registration", [registration])
     return registration
 
 
@@ -351,14 +351,16 @@ def meeting_page(*, actor: Actor, pk: int) -> MeetingPage:
     if not visible and not (is_chair or attends or allows("overleg.view_meeting", user, meeting)):
         raise NotFoundError
     reg_ids = [i.registration_id for i in visible]
+    by_id = {i.registration_id: i.registration for i in visible}
     agreements: dict[int, list[Agreement]] = defaultdict(list)
     discussion: dict[int, list[DiscussionEntry]] = defaultdict(list)
     if reg_ids:
         for agreement in (
             Agreement.objects.filter(registration_id__in=reg_ids, status=AgreementStatus.OPEN)
-            .select_related("owner_user", "owner_organisation")
+            .select_related("owner_user", "owner_organisation", "agenda_item")
             .order_by("due_on", "id")
         ):
+            agreement.registration = by_id[agreement.registration_id]
             agreements[agreement.registration_id].append(agreement)
         for entry in (
             DiscussionEntry.objects.filter(agenda_item_id__in=[i.pk for i in visible])
@@ -367,7 +369,7 @@ def meeting_page(*, actor: Actor, pk: int) -> MeetingPage:
         ):
             discussion[entry.agenda_item_id].append(entry)
     rows = [AgendaRow(i, i.registration, agreements[i.registration_id], discussion[i.pk]) for i in visible]
-    _audit_cases(actor, "meeting_case", [r.registration for r in rows], meeting=meeting.pk)
+    audit_case_reads(actor, "meeting_case", [r.registration for r in rows], meeting=meeting.pk)
     return MeetingPage(
         meeting=meeting,
         attendances=attendances,
@@ -410,7 +412,7 @@ def my_agreements(*, actor: Actor, include_closed: bool = False, limit: int = 20
     if not include_closed:
         qs = qs.filter(status=AgreementStatus.OPEN)
     rows = list(qs.order_by("status", "due_on", "id")[:limit])
-    _audit_cases(actor, "my_agreements", [a.registration for a in rows])
+    audit_case_reads(actor, "my_agreements", [a.registration for a in rows])
     return rows
 
 
@@ -426,7 +428,7 @@ def overdue_agreements(*, actor: Actor, today: dt.date | None = None, limit: int
         .filter(status=AgreementStatus.OPEN, due_on__lt=today)
         .order_by("due_on", "id")[:limit]
     )
-    _audit_cases(actor, "overdue_agreements", [a.registration for a in rows])
+    audit_case_reads(actor, "overdue_agreements", [a.registration for a in rows])
     return rows
 
 
@@ -437,7 +439,7 @@ def agreement_get(*, actor: Actor, pk: int, audit_read: bool = True) -> Agreemen
     if agreement is None or not allows("overleg.view_agreement", user, agreement):
         raise NotFoundError
     if audit_read:
-        _audit_cases(actor, "agreement", [agreement.registration], agreement=agreement.pk)
+        audit_case_reads(actor, "agreement", [agreement.registration], agreement=agreement.pk)
     return agreement
 
 
