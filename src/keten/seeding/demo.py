@@ -61,6 +61,7 @@ from keten.seeding.common import (
 )
 from keten.seeding.meldcode_demo import seed_meldcode_demo
 from keten.seeding.network_demo import seed_network_demo
+from keten.seeding.overleg_demo import seed_overleg_demo
 from keten.seeding.sharing_demo import seed_sharing_demo
 from keten.seeding.verwijsindex_demo import mark_regievoerder, seed_verwijsindex_demo
 
@@ -244,6 +245,7 @@ def seed_demo(*, seed: int = 2026, progress: bool = True, now: datetime | None =
         result.counts["verwijsindex_matches"] = verwijsindex["matches"]
         sharing = seed_sharing_demo(now=now)
         result.counts["verstrekkingen"] = sharing["disclosures"]
+        result.counts.update({f"overleg_{k}": v for k, v in seed_overleg_demo(rng=rng, now=now).items()})
         result.logins = mark_regievoerder(result.logins)
         return result
 
