@@ -1,20 +1,23 @@
 """Inzage and destruction in the browser: a parent's request is refused for a 16-year-old, recorded for a
-younger child, the overview PDF downloaded and the answer recorded; a destruction request is decided."""
+younger child, the overview PDF made in the background and downloaded, the answer recorded; a destruction
+request is decided."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from keten.accounts.models import Organisation, OrganisationType, Role, User
+from keten.core.actor import actor_for_user
 from keten.dossiers.models import Dossier, Relation
-from keten.sharing.inzage import one_month_after
-from keten.sharing.models import DestructionRequest, InzageRequest
+from keten.sharing.inzage import RequestData, inzage_export_build, inzage_record, one_month_after
+from keten.sharing.models import DestructionRequest, InzageExport, InzageRequest, RequesterRole
 from keten.testing.factories import OrganisationFactory, make_dossier, make_person, make_user
 from tests.browser.conftest import UI
 from tests.browser.helpers import login
@@ -67,11 +70,15 @@ def test_parent_asks_for_inzage_and_destruction(
     due = one_month_after(timezone.localdate())
     expect(page.locator("#due-on")).to_contain_text(due.strftime("%d-%m-%Y"))
 
+    # The overview is made by a task (run at once in tests); the status page then offers the download.
+    ui.submit(page.get_by_role("button", name="Overzicht maken (PDF)"))
+    expect(page.get_by_role("status")).to_contain_text("Het overzicht is klaar")
     with page.expect_download() as info:
-        page.get_by_role("link", name="Overzicht maken (PDF)").click()
+        page.get_by_role("link", name="Overzicht downloaden (PDF)").click()
     target = tmp_path / "inzage.pdf"
     info.value.save_as(target)
     assert target.read_bytes().startswith(b"%PDF")
+    ui.submit(page.get_by_role("link", name="Terug naar het inzageverzoek"))
 
     page.get_by_label("Toelichting (optioneel)").fill("Afgegeven aan moeder in een gesprek.")
     ui.submit(page.get_by_role("button", name="Beantwoord"))
@@ -94,3 +101,36 @@ def test_parent_asks_for_inzage_and_destruction(
     assert destruction.carried_out_on == timezone.localdate()
     ui.goto(f"/delen/inzage/dossier/{dossier.reference}/")
     expect(page.get_by_text("Beantwoord op")).to_be_visible()
+
+
+def test_overview_page_follows_the_background_task(
+    browse: Callable[[], UI], worker: User, dossier: Dossier, settings: Any
+) -> None:
+    """With a real task queue the click only queues the PDF; the status page updates itself when it is ready."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    mother = dossier.family.persons.get(relation=Relation.OUDER)
+    child = dossier.family.persons.filter(relation=Relation.KIND).order_by("pk").first()
+    assert child is not None
+    item = inzage_record(
+        actor=actor_for_user(worker),
+        dossier=dossier,
+        data=RequestData(
+            requester_id=mother.pk,
+            requester_role=RequesterRole.OUDER_MET_GEZAG,
+            about_id=child.pk,
+            received_on=timezone.localdate(),
+        ),
+    )
+    ui = browse()
+    page = ui.page
+    login(ui, worker)
+    ui.goto(f"/delen/inzage/{item.pk}/")
+    ui.submit(page.get_by_role("button", name="Overzicht maken (PDF)"))
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Het overzicht wordt gemaakt")
+    export = InzageExport.objects.get()
+    assert export.status == InzageExport.Status.QUEUED
+    inzage_export_build(export.pk)  # what the worker does
+    expect(status).to_contain_text("Het overzicht is klaar", timeout=15_000)
+    ui.check()
+    expect(page.get_by_role("link", name="Overzicht downloaden (PDF)")).to_be_visible()

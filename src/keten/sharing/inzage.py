@@ -18,28 +18,42 @@ by hand. The audit log records only that it happened, never the destroyed conten
 
 from __future__ import annotations
 
+import base64
 import calendar
+import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keten.core import audit
-from keten.core.actor import Actor
+from keten.core.actor import Actor, actor_for_user
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.dossiers.models import Dossier, DossierNote, Person, Relation
 from keten.meldcode.models import Entry
 from keten.meldcode.report import _facts as entry_facts
-from keten.sharing.models import DataCategory, DestructionRequest, Disclosure, InzageRequest, RequesterRole
+from keten.sharing.models import (
+    DataCategory,
+    DestructionRequest,
+    Disclosure,
+    InzageExport,
+    InzageRequest,
+    RequesterRole,
+)
+
+logger = logging.getLogger(__name__)
 
 MIN_REASON = 10
+#: How long a finished overview PDF can be downloaded before it is cleared.
+EXPORT_DAYS = 7
 
 
 def one_month_after(day: date) -> date:
@@ -205,10 +219,7 @@ class InzageReport:
     generated_at: datetime
 
 
-def inzage_report(*, actor: Actor, request: InzageRequest) -> InzageReport:
-    """What the dossier holds about the person: personalia, the family dossier's notes, meldcode entries of
-    trajecten about them (or the whole family) and disclosures about them. Audited as export."""
-    _require_case_team(actor, request.dossier)
+def _collect(request: InzageRequest) -> InzageReport:
     dossier = request.dossier
     person = request.about
     notes = list(DossierNote.objects.filter(dossier=dossier).select_related("author").order_by("created_at", "pk"))
@@ -216,26 +227,14 @@ def inzage_report(*, actor: Actor, request: InzageRequest) -> InzageReport:
         Entry.objects.filter(traject__dossier=dossier)
         .filter(Q(traject__child_id=person.pk) | Q(traject__child__isnull=True))
         .select_related("traject", "author", "organisation")
-        .order_by("occurred_on", "created_at", "pk")
+        # Per traject, so the PDF names each traject once instead of on every entry.
+        .order_by("traject__started_at", "traject_id", "occurred_on", "created_at", "pk")
     )
     disclosures = list(
         Disclosure.objects.filter(dossier=dossier, about=person)
-        .select_related("recipient_organisation", "decided_by", "convenant")
+        .defer("no_consent_reason", "not_informed_reason", "override_motivation", "advice")
+        .select_related("recipient_organisation", "convenant")
         .order_by("shared_on", "pk")
-    )
-    audit.record(
-        actor=actor,
-        action=AuditAction.EXPORT,
-        object_type="sharing.inzage",
-        object_id=request.pk,
-        client_pseudonym=dossier.family.pseudonym,
-        details={
-            "format": "pdf",
-            "about": person.pseudonym,
-            "notes": len(notes),
-            "entries": len(entries),
-            "disclosures": len(disclosures),
-        },
     )
     labels = dict(DataCategory.choices)
     return InzageReport(
@@ -248,14 +247,208 @@ def inzage_report(*, actor: Actor, request: InzageRequest) -> InzageReport:
     )
 
 
+def _audit_report(actor: Actor, report: InzageReport, **extra: Any) -> None:
+    request = report.request
+    audit.record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type="sharing.inzage",
+        object_id=request.pk,
+        client_pseudonym=request.dossier.family.pseudonym,
+        details={
+            "format": "pdf",
+            "about": report.person.pseudonym,
+            "notes": len(report.notes),
+            "entries": len(report.entries),
+            "disclosures": len(report.disclosures),
+            **extra,
+        },
+    )
+
+
+def inzage_report(*, actor: Actor, request: InzageRequest) -> InzageReport:
+    """What the dossier holds about the person: personalia, the family dossier's notes, meldcode entries of
+    trajecten about them (or the whole family) and disclosures about them. Audited as export."""
+    _require_case_team(actor, request.dossier)
+    report = _collect(request)
+    _audit_report(actor, report)
+    return report
+
+
 def inzage_html(report: InzageReport) -> str:
     return render_to_string("sharing/inzage/pdf.html", {"report": report, "request": report.request})
 
 
-def inzage_pdf(report: InzageReport, base_url: str | None = None) -> bytes:
+def inzage_render(report: InzageReport, base_url: str | None = None) -> tuple[bytes, int]:
+    """The overview as PDF bytes and its number of pages."""
     from weasyprint import HTML
 
-    return bytes(HTML(string=inzage_html(report), base_url=base_url).write_pdf())
+    document = HTML(string=inzage_html(report), base_url=base_url).render()
+    return bytes(document.write_pdf()), len(document.pages)
+
+
+def inzage_pdf(report: InzageReport, base_url: str | None = None) -> bytes:
+    return inzage_render(report, base_url)[0]
+
+
+# --- the overview PDF, built in the background --------------------------------------------------
+#
+# Five years of notes and meldcode entries make an overview of dozens of pages, which takes WeasyPrint
+# longer than a page request should (see docs/benchmarks.md). The professional asks for it, a task
+# builds it, a notification says when it is ready, and only they can download it for EXPORT_DAYS.
+
+
+def inzage_export_request(*, actor: Actor, request: InzageRequest) -> InzageExport:
+    """Queue the overview PDF of ``request`` for the actor. A second click while one is pending returns that one."""
+    _require_case_team(actor, request.dossier)
+    assert actor.user is not None
+    pending = (
+        InzageExport.objects.filter(
+            request=request,
+            requested_by=actor.user,
+            status__in=[InzageExport.Status.QUEUED, InzageExport.Status.RUNNING],
+            # One stuck behind a stopped worker does not block a new one for ever.
+            created_at__gte=timezone.now() - timedelta(hours=1),
+        )
+        .defer("content")
+        .first()
+    )
+    if pending is not None:
+        return pending
+    from keten.sharing.tasks import build_inzage_export
+
+    with transaction.atomic():
+        export = InzageExport.objects.create(
+            request=request, requested_by=actor.user, expires_at=timezone.now() + timedelta(days=EXPORT_DAYS)
+        )
+        _audit(actor, request.dossier, AuditAction.CREATE, "inzage_export", export.pk, inzage=request.pk)
+        transaction.on_commit(lambda: build_inzage_export.enqueue(export.pk))
+    return export
+
+
+def _notify(export: InzageExport, ready: bool) -> None:
+    from keten.notifications.services import notification_send
+
+    reference = export.request.dossier.reference
+    if ready:
+        title = _("Het inzageoverzicht voor dossier %(ref)s is klaar") % {"ref": reference}
+        body = _("U kunt het downloaden tot %(until)s.") % {
+            "until": timezone.localtime(export.expires_at).strftime("%d-%m-%Y %H:%M")
+        }
+    else:
+        title = _("Het inzageoverzicht voor dossier %(ref)s kon niet worden gemaakt") % {"ref": reference}
+        body = _("Probeer het opnieuw. Lukt het weer niet, neem dan contact op met de functioneel beheerder.")
+    notification_send(
+        recipients=[export.requested_by],
+        kind="sharing.inzage_export",
+        title=title,
+        body=body,
+        link=reverse("sharing_inzage:export", args=[export.pk]),
+    )
+
+
+def inzage_export_build(export_id: int) -> InzageExport | None:
+    """Build a queued overview PDF (the task's work). Checks the requester's access again; idempotent."""
+    with transaction.atomic():
+        export = (
+            InzageExport.objects.select_for_update(of=("self",))
+            .select_related("request__dossier__family", "request__requester", "request__about", "requested_by")
+            .defer("content")
+            .filter(pk=export_id)
+            .first()
+        )
+        if export is None or export.status != InzageExport.Status.QUEUED:
+            return export
+        export.status = InzageExport.Status.RUNNING
+        export.started_at = timezone.now()
+        export.save(update_fields=["status", "started_at"])
+    actor = actor_for_user(export.requested_by)
+    try:
+        _require_case_team(actor, export.request.dossier)
+        report = _collect(export.request)
+        pdf, pages = inzage_render(report)
+    except Exception:
+        logger.exception("inzage export %s failed", export_id)
+        with transaction.atomic():
+            export.status = InzageExport.Status.FAILED
+            export.finished_at = timezone.now()
+            export.save(update_fields=["status", "finished_at"])
+            _notify(export, ready=False)
+        return export
+    with transaction.atomic():
+        export.content = base64.b64encode(pdf).decode("ascii")
+        export.status = InzageExport.Status.READY
+        export.finished_at = timezone.now()
+        export.pages = pages
+        export.size = len(pdf)
+        export.save(update_fields=["content", "status", "finished_at", "pages", "size"])
+        _audit_report(actor, report, export=export.pk, pages=pages)
+        _notify(export, ready=True)
+    return export
+
+
+def inzage_export_get(*, actor: Actor, pk: int) -> InzageExport:
+    """An overview PDF export of the actor's own (without its content); NotFoundError for anyone else."""
+    export = (
+        InzageExport.objects.select_related("request__dossier__family", "request__requester", "request__about")
+        .defer("content")
+        .filter(pk=pk)
+        .first()
+    )
+    if (
+        export is None
+        or actor.user is None
+        or export.requested_by_id != actor.user.pk
+        or not allows("dossiers.change_dossier", actor.user, export.request.dossier)
+    ):
+        raise NotFoundError
+    return export
+
+
+def inzage_exports_of(*, actor: Actor, request: InzageRequest) -> list[InzageExport]:
+    """The actor's own overview exports of an inzage request, newest first (without their content)."""
+    _require_case_team(actor, request.dossier)
+    return list(InzageExport.objects.filter(request=request, requested_by=actor.user).defer("content")[:10])
+
+
+def export_downloadable(export: InzageExport, now: datetime | None = None) -> bool:
+    return export.status == InzageExport.Status.READY and export.expires_at > (now or timezone.now())
+
+
+def inzage_export_download(*, actor: Actor, export: InzageExport) -> bytes:
+    """The PDF of a ready export of the actor's own. Audited as export."""
+    if not export_downloadable(export):
+        raise DomainError(_("Dit overzicht is niet (meer) te downloaden. Maak een nieuw overzicht."))
+    content = InzageExport.objects.filter(pk=export.pk).values_list("content", flat=True).first()
+    if not content:
+        raise DomainError(_("Dit overzicht is niet (meer) te downloaden. Maak een nieuw overzicht."))
+    pdf = base64.b64decode(content)
+    _audit(
+        actor,
+        export.request.dossier,
+        AuditAction.EXPORT,
+        "inzage_export",
+        export.pk,
+        inzage=export.request_id,
+        download=True,
+        size=len(pdf),
+    )
+    return pdf
+
+
+def inzage_exports_purge(*, now: datetime | None = None) -> int:
+    """Clear the content of overview PDFs whose download period is over; logs the count."""
+    now = now or timezone.now()
+    count = InzageExport.objects.filter(expires_at__lte=now, content__isnull=False).update(content=None)
+    if count:
+        audit.record(
+            actor=None,
+            action=AuditAction.DELETE,
+            object_type="sharing.inzage_exports",
+            user_label="inzageoverzicht-verloopt",
+            details={"cleared": count},
+        )
+    return count
 
 
 # --- destruction -------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keten.core.actor import actor_from_request
 from keten.core.errors import DomainError, NotFoundError
@@ -21,7 +21,10 @@ from keten.core.policy import allows, may_see_client_data
 from keten.dossiers import selectors as dossier_selectors
 from keten.dossiers.models import Dossier, Person
 from keten.sharing import inzage
-from keten.sharing.models import DestructionRequest, RequesterRole
+from keten.sharing.models import DestructionRequest, InzageExport, RequesterRole
+
+#: How often the status page of an overview PDF that is being made reloads itself.
+EXPORT_REFRESH_SECONDS = 5
 
 
 def _date(label: Any, *, required: bool = True) -> forms.DateField:
@@ -185,22 +188,69 @@ def inzage_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("sharing_inzage:detail", item.pk)
         except DomainError as exc:
             apply_domain_error(form, exc)
+    exports = inzage.inzage_exports_of(actor=actor_from_request(request), request=item)
     return render(
         request,
         "sharing/inzage/detail.html",
-        {"item": item, "dossier": item.dossier, "form": form, "today": timezone.localdate()},
+        {
+            "item": item,
+            "dossier": item.dossier,
+            "form": form,
+            "today": timezone.localdate(),
+            "exports": exports,
+            "now": timezone.now(),
+        },
         status=400 if form.errors else 200,
     )
 
 
-@require_GET
-def inzage_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """/delen/inzage/<pk>/overzicht.pdf — what the dossier holds about the person. Audited as export."""
+@require_POST
+def export_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """/delen/inzage/<pk>/overzicht/ — queue the overview PDF; the status page follows it."""
     item = _inzage(request, pk)
-    report = inzage.inzage_report(actor=actor_from_request(request), request=item)
-    pdf = inzage.inzage_pdf(report, base_url=request.build_absolute_uri("/"))
+    try:
+        export = inzage.inzage_export_request(actor=actor_from_request(request), request=item)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    return redirect("sharing_inzage:export", export.pk)
+
+
+def _export(request: HttpRequest, pk: int) -> InzageExport:
+    if not may_see_client_data(request.user):
+        raise Http404
+    try:
+        return inzage.inzage_export_get(actor=actor_from_request(request), pk=pk)
+    except NotFoundError as exc:
+        raise Http404 from exc
+
+
+@require_GET
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """/delen/inzage/overzicht/<pk>/ — whether the PDF is ready; refreshes itself (also without JavaScript)."""
+    export = _export(request, pk)
+    pending = export.status in (InzageExport.Status.QUEUED, InzageExport.Status.RUNNING)
+    context = {
+        "export": export,
+        "item": export.request,
+        "pending": pending,
+        "downloadable": inzage.export_downloadable(export),
+        "refresh_seconds": EXPORT_REFRESH_SECONDS,
+    }
+    return render(request, "sharing/inzage/export.html", context)
+
+
+@require_GET
+def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """/delen/inzage/overzicht/<pk>/overzicht.pdf — the ready PDF, for its requester only. Audited as export."""
+    export = _export(request, pk)
+    try:
+        pdf = inzage.inzage_export_download(actor=actor_from_request(request), export=export)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("sharing_inzage:export", export.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="inzage-{item.dossier.reference}-{item.pk}.pdf"'
+    filename = f"inzage-{export.request.dossier.reference}-{export.request_id}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
 

@@ -296,3 +296,37 @@ class DestructionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} vernietiging {self.received_on}"
+
+
+class InzageExport(models.Model):
+    """The overview PDF of an inzage request, built in the background for the professional who asked for it.
+
+    The PDF is stored encrypted (Fernet, as base64 text) and only its requester can download it, until
+    ``expires_at``; after that the daily job clears the content and a new one can be made.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "wachtrij", _("In de wachtrij")
+        RUNNING = "bezig", _("Wordt gemaakt")
+        READY = "klaar", _("Klaar")
+        FAILED = "mislukt", _("Mislukt")
+
+    request = models.ForeignKey(InzageRequest, on_delete=models.PROTECT, related_name="exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    created_at = models.DateTimeField(_("aangevraagd"), auto_now_add=True)
+    started_at = models.DateTimeField(_("begonnen"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klaar"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("te downloaden tot"))
+    pages = models.PositiveIntegerField(_("pagina's"), null=True, blank=True)
+    size = models.PositiveIntegerField(_("grootte in bytes"), null=True, blank=True)
+    #: The PDF, base64-encoded and then encrypted. Cleared when the export expires.
+    content = EncryptedTextField(_("inhoud"), blank=True, null=True)
+
+    class Meta:
+        verbose_name = _("inzageoverzicht")
+        verbose_name_plural = _("inzageoverzichten")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request} overzicht {self.created_at:%Y-%m-%d %H:%M}"

@@ -16,8 +16,9 @@ from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditEvent
 from keten.dossiers import services as dossier_services
 from keten.dossiers.models import DossierNote, Relation
+from keten.notifications.models import Notification
 from keten.sharing import inzage
-from keten.sharing.models import DestructionRequest, InzageRequest, RequesterRole
+from keten.sharing.models import DestructionRequest, InzageExport, InzageRequest, RequesterRole
 from keten.testing.factories import MunicipalityFactory, OrganisationFactory, make_person, make_user
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,12 @@ def test_who_may_ask(professional: User, dossier: Any, family: dict[str, Any], a
 
 
 def test_inzage_pages_pdf_and_answer(
-    professional: User, dossier: Any, family: dict[str, Any], client_for: ClientFor, actor_of: ActorOf
+    professional: User,
+    dossier: Any,
+    family: dict[str, Any],
+    client_for: ClientFor,
+    actor_of: ActorOf,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     dossier_services.note_add(actor=actor_of(professional), dossier=dossier, text="Gesprek met moeder over school.")
     client = client_for(professional)
@@ -121,13 +127,25 @@ def test_inzage_pages_pdf_and_answer(
     assert detail.status_code == 200
     assert item.due_on.strftime("%d-%m-%Y") in detail.content.decode()
 
-    pdf = client.get(f"/delen/inzage/{item.pk}/overzicht.pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(f"/delen/inzage/{item.pk}/overzicht/")
+    assert started.status_code == 302
+    made = InzageExport.objects.get()
+    assert started["Location"] == f"/delen/inzage/overzicht/{made.pk}/"
+    assert made.status == InzageExport.Status.READY
+    page = client.get(started["Location"]).content.decode()
+    assert "Overzicht downloaden (PDF)" in page
+    assert 'http-equiv="refresh"' not in page
+    pdf = client.get(f"/delen/inzage/overzicht/{made.pk}/overzicht.pdf")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["Cache-Control"] == "no-store"
     assert pdf.content.startswith(b"%PDF")
     export = AuditEvent.objects.get(object_type="sharing.inzage", action="export")
     assert export.details["notes"] == 1
     assert export.details["about"] == family["child"].pseudonym
+    assert AuditEvent.objects.filter(object_type="sharing.inzage_export", action="export").count() == 1
+    assert Notification.objects.get(recipient=professional, kind="sharing.inzage_export").link == started["Location"]
     html = inzage.inzage_html(inzage.inzage_report(actor=actor_of(professional), request=item))
     assert "Gesprek met moeder over school." in html
     assert family["child"].full_name in html
@@ -209,6 +227,7 @@ def test_others_get_404_and_overview_queries_are_bounded(
     destruction = DestructionRequest.objects.first()
     assert item is not None
     assert destruction is not None
+    made = inzage.inzage_export_request(actor=actor, request=item)
     client = client_for(professional)
     with django_assert_max_num_queries(20):
         assert client.get(f"/delen/inzage/dossier/{dossier.reference}/").status_code == 200
@@ -221,13 +240,133 @@ def test_others_get_404_and_overview_queries_are_bounded(
             f"/delen/inzage/dossier/{dossier.reference}/",
             f"/delen/inzage/dossier/{dossier.reference}/inzage/",
             f"/delen/inzage/{item.pk}/",
-            f"/delen/inzage/{item.pk}/overzicht.pdf",
+            f"/delen/inzage/overzicht/{made.pk}/",
+            f"/delen/inzage/overzicht/{made.pk}/overzicht.pdf",
             f"/delen/inzage/vernietiging/{destruction.pk}/",
         ):
             assert other.get(url).status_code == 404, (user, url)
         assert other.post(f"/delen/inzage/{item.pk}/", {"answered_on": TODAY().isoformat()}).status_code == 404
+        assert other.post(f"/delen/inzage/{item.pk}/overzicht/").status_code == 404
         with pytest.raises(NotFoundError):
             inzage.inzage_report(actor=actor_of(user), request=item)
     item.refresh_from_db()
     assert item.answered_on is None
     assert not AuditEvent.objects.filter(object_type="sharing.inzage", action="export").exists()
+    assert InzageExport.objects.count() == 1
+
+
+@pytest.fixture
+def colleague(organisation: Any, dossier: Any) -> User:
+    """A second professional on the case team."""
+    from keten.dossiers.models import CaseTeamMember
+
+    user = make_user(Role.PROFESSIONAL, organisation, username="collega")
+    membership = user.active_membership
+    assert membership is not None
+    CaseTeamMember.objects.create(dossier=dossier, user=user, organisation=membership.organisation)
+    return user
+
+
+def test_export_waits_in_the_background_and_only_its_requester_gets_it(
+    professional: User,
+    colleague: User,
+    dossier: Any,
+    family: dict[str, Any],
+    client_for: ClientFor,
+    actor_of: ActorOf,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.db import connection
+
+    item = inzage.inzage_record(
+        actor=actor_of(professional),
+        dossier=dossier,
+        data=_data(family["mother"], RequesterRole.OUDER_MET_GEZAG, family["child"]),
+    )
+    client = client_for(professional)
+    # Queued (no worker has run): the page refreshes itself, with and without JavaScript.
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        first = client.post(f"/delen/inzage/{item.pk}/overzicht/")
+        again = client.post(f"/delen/inzage/{item.pk}/overzicht/")
+    assert first["Location"] == again["Location"]
+    assert len(queued) == 1
+    export = InzageExport.objects.get()
+    page = client.get(first["Location"]).content.decode()
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
+    assert 'hx-trigger="every 5s"' in page
+    assert client.get(f"/delen/inzage/overzicht/{export.pk}/overzicht.pdf").status_code == 302
+    assert not AuditEvent.objects.filter(object_type="sharing.inzage_export", action="export").exists()
+
+    queued[0]()  # the worker
+    export.refresh_from_db()
+    assert export.status == InzageExport.Status.READY
+    assert export.pages
+    assert export.pages >= 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT content FROM sharing_inzageexport WHERE id = %s", [export.pk])
+        raw = cursor.fetchone()[0]
+    assert not raw.startswith("JVBER")  # base64 of "%PDF": the column holds ciphertext
+    # Another member of the case team cannot open or download it.
+    other = client_for(colleague)
+    assert other.get(f"/delen/inzage/overzicht/{export.pk}/").status_code == 404
+    assert other.get(f"/delen/inzage/overzicht/{export.pk}/overzicht.pdf").status_code == 404
+    assert inzage.inzage_export_build(export.pk).status == InzageExport.Status.READY  # idempotent
+
+    # After the download period the content is cleared and the page offers a new one.
+    InzageExport.objects.filter(pk=export.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert client.get(f"/delen/inzage/overzicht/{export.pk}/overzicht.pdf").status_code == 302
+    assert inzage.inzage_exports_purge() == 1
+    assert InzageExport.objects.get(pk=export.pk).content is None
+    page = client.get(f"/delen/inzage/overzicht/{export.pk}/").content.decode()
+    assert "niet meer te downloaden" in page
+    assert "Nieuw overzicht maken (PDF)" in page
+
+
+def test_export_that_fails_says_so_and_records_no_export(
+    professional: User,
+    dossier: Any,
+    family: dict[str, Any],
+    actor_of: ActorOf,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    actor = actor_of(professional)
+    item = inzage.inzage_record(
+        actor=actor, dossier=dossier, data=_data(family["mother"], RequesterRole.OUDER_MET_GEZAG, family["child"])
+    )
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(inzage, "inzage_render", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        export = inzage.inzage_export_request(actor=actor, request=item)
+    export.refresh_from_db()
+    assert export.status == InzageExport.Status.FAILED
+    assert export.content is None
+    assert not AuditEvent.objects.filter(object_type="sharing.inzage", action="export").exists()
+    note = Notification.objects.get(recipient=professional)
+    assert "kon niet worden gemaakt" in note.title
+    assert family["child"].first_name not in note.title + note.body
+
+
+def test_export_checks_access_again_when_it_runs(
+    professional: User,
+    dossier: Any,
+    family: dict[str, Any],
+    actor_of: ActorOf,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from keten.dossiers.models import CaseTeamMember
+
+    actor = actor_of(professional)
+    item = inzage.inzage_record(
+        actor=actor, dossier=dossier, data=_data(family["mother"], RequesterRole.OUDER_MET_GEZAG, family["child"])
+    )
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        export = inzage.inzage_export_request(actor=actor, request=item)
+    CaseTeamMember.objects.filter(dossier=dossier, user=professional).update(ended_at=timezone.now())
+    queued[0]()
+    export.refresh_from_db()
+    assert export.status == InzageExport.Status.FAILED
+    assert export.content is None

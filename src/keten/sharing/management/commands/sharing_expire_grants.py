@@ -1,4 +1,5 @@
-"""``manage.py sharing_expire_grants``: end access grants whose period is over (run daily by cron)."""
+"""``manage.py sharing_expire_grants``: end access grants whose period is over and clear expired inzage
+overview PDFs (run daily by cron)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from keten.sharing.inzage import inzage_exports_purge
 from keten.sharing.services import grants_expire
 from keten.sharing.tasks import expire_grants
 
 
 class Command(BaseCommand):
-    help = "Mark access grants of informatie delen whose period has ended as ended, and print how many."
+    help = "End access grants of informatie delen whose period is over and clear expired overview PDFs."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -25,3 +27,4 @@ class Command(BaseCommand):
             return
         count = grants_expire()
         self.stdout.write(f"sharing grants expired: {count}")
+        self.stdout.write(f"inzage overview PDFs cleared: {inzage_exports_purge()}")
