@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from keten.accounts.models import Organisation, User
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
@@ -66,11 +67,23 @@ def may_see_names(actor: Actor, traject: Traject) -> bool:
     return Consultation.objects.filter(traject=traject, requested_to_id=actor.user.pk, anonymous=False).exists()
 
 
+def _unused_columns(model: Any, keep: set[str]) -> tuple[str, ...]:
+    return tuple(
+        f.name for f in model._meta.concrete_fields if f.name not in keep and not f.primary_key and not f.is_relation
+    )
+
+
+_AUTHOR_UNUSED = _unused_columns(User, {"username", "first_name", "last_name"})
+_ORGANISATION_UNUSED = _unused_columns(Organisation, {"name"})
+
+
 def timeline(traject: Traject) -> list[Entry]:
     """All entries of the traject in the order they happened, with who recorded them (2 queries)."""
+    # Of the author and the organisation only what a timeline shows (names), not whole rows.
     entries = list(
         Entry.objects.filter(traject=traject)
         .select_related("author", "organisation")
+        .defer(*(f"author__{f}" for f in _AUTHOR_UNUSED), *(f"organisation__{f}" for f in _ORGANISATION_UNUSED))
         .order_by("occurred_on", "created_at", "id")
     )
     corrected = {e.corrects_id for e in entries if e.corrects_id}
