@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from keten.accounts.models import Organisation, User
@@ -252,33 +252,57 @@ def _names(trajecten: list[Traject]) -> dict[int, str]:
     }
 
 
-def organisation_overview(*, actor: Actor, limit: int = 500) -> list[Traject]:
-    """Open trajecten of the aandachtsfunctionaris' organisation, with step, age and deadlines.
+@dataclass
+class OverviewPage:
+    """One page of the organisation overview, with the counts over all open trajecten."""
 
-    ``show_names`` is set per traject: only where the actor is on the case team or was consulted
-    with names, and then ``display_name`` holds the child's (or family's) name. At most five queries
-    whatever the number of trajecten; no encrypted client field is loaded for the others.
+    rows: list[Traject]
+    total: int
+    stalled: int
+    feedback_overdue: int
+    number: int
+
+
+def organisation_overview_page(*, actor: Actor, page: int = 1, page_size: int = 50) -> OverviewPage:
+    """Open trajecten of the aandachtsfunctionaris' organisation, longest without activity first.
+
+    The counts (open, stalled, Veilig Thuis feedback overdue) cover all of them in one aggregate
+    query; only the rows of the requested page (clamped to the last page) are loaded, with step,
+    age and deadlines. ``show_names`` is set per row: only where the actor is on the case team or
+    was consulted with names, and then ``display_name`` holds the child's (or family's) name. Five
+    queries whatever the number of trajecten; no encrypted client field is loaded for the others.
+    The read is audited.
     """
     if actor.user is None or actor.membership is None or not allows("meldcode.view_organisation_trajecten", actor.user):
         raise NotFoundError
     user_id = actor.user.pk
     from keten.dossiers.models import CaseTeamMember
 
+    threshold = stall_threshold()
+    today = timezone.localdate()
+    open_here = Traject.objects.filter(organisation_id=actor.membership.organisation_id).exclude(
+        status=Status.AFGESLOTEN
+    )
+    counts = open_here.aggregate(
+        total=Count("pk"),
+        stalled=Count("pk", filter=Q(status=Status.OPEN, last_activity_at__lt=threshold)),
+        overdue=Count("pk", filter=Q(vt_feedback_due__lt=today, vt_feedback_on__isnull=True)),
+    )
+    pages = max(1, -(-counts["total"] // page_size))
+    number = min(max(1, page), pages)
     on_team = CaseTeamMember.objects.filter(dossier_id=OuterRef("dossier_id"), user_id=user_id, ended_at__isnull=True)
     consulted = Consultation.objects.filter(traject_id=OuterRef("pk"), requested_to_id=user_id, anonymous=False)
     # Only the plain columns the overview shows: encrypted client fields are decrypted on load, so the
     # names are fetched in a second step, and only for the trajecten whose names may be shown.
+    offset = (number - 1) * page_size
     rows: list[Traject] = list(
-        Traject.objects.filter(organisation_id=actor.membership.organisation_id)
-        .exclude(status=Status.AFGESLOTEN)
-        .select_related("started_by")
+        open_here.select_related("started_by")
         .only(*_OVERVIEW_FIELDS)
         .annotate(on_team=Exists(on_team), consulted=Exists(consulted), family_id=F("dossier__family_id"))
-        .order_by("last_activity_at")[:limit]
+        .order_by("last_activity_at", "pk")[offset : offset + page_size]
     )
-    threshold = stall_threshold()
-    today = timezone.localdate()
     names = _names([t for t in rows if t.on_team or t.consulted])  # type: ignore[attr-defined]
+    now = timezone.now()
     for traject in rows:
         traject.show_names = bool(traject.on_team or traject.consulted)  # type: ignore[attr-defined]
         traject.display_name = names.get(traject.pk, "")  # type: ignore[attr-defined]
@@ -286,14 +310,25 @@ def organisation_overview(*, actor: Actor, limit: int = 500) -> list[Traject]:
         traject.feedback_overdue = bool(  # type: ignore[attr-defined]
             traject.vt_feedback_due and not traject.vt_feedback_on and traject.vt_feedback_due < today
         )
-        traject.age_days = (timezone.now() - traject.started_at).days  # type: ignore[attr-defined]
+        traject.age_days = (now - traject.started_at).days  # type: ignore[attr-defined]
     audit.record(
         actor=actor,
         action=AuditAction.VIEW,
         object_type="meldcode.organisation_overview",
-        details={"count": len(rows)},
+        details={"count": counts["total"], "page": number},
     )
-    return rows
+    return OverviewPage(
+        rows=rows,
+        total=counts["total"],
+        stalled=counts["stalled"],
+        feedback_overdue=counts["overdue"],
+        number=number,
+    )
+
+
+def organisation_overview(*, actor: Actor, limit: int = 500) -> list[Traject]:
+    """The first ``limit`` rows of :func:`organisation_overview_page` (audited the same way)."""
+    return organisation_overview_page(actor=actor, page_size=limit).rows
 
 
 def checklists_current(organisation_type: str) -> list[Checklist]:

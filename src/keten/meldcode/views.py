@@ -808,23 +808,27 @@ def organisation_overview(request: HttpRequest) -> HttpResponse:
     """All open trajecten of the aandachtsfunctionaris' organisation (names only where allowed)."""
     actor = actor_from_request(request)
     try:
-        rows = selectors.organisation_overview(actor=actor)
+        requested = int(request.GET.get("pagina", "1"))
+    except ValueError:
+        requested = 1
+    try:
+        found = selectors.organisation_overview_page(actor=actor, page=requested, page_size=OVERVIEW_PAGE_SIZE)
     except NotFoundError as exc:
         raise Http404 from exc
-    # All open trajecten count in the summary; the table shows them a page at a time.
-    page = Paginator(rows, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    # The counts cover all open trajecten; the table shows one page of them.
+    page = Paginator(range(found.total), OVERVIEW_PAGE_SIZE).get_page(found.number)
     labels = {value: str(label) for value, label in Status.choices}
-    for row in page.object_list:
+    for row in found.rows:
         row.status_label = labels.get(row.status, row.status)  # type: ignore[attr-defined]
     return render(
         request,
         "meldcode/organisation.html",
         {
-            "rows": page.object_list,
-            "total": len(rows),
+            "rows": found.rows,
+            "total": found.total,
             "page": page,
-            "stalled": sum(1 for r in rows if getattr(r, "is_stalled", False)),
-            "overdue": sum(1 for r in rows if getattr(r, "feedback_overdue", False)),
+            "stalled": found.stalled,
+            "overdue": found.feedback_overdue,
             "organisation": actor.membership.organisation if actor.membership else None,
         },
     )
