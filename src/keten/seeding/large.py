@@ -63,6 +63,7 @@ from keten.seeding.common import (
 from keten.seeding.demo import JOB_TITLES, NOTE_TEXTS, SUMMARIES
 from keten.seeding.meldcode_large import seed_meldcode_large
 from keten.seeding.network_large import seed_network_large
+from keten.seeding.overleg_large import seed_overleg_large
 
 CITY = "Amstelmere"
 MUNICIPALITY_NAME = f"Gemeente {CITY}"
@@ -657,6 +658,7 @@ def seed_large(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
                 scale=scale,
                 show_progress=progress,
             )
+            meldcode.update(seed_overleg_large(seed=seed + 3, now=now, scale=scale, show_progress=progress))
     analyze()
     return {
         "organisations": len(builder.orgs),
