@@ -193,6 +193,12 @@ class Page:
     entries: list[Entry]
     evaluation: afwegingskader.Evaluation
 
+    def may_record(self) -> bool:
+        """On the case team, so may record in the traject (whatever its status); asked once per page."""
+        if not hasattr(self, "_may_record"):
+            self._may_record = allows("meldcode.change_traject", self.actor.user, self.traject)
+        return self._may_record
+
     def checklists(self) -> list[Any]:
         if not hasattr(self, "_checklists"):
             order = list(ChecklistKind.values)
@@ -533,7 +539,8 @@ def _read_context(request: HttpRequest, page: Page) -> dict[str, Any]:
         "entries": page.entries,
         "evaluation": page.evaluation,
         "progress": selectors.progress(traject, page.entries),
-        "show_names": selectors.may_see_names(page.actor, traject),
+        # Who may record is on the case team and so sees the names; others only when consulted with names.
+        "show_names": page.may_record() or selectors.may_see_names(page.actor, traject),
         "feedback_overdue": bool(
             traject.vt_feedback_due and not traject.vt_feedback_on and traject.vt_feedback_due < today
         ),
@@ -573,7 +580,7 @@ def _render_page(
 ) -> HttpResponse:
     context = _read_context(request, page)
     traject = page.traject
-    may_change = allows("meldcode.change_traject", request.user, traject) and traject.status != Status.AFGESLOTEN
+    may_change = page.may_record() and traject.status != Status.AFGESLOTEN
     shown = step or traject.current_step
     forms_: dict[str, Any] = {}
     if may_change:
@@ -714,7 +721,7 @@ def entry_correct(request: HttpRequest, reference: str, entry_id: str) -> HttpRe
     """Correct one entry: the correction is a new entry; the old one stays, marked as corrected."""
     _require_case_role(request)
     page = _load_page(request, reference, for_change=False, audit_read=request.method == "GET")
-    if not allows("meldcode.change_traject", request.user, page.traject):
+    if not page.may_record():
         raise Http404
     entry = next((e for e in page.entries if e.pk == int(entry_id)), None)
     if entry is None:
