@@ -125,6 +125,12 @@ def test_worker_shares_with_school_and_teacher_sees_only_the_shared_part(
     delen = page.locator("section", has=page.get_by_role("heading", name="Delen", exact=True))
     expect(delen).to_contain_text("Basisschool De Linde")
     expect(delen).to_contain_text("Convenant")
+    # The whole disclosure log of the dossier, with its running access.
+    ui.submit(delen.get_by_role("link", name="Het hele verstrekkingenlog bekijken (1 verstrekking)"))
+    expect(page.locator("#log-range")).to_contain_text("Verstrekking 1 tot en met 1 van 1.")
+    expect(page.locator("main")).to_contain_text(disclosure.reference)
+    expect(page.get_by_role("button", name=f"Inzage beëindigen {disclosure.reference}")).to_be_visible()
+    ui.goto(f"/dossiers/{dossier.reference}/")
 
     # The teacher sees exactly the shared part, and nothing more.
     juf = browse()
@@ -139,6 +145,7 @@ def test_worker_shares_with_school_and_teacher_sees_only_the_shared_part(
     for hidden in ("Vertrouwelijk gesprek", "Gezin Bakker", "999", "Notities", "Signalen", dossier.reference):
         expect(main).not_to_contain_text(hidden)
     assert juf.goto(f"/dossiers/{dossier.reference}/").status == 404
+    assert juf.goto(f"/delen/{dossier.reference}/verstrekkingen/").status == 404
 
     # After the period the teacher sees nothing.
     AccessGrant.objects.filter(pk=grant.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
