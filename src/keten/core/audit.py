@@ -158,10 +158,33 @@ def record_many(*, actor: Actor | None, entries: Sequence[Entry], user_label: st
             digest = compute_hash(values, prev)
             events.append(AuditEvent(**values, prev_hash=prev, hash=digest))
             prev = digest
-        # One INSERT: the ids come from the sequence in row order, under the chain lock, so the id
-        # order is the chain order.
-        AuditEvent.objects.bulk_create(events)
+        # The ids come from the sequence under the chain lock, in chain order, so the id order is
+        # the chain order.
+        if connection.vendor == "postgresql":
+            _copy_events(events)
+        else:
+            AuditEvent.objects.bulk_create(events)
     return events
+
+
+def _copy_events(events: list[AuditEvent]) -> None:
+    """PostgreSQL: take the ids from the sequence and write the rows with one COPY."""
+    from psycopg.types.json import Jsonb
+
+    table = AuditEvent._meta.db_table
+    columns = ("id", *HASHED_FIELDS, "prev_hash", "hash")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(events)]
+        )
+        ids = sorted(int(row[0]) for row in cursor.fetchall())
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for event, pk in zip(events, ids, strict=True):
+                event.pk = pk
+                event._state.adding = False
+                copy.write_row(
+                    [Jsonb(getattr(event, name)) if name == "details" else getattr(event, name) for name in columns]
+                )
 
 
 @dataclass(frozen=True)

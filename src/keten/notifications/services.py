@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from keten.accounts.models import User
@@ -36,8 +37,18 @@ def notifications_mark_all_read(*, user: User) -> None:
     Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def notifications_create_many(items: Sequence[Notification]) -> int:
-    """Create many in-app notifications with one INSERT and queue one e-mail per distinct recipient.
+class NewNotification(NamedTuple):
+    """One in-app notification to create with :func:`notifications_create_many`."""
+
+    recipient_id: int
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+
+
+def notifications_create_many(items: Sequence[NewNotification]) -> int:
+    """Create many in-app notifications at once and queue one e-mail per distinct recipient.
 
     For callers that notify many people at once (a bulk registration): the notifications are kept as
     given (one per item); the e-mails (without client data) are queued after commit, one per
@@ -46,7 +57,21 @@ def notifications_create_many(items: Sequence[Notification]) -> int:
     rows = list(items)
     if not rows:
         return 0
-    Notification.objects.bulk_create(rows)
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        # COPY: for thousands of rows a fraction of bulk_create's cost (values adapted in C).
+        columns = ("recipient_id", "kind", "title", "body", "link", "created_at")
+        sql = f"COPY {Notification._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:  # type: ignore[attr-defined]
+            for n in rows:
+                copy.write_row((n.recipient_id, n.kind, str(n.title), str(n.body), n.link, now))
+    else:
+        Notification.objects.bulk_create(
+            [
+                Notification(recipient_id=n.recipient_id, kind=n.kind, title=n.title, body=n.body, link=n.link)
+                for n in rows
+            ]
+        )
     recipients = sorted({n.recipient_id for n in rows})
     transaction.on_commit(lambda: notification_emails_enqueue(recipients))
     return len(rows)
@@ -89,6 +114,9 @@ def notification_emails_enqueue(user_ids: Iterable[int]) -> int:
         for user_id in ids
     ]
     DBTaskResult.objects.bulk_create(rows)
-    for row in rows:
-        task_enqueued.send(type(backend), task_result=row.task_result)
+    # enqueue announces each task; its result object is costly to build, so only when someone
+    # besides the library's debug log listens (or that log is on).
+    if len(task_enqueued.receivers) > 1 or logging.getLogger("django_tasks").isEnabledFor(logging.DEBUG):
+        for row in rows:
+            task_enqueued.send(type(backend), task_result=row.task_result)
     return len(rows)

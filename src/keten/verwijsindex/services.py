@@ -37,9 +37,9 @@ from keten.core.crypto import blind_index, is_valid_bsn, name_birth_index, norma
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.models import AuditAction
 from keten.meldcode.workdays import add_working_days
-from keten.notifications.models import Notification
-from keten.notifications.services import notification_send, notifications_create_many
+from keten.notifications.services import NewNotification, notification_send, notifications_create_many
 from keten.verwijsindex import webhooks
+from keten.verwijsindex.copying import insert_rows
 from keten.verwijsindex.models import (
     LIVE_STATUSES,
     EndReason,
@@ -475,18 +475,6 @@ def _resolve_youths(rows: list[_Row]) -> tuple[dict[str, _Row], list[_Row]]:
             row.error = _duplicate()
             continue
         pairs.add(pair)
-    known = [r for r in rows if r.youth_id is not None and r.error is None and not r.deferred]
-    if known:
-        taken = set(
-            Signal.objects.filter(
-                youth_id__in={r.youth_id for r in known},
-                professional_id__in={r.professional.pk for r in known},
-                status=SignalStatus.ACTIEF,
-            ).values_list("youth_id", "professional_id")
-        )
-        for row in known:
-            if (row.youth_id, row.professional.pk) in taken:
-                row.error = _duplicate()
     return new_by_bsn, new_plain
 
 
@@ -524,23 +512,42 @@ def _parent_ids(keys: Iterable[str]) -> dict[str, int]:
     return found
 
 
-def _lock_and_link(rows: list[_Row], parent_ids: dict[str, int]) -> dict[int, set[int]]:
-    """Lock the young people (id order), then their parents (id order); add the new parent links.
-
-    Every registration takes the young person before the parents, so two of them never wait for
-    each other crosswise. Parent links are only added under the young person's lock, so the links
-    read after it are complete; registrations on siblings meet at the shared parent's lock.
-    Returns the parents of each young person.
-    """
+def _lock_youths(rows: list[_Row]) -> list[int]:
+    """Lock the young people of the rows (id order) and mark rows whose professional has an active
+    signal on the young person already. Read under the lock, so a registration that committed
+    while this one waited is seen. Every registration takes its young people before any parent, so
+    two of them never wait for each other crosswise."""
     youth_ids = sorted({r.youth_id for r in rows if r.youth_id is not None})
     locked = list(
         Youth.objects.select_for_update().filter(pk__in=youth_ids).order_by("pk").values_list("pk", flat=True)
     )
     if len(locked) != len(youth_ids):  # removed meanwhile (the nightly job or a death)
         raise _Retry
+    taken = set(
+        Signal.objects.filter(
+            youth_id__in=youth_ids,
+            professional_id__in={r.professional.pk for r in rows},
+            status=SignalStatus.ACTIEF,
+        ).values_list("youth_id", "professional_id")
+    )
+    for row in rows:
+        if (row.youth_id, row.professional.pk) in taken:
+            row.error = _duplicate()
+    return youth_ids
+
+
+def _link_parents(rows: list[_Row], youth_ids: list[int]) -> dict[int, set[int]]:
+    """Find or create the parents of the rows, lock every parent of the young people (id order) and
+    add the new parent links; returns the parents of each young person.
+
+    Parent links are only added under the young person's lock, so the links read here are complete;
+    registrations on siblings meet at the shared parent's lock. A parent key created at the same
+    moment by another registration is waited for (unique index) and then shared.
+    """
     links: dict[int, set[int]] = {y: set() for y in youth_ids}
     for youth_id, parent_id in ParentLink.objects.filter(youth_id__in=youth_ids).values_list("youth_id", "parent_id"):
         links[youth_id].add(parent_id)
+    parent_ids = _parent_ids(k for r in rows for k in r.parent_keys)
     new_links: list[ParentLink] = []
     for row in rows:
         assert row.youth_id is not None
@@ -578,9 +585,30 @@ def _insert_signals(actor: Actor, rows: list[_Row], today: date) -> None:
             api_client=actor.api_client,
             idempotency_key=data.idempotency_key if actor.api_client is not None else "",
         )
-    signals = Signal.objects.bulk_create([r.signal for r in rows if r.signal is not None])
-    if any(s.pk is None for s in signals):  # pragma: no cover - every supported backend returns the ids
-        raise OperationalError("the database returned no ids for the new signals")
+    now = timezone.now()
+    columns = (
+        "youth_id",
+        "municipality_id",
+        "organisation_id",
+        "professional_id",
+        "wijk_id",
+        "contact_phone",
+        "contact_email",
+        "registered_on",
+        "active_until",
+        "status",
+        "end_reason",
+        "api_client_id",
+        "idempotency_key",
+        "created_at",
+    )
+    signals = [r.signal for r in rows if r.signal is not None]
+    for signal in signals:
+        signal.created_at = now
+    ids = insert_rows(Signal, columns, [[getattr(s, c) for c in columns] for s in signals], ids=True)
+    for signal, pk in zip(signals, ids, strict=True):
+        signal.pk = pk
+        signal._state.adding = False
     SignalRecord.objects.bulk_create(
         [
             SignalRecord(
@@ -705,12 +733,11 @@ def _match_rows(rows: list[_Row], links: dict[int, set[int]], today: date) -> li
         Match.objects.bulk_create(new_matches)
     if changed:
         Match.objects.bulk_update(changed, ["coordinator", "cross_municipality"])
-    MatchParticipant.objects.bulk_create(
-        [
-            MatchParticipant(match=j.match, signal_id=s.pk, municipality_id=s.municipality_id)
-            for j in joined
-            for s in j.newcomers
-        ]
+    now = timezone.now()
+    insert_rows(
+        MatchParticipant,
+        ("match_id", "signal_id", "municipality_id", "added_at"),
+        [(j.match.pk, s.pk, s.municipality_id, now) for j in joined for s in j.newcomers],
     )
     by_signal: dict[int, list[Match]] = {}
     for j in joined:
@@ -744,7 +771,10 @@ def _write_rows(actor: Actor, rows: list[_Row], today: date) -> list[_Row]:
     good = [r for r in rows if r.error is None and not r.deferred]
     if good:
         _create_youths(good, new_by_bsn, new_plain)
-        links = _lock_and_link(good, _parent_ids(k for r in good for k in r.parent_keys))
+        _lock_youths(good)
+        good = [r for r in good if r.error is None]
+    if good:
+        links = _link_parents(good, sorted({r.youth_id for r in good if r.youth_id is not None}))
         _insert_signals(actor, good, today)
         joined = _match_rows(good, links, today)
         history = dict(
@@ -782,13 +812,7 @@ def _write_rows(actor: Actor, rows: list[_Row], today: date) -> list[_Row]:
             body = _("Een of meer collega's zijn ook betrokken bij een jongere op wie u een signaal heeft afgegeven.")
             notifications_create_many(
                 [
-                    Notification(
-                        recipient_id=user_id,
-                        kind="verwijsindex.match",
-                        title=title,
-                        body=body,
-                        link=_match_link(j.match.pk),
-                    )
+                    NewNotification(user_id, "verwijsindex.match", title, body, _match_link(j.match.pk))
                     for j in joined
                     for user_id in sorted(j.recipients)
                 ]

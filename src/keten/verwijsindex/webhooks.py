@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, JSONField, OuterRef, Value
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +40,7 @@ from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
+from keten.verwijsindex.copying import insert_rows
 from keten.verwijsindex.delivery_models import FeedEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from keten.verwijsindex.models import Match, MatchParticipant, SignalStatus
 
@@ -139,34 +140,36 @@ def _write(events: list[FeedEvent]) -> None:
     """Store the events and the deliveries to the subscriptions of their organisations; send after commit."""
     if not events:
         return
-    # The payloads go in as single JSON parameters: a multi-row insert would otherwise send them as
-    # one array literal, escaped character by character in Python (slow for JSON full of quotes).
-    payloads = [e.payload for e in events]
-    for event in events:
-        event.payload = Value(event.payload, output_field=JSONField())
-    try:
-        FeedEvent.objects.bulk_create(events)
-    finally:
-        for event, payload in zip(events, payloads, strict=True):
-            event.payload = payload
     organisation_ids = {e.organisation_id for e in events}
     subscriptions = list(
         WebhookSubscription.objects.filter(
             api_client__organisation_id__in=organisation_ids, is_active=True, api_client__is_active=True
         ).values_list("pk", "api_client__organisation_id")
     )
+    now = timezone.now()
+    event_ids = insert_rows(
+        FeedEvent,
+        ("organisation_id", "match_id", "kind", "payload", "created_at"),
+        [(e.organisation_id, e.match_id, str(e.kind), e.payload, now) for e in events],
+        ids=bool(subscriptions),
+    )
+    for event, event_id in zip(events, event_ids, strict=False):
+        event.pk = event_id
+        event.created_at = now
+        event._state.adding = False
     if not subscriptions:
         return
-    deliveries = [
-        WebhookDelivery(subscription_id=sub_id, event_id=event.pk)
-        for event in events
-        for sub_id, org_id in subscriptions
-        if org_id == event.organisation_id
-    ]
-    created = WebhookDelivery.objects.bulk_create(deliveries)
-    ids = [d.pk for d in created if d.pk is not None]
-    if not ids:  # a backend that does not return ids from bulk inserts
-        ids = list(WebhookDelivery.objects.filter(event_id__in=[e.pk for e in events]).values_list("pk", flat=True))
+    ids = insert_rows(
+        WebhookDelivery,
+        ("subscription_id", "event_id", "status", "attempts", "created_at"),
+        [
+            (sub_id, event.pk, WebhookDelivery.Status.PENDING.value, 0, now)
+            for event in events
+            for sub_id, org_id in subscriptions
+            if org_id == event.organisation_id
+        ],
+        ids=True,
+    )
     transaction.on_commit(lambda: _enqueue(ids))
 
 
