@@ -636,6 +636,82 @@ class _Joined:
     row: _Row
 
 
+def _in(values: Sequence[int]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _active_signals(youths: list[int], parents: list[int]) -> tuple[dict[int, list[_Active]], dict[int, set[int]]]:
+    """The active signals on the young people and on the other children of their parents (one
+    statement); returns them per young person (in id order) and the children with active signals
+    per parent."""
+    signal, link = Signal._meta.db_table, ParentLink._meta.db_table
+    organisation = Signal._meta.get_field("organisation").related_model._meta.db_table  # type: ignore[union-attr]
+    columns = "s.id, s.youth_id, s.municipality_id, s.organisation_id, s.professional_id, s.registered_on, o.type"
+    sql = (
+        f"SELECT NULL, {columns} FROM {signal} s JOIN {organisation} o ON o.id = s.organisation_id "  # noqa: S608
+        f"WHERE s.status = %s AND s.youth_id IN ({_in(youths)})"
+    )
+    params: list[Any] = [SignalStatus.ACTIEF.value, *youths]
+    if parents:
+        sql += (
+            f" UNION ALL SELECT pl.parent_id, {columns} FROM {link} pl "  # noqa: S608
+            f"JOIN {signal} s ON s.youth_id = pl.youth_id JOIN {organisation} o ON o.id = s.organisation_id "
+            f"WHERE s.status = %s AND pl.parent_id IN ({_in(parents)})"
+        )
+        params += [SignalStatus.ACTIEF.value, *parents]
+    seen: dict[int, _Active] = {}
+    family: dict[int, set[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for parent_id, pk, youth_id, municipality_id, organisation_id, professional_id, on, kind in cursor.fetchall():
+            if pk not in seen:
+                registered = on if isinstance(on, date) else date.fromisoformat(str(on))
+                seen[pk] = _Active(pk, youth_id, municipality_id, organisation_id, professional_id, registered, kind)
+            if parent_id is not None:
+                family.setdefault(parent_id, set()).add(youth_id)
+    by_youth: dict[int, list[_Active]] = {}
+    for pk in sorted(seen):
+        by_youth.setdefault(seen[pk].youth_id, []).append(seen[pk])
+    return by_youth, family
+
+
+_MATCH_FIELDS = [f.attname for f in Match._meta.concrete_fields]
+
+
+def _live_matches(
+    client_youths: list[int], family_parents: list[int]
+) -> tuple[dict[tuple[str, int], Match], dict[int, list[tuple[int, int, str, int]]]]:
+    """The live client matches of the young people and family matches of the parents, with their
+    participants (signal, municipality, signal status, professional) — one statement."""
+    live: dict[tuple[str, int], Match] = {}
+    present: dict[int, list[tuple[int, int, str, int]]] = {}
+    rows = (
+        MatchParticipant.objects.filter(match__status__in=LIVE)
+        .filter(
+            Q(match__kind=MatchKind.CLIENT, match__youth_id__in=client_youths)
+            | Q(match__kind=MatchKind.FAMILY, match__parent_id__in=family_parents)
+        )
+        .values_list(
+            *[f"match__{name}" for name in _MATCH_FIELDS],
+            "signal_id",
+            "municipality_id",
+            "signal__status",
+            "signal__professional_id",
+        )
+    )
+    width = len(_MATCH_FIELDS)
+    by_id: dict[int, Match] = {}
+    for values in rows:
+        match_values, participant = values[:width], values[width:]
+        match = by_id.get(match_values[0])
+        if match is None:
+            match = by_id[match_values[0]] = Match.from_db(Match.objects.db, _MATCH_FIELDS, match_values)
+            key = match.youth_id if match.kind == CLIENT else match.parent_id
+            live[(str(match.kind), key)] = match  # type: ignore[index]
+        present.setdefault(match.pk, []).append(participant)  # type: ignore[arg-type]
+    return live, present
+
+
 def _match_rows(rows: list[_Row], links: dict[int, set[int]], today: date) -> list[_Joined]:
     """Find and update the client and family matches the new signals make (grouped over the batch).
 
@@ -649,29 +725,7 @@ def _match_rows(rows: list[_Row], links: dict[int, set[int]], today: date) -> li
         assert row.youth_id is not None
         first_row.setdefault(row.youth_id, row)
     parents = sorted({p for y in first_row for p in links.get(y, ())})
-    family: dict[int, set[int]] = {}
-    if parents:
-        for parent_id, youth_id in ParentLink.objects.filter(parent_id__in=parents).values_list(
-            "parent_id", "youth_id"
-        ):
-            family.setdefault(parent_id, set()).add(youth_id)
-    scope = set(first_row) | {y for ys in family.values() for y in ys}
-    by_youth: dict[int, list[_Active]] = {}
-    for values in (
-        Signal.objects.filter(youth_id__in=sorted(scope), status=SignalStatus.ACTIEF)
-        .order_by("pk")
-        .values_list(
-            "id",
-            "youth_id",
-            "municipality_id",
-            "organisation_id",
-            "professional_id",
-            "registered_on",
-            "organisation__type",
-        )
-    ):
-        signal = _Active(*values)
-        by_youth.setdefault(signal.youth_id, []).append(signal)
+    by_youth, family = _active_signals(sorted(first_row), parents)
     wanted: list[tuple[str, int, list[_Active], _Row]] = []
     for youth_id, row in first_row.items():
         on_youth = by_youth.get(youth_id, [])
@@ -688,17 +742,7 @@ def _match_rows(rows: list[_Row], links: dict[int, set[int]], today: date) -> li
         return []
     client_youths = [k for kind, k, _s, _r in wanted if kind == CLIENT]
     family_parents = [k for kind, k, _s, _r in wanted if kind == FAMILY]
-    live: dict[tuple[str, int], Match] = {}
-    for match in Match.objects.filter(status__in=LIVE).filter(
-        Q(kind=MatchKind.CLIENT, youth_id__in=client_youths) | Q(kind=MatchKind.FAMILY, parent_id__in=family_parents)
-    ):
-        live[(str(match.kind), match.youth_id if match.kind == CLIENT else match.parent_id)] = match  # type: ignore[index]
-    present: dict[int, list[tuple[int, int, str, int]]] = {}
-    if live:
-        for match_id, *rest in MatchParticipant.objects.filter(match_id__in=[m.pk for m in live.values()]).values_list(
-            "match_id", "signal_id", "municipality_id", "signal__status", "signal__professional_id"
-        ):
-            present.setdefault(match_id, []).append(tuple(rest))  # type: ignore[arg-type]
+    live, present = _live_matches(client_youths, family_parents)
     joined: list[_Joined] = []
     changed: list[Match] = []
     for kind, key, signals, row in wanted:
