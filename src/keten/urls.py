@@ -29,6 +29,7 @@ urlpatterns = [
     path("meldingen/", include("keten.notifications.urls")),
     path("meldcode/", include("keten.meldcode.urls")),
     path("verwijsindex/", include("keten.verwijsindex.urls")),
+    path("overleg/", include("keten.overleg.urls")),
     path("delen/inzage/", include("keten.sharing.inzage_urls")),
     path("delen/", include("keten.sharing.urls")),
     path("sociale-kaart/beheer/", include("keten.network.import_urls")),

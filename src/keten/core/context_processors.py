@@ -33,6 +33,7 @@ def keten(request: HttpRequest) -> dict[str, Any]:
                     "meldcode_organisatie": allows("meldcode.view_organisation_trajecten", user),
                     "netwerkanalyse": allows("network.view_gaps", user),
                     "verwijsindex": allows("verwijsindex.register", user),
+                    "overleg": membership is not None,
                     # Evaluated only where a template asks (dashboard), not on every page.
                     "verwijsindex_regie": lambda: _is_regievoerder(user),
                     "verwijsindex_beheer": allows("verwijsindex.manage", user),

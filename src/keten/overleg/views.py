@@ -1,0 +1,1146 @@
+"""Overleg pages. Views translate HTTP to service and selector calls; they hold no rules.
+
+Bad input re-renders the page with Dutch messages next to the fields (422; a concurrent change
+409) and nothing is written. Objects the actor may not see, and pages for roles that have no use
+for them, answer 404. Every successful write redirects (POST-redirect-GET) with a message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from keten.accounts.models import CASE_ROLES, Organisation, User
+from keten.core import audit
+from keten.core.actor import Actor, actor_from_request
+from keten.core.errors import ConflictError, DomainError, NotFoundError
+from keten.core.forms import apply_domain_error
+from keten.core.models import AuditAction
+from keten.core.policy import allows, may_see_client_data
+from keten.overleg import forms as of
+from keten.overleg import selectors, services
+from keten.overleg.models import (
+    AgendaItem,
+    Agreement,
+    AgreementStatus,
+    Meeting,
+    MeetingStatus,
+    OverlegType,
+    RegistrationStatus,
+)
+
+T = TypeVar("T")
+
+#: How far ahead the overview lists meetings.
+UPCOMING_DAYS = 28
+
+#: Names of the changed fields in an agreement's history, in Dutch.
+FIELD_LABELS = {
+    "what": _l("afspraak"),
+    "due_on": _l("datum"),
+    "owner": _l("wie"),
+    "status": _l("status"),
+    "result": _l("resultaat"),
+}
+
+
+# --- shared helpers ---------------------------------------------------------------------------
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = actor_from_request(request)
+    if actor.user is None or actor.membership is None:
+        raise Http404
+    return actor
+
+
+def _case_actor(request: HttpRequest) -> Actor:
+    """The actor of a page that shows case content: case roles only, everyone else 404."""
+    actor = _actor(request)
+    if not may_see_client_data(actor.user):
+        raise Http404
+    return actor
+
+
+def _or_404(fn: Callable[..., T], **kwargs: Any) -> T:
+    try:
+        return fn(**kwargs)
+    except NotFoundError as exc:
+        raise Http404 from exc
+
+
+def _municipality_id(actor: Actor) -> int:
+    assert actor.membership is not None
+    return int(actor.membership.organisation.municipality_id)
+
+
+def _name(user: Any) -> str:
+    return str(user.get_full_name() or user.username)
+
+
+def _organisations(actor: Actor) -> list[Organisation]:
+    """Active organisations of the actor's municipality (reference data, no client data)."""
+    return list(Organisation.objects.filter(municipality_id=_municipality_id(actor), is_active=True).order_by("name"))
+
+
+def _overleg_organisations(overleg_type: OverlegType, *extra_ids: int | None) -> list[Organisation]:
+    """The lead and member organisations of an overleg, plus any extra ones (e.g. a current owner)."""
+    ids = {overleg_type.lead_organisation_id, *(i for i in extra_ids if i)}
+    return list(Organisation.objects.filter(Q(pk__in=ids) | Q(overleg_types=overleg_type)).distinct().order_by("name"))
+
+
+def _case_people(*, meeting_ids: Iterable[int] = (), user_ids: Iterable[int | None] = ()) -> list[User]:
+    """Professionals with a case role who are on these meetings' lists, plus the given users."""
+    ids = [i for i in user_ids if i]
+    meeting_ids = list(meeting_ids)
+    filters = Q(pk__in=ids)
+    if meeting_ids:
+        filters |= Q(overleg_attendances__meeting_id__in=meeting_ids)
+    return list(
+        User.objects.filter(filters, is_active=True, memberships__is_active=True, memberships__role__in=CASE_ROLES)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def _version(form: Any) -> int | None:
+    value = form.cleaned_data.get("version") if form.is_bound and hasattr(form, "cleaned_data") else None
+    return int(value) if value is not None else None
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target.startswith("/overleg/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+# --- overview ---------------------------------------------------------------------------------
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """The overleg types of the municipality, the actor's upcoming meetings and own registrations."""
+    actor = _actor(request)
+    user = actor.user
+    assert user is not None
+    assert actor.membership is not None
+    org_id = actor.membership.organisation_id
+    types = list(selectors.overleg_types_for(actor=actor).prefetch_related("members"))
+    rows = [
+        {
+            "type": t,
+            "chair": t.chair_id == user.pk,
+            "member": t.lead_organisation_id == org_id or any(o.pk == org_id for o in t.members.all()),
+        }
+        for t in types
+    ]
+    now = timezone.now()
+    upcoming = list(
+        selectors.meetings_for(
+            actor=actor,
+            start=now - dt.timedelta(hours=4),
+            end=now + dt.timedelta(days=UPCOMING_DAYS),
+            statuses=(MeetingStatus.PLANNED,),
+        )[:30]
+    )
+    case_role = may_see_client_data(user)
+    registrations = selectors.my_registrations(actor=actor, open_only=True) if case_role else []
+    return render(
+        request,
+        "overleg/index.html",
+        {
+            "rows": rows,
+            "upcoming": upcoming,
+            "registrations": registrations,
+            "case_role": case_role,
+            "chairs_any": case_role and any(r["chair"] for r in rows),
+            "may_manage": allows("overleg.manage_type", user),
+            "may_see_figures": allows("core.view_aggregates", user),
+        },
+    )
+
+
+@require_GET
+def my_agreements(request: HttpRequest) -> HttpResponse:
+    """Open agreements of the actor (as a person or through the organisation), overdue ones flagged."""
+    actor = _case_actor(request)
+    assert actor.user is not None
+    today = timezone.localdate()
+    mine = selectors.my_agreements(actor=actor)
+    mine_ids = {a.pk for a in mine}
+    chaired = [a for a in selectors.overdue_agreements(actor=actor, today=today) if a.pk not in mine_ids]
+    return render(
+        request,
+        "overleg/my_agreements.html",
+        {
+            "agreements": mine,
+            "overdue_count": sum(1 for a in mine if a.due_on < today),
+            "chaired_overdue": chaired,
+            "today": today,
+        },
+    )
+
+
+# --- registering a case -----------------------------------------------------------------------
+
+
+def _registration_form(
+    request: HttpRequest,
+    overleg_type: OverlegType,
+    *,
+    dossiers: list[tuple[str, str]] | None = None,
+    extra_partner_ids: Iterable[int] = (),
+    initial: dict[str, Any] | None = None,
+) -> of.RegistrationForm:
+    return of.RegistrationForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        steps=selectors.process_steps(overleg_type),
+        partners=_overleg_organisations(overleg_type, *extra_partner_ids),
+        dossiers=dossiers,
+    )
+
+
+def _chosen_type(request: HttpRequest, actor: Actor, types: list[OverlegType]) -> OverlegType | None:
+    raw = request.GET.get("overleg") or request.POST.get("overleg") or ""
+    if not raw.isdigit():
+        return types[0] if len(types) == 1 else None
+    chosen = next((t for t in types if t.pk == int(raw)), None)
+    if chosen is None:
+        raise Http404
+    return chosen
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, reference: str) -> HttpResponse:
+    """Register a family's case for an overleg, from the dossier page."""
+    actor = _case_actor(request)
+    dossier = _or_404(selectors.dossier_for_registration, actor=actor, reference=reference)
+    types = list(selectors.overleg_types_for(actor=actor))
+    overleg_type = _chosen_type(request, actor, types)
+    context: dict[str, Any] = {
+        "dossier": dossier,
+        "types": types,
+        "overleg_type": overleg_type,
+        "choose_form": of.ChooseOverlegForm(
+            initial={"overleg": overleg_type.pk if overleg_type else None}, overleg_types=types
+        ),
+        "cancel_url": reverse("dossiers:detail", args=[dossier.reference]),
+    }
+    if overleg_type is None:
+        return render(request, "overleg/register.html", context)
+    form = _registration_form(request, overleg_type)
+    context["form"] = form
+    if request.method == "GET":
+        return render(request, "overleg/register.html", context)
+    if form.is_valid():
+        try:
+            registration = services.registration_create(
+                actor=actor, overleg_type=overleg_type, dossier=dossier, data=form.data_object()
+            )
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De casus is aangemeld. De voorzitter beoordeelt de aanmelding."))
+            return redirect("overleg:registration", pk=registration.pk)
+    return render(request, "overleg/register.html", context, status=422)
+
+
+@require_http_methods(["GET", "POST"])
+def register_from_match(request: HttpRequest, match_id: int) -> HttpResponse:
+    """Register a case from a verwijsindex match: the coordinator chooses the dossier; partners prefilled."""
+    actor = _case_actor(request)
+    try:
+        prefill = services.registration_prefill_from_match(actor=actor, match_id=match_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        return render(request, "overleg/register.html", {"refused": exc.message, "match_id": match_id}, status=403)
+    types = list(selectors.overleg_types_for(actor=actor))
+    overleg_type = _chosen_type(request, actor, types)
+    rows, _total = _or_404(_open_dossiers, actor=actor)
+    dossiers = [(r.reference, f"{r.family_name} ({r.reference})") for r in rows]
+    context: dict[str, Any] = {
+        "match_id": match_id,
+        "prefill": prefill,
+        "types": types,
+        "overleg_type": overleg_type,
+        "choose_form": of.ChooseOverlegForm(
+            initial={"overleg": overleg_type.pk if overleg_type else None}, overleg_types=types
+        ),
+        "cancel_url": reverse("verwijsindex:match", args=[match_id]),
+    }
+    if overleg_type is None:
+        return render(request, "overleg/register.html", context)
+    form = _registration_form(
+        request,
+        overleg_type,
+        dossiers=dossiers,
+        extra_partner_ids=prefill.partner_ids,
+        initial={"reason": prefill.reason, "partners": prefill.partner_ids},
+    )
+    context["form"] = form
+    if request.method == "GET":
+        return render(request, "overleg/register.html", context)
+    if form.is_valid():
+        try:
+            dossier = selectors.dossier_for_registration(actor=actor, reference=form.cleaned_data["dossier"])
+        except NotFoundError:
+            form.add_error("dossier", _("Kies een open dossier waarvan u in het casusteam zit."))
+        else:
+            try:
+                registration = services.registration_create(
+                    actor=actor,
+                    overleg_type=overleg_type,
+                    dossier=dossier,
+                    data=form.data_object(match_id=prefill.match_id),
+                )
+            except NotFoundError as exc:
+                raise Http404 from exc
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("De casus is aangemeld. De voorzitter beoordeelt de aanmelding."))
+                return redirect("overleg:registration", pk=registration.pk)
+    return render(request, "overleg/register.html", context, status=422)
+
+
+def _open_dossiers(*, actor: Actor) -> tuple[list[Any], int]:
+    """The actor's open dossiers to choose from (the dossier selector; audited there)."""
+    from keten.dossiers.selectors import dossier_list
+
+    return dossier_list(actor=actor, status="open", limit=200)
+
+
+# --- one registration -------------------------------------------------------------------------
+
+
+def _registration_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    close_form: of.CloseRegistrationForm | None = None,
+    regisseur_form: of.CasusregisseurForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    actor = _case_actor(request)
+    detail = _or_404(selectors.registration_detail, actor=actor, pk=pk)
+    registration = detail.registration
+    is_open = registration.status == RegistrationStatus.TOEGELATEN
+    may_close = detail.can_close and is_open
+    may_regisseur = (detail.can_triage or detail.can_close) and is_open
+    people: list[User] = []
+    if may_regisseur:
+        people = _case_people(
+            meeting_ids=[i.meeting_id for i in detail.agenda],
+            user_ids=[
+                registration.registered_by_id,
+                registration.casusregisseur_id,
+                registration.overleg_type.chair_id,
+            ],
+        )
+    return render(
+        request,
+        "overleg/registration.html",
+        {
+            "detail": detail,
+            "registration": registration,
+            "close_form": (
+                close_form
+                or of.CloseRegistrationForm(
+                    prefix="close",
+                    initial={"version": registration.version},
+                    organisations=_overleg_organisations(registration.overleg_type),
+                )
+            )
+            if may_close
+            else None,
+            "regisseur_form": (
+                regisseur_form
+                or of.CasusregisseurForm(
+                    prefix="regie",
+                    initial={"version": registration.version, "casusregisseur": registration.casusregisseur_id},
+                    people=people,
+                )
+            )
+            if may_regisseur
+            else None,
+            "error": error,
+            "invited": list(registration.invited_organisations.all()),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _registration_page(request, pk)
+
+
+@require_POST
+def registration_close(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _case_actor(request)
+    registration = _or_404(selectors.registration_get, actor=actor, pk=pk, audit_read=False)
+    form = of.CloseRegistrationForm(
+        request.POST, prefix="close", organisations=_overleg_organisations(registration.overleg_type)
+    )
+    if form.is_valid():
+        try:
+            services.registration_close(
+                actor=actor,
+                registration=registration,
+                reason=form.cleaned_data["reason"],
+                follow_up=form.cleaned_data["follow_up"],
+                follow_up_organisation_id=form.cleaned_data.get("follow_up_organisation"),
+                expected_version=_version(form),
+            )
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except ConflictError as exc:
+            return _registration_page(request, pk, close_form=form, error=exc.message, status=409)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De casus heeft het overleg verlaten."))
+            return redirect("overleg:registration", pk=pk)
+    return _registration_page(request, pk, close_form=form, status=422)
+
+
+@require_POST
+def registration_casusregisseur(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _case_actor(request)
+    registration = _or_404(selectors.registration_get, actor=actor, pk=pk, audit_read=False)
+    raw = request.POST.get("regie-casusregisseur", "")
+    people = _case_people(user_ids=[int(raw)] if raw.isdigit() else [])
+    form = of.CasusregisseurForm(request.POST, prefix="regie", people=people)
+    if form.is_valid():
+        try:
+            services.registration_set_casusregisseur(
+                actor=actor,
+                registration=registration,
+                user_id=form.cleaned_data["casusregisseur"],
+                expected_version=_version(form),
+            )
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except ConflictError as exc:
+            return _registration_page(request, pk, regisseur_form=form, error=exc.message, status=409)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De casusregisseur is vastgelegd."))
+            return redirect(_safe_next(request, reverse("overleg:registration", args=[pk])))
+    return _registration_page(request, pk, regisseur_form=form, status=422)
+
+
+# --- triage -----------------------------------------------------------------------------------
+
+
+def _triage_page(
+    request: HttpRequest,
+    *,
+    bound: tuple[int, str, Any] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    actor = _case_actor(request)
+    queue = selectors.triage_queue(actor=actor)
+    meetings_by_type: dict[int, list[Meeting]] = {}
+    for registration in queue:
+        if registration.overleg_type_id not in meetings_by_type:
+            meetings_by_type[registration.overleg_type_id] = selectors.upcoming_meetings(
+                overleg_type=registration.overleg_type
+            )
+    all_meeting_ids = [m.pk for ms in meetings_by_type.values() for m in ms]
+    people = _case_people(
+        meeting_ids=all_meeting_ids,
+        user_ids=[r.registered_by_id for r in queue] + [actor.user.pk if actor.user else None],
+    )
+    rows = []
+    for registration in queue:
+        meetings = meetings_by_type[registration.overleg_type_id]
+        admit = of.AdmitForm(
+            prefix=f"admit{registration.pk}",
+            initial={"version": registration.version},
+            meetings=meetings,
+            people=people,
+        )
+        decline = of.DeclineForm(prefix=f"decline{registration.pk}", initial={"version": registration.version})
+        if bound is not None and bound[0] == registration.pk:
+            if bound[1] == "admit":
+                admit = bound[2]
+            else:
+                decline = bound[2]
+        rows.append({"registration": registration, "meetings": meetings, "admit": admit, "decline": decline})
+    return render(request, "overleg/triage.html", {"rows": rows, "error": error}, status=status)
+
+
+@require_GET
+def triage(request: HttpRequest) -> HttpResponse:
+    return _triage_page(request)
+
+
+@require_POST
+def triage_admit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _case_actor(request)
+    registration = _or_404(selectors.registration_for_triage, actor=actor, pk=pk)
+    meetings = selectors.upcoming_meetings(overleg_type=registration.overleg_type)
+    raw = request.POST.get(f"admit{pk}-casusregisseur", "")
+    form = of.AdmitForm(
+        request.POST,
+        prefix=f"admit{pk}",
+        meetings=meetings,
+        people=_case_people(user_ids=[int(raw)] if raw.isdigit() else []),
+    )
+    if form.is_valid():
+        try:
+            meeting = selectors.meeting_get(actor=actor, pk=form.cleaned_data["meeting"])
+            services.registration_admit(
+                actor=actor,
+                registration=registration,
+                meeting=meeting,
+                casusregisseur_id=form.cleaned_data.get("casusregisseur"),
+                expected_version=_version(form),
+            )
+        except NotFoundError:
+            form.add_error("meeting", _("Kies een bijeenkomst van dit overleg die nog komt."))
+        except ConflictError as exc:
+            return _triage_page(request, bound=(pk, "admit", form), error=exc.message, status=409)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De casus is toegelaten en staat op de agenda."))
+            return redirect("overleg:triage")
+    return _triage_page(request, bound=(pk, "admit", form), status=422)
+
+
+@require_POST
+def triage_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _case_actor(request)
+    registration = _or_404(selectors.registration_for_triage, actor=actor, pk=pk)
+    form = of.DeclineForm(request.POST, prefix=f"decline{pk}")
+    if form.is_valid():
+        try:
+            services.registration_decline(
+                actor=actor,
+                registration=registration,
+                reason=form.cleaned_data["reason"],
+                expected_version=_version(form),
+            )
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except ConflictError as exc:
+            return _triage_page(request, bound=(pk, "decline", form), error=exc.message, status=409)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De aanmelding is afgewezen. De aanmelder krijgt bericht."))
+            return redirect("overleg:triage")
+    return _triage_page(request, bound=(pk, "decline", form), status=422)
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+def _meeting_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    cancel_form: of.CancelMeetingForm | None = None,
+    attendee_form: of.AttendeeForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    actor = _actor(request)
+    page = _or_404(selectors.meeting_page, actor=actor, pk=pk)
+    meeting = page.meeting
+    manage = page.can_manage and meeting.status == MeetingStatus.PLANNED
+    people: list[User] = []
+    if manage:
+        on_list = {a.user_id for a in page.attendances}
+        people = [
+            u
+            for u in User.objects.filter(
+                is_active=True,
+                memberships__is_active=True,
+                memberships__role__in=CASE_ROLES,
+                memberships__organisation__in=_overleg_organisations(meeting.overleg_type),
+            )
+            .distinct()
+            .order_by("first_name", "last_name", "username")[:500]
+            if u.pk not in on_list
+        ]
+    today = timezone.localdate()
+    return render(
+        request,
+        "overleg/meeting.html",
+        {
+            "page": page,
+            "meeting": meeting,
+            "manage": manage,
+            "started": meeting.starts_at <= timezone.now() + dt.timedelta(hours=1),
+            "cancel_form": cancel_form or of.CancelMeetingForm(prefix="cancel", initial={"version": meeting.version}),
+            "attendee_form": attendee_form or of.AttendeeForm(prefix="att", people=people),
+            "today": today,
+            "error": error,
+            "case_role": may_see_client_data(actor.user),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _meeting_page(request, pk)
+
+
+@require_POST
+def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add someone to the list (no presence yet) or record presence / absence."""
+    actor = _case_actor(request)
+    meeting = _or_404(selectors.meeting_for_management, actor=actor, pk=pk)
+    present_raw = request.POST.get("present", "")
+    user_raw = request.POST.get("user") or request.POST.get("att-user") or ""
+    present = {"ja": True, "nee": False}.get(present_raw)
+    try:
+        services.attendance_set(
+            actor=actor, meeting=meeting, user_id=int(user_raw) if user_raw.isdigit() else 0, present=present
+        )
+    except NotFoundError as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        if "att-user" in request.POST:
+            form = of.AttendeeForm(request.POST, prefix="att", people=_case_people(user_ids=[]))
+            form.is_valid()
+            apply_domain_error(form, exc)
+            return _meeting_page(request, pk, attendee_form=form, status=422)
+        return _meeting_page(request, pk, error=exc.message, status=422)
+    messages.success(request, _("De deelnemerslijst is bijgewerkt."))
+    return redirect("overleg:meeting", pk=pk)
+
+
+@require_POST
+def meeting_hold(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _case_actor(request)
+    meeting = _or_404(selectors.meeting_for_management, actor=actor, pk=pk)
+    version = request.POST.get("version", "")
+    try:
+        held = services.meeting_hold(
+            actor=actor, meeting=meeting, expected_version=int(version) if version.isdigit() else None
+        )
+    except NotFoundError as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        return _meeting_page(request, pk, error=exc.message, status=409 if isinstance(exc, ConflictError) else 422)
+    carried = getattr(held, "carried", 0)
+    messages.success(
+        request,
+        _("De bijeenkomst is afgerond. %(n)d casus(sen) met open afspraken staan op de volgende agenda.")
+        % {"n": carried},
+    )
+    return redirect("overleg:meeting", pk=pk)
+
+
+@require_POST
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _case_actor(request)
+    meeting = _or_404(selectors.meeting_for_management, actor=actor, pk=pk)
+    form = of.CancelMeetingForm(request.POST, prefix="cancel")
+    if form.is_valid():
+        try:
+            services.meeting_cancel(
+                actor=actor, meeting=meeting, reason=form.cleaned_data["reason"], expected_version=_version(form)
+            )
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except ConflictError as exc:
+            return _meeting_page(request, pk, cancel_form=form, error=exc.message, status=409)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De bijeenkomst is afgelast. De deelnemers krijgen bericht."))
+            return redirect("overleg:meeting", pk=pk)
+    return _meeting_page(request, pk, cancel_form=form, status=422)
+
+
+# --- one case at a meeting: discussion record and agreements ---------------------------------
+
+
+def _item_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    discussion_form: of.DiscussionForm | None = None,
+    agreement_form: of.AgreementForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    actor = _case_actor(request)
+    item = _or_404(selectors.agenda_item_get, actor=actor, pk=pk)
+    detail = _or_404(selectors.registration_detail, actor=actor, pk=item.registration_id)
+    registration = detail.registration
+    meeting = item.meeting
+    owners = _owners(item)
+    people = _case_people(
+        meeting_ids=[meeting.pk],
+        user_ids=[registration.registered_by_id, registration.casusregisseur_id, meeting.overleg_type.chair_id],
+    )
+    may_record = meeting.status != MeetingStatus.CANCELLED and item.state == "on_agenda"
+    return render(
+        request,
+        "overleg/item.html",
+        {
+            "item": item,
+            "meeting": meeting,
+            "detail": detail,
+            "registration": registration,
+            "entries": [e for e in detail.discussion if e.agenda_item_id == item.pk],
+            "earlier": [e for e in detail.discussion if e.agenda_item_id != item.pk],
+            "open_agreements": [a for a in detail.agreements if a.status == AgreementStatus.OPEN],
+            "closed_agreements": [a for a in detail.agreements if a.status != AgreementStatus.OPEN],
+            "may_record": may_record,
+            "may_agree": may_record and registration.status == RegistrationStatus.TOEGELATEN,
+            "discussion_form": discussion_form or of.DiscussionForm(prefix="d"),
+            "agreement_form": agreement_form or of.AgreementForm(prefix="a", owners=owners),
+            "regisseur_form": of.CasusregisseurForm(
+                prefix="regie",
+                initial={"version": registration.version, "casusregisseur": registration.casusregisseur_id},
+                people=people,
+            )
+            if registration.status == RegistrationStatus.TOEGELATEN
+            else None,
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+def _owners(item: AgendaItem, agreement: Agreement | None = None) -> list[Any]:
+    meeting = item.meeting
+    people = _case_people(
+        meeting_ids=[meeting.pk],
+        user_ids=[meeting.overleg_type.chair_id, agreement.owner_user_id if agreement else None],
+    )
+    organisations = _overleg_organisations(meeting.overleg_type, agreement.owner_organisation_id if agreement else None)
+    return of.owner_choices(people, organisations)
+
+
+@require_GET
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_page(request, pk)
+
+
+@require_POST
+def item_discussion(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _case_actor(request)
+    item = _or_404(selectors.agenda_item_get, actor=actor, pk=pk)
+    form = of.DiscussionForm(request.POST, prefix="d")
+    if form.is_valid():
+        try:
+            services.discussion_record(actor=actor, item=item, data=form.data_object())
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Het verslag van de bespreking is vastgelegd."))
+            return redirect("overleg:item", pk=pk)
+    return _item_page(request, pk, discussion_form=form, status=422)
+
+
+@require_POST
+def item_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _case_actor(request)
+    item = _or_404(selectors.agenda_item_get, actor=actor, pk=pk)
+    form = of.AgreementForm(request.POST, prefix="a", owners=_owners(item))
+    if form.is_valid():
+        owner_user_id, owner_organisation_id = form.owner_ids()
+        try:
+            services.agreement_create(
+                actor=actor,
+                item=item,
+                what=form.cleaned_data["what"],
+                due_on=form.cleaned_data.get("due_on"),
+                owner_user_id=owner_user_id,
+                owner_organisation_id=owner_organisation_id,
+            )
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De afspraak is vastgelegd."))
+            return redirect("overleg:item", pk=pk)
+    return _item_page(request, pk, agreement_form=form, status=422)
+
+
+# --- one agreement ----------------------------------------------------------------------------
+
+
+def _agreement_owners(agreement: Agreement) -> list[Any]:
+    if agreement.agenda_item is not None:
+        return _owners(agreement.agenda_item, agreement)
+    registration = agreement.registration
+    people = _case_people(user_ids=[agreement.owner_user_id, registration.overleg_type.chair_id])
+    return of.owner_choices(people, _overleg_organisations(registration.overleg_type, agreement.owner_organisation_id))
+
+
+def _owner_value(agreement: Agreement) -> str:
+    if agreement.owner_user_id:
+        return f"u{agreement.owner_user_id}"
+    return f"o{agreement.owner_organisation_id}" if agreement.owner_organisation_id else ""
+
+
+def _agreement_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    update_form: of.AgreementUpdateForm | None = None,
+    close_form: of.AgreementCloseForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    actor = _case_actor(request)
+    agreement = _or_404(selectors.agreement_get, actor=actor, pk=pk)
+    versions = selectors.agreement_versions(agreement)
+    for v in versions:
+        v.field_labels = [str(FIELD_LABELS.get(f, f)) for f in v.fields]  # type: ignore[attr-defined]
+    is_open = agreement.status == AgreementStatus.OPEN
+    if update_form is not None and error:
+        # After a conflict the form keeps what the person typed, against the version now stored.
+        data = dict(update_form.data.items())
+        data[update_form.add_prefix("version")] = str(agreement.version)
+        update_form = of.AgreementUpdateForm(data, prefix="u", owners=_agreement_owners(agreement))
+        update_form.is_valid()
+    if close_form is not None and error:
+        data = dict(close_form.data.items())
+        data[close_form.add_prefix("version")] = str(agreement.version)
+        close_form = of.AgreementCloseForm(data, prefix="c")
+        close_form.is_valid()
+    return render(
+        request,
+        "overleg/agreement.html",
+        {
+            "agreement": agreement,
+            "registration": agreement.registration,
+            "versions": versions,
+            "is_open": is_open,
+            "overdue": is_open and agreement.due_on < timezone.localdate(),
+            "update_form": (
+                update_form
+                or of.AgreementUpdateForm(
+                    prefix="u",
+                    initial={
+                        "what": agreement.what,
+                        "owner": _owner_value(agreement),
+                        "due_on": agreement.due_on,
+                        "version": agreement.version,
+                    },
+                    owners=_agreement_owners(agreement),
+                )
+            )
+            if is_open
+            else None,
+            "close_form": (close_form or of.AgreementCloseForm(prefix="c", initial={"version": agreement.version}))
+            if is_open
+            else None,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _agreement_page(request, pk)
+
+
+@require_POST
+def agreement_update(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _case_actor(request)
+    agreement = _or_404(selectors.agreement_get, actor=actor, pk=pk, audit_read=False)
+    form = of.AgreementUpdateForm(request.POST, prefix="u", owners=_agreement_owners(agreement))
+    if form.is_valid():
+        owner_user_id, owner_organisation_id = form.owner_ids()
+        if owner_user_id is None and owner_organisation_id is None:
+            form.add_error("owner", _("Kies wie de afspraak uitvoert: een persoon of een organisatie."))
+        else:
+            try:
+                services.agreement_update(
+                    actor=actor,
+                    agreement=agreement,
+                    expected_version=_version(form),
+                    what=form.cleaned_data["what"],
+                    due_on=form.cleaned_data.get("due_on"),
+                    owner_user_id=owner_user_id,
+                    owner_organisation_id=owner_organisation_id,
+                )
+            except NotFoundError as exc:
+                raise Http404 from exc
+            except ConflictError as exc:
+                return _agreement_page(request, pk, update_form=form, error=exc.message, status=409)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("De afspraak is gewijzigd."))
+                return redirect("overleg:agreement", pk=pk)
+    return _agreement_page(request, pk, update_form=form, status=422)
+
+
+@require_POST
+def agreement_close(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _case_actor(request)
+    agreement = _or_404(selectors.agreement_get, actor=actor, pk=pk, audit_read=False)
+    form = of.AgreementCloseForm(request.POST, prefix="c")
+    if form.is_valid():
+        try:
+            services.agreement_close(
+                actor=actor,
+                agreement=agreement,
+                expected_version=_version(form),
+                result=form.cleaned_data["result"],
+                status=form.cleaned_data["status"],
+            )
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except ConflictError as exc:
+            return _agreement_page(request, pk, close_form=form, error=exc.message, status=409)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De afspraak is afgerond."))
+            return redirect("overleg:agreement", pk=pk)
+    return _agreement_page(request, pk, close_form=form, status=422)
+
+
+# --- calendar ---------------------------------------------------------------------------------
+
+
+@require_GET
+def calendar(request: HttpRequest) -> HttpResponse:
+    """The actor's meetings as an iCalendar file: overleg name, time and place only."""
+    from keten.overleg.ical import meetings_ical
+
+    actor = _actor(request)
+    meetings = selectors.calendar_meetings(actor=actor)
+    audit.record(
+        actor=actor, action=AuditAction.EXPORT, object_type="overleg.calendar", details={"meetings": len(meetings)}
+    )
+    response = HttpResponse(
+        meetings_ical(meetings, name=_("Keten overleg")), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="keten-overleg.ics"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- set-up of overleg types ------------------------------------------------------------------
+
+
+def _manager(request: HttpRequest, overleg_type: OverlegType | None = None) -> Actor:
+    actor = _actor(request)
+    if not allows("overleg.manage_type", actor.user, overleg_type):
+        raise Http404
+    return actor
+
+
+def _type_form(request: HttpRequest, actor: Actor, *, initial: dict[str, Any] | None = None) -> of.OverlegTypeForm:
+    from keten.sharing.models import Convenant
+
+    municipality_id = _municipality_id(actor)
+    return of.OverlegTypeForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        organisations=_organisations(actor),
+        chairs=User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__role__in=CASE_ROLES,
+            memberships__organisation__municipality_id=municipality_id,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")[:2000],
+        convenants=Convenant.objects.filter(municipality_id=municipality_id).order_by("title"),
+    )
+
+
+@require_GET
+def types(request: HttpRequest) -> HttpResponse:
+    actor = _manager(request)
+    rows = [
+        {"type": t, "manage": allows("overleg.manage_type", actor.user, t)}
+        for t in selectors.overleg_types_for(actor=actor, include_inactive=True)
+    ]
+    return render(request, "overleg/types.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def type_create(request: HttpRequest) -> HttpResponse:
+    actor = _manager(request)
+    form = _type_form(request, actor, initial={"is_active": True, "duration_minutes": 90})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                overleg_type = services.overleg_type_create(actor=actor, data=form.data_object())
+            except NotFoundError as exc:
+                raise Http404 from exc
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("Het overleg is ingericht. Voeg nu de processtappen toe."))
+                return redirect("overleg:type", pk=overleg_type.pk)
+        return render(request, "overleg/type_form.html", {"form": form}, status=422)
+    return render(request, "overleg/type_form.html", {"form": form})
+
+
+def _type_page(
+    request: HttpRequest,
+    actor: Actor,
+    overleg_type: OverlegType,
+    *,
+    may_manage: bool = True,
+    form: of.OverlegTypeForm | None = None,
+    step_form: of.ProcessStepForm | None = None,
+    meeting_form: of.MeetingCreateForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "overleg/type_form.html",
+        {
+            "overleg_type": overleg_type,
+            "form": (form or _type_form(request, actor, initial=of.OverlegTypeForm.initial_for(overleg_type)))
+            if may_manage
+            else None,
+            "may_manage": may_manage,
+            "step_form": step_form or of.ProcessStepForm(prefix="step"),
+            "meeting_form": meeting_form or of.MeetingCreateForm(prefix="m"),
+            "steps": selectors.process_steps(overleg_type),
+            "meetings": selectors.upcoming_meetings(overleg_type=overleg_type),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def type_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    overleg_type = _or_404(selectors.overleg_type_get, actor=actor, pk=pk)
+    if request.method == "GET" and _chairs(actor, overleg_type):
+        return _type_page(
+            request, actor, overleg_type, may_manage=allows("overleg.manage_type", actor.user, overleg_type)
+        )
+    _manager(request, overleg_type)
+    if request.method == "GET":
+        return _type_page(request, actor, overleg_type)
+    form = _type_form(request, actor)
+    if form.is_valid():
+        version = request.POST.get("version", "")
+        try:
+            services.overleg_type_update(
+                actor=actor,
+                overleg_type=overleg_type,
+                data=form.data_object(),
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except ConflictError as exc:
+            return _type_page(request, actor, overleg_type, form=form, error=exc.message, status=409)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Het overleg is bijgewerkt."))
+            return redirect("overleg:type", pk=pk)
+    return _type_page(request, actor, overleg_type, form=form, status=422)
+
+
+@require_POST
+def type_step_add(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    overleg_type = _or_404(selectors.overleg_type_get, actor=actor, pk=pk)
+    _manager(request, overleg_type)
+    form = of.ProcessStepForm(request.POST, prefix="step")
+    if form.is_valid():
+        try:
+            services.process_step_add(
+                actor=actor,
+                overleg_type=overleg_type,
+                name=form.cleaned_data["name"],
+                criteria=form.cleaned_data.get("criteria") or "",
+            )
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De processtap is toegevoegd."))
+            return redirect("overleg:type", pk=pk)
+    return _type_page(request, actor, overleg_type, step_form=form, status=422)
+
+
+@require_POST
+def type_meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """An extra meeting, planned by the overleg's manager or its chair."""
+    actor = _actor(request)
+    overleg_type = _or_404(selectors.overleg_type_get, actor=actor, pk=pk)
+    form = of.MeetingCreateForm(request.POST, prefix="m")
+    if form.is_valid():
+        try:
+            meeting = services.meeting_create(
+                actor=actor,
+                overleg_type=overleg_type,
+                starts_at=form.cleaned_data["starts_at"],
+                location=form.cleaned_data.get("location") or None,
+            )
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De bijeenkomst is gepland."))
+            return redirect("overleg:meeting", pk=meeting.pk)
+    may_manage = allows("overleg.manage_type", actor.user, overleg_type)
+    if not (may_manage or _chairs(actor, overleg_type)):
+        raise Http404
+    return _type_page(request, actor, overleg_type, may_manage=may_manage, meeting_form=form, status=422)
+
+
+def _chairs(actor: Actor, overleg_type: OverlegType) -> bool:
+    return actor.user is not None and overleg_type.chair_id == actor.user.pk
+
+
+# --- municipality figures ---------------------------------------------------------------------
+
+
+@require_GET
+def figures(request: HttpRequest) -> HttpResponse:
+    """Per overleg: counts and lead times only, small cells hidden."""
+    actor = _actor(request)
+    rows = _or_404(selectors.municipality_aggregates, actor=actor)
+    for row in rows:
+        row["agreement_cells"] = [
+            row["agreements_made"],
+            row["agreements_done_on_time"],
+            row["agreements_done_late"],
+            row["agreements_open"],
+            row["agreements_overdue"],
+        ]
+    return render(request, "overleg/figures.html", {"rows": rows, "small_cell": selectors.SMALL_CELL})
