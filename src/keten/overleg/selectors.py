@@ -71,6 +71,24 @@ def audit_case_reads(actor: Actor, what: str, registrations: list[CaseRegistrati
     )
 
 
+def audit_list_read(actor: Actor, what: str, registrations: list[CaseRegistration], **details: Any) -> None:
+    """One audit event for a list that shows a little of many cases (as the dossier list does): the
+    cases and the families' pseudonyms are in its details. Opening a case is audited per case."""
+    if not registrations:
+        return
+    seen: dict[int, CaseRegistration] = {r.pk: r for r in registrations}
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type=f"overleg.{what}",
+        details={
+            **details,
+            "registrations": sorted(seen),
+            "clients": sorted({r.dossier.family.pseudonym for r in seen.values()}),
+        },
+    )
+
+
 # --- overleg types ----------------------------------------------------------------------------
 
 
@@ -136,7 +154,7 @@ def triage_queue(*, actor: Actor) -> list[CaseRegistration]:
         .prefetch_related("invited_organisations")
         .order_by("registered_at")[:200]
     )
-    audit_case_reads(actor, "triage_queue", rows)
+    audit_list_read(actor, "triage_queue", rows)
     return rows
 
 
@@ -149,7 +167,7 @@ def my_registrations(*, actor: Actor, open_only: bool = False) -> list[CaseRegis
     if open_only:
         qs = qs.filter(status__in=(RegistrationStatus.AANGEMELD, RegistrationStatus.TOEGELATEN))
     rows = list(qs.order_by("-registered_at")[:200])
-    audit_case_reads(actor, "my_registrations", rows)
+    audit_list_read(actor, "my_registrations", rows)
     return rows
 
 
@@ -340,6 +358,8 @@ def meeting_page(*, actor: Actor, pk: int) -> MeetingPage:
             "registration__registered_by",
             "registration__organisation",
         )
+        # Closing notes of a case are not part of the meeting page: not decrypted here.
+        .defer("registration__decline_reason", "registration__close_reason", "registration__follow_up")
         .order_by("order", "id")
     )
     if sees_all:
@@ -394,6 +414,53 @@ def _agreements() -> QuerySet[Agreement]:
     )
 
 
+#: What an agreements list shows (and audits): the agreement, its overleg and meeting, the owner's
+#: name and the family's pseudonym — not the case's encrypted reason, goal and closing notes, whose
+#: decryption would cost more than the rest of the list together.
+_LIST_FIELDS = (
+    "id",
+    "registration",
+    "agenda_item",
+    "owner_user",
+    "owner_organisation",
+    "what",
+    "due_on",
+    "status",
+    "result",
+    "closed_at",
+    "created_at",
+    "version",
+    "registration__overleg_type",
+    "registration__overleg_type__name",
+    "registration__status",
+    "registration__dossier",
+    "registration__dossier__family",
+    "registration__dossier__family__pseudonym",
+    "agenda_item__meeting",
+    "agenda_item__meeting__starts_at",
+    "agenda_item__meeting__status",
+    "owner_user__first_name",
+    "owner_user__last_name",
+    "owner_user__username",
+    "owner_organisation__name",
+)
+
+
+def _agreement_list() -> QuerySet[Agreement]:
+    return _agreements().only(*_LIST_FIELDS)
+
+
+def _agreement_rows(qs: QuerySet[Agreement], limit: int) -> list[Agreement]:
+    """The ids first (through the owner/status/due-date indexes), then those rows with their overleg,
+    meeting, owner and family by primary key: the joins touch only the rows shown, however many
+    agreements two years of meetings leave behind."""
+    ids = list(qs.values_list("pk", flat=True)[:limit])
+    if not ids:
+        return []
+    by_id = {a.pk: a for a in _agreement_list().filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids]
+
+
 def _owner_q(actor: Actor) -> Q:
     assert actor.user is not None
     assert actor.membership is not None
@@ -408,11 +475,11 @@ def my_agreements(*, actor: Actor, include_closed: bool = False, limit: int = 20
     user = _user_or_404(actor)
     if not may_see_client_data(user):
         return []
-    qs = _agreements().filter(_owner_q(actor))
+    qs = _agreement_list().filter(_owner_q(actor))
     if not include_closed:
         qs = qs.filter(status=AgreementStatus.OPEN)
-    rows = list(qs.order_by("status", "due_on", "id")[:limit])
-    audit_case_reads(actor, "my_agreements", [a.registration for a in rows])
+    rows = _agreement_rows(qs.order_by("status", "due_on", "id"), limit)
+    audit_list_read(actor, "my_agreements", [a.registration for a in rows])
     return rows
 
 
@@ -422,13 +489,14 @@ def overdue_agreements(*, actor: Actor, today: dt.date | None = None, limit: int
     if not may_see_client_data(user):
         return []
     today = today or timezone.localdate()
-    rows = list(
-        _agreements()
+    qs = (
+        _agreement_list()
         .filter(_owner_q(actor) | Q(registration__overleg_type__chair=user))
         .filter(status=AgreementStatus.OPEN, due_on__lt=today)
-        .order_by("due_on", "id")[:limit]
+        .order_by("due_on", "id")
     )
-    audit_case_reads(actor, "overdue_agreements", [a.registration for a in rows])
+    rows = _agreement_rows(qs, limit)
+    audit_list_read(actor, "overdue_agreements", [a.registration for a in rows])
     return rows
 
 
@@ -502,22 +570,25 @@ def municipality_aggregates(*, actor: Actor, since: dt.date | None = None) -> li
     for type_id, registered_at, first in regs.filter(first_discussed_at__isnull=False).values_list(
         "overleg_type_id", "registered_at", "first_discussed_at"
     ):
-        lead_days[type_id].append(max((first - registered_at).total_seconds() / 86400, 0.0))
+        if first is not None:
+            lead_days[type_id].append(max((first - registered_at).total_seconds() / 86400, 0.0))
     per_step: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in (
+    for step_row in (
         regs.filter(status=RegistrationStatus.TOEGELATEN)
         .values("overleg_type_id", "process_step__order", "process_step__name")
         .annotate(n=Count("pk"))
         .order_by("overleg_type_id", "process_step__order")
     ):
-        per_step[row["overleg_type_id"]].append({"step": row["process_step__name"] or "—", "open": _suppress(row["n"])})
+        per_step[step_row["overleg_type_id"]].append(
+            {"step": step_row["process_step__name"] or "—", "open": _suppress(step_row["n"])}
+        )
     result = []
     for t in types:
         counts = reg_counts.get(t.pk, {})
         registered = sum(counts.values())
         admitted = counts.get(RegistrationStatus.TOEGELATEN, 0) + counts.get(RegistrationStatus.AFGESLOTEN, 0)
         days = lead_days.get(t.pk, [])
-        agr = agr_counts.get(t.pk, {})
+        agr: dict[str, Any] = dict(agr_counts.get(t.pk, {}))
         result.append(
             {
                 "overleg": t.name,

@@ -113,7 +113,7 @@ def _lock(model: type[M], pk: int, expected_version: int | None) -> M:
     obj = model._default_manager.select_for_update().filter(pk=pk).first()  # type: ignore[attr-defined]
     if obj is None:
         raise NotFoundError
-    if expected_version is not None and obj.version != expected_version:
+    if expected_version is not None and getattr(obj, "version", None) != expected_version:
         raise ConflictError
     return obj  # type: ignore[no-any-return]
 

@@ -28,7 +28,7 @@ from django_tasks import task
 from keten.core import audit
 from keten.core.models import AuditAction
 from keten.notifications.models import Notification
-from keten.notifications.services import notifications_create_many
+from keten.notifications.services import notification_emails_enqueue
 from keten.overleg.models import Agreement, AgreementStatus, Attendance
 from keten.overleg.services import WEEKS_AHEAD, meetings_generate
 
@@ -140,6 +140,16 @@ def _flag_overdue(today: dt.date, now: dt.datetime, link: str) -> tuple[int, lis
     return len(rows), notes
 
 
+def _notify(notes: list[Notification]) -> int:
+    """One INSERT for all notifications; after commit one e-mail (without client details) per recipient."""
+    if not notes:
+        return 0
+    Notification.objects.bulk_create(notes)
+    recipients = sorted({n.recipient_id for n in notes})
+    transaction.on_commit(lambda: notification_emails_enqueue(recipients))
+    return len(notes)
+
+
 def overleg_reminders_send(now: dt.datetime | None = None) -> ReminderResult:
     """Do the daily reminders and overdue flags; safe to run more than once a day."""
     now = now or timezone.now()
@@ -149,7 +159,7 @@ def overleg_reminders_send(now: dt.datetime | None = None) -> ReminderResult:
     with transaction.atomic():
         result.reminded, soon = _remind_due_soon(today, now, link)
         result.overdue, late = _flag_overdue(today, now, link)
-        result.notifications = notifications_create_many(soon + late)
+        result.notifications = _notify(soon + late)
         if result.reminded or result.overdue:
             audit.record(
                 actor=None,

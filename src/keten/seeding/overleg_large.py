@@ -230,7 +230,9 @@ class _OverlegLarge:
                 cap=10,
             ),
         ]
-        n_wijk = len(wijkteams) if self.scale >= 1 else max(1, round(len(wijkteams) * self.scale))
+        # Every wijkteam has its overleg from scale 0.1 on (two years of meetings do not grow with the
+        # city); tiny test scales keep a few.
+        n_wijk = len(wijkteams) if self.scale >= 0.1 else max(1, round(len(wijkteams) * self.scale * 10))
         for index, wijkteam in enumerate(wijkteams[:n_wijk]):
             staff = self._case_users(wijkteam, 4)
             if len(staff) < 2:
@@ -351,6 +353,7 @@ class _OverlegLarge:
         regs: list[CaseRegistration] = []
         plan: list[tuple[CaseRegistration, list[int]]] = []  # registration, meeting indexes on whose agenda
         pool = list(spec.pool)
+        returned: list[tuple[datetime, tuple[int, int, int]]] = []
         fresh = [pool.pop() for _n in range(min(rng.randint(1, 3), len(pool)))]
         for position, index in enumerate(usable):
             meeting = meetings[index]
@@ -358,7 +361,11 @@ class _OverlegLarge:
                 break  # planned meetings get only follow-ups (below)
             for _n in range(rng.randint(*spec.new_per_meeting)):
                 if not pool:
-                    break
+                    # A family whose earlier case here ended (or was declined) a while ago may come back.
+                    ready = [i for i, (when, _c) in enumerate(returned) if when < meeting.starts_at]
+                    if not ready:
+                        break
+                    pool.append(returned.pop(ready[0])[1])
                 dossier_id, user_id, org_id = pool.pop()
                 registered = meeting.starts_at - timedelta(days=rng.randint(2, 7), hours=rng.randint(0, 8))
                 step = rng.choice(steps)
@@ -383,6 +390,7 @@ class _OverlegLarge:
                     reg.status = RegistrationStatus.AFGEWEZEN
                     reg.decline_reason = "Past beter in een ander overleg."
                     regs.append(reg)
+                    returned.append((registered + timedelta(days=90), (dossier_id, user_id, org_id)))
                     continue
                 reg.status = RegistrationStatus.TOEGELATEN
                 times = rng.randint(*spec.lifetime)
@@ -406,6 +414,7 @@ class _OverlegLarge:
                     reg.follow_up = "De regievoerder van het wijkteam blijft contact houden."
                     reg.follow_up_organisation_id = org_id
                     reg.version = 3
+                    returned.append((reg.closed_at + timedelta(days=90), (dossier_id, user_id, org_id)))
                 regs.append(reg)
                 plan.append((reg, held_slots))
         # A few fresh registrations wait for the chair's triage.
@@ -559,9 +568,10 @@ class _OverlegLarge:
                     )
         # The cases on the next planned meeting keep at least one open agreement each.
         for key in running_ids:
-            item = last_held.get(key)
-            if item is None:
+            last = last_held.get(key)
+            if last is None:
                 continue
+            item = last
             day = timezone.localdate(item.meeting.starts_at)
             user_id, org_id = self._owner(spec)
             agreements.append(

@@ -157,7 +157,7 @@ class OverlegAgreementVersionSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="created, updated, done, cancelled or reopened")
     changed_by = serializers.IntegerField(source="changed_by_id")
     changed_at = serializers.DateTimeField()
-    fields = serializers.ListField(child=serializers.CharField())
+    changed_fields = serializers.ListField(child=serializers.CharField(), source="fields")
 
 
 class OverlegAgreementDetailSerializer(OverlegAgreementSerializer):
@@ -210,7 +210,9 @@ class OverlegDiscussionSerializer(serializers.Serializer):
 class OverlegAgendaRowSerializer(serializers.Serializer):
     agenda_item = serializers.IntegerField(source="item.pk")
     order = serializers.IntegerField(source="item.order")
-    source = serializers.CharField(source="item.source")
+    agenda_source = serializers.CharField(
+        source="item.source", help_text="triage, follow_up (open agreements come back) or manual"
+    )
     registration = OverlegRegistrationListSerializer()
     goal = serializers.CharField(source="registration.goal")
     open_agreements = OverlegAgreementSerializer(many=True)

@@ -83,7 +83,7 @@ class RegistrationListView(OverlegAPIView):
         if type_id.isdigit():
             qs = qs.filter(overleg_type_id=int(type_id))
         rows = list(qs.order_by("-registered_at")[:200])
-        selectors.audit_case_reads(actor, "registration_list", rows)
+        selectors.audit_list_read(actor, "registration_list", rows)
         return Response(s.OverlegRegistrationListSerializer(rows, many=True).data)
 
     @extend_schema(
