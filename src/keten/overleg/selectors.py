@@ -415,7 +415,7 @@ def _agreements() -> QuerySet[Agreement]:
 
 
 #: What an agreements list shows (and audits): the agreement, its overleg and meeting, the owner's
-#: name and the family's pseudonym — not the case's encrypted reason, goal and closing notes, whose
+#: name, the family's name, pseudonym and dossier — not the case's encrypted reason, goal and closing notes, whose
 #: decryption would cost more than the rest of the list together.
 _LIST_FIELDS = (
     "id",
@@ -436,6 +436,8 @@ _LIST_FIELDS = (
     "registration__dossier",
     "registration__dossier__family",
     "registration__dossier__family__pseudonym",
+    "registration__dossier__family__name",
+    "registration__dossier__reference",
     "agenda_item__meeting",
     "agenda_item__meeting__starts_at",
     "agenda_item__meeting__status",

@@ -215,6 +215,16 @@ def test_my_agreements_runs_a_fixed_number_of_queries(world: World, register: Re
     assert len(selectors.my_agreements(actor=actor)) == 16
     assert _count_queries(lambda: selectors.my_agreements(actor=actor)) == few
 
+    def shown() -> None:
+        # What a list of agreements shows must not load deferred columns row by row.
+        for a in selectors.my_agreements(actor=actor):
+            values = [a.what, a.due_on, a.registration.overleg_type.name, a.registration.dossier.family.name]
+            values += [a.registration.dossier.reference, a.agenda_item.meeting.starts_at if a.agenda_item else None]
+            values.append(a.owner_user.get_full_name() if a.owner_user else a.owner_organisation.name)
+            assert all(v is not None for v in values)
+
+    assert _count_queries(shown) == few
+
 
 def test_overdue_agreements_for_owner_and_chair(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
     item = _item(admitted, world.now_meeting)
