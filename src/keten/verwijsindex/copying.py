@@ -29,7 +29,7 @@ def insert_rows(
     by_attname = {f.attname: f for f in meta.concrete_fields}
     fields = [by_attname[c] for c in columns]
     json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
-    names = [f.column for f in fields]
+    names = [str(f.column) for f in fields]
     new_ids: list[int] = []
     with connection.cursor() as cursor:
         if ids:
@@ -38,7 +38,7 @@ def insert_rows(
                 [meta.db_table, meta.pk.column, len(rows)],
             )
             new_ids = sorted(int(r[0]) for r in cursor.fetchall())
-            names = [meta.pk.column, *names]
+            names = [str(meta.pk.column), *names]
         quoted = ", ".join(connection.ops.quote_name(n) for n in names)
         sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({quoted}) FROM STDIN"
         with cursor.cursor.copy(sql) as copy:

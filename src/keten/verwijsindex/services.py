@@ -422,9 +422,10 @@ def _resolve_youths(rows: list[_Row]) -> tuple[dict[str, _Row], list[_Row]]:
     creates is deferred: registered one by one, it would have been asked to confirm the identity.
     """
     bsn_keys = sorted({r.bsn_key for r in rows if r.bsn_key})
-    by_bsn: dict[str, int] = (
-        dict(Youth.objects.filter(bsn_key__in=bsn_keys).values_list("bsn_key", "pk")) if bsn_keys else {}
-    )
+    by_bsn: dict[str, int] = {}
+    if bsn_keys:
+        for key, pk in Youth.objects.filter(bsn_key__in=bsn_keys).values_list("bsn_key", "pk"):
+            by_bsn[str(key)] = pk
     name_keys = sorted({r.name_key for r in rows if not r.bsn_key})
     named: dict[str, list[int]] = {}
     if name_keys:
@@ -572,6 +573,7 @@ def _insert_signals(actor: Actor, rows: list[_Row], today: date) -> None:
             today + relativedelta(months=row.rules.active_months) - timedelta(days=1),
             row.destroy_on - timedelta(days=1),
         )
+        assert row.youth_id is not None
         row.signal = Signal(
             youth_id=row.youth_id,
             municipality_id=organisation.municipality_id,
@@ -830,6 +832,7 @@ def _write_rows(actor: Actor, rows: list[_Row], today: date) -> list[_Row]:
         entries: list[audit.Entry] = []
         for row in good:
             assert row.signal is not None
+            assert row.youth_id is not None
             row.history = history.get(row.youth_id, 0)
             entries.append(
                 audit.Entry(
