@@ -196,7 +196,10 @@ class ChooseOverlegForm(KetenForm):
 
 
 class RegistrationForm(_ChoiceTemplates, KetenForm):
-    dossier = forms.ChoiceField(label=_("Dossier van het gezin"))
+    dossier = forms.ChoiceField(
+        label=_("Dossier van het gezin"),
+        error_messages=_req(_("Kies een dossier van het gezin waarvan u in het casusteam zit.")),
+    )
     process_step = forms.TypedChoiceField(
         label=_("In welke processtap bevindt de casus zich?"),
         coerce=int,

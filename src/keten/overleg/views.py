@@ -732,9 +732,15 @@ def _item_page(
 
 def _owners(item: AgendaItem, agreement: Agreement | None = None) -> list[Any]:
     meeting = item.meeting
+    registration = item.registration
     people = _case_people(
         meeting_ids=[meeting.pk],
-        user_ids=[meeting.overleg_type.chair_id, agreement.owner_user_id if agreement else None],
+        user_ids=[
+            meeting.overleg_type.chair_id,
+            registration.registered_by_id,
+            registration.casusregisseur_id,
+            agreement.owner_user_id if agreement else None,
+        ],
     )
     organisations = _overleg_organisations(meeting.overleg_type, agreement.owner_organisation_id if agreement else None)
     return of.owner_choices(people, organisations)
