@@ -52,4 +52,5 @@ def test_large_profile_has_two_years_of_overleg() -> None:
     assert len(mine) >= 10
     with CaptureQueriesContext(connection) as ctx:
         selectors.my_agreements(actor=actor)
-    assert len(ctx.captured_queries) <= 4
+    # ids, rows, and the audit event (chain lock with head, insert; a savepoint inside the test's transaction)
+    assert len(ctx.captured_queries) <= 6
