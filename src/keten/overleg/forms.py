@@ -204,8 +204,8 @@ class RegistrationForm(_ChoiceTemplates, KetenForm):
         label=_("In welke processtap bevindt de casus zich?"),
         coerce=int,
         empty_value=None,
-        required=False,
         widget=forms.RadioSelect,
+        error_messages=_req(_("Kies in welke processtap de casus zich bevindt.")),
     )
     criteria = forms.CharField(
         label=_("Welke criteria van deze stap zijn van toepassing?"),
@@ -310,13 +310,16 @@ class DeclineForm(KetenForm):
 
 
 class CasusregisseurForm(KetenForm):
-    casusregisseur = forms.TypedChoiceField(label=_("Casusregisseur"), coerce=int)
+    casusregisseur = forms.TypedChoiceField(
+        label=_("Casusregisseur"), coerce=int, error_messages=_req(_("Kies de casusregisseur."))
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, people: Iterable[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["casusregisseur"].choices = [  # type: ignore[attr-defined]
-            (u.pk, u.get_full_name() or u.username) for u in people
+            ("", _("— kies —")),
+            *[(u.pk, u.get_full_name() or u.username) for u in people],
         ]
 
 
@@ -403,8 +406,15 @@ class AgreementForm(KetenForm):
         widget=_text(2),
         error_messages=_req(_("Beschrijf wat er is afgesproken.")),
     )
-    owner = forms.ChoiceField(label=_("Wie voert de afspraak uit?"), required=False)
-    due_on = forms.DateField(label=_("Uiterlijk op"), required=False, widget=_date_widget())
+    owner = forms.ChoiceField(
+        label=_("Wie voert de afspraak uit?"),
+        error_messages=_req(_("Kies wie de afspraak uitvoert: een persoon of een organisatie.")),
+    )
+    due_on = forms.DateField(
+        label=_("Uiterlijk op"),
+        widget=_date_widget(),
+        error_messages=_req(_("Vul de datum in waarop de afspraak uitgevoerd moet zijn.")),
+    )
 
     def __init__(self, *args: Any, owners: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
