@@ -762,8 +762,11 @@ def meetings_generate(
                 _copy_attendance(meeting)
                 created.append(meeting)
             if created:
-                agenda_build(actor=None, meeting=created[0])
                 _audit(None, AuditAction.CREATE, "meeting.generate", ot.pk, meetings=len(created))
+            # The next meeting's agenda gets the cases whose agreements are still open.
+            upcoming = next_planned_meeting(ot.pk, now)
+            if upcoming is not None:
+                agenda_build(actor=None, meeting=upcoming)
         made += len(created)
     return made
 
@@ -850,22 +853,31 @@ def meeting_hold(*, actor: Actor, meeting: Meeting, expected_version: int | None
 def agenda_build(*, actor: Actor | None, meeting: Meeting) -> int:
     """Put every admitted case of the overleg that still has open agreements on this meeting's agenda.
 
-    Only cases that were on an earlier agenda of the overleg come back this way (new cases arrive
-    through triage). Idempotent: a case already on the agenda is left alone. Returns how many were added.
+    Only cases that were discussed at an earlier meeting of the overleg come back this way (new
+    cases arrive through triage), and not when they are already on this or a later planned agenda.
+    Idempotent. Returns how many were added.
     """
     if meeting.status != MeetingStatus.PLANNED:
         return 0
     if actor is not None:
         _require("overleg.manage_meeting", actor, meeting)
-    live_here = AgendaItem.objects.filter(meeting=meeting, state=AgendaState.ON_AGENDA).values("registration_id")
+    scheduled = AgendaItem.objects.filter(
+        meeting__overleg_type_id=meeting.overleg_type_id,
+        meeting__status=MeetingStatus.PLANNED,
+        meeting__starts_at__gte=min(meeting.starts_at, timezone.now()),
+        state=AgendaState.ON_AGENDA,
+    ).values("registration_id")
+    earlier = AgendaItem.objects.filter(meeting__starts_at__lt=meeting.starts_at, state=AgendaState.ON_AGENDA).values(
+        "registration_id"
+    )
     candidates = list(
         CaseRegistration.objects.filter(
             overleg_type_id=meeting.overleg_type_id,
             status=RegistrationStatus.TOEGELATEN,
             agreements__status=AgreementStatus.OPEN,
-            agenda_items__meeting__starts_at__lt=meeting.starts_at,
+            pk__in=earlier,
         )
-        .exclude(pk__in=live_here)
+        .exclude(pk__in=scheduled)
         .select_related("dossier__family")
         .distinct()
         .order_by("pk")

@@ -554,3 +554,21 @@ def test_extra_meeting_in_the_past_is_refused(world: World, actor_of: ActorOf) -
     )
     assert meeting.location == world.overleg.location
     assert Attendance.objects.filter(meeting=meeting).count() == 2
+
+
+def test_agenda_build_leaves_cases_scheduled_later_alone(
+    world: World, admitted: CaseRegistration, actor_of: ActorOf
+) -> None:
+    _agreement(world, actor_of, _item(admitted, world.now_meeting))
+    services.meeting_hold(actor=actor_of(world.chair), meeting=world.now_meeting)
+    later = make_meeting(world.overleg, world.next_meeting.starts_at + dt.timedelta(days=2), world.chair)
+    # The case came back on the next meeting; moving it to a later one keeps it off the next.
+    item = _item(admitted, world.next_meeting)
+    services.agenda_item_remove(actor=actor_of(world.chair), item=item, reason="Schuift door naar donderdag")
+    services.agenda_item_add(actor=actor_of(world.chair), meeting=later, registration=admitted)
+    assert services.agenda_build(actor=actor_of(world.chair), meeting=world.next_meeting) == 0
+    # The daily job builds the next agenda too (idempotently).
+    services.meetings_generate(overleg_type=world.overleg, weeks=1)
+    assert not AgendaItem.objects.filter(
+        registration=admitted, meeting=world.next_meeting, state=AgendaState.ON_AGENDA
+    ).exists()
