@@ -421,17 +421,16 @@ def _resolve_youths(rows: list[_Row]) -> tuple[dict[str, _Row], list[_Row]]:
     A row without BSN whose name and birth date match a young person an earlier row of the batch
     creates is deferred: registered one by one, it would have been asked to confirm the identity.
     """
+    youth = Youth._meta.db_table
     bsn_keys = sorted({r.bsn_key for r in rows if r.bsn_key})
     by_bsn: dict[str, int] = {}
     if bsn_keys:
-        for key, pk in Youth.objects.filter(bsn_key__in=bsn_keys).values_list("bsn_key", "pk"):
-            by_bsn[str(key)] = pk
+        by_bsn = dict(_fetch(f"SELECT bsn_key, id FROM {youth} WHERE bsn_key IN ({_in(bsn_keys)})", bsn_keys))  # noqa: S608
     name_keys = sorted({r.name_key for r in rows if not r.bsn_key})
     named: dict[str, list[int]] = {}
     if name_keys:
-        for key, pk in (
-            Youth.objects.filter(name_birth_key__in=name_keys).order_by("pk").values_list("name_birth_key", "pk")
-        ):
+        sql = f"SELECT name_birth_key, id FROM {youth} WHERE name_birth_key IN ({_in(name_keys)}) ORDER BY id"  # noqa: S608
+        for key, pk in _fetch(sql, name_keys):
             named.setdefault(key, []).append(pk)
     new_by_bsn: dict[str, _Row] = {}
     new_plain: list[_Row] = []
@@ -503,11 +502,12 @@ def _parent_ids(keys: Iterable[str]) -> dict[str, int]:
     wanted = sorted(set(keys))
     if not wanted:
         return {}
-    found = dict(ParentKey.objects.filter(key__in=wanted).values_list("key", "pk"))
+    table = ParentKey._meta.db_table
+    found: dict[str, int] = dict(_fetch(f"SELECT key, id FROM {table} WHERE key IN ({_in(wanted)})", wanted))  # noqa: S608
     missing = [k for k in wanted if k not in found]
     if missing:
         ParentKey.objects.bulk_create([ParentKey(key=k) for k in missing], ignore_conflicts=True)
-        found.update(ParentKey.objects.filter(key__in=missing).values_list("key", "pk"))
+        found.update(_fetch(f"SELECT key, id FROM {table} WHERE key IN ({_in(missing)})", missing))  # noqa: S608
         if len(found) != len(wanted):
             raise _Retry
     return found
@@ -519,17 +519,17 @@ def _lock_youths(rows: list[_Row]) -> list[int]:
     while this one waited is seen. Every registration takes its young people before any parent, so
     two of them never wait for each other crosswise."""
     youth_ids = sorted({r.youth_id for r in rows if r.youth_id is not None})
-    locked = list(
-        Youth.objects.select_for_update().filter(pk__in=youth_ids).order_by("pk").values_list("pk", flat=True)
-    )
+    table = Youth._meta.db_table
+    locked = _fetch(f"SELECT id FROM {table} WHERE id IN ({_in(youth_ids)}) ORDER BY id{_for_update()}", youth_ids)  # noqa: S608
     if len(locked) != len(youth_ids):  # removed meanwhile (the nightly job or a death)
         raise _Retry
+    professionals = sorted({r.professional.pk for r in rows})
     taken = set(
-        Signal.objects.filter(
-            youth_id__in=youth_ids,
-            professional_id__in={r.professional.pk for r in rows},
-            status=SignalStatus.ACTIEF,
-        ).values_list("youth_id", "professional_id")
+        _fetch(
+            f"SELECT youth_id, professional_id FROM {Signal._meta.db_table} WHERE status = %s "  # noqa: S608
+            f"AND youth_id IN ({_in(youth_ids)}) AND professional_id IN ({_in(professionals)})",
+            [SignalStatus.ACTIEF.value, *youth_ids, *professionals],
+        )
     )
     for row in rows:
         if (row.youth_id, row.professional.pk) in taken:
@@ -546,22 +546,25 @@ def _link_parents(rows: list[_Row], youth_ids: list[int]) -> dict[int, set[int]]
     moment by another registration is waited for (unique index) and then shared.
     """
     links: dict[int, set[int]] = {y: set() for y in youth_ids}
-    for youth_id, parent_id in ParentLink.objects.filter(youth_id__in=youth_ids).values_list("youth_id", "parent_id"):
+    sql = f"SELECT youth_id, parent_id FROM {ParentLink._meta.db_table} WHERE youth_id IN ({_in(youth_ids)})"  # noqa: S608
+    for youth_id, parent_id in _fetch(sql, youth_ids):
         links[youth_id].add(parent_id)
     parent_ids = _parent_ids(k for r in rows for k in r.parent_keys)
-    new_links: list[ParentLink] = []
+    new_links: list[tuple[int, int]] = []
     for row in rows:
         assert row.youth_id is not None
         for key in row.parent_keys:
             parent_id = parent_ids[key]
             if parent_id not in links[row.youth_id]:
                 links[row.youth_id].add(parent_id)
-                new_links.append(ParentLink(youth_id=row.youth_id, parent_id=parent_id))
+                new_links.append((row.youth_id, parent_id))
     parents = sorted({p for ps in links.values() for p in ps})
     if parents:
-        list(ParentKey.objects.select_for_update().filter(pk__in=parents).order_by("pk").values_list("pk", flat=True))
-    if new_links:
-        ParentLink.objects.bulk_create(new_links)
+        _fetch(
+            f"SELECT id FROM {ParentKey._meta.db_table} WHERE id IN ({_in(parents)}) ORDER BY id{_for_update()}",  # noqa: S608
+            parents,
+        )
+    insert_rows(ParentLink, ("youth_id", "parent_id"), new_links)
     return links
 
 
@@ -638,8 +641,20 @@ class _Joined:
     row: _Row
 
 
-def _in(values: Sequence[int]) -> str:
+def _in(values: Sequence[object]) -> str:
+    """Placeholders for an ``IN (…)`` list of these values."""
     return ", ".join(["%s"] * len(values))
+
+
+def _for_update() -> str:
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+
+
+def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Run one of the registration's fixed reads (plain SQL: no query building per call)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return list(cursor.fetchall())
 
 
 def _active_signals(youths: list[int], parents: list[int]) -> tuple[dict[int, list[_Active]], dict[int, set[int]]]:
@@ -823,11 +838,13 @@ def _write_rows(actor: Actor, rows: list[_Row], today: date) -> list[_Row]:
         links = _link_parents(good, sorted({r.youth_id for r in good if r.youth_id is not None}))
         _insert_signals(actor, good, today)
         joined = _match_rows(good, links, today)
-        history = dict(
-            Signal.objects.filter(youth_id__in={r.youth_id for r in good}, status=SignalStatus.GEARCHIVEERD)
-            .values("youth_id")
-            .annotate(n=Count("id"))
-            .values_list("youth_id", "n")
+        youths = sorted({r.youth_id for r in good if r.youth_id is not None})
+        history: dict[int, int] = dict(
+            _fetch(
+                f"SELECT youth_id, COUNT(*) FROM {Signal._meta.db_table} WHERE status = %s "  # noqa: S608
+                f"AND youth_id IN ({_in(youths)}) GROUP BY youth_id",
+                [SignalStatus.GEARCHIVEERD.value, *youths],
+            )
         )
         entries: list[audit.Entry] = []
         for row in good:

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,7 +42,7 @@ from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
 from keten.verwijsindex.copying import insert_rows
 from keten.verwijsindex.delivery_models import FeedEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
-from keten.verwijsindex.models import Match, MatchParticipant, SignalStatus
+from keten.verwijsindex.models import Match, MatchParticipant, Signal, SignalStatus
 
 logger = logging.getLogger(__name__)
 
@@ -76,23 +76,23 @@ class _Participant:
 
 
 def _participants(match_ids: Iterable[int]) -> dict[int, list[_Participant]]:
-    rows = (
-        MatchParticipant.objects.filter(match_id__in=list(match_ids))
-        .order_by("signal__registered_on", "signal_id")
-        .values_list(
-            "match_id",
-            "signal_id",
-            "signal__status",
-            "signal__organisation_id",
-            "signal__organisation__name",
-            "signal__professional__first_name",
-            "signal__professional__last_name",
-            "signal__professional__username",
-            "signal__contact_phone",
-            "signal__contact_email",
-        )
-    )
+    ids = sorted(set(match_ids))
     out: dict[int, list[_Participant]] = {}
+    if not ids:
+        return out
+    signal = Signal._meta.db_table
+    organisation = Signal._meta.get_field("organisation").related_model._meta.db_table  # type: ignore[union-attr]
+    user = Signal._meta.get_field("professional").related_model._meta.db_table  # type: ignore[union-attr]
+    sql = (
+        "SELECT p.match_id, p.signal_id, s.status, s.organisation_id, o.name, u.first_name, u.last_name, "  # noqa: S608
+        f"u.username, s.contact_phone, s.contact_email FROM {MatchParticipant._meta.db_table} p "
+        f"JOIN {signal} s ON s.id = p.signal_id JOIN {organisation} o ON o.id = s.organisation_id "
+        f"JOIN {user} u ON u.id = s.professional_id WHERE p.match_id IN ({', '.join(['%s'] * len(ids))}) "
+        "ORDER BY s.registered_on, p.signal_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        rows = cursor.fetchall()
     for match_id, signal_id, status, org_id, org_name, first, last, username, phone, email in rows:
         # The professional's name as User.get_full_name() or get_username() gives it.
         name = f"{first} {last}".strip() or username
@@ -140,12 +140,16 @@ def _write(events: list[FeedEvent]) -> None:
     """Store the events and the deliveries to the subscriptions of their organisations; send after commit."""
     if not events:
         return
-    organisation_ids = {e.organisation_id for e in events}
-    subscriptions = list(
-        WebhookSubscription.objects.filter(
-            api_client__organisation_id__in=organisation_ids, is_active=True, api_client__is_active=True
-        ).values_list("pk", "api_client__organisation_id")
-    )
+    organisation_ids = sorted({e.organisation_id for e in events})
+    client = WebhookSubscription._meta.get_field("api_client").related_model._meta.db_table  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT w.id, c.organisation_id FROM {WebhookSubscription._meta.db_table} w "  # noqa: S608
+            f"JOIN {client} c ON c.id = w.api_client_id WHERE w.is_active = %s AND c.is_active = %s "
+            f"AND c.organisation_id IN ({', '.join(['%s'] * len(organisation_ids))})",
+            [True, True, *organisation_ids],
+        )
+        subscriptions = cursor.fetchall()
     now = timezone.now()
     event_ids = insert_rows(
         FeedEvent,
