@@ -182,11 +182,14 @@ def registration_get(*, actor: Actor, pk: int, audit_read: bool = True) -> CaseR
     return registration
 
 
-def registration_for_triage(*, actor: Actor, pk: int) -> CaseRegistration:
+def registration_for_triage(*, actor: Actor, pk: int, audit_read: bool = True) -> CaseRegistration:
+    """A registration the actor may triage (the chair); NotFoundError otherwise. The read is audited."""
     user = _user_or_404(actor)
     registration = _registrations().filter(pk=pk).first()
     if registration is None or not allows("overleg.triage", user, registration):
         raise NotFoundError
+    if audit_read:
+        audit_case_reads(actor, "registration", [registration])
     return registration
 
 
@@ -287,8 +290,11 @@ def meeting_for_management(*, actor: Actor, pk: int) -> Meeting:
     return meeting
 
 
-def agenda_item_get(*, actor: Actor, pk: int, permission: str = "overleg.record_discussion") -> AgendaItem:
-    """An agenda item the actor may act on (record discussion / agreements); NotFoundError otherwise."""
+def agenda_item_get(
+    *, actor: Actor, pk: int, permission: str = "overleg.record_discussion", audit_read: bool = True
+) -> AgendaItem:
+    """An agenda item the actor may act on (record discussion / agreements); NotFoundError otherwise.
+    The read of its case is audited."""
     user = _user_or_404(actor)
     item = (
         AgendaItem.objects.select_related(
@@ -303,6 +309,8 @@ def agenda_item_get(*, actor: Actor, pk: int, permission: str = "overleg.record_
     )
     if item is None or not allows(permission, user, item if permission != "overleg.manage_meeting" else item.meeting):
         raise NotFoundError
+    if audit_read:
+        audit_case_reads(actor, "agenda_item", [item.registration], meeting=item.meeting_id)
     return item
 
 

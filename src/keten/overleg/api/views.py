@@ -133,7 +133,7 @@ class RegistrationDetailView(OverlegAPIView):
 
 
 def _triage_target(actor: Actor, pk: int) -> CaseRegistration:
-    return selectors.registration_for_triage(actor=actor, pk=pk)
+    return selectors.registration_for_triage(actor=actor, pk=pk, audit_read=False)
 
 
 class RegistrationAdmitView(OverlegAPIView):
@@ -304,7 +304,7 @@ class AgreementListView(OverlegAPIView):
         serializer = s.OverlegAgreementCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        item = selectors.agenda_item_get(actor=actor, pk=data["agenda_item"])
+        item = selectors.agenda_item_get(actor=actor, pk=data["agenda_item"], audit_read=False)
         agreement = services.agreement_create(
             actor=actor,
             item=item,
