@@ -1068,11 +1068,10 @@ def _owner(
     owner_user = None
     owner_org = None
     if owner_user_id is not None:
-        owner_user = (
-            User.objects.filter(pk=owner_user_id, is_active=True, memberships__is_active=True).distinct().first()
+        # Only someone who may see case content can follow an agreement up.
+        owner_user = _case_professional(
+            owner_user_id, "owner", _("Kies als eigenaar een actieve professional met een casusrol.")
         )
-        if owner_user is None:
-            raise DomainError(_("Kies als eigenaar een actieve medewerker."), field="owner")
     if owner_organisation_id is not None:
         owner_org = Organisation.objects.filter(
             pk=owner_organisation_id, is_active=True, municipality_id=municipality_id

@@ -225,6 +225,13 @@ def test_bad_agreement_input_is_refused(
     assert not AgreementVersion.objects.exists()
 
 
+def test_an_agreement_owner_needs_a_case_role(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
+    with pytest.raises(DomainError) as exc:
+        _agreement(world, actor_of, _item(admitted, world.now_meeting), owner_user_id=world.beleid.pk)
+    assert exc.value.field == "owner"
+    assert not Agreement.objects.exists()
+
+
 def test_agreement_owned_by_an_organisation(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
     item = _item(admitted, world.now_meeting)
     agreement = _agreement(world, actor_of, item, owner_user_id=None, owner_organisation_id=world.politie.pk)
