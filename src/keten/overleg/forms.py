@@ -360,7 +360,11 @@ class CancelMeetingForm(KetenForm):
 
 
 class AttendeeForm(KetenForm):
-    user = forms.TypedChoiceField(label=_("Deelnemer toevoegen"), coerce=int)
+    user = forms.TypedChoiceField(
+        label=_("Wie komt op de deelnemerslijst?"),
+        coerce=int,
+        error_messages=_req(_("Kies een medewerker van een deelnemende organisatie.")),
+    )
 
     def __init__(self, *args: Any, people: Iterable[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

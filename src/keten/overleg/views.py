@@ -563,41 +563,22 @@ def _meeting_page(
     pk: int,
     *,
     cancel_form: of.CancelMeetingForm | None = None,
-    attendee_form: of.AttendeeForm | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
     actor = _actor(request)
     page = _or_404(selectors.meeting_page, actor=actor, pk=pk)
     meeting = page.meeting
-    manage = page.can_manage and meeting.status == MeetingStatus.PLANNED
-    people: list[User] = []
-    if manage:
-        on_list = {a.user_id for a in page.attendances}
-        people = [
-            u
-            for u in User.objects.filter(
-                is_active=True,
-                memberships__is_active=True,
-                memberships__role__in=CASE_ROLES,
-                memberships__organisation__in=_overleg_organisations(meeting.overleg_type),
-            )
-            .distinct()
-            .order_by("first_name", "last_name", "username")[:500]
-            if u.pk not in on_list
-        ]
-    today = timezone.localdate()
     return render(
         request,
         "overleg/meeting.html",
         {
             "page": page,
             "meeting": meeting,
-            "manage": manage,
+            "manage": page.can_manage and meeting.status == MeetingStatus.PLANNED,
             "started": meeting.starts_at <= timezone.now() + dt.timedelta(hours=1),
             "cancel_form": cancel_form or of.CancelMeetingForm(prefix="cancel", initial={"version": meeting.version}),
-            "attendee_form": attendee_form or of.AttendeeForm(prefix="att", people=people),
-            "today": today,
+            "today": timezone.localdate(),
             "error": error,
             "case_role": may_see_client_data(actor.user),
         },
@@ -612,12 +593,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add someone to the list (no presence yet) or record presence / absence."""
+    """Record presence or absence of someone on the list."""
     actor = _case_actor(request)
     meeting = _or_404(selectors.meeting_for_management, actor=actor, pk=pk)
-    present_raw = request.POST.get("present", "")
-    user_raw = request.POST.get("user") or request.POST.get("att-user") or ""
-    present = {"ja": True, "nee": False}.get(present_raw)
+    user_raw = request.POST.get("user", "")
+    present = {"ja": True, "nee": False}.get(request.POST.get("present", ""))
     try:
         services.attendance_set(
             actor=actor, meeting=meeting, user_id=int(user_raw) if user_raw.isdigit() else 0, present=present
@@ -625,14 +605,45 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404 from exc
     except DomainError as exc:
-        if "att-user" in request.POST:
-            form = of.AttendeeForm(request.POST, prefix="att", people=_case_people(user_ids=[]))
-            form.is_valid()
-            apply_domain_error(form, exc)
-            return _meeting_page(request, pk, attendee_form=form, status=422)
         return _meeting_page(request, pk, error=exc.message, status=422)
-    messages.success(request, _("De deelnemerslijst is bijgewerkt."))
+    messages.success(request, _("De aanwezigheid is vastgelegd."))
     return redirect("overleg:meeting", pk=pk)
+
+
+def _attendee_candidates(meeting: Meeting) -> list[User]:
+    """Professionals of the overleg's organisations who are not yet on the meeting's list."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__role__in=CASE_ROLES,
+            memberships__organisation__in=_overleg_organisations(meeting.overleg_type),
+        )
+        .exclude(overleg_attendances__meeting=meeting)
+        .distinct()
+        .order_by("first_name", "last_name", "username")[:1000]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put someone of a taking-part organisation on the meeting's attendance list."""
+    actor = _case_actor(request)
+    meeting = _or_404(selectors.meeting_for_management, actor=actor, pk=pk)
+    form = of.AttendeeForm(request.POST if request.method == "POST" else None, people=_attendee_candidates(meeting))
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.attendance_set(actor=actor, meeting=meeting, user_id=form.cleaned_data["user"], present=None)
+            except NotFoundError as exc:
+                raise Http404 from exc
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("De deelnemer staat op de lijst."))
+                return redirect("overleg:meeting", pk=pk)
+        return render(request, "overleg/attendee_add.html", {"meeting": meeting, "form": form}, status=422)
+    return render(request, "overleg/attendee_add.html", {"meeting": meeting, "form": form})
 
 
 @require_POST

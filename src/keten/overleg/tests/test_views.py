@@ -304,7 +304,7 @@ def test_meeting_page_shows_cases_to_attendees_and_audits_each_case(
     assert AuditEvent.objects.filter(object_type="overleg.meeting_case").count() == before + 1
     chair_page = _html(client_for(world.chair).get(url))
     assert "Bijeenkomst afronden" in chair_page
-    assert "Op de deelnemerslijst zetten" in chair_page
+    assert "Deelnemer op de lijst zetten" in chair_page
 
 
 def test_meeting_page_hides_cases_from_members_who_do_not_attend(
@@ -325,7 +325,7 @@ def test_attendance_and_holding_the_meeting_carry_open_agreements(
     _agreement(world, actor_of, _item(admitted))
     client = client_for(world.chair)
     url = f"/overleg/bijeenkomsten/{world.now_meeting.pk}/"
-    assert client.post(url + "deelnemers/", {"user": world.member.pk, "present": "ja"}).status_code == 302
+    assert client.post(url + "aanwezigheid/", {"user": world.member.pk, "present": "ja"}).status_code == 302
     assert world.now_meeting.attendances.get(user=world.member).present is True
     assert client_for(world.member).post(url + "afronden/", {}).status_code == 404
     response = client.post(url + "afronden/", {"version": world.now_meeting.version})
@@ -333,6 +333,29 @@ def test_attendance_and_holding_the_meeting_carry_open_agreements(
     world.now_meeting.refresh_from_db()
     assert world.now_meeting.status == MeetingStatus.HELD
     assert AgendaItem.objects.filter(meeting=world.next_meeting, registration=admitted, source="follow_up").exists()
+
+
+def test_chair_puts_someone_on_the_attendance_list(client_for: ClientFor, world: World) -> None:
+    url = f"/overleg/bijeenkomsten/{world.next_meeting.pk}/deelnemers/"
+    client = client_for(world.chair)
+    page = _html(client.get(url))
+    assert world.outsider.get_full_name() in page
+    assert world.member.get_full_name() not in page  # already on the list
+    assert client.post(url, {"user": ""}).status_code == 422
+    assert client.post(url, {"user": world.outsider.pk}).status_code == 302
+    assert world.next_meeting.attendances.filter(user=world.outsider, present__isnull=True).exists()
+    for user in (world.member, world.registrant, world.beleid):
+        assert client_for(user).get(url).status_code == 404
+        assert client_for(user).post(url, {"user": world.registrant.pk}).status_code == 404
+    assert not world.next_meeting.attendances.filter(user=world.registrant).exists()
+
+
+def test_presence_cannot_be_recorded_before_the_meeting(client_for: ClientFor, world: World) -> None:
+    url = f"/overleg/bijeenkomsten/{world.next_meeting.pk}/aanwezigheid/"
+    response = client_for(world.chair).post(url, {"user": world.member.pk, "present": "ja"})
+    assert response.status_code == 422
+    assert "tijdens of na de bijeenkomst" in _html(response)
+    assert world.next_meeting.attendances.get(user=world.member).present is None
 
 
 def test_cancelling_needs_a_reason(client_for: ClientFor, world: World) -> None:
