@@ -243,3 +243,70 @@ def test_case_from_a_match_to_agreements_followed_up_over_two_meetings(
     assert "Huiselijk geweld" not in text
     chair_pdf = chair.page.request.get(chair.url(href))
     assert "Gezin Jansen" in _pdf_text(chair_pdf.body())
+
+
+def test_set_up_figures_registration_from_a_dossier_and_the_attendance_list(
+    browse: Callable[[], UI], scene: dict[str, Any]
+) -> None:
+    municipality = scene["overleg"].municipality
+    gemeente = OrganisationFactory(name="Gemeente Lindeveld", type=OrganisationType.GEMEENTE, municipality=municipality)
+    beleid = make_user(Role.BELEIDSMEDEWERKER, gemeente, username="beleid", first_name="Bente", last_name="Beleid")
+
+    # The municipality sets up a wijk-casusoverleg with a process step, and looks at the figures.
+    ui = browse()
+    login(ui, beleid)
+    page = ui.page
+    ui.submit(page.get_by_role("link", name="Overleggen en komende bijeenkomsten"))
+    ui.submit(page.get_by_role("link", name="Overleggen inrichten"))
+    ui.submit(page.get_by_role("link", name="Nieuw overleg inrichten"))
+    page.get_by_label("Naam van het overleg").fill("Wijk-casusoverleg Oost")
+    page.get_by_label("Soort overleg").select_option(label="Wijk-casusoverleg")
+    page.get_by_label("Organisatie die het overleg voert").select_option(label="Wijkteam Lindeveld-Oost")
+    page.get_by_label("Politie Lindeveld").check()
+    page.get_by_label("woensdag").check()
+    ui.submit(page.get_by_role("button", name="Overleg inrichten"))
+    expect(page.get_by_role("alert")).to_contain_text("aanvangstijd")
+    page.get_by_label("Aanvangstijd").fill("14:00")
+    page.get_by_label("Grondslag voor het delen van gegevens").fill("Toestemming van de ouders per casus.")
+    ui.submit(page.get_by_role("button", name="Overleg inrichten"))
+    expect(page.get_by_text("Het overleg is ingericht.")).to_be_visible()
+    page.get_by_label("Naam van de processtap").fill("Signalering")
+    page.get_by_role("textbox", name="Toelatingscriteria").fill("Zorgen die de wijkcoach niet alleen kan oplossen.")
+    ui.submit(page.get_by_role("button", name="Processtap toevoegen"))
+    expect(page.get_by_role("list").filter(has_text="Signalering")).to_contain_text("niet alleen kan oplossen")
+    assert OverlegType.objects.get(name="Wijk-casusoverleg Oost").weekdays == [3]
+    ui.goto("/overleg/cijfers/")
+    expect(page.get_by_role("table", name="Aangemelde casussen per overleg")).to_contain_text("Wijk-casusoverleg Oost")
+    ui.screenshot("overleg-figures")
+
+    # A professional registers a case from the dossier page: two overleggen, so first a choice.
+    worker = browse()
+    login(worker, scene["worker"])
+    page = worker.page
+    worker.goto(f"/dossiers/{scene['dossier'].reference}/")
+    worker.submit(page.get_by_role("link", name="Casus aanmelden voor een overleg"))
+    page.get_by_label("Voor welk overleg meldt u de casus aan?").select_option(
+        label="Wijk-casusoverleg Oost (Wijk-casusoverleg)"
+    )
+    worker.submit(page.get_by_role("button", name="Verder"))
+    page.get_by_label("1. Signalering").check()
+    page.get_by_label("Reden van aanmelding").fill("Schoolverzuim en zorgen over de thuissituatie.")
+    page.get_by_label("Doel", exact=True).fill("Eén plan met school en wijkteam.")
+    page.get_by_label("Nee").check()
+    worker.submit(page.get_by_role("button", name="Casus aanmelden"))
+    expect(page.locator("#id_family_not_informed_reason_error")).to_contain_text("niet over de aanmelding")
+    page.get_by_label("Waarom is het gezin niet geïnformeerd?").fill(
+        "Informeren brengt de veiligheid van moeder in gevaar."
+    )
+    worker.submit(page.get_by_role("button", name="Casus aanmelden"))
+    expect(page.get_by_text("De casus is aangemeld.")).to_be_visible()
+
+    # The chair puts the wijkcoach on the list of the next meeting.
+    chair = browse()
+    login(chair, scene["chair"])
+    page = chair.page
+    chair.goto(f"/overleg/bijeenkomsten/{scene['next'].pk}/")
+    chair.submit(page.get_by_role("link", name="Deelnemer op de lijst zetten"))
+    page.get_by_label("Wie komt op de deelnemerslijst?").select_option(label="Wim Wijkcoach")
+    chair.submit(page.get_by_role("button", name="Op de deelnemerslijst zetten"))
+    expect(page.get_by_role("table", name="Deelnemerslijst en aanwezigheid")).to_contain_text("Wim Wijkcoach")
