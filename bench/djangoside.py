@@ -31,6 +31,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
@@ -91,6 +92,7 @@ def _targets() -> dict[str, Any]:
         .first()
     )
     return {
+        "overleg_meeting": _bench_meeting(),
         "professional": {"id": prof.pk, "session": _session_for(prof)},
         "officer": {"id": officer.pk, "session": _session_for(officer)},
         "anonymous": {"id": None, "session": ""},
@@ -99,6 +101,21 @@ def _targets() -> dict[str, Any]:
         "long_traject": long_traject,
         "cookie_name": settings.SESSION_COOKIE_NAME,
     }
+
+
+def _bench_meeting() -> int | None:
+    """The next planned straf–zorg meeting of the large profile (15 cases with open agreements)."""
+    from keten.overleg.models import Meeting, MeetingStatus
+    from keten.seeding.overleg_large import STRAF_ZORG_NAME
+
+    return (
+        Meeting.objects.filter(
+            overleg_type__name=STRAF_ZORG_NAME, status=MeetingStatus.PLANNED, starts_at__gte=timezone.now()
+        )
+        .order_by("starts_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 #: Realistic sociale kaart searches: free text, a role in a wijk, kind + age + postcode, stems.
@@ -150,6 +167,18 @@ def endpoints(targets: dict[str, Any]) -> list[dict[str, Any]]:
             "paths": [f"/meldcode/{targets['long_traject']}/rapport.pdf"],
             "single_requests": 10,
         },
+        *(
+            [
+                {
+                    "name": "overleg meeting page",
+                    "who": "professional",
+                    "paths": [f"/overleg/bijeenkomsten/{targets['overleg_meeting']}/"],
+                },
+                {"name": "overleg my agreements", "who": "professional", "paths": ["/overleg/afspraken/"]},
+            ]
+            if targets.get("overleg_meeting")
+            else []
+        ),
     ]
 
 
