@@ -374,6 +374,25 @@ class AttendeeForm(KetenForm):
         ]
 
 
+class RemoveFromAgendaForm(KetenForm):
+    reason = forms.CharField(
+        label=_("Waarom gaat de casus van deze agenda?"),
+        max_length=300,
+        error_messages=_req(_("Geef de reden waarom de casus van de agenda gaat.")),
+    )
+
+
+class ScheduleForm(KetenForm):
+    #: Any meeting id: the service answers a cancelled or past meeting with its own message.
+    meeting = forms.IntegerField(label=_("Bijeenkomst"), widget=forms.Select)
+
+    def __init__(self, *args: Any, meetings: Iterable[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].widget.choices = [  # type: ignore[attr-defined]
+            (m.pk, timezone.localtime(m.starts_at).strftime("%d-%m-%Y %H:%M")) for m in meetings
+        ]
+
+
 class DiscussionForm(KetenForm):
     summary = forms.CharField(label=_("Samenvatting van de bespreking"), required=False, widget=_text())
     mensen = forms.CharField(label=_("Wie zijn de mensen?"), required=False, widget=_text(2))

@@ -33,6 +33,7 @@ from keten.overleg import forms as of
 from keten.overleg import selectors, services
 from keten.overleg.models import (
     AgendaItem,
+    AgendaState,
     Agreement,
     AgreementStatus,
     Meeting,
@@ -229,6 +230,14 @@ def register(request: HttpRequest, reference: str) -> HttpResponse:
     """Register a family's case for an overleg, from the dossier page."""
     actor = _case_actor(request)
     dossier = _or_404(selectors.dossier_for_registration, actor=actor, reference=reference)
+    # The page shows the family's name: the read is audited like the dossier page.
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="overleg.register_form",
+        object_id=dossier.reference,
+        client_pseudonym=dossier.family.pseudonym,
+    )
     types = list(selectors.overleg_types_for(actor=actor))
     overleg_type = _chosen_type(request, actor, types)
     context: dict[str, Any] = {
@@ -336,6 +345,7 @@ def _registration_page(
     *,
     close_form: of.CloseRegistrationForm | None = None,
     regisseur_form: of.CasusregisseurForm | None = None,
+    schedule_form: of.ScheduleForm | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -381,6 +391,14 @@ def _registration_page(
             )
             if may_regisseur
             else None,
+            "schedule_form": (
+                schedule_form
+                or of.ScheduleForm(
+                    prefix="plan", meetings=selectors.upcoming_meetings(overleg_type=registration.overleg_type)
+                )
+            )
+            if detail.can_triage and is_open
+            else None,
             "error": error,
             "invited": list(registration.invited_organisations.all()),
         },
@@ -420,6 +438,28 @@ def registration_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("De casus heeft het overleg verlaten."))
             return redirect("overleg:registration", pk=pk)
     return _registration_page(request, pk, close_form=form, status=422)
+
+
+@require_POST
+def registration_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair puts an admitted case on (another) planned meeting of the overleg."""
+    actor = _case_actor(request)
+    registration = _or_404(selectors.registration_get, actor=actor, pk=pk, audit_read=False)
+    form = of.ScheduleForm(
+        request.POST, prefix="plan", meetings=selectors.upcoming_meetings(overleg_type=registration.overleg_type)
+    )
+    if form.is_valid():
+        try:
+            meeting = selectors.meeting_get(actor=actor, pk=form.cleaned_data["meeting"])
+            services.agenda_item_add(actor=actor, meeting=meeting, registration=registration)
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De casus staat op de agenda."))
+            return redirect("overleg:registration", pk=pk)
+    return _registration_page(request, pk, schedule_form=form, status=422)
 
 
 @require_POST
@@ -499,7 +539,7 @@ def triage(request: HttpRequest) -> HttpResponse:
 @require_POST
 def triage_admit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _case_actor(request)
-    registration = _or_404(selectors.registration_for_triage, actor=actor, pk=pk)
+    registration = _or_404(selectors.registration_for_triage, actor=actor, pk=pk, audit_read=False)
     meetings = selectors.upcoming_meetings(overleg_type=registration.overleg_type)
     raw = request.POST.get(f"admit{pk}-casusregisseur", "")
     form = of.AdmitForm(
@@ -533,7 +573,7 @@ def triage_admit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def triage_decline(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _case_actor(request)
-    registration = _or_404(selectors.registration_for_triage, actor=actor, pk=pk)
+    registration = _or_404(selectors.registration_for_triage, actor=actor, pk=pk, audit_read=False)
     form = of.DeclineForm(request.POST, prefix=f"decline{pk}")
     if form.is_valid():
         try:
@@ -699,10 +739,12 @@ def _item_page(
     *,
     discussion_form: of.DiscussionForm | None = None,
     agreement_form: of.AgreementForm | None = None,
+    remove_form: of.RemoveFromAgendaForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     actor = _case_actor(request)
-    item = _or_404(selectors.agenda_item_get, actor=actor, pk=pk)
+    # The read of the case is audited once, by registration_detail.
+    item = _or_404(selectors.agenda_item_get, actor=actor, pk=pk, audit_read=False)
     detail = _or_404(selectors.registration_detail, actor=actor, pk=item.registration_id)
     registration = detail.registration
     meeting = item.meeting
@@ -735,10 +777,34 @@ def _item_page(
             )
             if registration.status == RegistrationStatus.TOEGELATEN
             else None,
+            "remove_form": (remove_form or of.RemoveFromAgendaForm(prefix="rm"))
+            if item.state == AgendaState.ON_AGENDA
+            and meeting.status == MeetingStatus.PLANNED
+            and allows("overleg.manage_meeting", actor.user, meeting)
+            else None,
             "today": timezone.localdate(),
         },
         status=status,
     )
+
+
+@require_POST
+def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair takes a case off a planned meeting's agenda, with a reason (the history stays)."""
+    actor = _case_actor(request)
+    item = _or_404(selectors.agenda_item_get, actor=actor, pk=pk, permission="overleg.manage_meeting", audit_read=False)
+    form = of.RemoveFromAgendaForm(request.POST, prefix="rm")
+    if form.is_valid():
+        try:
+            services.agenda_item_remove(actor=actor, item=item, reason=form.cleaned_data["reason"])
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("De casus is van de agenda gehaald."))
+            return redirect("overleg:meeting", pk=item.meeting_id)
+    return _item_page(request, pk, remove_form=form, status=422)
 
 
 def _owners(item: AgendaItem, agreement: Agreement | None = None) -> list[Any]:
@@ -765,7 +831,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_discussion(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _case_actor(request)
-    item = _or_404(selectors.agenda_item_get, actor=actor, pk=pk)
+    item = _or_404(selectors.agenda_item_get, actor=actor, pk=pk, audit_read=False)
     form = of.DiscussionForm(request.POST, prefix="d")
     if form.is_valid():
         try:
@@ -783,7 +849,7 @@ def item_discussion(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _case_actor(request)
-    item = _or_404(selectors.agenda_item_get, actor=actor, pk=pk)
+    item = _or_404(selectors.agenda_item_get, actor=actor, pk=pk, audit_read=False)
     form = of.AgreementForm(request.POST, prefix="a", owners=_owners(item))
     if form.is_valid():
         owner_user_id, owner_organisation_id = form.owner_ids()

@@ -120,6 +120,9 @@ def test_register_from_dossier_creates_a_registration_and_tells_the_chair(client
     page = _html(client.get(url))
     assert "Reden van aanmelding" in page
     assert "Signalering" in page
+    assert AuditEvent.objects.filter(
+        object_type="overleg.register_form", client_pseudonym=world.dossier.family.pseudonym
+    ).exists()
     response = client.post(url, _registration_post(world))
     registration = CaseRegistration.objects.get()
     assert response.status_code == 302
@@ -437,6 +440,40 @@ def test_item_page_is_404_for_those_not_at_the_meeting(
         assert client.get(f"/overleg/agendapunten/{item.pk}/").status_code == 404
         assert client.post(f"/overleg/agendapunten/{item.pk}/verslag/", {"d-summary": "x" * 20}).status_code == 404
     assert not item.discussion.exists()
+
+
+def test_chair_takes_a_case_off_the_agenda_and_puts_it_on_another(
+    client_for: ClientFor, world: World, admitted: CaseRegistration, actor_of: ActorOf
+) -> None:
+    # Admitted onto the meeting going on now; the chair moves it to the next one.
+    services.agenda_item_remove(actor=actor_of(world.chair), item=_item(admitted), reason="Eerst bespreken met school")
+    client = client_for(world.chair)
+    registration_url = f"/overleg/aanmeldingen/{admitted.pk}/"
+    assert "Op deze agenda zetten" in _html(client.get(registration_url))
+    response = client.post(registration_url + "agenderen/", {"plan-meeting": world.next_meeting.pk})
+    assert response.status_code == 302
+    item = _item(admitted)
+    assert item.meeting == world.next_meeting
+    assert client_for(world.member).post(registration_url + "agenderen/", {"plan-meeting": 1}).status_code == 404
+    # On the planned meeting the chair can take it off again, with a reason.
+    item_url = f"/overleg/agendapunten/{item.pk}/"
+    assert "Van de agenda halen" in _html(client.get(item_url))
+    assert "Van de agenda halen" not in _html(client_for(world.member).get(item_url))
+    assert client.post(item_url + "van-de-agenda/", {"rm-reason": ""}).status_code == 422
+    assert client_for(world.member).post(item_url + "van-de-agenda/", {"rm-reason": "Weg ermee"}).status_code == 404
+    response = client.post(item_url + "van-de-agenda/", {"rm-reason": "Gezin is verhuisd"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.state == "removed"
+    assert item.events.filter(kind="removed", reason="Gezin is verhuisd").exists()
+
+
+def test_item_page_audits_the_case_read_once(client_for: ClientFor, world: World, admitted: CaseRegistration) -> None:
+    item = _item(admitted)
+    before = AuditEvent.objects.filter(action=AuditAction.VIEW, client_pseudonym=world.dossier.family.pseudonym).count()
+    client_for(world.member).get(f"/overleg/agendapunten/{item.pk}/")
+    after = AuditEvent.objects.filter(action=AuditAction.VIEW, client_pseudonym=world.dossier.family.pseudonym).count()
+    assert after == before + 1
 
 
 # --- agreements -----------------------------------------------------------------------------------
