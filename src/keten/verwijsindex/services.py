@@ -537,6 +537,21 @@ def _lock_youths(rows: list[_Row]) -> list[int]:
     return youth_ids
 
 
+def _already_made(actor: Actor, rows: list[_Row]) -> None:
+    """Rows whose idempotency key a registration that committed meanwhile (same young person, so
+    it held the lock) has used: they answer with that signal instead of an error."""
+    keys = sorted({r.data.idempotency_key for r in rows if r.data.idempotency_key})
+    if actor.api_client is None or not keys:
+        return
+    found = {s.idempotency_key: s for s in Signal.objects.filter(api_client=actor.api_client, idempotency_key__in=keys)}
+    for row in rows:
+        previous = found.get(row.data.idempotency_key) if row.data.idempotency_key else None
+        if previous is not None:
+            row.error = None
+            row.existing = True
+            row.signal = previous
+
+
 def _link_parents(rows: list[_Row], youth_ids: list[int]) -> dict[int, set[int]]:
     """Find or create the parents of the rows, lock every parent of the young people (id order) and
     add the new parent links; returns the parents of each young person.
@@ -833,7 +848,8 @@ def _write_rows(actor: Actor, rows: list[_Row], today: date) -> list[_Row]:
     if good:
         _create_youths(good, new_by_bsn, new_plain)
         _lock_youths(good)
-        good = [r for r in good if r.error is None]
+        _already_made(actor, good)
+        good = [r for r in good if r.error is None and not r.existing]
     if good:
         links = _link_parents(good, sorted({r.youth_id for r in good if r.youth_id is not None}))
         _insert_signals(actor, good, today)
@@ -932,6 +948,8 @@ def signal_register(*, actor: Actor, data: Registration, today: date | None = No
     if row.error is not None:
         raise row.error
     assert row.signal is not None
+    if row.existing:  # a call with the same key committed while this one waited for the lock
+        return RegistrationResult(signal=row.signal, created=False, matches=[])
     return RegistrationResult(signal=row.signal, created=True, matches=row.matches, history=row.history)
 
 

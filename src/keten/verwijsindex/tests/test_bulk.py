@@ -300,3 +300,44 @@ def test_concurrent_bulk_calls_and_single_registrations_make_exact_matches(regis
     assert family.participants.count() == 14
     assert Match.objects.count() == 3
     assert audit.verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_bulk_calls_with_the_same_keys_make_each_signal_once(registration: Reg) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; SQLite serialises writers itself")
+    import threading
+
+    from django.db import connections
+
+    organisation = OrganisationFactory(name="JGZ Same Keys", type=OrganisationType.JGZ)
+    users = [make_user(Role.PROFESSIONAL, organisation) for _ in range(3)]
+    actor = _system(organisation)
+    rows = [
+        registration(bsn=BSNS[i], first_name=f"K{i}", professional_id=u.pk, idempotency_key=f"key-{i}-{u.pk}")
+        for i in range(3)
+        for u in users
+    ]
+    barrier = threading.Barrier(2)
+    answers: list[list[str]] = []
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            barrier.wait()
+            outcomes = services.signals_register_bulk(actor=actor, registrations=rows, today=TODAY)
+            answers.append([o.status for o in outcomes])
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=call) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(answers) == [["created"] * 9, ["existing"] * 9]
+    assert Signal.objects.count() == 9
+    assert Match.objects.filter(kind=MatchKind.CLIENT).count() == 3
