@@ -31,7 +31,6 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
@@ -104,18 +103,11 @@ def _targets() -> dict[str, Any]:
 
 
 def _bench_meeting() -> int | None:
-    """The next planned straf–zorg meeting of the large profile (15 cases with open agreements)."""
-    from keten.overleg.models import Meeting, MeetingStatus
-    from keten.seeding.overleg_large import STRAF_ZORG_NAME
+    """The straf–zorg meeting the large profile prepared for the meeting page (15 cases)."""
+    from keten.seeding.overleg_large import bench_meeting
 
-    return (
-        Meeting.objects.filter(
-            overleg_type__name=STRAF_ZORG_NAME, status=MeetingStatus.PLANNED, starts_at__gte=timezone.now()
-        )
-        .order_by("starts_at")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    meeting = bench_meeting()
+    return meeting.pk if meeting else None
 
 
 #: Realistic sociale kaart searches: free text, a role in a wijk, kind + age + postcode, stems.
