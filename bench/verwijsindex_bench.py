@@ -252,12 +252,46 @@ class Workload:
 
 
 class Counter:
+    """Counts statements: those through Django's cursor (``connection.execute_wrapper``) and the
+    ``COPY`` statements the bulk inserts send straight through psycopg (while it is active)."""
+
+    active: Counter | None = None
+
     def __init__(self) -> None:
         self.count = 0
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         self.count += 1
         return execute(sql, params, many, context)
+
+    def __enter__(self) -> Counter:
+        from django.db import connection
+
+        _patch_copy()
+        Counter.active = self
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        Counter.active = None
+        self._wrapper.__exit__(*exc)
+
+
+def _patch_copy() -> None:
+    import psycopg
+
+    original = psycopg.Cursor.copy
+    if getattr(original, "_vi_bench", False):
+        return
+
+    def copy(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if Counter.active is not None:
+            Counter.active.count += 1
+        return original(self, *args, **kwargs)
+
+    copy._vi_bench = True  # type: ignore[attr-defined]
+    psycopg.Cursor.copy = copy  # type: ignore[method-assign]
 
 
 def backend_cpu(pid: int) -> float:
@@ -300,7 +334,7 @@ def register_loop(rows: int, seed: int, *, notify_probe: int = 0) -> dict[str, A
         last_note = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         t0 = time.perf_counter()
         try:
-            with connection.execute_wrapper(counter):
+            with counter:
                 result = signal_register(actor=actor, data=registration)
         except DomainError:
             kinds["refused"] += 1
@@ -415,7 +449,7 @@ def bulk_loop(rows: int, calls: int, seed: int) -> dict[str, Any]:
         counter = Counter()
         pg0, cpu0 = backend_cpu(backend), time.process_time()
         t0 = time.perf_counter()
-        with connection.execute_wrapper(counter):
+        with counter:
             outcomes = signals_register_bulk(actor=actor, registrations=payload)
         seconds.append(time.perf_counter() - t0)
         cpu += time.process_time() - cpu0
