@@ -489,13 +489,21 @@ def _create_youths(rows: list[_Row], new_by_bsn: dict[str, _Row], new_plain: lis
                     raise _Retry
                 row.youth_id = made[row.bsn_key]
     if new_plain:
-        youths = Youth.objects.bulk_create([_new_youth(r, None) for r in new_plain])
-        for row, youth in zip(new_plain, youths, strict=True):
-            row.youth_id = youth.pk if youth.pk is not None else Youth.objects.create(**_fields(youth)).pk
-
-
-def _fields(youth: Youth) -> dict[str, Any]:  # pragma: no cover - backends that return no ids from bulk inserts
-    return {f: getattr(youth, f) for f in ("bsn_key", "name_birth_key", "display_name", "date_of_birth", "destroy_on")}
+        now = timezone.now()
+        columns = ("bsn_key", "name_birth_key", "display_name", "date_of_birth", "destroy_on", "created_at")
+        values = [
+            (
+                None,
+                r.name_key,
+                f"{r.data.identity.first_name.strip()} {r.data.identity.last_name.strip()}",
+                r.data.identity.date_of_birth,
+                r.destroy_on,
+                now,
+            )
+            for r in new_plain
+        ]
+        for row, pk in zip(new_plain, insert_rows(Youth, columns, values, ids=True), strict=True):
+            row.youth_id = pk
 
 
 def _parent_ids(keys: Iterable[str]) -> dict[str, int]:
@@ -629,20 +637,32 @@ def _insert_signals(actor: Actor, rows: list[_Row], today: date) -> None:
     for signal, pk in zip(signals, ids, strict=True):
         signal.pk = pk
         signal._state.adding = False
-    SignalRecord.objects.bulk_create(
+    insert_rows(
+        SignalRecord,
+        (
+            "signal_id",
+            "risk_categories",
+            "criteria_confirmed",
+            "parents_informed_on",
+            "youth_informed_on",
+            "notice_postponed",
+            "postpone_motivation",
+            "remind_on",
+        ),
         [
-            SignalRecord(
-                signal=row.signal,
-                risk_categories=sorted({c.strip().lower() for c in row.data.risk_categories if c.strip()}),
-                criteria_confirmed=True,
-                parents_informed_on=row.data.parents_informed_on,
-                youth_informed_on=row.data.youth_informed_on,
-                notice_postponed=row.data.notice_postponed,
-                postpone_motivation=row.data.postpone_motivation.strip() or None,
-                remind_on=today + timedelta(days=NOTICE_REMINDER_DAYS) if row.data.notice_postponed else None,
+            (
+                row.signal.pk,
+                sorted({c.strip().lower() for c in row.data.risk_categories if c.strip()}),
+                True,
+                row.data.parents_informed_on,
+                row.data.youth_informed_on,
+                row.data.notice_postponed,
+                row.data.postpone_motivation.strip() or None,
+                today + timedelta(days=NOTICE_REMINDER_DAYS) if row.data.notice_postponed else None,
             )
             for row in rows
-        ]
+            if row.signal is not None
+        ],
     )
 
 

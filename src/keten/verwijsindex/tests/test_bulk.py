@@ -114,6 +114,12 @@ def test_a_bulk_call_leaves_the_index_as_one_by_one_registration(
     child_match = Match.objects.get(kind=MatchKind.CLIENT, youth__bsn_key=services.youth_key(BSNS[0]))
     assert child_match in outcomes[4].matches
     assert SignalRecord.objects.count() == len(rows)
+    # Written in bulk, the encrypted fields read back as registered.
+    plain = outcomes[6].signal
+    assert plain is not None
+    assert SignalRecord.objects.get(signal=plain).risk_categories == ["c"]
+    young = Youth.objects.get(pk=plain.youth_id)
+    assert (young.display_name, young.date_of_birth) == ("Zonder Nummer", date(2014, 3, 2))
     # Every registration audited, in an intact chain.
     created = {str(o.signal.pk) for o in outcomes if o.signal is not None}
     assert set(AuditEvent.objects.filter(object_type="vi.signal").values_list("object_id", flat=True)) == created
