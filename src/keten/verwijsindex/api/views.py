@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -303,13 +304,16 @@ class SignalBulkView(VerwijsindexAPIView):
         header_key = _header_key(request)
         results: list[dict[str, Any] | None] = []
         valid: list[tuple[int, dict[str, Any]]] = []
+        # One serializer validates every row (its fields are built once, not per row).
+        validator = s.ViSignalCreateSerializer()
         for index, row in enumerate(outer.validated_data["signals"]):
-            serializer = s.ViSignalCreateSerializer(data=row)
-            if serializer.is_valid():
-                results.append(None)
-                valid.append((index, serializer.validated_data))
+            try:
+                data = validator.run_validation(row)
+            except ValidationError as exc:
+                results.append(_row_result(index, "error", code="invalid", errors=_flatten(exc.detail)))
             else:
-                results.append(_row_result(index, "error", code="invalid", errors=_flatten(serializer.errors)))
+                results.append(None)
+                valid.append((index, data))
         professionals = _professional_ids(actor, [data for _i, data in valid])
         positions: list[int] = []
         registrations: list[services.Registration] = []
