@@ -36,18 +36,30 @@ def pdf_key(*, municipality_id: int, wijk_id: int, organisation_id: int, languag
     return f"routekaart-pdf:{municipality_id}:{version(municipality_id)}:{wijk_id}:{organisation_id}:{language}"
 
 
-def search_key(*, municipality_id: int, criteria: str) -> str:
-    """The key of the organisations one search finds (``criteria``: the search as text)."""
+def search_key(*, municipality_id: int, criteria: str, known_version: int | None = None) -> str:
+    """The key of the organisations one search finds (``criteria``: the search as text).
+
+    ``known_version``: the kaart version when the caller read it already in this request.
+    """
     digest = hashlib.sha256(criteria.encode()).hexdigest()[:32]
-    return f"kaart-search:{municipality_id}:{version(municipality_id)}:{digest}"
+    current = version(municipality_id) if known_version is None else known_version
+    return f"kaart-search:{municipality_id}:{current}:{digest}"
 
 
-def card_key_prefix(*, municipality_id: int, wijk_id: int | None, language: str, day: str) -> str:
+def card_key_prefix(
+    *, municipality_id: int, wijk_id: int | None, language: str, day: str, known_version: int | None = None
+) -> str:
     """The part of a search card's key shared by every card of one search (see ``card_key``).
 
     The day is part of it because a card says whether its entry is stale, which depends on the date.
     """
-    return f"kaart-card:{municipality_id}:{version(municipality_id)}:{wijk_id or 0}:{language}:{day}"
+    current = version(municipality_id) if known_version is None else known_version
+    return f"kaart-card:{municipality_id}:{current}:{wijk_id or 0}:{language}:{day}"
+
+
+def wijken_key(*, municipality_id: int, known_version: int) -> str:
+    """The key of the municipality's wijken as the search form offers them."""
+    return f"kaart-wijken:{municipality_id}:{known_version}"
 
 
 def card_key(prefix: str, organisation_id: int) -> str:

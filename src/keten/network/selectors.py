@@ -311,6 +311,7 @@ def sociale_kaart_matches(
     age: int | None = None,
     organisation_id: int | None = None,
     use_cache: bool = False,
+    kaart_version: int | None = None,
 ) -> SearchMatches:
     """The ids of every active organisation of the actor's municipality that the search finds.
 
@@ -323,7 +324,7 @@ def sociale_kaart_matches(
     key = None
     if use_cache:
         criteria = repr((query, wijk_id, postcode, org_type, role, age, organisation_id))
-        key = kaart_cache.search_key(municipality_id=municipality_id, criteria=criteria)
+        key = kaart_cache.search_key(municipality_id=municipality_id, criteria=criteria, known_version=kaart_version)
         found = cache.get(key)
         if found is not None:
             return found  # type: ignore[no-any-return]

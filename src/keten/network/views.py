@@ -40,9 +40,18 @@ CARD_AGREEMENTS = 3
 @require_http_methods(["GET"])
 def search(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
+    assert actor.membership is not None  # network.view asks for a membership
+    municipality_id = actor.membership.organisation.municipality_id
+    # The kaart version is read once: the wijken, the search and the cards are cached under it.
+    version = kaart_cache.version(municipality_id)
+    wijken = cache.get_or_set(
+        kaart_cache.wijken_key(municipality_id=municipality_id, known_version=version),
+        lambda: wijk_choices(actor=actor),
+        kaart_cache.TIMEOUT,
+    )
     criteria = request.GET.copy()
     criteria.pop("pagina", None)
-    form = SearchForm(criteria or None, wijken=wijk_choices(actor=actor))
+    form = SearchForm(criteria or None, wijken=wijken)
     try:
         page_number = max(1, int(request.GET.get("pagina", "1")))
     except ValueError:
@@ -60,15 +69,16 @@ def search(request: HttpRequest) -> HttpResponse:
                 role=data.get("rol") or "",
                 age=data.get("leeftijd"),
                 use_cache=True,
+                kaart_version=version,
             )
         except DomainError as exc:
             apply_domain_error(form, exc)
     elif not criteria:
-        matches = selectors.sociale_kaart_matches(actor=actor, use_cache=True)
+        matches = selectors.sociale_kaart_matches(actor=actor, use_cache=True, kaart_version=version)
     page = cards = None
     if matches is not None:
         page = Paginator(matches.ids, SEARCH_PAGE_SIZE).get_page(page_number)
-        cards = _search_cards(matches, list(page.object_list))
+        cards = _search_cards(matches, list(page.object_list), version)
     context = {
         "form": form,
         "matches": matches,
@@ -79,7 +89,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "network/search.html", context, status=422 if form.errors else 200)
 
 
-def _search_cards(matches: selectors.SearchMatches, ids: list[int]) -> list[str]:
+def _search_cards(matches: selectors.SearchMatches, ids: list[int], version: int) -> list[str]:
     """The rendered card of each organisation on the page, from the card cache where it can.
 
     A card shows nothing that depends on the reader (every reader of the sociale kaart sees the same
@@ -91,6 +101,7 @@ def _search_cards(matches: selectors.SearchMatches, ids: list[int]) -> list[str]
         wijk_id=matches.wijk.pk if matches.wijk else None,
         language=get_language() or "",
         day=timezone.localdate().isoformat(),
+        known_version=version,
     )
     keys = {pk: kaart_cache.card_key(prefix, pk) for pk in ids}
     cached = cache.get_many(list(keys.values()))
