@@ -15,13 +15,12 @@ from keten.testing.factories import OrganisationFactory, make_dossier, make_user
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> Any:
+def _empty_cache() -> None:
     """Each test starts with an empty cache: cache keys hold database ids and versions, which a
     rolled-back test database hands out again."""
     from django.core.cache import cache
 
     cache.clear()
-    yield
 
 
 @pytest.fixture

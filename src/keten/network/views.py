@@ -44,11 +44,11 @@ def search(request: HttpRequest) -> HttpResponse:
     municipality_id = actor.membership.organisation.municipality_id
     # The kaart version is read once: the wijken, the search and the cards are cached under it.
     version = kaart_cache.version(municipality_id)
-    wijken = cache.get_or_set(
-        kaart_cache.wijken_key(municipality_id=municipality_id, known_version=version),
-        lambda: wijk_choices(actor=actor),
-        kaart_cache.TIMEOUT,
-    )
+    wijken_key = kaart_cache.wijken_key(municipality_id=municipality_id, known_version=version)
+    wijken: list[tuple[int, str]] | None = cache.get(wijken_key)
+    if wijken is None:
+        wijken = wijk_choices(actor=actor)
+        cache.set(wijken_key, wijken, kaart_cache.TIMEOUT)
     criteria = request.GET.copy()
     criteria.pop("pagina", None)
     form = SearchForm(criteria or None, wijken=wijken)
