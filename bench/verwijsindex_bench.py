@@ -1,7 +1,8 @@
 """Verwijsindex benchmark on the ``national`` profile (PostgreSQL), in its own database.
 
     python bench/verwijsindex_bench.py [--scale 0.1] [--reseed] [--single 300] [--bulk-rows 1000]
-                                       [--bulk-calls 2] [--workers 2] [--api-rows 1000] [--output FILE]
+                                       [--bulk-calls 2] [--workers 2] [--api-rows 1000]
+                                       [--bulk-families shared|disjoint|both] [--output FILE]
 
 1. Creates ``BENCH_VI_DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/keten_vi_bench) if
    missing, migrates it and loads ``seed --profile national --scale S`` unless it holds signals
@@ -16,7 +17,12 @@
    * bulk throughput of the bulk service :func:`keten.verwijsindex.services.signals_register_bulk`
      (what the API bulk endpoint calls): ``--workers`` processes at the same time, each making
      ``--bulk-calls`` calls of ``--bulk-rows`` rows with a system token of one organisation (rows
-     per second, Python and PostgreSQL backend CPU per row, the workers' CPU share, load average);
+     per second, Python and PostgreSQL backend CPU per row, the workers' CPU share, load average).
+     Each process first makes one small call that is rolled back (a warm process, as a server's).
+     ``--bulk-families shared`` lets every process draw from the same test-BSN families, so they
+     queue on the same children's row locks (a stress case); ``disjoint`` gives each process its
+     own share of the families (two source systems with their own clients); ``both`` (default)
+     measures the two one after the other;
    * the API bulk endpoint ``POST /api/v1/verwijsindex/signals/bulk/`` in-process (Django test
      client, no HTTP server), ``--bulk-calls`` calls of ``--api-rows`` rows, with a system token
      (the same figures, including request parsing and per-row validation);
@@ -42,6 +48,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +126,8 @@ def outer(args: argparse.Namespace) -> None:
         str(args.workers),
         "--api-rows",
         str(args.api_rows),
+        "--bulk-families",
+        args.bulk_families,
     )
     result.update(
         {
@@ -182,10 +191,37 @@ def status() -> dict[str, Any]:
     return counts
 
 
-class Workload:
-    """Registrations drawn from the seeded test-BSN families, plus new young people."""
+def _family_label(known: list[tuple[str, Any, list[str]]]) -> dict[str, str]:
+    """Each young person's family: the smallest BSN among the young people and parents it is
+    connected with through parent links (siblings and half-siblings end up in one family)."""
+    parent: dict[str, str] = {}
 
-    def __init__(self, seed: int) -> None:
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for bsn, _dob, parents in known:
+        for p in parents:
+            a, b = find("y" + bsn), find("p" + p)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    members: dict[str, list[str]] = {}
+    for bsn, _dob, _parents in known:
+        members.setdefault(find("y" + bsn), []).append(bsn)
+    return {bsn: min(group) for group in members.values() for bsn in group}
+
+
+class Workload:
+    """Registrations drawn from the seeded test-BSN families, plus new young people.
+
+    With ``parts`` > 1 the test-BSN families are split into that many disjoint shares (by family,
+    so siblings and their parents stay together) and this workload only draws from share ``part``:
+    two source systems that each register their own children, instead of both on the same ones.
+    """
+
+    def __init__(self, seed: int, part: int = 0, parts: int = 1) -> None:
         from keten.accounts.models import CASE_ROLES, Membership
         from keten.core.actor import Actor
         from keten.seeding.common import reserved_test_bsns
@@ -203,7 +239,13 @@ class Workload:
             "youth_id", "parent_id"
         ):
             links.setdefault(youth_id, []).append(by_parent[parents[parent_id]])
-        self.known = [(by_key[y.bsn_key], y.date_of_birth, links.get(y.pk, [])) for y in youths]
+        self.known = sorted(
+            ((by_key[y.bsn_key], y.date_of_birth, links.get(y.pk, [])) for y in youths), key=lambda k: k[0]
+        )
+        if parts > 1:
+            family = _family_label(self.known)
+            self.known = [k for k in self.known if zlib.crc32(family[k[0]].encode()) % parts == part]
+            links = {i: k[2] for i, k in enumerate(self.known)}
         self.families = [p for p in links.values() if p]
         memberships = Membership.objects.filter(
             is_active=True, role__in=CASE_ROLES, organisation__type__in=DEFAULT_REGISTERING_TYPES
@@ -427,16 +469,24 @@ def _system_actor(work: Workload, label: str) -> tuple[Any, list[Any], str]:
     return Actor(user=None, membership=None, api_client=client), members, secret
 
 
-def bulk_loop(rows: int, calls: int, seed: int) -> dict[str, Any]:
-    """``calls`` calls of the bulk service, ``rows`` registrations each, with a system token."""
+def bulk_loop(rows: int, calls: int, seed: int, part: int = 0, parts: int = 1) -> dict[str, Any]:
+    """``calls`` calls of the bulk service, ``rows`` registrations each, with a system token.
+
+    Before the timed calls the process makes one small call that is rolled back: a serving process
+    has imported the URL configuration and the holiday calendar and derived its encryption keys
+    after its first request; a cold process spends about a second of CPU on that.
+    """
     from collections import Counter as Tally
 
-    from django.db import connection
+    from django.db import connection, transaction
 
     from keten.verwijsindex.services import signals_register_bulk
 
-    work = Workload(seed)
+    work = Workload(seed, part, parts)
     actor, members, _secret = _system_actor(work, "bulk")
+    with transaction.atomic():
+        signals_register_bulk(actor=actor, registrations=_bulk_payload(work, members, min(rows, 20)))
+        transaction.set_rollback(True)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
@@ -468,14 +518,31 @@ def bulk_loop(rows: int, calls: int, seed: int) -> dict[str, Any]:
     }
 
 
-def parallel_bulk(rows: int, workers: int, calls: int) -> dict[str, Any]:
-    """``workers`` processes call the bulk service at the same time (``calls`` x ``rows`` each)."""
+def parallel_bulk(rows: int, workers: int, calls: int, *, disjoint: bool = False) -> dict[str, Any]:
+    """``workers`` processes call the bulk service at the same time (``calls`` x ``rows`` each).
+
+    ``disjoint``: each process registers on its own share of the test-BSN families (as two source
+    systems with their own clients would); otherwise all draw from the same families and queue on
+    the same young people's and parents' row locks.
+    """
     procs = []
     load_before = os.getloadavg()
     for i in range(workers):
+        share = ["--part", str(i), "--parts", str(workers)] if disjoint else []
         procs.append(
             subprocess.Popen(
-                [PY, __file__, "bulkworker", "--rows", str(rows), "--calls", str(calls), "--seed", str(1000 + i)],
+                [
+                    PY,
+                    __file__,
+                    "bulkworker",
+                    "--rows",
+                    str(rows),
+                    "--calls",
+                    str(calls),
+                    "--seed",
+                    str(1000 + i),
+                    *share,
+                ],
                 stdout=subprocess.PIPE,
                 text=True,
                 env=os.environ.copy(),
@@ -493,6 +560,7 @@ def parallel_bulk(rows: int, workers: int, calls: int) -> dict[str, Any]:
             statuses[k] = statuses.get(k, 0) + v
     return {
         "workers": workers,
+        "families": "disjoint per worker" if disjoint else "shared by the workers",
         "rows_per_call": rows,
         "calls_per_worker": calls,
         "rows": total,
@@ -511,7 +579,7 @@ def parallel_bulk(rows: int, workers: int, calls: int) -> dict[str, Any]:
 
 def api_bulk(rows: int, calls: int) -> dict[str, Any]:
     """The bulk endpoint in-process: ``calls`` POSTs of ``rows`` rows with a system token."""
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
 
     work = Workload(77)
@@ -520,10 +588,8 @@ def api_bulk(rows: int, calls: int) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
-    results = []
-    load_before = os.getloadavg()
-    cpu = pg_cpu = wall = 0.0
-    for call in range(calls):
+
+    def body(rows: int, call: int | str) -> str:
         payload = []
         for n, reg in enumerate(_bulk_payload(work, members, rows)):
             ident = reg.identity
@@ -542,27 +608,40 @@ def api_bulk(rows: int, calls: int) -> dict[str, Any]:
                     "idempotency_key": f"{secret}-{call}-{n}",
                 }
             )
-        body_json = json.dumps({"signals": payload})
-        pg0, cpu0 = backend_cpu(backend), time.process_time()
-        t0 = time.perf_counter()
-        response = client.post(
+        return json.dumps({"signals": payload})
+
+    def post(body_json: str) -> Any:
+        return client.post(
             "/api/v1/verwijsindex/signals/bulk/",
             body_json,
             content_type="application/json",
             secure=True,
             HTTP_AUTHORIZATION=f"Token {secret}",
         )
+
+    # One small call rolled back first: the first request of a process loads the API's modules.
+    with transaction.atomic():
+        assert post(body(20, "warm")).status_code == 200
+        transaction.set_rollback(True)
+    results = []
+    load_before = os.getloadavg()
+    cpu = pg_cpu = wall = 0.0
+    for call in range(calls):
+        body_json = body(rows, call)
+        pg0, cpu0 = backend_cpu(backend), time.process_time()
+        t0 = time.perf_counter()
+        response = post(body_json)
         elapsed = time.perf_counter() - t0
         wall += elapsed
         cpu += time.process_time() - cpu0
         pg_cpu += backend_cpu(backend) - pg0
         assert response.status_code == 200, (response.status_code, response.content[:500])
-        body = response.json()
+        answer = response.json()
         results.append(
             {
-                "created": body["created"],
-                "failed": body["failed"],
-                "existing": body["existing"],
+                "created": answer["created"],
+                "failed": answer["failed"],
+                "existing": answer["existing"],
                 "seconds": round(elapsed, 2),
             }
         )
@@ -660,9 +739,12 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }
     log(f"bulk service: {args.workers} processes x {args.bulk_calls} calls x {args.bulk_rows} rows")
-    if args.bulk_rows:
-        bulk_loop(min(args.bulk_rows, 50), 1, 999)  # warm-up of the bulk path
-    bulk = parallel_bulk(args.bulk_rows, args.workers, args.bulk_calls) if args.bulk_rows else None
+    bulk = disjoint = None
+    if args.bulk_rows and args.bulk_families in ("shared", "both"):
+        bulk = parallel_bulk(args.bulk_rows, args.workers, args.bulk_calls)
+    if args.bulk_rows and args.bulk_families in ("disjoint", "both"):
+        log("bulk service, each process on its own share of the families")
+        disjoint = parallel_bulk(args.bulk_rows, args.workers, args.bulk_calls, disjoint=True)
     log(f"API bulk: {args.api_rows} rows per call")
     api = api_bulk(args.api_rows, args.bulk_calls) if args.api_rows else None
     log("lifecycle")
@@ -678,6 +760,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             "max": round(max(notify), 2) if notify else None,
         },
         "bulk_service_parallel": bulk,
+        "bulk_service_parallel_disjoint": disjoint,
         "bulk_api_in_process": api,
         "lifecycle": nights,
         "explain": plans,
@@ -694,6 +777,14 @@ def main() -> None:
     parser.add_argument("--bulk-calls", type=int, default=2, help="bulk calls per process (and API calls)")
     parser.add_argument("--workers", type=int, default=2, help="processes calling the bulk service at once")
     parser.add_argument("--api-rows", type=int, default=1000)
+    parser.add_argument(
+        "--bulk-families",
+        choices=["shared", "disjoint", "both"],
+        default="both",
+        help="bulk processes on the same test-BSN families, each on its own share, or both runs",
+    )
+    parser.add_argument("--part", type=int, default=0)
+    parser.add_argument("--parts", type=int, default=1)
     parser.add_argument("--rows", type=int, default=100)
     parser.add_argument("--calls", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
@@ -708,7 +799,7 @@ def main() -> None:
     elif args.step == "worker":
         out = register_loop(args.rows, args.seed)
     elif args.step == "bulkworker":
-        out = bulk_loop(args.rows, args.calls, args.seed)
+        out = bulk_loop(args.rows, args.calls, args.seed, args.part, args.parts)
     else:
         out = measure(args)
     print(json.dumps(out, default=str))
