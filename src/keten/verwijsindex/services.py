@@ -39,6 +39,8 @@ from keten.core.models import AuditAction
 from keten.meldcode.workdays import add_working_days
 from keten.notifications.services import NewNotification, notification_send, notifications_create_many
 from keten.verwijsindex import webhooks
+from keten.verwijsindex.copying import any_args as _args
+from keten.verwijsindex.copying import any_of as _in
 from keten.verwijsindex.copying import insert_rows
 from keten.verwijsindex.models import (
     LIVE_STATUSES,
@@ -251,8 +253,48 @@ def _check_authorised(membership: Membership) -> IndexSettings:
     return rules
 
 
-def _check_registration(data: Registration, today: date) -> tuple[int, str, str]:
+class _Memo:
+    """What validating a registration derives from its values, computed once per distinct value in
+    a call (a bulk call repeats the same BSNs, parents, birth dates and names many times)."""
+
+    def __init__(self) -> None:
+        self._bsns: dict[str, tuple[str, bool]] = {}
+        self._keys: dict[tuple[str, str], str] = {}
+        self._names: dict[tuple[str, str, date], str] = {}
+        self._dates: dict[tuple[date, int, int], date] = {}
+
+    def bsn(self, value: str) -> tuple[str, bool]:
+        """(normal form, passes the elfproef) of a BSN as typed."""
+        hit = self._bsns.get(value)
+        if hit is None:
+            hit = self._bsns[value] = (normalise_bsn(value), is_valid_bsn(value))
+        return hit
+
+    def key(self, purpose: str, normalised: str) -> str:
+        """``blind_index(purpose, normalised)``: :func:`youth_key` / :func:`parent_key` of a normalised BSN."""
+        hit = self._keys.get((purpose, normalised))
+        if hit is None:
+            hit = self._keys[(purpose, normalised)] = blind_index(purpose, normalised)
+        return hit
+
+    def name_key(self, first_name: str, last_name: str, date_of_birth: date) -> str:
+        wanted = (first_name, last_name, date_of_birth)
+        hit = self._names.get(wanted)
+        if hit is None:
+            hit = self._names[wanted] = name_birth_index(first_name, last_name, date_of_birth)
+        return hit
+
+    def shifted(self, day: date, years: int = 0, months: int = 0) -> date:
+        """``day + relativedelta(years=years, months=months)``."""
+        hit = self._dates.get((day, years, months))
+        if hit is None:
+            hit = self._dates[(day, years, months)] = day + relativedelta(years=years, months=months)
+        return hit
+
+
+def _check_registration(data: Registration, today: date, memo: _Memo | None = None) -> tuple[int, str, str]:
     """Validate; returns (age, bsn key or "", name-birth key)."""
+    memo = memo or _Memo()
     ident = data.identity
     if ident.date_of_birth is None:
         raise DomainError(_("Vul de geboortedatum van de jongere in."), field="date_of_birth")
@@ -265,14 +307,16 @@ def _check_registration(data: Registration, today: date) -> tuple[int, str, str]
             field="date_of_birth",
         )
     bsn = (ident.bsn or "").strip()
-    if bsn and not is_valid_bsn(bsn):
+    bsn_normal, bsn_valid = memo.bsn(bsn) if bsn else ("", False)
+    if bsn and not bsn_valid:
         raise DomainError(_("Dit BSN klopt niet: het voldoet niet aan de elfproef."), field="bsn")
     if not ident.first_name.strip() or not ident.last_name.strip():
         raise DomainError(_("Vul de voornaam en de achternaam van de jongere in."), field="last_name")
     for parent in ident.parent_bsns:
-        if not is_valid_bsn(parent):
+        parent_normal, parent_valid = memo.bsn(parent)
+        if not parent_valid:
             raise DomainError(_("Het BSN van een ouder klopt niet (elfproef)."), field="parent_bsns")
-        if bsn and normalise_bsn(parent) == normalise_bsn(bsn):
+        if bsn and parent_normal == bsn_normal:
             raise DomainError(_("Het BSN van de ouder is gelijk aan dat van de jongere."), field="parent_bsns")
     if not data.criteria_confirmed:
         raise DomainError(
@@ -305,8 +349,8 @@ def _check_registration(data: Registration, today: date) -> tuple[int, str, str]
             _("Motiveer waarom u het informeren uitstelt (minstens %(n)d tekens).") % {"n": MIN_MOTIVATION},
             field="postpone_motivation",
         )
-    name_key = name_birth_index(ident.first_name, ident.last_name, ident.date_of_birth)
-    return age, (youth_key(bsn) if bsn else ""), name_key
+    name_key = memo.name_key(ident.first_name, ident.last_name, ident.date_of_birth)
+    return age, (memo.key("vi_bsn", bsn_normal) if bsn else ""), name_key
 
 
 class _Active(NamedTuple):
@@ -385,11 +429,19 @@ class _Row:
 
 
 def _prepare(
-    index: int, data: Registration, professional: User, membership: Membership, rules: IndexSettings, today: date
+    index: int,
+    data: Registration,
+    professional: User,
+    membership: Membership,
+    rules: IndexSettings,
+    today: date,
+    memo: _Memo | None = None,
 ) -> _Row:
     """Validate one registration (DomainError when bad) and compute its keys; no database access."""
-    _age, bsn_key, name_key = _check_registration(data, today)
+    memo = memo or _Memo()
+    _age, bsn_key, name_key = _check_registration(data, today, memo)
     assert data.identity.date_of_birth is not None
+    parents = dict.fromkeys(memo.bsn(b)[0] for b in data.identity.parent_bsns)
     return _Row(
         index=index,
         data=data,
@@ -398,8 +450,8 @@ def _prepare(
         rules=rules,
         bsn_key=bsn_key,
         name_key=name_key,
-        destroy_on=data.identity.date_of_birth + relativedelta(years=MAX_AGE),
-        parent_keys=[parent_key(b) for b in dict.fromkeys(normalise_bsn(b) for b in data.identity.parent_bsns)],
+        destroy_on=memo.shifted(data.identity.date_of_birth, years=MAX_AGE),
+        parent_keys=[memo.key("vi_parent", b) for b in parents],
     )
 
 
@@ -425,12 +477,12 @@ def _resolve_youths(rows: list[_Row]) -> tuple[dict[str, _Row], list[_Row]]:
     bsn_keys = sorted({r.bsn_key for r in rows if r.bsn_key})
     by_bsn: dict[str, int] = {}
     if bsn_keys:
-        by_bsn = dict(_fetch(f"SELECT bsn_key, id FROM {youth} WHERE bsn_key IN ({_in(bsn_keys)})", bsn_keys))  # noqa: S608
+        by_bsn = dict(_fetch(f"SELECT bsn_key, id FROM {youth} WHERE bsn_key {_in(bsn_keys)}", _args(bsn_keys)))  # noqa: S608
     name_keys = sorted({r.name_key for r in rows if not r.bsn_key})
     named: dict[str, list[int]] = {}
     if name_keys:
-        sql = f"SELECT name_birth_key, id FROM {youth} WHERE name_birth_key IN ({_in(name_keys)}) ORDER BY id"  # noqa: S608
-        for key, pk in _fetch(sql, name_keys):
+        sql = f"SELECT name_birth_key, id FROM {youth} WHERE name_birth_key {_in(name_keys)} ORDER BY id"  # noqa: S608
+        for key, pk in _fetch(sql, _args(name_keys)):
             named.setdefault(key, []).append(pk)
     new_by_bsn: dict[str, _Row] = {}
     new_plain: list[_Row] = []
@@ -511,11 +563,11 @@ def _parent_ids(keys: Iterable[str]) -> dict[str, int]:
     if not wanted:
         return {}
     table = ParentKey._meta.db_table
-    found: dict[str, int] = dict(_fetch(f"SELECT key, id FROM {table} WHERE key IN ({_in(wanted)})", wanted))  # noqa: S608
+    found: dict[str, int] = dict(_fetch(f"SELECT key, id FROM {table} WHERE key {_in(wanted)}", _args(wanted)))  # noqa: S608
     missing = [k for k in wanted if k not in found]
     if missing:
         ParentKey.objects.bulk_create([ParentKey(key=k) for k in missing], ignore_conflicts=True)
-        found.update(_fetch(f"SELECT key, id FROM {table} WHERE key IN ({_in(missing)})", missing))  # noqa: S608
+        found.update(_fetch(f"SELECT key, id FROM {table} WHERE key {_in(missing)}", _args(missing)))  # noqa: S608
         if len(found) != len(wanted):
             raise _Retry
     return found
@@ -528,15 +580,15 @@ def _lock_youths(rows: list[_Row]) -> list[int]:
     two of them never wait for each other crosswise."""
     youth_ids = sorted({r.youth_id for r in rows if r.youth_id is not None})
     table = Youth._meta.db_table
-    locked = _fetch(f"SELECT id FROM {table} WHERE id IN ({_in(youth_ids)}) ORDER BY id{_for_update()}", youth_ids)  # noqa: S608
+    locked = _fetch(f"SELECT id FROM {table} WHERE id {_in(youth_ids)} ORDER BY id{_for_update()}", _args(youth_ids))  # noqa: S608
     if len(locked) != len(youth_ids):  # removed meanwhile (the nightly job or a death)
         raise _Retry
     professionals = sorted({r.professional.pk for r in rows})
     taken = set(
         _fetch(
             f"SELECT youth_id, professional_id FROM {Signal._meta.db_table} WHERE status = %s "  # noqa: S608
-            f"AND youth_id IN ({_in(youth_ids)}) AND professional_id IN ({_in(professionals)})",
-            [SignalStatus.ACTIEF.value, *youth_ids, *professionals],
+            f"AND youth_id {_in(youth_ids)} AND professional_id {_in(professionals)}",
+            [SignalStatus.ACTIEF.value, *_args(youth_ids), *_args(professionals)],
         )
     )
     for row in rows:
@@ -569,8 +621,8 @@ def _link_parents(rows: list[_Row], youth_ids: list[int]) -> dict[int, set[int]]
     moment by another registration is waited for (unique index) and then shared.
     """
     links: dict[int, set[int]] = {y: set() for y in youth_ids}
-    sql = f"SELECT youth_id, parent_id FROM {ParentLink._meta.db_table} WHERE youth_id IN ({_in(youth_ids)})"  # noqa: S608
-    for youth_id, parent_id in _fetch(sql, youth_ids):
+    sql = f"SELECT youth_id, parent_id FROM {ParentLink._meta.db_table} WHERE youth_id {_in(youth_ids)}"  # noqa: S608
+    for youth_id, parent_id in _fetch(sql, _args(youth_ids)):
         links[youth_id].add(parent_id)
     parent_ids = _parent_ids(k for r in rows for k in r.parent_keys)
     new_links: list[tuple[int, int]] = []
@@ -584,59 +636,75 @@ def _link_parents(rows: list[_Row], youth_ids: list[int]) -> dict[int, set[int]]
     parents = sorted({p for ps in links.values() for p in ps})
     if parents:
         _fetch(
-            f"SELECT id FROM {ParentKey._meta.db_table} WHERE id IN ({_in(parents)}) ORDER BY id{_for_update()}",  # noqa: S608
-            parents,
+            f"SELECT id FROM {ParentKey._meta.db_table} WHERE id {_in(parents)} ORDER BY id{_for_update()}",  # noqa: S608
+            _args(parents),
         )
     insert_rows(ParentLink, ("youth_id", "parent_id"), new_links)
     return links
 
 
+#: The columns of a new signal, as written (``ended_on`` and ``archive_until`` stay empty).
+_SIGNAL_COLUMNS = (
+    "youth_id",
+    "municipality_id",
+    "organisation_id",
+    "professional_id",
+    "wijk_id",
+    "contact_phone",
+    "contact_email",
+    "registered_on",
+    "active_until",
+    "status",
+    "end_reason",
+    "api_client_id",
+    "idempotency_key",
+    "created_at",
+)
+
+
 def _insert_signals(actor: Actor, rows: list[_Row], today: date) -> None:
+    now = timezone.now()
+    api_client = actor.api_client
+    api_client_id = api_client.pk if api_client is not None else None
+    status = SignalStatus.ACTIEF.value
+    period_end: dict[int, date] = {}
+    values: list[tuple[Any, ...]] = []
     for row in rows:
         data, membership, professional = row.data, row.membership, row.professional
         organisation = membership.organisation
-        active_until = min(
-            today + relativedelta(months=row.rules.active_months) - timedelta(days=1),
-            row.destroy_on - timedelta(days=1),
-        )
+        months = row.rules.active_months
+        end = period_end.get(months)
+        if end is None:
+            end = period_end[months] = today + relativedelta(months=months) - timedelta(days=1)
         assert row.youth_id is not None
-        row.signal = Signal(
-            youth_id=row.youth_id,
-            municipality_id=organisation.municipality_id,
-            organisation=organisation,
-            professional=professional,
-            wijk_id=membership.team.wijk_id if membership.team_id and membership.team else None,
-            contact_phone=(data.contact_phone or getattr(professional, "phone", "") or organisation.phone)[:40],
-            contact_email=data.contact_email or professional.email,
-            registered_on=today,
-            active_until=active_until,
-            api_client=actor.api_client,
-            idempotency_key=data.idempotency_key if actor.api_client is not None else "",
+        values.append(
+            (
+                row.youth_id,
+                organisation.municipality_id,
+                organisation.pk,
+                professional.pk,
+                membership.team.wijk_id if membership.team_id and membership.team else None,
+                (data.contact_phone or getattr(professional, "phone", "") or organisation.phone)[:40],
+                data.contact_email or professional.email,
+                today,
+                min(end, row.destroy_on - timedelta(days=1)),
+                status,
+                "",
+                api_client_id,
+                data.idempotency_key if api_client is not None else "",
+                now,
+            )
         )
-    now = timezone.now()
-    columns = (
-        "youth_id",
-        "municipality_id",
-        "organisation_id",
-        "professional_id",
-        "wijk_id",
-        "contact_phone",
-        "contact_email",
-        "registered_on",
-        "active_until",
-        "status",
-        "end_reason",
-        "api_client_id",
-        "idempotency_key",
-        "created_at",
-    )
-    signals = [r.signal for r in rows if r.signal is not None]
-    for signal in signals:
-        signal.created_at = now
-    ids = insert_rows(Signal, columns, [[getattr(s, c) for c in columns] for s in signals], ids=True)
-    for signal, pk in zip(signals, ids, strict=True):
-        signal.pk = pk
+    ids = insert_rows(Signal, _SIGNAL_COLUMNS, values, ids=True)
+    for row, value, pk in zip(rows, values, ids, strict=True):
+        # Positional, in the order of the model's fields: id, the first ten columns, ended_on,
+        # end_reason, archive_until, api_client_id, idempotency_key, created_at.
+        signal = Signal(pk, *value[:10], None, "", None, *value[11:])
         signal._state.adding = False
+        signal._state.fields_cache.update(
+            organisation=row.membership.organisation, professional=row.professional, api_client=api_client
+        )
+        row.signal = signal
     insert_rows(
         SignalRecord,
         (
@@ -676,11 +744,6 @@ class _Joined:
     row: _Row
 
 
-def _in(values: Sequence[object]) -> str:
-    """Placeholders for an ``IN (…)`` list of these values."""
-    return ", ".join(["%s"] * len(values))
-
-
 def _for_update() -> str:
     return " FOR UPDATE" if connection.features.has_select_for_update else ""
 
@@ -701,16 +764,16 @@ def _active_signals(youths: list[int], parents: list[int]) -> tuple[dict[int, li
     columns = "s.id, s.youth_id, s.municipality_id, s.organisation_id, s.professional_id, s.registered_on, o.type"
     sql = (
         f"SELECT NULL, {columns} FROM {signal} s JOIN {organisation} o ON o.id = s.organisation_id "  # noqa: S608
-        f"WHERE s.status = %s AND s.youth_id IN ({_in(youths)})"
+        f"WHERE s.status = %s AND s.youth_id {_in(youths)}"
     )
-    params: list[Any] = [SignalStatus.ACTIEF.value, *youths]
+    params: list[Any] = [SignalStatus.ACTIEF.value, *_args(youths)]
     if parents:
         sql += (
             f" UNION ALL SELECT pl.parent_id, {columns} FROM {link} pl "  # noqa: S608
             f"JOIN {signal} s ON s.youth_id = pl.youth_id JOIN {organisation} o ON o.id = s.organisation_id "
-            f"WHERE s.status = %s AND pl.parent_id IN ({_in(parents)})"
+            f"WHERE s.status = %s AND pl.parent_id {_in(parents)}"
         )
-        params += [SignalStatus.ACTIEF.value, *parents]
+        params += [SignalStatus.ACTIEF.value, *_args(parents)]
     seen: dict[int, _Active] = {}
     family: dict[int, set[int]] = {}
     with connection.cursor() as cursor:
@@ -727,40 +790,40 @@ def _active_signals(youths: list[int], parents: list[int]) -> tuple[dict[int, li
     return by_youth, family
 
 
-_MATCH_FIELDS = [f.attname for f in Match._meta.concrete_fields]
+#: The live match statuses as plain strings (query parameters).
+_LIVE = [str(status.value) for status in LIVE]
 
 
 def _live_matches(
     client_youths: list[int], family_parents: list[int]
 ) -> tuple[dict[tuple[str, int], Match], dict[int, list[tuple[int, int, str, int]]]]:
     """The live client matches of the young people and family matches of the parents, with their
-    participants (signal, municipality, signal status, professional) — one statement."""
+    participants (signal, municipality, signal status, professional): the participants as plain
+    values in one statement, then the matches themselves (one row each) in a second."""
     live: dict[tuple[str, int], Match] = {}
     present: dict[int, list[tuple[int, int, str, int]]] = {}
-    rows = (
-        MatchParticipant.objects.filter(match__status__in=LIVE)
-        .filter(
-            Q(match__kind=MatchKind.CLIENT, match__youth_id__in=client_youths)
-            | Q(match__kind=MatchKind.FAMILY, match__parent_id__in=family_parents)
-        )
-        .values_list(
-            *[f"match__{name}" for name in _MATCH_FIELDS],
-            "signal_id",
-            "municipality_id",
-            "signal__status",
-            "signal__professional_id",
-        )
+    wanted: list[str] = []
+    params: list[Any] = [*_args(_LIVE)]
+    if client_youths:
+        wanted.append(f"(m.kind = %s AND m.youth_id {_in(client_youths)})")
+        params += [CLIENT, *_args(client_youths)]
+    if family_parents:
+        wanted.append(f"(m.kind = %s AND m.parent_id {_in(family_parents)})")
+        params += [FAMILY, *_args(family_parents)]
+    if not wanted:
+        return live, present
+    sql = (
+        "SELECT p.match_id, p.signal_id, p.municipality_id, s.status, s.professional_id "  # noqa: S608
+        f"FROM {MatchParticipant._meta.db_table} p JOIN {Match._meta.db_table} m ON m.id = p.match_id "
+        f"JOIN {Signal._meta.db_table} s ON s.id = p.signal_id "
+        f"WHERE m.status {_in(_LIVE)} AND ({' OR '.join(wanted)}) ORDER BY p.id"
     )
-    width = len(_MATCH_FIELDS)
-    by_id: dict[int, Match] = {}
-    for values in rows:
-        match_values, participant = values[:width], values[width:]
-        match = by_id.get(match_values[0])
-        if match is None:
-            match = by_id[match_values[0]] = Match.from_db(Match.objects.db, _MATCH_FIELDS, match_values)
+    for match_id, *participant in _fetch(sql, params):
+        present.setdefault(match_id, []).append(tuple(participant))  # type: ignore[arg-type]
+    if present:
+        for match in Match.objects.filter(pk__in=list(present)):
             key = match.youth_id if match.kind == CLIENT else match.parent_id
             live[(str(match.kind), key)] = match  # type: ignore[index]
-        present.setdefault(match.pk, []).append(participant)  # type: ignore[arg-type]
     return live, present
 
 
@@ -878,8 +941,8 @@ def _write_rows(actor: Actor, rows: list[_Row], today: date) -> list[_Row]:
         history: dict[int, int] = dict(
             _fetch(
                 f"SELECT youth_id, COUNT(*) FROM {Signal._meta.db_table} WHERE status = %s "  # noqa: S608
-                f"AND youth_id IN ({_in(youths)}) GROUP BY youth_id",
-                [SignalStatus.GEARCHIVEERD.value, *youths],
+                f"AND youth_id {_in(youths)} GROUP BY youth_id",
+                [SignalStatus.GEARCHIVEERD.value, *_args(youths)],
             )
         )
         entries: list[audit.Entry] = []
@@ -906,7 +969,6 @@ def _write_rows(actor: Actor, rows: list[_Row], today: date) -> list[_Row]:
                     details={"kind": j.match.kind, "signals": [s.pk for s in j.newcomers]},
                 )
             )
-        audit.record_many(actor=actor, entries=entries)
         if joined:
             title = _("Match in de verwijsindex")
             body = _("Een of meer collega's zijn ook betrokken bij een jongere op wie u een signaal heeft afgegeven.")
@@ -918,6 +980,8 @@ def _write_rows(actor: Actor, rows: list[_Row], today: date) -> list[_Row]:
                 ]
             )
             webhooks.match_changes_record([(j.match, [s.pk for s in j.newcomers]) for j in joined])
+        # Last: the audit chain lock is shared by every writer and held until the commit.
+        audit.record_many(actor=actor, entries=entries)
     return [r for r in rows if r.deferred]
 
 
@@ -1059,6 +1123,7 @@ def signals_register_bulk(
         else {}
     )
     authorised: dict[int, IndexSettings | DomainError] = {}
+    memo = _Memo()
     rows: list[_Row] = []
     deferred: list[_Row] = []
     seen_keys: set[str] = set()
@@ -1083,7 +1148,7 @@ def signals_register_bulk(
             outcomes[index] = BulkOutcome("existing", signal=previous[key])
             continue
         try:
-            row = _prepare(index, data, professional, membership, rules, today)
+            row = _prepare(index, data, professional, membership, rules, today, memo)
         except DomainError as exc:
             outcomes[index] = BulkOutcome("error", error=exc)
             continue

@@ -26,7 +26,7 @@ import urllib.request
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -40,7 +40,7 @@ from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
-from keten.verwijsindex.copying import insert_rows
+from keten.verwijsindex.copying import any_args, any_of, insert_rows
 from keten.verwijsindex.delivery_models import FeedEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from keten.verwijsindex.models import Match, MatchParticipant, Signal, SignalStatus
 
@@ -62,8 +62,7 @@ TIMESTAMP_HEADER = "X-Keten-Timestamp"
 # --- the outbox --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Participant:
+class _Participant(NamedTuple):
     """What a payload shows of one participant of a match (read as plain values, not model rows)."""
 
     signal_id: int
@@ -87,18 +86,23 @@ def _participants(match_ids: Iterable[int]) -> dict[int, list[_Participant]]:
         "SELECT p.match_id, p.signal_id, s.status, s.organisation_id, o.name, u.first_name, u.last_name, "  # noqa: S608
         f"u.username, s.contact_phone, s.contact_email FROM {MatchParticipant._meta.db_table} p "
         f"JOIN {signal} s ON s.id = p.signal_id JOIN {organisation} o ON o.id = s.organisation_id "
-        f"JOIN {user} u ON u.id = s.professional_id WHERE p.match_id IN ({', '.join(['%s'] * len(ids))}) "
+        f"JOIN {user} u ON u.id = s.professional_id WHERE p.match_id {any_of(ids)} "
         "ORDER BY s.registered_on, p.signal_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
+        cursor.execute(sql, any_args(ids))
         rows = cursor.fetchall()
+    active = SignalStatus.ACTIEF.value
+    names: dict[tuple[str, str, str], str] = {}
     for match_id, signal_id, status, org_id, org_name, first, last, username, phone, email in rows:
         # The professional's name as User.get_full_name() or get_username() gives it.
-        name = f"{first} {last}".strip() or username
-        out.setdefault(match_id, []).append(
-            _Participant(signal_id, status == SignalStatus.ACTIEF, org_id, org_name, name, phone, email)
-        )
+        name = names.get((first, last, username))
+        if name is None:
+            name = names[(first, last, username)] = f"{first} {last}".strip() or username
+        found = out.get(match_id)
+        if found is None:
+            found = out[match_id] = []
+        found.append(_Participant(signal_id, status == active, org_id, org_name, name, phone, email))
     return out
 
 
@@ -136,7 +140,16 @@ def _listed(participants: list[_Participant]) -> list[dict[str, Any]]:
     ]
 
 
-def _write(events: list[FeedEvent]) -> None:
+class _Event(NamedTuple):
+    """A feed event to store (plain values: a registration writes many)."""
+
+    organisation_id: int
+    match_id: int
+    kind: str
+    payload: dict[str, Any]
+
+
+def _write(events: list[_Event]) -> None:
     """Store the events and the deliveries to the subscriptions of their organisations; send after commit."""
     if not events:
         return
@@ -146,29 +159,25 @@ def _write(events: list[FeedEvent]) -> None:
         cursor.execute(
             f"SELECT w.id, c.organisation_id FROM {WebhookSubscription._meta.db_table} w "  # noqa: S608
             f"JOIN {client} c ON c.id = w.api_client_id WHERE w.is_active = %s AND c.is_active = %s "
-            f"AND c.organisation_id IN ({', '.join(['%s'] * len(organisation_ids))})",
-            [True, True, *organisation_ids],
+            f"AND c.organisation_id {any_of(organisation_ids)}",
+            [True, True, *any_args(organisation_ids)],
         )
         subscriptions = cursor.fetchall()
     now = timezone.now()
     event_ids = insert_rows(
         FeedEvent,
         ("organisation_id", "match_id", "kind", "payload", "created_at"),
-        [(e.organisation_id, e.match_id, str(e.kind), e.payload, now) for e in events],
+        [(e.organisation_id, e.match_id, e.kind, e.payload, now) for e in events],
         ids=bool(subscriptions),
     )
-    for event, event_id in zip(events, event_ids, strict=False):
-        event.pk = event_id
-        event.created_at = now
-        event._state.adding = False
     if not subscriptions:
         return
     ids = insert_rows(
         WebhookDelivery,
         ("subscription_id", "event_id", "status", "attempts", "created_at"),
         [
-            (sub_id, event.pk, WebhookDelivery.Status.PENDING.value, 0, now)
-            for event in events
+            (sub_id, event_id, WebhookDelivery.Status.PENDING.value, 0, now)
+            for event, event_id in zip(events, event_ids, strict=True)
             for sub_id, org_id in subscriptions
             if org_id == event.organisation_id
         ],
@@ -195,17 +204,16 @@ def match_changes_record(changes: Sequence[tuple[Match, Sequence[int]]]) -> None
     if not changes:
         return
     participants = _participants(m.pk for m, _new in changes)
-    events: list[FeedEvent] = []
+    events: list[_Event] = []
+    created, added = FeedEvent.Kind.MATCH_CREATED.value, FeedEvent.Kind.PARTICIPANT_ADDED.value
     for match, newcomers in changes:
         rows = participants.get(match.pk, [])
         joined = set(newcomers)
         listed = _listed(rows)  # the same for every organisation of the match
         for org_id in sorted({p.organisation_id for p in rows if p.active}):
             own = {p.signal_id for p in rows if p.organisation_id == org_id}
-            kind = FeedEvent.Kind.MATCH_CREATED if own <= joined else FeedEvent.Kind.PARTICIPANT_ADDED
-            events.append(
-                FeedEvent(organisation_id=org_id, match=match, kind=kind, payload=_payload(match, rows, org_id, listed))
-            )
+            kind = created if own <= joined else added
+            events.append(_Event(org_id, match.pk, kind, _payload(match, rows, org_id, listed)))
     _write(events)
 
 
@@ -215,18 +223,13 @@ def matches_ended_record(match_ids: Iterable[int]) -> None:
     for start in range(0, len(ids), 1000):  # the nightly job may end many at once
         chunk = ids[start : start + 1000]
         participants = _participants(chunk)
-        events: list[FeedEvent] = []
+        events: list[_Event] = []
         for match in Match.objects.filter(pk__in=chunk):
             rows = participants.get(match.pk, [])
             listed = _listed(rows)
             for org_id in sorted({p.organisation_id for p in rows}):
                 events.append(
-                    FeedEvent(
-                        organisation_id=org_id,
-                        match=match,
-                        kind=FeedEvent.Kind.MATCH_ENDED,
-                        payload=_payload(match, rows, org_id, listed),
-                    )
+                    _Event(org_id, match.pk, FeedEvent.Kind.MATCH_ENDED.value, _payload(match, rows, org_id, listed))
                 )
         _write(events)
 
