@@ -77,15 +77,19 @@ _AUTHOR_UNUSED = _unused_columns(User, {"username", "first_name", "last_name"})
 _ORGANISATION_UNUSED = _unused_columns(Organisation, {"name"})
 
 
-def timeline(traject: Traject) -> list[Entry]:
-    """All entries of the traject in the order they happened, with who recorded them (2 queries)."""
-    # Of the author and the organisation only what a timeline shows (names), not whole rows.
-    entries = list(
-        Entry.objects.filter(traject=traject)
-        .select_related("author", "organisation")
-        .defer(*(f"author__{f}" for f in _AUTHOR_UNUSED), *(f"organisation__{f}" for f in _ORGANISATION_UNUSED))
-        .order_by("occurred_on", "created_at", "id")
-    )
+def timeline(traject: Traject, *, with_people: bool = True) -> list[Entry]:
+    """All entries of the traject in the order they happened (one query).
+
+    With ``with_people`` each entry carries its author and organisation (their names only, not
+    whole rows); without, reading ``author`` or ``organisation`` costs a query per entry, so leave
+    them out only where nothing shows who recorded what.
+    """
+    qs = Entry.objects.filter(traject=traject)
+    if with_people:
+        qs = qs.select_related("author", "organisation").defer(
+            *(f"author__{f}" for f in _AUTHOR_UNUSED), *(f"organisation__{f}" for f in _ORGANISATION_UNUSED)
+        )
+    entries = list(qs.order_by("occurred_on", "created_at", "id"))
     corrected = {e.corrects_id for e in entries if e.corrects_id}
     for entry in entries:
         entry.is_corrected = entry.pk in corrected  # type: ignore[attr-defined]

@@ -192,6 +192,8 @@ class Page:
     traject: Traject
     entries: list[Entry]
     evaluation: afwegingskader.Evaluation
+    #: Whether the entries carry their authors and organisations (see ``_load_page``).
+    with_people: bool = True
 
     def may_record(self) -> bool:
         """On the case team, so may record in the traject (whatever its status); asked once per page."""
@@ -507,7 +509,12 @@ def _checklist_groups(checklists: list[Any], selected: set[str], age: int | None
     return result
 
 
-def _load_page(request: HttpRequest, reference: str, *, for_change: bool, audit_read: bool) -> Page:
+def _load_page(
+    request: HttpRequest, reference: str, *, for_change: bool, audit_read: bool, with_people: bool = True
+) -> Page:
+    """The traject (through the policy) and its entries; ``with_people=False`` leaves out who recorded
+    each entry, for the traject page, whose timeline is cached (``_timeline_html`` reads them when
+    it renders)."""
     actor = actor_from_request(request)
     try:
         if for_change:
@@ -516,8 +523,14 @@ def _load_page(request: HttpRequest, reference: str, *, for_change: bool, audit_
             traject = selectors.traject_get(actor=actor, reference=reference, audit_read=audit_read)
     except NotFoundError as exc:
         raise Http404 from exc
-    entries = selectors.timeline(traject)
-    return Page(actor=actor, traject=traject, entries=entries, evaluation=selectors.evaluation(traject, entries))
+    entries = selectors.timeline(traject, with_people=with_people)
+    return Page(
+        actor=actor,
+        traject=traject,
+        entries=entries,
+        evaluation=selectors.evaluation(traject, entries),
+        with_people=with_people,
+    )
 
 
 def traject_context(request: HttpRequest, reference: str) -> dict[str, Any]:
@@ -644,6 +657,10 @@ def _timeline_html(page: Page, may_change: bool) -> SafeString:
     key = f"meldcode-timeline:{page.traject.reference}:{len(entries)}:{stamp}:{int(may_change)}:{get_language()}"
     html = cache.get(key)
     if html is None:
+        if not page.with_people:
+            # The same entries (append-only) with their authors and organisations, to render them.
+            page.entries = selectors.timeline(page.traject)
+            entries = page.entries
         _label_for_timeline(page)
         html = render_to_string("meldcode/_timeline.html", {"entries": entries, "may_change": may_change})
         cache.set(key, html, TIMELINE_CACHE_SECONDS)
@@ -660,7 +677,7 @@ def _report_url(traject: Traject) -> str:
 @require_GET
 def traject_detail(request: HttpRequest, reference: str) -> HttpResponse:
     _require_case_role(request)
-    page = _load_page(request, reference, for_change=False, audit_read=True)
+    page = _load_page(request, reference, for_change=False, audit_read=True, with_people=False)
     try:
         step = int(request.GET.get("stap", "0"))
     except ValueError:
