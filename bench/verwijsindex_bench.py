@@ -479,7 +479,9 @@ def bulk_loop(rows: int, calls: int, seed: int, part: int = 0, parts: int = 1) -
     from collections import Counter as Tally
 
     from django.db import connection, transaction
+    from django.utils import timezone
 
+    from keten.meldcode.workdays import add_working_days
     from keten.verwijsindex.services import signals_register_bulk
 
     work = Workload(seed, part, parts)
@@ -487,6 +489,7 @@ def bulk_loop(rows: int, calls: int, seed: int, part: int = 0, parts: int = 1) -
     with transaction.atomic():
         signals_register_bulk(actor=actor, registrations=_bulk_payload(work, members, min(rows, 20)))
         transaction.set_rollback(True)
+    add_working_days(timezone.localdate(), 1)  # the holiday calendar (if the call made no match)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
