@@ -301,12 +301,16 @@ class SignalBulkView(VerwijsindexAPIView):
         actor = _actor(request, WRITE)
         outer = s.ViBulkSignalSerializer(data=request.data)
         outer.is_valid(raise_exception=True)
+        with services.gc_paused():
+            return self._register_rows(actor, request, outer.validated_data["signals"])
+
+    def _register_rows(self, actor: Actor, request: Request, signals: list[dict[str, Any]]) -> Response:
         header_key = _header_key(request)
         results: list[dict[str, Any] | None] = []
         valid: list[tuple[int, dict[str, Any]]] = []
         # One serializer validates every row (its fields are built once, not per row).
         validator = s.ViSignalCreateSerializer()
-        for index, row in enumerate(outer.validated_data["signals"]):
+        for index, row in enumerate(signals):
             try:
                 data = validator.run_validation(row)
             except ValidationError as exc:

@@ -7,6 +7,7 @@ use a number of statements that does not grow with the number of rows.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -347,3 +348,16 @@ def test_concurrent_bulk_calls_with_the_same_keys_make_each_signal_once(registra
     assert sorted(answers) == [["created"] * 9, ["existing"] * 9]
     assert Signal.objects.count() == 9
     assert Match.objects.filter(kind=MatchKind.CLIENT).count() == 3
+
+
+def test_garbage_collection_is_paused_for_a_bulk_call_only() -> None:
+    assert gc.isenabled()
+    with services.gc_paused():
+        assert not gc.isenabled()
+        with services.gc_paused():  # nested: the outer one turns it back on
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), services.gc_paused():
+        raise RuntimeError
+    assert gc.isenabled()
