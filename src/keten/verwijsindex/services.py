@@ -701,7 +701,7 @@ def _insert_signals(actor: Actor, rows: list[_Row], today: date) -> None:
     for row, value, pk in zip(rows, values, ids, strict=True):
         # Positional, in the order of the model's fields: id, the first ten columns, ended_on,
         # end_reason, archive_until, api_client_id, idempotency_key, created_at.
-        signal = Signal(pk, *value[:10], None, "", None, *value[11:])
+        signal = Signal(pk, *value[:10], None, "", None, *value[11:])  # type: ignore[misc]  # positional
         signal._state.adding = False
         signal._state.fields_cache.update(
             organisation=row.membership.organisation, professional=row.professional, api_client=api_client
