@@ -460,11 +460,11 @@ def _agreement_list() -> QuerySet[Agreement]:
     return _agreements().only(*_LIST_FIELDS)
 
 
-def _agreement_rows(qs: QuerySet[Agreement], limit: int) -> list[Agreement]:
+def _agreement_rows(qs: QuerySet[Agreement], limit: int, offset: int = 0) -> list[Agreement]:
     """The ids first (through the owner/status/due-date indexes), then those rows with their overleg,
     meeting, owner and family by primary key: the joins touch only the rows shown, however many
     agreements two years of meetings leave behind."""
-    ids = list(qs.values_list("pk", flat=True)[:limit])
+    ids = list(qs.values_list("pk", flat=True)[offset : offset + limit])
     if not ids:
         return []
     by_id = {a.pk: a for a in _agreement_list().filter(pk__in=ids)}
@@ -493,18 +493,52 @@ def my_agreements(*, actor: Actor, include_closed: bool = False, limit: int = 20
     return rows
 
 
-def overdue_agreements(*, actor: Actor, today: dt.date | None = None, limit: int = 200) -> list[Agreement]:
-    """Open agreements past their due date that the actor owns, or of the overleg types the actor chairs."""
+@dataclass
+class AgreementsPage:
+    """One page of the actor's open agreements, with counts over all of them."""
+
+    rows: list[Agreement]
+    total: int
+    overdue: int
+    number: int
+
+
+def my_agreements_page(
+    *, actor: Actor, page: int = 1, page_size: int = 25, today: dt.date | None = None
+) -> AgreementsPage:
+    """The actor's open agreements (as a person or through their organisation), earliest due first,
+    one page at a time (clamped to the last page), with the number of open and of overdue ones.
+
+    Three queries plus the audit insert, whatever the number of agreements; the audit event names the
+    cases of the rows shown.
+    """
+    user = _user_or_404(actor)
+    if not may_see_client_data(user):
+        return AgreementsPage(rows=[], total=0, overdue=0, number=1)
+    today = today or timezone.localdate()
+    qs = Agreement.objects.filter(_owner_q(actor), status=AgreementStatus.OPEN)
+    counts = qs.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    pages = max(1, -(-counts["total"] // page_size))
+    number = min(max(1, page), pages)
+    rows = _agreement_rows(qs.order_by("due_on", "id"), page_size, (number - 1) * page_size)
+    audit_list_read(actor, "my_agreements", [a.registration for a in rows], page=number)
+    return AgreementsPage(rows=rows, total=counts["total"], overdue=counts["overdue"], number=number)
+
+
+def overdue_agreements(
+    *, actor: Actor, today: dt.date | None = None, limit: int = 200, others_only: bool = False
+) -> list[Agreement]:
+    """Open agreements past their due date that the actor owns, or of the overleg types the actor chairs.
+
+    ``others_only``: only those of overleg types the actor chairs that the actor does not own.
+    """
     user = _user_or_404(actor)
     if not may_see_client_data(user):
         return []
     today = today or timezone.localdate()
-    qs = (
-        _agreement_list()
-        .filter(_owner_q(actor) | Q(registration__overleg_type__chair=user))
-        .filter(status=AgreementStatus.OPEN, due_on__lt=today)
-        .order_by("due_on", "id")
-    )
+    chaired = Q(registration__overleg_type__chair=user)
+    scope = chaired & ~_owner_q(actor) if others_only else _owner_q(actor) | chaired
+    qs = _agreement_list().filter(scope).filter(status=AgreementStatus.OPEN, due_on__lt=today).order_by("due_on", "id")
     rows = _agreement_rows(qs, limit)
     audit_list_read(actor, "overdue_agreements", [a.registration for a in rows])
     return rows

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -174,22 +175,33 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: Agreements per page of "Mijn afspraken", and overdue ones of chaired overleggen shown below them.
+AGREEMENTS_PAGE_SIZE = 25
+CHAIRED_OVERDUE_SHOWN = 25
+
+
 @require_GET
 def my_agreements(request: HttpRequest) -> HttpResponse:
     """Open agreements of the actor (as a person or through the organisation), overdue ones flagged."""
     actor = _case_actor(request)
     assert actor.user is not None
     today = timezone.localdate()
-    mine = selectors.my_agreements(actor=actor)
-    mine_ids = {a.pk for a in mine}
-    chaired = [a for a in selectors.overdue_agreements(actor=actor, today=today) if a.pk not in mine_ids]
+    try:
+        requested = int(request.GET.get("pagina", "1"))
+    except ValueError:
+        requested = 1
+    found = selectors.my_agreements_page(actor=actor, page=requested, page_size=AGREEMENTS_PAGE_SIZE, today=today)
+    chaired = selectors.overdue_agreements(actor=actor, today=today, limit=CHAIRED_OVERDUE_SHOWN, others_only=True)
     return render(
         request,
         "overleg/my_agreements.html",
         {
-            "agreements": mine,
-            "overdue_count": sum(1 for a in mine if a.due_on < today),
+            "agreements": found.rows,
+            "total": found.total,
+            "page": Paginator(range(found.total), AGREEMENTS_PAGE_SIZE).get_page(found.number),
+            "overdue_count": found.overdue,
             "chaired_overdue": chaired,
+            "chaired_shown": CHAIRED_OVERDUE_SHOWN,
             "today": today,
         },
     )

@@ -561,6 +561,35 @@ def test_my_agreements_flags_overdue_ones(
     assert client_for(world.beleid).get("/overleg/afspraken/").status_code == 404
 
 
+def test_my_agreements_are_paged_with_counts_over_all(
+    client_for: ClientFor,
+    world: World,
+    admitted: CaseRegistration,
+    actor_of: ActorOf,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from keten.overleg import views
+
+    monkeypatch.setattr(views, "AGREEMENTS_PAGE_SIZE", 2)
+    item = _item(admitted)
+    for n in range(3):
+        due = timezone.localdate() + dt.timedelta(days=n)
+        _agreement(world, actor_of, item, what=f"Afspraak nummer {n}", due_on=due)
+    late = _agreement(world, actor_of, item, what="Afspraak te laat")
+    Agreement.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    client = client_for(world.member)
+    first = _html(client.get("/overleg/afspraken/"))
+    second = _html(client.get("/overleg/afspraken/", {"pagina": "2"}))
+    assert "4 open afspraken" in first
+    assert "1 afspraak is verlopen" in second  # the counts cover every page
+    assert "Pagina 1 van 2" in first
+    assert "Afspraak te laat" in first  # earliest due first
+    assert "Afspraak nummer 2" in second
+    assert "Afspraak nummer 2" not in first
+    assert client.get("/overleg/afspraken/", {"pagina": "x"}).status_code == 200
+    assert "Afspraak nummer 2" in _html(client.get("/overleg/afspraken/", {"pagina": "9"}))
+
+
 # --- one registration -------------------------------------------------------------------------
 
 
