@@ -20,6 +20,7 @@ from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows
+from keten.core.queries import ORGANISATION_NAME, USER_NAMES, defer_except
 from keten.meldcode import afwegingskader
 from keten.meldcode.models import Checklist, Consultation, Entry, EntryKind, Status, Traject
 
@@ -67,16 +68,6 @@ def may_see_names(actor: Actor, traject: Traject) -> bool:
     return Consultation.objects.filter(traject=traject, requested_to_id=actor.user.pk, anonymous=False).exists()
 
 
-def _unused_columns(model: Any, keep: set[str]) -> tuple[str, ...]:
-    return tuple(
-        f.name for f in model._meta.concrete_fields if f.name not in keep and not f.primary_key and not f.is_relation
-    )
-
-
-_AUTHOR_UNUSED = _unused_columns(User, {"username", "first_name", "last_name"})
-_ORGANISATION_UNUSED = _unused_columns(Organisation, {"name"})
-
-
 def timeline(traject: Traject, *, with_people: bool = True) -> list[Entry]:
     """All entries of the traject in the order they happened (one query).
 
@@ -87,7 +78,7 @@ def timeline(traject: Traject, *, with_people: bool = True) -> list[Entry]:
     qs = Entry.objects.filter(traject=traject)
     if with_people:
         qs = qs.select_related("author", "organisation").defer(
-            *(f"author__{f}" for f in _AUTHOR_UNUSED), *(f"organisation__{f}" for f in _ORGANISATION_UNUSED)
+            *defer_except("author", User, USER_NAMES), *defer_except("organisation", Organisation, ORGANISATION_NAME)
         )
     entries = list(qs.order_by("occurred_on", "created_at", "id"))
     corrected = {e.corrects_id for e in entries if e.corrects_id}

@@ -19,12 +19,14 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from keten.accounts.models import Organisation, User
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows, may_see_client_data
-from keten.dossiers.models import Dossier
+from keten.core.queries import ORGANISATION_NAME, USER_NAMES, defer_except
+from keten.dossiers.models import Dossier, Family
 from keten.overleg.models import (
     AgendaItem,
     AgendaState,
@@ -349,6 +351,7 @@ def meeting_page(*, actor: Actor, pk: int) -> MeetingPage:
     attendances = list(
         Attendance.objects.filter(meeting=meeting)
         .select_related("user", "organisation")
+        .defer(*defer_except("user", User, USER_NAMES), *defer_except("organisation", Organisation, ORGANISATION_NAME))
         .order_by("organisation__name", "user__last_name", "user__first_name")
     )
     case_role = may_see_client_data(user)
@@ -366,8 +369,18 @@ def meeting_page(*, actor: Actor, pk: int) -> MeetingPage:
             "registration__registered_by",
             "registration__organisation",
         )
-        # Closing notes of a case are not part of the meeting page: not decrypted here.
-        .defer("registration__decline_reason", "registration__close_reason", "registration__follow_up")
+        # Closing notes of a case are not part of the meeting page, nor the dossier's summary or the
+        # family's address: not read or decrypted here; of the people and organisations only names.
+        .defer(
+            "registration__decline_reason",
+            "registration__close_reason",
+            "registration__follow_up",
+            *defer_except("registration__dossier", Dossier, ("reference", "status")),
+            *defer_except("registration__dossier__family", Family, ("name", "pseudonym")),
+            *defer_except("registration__casusregisseur", User, USER_NAMES),
+            *defer_except("registration__registered_by", User, USER_NAMES),
+            *defer_except("registration__organisation", Organisation, ORGANISATION_NAME),
+        )
         .order_by("order", "id")
     )
     if sees_all:
@@ -386,6 +399,10 @@ def meeting_page(*, actor: Actor, pk: int) -> MeetingPage:
         for agreement in (
             Agreement.objects.filter(registration_id__in=reg_ids, status=AgreementStatus.OPEN)
             .select_related("owner_user", "owner_organisation", "agenda_item")
+            .defer(
+                *defer_except("owner_user", User, USER_NAMES),
+                *defer_except("owner_organisation", Organisation, ORGANISATION_NAME),
+            )
             .order_by("due_on", "id")
         ):
             agreement.registration = by_id[agreement.registration_id]
@@ -393,6 +410,10 @@ def meeting_page(*, actor: Actor, pk: int) -> MeetingPage:
         for entry in (
             DiscussionEntry.objects.filter(agenda_item_id__in=[i.pk for i in visible])
             .select_related("author", "organisation")
+            .defer(
+                *defer_except("author", User, USER_NAMES),
+                *defer_except("organisation", Organisation, ORGANISATION_NAME),
+            )
             .order_by("created_at", "id")
         ):
             discussion[entry.agenda_item_id].append(entry)
