@@ -43,7 +43,7 @@ def minutes_view(request: HttpRequest, pk: int) -> HttpResponse:
     if actor.user is None or actor.membership is None or not may_see_client_data(actor.user):
         raise Http404
     try:
-        page = selectors.meeting_page(actor=actor, pk=pk)
+        page = selectors.meeting_page(actor=actor, pk=pk, with_case_texts=False)
     except NotFoundError as exc:
         raise Http404 from exc
     audit.record(

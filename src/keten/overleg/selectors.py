@@ -335,14 +335,24 @@ class MeetingPage:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def meeting_page(*, actor: Actor, pk: int) -> MeetingPage:
+#: The registration's own texts, which the meeting page and the minutes do not show.
+_CASE_TEXTS = (
+    "registration__reason",
+    "registration__goal",
+    "registration__criteria",
+    "registration__family_not_informed_reason",
+)
+
+
+def meeting_page(*, actor: Actor, pk: int, with_case_texts: bool = True) -> MeetingPage:
     """A meeting with its attendance list and, for each case the actor may see, its open agreements
     and discussion records.
 
     Attendees (not recorded absent) and the chair see every case on the agenda; anyone else who
     may see the meeting sees only the cases they registered or coordinate (so the minutes of a
     meeting never show a case the reader may not see). A fixed number of queries, whatever the
-    number of cases; each case shown is audited.
+    number of cases; each case shown is audited. ``with_case_texts=False`` leaves the registration's
+    reason, goal and criteria unread (the page and the minutes do not show them).
     """
     user = _user_or_404(actor)
     meeting = Meeting.objects.select_related("overleg_type").filter(pk=pk).first()
@@ -375,6 +385,7 @@ def meeting_page(*, actor: Actor, pk: int) -> MeetingPage:
             "registration__decline_reason",
             "registration__close_reason",
             "registration__follow_up",
+            *(() if with_case_texts else _CASE_TEXTS),
             *defer_except("registration__dossier", Dossier, ("reference", "status")),
             *defer_except("registration__dossier__family", Family, ("name", "pseudonym")),
             *defer_except("registration__casusregisseur", User, USER_NAMES),
@@ -400,6 +411,7 @@ def meeting_page(*, actor: Actor, pk: int) -> MeetingPage:
             Agreement.objects.filter(registration_id__in=reg_ids, status=AgreementStatus.OPEN)
             .select_related("owner_user", "owner_organisation", "agenda_item")
             .defer(
+                "result",  # open agreements have no result yet
                 *defer_except("owner_user", User, USER_NAMES),
                 *defer_except("owner_organisation", Organisation, ORGANISATION_NAME),
             )

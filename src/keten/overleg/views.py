@@ -619,7 +619,7 @@ def _meeting_page(
     status: int = 200,
 ) -> HttpResponse:
     actor = _actor(request)
-    page = _or_404(selectors.meeting_page, actor=actor, pk=pk)
+    page = _or_404(selectors.meeting_page, actor=actor, pk=pk, with_case_texts=False)
     meeting = page.meeting
     return render(
         request,
