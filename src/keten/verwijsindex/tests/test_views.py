@@ -328,6 +328,10 @@ def test_match_actions_contact_coordinator_and_invite(
     school = client_for(teacher)
     nurse = client_for(jgz_nurse)
     url = f"/verwijsindex/matches/{match.pk}/"
+    # The coordinator's page links to registering the case for an overleg; the other's does not.
+    register = f'href="/overleg/aanmelden/match/{match.pk}/"'
+    assert register in nurse.get(url).content.decode()
+    assert register not in school.get(url).content.decode()
     # Only the coordinator invites.
     response = school.post(url + "uitnodigen/", {"proposed_on": timezone.localdate().isoformat()})
     assert response.status_code == 422
