@@ -395,8 +395,10 @@ def register_loop(rows: int, seed: int, *, notify_probe: int = 0) -> dict[str, A
                 .values_list("signal__professional_id", flat=True)
                 .first()
             )
-            # Visible to the other professional from a separate connection, i.e. committed.
-            while True:
+            # Visible to the other professional from a separate connection, i.e. committed. A match
+            # between signals of one professional (a family with two of their clients) has nobody
+            # else to notify: it is not a sample.
+            while other is not None:
                 row = probe.execute(
                     f"SELECT 1 FROM {table} WHERE recipient_id = %s AND id > %s AND kind = 'verwijsindex.match'",  # noqa: S608
                     [other, last_note],
