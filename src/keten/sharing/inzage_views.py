@@ -19,8 +19,8 @@ from keten.core.errors import DomainError, NotFoundError
 from keten.core.forms import KetenForm, apply_domain_error
 from keten.core.policy import allows, may_see_client_data
 from keten.dossiers import selectors as dossier_selectors
-from keten.dossiers.models import Dossier, Person
-from keten.sharing import inzage
+from keten.dossiers.models import Dossier
+from keten.sharing import inzage, selectors
 from keten.sharing.models import DestructionRequest, InzageExport, RequesterRole
 
 #: How often the status page of an overview PDF that is being made reloads itself.
@@ -95,10 +95,6 @@ def _dossier(request: HttpRequest, reference: str) -> Dossier:
     return dossier
 
 
-def _persons(dossier: Dossier) -> list[tuple[int, str]]:
-    return [(p.pk, p.full_name) for p in Person.objects.filter(family_id=dossier.family_id).order_by("pk")]
-
-
 @require_GET
 def overview(request: HttpRequest, reference: str) -> HttpResponse:
     """/delen/inzage/dossier/<reference>/ — the dossier's inzage and destruction requests."""
@@ -121,7 +117,9 @@ def overview(request: HttpRequest, reference: str) -> HttpResponse:
 def _record(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     dossier = _dossier(request, reference)
     actor = actor_from_request(request)
-    form = RequestForm(request.POST or None, persons=_persons(dossier), initial={"received_on": timezone.localdate()})
+    form = RequestForm(
+        request.POST or None, persons=selectors.person_choices(dossier), initial={"received_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         data = inzage.RequestData(
             requester_id=form.cleaned_data["requester"],

@@ -249,3 +249,8 @@ def deelhulp_lookup(
         )
     state = deelhulp.Consent.GELDIG if covered else deelhulp.Consent.INGETROKKEN if withdrawn else deelhulp.Consent.GEEN
     return DeelhulpLookup(recipient=recipient, consent=state, consents=consents, flow=flow)
+
+
+def person_choices(dossier: Dossier) -> list[tuple[int, str]]:
+    """The family members of a dossier the caller already read through the policy, for a form's choices."""
+    return [(p.pk, p.full_name) for p in Person.objects.filter(family_id=dossier.family_id).order_by("pk")]

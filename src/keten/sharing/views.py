@@ -43,12 +43,6 @@ def _dossier(request: HttpRequest, reference: str, *, change: bool = True) -> An
     return dossier
 
 
-def _persons(dossier: Any) -> list[tuple[int, str]]:
-    from keten.dossiers.models import Person
-
-    return [(p.pk, p.full_name) for p in Person.objects.filter(family_id=dossier.family_id).order_by("pk")]
-
-
 # --- consent -----------------------------------------------------------------------------------
 
 
@@ -58,7 +52,7 @@ def consent_create(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_from_request(request)
     form = ConsentForm(
         request.POST or None,
-        persons=_persons(dossier),
+        persons=selectors.person_choices(dossier),
         organisations=organisation_choices(actor=actor),
         initial={"given_on": timezone.localdate()},
     )
@@ -198,7 +192,7 @@ def deelhulp_view(request: HttpRequest, reference: str) -> HttpResponse:
                 posted[key] = default
     form = DeelhulpForm(
         posted,
-        persons=_persons(dossier),
+        persons=selectors.person_choices(dossier),
         organisations=organisation_choices(actor=actor),
         professionals=page_selectors.professionals_in_municipality(actor=actor),
         initial={"shared_on": timezone.localdate(), "client_informed_on": timezone.localdate(), "grant_days": 14},
