@@ -3,10 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import get_language
 
 from keten.core.mfa import second_factor_done
+from keten.core.navigation import main_menu
 from keten.core.policy import allows, may_see_client_data, role_of
+from keten.core.queries import counts
 
 
 def keten(request: HttpRequest) -> dict[str, Any]:
@@ -16,55 +20,54 @@ def keten(request: HttpRequest) -> dict[str, Any]:
         "session_idle_minutes": settings.KETEN_SESSION_IDLE_SECONDS // 60,
     }
     if user is not None and user.is_authenticated and second_factor_done(request):
-        from keten.notifications.selectors import unread_count
-
         membership = user.active_membership  # type: ignore[union-attr]
+        nav = {
+            "dossiers": allows("dossiers.add_dossier", user),
+            "audit": allows("core.view_auditlog", user),
+            "beheer": allows("accounts.manage", user),
+            "cijfers": allows("core.view_aggregates", user),
+            "sociale_kaart": allows("network.view", user),
+            "consultaties": may_see_client_data(user),
+            "meldcode_organisatie": allows("meldcode.view_organisation_trajecten", user),
+            "netwerkanalyse": allows("network.view_gaps", user),
+            "verwijsindex": allows("verwijsindex.register", user),
+            "overleg": membership is not None,
+            # Evaluated only where a template asks (dashboard), not on every page.
+            "verwijsindex_regie": lambda: _is_regievoerder(user),
+            "verwijsindex_beheer": allows("verwijsindex.manage", user),
+        }
+        badges = _menu_badges(user, nav)
         context.update(
             {
                 "active_membership": membership,
                 "current_role": role_of(user),
-                "nav": {
-                    "dossiers": allows("dossiers.add_dossier", user),
-                    "audit": allows("core.view_auditlog", user),
-                    "beheer": allows("accounts.manage", user),
-                    "cijfers": allows("core.view_aggregates", user),
-                    "sociale_kaart": allows("network.view", user),
-                    "consultaties": may_see_client_data(user),
-                    "meldcode_organisatie": allows("meldcode.view_organisation_trajecten", user),
-                    "netwerkanalyse": allows("network.view_gaps", user),
-                    "verwijsindex": allows("verwijsindex.register", user),
-                    "overleg": membership is not None,
-                    # Evaluated only where a template asks (dashboard), not on every page.
-                    "verwijsindex_regie": lambda: _is_regievoerder(user),
-                    "verwijsindex_beheer": allows("verwijsindex.manage", user),
-                },
-                "unread_notifications": unread_count(user=user),  # type: ignore[arg-type]
-                "open_consultations": _open_consultations(user),
-                "open_vi_matches": lambda: _open_vi_matches(user),
+                "nav": nav,
+                "main_menu": main_menu(get_language(), nav, badges),
+                **badges,
             }
         )
     return context
 
 
-def _open_consultations(user: Any) -> int:
-    """Open meldcode consultation requests for a case role (shown as a count in the main menu)."""
-    if not may_see_client_data(user):
-        return 0
-    from keten.meldcode.selectors import consultation_open_count
+def _menu_badges(user: Any, nav: dict[str, Any]) -> dict[str, int]:
+    """The counts of the main menu in one statement: unread notifications, consultation requests
+    waiting for the user (case roles) and verwijsindex matches without contact (who may register)."""
+    from keten.notifications.selectors import unread
 
-    return consultation_open_count(user=user)
+    querysets: dict[str, QuerySet[Any]] = {"unread_notifications": unread(user=user)}
+    if nav["consultaties"]:
+        from keten.meldcode.selectors import consultations_open
+
+        querysets["open_consultations"] = consultations_open(user=user)
+    if nav["verwijsindex"]:
+        from keten.verwijsindex.selectors import open_matches
+
+        querysets["open_vi_matches"] = open_matches(user=user)
+    found = dict(zip(querysets, counts(list(querysets.values())), strict=True))
+    return {name: found.get(name, 0) for name in ("unread_notifications", "open_consultations", "open_vi_matches")}
 
 
 def _is_regievoerder(user: Any) -> bool:
     from keten.verwijsindex.selectors import is_regievoerder
 
     return is_regievoerder(user)
-
-
-def _open_vi_matches(user: Any) -> int:
-    """Verwijsindex matches without recorded contact in which a case role takes part (menu count)."""
-    if not allows("verwijsindex.register", user):
-        return 0
-    from keten.verwijsindex.selectors import open_match_count
-
-    return open_match_count(user=user)

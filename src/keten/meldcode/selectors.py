@@ -180,11 +180,11 @@ def consultation_inbox(*, actor: Actor, include_answered: bool = False) -> list[
     return list(qs.order_by("-requested_at")[:200])
 
 
-def consultation_open_count(*, user: Any) -> int:
-    """How many consultation requests wait for an answer from ``user`` (for the main menu)."""
+def consultations_open(*, user: Any) -> QuerySet[Consultation]:
+    """The consultation requests that wait for an answer from ``user`` (counted in the main menu)."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return 0
-    return Consultation.objects.filter(requested_to_id=user.pk, state=Consultation.State.OPEN).count()
+        return Consultation.objects.none()
+    return Consultation.objects.filter(requested_to_id=user.pk, state=Consultation.State.OPEN)
 
 
 def consultation_get(*, actor: Actor, consultation_id: int) -> Consultation:

@@ -15,5 +15,5 @@ def notifications_for(*, user: User, unread_only: bool = False) -> QuerySet[Noti
     return qs
 
 
-def unread_count(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+def unread(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from keten.core import audit
@@ -265,12 +265,12 @@ def history_count(*, signal: Signal) -> int:
     return Signal.objects.filter(youth_id=signal.youth_id, status=SignalStatus.GEARCHIVEERD).count()
 
 
-def open_match_count(*, user: Any) -> int:
-    """Live matches without recorded contact in which the user has an active signal (for the menu)."""
+def open_matches(*, user: Any) -> QuerySet[Match]:
+    """Live matches without recorded contact in which the user has an active signal (menu count)."""
     mine = MatchParticipant.objects.filter(
         match_id=OuterRef("pk"), signal__professional=user, signal__status=SignalStatus.ACTIEF
     )
-    return Match.objects.filter(Exists(mine), status=MatchStatus.OPEN).count()
+    return Match.objects.filter(Exists(mine), status=MatchStatus.OPEN)
 
 
 def regievoerders(*, actor: Actor) -> list[Regievoerder]:
