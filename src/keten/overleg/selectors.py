@@ -29,6 +29,7 @@ from keten.core.queries import ORGANISATION_NAME, USER_NAMES, defer_except
 from keten.dossiers.models import Dossier, Family
 from keten.overleg.models import (
     AgendaItem,
+    AgendaSource,
     AgendaState,
     Agreement,
     AgreementStatus,
@@ -55,20 +56,24 @@ def _user_or_404(actor: Actor) -> Any:
 
 def audit_case_reads(actor: Actor, what: str, registrations: list[CaseRegistration], **details: Any) -> None:
     """One audit event per case read (one chain lock, one INSERT), with the family's pseudonym."""
-    if not registrations:
+    _audit_case_ids(actor, what, {r.pk: r.dossier.family.pseudonym for r in registrations}, **details)
+
+
+def _audit_case_ids(actor: Actor, what: str, pseudonyms: dict[int, str], **details: Any) -> None:
+    """``audit_case_reads`` for registration ids with their families' pseudonyms."""
+    if not pseudonyms:
         return
-    seen: dict[int, CaseRegistration] = {r.pk: r for r in registrations}
     audit.record_many(
         actor=actor,
         entries=[
             audit.Entry(
                 action=AuditAction.VIEW,
                 object_type=f"overleg.{what}",
-                object_id=r.pk,
-                client_pseudonym=r.dossier.family.pseudonym,
+                object_id=pk,
+                client_pseudonym=pseudonym,
                 details=details,
             )
-            for r in seen.values()
+            for pk, pseudonym in pseudonyms.items()
         ],
     )
 
@@ -76,18 +81,18 @@ def audit_case_reads(actor: Actor, what: str, registrations: list[CaseRegistrati
 def audit_list_read(actor: Actor, what: str, registrations: list[CaseRegistration], **details: Any) -> None:
     """One audit event for a list that shows a little of many cases (as the dossier list does): the
     cases and the families' pseudonyms are in its details. Opening a case is audited per case."""
-    if not registrations:
+    _audit_list_ids(actor, what, {r.pk: r.dossier.family.pseudonym for r in registrations}, **details)
+
+
+def _audit_list_ids(actor: Actor, what: str, pseudonyms: dict[int, str], **details: Any) -> None:
+    """``audit_list_read`` for registration ids with their families' pseudonyms."""
+    if not pseudonyms:
         return
-    seen: dict[int, CaseRegistration] = {r.pk: r for r in registrations}
     audit.record(
         actor=actor,
         action=AuditAction.VIEW,
         object_type=f"overleg.{what}",
-        details={
-            **details,
-            "registrations": sorted(seen),
-            "clients": sorted({r.dossier.family.pseudonym for r in seen.values()}),
-        },
+        details={**details, "registrations": sorted(pseudonyms), "clients": sorted(set(pseudonyms.values()))},
     )
 
 
@@ -364,10 +369,6 @@ def meeting_page(*, actor: Actor, pk: int, with_case_texts: bool = True) -> Meet
         .defer(*defer_except("user", User, USER_NAMES), *defer_except("organisation", Organisation, ORGANISATION_NAME))
         .order_by("organisation__name", "user__last_name", "user__first_name")
     )
-    case_role = may_see_client_data(user)
-    is_chair = meeting.overleg_type.chair_id == user.pk
-    attends = any(a.user_id == user.pk and a.present is not False for a in attendances)
-    sees_all = case_role and (is_chair or attends)
     items = list(
         AgendaItem.objects.filter(meeting=meeting, state=AgendaState.ON_AGENDA)
         .select_related(
@@ -394,14 +395,9 @@ def meeting_page(*, actor: Actor, pk: int, with_case_texts: bool = True) -> Meet
         )
         .order_by("order", "id")
     )
-    if sees_all:
-        visible = items
-    elif case_role:
-        visible = [i for i in items if user.pk in (i.registration.registered_by_id, i.registration.casusregisseur_id)]
-    else:
-        visible = []
-    if not visible and not (is_chair or attends or allows("overleg.view_meeting", user, meeting)):
-        raise NotFoundError
+    seen = _visible(user, meeting, {a.user_id: a.present for a in attendances}, [i.registration for i in items])
+    shown_ids = {r.pk for r in seen.visible}
+    visible = [i for i in items if i.registration_id in shown_ids]
     reg_ids = [i.registration_id for i in visible]
     by_id = {i.registration_id: i.registration for i in visible}
     agreements: dict[int, list[Agreement]] = defaultdict(list)
@@ -436,8 +432,196 @@ def meeting_page(*, actor: Actor, pk: int, with_case_texts: bool = True) -> Meet
         attendances=attendances,
         rows=rows,
         hidden=len(items) - len(visible),
+        can_manage=seen.can_manage,
+        can_record=seen.can_record,
+    )
+
+
+@dataclass(slots=True)
+class AgreementLine:
+    """An open agreement as the meeting page lists it."""
+
+    pk: int
+    what: str
+    owner: str
+    due_on: dt.date
+    #: Filled in by the view.
+    url: str = ""
+
+    @property
+    def what_short(self) -> str:
+        """The agreement in at most 120 characters (as the ``truncatechars:120`` filter)."""
+        return self.what if len(self.what) <= 120 else f"{self.what[:119]}…"
+
+
+@dataclass(slots=True)
+class AgendaLine:
+    """One case on the meeting page: names and counts only, no case texts."""
+
+    item_id: int
+    registration_id: int
+    source: str
+    family_name: str
+    step_name: str | None
+    casusregisseur: str | None
+    discussions: int
+    open_agreements: list[AgreementLine]
+    #: For the audit trail only; the page does not show it.
+    pseudonym: str = ""
+    registered_by_id: int | None = None
+    casusregisseur_id: int | None = None
+
+
+@dataclass(slots=True)
+class AttendanceLine:
+    user_id: int
+    name: str
+    organisation: str
+    present: bool | None
+
+
+@dataclass(slots=True)
+class MeetingAgenda:
+    meeting: Meeting
+    attendances: list[AttendanceLine]
+    rows: list[AgendaLine]
+    hidden: int
+    can_manage: bool
+    can_record: bool
+
+
+def _person_name(first: str | None, last: str | None, username: str | None) -> str:
+    """``User.get_full_name() or username`` from the columns of a ``values()`` row."""
+    return f"{first or ''} {last or ''}".strip() or (username or "")
+
+
+@dataclass(slots=True)
+class _Visibility:
+    visible: list[Any]
+    can_manage: bool
+    can_record: bool
+
+
+def _visible(user: Any, meeting: Meeting, attendee_ids: dict[int, bool | None], items: list[Any]) -> _Visibility:
+    """Which agenda items the user sees on a meeting's page, and whether they chair it or may record.
+
+    Attendees (not recorded absent) and the chair see every case on the agenda; anyone else with a
+    case role sees only the cases they registered or coordinate. ``items`` need ``registered_by_id``
+    and ``casusregisseur_id``. NotFoundError when the user may not see the meeting at all.
+    """
+    case_role = may_see_client_data(user)
+    is_chair = meeting.overleg_type.chair_id == user.pk
+    attends = user.pk in attendee_ids and attendee_ids[user.pk] is not False
+    sees_all = case_role and (is_chair or attends)
+    if sees_all:
+        visible = items
+    elif case_role:
+        visible = [i for i in items if user.pk in (i.registered_by_id, i.casusregisseur_id)]
+    else:
+        visible = []
+    if not visible and not (is_chair or attends or allows("overleg.view_meeting", user, meeting)):
+        raise NotFoundError
+    return _Visibility(
+        visible=visible,
         can_manage=case_role and is_chair,
         can_record=sees_all and meeting.status != MeetingStatus.CANCELLED,
+    )
+
+
+def meeting_agenda(*, actor: Actor, pk: int) -> MeetingAgenda:
+    """The meeting page: the list of people, and per visible case the names, the number of
+    discussion records and the open agreements, read as plain rows (no model instances, no case
+    texts). Six queries whatever the number of cases; each case shown is audited.
+
+    The same visibility as :func:`meeting_page`, which the API and the minutes use.
+    """
+    user = _user_or_404(actor)
+    meeting = Meeting.objects.select_related("overleg_type").filter(pk=pk).first()
+    if meeting is None:
+        raise NotFoundError
+    attendances = [
+        AttendanceLine(row[0], _person_name(row[1], row[2], row[3]), row[4] or "", row[5])
+        for row in Attendance.objects.filter(meeting=meeting)
+        .order_by("organisation__name", "user__last_name", "user__first_name")
+        .values_list(
+            "user_id", "user__first_name", "user__last_name", "user__username", "organisation__name", "present"
+        )
+    ]
+    sources = dict(AgendaSource.choices)
+    # Four joins only: the registration, its dossier's family, the process step and the regisseur.
+    items = [
+        AgendaLine(
+            item_id=row["id"],
+            registration_id=row["registration_id"],
+            source=str(sources.get(row["source"], row["source"])),
+            family_name=row["registration__dossier__family__name"],
+            step_name=row["registration__process_step__name"],
+            casusregisseur=_person_name(
+                row["registration__casusregisseur__first_name"],
+                row["registration__casusregisseur__last_name"],
+                row["registration__casusregisseur__username"],
+            )
+            if row["registration__casusregisseur_id"]
+            else None,
+            discussions=0,
+            open_agreements=[],
+            pseudonym=row["registration__dossier__family__pseudonym"],
+            registered_by_id=row["registration__registered_by_id"],
+            casusregisseur_id=row["registration__casusregisseur_id"],
+        )
+        for row in AgendaItem.objects.filter(meeting=meeting, state=AgendaState.ON_AGENDA)
+        .order_by("order", "id")
+        .values(
+            "id",
+            "registration_id",
+            "source",
+            "registration__dossier__family__name",
+            "registration__dossier__family__pseudonym",
+            "registration__process_step__name",
+            "registration__casusregisseur_id",
+            "registration__casusregisseur__first_name",
+            "registration__casusregisseur__last_name",
+            "registration__casusregisseur__username",
+            "registration__registered_by_id",
+        )
+    ]
+    seen = _visible(user, meeting, {a.user_id: a.present for a in attendances}, items)
+    visible = seen.visible
+    if visible:
+        by_registration = {line.registration_id: line for line in visible}
+        for row in (
+            Agreement.objects.filter(registration_id__in=list(by_registration), status=AgreementStatus.OPEN)
+            .order_by("due_on", "id")
+            .values_list(
+                "id",
+                "registration_id",
+                "what",
+                "due_on",
+                "owner_user_id",
+                "owner_user__first_name",
+                "owner_user__last_name",
+                "owner_user__username",
+                "owner_organisation__name",
+            )
+        ):
+            owner = _person_name(row[5], row[6], row[7]) if row[4] else (row[8] or "")
+            by_registration[row[1]].open_agreements.append(AgreementLine(row[0], row[2], owner, row[3]))
+        by_item = {line.item_id: line for line in visible}
+        for item_id, n in (
+            DiscussionEntry.objects.filter(agenda_item_id__in=list(by_item))
+            .values("agenda_item_id")
+            .annotate(n=Count("id"))
+            .values_list("agenda_item_id", "n")
+        ):
+            by_item[item_id].discussions = n
+    _audit_case_ids(actor, "meeting_case", {line.registration_id: line.pseudonym for line in visible}, meeting=pk)
+    return MeetingAgenda(
+        meeting=meeting,
+        attendances=attendances,
+        rows=visible,
+        hidden=len(items) - len(visible),
+        can_manage=seen.can_manage,
+        can_record=seen.can_record,
     )
 
 
@@ -504,6 +688,72 @@ def _agreement_rows(qs: QuerySet[Agreement], limit: int, offset: int = 0) -> lis
     return [by_id[pk] for pk in ids]
 
 
+@dataclass(slots=True)
+class AgreementListLine:
+    """An agreement as the "my agreements" lists show it: names and dates, no case texts."""
+
+    pk: int
+    what: str
+    family_name: str
+    overleg: str
+    owner: str
+    due_on: dt.date
+    status: str
+    #: For the audit trail only.
+    registration_id: int
+    pseudonym: str
+    #: Filled in by the view.
+    url: str = ""
+
+    @property
+    def what_short(self) -> str:
+        return self.what if len(self.what) <= 120 else f"{self.what[:119]}…"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AgreementStatus.OPEN
+
+    @property
+    def status_display(self) -> str:
+        return str(AgreementStatus(self.status).label)
+
+
+def _agreement_lines(qs: QuerySet[Agreement], limit: int, offset: int = 0) -> list[AgreementListLine]:
+    """As :func:`_agreement_rows` (ids first, then the rows shown by primary key), as plain lines."""
+    ids = list(qs.values_list("pk", flat=True)[offset : offset + limit])
+    if not ids:
+        return []
+    by_id = {
+        row[0]: AgreementListLine(
+            pk=row[0],
+            what=row[1],
+            family_name=row[9],
+            overleg=row[11],
+            owner=_person_name(row[5], row[6], row[7]) if row[4] else (row[8] or ""),
+            due_on=row[2],
+            status=row[3],
+            registration_id=row[12],
+            pseudonym=row[10],
+        )
+        for row in Agreement.objects.filter(pk__in=ids).values_list(
+            "id",
+            "what",
+            "due_on",
+            "status",
+            "owner_user_id",
+            "owner_user__first_name",
+            "owner_user__last_name",
+            "owner_user__username",
+            "owner_organisation__name",
+            "registration__dossier__family__name",
+            "registration__dossier__family__pseudonym",
+            "registration__overleg_type__name",
+            "registration_id",
+        )
+    }
+    return [by_id[pk] for pk in ids]
+
+
 def _owner_q(actor: Actor) -> Q:
     assert actor.user is not None
     assert actor.membership is not None
@@ -530,7 +780,7 @@ def my_agreements(*, actor: Actor, include_closed: bool = False, limit: int = 20
 class AgreementsPage:
     """One page of the actor's open agreements, with counts over all of them."""
 
-    rows: list[Agreement]
+    rows: list[AgreementListLine]
     total: int
     overdue: int
     number: int
@@ -553,9 +803,19 @@ def my_agreements_page(
     counts = qs.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     pages = max(1, -(-counts["total"] // page_size))
     number = min(max(1, page), pages)
-    rows = _agreement_rows(qs.order_by("due_on", "id"), page_size, (number - 1) * page_size)
-    audit_list_read(actor, "my_agreements", [a.registration for a in rows], page=number)
+    rows = _agreement_lines(qs.order_by("due_on", "id"), page_size, (number - 1) * page_size)
+    _audit_list_ids(actor, "my_agreements", {a.registration_id: a.pseudonym for a in rows}, page=number)
     return AgreementsPage(rows=rows, total=counts["total"], overdue=counts["overdue"], number=number)
+
+
+def _overdue(actor: Actor, today: dt.date | None, others_only: bool) -> QuerySet[Agreement]:
+    user = _user_or_404(actor)
+    today = today or timezone.localdate()
+    chaired = Q(registration__overleg_type__chair=user)
+    scope = chaired & ~_owner_q(actor) if others_only else _owner_q(actor) | chaired
+    return (
+        Agreement.objects.filter(scope).filter(status=AgreementStatus.OPEN, due_on__lt=today).order_by("due_on", "id")
+    )
 
 
 def overdue_agreements(
@@ -565,15 +825,21 @@ def overdue_agreements(
 
     ``others_only``: only those of overleg types the actor chairs that the actor does not own.
     """
-    user = _user_or_404(actor)
-    if not may_see_client_data(user):
+    if not may_see_client_data(_user_or_404(actor)):
         return []
-    today = today or timezone.localdate()
-    chaired = Q(registration__overleg_type__chair=user)
-    scope = chaired & ~_owner_q(actor) if others_only else _owner_q(actor) | chaired
-    qs = _agreement_list().filter(scope).filter(status=AgreementStatus.OPEN, due_on__lt=today).order_by("due_on", "id")
-    rows = _agreement_rows(qs, limit)
+    rows = _agreement_rows(_overdue(actor, today, others_only), limit)
     audit_list_read(actor, "overdue_agreements", [a.registration for a in rows])
+    return rows
+
+
+def overdue_agreement_lines(
+    *, actor: Actor, today: dt.date | None = None, limit: int = 200, others_only: bool = False
+) -> list[AgreementListLine]:
+    """:func:`overdue_agreements` as plain lines, for the "my agreements" page."""
+    if not may_see_client_data(_user_or_404(actor)):
+        return []
+    rows = _agreement_lines(_overdue(actor, today, others_only), limit)
+    _audit_list_ids(actor, "overdue_agreements", {a.registration_id: a.pseudonym for a in rows})
     return rows
 
 

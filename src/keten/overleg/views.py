@@ -29,6 +29,7 @@ from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
 from keten.core.models import AuditAction
+from keten.core.paths import pk_path
 from keten.core.policy import allows, may_see_client_data
 from keten.overleg import forms as of
 from keten.overleg import selectors, services
@@ -191,7 +192,10 @@ def my_agreements(request: HttpRequest) -> HttpResponse:
     except ValueError:
         requested = 1
     found = selectors.my_agreements_page(actor=actor, page=requested, page_size=AGREEMENTS_PAGE_SIZE, today=today)
-    chaired = selectors.overdue_agreements(actor=actor, today=today, limit=CHAIRED_OVERDUE_SHOWN, others_only=True)
+    chaired = selectors.overdue_agreement_lines(actor=actor, today=today, limit=CHAIRED_OVERDUE_SHOWN, others_only=True)
+    agreement_path = pk_path("overleg:agreement")
+    for line in (*found.rows, *chaired):
+        line.url = agreement_path(line.pk)
     return render(
         request,
         "overleg/my_agreements.html",
@@ -619,8 +623,12 @@ def _meeting_page(
     status: int = 200,
 ) -> HttpResponse:
     actor = _actor(request)
-    page = _or_404(selectors.meeting_page, actor=actor, pk=pk, with_case_texts=False)
+    page = _or_404(selectors.meeting_agenda, actor=actor, pk=pk)
     meeting = page.meeting
+    agreement_path = pk_path("overleg:agreement")
+    for row in page.rows:
+        for agreement in row.open_agreements:
+            agreement.url = agreement_path(agreement.pk)
     return render(
         request,
         "overleg/meeting.html",

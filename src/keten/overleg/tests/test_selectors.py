@@ -133,6 +133,23 @@ def _fill_meeting(world: World, register: Register, actor_of: ActorOf, n: int) -
     return regs
 
 
+def _admit_a_colleagues_case(world: World, actor_of: ActorOf) -> CaseRegistration:
+    """Another professional's case on the agenda of the current meeting."""
+    from keten.testing.factories import make_dossier
+
+    other_prof = make_user(Role.PROFESSIONAL, world.wijkteam, username="collega")
+    other = services.registration_create(
+        actor=actor_of(other_prof),
+        overleg_type=world.overleg,
+        dossier=make_dossier(other_prof),
+        data=services.RegistrationData(
+            reason="Zorgen over de veiligheid thuis.", goal="Plan maken", process_step_id=world.steps[1].pk
+        ),
+    )
+    services.registration_admit(actor=actor_of(world.chair), registration=other, meeting=world.now_meeting)
+    return other
+
+
 def _count_queries(fn: Callable[[], object]) -> int:
     with CaptureQueriesContext(connection) as ctx:
         fn()
@@ -158,19 +175,7 @@ def test_meeting_page_shows_a_non_attendee_only_their_own_case(
     world: World, register: Register, actor_of: ActorOf
 ) -> None:
     regs = _fill_meeting(world, register, actor_of, 2)
-    # Another professional's case on the same agenda.
-    other_prof = make_user(Role.PROFESSIONAL, world.wijkteam, username="collega")
-    from keten.testing.factories import make_dossier
-
-    other = services.registration_create(
-        actor=actor_of(other_prof),
-        overleg_type=world.overleg,
-        dossier=make_dossier(other_prof),
-        data=services.RegistrationData(
-            reason="Zorgen over de veiligheid thuis.", goal="Plan maken", process_step_id=world.steps[1].pk
-        ),
-    )
-    services.registration_admit(actor=actor_of(world.chair), registration=other, meeting=world.now_meeting)
+    _admit_a_colleagues_case(world, actor_of)
     page = selectors.meeting_page(actor=actor_of(world.registrant), pk=world.now_meeting.pk)
     assert {r.registration.pk for r in page.rows} == {r.pk for r in regs}
     assert page.hidden == 1
@@ -185,6 +190,60 @@ def test_meeting_page_shows_a_non_attendee_only_their_own_case(
     stranger = make_user(Role.PROFESSIONAL, username="vreemde")
     with pytest.raises(NotFoundError):
         selectors.meeting_page(actor=actor_of(stranger), pk=world.now_meeting.pk)
+
+
+def test_meeting_agenda_shows_what_meeting_page_shows_in_a_fixed_number_of_queries(
+    world: World, register: Register, actor_of: ActorOf
+) -> None:
+    """The page's lean rows: the same cases, agreements (owner names, due dates) and discussion
+    counts as the full selector, the same audit events, and a query count that does not grow."""
+    _fill_meeting(world, register, actor_of, 2)
+    actor = actor_of(world.member)
+    actor.user.active_membership  # noqa: B018 - warm the cached membership as a request would
+    few = _count_queries(lambda: selectors.meeting_agenda(actor=actor, pk=world.now_meeting.pk))
+    _fill_meeting(world, register, actor_of, 6)
+    before = AuditEvent.objects.filter(object_type="overleg.meeting_case").count()
+    agenda = selectors.meeting_agenda(actor=actor, pk=world.now_meeting.pk)
+    assert AuditEvent.objects.filter(object_type="overleg.meeting_case").count() == before + 8
+    full = selectors.meeting_page(actor=actor, pk=world.now_meeting.pk)
+    assert [line.item_id for line in agenda.rows] == [row.item.pk for row in full.rows]
+    for line, row in zip(agenda.rows, full.rows, strict=True):
+        assert line.family_name == row.registration.dossier.family.name
+        assert line.step_name == row.registration.process_step.name
+        assert line.discussions == len(row.discussion) == 1
+        assert [(a.pk, a.what, a.due_on) for a in line.open_agreements] == [
+            (a.pk, a.what, a.due_on) for a in row.open_agreements
+        ]
+        owners = {a.owner for a in line.open_agreements}
+        assert owners == {world.member.get_full_name(), world.politie.name}
+    assert [(a.user_id, a.present) for a in agenda.attendances] == [(a.user_id, a.present) for a in full.attendances]
+    assert (agenda.hidden, agenda.can_manage, agenda.can_record) == (full.hidden, full.can_manage, full.can_record)
+    many = _count_queries(lambda: selectors.meeting_agenda(actor=actor, pk=world.now_meeting.pk))
+    assert many == few
+    assert many <= 9, many
+
+
+def test_meeting_agenda_applies_the_same_visibility(world: World, register: Register, actor_of: ActorOf) -> None:
+    regs = _fill_meeting(world, register, actor_of, 1)
+    _admit_a_colleagues_case(world, actor_of)
+    own = selectors.meeting_agenda(actor=actor_of(world.registrant), pk=world.now_meeting.pk)
+    assert [line.registration_id for line in own.rows] == [regs[0].pk]
+    assert own.hidden == 1
+    assert not own.can_record
+    assert selectors.meeting_agenda(actor=actor_of(world.outsider), pk=world.now_meeting.pk).rows == []
+    stranger = make_user(Role.PROFESSIONAL, username="vreemde")
+    with pytest.raises(NotFoundError):
+        selectors.meeting_agenda(actor=actor_of(stranger), pk=world.now_meeting.pk)
+    with pytest.raises(NotFoundError):
+        selectors.meeting_agenda(actor=actor_of(world.member), pk=987654)
+
+
+def test_agreement_line_shortens_long_agreements_as_truncatechars_does() -> None:
+    from django.template.defaultfilters import truncatechars
+
+    for text in ("kort", "x" * 120, "y" * 121, "Een lange afspraak " * 20):
+        line = selectors.AgreementLine(pk=1, what=text, owner="", due_on=dt.date(2026, 1, 1))
+        assert line.what_short == truncatechars(text, 120)
 
 
 # --- agreements dashboards --------------------------------------------------------------------
@@ -224,6 +283,44 @@ def test_my_agreements_runs_a_fixed_number_of_queries(world: World, register: Re
             assert all(v is not None for v in values)
 
     assert _count_queries(shown) == few
+
+
+def test_my_agreements_page_lines_match_the_agreements_in_a_fixed_number_of_queries(
+    world: World, register: Register, actor_of: ActorOf
+) -> None:
+    _fill_meeting(world, register, actor_of, 2)
+    actor = actor_of(world.member)
+    actor.user.active_membership  # noqa: B018
+    few = _count_queries(lambda: selectors.my_agreements_page(actor=actor, page_size=5))
+    _fill_meeting(world, register, actor_of, 6)
+    full = selectors.my_agreements(actor=actor)
+    page = selectors.my_agreements_page(actor=actor, page_size=5, page=2)
+    assert (page.total, page.number, page.overdue) == (16, 2, 0)
+    expected = full[5:10]
+    assert [line.pk for line in page.rows] == [a.pk for a in expected]
+    for line, agreement in zip(page.rows, expected, strict=True):
+        assert line.what == agreement.what
+        assert line.family_name == agreement.registration.dossier.family.name
+        assert line.overleg == agreement.registration.overleg_type.name
+        owner = agreement.owner_user.get_full_name() if agreement.owner_user else agreement.owner_organisation.name
+        assert line.owner == owner
+        assert line.is_open
+        assert line.status_display == "Open"
+    event = AuditEvent.objects.filter(object_type="overleg.my_agreements").latest("id")
+    assert event.details["registrations"] == sorted({a.registration_id for a in expected})
+    assert _count_queries(lambda: selectors.my_agreements_page(actor=actor, page_size=5)) == few
+
+
+def test_overdue_lines_for_the_chair_leave_out_own_agreements(
+    world: World, admitted: CaseRegistration, actor_of: ActorOf
+) -> None:
+    item = _item(admitted, world.now_meeting)
+    late = _agree(world, actor_of, item)
+    own = _agree(world, actor_of, item, owner=world.chair)
+    Agreement.objects.filter(pk__in=[late.pk, own.pk]).update(due_on=timezone.localdate() - dt.timedelta(days=2))
+    lines = selectors.overdue_agreement_lines(actor=actor_of(world.chair), others_only=True)
+    assert [line.pk for line in lines] == [late.pk]
+    assert selectors.overdue_agreement_lines(actor=actor_of(world.beleid)) == []
 
 
 def test_overdue_agreements_for_owner_and_chair(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
