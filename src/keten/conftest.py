@@ -20,7 +20,10 @@ def _empty_cache() -> None:
     rolled-back test database hands out again."""
     from django.core.cache import cache
 
+    from keten.core.localcache import clear_all
+
     cache.clear()
+    clear_all()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from keten.core.mfa import second_factor_done
 from keten.core.navigation import main_menu
 from keten.core.policy import allows, may_see_client_data, role_of
-from keten.core.queries import counts
+from keten.core.queries import UserCounts
 
 
 def keten(request: HttpRequest) -> dict[str, Any]:
@@ -49,21 +49,38 @@ def keten(request: HttpRequest) -> dict[str, Any]:
     return context
 
 
+def _unread(user: Any) -> QuerySet[Any]:
+    from keten.notifications.selectors import unread
+
+    return unread(user=user)
+
+
+def _consultations(user: Any) -> QuerySet[Any]:
+    from keten.meldcode.selectors import consultations_open
+
+    return consultations_open(user=user)
+
+
+def _matches(user: Any) -> QuerySet[Any]:
+    from keten.verwijsindex.selectors import open_matches
+
+    return open_matches(user=user)
+
+
+_MENU_COUNTS = UserCounts(
+    {"unread_notifications": _unread, "open_consultations": _consultations, "open_vi_matches": _matches}
+)
+
+
 def _menu_badges(user: Any, nav: dict[str, Any]) -> dict[str, int]:
     """The counts of the main menu in one statement: unread notifications, consultation requests
     waiting for the user (case roles) and verwijsindex matches without contact (who may register)."""
-    from keten.notifications.selectors import unread
-
-    querysets: dict[str, QuerySet[Any]] = {"unread_notifications": unread(user=user)}
+    names = ["unread_notifications"]
     if nav["consultaties"]:
-        from keten.meldcode.selectors import consultations_open
-
-        querysets["open_consultations"] = consultations_open(user=user)
+        names.append("open_consultations")
     if nav["verwijsindex"]:
-        from keten.verwijsindex.selectors import open_matches
-
-        querysets["open_vi_matches"] = open_matches(user=user)
-    found = dict(zip(querysets, counts(list(querysets.values())), strict=True))
+        names.append("open_vi_matches")
+    found = _MENU_COUNTS(user.pk, names)
     return {name: found.get(name, 0) for name in ("unread_notifications", "open_consultations", "open_vi_matches")}
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connections
@@ -28,23 +29,58 @@ def defer_except(path: str, model: Any, keep: Iterable[str]) -> list[str]:
     ]
 
 
-def counts(querysets: Sequence[QuerySet[Any]]) -> list[int]:
-    """``[qs.count() for qs in querysets]`` in one statement (one round trip instead of one each).
+def _count_sql(qs: QuerySet[Any]) -> tuple[str, list[Any]]:
+    """``qs.count()`` as a scalar subquery, to send several counts in one statement."""
+    sql, params = qs.order_by().values("pk").query.get_compiler(using=qs.db).as_sql()
+    # ORM-compiled SQL; every value stays a parameter.
+    return f"(SELECT COUNT(*) FROM ({sql}) AS keten_counted)", list(params)  # noqa: S608
 
-    For the small counts every page shows (the badges of the main menu). All querysets must use the
-    same database.
+
+#: A user id no account has; stands for "the user" while a query is compiled once.
+_SOMEONE = -918273645
+
+
+class UserCounts:
+    """Counts that depend on one user, for the main menu: compiled to SQL once per process.
+
+    ``factories`` map a name to a function ``user -> QuerySet`` in which the user's id is a
+    parameter. The first call for a combination
+    of names compiles those querysets for a stand-in user (the ORM would compile them on every
+    request); later calls put the real user's id where the stand-in's was and send one statement.
     """
-    if not querysets:
-        return []
-    alias = querysets[0].db
-    parts: list[str] = []
-    params: list[Any] = []
-    for qs in querysets:
-        sql, qs_params = qs.order_by().values("pk").query.get_compiler(using=alias).as_sql()
-        # ORM-compiled SQL; every value stays a parameter.
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS keten_counted)")  # noqa: S608
-        params.extend(qs_params)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        row = cursor.fetchone()
-    return [int(n) for n in row]
+
+    def __init__(self, factories: dict[str, Callable[[Any], QuerySet[Any]]]) -> None:
+        self.factories = factories
+        self._compiled: dict[tuple[str, ...], tuple[str, list[Any]]] = {}
+        self._lock = threading.Lock()
+
+    def _compile(self, names: tuple[str, ...]) -> tuple[str, list[Any]]:
+        from keten.accounts.models import User
+
+        someone = User(pk=_SOMEONE)
+        parts: list[str] = []
+        params: list[Any] = []
+        for name in names:
+            sql, qs_params = _count_sql(self.factories[name](someone))
+            if str(_SOMEONE) in sql:
+                raise ValueError(f"{name}: the user id must be a parameter")
+            parts.append(sql)
+            params.extend(qs_params)
+        return f"SELECT {', '.join(parts)}", params
+
+    def __call__(self, user_id: int, names: Sequence[str]) -> dict[str, int]:
+        key = tuple(names)
+        if not key:
+            return {}
+        with self._lock:
+            compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compile(key)
+            with self._lock:
+                self._compiled[key] = compiled
+        sql, params = compiled
+        bound = [user_id if p == _SOMEONE else p for p in params]
+        with connections["default"].cursor() as cursor:
+            cursor.execute(sql, bound)
+            row = cursor.fetchone()
+        return {name: int(n) for name, n in zip(key, row, strict=True)}

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from keten.accounts.models import Role, User
 from keten.core.navigation import main_menu
-from keten.core.queries import counts
+from keten.core.queries import UserCounts
 from keten.notifications.models import Notification
 from keten.testing.factories import make_user
 
@@ -56,19 +57,32 @@ def test_menu_counts_take_one_statement(client_for: Callable[[User], Client]) ->
 
 
 @pytest.mark.django_db
-def test_counts_equal_separate_counts() -> None:
+def test_user_counts_equal_the_orm_counts_for_every_user() -> None:
     a, b = make_user(Role.PROFESSIONAL), make_user(Role.PROFESSIONAL)
     Notification.objects.create(recipient=a, kind="test", title="x")
     Notification.objects.create(recipient=b, kind="test", title="y")
-    Notification.objects.create(recipient=b, kind="test", title="z")
-    querysets = [
-        Notification.objects.filter(recipient=a),
-        Notification.objects.filter(recipient=b),
-        Notification.objects.filter(title__in=["x", "z"]).order_by("-id"),
-        Notification.objects.filter(recipient=a, title="q"),
-    ]
-    assert counts(querysets) == [qs.count() for qs in querysets] == [1, 2, 2, 0]
-    assert counts([]) == []
+    read = Notification.objects.create(recipient=b, kind="test", title="z")
+    Notification.objects.filter(pk=read.pk).update(read_at=timezone.now())
+    factories = {
+        "unread": lambda user: Notification.objects.filter(recipient=user, read_at__isnull=True),
+        "all": lambda user: Notification.objects.filter(recipient=user).order_by("-id"),
+        "titled": lambda user: Notification.objects.filter(recipient=user, title__in=["x", "z"]),
+    }
+    user_counts = UserCounts(factories)
+    for user in (a, b, a):  # compiled once, bound to each user
+        expected = {name: make(user).count() for name, make in factories.items()}
+        assert user_counts(user.pk, list(factories)) == expected
+    assert user_counts(b.pk, ["titled"]) == {"titled": 1}
+    assert user_counts(a.pk, []) == {}
+
+
+def test_user_counts_refuse_a_user_id_written_into_the_sql() -> None:
+    def written_in(user: User) -> Any:
+        return Notification.objects.extra(where=[f"recipient_id = {user.pk}"])  # noqa: S610 - what is refused
+
+    user_counts = UserCounts({"bad": written_in})
+    with pytest.raises(ValueError, match="parameter"):
+        user_counts(1, ["bad"])
 
 
 def test_menu_html_follows_the_language() -> None:
