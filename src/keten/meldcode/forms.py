@@ -260,12 +260,11 @@ class ConsultationRequestForm(MeldcodeForm):
         help_text=_("Zonder namen ziet de ander alleen uw vraag en het verloop van het traject."),
     )
 
-    def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
+        """``candidates``: (user id, label) pairs, see ``services.consultation_candidate_choices``."""
         kwargs.setdefault("prefix", "cons")
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].choices = [("", _("Kies een persoon"))] + [  # type: ignore[attr-defined]
-            (m.user_id, f"{m.user.get_full_name() or m.user.username} ({m.get_role_display()})") for m in candidates
-        ]
+        self.fields["to_user"].choices = [("", _("Kies een persoon")), *candidates]  # type: ignore[attr-defined]
 
 
 class VtAdviceForm(MeldcodeForm):

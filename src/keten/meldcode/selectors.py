@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -18,9 +19,11 @@ from keten.accounts.models import Organisation, User
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
+from keten.core.localcache import ProcessCache
 from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.core.queries import ORGANISATION_NAME, USER_NAMES, defer_except
+from keten.dossiers.models import Dossier, Family, Person
 from keten.meldcode import afwegingskader
 from keten.meldcode.models import Checklist, Consultation, Entry, EntryKind, Status, Traject
 
@@ -35,9 +38,27 @@ def _base() -> QuerySet[Traject]:
     return Traject.objects.select_related("dossier", "dossier__family", "child", "organisation", "started_by")
 
 
+def _one(reference: str) -> Traject | None:
+    """One traject with what its pages show of the dossier, family, child, organisation and starter:
+    the dossier's summary, the family's address and the child's BSN and address are not read (nor
+    decrypted)."""
+    return (
+        _base()
+        .defer(
+            *defer_except("dossier", Dossier, ("reference", "status")),
+            *defer_except("dossier__family", Family, ("name", "pseudonym")),
+            *defer_except("child", Person, ("first_name", "last_name", "date_of_birth")),
+            *defer_except("organisation", Organisation, ORGANISATION_NAME),
+            *defer_except("started_by", User, USER_NAMES),
+        )
+        .filter(reference=reference)
+        .first()
+    )
+
+
 def traject_get(*, actor: Actor, reference: str, audit_read: bool = True) -> Traject:
     """One traject the actor may see, or NotFoundError. The read is audited."""
-    traject = _base().filter(reference=reference).first()
+    traject = _one(reference)
     if traject is None or actor.user is None or not allows("meldcode.view_traject", actor.user, traject):
         raise NotFoundError
     if audit_read:
@@ -53,7 +74,7 @@ def traject_get(*, actor: Actor, reference: str, audit_read: bool = True) -> Tra
 
 def traject_for_change(*, actor: Actor, reference: str) -> Traject:
     """A traject the actor may record in (on the case team); NotFoundError otherwise."""
-    traject = _base().filter(reference=reference).first()
+    traject = _one(reference)
     if traject is None or actor.user is None or not allows("meldcode.change_traject", actor.user, traject):
         raise NotFoundError
     return traject
@@ -85,6 +106,27 @@ def timeline(traject: Traject, *, with_people: bool = True) -> list[Entry]:
     for entry in entries:
         entry.is_corrected = entry.pk in corrected  # type: ignore[attr-defined]
     return entries
+
+
+#: Decrypted entries of recently shown trajecten, per traject version, in this process only.
+_PAGE_ENTRIES = ProcessCache(maxsize=256)
+
+
+def page_entries(traject: Traject) -> list[Entry]:
+    """``timeline(traject, with_people=False)`` for the traject page, kept per traject version.
+
+    Every entry is written together with a version bump of its traject (``services._append`` and
+    ``_bump`` in one transaction), so a traject's id and version name one list of entries. The
+    caller has passed the policy for this traject; the store only spares decrypting the entries
+    again. Each call returns its own copies. Inside a transaction, which could still roll back a
+    version, nothing is kept.
+    """
+    if connection.in_atomic_block:
+        return timeline(traject, with_people=False)
+    # The time of the last bump too: a database that hands out ids again (a test database) cannot
+    # bring back an old key.
+    key = ("entries", traject.pk, traject.reference, traject.version, traject.last_activity_at)
+    return _PAGE_ENTRIES.get_or_set(key, lambda: timeline(traject, with_people=False))
 
 
 def afweging_answers(entries: list[Entry]) -> dict[int, bool]:

@@ -207,9 +207,9 @@ class Page:
             self._checklists = sorted(self.traject.checklists.all(), key=lambda c: order.index(c.kind))
         return self._checklists
 
-    def candidates(self) -> list[Any]:
+    def candidates(self) -> list[tuple[int, str]]:
         if not hasattr(self, "_candidates"):
-            self._candidates = services.consultation_candidates(actor=self.actor)
+            self._candidates = services.consultation_candidate_choices(actor=self.actor)
         return self._candidates
 
     def allowed(self) -> list[str]:
@@ -523,7 +523,7 @@ def _load_page(
             traject = selectors.traject_get(actor=actor, reference=reference, audit_read=audit_read)
     except NotFoundError as exc:
         raise Http404 from exc
-    entries = selectors.timeline(traject, with_people=with_people)
+    entries = selectors.timeline(traject) if with_people else selectors.page_entries(traject)
     return Page(
         actor=actor,
         traject=traject,

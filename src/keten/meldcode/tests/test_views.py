@@ -7,13 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from keten.accounts.models import OrganisationType, Role, User
 from keten.core.actor import Actor
 from keten.dossiers.models import Dossier
-from keten.meldcode import services
+from keten.meldcode import selectors, services
 from keten.meldcode.models import ChecklistKind, Consultation, Entry, EntryKind, Status, Traject
 from keten.testing.factories import OrganisationFactory, make_dossier, make_user
 
@@ -838,3 +839,30 @@ def test_timeline_shows_every_new_entry_and_correction(
     assert html.count("Observatie nummer") == 5
     # The timeline is markup, not escaped text.
     assert '<ol class="keten-timeline">' in html
+
+
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a request reads them
+def test_page_entries_are_kept_per_traject_version(
+    client_for: ClientFor, traject: Traject, professional: User, actor_of: ActorOf
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _fill(traject, actor_of(professional), 2)
+    traject.refresh_from_db()
+    first = selectors.page_entries(traject)
+    with CaptureQueriesContext(connection) as again:
+        second = selectors.page_entries(traject)
+    assert not [q for q in again.captured_queries if "meldcode_entry" in q["sql"]]
+    assert [e.pk for e in second] == [e.pk for e in first]
+    assert second[0] is not first[0]  # every reader gets its own copies
+    _fill(traject, actor_of(professional), 1)
+    traject.refresh_from_db()
+    assert len(selectors.page_entries(traject)) == len(first) + 1
+    # The page shows what was just recorded, read twice (the second time from the store).
+    client = client_for(professional)
+    for _ in range(2):
+        assert client.get(_url(traject)).content.decode().count("Observatie nummer") == 3
+    with transaction.atomic(), CaptureQueriesContext(connection) as inside:
+        selectors.page_entries(traject)
+    assert [q for q in inside.captured_queries if "meldcode_entry" in q["sql"]]  # never kept inside one
