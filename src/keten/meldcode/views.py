@@ -8,13 +8,13 @@ to the fields and status 422; nothing is written.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
+from keten.core.localcache import ProcessCache
 from keten.core.policy import allows, may_see_client_data
 from keten.dossiers import selectors as dossier_selectors
 from keten.dossiers.models import Relation
@@ -642,28 +643,32 @@ def _render_page(
 
 #: Seconds a rendered timeline is kept (author names could change meanwhile; nothing else can).
 TIMELINE_CACHE_SECONDS = 5 * 60
+#: Rendered timelines hold decrypted client data: kept in this process only.
+_TIMELINES = ProcessCache(maxsize=256)
 
 
 def _timeline_html(page: Page, may_change: bool) -> SafeString:
-    """The rendered timeline of the traject page, cached per traject, entries, language and may_change.
+    """The rendered timeline of the traject page, kept per traject, entries, language and may_change
+    for up to ``TIMELINE_CACHE_SECONDS``.
 
     Entries are append-only (a correction is a new entry that marks the old one), so the number of
     entries and the last id identify what the timeline shows. The entries were read through the
-    case-team check of this request; the cache only spares rendering them again.
+    case-team check of this request; the store only spares rendering them again.
     """
     entries = page.entries
     last = max(entries, key=lambda e: e.pk, default=None)
     stamp = f"{last.pk}@{last.created_at.timestamp()}" if last is not None else "0"
-    key = f"meldcode-timeline:{page.traject.reference}:{len(entries)}:{stamp}:{int(may_change)}:{get_language()}"
-    html = cache.get(key)
-    if html is None:
+    period = int(time.time() // TIMELINE_CACHE_SECONDS)
+    key = ("timeline", page.traject.reference, len(entries), stamp, may_change, get_language(), period)
+
+    def render() -> str:
         if not page.with_people:
             # The same entries (append-only) with their authors and organisations, to render them.
             page.entries = selectors.timeline(page.traject)
-            entries = page.entries
         _label_for_timeline(page)
-        html = render_to_string("meldcode/_timeline.html", {"entries": entries, "may_change": may_change})
-        cache.set(key, html, TIMELINE_CACHE_SECONDS)
+        return str(render_to_string("meldcode/_timeline.html", {"entries": page.entries, "may_change": may_change}))
+
+    html = _TIMELINES.get_or_set(key, render)
     return mark_safe(html)  # noqa: S308 - rendered by the template engine above, escaped there
 
 
