@@ -126,14 +126,22 @@ def _escalate(now: datetime) -> int:
 def _feedback_overdue() -> int:
     rows = list(selectors.feedback_overdue().select_related("started_by").order_by("pk"))
     links = {t.pk: _traject_link(t) for t in rows}
-    done = set(
-        Notification.objects.filter(kind=KIND_FEEDBACK_OVERDUE, link__in=list(links.values())).values_list(
-            "recipient_id", "link"
-        )
-    )
+    # The newest notice per professional and traject: a notice sent after the current due date was
+    # about this melding; an older one was about an earlier melding (a hermelding is signalled again).
+    newest: dict[tuple[int, str], datetime] = {}
+    for recipient_id, link, created_at in Notification.objects.filter(
+        kind=KIND_FEEDBACK_OVERDUE, link__in=list(links.values())
+    ).values_list("recipient_id", "link", "created_at"):
+        key = (recipient_id, link)
+        newest[key] = max(created_at, newest.get(key, created_at))
     sent = 0
     for traject in rows:
-        if (traject.started_by_id, links[traject.pk]) in done:
+        last = newest.get((traject.started_by_id, links[traject.pk]))
+        if (
+            last is not None
+            and traject.vt_feedback_due is not None
+            and timezone.localdate(last) > traject.vt_feedback_due
+        ):
             continue
         notification_send(
             recipients=[traject.started_by],

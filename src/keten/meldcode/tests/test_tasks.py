@@ -126,6 +126,14 @@ def test_overdue_feedback_signalled_once(traject: Traject, professional: User, a
     assert traject.reference in note.body
     assert meldcode_reminders_send().feedback_overdue == 0
     assert Notification.objects.filter(kind=KIND_FEEDBACK_OVERDUE).count() == 1
+    # A hermelding later on: its own feedback becomes overdue and is signalled again, once.
+    Notification.objects.filter(pk=note.pk).update(created_at=timezone.now() - timedelta(days=20))
+    Traject.objects.filter(pk=traject.pk).update(
+        melding_on=timezone.localdate() - timedelta(days=8), vt_feedback_due=timezone.localdate() - timedelta(days=1)
+    )
+    assert meldcode_reminders_send().feedback_overdue == 1
+    assert meldcode_reminders_send().feedback_overdue == 0
+    assert Notification.objects.filter(kind=KIND_FEEDBACK_OVERDUE).count() == 2
 
 
 @override_settings(KETEN_MELDCODE_STALL_DAYS=10)
