@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from keten.core.actor import Actor
-from keten.core.models import AuditAction, AuditEvent
+from keten.core.models import AuditAction, AuditEvent, AuditEventClient
 from keten.core.requestcontext import client_ip_var, request_id_var
 
 GENESIS_HASH = "0" * 64
@@ -87,8 +87,13 @@ def record(
     reason: str = "",
     details: dict[str, Any] | None = None,
     user_label: str = "",
+    clients: Iterable[str] = (),
 ) -> AuditEvent:
-    """Append one event. Joins the caller's transaction, so it commits or rolls back with the write."""
+    """Append one event. Joins the caller's transaction, so it commits or rolls back with the write.
+
+    ``clients``: the pseudonyms of the families a list read showed; each gets an
+    :class:`AuditEventClient` row, so the per-family filter of the audit log finds the event.
+    """
     with transaction.atomic():
         prev = _lock_chain_and_get_head()
         values: dict[str, Any] = {
@@ -108,6 +113,9 @@ def record(
         }
         event = AuditEvent(**values, prev_hash=prev, hash=compute_hash(values, prev))
         event.save(force_insert=True)
+        shown = sorted({p for p in clients if p})
+        if shown:
+            AuditEventClient.objects.bulk_create([AuditEventClient(event=event, pseudonym=p) for p in shown])
         return event
 
 

@@ -98,3 +98,42 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events are append-only")
+
+
+class AuditEventClientQuerySet(models.QuerySet["AuditEventClient"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit events are append-only")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("audit events are append-only")
+
+
+class AuditEventClient(models.Model):
+    """A family that an audited list read showed (a page of the dossier list, of agreements, of
+    trajecten): one row per family, so the audit log's per-family filter finds list reads as well
+    as reads of the family's own records. Written with the event, append-only like it; the event's
+    hashed details name the same families."""
+
+    # No database constraint: rows are never removed (as their events), and a deferred foreign-key
+    # check would hold trigger events on the audit table until the transaction ends.
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="clients", db_constraint=False)
+    pseudonym = models.CharField(_("cliëntpseudoniem"), max_length=32)
+
+    objects = AuditEventClientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gezin in een auditgebeurtenis")
+        verbose_name_plural = _("gezinnen in auditgebeurtenissen")
+        indexes = [models.Index(fields=["pseudonym", "-event"], name="audit_list_client")]
+        constraints = [models.UniqueConstraint(fields=["event", "pseudonym"], name="audit_list_client_once")]
+
+    def __str__(self) -> str:
+        return f"{self.pseudonym} in {self.event_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit events are append-only")

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.crypto import bsn_index, is_valid_bsn
-from keten.core.models import AuditAction, AuditEvent
+from keten.core.models import AuditAction, AuditEvent, AuditEventClient
 from keten.core.policy import allows
 
 
@@ -58,7 +58,9 @@ def audit_events(*, actor: Actor, filters: AuditFilter) -> QuerySet[AuditEvent]:
         qs = qs.filter(actor_id=filters.professional_id)
     pseudonym = _client_pseudonym(filters.client)
     if pseudonym:
-        qs = qs.filter(client_pseudonym=pseudonym)
+        # Reads of the family's own records, and list reads that showed the family.
+        listed = AuditEventClient.objects.filter(pseudonym=pseudonym).values("event_id")
+        qs = qs.filter(Q(client_pseudonym=pseudonym) | Q(pk__in=listed))
     if filters.action in AuditAction.values:
         qs = qs.filter(action=filters.action)
     tz = timezone.get_current_timezone()

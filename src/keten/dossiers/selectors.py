@@ -161,6 +161,7 @@ def dossier_list(
             action=AuditAction.VIEW,
             object_type="dossier_list",
             details={"dossiers": [r.reference for r in rows], "search": bool(query)},
+            clients=[r.pseudonym for r in rows],
         )
     return rows, total
 

@@ -335,7 +335,12 @@ def organisation_overview_page(*, actor: Actor, page: int = 1, page_size: int = 
     rows: list[Traject] = list(
         open_here.select_related("started_by")
         .only(*_OVERVIEW_FIELDS)
-        .annotate(on_team=Exists(on_team), consulted=Exists(consulted), family_id=F("dossier__family_id"))
+        .annotate(
+            on_team=Exists(on_team),
+            consulted=Exists(consulted),
+            family_id=F("dossier__family_id"),
+            family_pseudonym=F("dossier__family__pseudonym"),
+        )
         .order_by("last_activity_at", "pk")[offset : offset + page_size]
     )
     names = _names([t for t in rows if t.on_team or t.consulted])  # type: ignore[attr-defined]
@@ -353,6 +358,8 @@ def organisation_overview_page(*, actor: Actor, page: int = 1, page_size: int = 
         action=AuditAction.VIEW,
         object_type="meldcode.organisation_overview",
         details={"count": counts["total"], "page": number},
+        # The families whose names the page shows.
+        clients=[t.family_pseudonym for t in rows if t.show_names],  # type: ignore[attr-defined]
     )
     return OverviewPage(
         rows=rows,

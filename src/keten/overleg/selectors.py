@@ -93,6 +93,7 @@ def _audit_list_ids(actor: Actor, what: str, pseudonyms: dict[int, str], **detai
         action=AuditAction.VIEW,
         object_type=f"overleg.{what}",
         details={**details, "registrations": sorted(pseudonyms), "clients": sorted(set(pseudonyms.values()))},
+        clients=pseudonyms.values(),
     )
 
 

@@ -88,6 +88,31 @@ def test_database_refuses_update_and_delete_on_postgresql(professional):
             cursor.execute(sql, [event.pk])
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="database trigger exists on PostgreSQL only")
+def test_database_refuses_update_and_delete_of_listed_families_on_postgresql(professional):
+    event = audit.record(
+        actor=actor_for_user(professional), action=AuditAction.VIEW, object_type="dossier_list", clients=["G-A", "G-B"]
+    )
+    for sql in (
+        "UPDATE core_auditeventclient SET pseudonym = 'G-X' WHERE event_id = %s",
+        "DELETE FROM core_auditeventclient WHERE event_id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [event.pk])
+
+
+def test_listed_families_roll_back_with_their_event(professional):
+    from keten.core.models import AuditEventClient
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit.record(
+            actor=actor_for_user(professional), action=AuditAction.VIEW, object_type="dossier_list", clients=["G-A", ""]
+        )
+        assert AuditEventClient.objects.count() == 1  # empty pseudonyms are left out
+        raise RuntimeError("the page failed")
+    assert not AuditEventClient.objects.exists()
+
+
 def test_event_rolls_back_with_the_failed_write(professional):
     actor = actor_for_user(professional)
     with pytest.raises(RuntimeError), transaction.atomic():

@@ -65,3 +65,29 @@ def test_audit_page_uses_constant_queries(client_for, officer, professional, dja
         response = client.get("/audit/", {"action": "view"})
     assert response.status_code == 200
     assert "Oudere gebeurtenissen" in response.content.decode()
+
+
+def test_family_filter_finds_list_reads_that_showed_the_family(client_for, officer, professional, dossier):
+    from keten.core.models import AuditEvent, AuditEventClient
+    from keten.core.selectors import AuditFilter, audit_events
+
+    other_family = make_dossier(professional)
+    client_for(professional).get("/dossiers/")  # the list shows both families
+    listed = AuditEvent.objects.filter(object_type="dossier_list").latest("id")
+    assert set(listed.clients.values_list("pseudonym", flat=True)) == {
+        dossier.family.pseudonym,
+        other_family.family.pseudonym,
+    }
+    officer_actor = actor_for_user(officer)
+    found = list(audit_events(actor=officer_actor, filters=AuditFilter(client=dossier.family.pseudonym)))
+    assert listed in found
+    stranger = make_dossier(make_user(Role.PROFESSIONAL))
+    assert listed not in list(audit_events(actor=officer_actor, filters=AuditFilter(client=stranger.family.pseudonym)))
+    # Like the events, the rows cannot be changed or removed.
+    row = AuditEventClient.objects.filter(event=listed).first()
+    with pytest.raises(RuntimeError):
+        row.delete()
+    with pytest.raises(RuntimeError):
+        AuditEventClient.objects.filter(event=listed).delete()
+    with pytest.raises(RuntimeError):
+        AuditEventClient.objects.filter(event=listed).update(pseudonym="G-X")
