@@ -36,7 +36,7 @@ from keten.accounts.forms import (
 )
 from keten.accounts.models import Role
 from keten.core.actor import Actor, actor_from_request
-from keten.core.errors import DomainError, NotFoundError
+from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
 from keten.core.policy import allows
 
@@ -78,9 +78,24 @@ def _status(request: HttpRequest) -> int:
     return 422 if request.method == "POST" else 200
 
 
-def _form_page(request: HttpRequest, form: Any, *, title: str, submit: str, back: str, intro: str = "") -> HttpResponse:
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    submit: str,
+    back: str,
+    intro: str = "",
+    status: int | None = None,
+) -> HttpResponse:
     context = {"form": form, "title": title, "submit_label": submit, "back_url": back, "intro": intro}
-    return render(request, "accounts/beheer/form.html", context, status=_status(request))
+    return render(request, "accounts/beheer/form.html", context, status=status or _status(request))
+
+
+def _refused(form: Any, exc: DomainError) -> int:
+    """Show a refused save on the form; the status of the page (409 when someone else changed it)."""
+    apply_domain_error(form, exc)
+    return 409 if isinstance(exc, ConflictError) else 422
 
 
 def _confirm_page(
@@ -224,15 +239,20 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "wijken": list(organisation.wijken.values_list("pk", flat=True)),
         "phone": organisation.phone,
         "email": organisation.email,
+        "state": services.organisation_state(organisation),
     }
     form = OrganisationForm(_data(request), initial=initial, wijken=selectors.wijk_choices_for_beheer(actor=actor))
+    status = None
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(
-                actor=actor, organisation=organisation, data=_organisation_data(form.cleaned_data)
+                actor=actor,
+                organisation=organisation,
+                data=_organisation_data(form.cleaned_data),
+                expected_state=form.cleaned_data.get("state") or None,
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            status = _refused(form, exc)
         else:
             messages.success(request, _("De wijzigingen zijn opgeslagen."))
             return redirect("accounts:beheer_organisation", pk=organisation.pk)
@@ -242,6 +262,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Organisatie %(name)s wijzigen") % {"name": organisation.name},
         submit=_("Opslaan"),
         back=reverse("accounts:beheer_organisation", args=[organisation.pk]),
+        status=status,
     )
 
 
@@ -320,21 +341,31 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("accounts:beheer_organisation", args=[team.organisation_id])
     form = TeamForm(
         _data(request),
-        initial={"name": team.name, "wijk": team.wijk_id},
+        initial={"name": team.name, "wijk": team.wijk_id, "state": services.team_state(team)},
         wijken=selectors.wijk_choices_for_beheer(actor=actor),
     )
+    status = None
     if request.method == "POST" and form.is_valid():
         try:
             services.team_update(
-                actor=actor, team=team, name=form.cleaned_data["name"], wijk_id=form.cleaned_data.get("wijk")
+                actor=actor,
+                team=team,
+                name=form.cleaned_data["name"],
+                wijk_id=form.cleaned_data.get("wijk"),
+                expected_state=form.cleaned_data.get("state") or None,
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            status = _refused(form, exc)
         else:
             messages.success(request, _("De wijzigingen zijn opgeslagen."))
             return redirect(back)
     return _form_page(
-        request, form, title=_("Team %(name)s wijzigen") % {"name": team.name}, submit=_("Opslaan"), back=back
+        request,
+        form,
+        title=_("Team %(name)s wijzigen") % {"name": team.name},
+        submit=_("Opslaan"),
+        back=back,
+        status=status,
     )
 
 
@@ -454,17 +485,26 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     user = selectors.user_for_beheer(actor=actor, pk=pk)
     initial = {f: getattr(user, f) for f in ("username", "first_name", "last_name", "email", "phone", "job_title")}
+    initial["state"] = services.user_state(user)
     form = UserEditForm(_data(request), initial=initial)
     back = reverse("accounts:beheer_user", args=[user.pk])
+    status = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_update(actor=actor, user=user, data=_user_data(form.cleaned_data))
+            services.user_update(
+                actor=actor,
+                user=user,
+                data=_user_data(form.cleaned_data),
+                expected_state=form.cleaned_data.get("state") or None,
+            )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            status = _refused(form, exc)
         else:
             messages.success(request, _("De wijzigingen zijn opgeslagen."))
             return redirect(back)
-    return _form_page(request, form, title=_("%(name)s wijzigen") % {"name": user}, submit=_("Opslaan"), back=back)
+    return _form_page(
+        request, form, title=_("%(name)s wijzigen") % {"name": user}, submit=_("Opslaan"), back=back, status=status
+    )
 
 
 @beheer_page("GET", "POST")

@@ -34,6 +34,8 @@ class OrganisationForm(KetenForm):
     )
     phone = forms.CharField(label=_("Telefoon"), max_length=40, required=False)
     email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
+    #: When editing: the state the form was filled with (``keten.core.state``).
+    state = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, wijken: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,6 +46,7 @@ class OrganisationForm(KetenForm):
 class TeamForm(KetenForm):
     name = forms.CharField(label=_("Naam van het team"), max_length=200)
     wijk = forms.TypedChoiceField(label=_("Wijk"), required=False, coerce=int, empty_value=None)
+    state = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, wijken: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,7 +95,7 @@ class UserCreateForm(UserFields):
 
 
 class UserEditForm(UserFields):
-    pass
+    state = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class MembershipAddForm(KetenForm):

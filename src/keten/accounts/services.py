@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -28,6 +29,7 @@ from keten.core.actor import Actor
 from keten.core.api.authentication import hash_token
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
+from keten.core.state import check_state, state_token
 
 #: Characters of generated starting passwords: no look-alikes (0/O, 1/l/I).
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
@@ -198,18 +200,31 @@ def organisation_create(*, actor: Actor, data: OrganisationData) -> Organisation
     return organisation
 
 
-def organisation_update(*, actor: Actor, organisation: Organisation, data: OrganisationData) -> Organisation:
+def _organisation_values(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "name": organisation.name,
+        "type": organisation.type,
+        "phone": organisation.phone,
+        "email": organisation.email,
+        "wijken": sorted(organisation.wijken.values_list("pk", flat=True)),
+    }
+
+
+def organisation_state(organisation: Organisation) -> str:
+    """What the edit form carries, to detect someone else's change (see ``keten.core.state``)."""
+    return state_token(_organisation_values(organisation))
+
+
+def organisation_update(
+    *, actor: Actor, organisation: Organisation, data: OrganisationData, expected_state: str | None = None
+) -> Organisation:
+    """ConflictError when ``expected_state`` is given and the organisation changed since."""
     municipality_id = _check_organisation(actor, organisation)
     name, wijken, phone, email = _clean_organisation(municipality_id, data, exclude_pk=organisation.pk)
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        before = {
-            "name": organisation.name,
-            "type": organisation.type,
-            "phone": organisation.phone,
-            "email": organisation.email,
-            "wijken": sorted(organisation.wijken.values_list("pk", flat=True)),
-        }
+        before = _organisation_values(organisation)
+        check_state(before, expected_state)
         after = {
             "name": name,
             "type": data.type,
@@ -268,10 +283,19 @@ def team_create(*, actor: Actor, organisation: Organisation, name: str, wijk_id:
     return team
 
 
-def team_update(*, actor: Actor, team: Team, name: str, wijk_id: int | None = None) -> Team:
+def team_state(team: Team) -> str:
+    return state_token({"name": team.name, "wijk": team.wijk_id})
+
+
+def team_update(
+    *, actor: Actor, team: Team, name: str, wijk_id: int | None = None, expected_state: str | None = None
+) -> Team:
+    """ConflictError when ``expected_state`` is given and the team changed since."""
     _check_organisation(actor, team.organisation)
     name = _clean_team(team.organisation, name, wijk_id, exclude_pk=team.pk)
     with transaction.atomic():
+        team = Team.objects.select_for_update().select_related("organisation").get(pk=team.pk)
+        check_state({"name": team.name, "wijk": team.wijk_id}, expected_state)
         changed = [f for f, new, old in (("name", name, team.name), ("wijk", wijk_id, team.wijk_id)) if new != old]
         Team.objects.filter(pk=team.pk).update(name=name, wijk_id=wijk_id)
         _record(actor, AuditAction.UPDATE, "team", team.pk, changed=changed)
@@ -400,13 +424,22 @@ def user_create(
     return user, password
 
 
-def user_update(*, actor: Actor, user: User, data: UserData) -> User:
+_USER_FIELDS = ("username", "first_name", "last_name", "email", "phone", "job_title")
+
+
+def user_state(user: User) -> str:
+    return state_token({f: getattr(user, f) for f in _USER_FIELDS})
+
+
+def user_update(*, actor: Actor, user: User, data: UserData, expected_state: str | None = None) -> User:
+    """ConflictError when ``expected_state`` is given and the professional's details changed since."""
     _check_user(actor, user)
     cleaned = _clean_user(data, exclude_pk=user.pk)
-    fields = ("username", "first_name", "last_name", "email", "phone", "job_title")
+    fields = _USER_FIELDS
     try:
         with transaction.atomic():
             locked = User.objects.select_for_update().get(pk=user.pk)
+            check_state({f: getattr(locked, f) for f in fields}, expected_state)
             changed = [f for f in fields if getattr(locked, f) != getattr(cleaned, f)]
             for field in fields:
                 setattr(locked, field, getattr(cleaned, field))

@@ -192,3 +192,52 @@ def test_api_client_scopes_form_rejects_empty_choice(client_for, beheerder, api_
     assert response.status_code == 422
     api_client.refresh_from_db()
     assert api_client.scopes == ["organisations:read"]
+
+
+def _state_of(html: str) -> str:
+    import re
+
+    found = re.search(r'name="state" value="([0-9a-f]+)"', html)
+    assert found, "the edit form carries the state it was filled with"
+    return found.group(1)
+
+
+def test_two_beheerders_editing_the_same_organisation_get_a_conflict(client_for, beheerder, partner):
+    url = reverse("accounts:beheer_organisation_edit", args=[partner.pk])
+    first, second = client_for(beheerder), client_for(beheerder)
+    state = _state_of(first.get(url).content.decode())
+    assert _state_of(second.get(url).content.decode()) == state
+    data = {"name": "JGZ Teststad", "type": partner.type, "phone": "020-1234567", "email": "", "state": state}
+    assert first.post(url, data).status_code == 302
+    late = second.post(url, {**data, "phone": "020-7654321"})
+    assert late.status_code == 409
+    assert "Iemand anders heeft dit gegeven intussen gewijzigd" in late.content.decode()
+    partner.refresh_from_db()
+    assert partner.phone == "020-1234567"  # the later save changed nothing
+    fresh = _state_of(second.get(url).content.decode())
+    assert second.post(url, {**data, "phone": "020-7654321", "state": fresh}).status_code == 302
+
+
+def test_stale_team_and_professional_edits_are_refused(client_for, beheerder, team, worker):
+    client = client_for(beheerder)
+    team_url = reverse("accounts:beheer_team_edit", args=[team.pk])
+    team_state = _state_of(client.get(team_url).content.decode())
+    user_url = reverse("accounts:beheer_user_edit", args=[worker.pk])
+    user_state = _state_of(client.get(user_url).content.decode())
+    type(team).objects.filter(pk=team.pk).update(name="JGZ Noord-Oost")
+    User.objects.filter(pk=worker.pk).update(last_name="Anders")
+    assert client.post(team_url, {"name": "JGZ Zuid", "wijk": "", "state": team_state}).status_code == 409
+    team.refresh_from_db()
+    assert team.name == "JGZ Noord-Oost"
+    user_data = {
+        "username": worker.username,
+        "first_name": "W",
+        "last_name": "Erker",
+        "email": worker.email,
+        "phone": "",
+        "job_title": "",
+        "state": user_state,
+    }
+    assert client.post(user_url, user_data).status_code == 409
+    worker.refresh_from_db()
+    assert worker.last_name == "Anders"
