@@ -139,7 +139,7 @@ def _add_meldcode(request: HttpRequest, context: dict[str, Any]) -> None:
     from keten.meldcode.forms import TrajectStartForm
 
     context["trajecten"] = meldcode_selectors.trajecten_of_dossier(
-        actor=actor_from_request(request), dossier=context["dossier"]
+        actor=actor_from_request(request), dossier=context["dossier"], persons=context["persons"]
     )
     children = [p for p in context["persons"] if p.relation == "kind"]
     context["traject_start_form"] = TrajectStartForm(children=children)

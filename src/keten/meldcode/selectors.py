@@ -6,6 +6,7 @@ who was asked for a consultation on it. Reading a traject is audited with the fa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -204,10 +205,26 @@ def progress(traject: Traject, entries: list[Entry]) -> list[StepProgress]:
     return result
 
 
-def trajecten_of_dossier(*, actor: Actor, dossier: Any) -> list[Traject]:
+def trajecten_of_dossier(*, actor: Actor, dossier: Any, persons: Iterable[Person] = ()) -> list[Traject]:
+    """The dossier's trajecten, newest first, as the dossier page lists them.
+
+    ``persons``: the family's persons the caller has loaded already; a traject's child is taken from
+    them rather than read (and decrypted) again. The dossier is the one given.
+    """
     if actor.user is None or not allows("dossiers.view_dossier", actor.user, dossier):
         raise NotFoundError
-    return list(_base().filter(dossier=dossier).order_by("-started_at"))
+    known = {p.pk: p for p in persons}
+    qs = Traject.objects.filter(dossier=dossier).order_by("-started_at")
+    if not known:
+        qs = qs.select_related("child")
+    rows = list(qs)
+    for traject in rows:
+        traject.dossier = dossier
+        if known and traject.child_id is not None:
+            child = known.get(traject.child_id)
+            if child is not None:
+                traject.child = child
+    return rows
 
 
 def consultation_inbox(*, actor: Actor, include_answered: bool = False) -> list[Consultation]:

@@ -146,6 +146,16 @@ def test_start_for_one_child_and_bad_choice(client_for: ClientFor, professional:
     ok = client.post(f"/meldcode/dossier/{dossier.reference}/start/", {"meldcode-subject": str(child.pk)})
     assert ok.status_code == 302
     assert Traject.objects.get().child_id == child.pk
+    # The dossier page names the child of each traject, from the persons it shows anyway.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.post(f"/meldcode/dossier/{dossier.reference}/start/", {"meldcode-subject": str(child.pk)})
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/dossiers/{dossier.reference}/").content.decode()
+    assert page.count(child.full_name) >= 3  # in the family list and for both trajecten
+    assert not [q for q in queries.captured_queries if 'FROM "dossiers_person"' in q["sql"] and "meldcode" in q["sql"]]
+    assert len([q for q in queries.captured_queries if 'FROM "meldcode_traject"' in q["sql"]]) == 1
 
 
 def test_start_in_closed_dossier_is_refused(client_for: ClientFor, professional: User, dossier: Dossier) -> None:
