@@ -35,6 +35,7 @@ from keten.overleg.models import (
     AgreementStatus,
     AgreementVersion,
     Attendance,
+    CalendarFeed,
     CaseRegistration,
     DiscussionEntry,
     Meeting,
@@ -969,3 +970,30 @@ def calendar_meetings(*, actor: Actor, days_back: int = 30, days_ahead: int = 12
     return list(
         meetings_for(actor=actor, start=now - dt.timedelta(days=days_back), end=now + dt.timedelta(days=days_ahead))
     )
+
+
+#: A token longer than this is not one Keten made (``secrets.token_urlsafe(32)`` gives 43 characters).
+MAX_FEED_TOKEN = 100
+
+
+def calendar_feed_for_token(token: str) -> CalendarFeed | None:
+    """The active calendar subscription of this token, for an active user; None otherwise.
+
+    Looked up by the token's hash: the token itself is never stored.
+    """
+    if not token or len(token) > MAX_FEED_TOKEN:
+        return None
+    return (
+        CalendarFeed.objects.filter(
+            token_hash=CalendarFeed.hash_token(token), revoked_at__isnull=True, user__is_active=True
+        )
+        .select_related("user")
+        .first()
+    )
+
+
+def calendar_feed_active(*, actor: Actor) -> CalendarFeed | None:
+    """The actor's own active calendar subscription (dates only, never the token)."""
+    if actor.user is None:
+        return None
+    return CalendarFeed.objects.filter(user=actor.user, revoked_at__isnull=True).first()
