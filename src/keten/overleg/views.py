@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from keten.accounts.models import CASE_ROLES, Organisation, User
 from keten.core import audit
-from keten.core.actor import Actor, actor_from_request
+from keten.core.actor import Actor, actor_for_user, actor_from_request
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
 from keten.core.models import AuditAction
@@ -136,7 +137,10 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The overleg types of the municipality, the actor's upcoming meetings and own registrations."""
-    actor = _actor(request)
+    return _index_page(request, _actor(request))
+
+
+def _index_page(request: HttpRequest, actor: Actor, *, new_feed_token: str = "") -> HttpResponse:
     user = actor.user
     assert user is not None
     assert actor.membership is not None
@@ -161,7 +165,10 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     case_role = may_see_client_data(user)
     registrations = selectors.my_registrations(actor=actor, open_only=True) if case_role else []
-    return render(
+    new_feed_url = (
+        request.build_absolute_uri(reverse("overleg:calendar_feed", args=[new_feed_token])) if new_feed_token else ""
+    )
+    response = render(
         request,
         "overleg/index.html",
         {
@@ -172,8 +179,14 @@ def index(request: HttpRequest) -> HttpResponse:
             "chairs_any": case_role and any(r["chair"] for r in rows),
             "may_manage": allows("overleg.manage_type", user),
             "may_see_figures": allows("core.view_aggregates", user),
+            "feed": selectors.calendar_feed_active(actor=actor),
+            "new_feed_url": new_feed_url,
+            "new_feed_webcal": "webcal://" + new_feed_url.split("://", 1)[1] if new_feed_url else "",
         },
     )
+    if new_feed_token:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 #: Agreements per page of "Mijn afspraken", and overdue ones of chaired overleggen shown below them.
@@ -1050,6 +1063,65 @@ def calendar(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="keten-overleg.ics"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _feed_not_found() -> HttpResponse:
+    """A bare 404 for the feed: an agenda app needs no page, and a caller learns nothing."""
+    response = HttpResponseNotFound(b"", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The calendar subscription: the owner's meetings for an agenda app that cannot sign in.
+
+    The secret token in the URL is the only credential, so the feed holds exactly what the signed-in
+    export holds (overleg name, time, place) and nothing about families. It answers 404 when the
+    link is unknown or revoked, or its owner is inactive or has no active membership.
+    """
+    from keten.overleg.ical import meetings_ical
+
+    feed = selectors.calendar_feed_for_token(token)
+    if feed is None:
+        return _feed_not_found()
+    actor = actor_for_user(feed.user)
+    if actor.membership is None:
+        return _feed_not_found()
+    meetings = selectors.calendar_meetings(actor=actor)
+    services.calendar_feed_used(actor=actor, feed=feed)
+    response = HttpResponse(
+        meetings_ical(meetings, name=_("Keten overleg")), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_POST
+def calendar_feed_create(request: HttpRequest) -> HttpResponse:
+    """Make a new subscription link (the old one stops working) and show it, once.
+
+    The page is rendered in this response instead of after a redirect: only the hash of the token
+    is stored, so the link exists nowhere else to show on a later page.
+    """
+    actor = _actor(request)
+    token = _or_404(services.calendar_feed_create, actor=actor)
+    return _index_page(request, actor, new_feed_token=token)
+
+
+@require_POST
+def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
+    """Revoke the actor's subscription link: agenda apps that use it get no more updates."""
+    actor = _actor(request)
+    if _or_404(services.calendar_feed_revoke, actor=actor):
+        messages.success(
+            request, _("De abonnementslink is ingetrokken. Uw agenda-app krijgt geen nieuwe bijeenkomsten meer.")
+        )
+    else:
+        messages.info(request, _("Er was geen actieve abonnementslink."))
+    return redirect(reverse("overleg:index") + "#agenda-abonnement")
 
 
 # --- set-up of overleg types ------------------------------------------------------------------
