@@ -310,3 +310,38 @@ def test_set_up_figures_registration_from_a_dossier_and_the_attendance_list(
     page.get_by_label("Wie komt op de deelnemerslijst?").select_option(label="Wim Wijkcoach")
     chair.submit(page.get_by_role("button", name="Op de deelnemerslijst zetten"))
     expect(page.get_by_role("table", name="Deelnemerslijst en aanwezigheid")).to_contain_text("Wim Wijkcoach")
+
+
+def test_agenda_subscription_link_made_used_and_revoked(browse: Callable[[], UI], scene: dict[str, Any]) -> None:
+    ui = browse()
+    login(ui, scene["agent"])
+    page = ui.page
+    ui.goto("/overleg/")
+    section = page.get_by_role("region", name="Agenda-abonnement")
+    expect(section).to_contain_text("geen gegevens over gezinnen")
+    ui.submit(section.get_by_role("button", name="Abonnementslink maken"))
+
+    link = page.get_by_label("Uw abonnementslink")
+    expect(link).to_have_attribute("readonly", "")
+    url = link.input_value()
+    assert url.startswith(ui.base_url + "/overleg/agenda/")
+    webcal = page.get_by_role("link", name="Abonnement direct openen in uw agenda-app (webcal-link)")
+    expect(webcal).to_have_attribute("href", "webcal://" + url.split("://", 1)[1])
+
+    # An agenda app has no session: a context that never signed in fetches the feed.
+    app = browse().page.request
+    feed = app.get(url)
+    assert feed.status == 200
+    assert feed.headers["content-type"].startswith("text/calendar")
+    body = feed.text()
+    assert "Afstemmingsoverleg straf" in body
+    assert "Bakker" not in body
+    assert "Jansen" not in body
+
+    ui.goto("/overleg/")
+    section = page.get_by_role("region", name="Agenda-abonnement")
+    expect(section).to_contain_text("Er is een actieve link")
+    expect(section.get_by_label("Uw abonnementslink")).to_have_count(0)
+    ui.submit(section.get_by_role("button", name="Link intrekken"))
+    expect(page.get_by_text("De abonnementslink is ingetrokken.")).to_be_visible()
+    assert app.get(url).status == 404
