@@ -14,6 +14,12 @@ USER_NAMES = ("username", "first_name", "last_name")
 ORGANISATION_NAME = ("name",)
 
 
+def display_name(first: str | None, last: str | None, username: str | None) -> str:
+    """A professional's name as ``User.get_full_name() or username`` gives it, from plain columns
+    (a ``values()`` row or raw SQL), for lists that do not load whole users."""
+    return f"{first or ''} {last or ''}".strip() or (username or "")
+
+
 def defer_except(path: str, model: Any, keep: Iterable[str]) -> list[str]:
     """``defer()`` lookups for every plain column of the related ``model`` at ``path`` except ``keep``.
 

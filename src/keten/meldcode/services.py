@@ -27,6 +27,7 @@ from keten.core.actor import Actor
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows
+from keten.core.queries import display_name
 from keten.dossiers.models import Dossier, Person, Relation
 from keten.meldcode import afwegingskader, selectors, states
 from keten.meldcode.afwegingskader import Decision
@@ -430,7 +431,7 @@ def consultation_candidate_choices(*, actor: Actor) -> list[tuple[int, str]]:
     """:func:`consultation_candidates` as form choices: (user id, "name (role)"), read as plain rows."""
     roles = dict(Role.choices)
     return [
-        (user_id, f"{f'{first} {last}'.strip() or username} ({roles.get(role, role)})")
+        (user_id, f"{display_name(first, last, username)} ({roles.get(role, role)})")
         for user_id, first, last, username, role in _candidate_memberships(actor).values_list(
             "user_id", "user__first_name", "user__last_name", "user__username", "role"
         )

@@ -25,7 +25,7 @@ from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows, may_see_client_data
-from keten.core.queries import ORGANISATION_NAME, USER_NAMES, defer_except
+from keten.core.queries import ORGANISATION_NAME, USER_NAMES, defer_except, display_name
 from keten.dossiers.models import Dossier, Family
 from keten.overleg.models import (
     AgendaItem,
@@ -492,11 +492,6 @@ class MeetingAgenda:
     can_record: bool
 
 
-def _person_name(first: str | None, last: str | None, username: str | None) -> str:
-    """``User.get_full_name() or username`` from the columns of a ``values()`` row."""
-    return f"{first or ''} {last or ''}".strip() or (username or "")
-
-
 @dataclass(slots=True)
 class _Visibility:
     visible: list[Any]
@@ -542,7 +537,7 @@ def meeting_agenda(*, actor: Actor, pk: int) -> MeetingAgenda:
     if meeting is None:
         raise NotFoundError
     attendances = [
-        AttendanceLine(row[0], _person_name(row[1], row[2], row[3]), row[4] or "", row[5])
+        AttendanceLine(row[0], display_name(row[1], row[2], row[3]), row[4] or "", row[5])
         for row in Attendance.objects.filter(meeting=meeting)
         .order_by("organisation__name", "user__last_name", "user__first_name")
         .values_list(
@@ -558,7 +553,7 @@ def meeting_agenda(*, actor: Actor, pk: int) -> MeetingAgenda:
             source=str(sources.get(row["source"], row["source"])),
             family_name=row["registration__dossier__family__name"],
             step_name=row["registration__process_step__name"],
-            casusregisseur=_person_name(
+            casusregisseur=display_name(
                 row["registration__casusregisseur__first_name"],
                 row["registration__casusregisseur__last_name"],
                 row["registration__casusregisseur__username"],
@@ -606,7 +601,7 @@ def meeting_agenda(*, actor: Actor, pk: int) -> MeetingAgenda:
                 "owner_organisation__name",
             )
         ):
-            owner = _person_name(row[5], row[6], row[7]) if row[4] else (row[8] or "")
+            owner = display_name(row[5], row[6], row[7]) if row[4] else (row[8] or "")
             by_registration[row[1]].open_agreements.append(AgreementLine(row[0], row[2], owner, row[3]))
         by_item = {line.item_id: line for line in visible}
         for item_id, n in (
@@ -731,7 +726,7 @@ def _agreement_lines(qs: QuerySet[Agreement], limit: int, offset: int = 0) -> li
             what=row[1],
             family_name=row[9],
             overleg=row[11],
-            owner=_person_name(row[5], row[6], row[7]) if row[4] else (row[8] or ""),
+            owner=display_name(row[5], row[6], row[7]) if row[4] else (row[8] or ""),
             due_on=row[2],
             status=row[3],
             registration_id=row[12],

@@ -40,6 +40,7 @@ from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
+from keten.core.queries import display_name
 from keten.verwijsindex.copying import any_args, any_of, insert_rows
 from keten.verwijsindex.delivery_models import FeedEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from keten.verwijsindex.models import Match, MatchParticipant, Signal, SignalStatus
@@ -95,10 +96,9 @@ def _participants(match_ids: Iterable[int]) -> dict[int, list[_Participant]]:
     active = SignalStatus.ACTIEF.value
     names: dict[tuple[str, str, str], str] = {}
     for match_id, signal_id, status, org_id, org_name, first, last, username, phone, email in rows:
-        # The professional's name as User.get_full_name() or get_username() gives it.
         name = names.get((first, last, username))
         if name is None:
-            name = names[(first, last, username)] = f"{first} {last}".strip() or username
+            name = names[(first, last, username)] = display_name(first, last, username)
         found = out.get(match_id)
         if found is None:
             found = out[match_id] = []
