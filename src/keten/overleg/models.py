@@ -16,7 +16,6 @@ municipality's aggregate figures.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 from simple_history.models import HistoricalRecords
 
+from keten.core.api.authentication import hash_token
 from keten.core.fields import EncryptedJSONTextField
 
 
@@ -573,6 +573,5 @@ class CalendarFeed(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.created_at:%Y-%m-%d})"
 
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    #: The same one-way hash as the API clients' tokens.
+    hash_token = staticmethod(hash_token)

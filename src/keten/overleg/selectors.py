@@ -439,6 +439,11 @@ def meeting_page(*, actor: Actor, pk: int, with_case_texts: bool = True) -> Meet
     )
 
 
+def _short(text: str, limit: int = 120) -> str:
+    """An agreement in at most ``limit`` characters, as the ``truncatechars`` filter shortens it."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
 @dataclass(slots=True)
 class AgreementLine:
     """An open agreement as the meeting page lists it."""
@@ -452,8 +457,7 @@ class AgreementLine:
 
     @property
     def what_short(self) -> str:
-        """The agreement in at most 120 characters (as the ``truncatechars:120`` filter)."""
-        return self.what if len(self.what) <= 120 else f"{self.what[:119]}…"
+        return _short(self.what)
 
 
 @dataclass(slots=True)
@@ -704,7 +708,7 @@ class AgreementListLine:
 
     @property
     def what_short(self) -> str:
-        return self.what if len(self.what) <= 120 else f"{self.what[:119]}…"
+        return _short(self.what)
 
     @property
     def is_open(self) -> bool:
