@@ -27,7 +27,7 @@ class AppendOnlyError(RuntimeError):
     """The audit log cannot be changed or deleted."""
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events are append-only")
 
@@ -35,7 +35,24 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         raise AppendOnlyError("audit events are append-only")
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """Rows of the audit log: written once, never saved again or deleted (nor through the queryset)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit events are append-only")
+
+
+class AuditEvent(AppendOnlyModel):
     """One thing that happened, by whom, to what. Never updated, never deleted.
 
     ``hash`` covers every column below plus ``prev_hash``, the hash of the event before it, so any
@@ -74,8 +91,6 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
-    objects = AuditEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("auditgebeurtenis")
         verbose_name_plural = _("auditlog")
@@ -91,24 +106,8 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("audit events are append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit events are append-only")
-
-
-class AuditEventClientQuerySet(models.QuerySet["AuditEventClient"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit events are append-only")
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError("audit events are append-only")
-
-
-class AuditEventClient(models.Model):
+class AuditEventClient(AppendOnlyModel):
     """A family that an audited list read showed (a page of the dossier list, of agreements, of
     trajecten): one row per family, so the audit log's per-family filter finds list reads as well
     as reads of the family's own records. Written with the event, append-only like it; the event's
@@ -119,8 +118,6 @@ class AuditEventClient(models.Model):
     event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="clients", db_constraint=False)
     pseudonym = models.CharField(_("cliëntpseudoniem"), max_length=32)
 
-    objects = AuditEventClientQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("gezin in een auditgebeurtenis")
         verbose_name_plural = _("gezinnen in auditgebeurtenissen")
@@ -129,11 +126,3 @@ class AuditEventClient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pseudonym} in {self.event_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit events are append-only")
