@@ -261,7 +261,7 @@ class ConsultationRequestForm(MeldcodeForm):
     )
 
     def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
-        """``candidates``: (user id, label) pairs, see ``services.consultation_candidate_choices``."""
+        """``candidates``: (user id, label) pairs, see ``selectors.consultation_candidate_choices``."""
         kwargs.setdefault("prefix", "cons")
         super().__init__(*args, **kwargs)
         self.fields["to_user"].choices = [("", _("Kies een persoon")), *candidates]  # type: ignore[attr-defined]

@@ -16,14 +16,14 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from keten.accounts.models import Organisation, User
+from keten.accounts.models import Membership, Organisation, Role, User
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
 from keten.core.localcache import ProcessCache
 from keten.core.models import AuditAction
 from keten.core.policy import allows
-from keten.core.queries import ORGANISATION_NAME, USER_NAMES, defer_except
+from keten.core.queries import ORGANISATION_NAME, USER_NAMES, defer_except, display_name
 from keten.dossiers.models import Dossier, Family, Person
 from keten.meldcode import afwegingskader
 from keten.meldcode.models import Checklist, Consultation, Entry, EntryKind, Status, Traject
@@ -225,6 +225,42 @@ def trajecten_of_dossier(*, actor: Actor, dossier: Any, persons: Iterable[Person
             if child is not None:
                 traject.child = child
     return rows
+
+
+def _candidate_memberships(actor: Actor) -> QuerySet[Membership]:
+    if actor.user is None or actor.membership is None:
+        raise NotFoundError
+    user = actor.user
+    return (
+        Membership.objects.filter(
+            organisation_id=actor.membership.organisation_id,
+            is_active=True,
+            user__is_active=True,
+            role__in=[Role.AANDACHTSFUNCTIONARIS, Role.PROFESSIONAL, Role.TEAMLEIDER],
+        )
+        .exclude(user_id=user.pk)
+        .order_by("role", "user__last_name")
+    )
+
+
+def consultation_candidates(*, actor: Actor) -> list[Membership]:
+    """Who may be asked: the aandachtsfunctionarissen and colleagues of the actor's organisation."""
+    return list(
+        _candidate_memberships(actor)
+        .select_related("user")
+        .only("id", "role", "user_id", "user__id", "user__username", "user__first_name", "user__last_name")
+    )
+
+
+def consultation_candidate_choices(*, actor: Actor) -> list[tuple[int, str]]:
+    """:func:`consultation_candidates` as form choices: (user id, "name (role)"), read as plain rows."""
+    roles = dict(Role.choices)
+    return [
+        (user_id, f"{display_name(first, last, username)} ({roles.get(role, role)})")
+        for user_id, first, last, username, role in _candidate_memberships(actor).values_list(
+            "user_id", "user__first_name", "user__last_name", "user__username", "role"
+        )
+    ]
 
 
 def consultation_inbox(*, actor: Actor, include_answered: bool = False) -> list[Consultation]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,6 @@ from keten.core.actor import Actor
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows
-from keten.core.queries import display_name
 from keten.dossiers.models import Dossier, Person, Relation
 from keten.meldcode import afwegingskader, selectors, states
 from keten.meldcode.afwegingskader import Decision
@@ -401,41 +400,6 @@ def _only_kindchecks(traject: Traject) -> bool:
 
 
 # --- step 2: consultation --------------------------------------------------------------------
-
-
-def _candidate_memberships(actor: Actor) -> QuerySet[Membership]:
-    user = _user(actor)
-    assert actor.membership is not None
-    return (
-        Membership.objects.filter(
-            organisation_id=actor.membership.organisation_id,
-            is_active=True,
-            user__is_active=True,
-            role__in=[Role.AANDACHTSFUNCTIONARIS, Role.PROFESSIONAL, Role.TEAMLEIDER],
-        )
-        .exclude(user_id=user.pk)
-        .order_by("role", "user__last_name")
-    )
-
-
-def consultation_candidates(*, actor: Actor) -> list[Membership]:
-    """Who may be asked: the aandachtsfunctionarissen and colleagues of the actor's organisation."""
-    return list(
-        _candidate_memberships(actor)
-        .select_related("user")
-        .only("id", "role", "user_id", "user__id", "user__username", "user__first_name", "user__last_name")
-    )
-
-
-def consultation_candidate_choices(*, actor: Actor) -> list[tuple[int, str]]:
-    """:func:`consultation_candidates` as form choices: (user id, "name (role)"), read as plain rows."""
-    roles = dict(Role.choices)
-    return [
-        (user_id, f"{display_name(first, last, username)} ({roles.get(role, role)})")
-        for user_id, first, last, username, role in _candidate_memberships(actor).values_list(
-            "user_id", "user__first_name", "user__last_name", "user__username", "role"
-        )
-    ]
 
 
 def consultation_request(

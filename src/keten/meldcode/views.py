@@ -210,7 +210,7 @@ class Page:
 
     def candidates(self) -> list[tuple[int, str]]:
         if not hasattr(self, "_candidates"):
-            self._candidates = services.consultation_candidate_choices(actor=self.actor)
+            self._candidates = selectors.consultation_candidate_choices(actor=self.actor)
         return self._candidates
 
     def allowed(self) -> list[str]:

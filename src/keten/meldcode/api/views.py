@@ -232,7 +232,7 @@ class ConsultationView(MeldcodeAPIView):
     )
     def get(self, request: Request, reference: str) -> Response:
         actor, _unused = _for_change(request, reference)
-        candidates = services.consultation_candidates(actor=actor)
+        candidates = selectors.consultation_candidates(actor=actor)
         return Response(s.CandidateSerializer(candidates, many=True).data)
 
     @extend_schema(
