@@ -126,3 +126,20 @@ class AuditEventClient(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.pseudonym} in {self.event_id}"
+
+
+class RateCounter(models.Model):
+    """One fixed window of a rate limit (``keten.core.ratelimit``): shared by every worker process."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("teller")
+        verbose_name_plural = _("tellers")
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="ratecounter_key_window")]
+        indexes = [models.Index(fields=["window_start"], name="ratecounter_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
