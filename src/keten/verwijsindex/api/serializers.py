@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from keten.verwijsindex.delivery_models import FeedEvent
+from keten.verwijsindex.delivery_models import FeedEvent, WebhookAttempt
 from keten.verwijsindex.models import EndReason, MatchKind, MatchStatus, SignalStatus
 
 MAX_ID = 2**31 - 1
@@ -192,9 +192,18 @@ class ViWebhookSerializer(serializers.Serializer):
 
 class ViWebhookAttemptSerializer(serializers.Serializer):
     attempted_at = serializers.DateTimeField()
-    status_code = serializers.IntegerField(allow_null=True)
-    duration_ms = serializers.IntegerField()
-    error = serializers.CharField(allow_blank=True)
+    status_code = serializers.IntegerField(
+        allow_null=True, help_text="HTTP status code of your answer (a redirect is not followed); null without one"
+    )
+    duration_ms = serializers.IntegerField(
+        source="reported_duration_ms", allow_null=True, help_text="Only for a call that got an HTTP answer"
+    )
+    error = serializers.ChoiceField(
+        choices=[("", ""), *WebhookAttempt.Error.choices],
+        allow_blank=True,
+        help_text="Without an HTTP answer: 'niet bereikbaar' (no connection, refused or not a public address, "
+        "no valid certificate), 'ongeldig antwoord' (not HTTP) or 'time-out'",
+    )
 
 
 class ViWebhookDeliverySerializer(serializers.Serializer):

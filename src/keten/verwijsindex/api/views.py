@@ -485,7 +485,9 @@ class WebhookListView(VerwijsindexAPIView):
     @extend_schema(
         operation_id="verwijsindex_webhooks_create",
         tags=TAGS,
-        description="Register an https address that receives your organisation's match events as a POST with "
+        description="Register a public https address (every address its name resolves to must be public; checked "
+        "again before every call, which goes to the checked address and never follows a redirect) that receives "
+        "your organisation's match events as a POST with "
         "the event as JSON (as in the feed), headers X-Keten-Event, X-Keten-Delivery, X-Keten-Timestamp and "
         "X-Keten-Signature: `sha256=` + hex HMAC-SHA256 with your secret of `<timestamp>.<body>`. Answer 2xx "
         "within the timeout; otherwise it is retried with increasing waits. System tokens only.",
@@ -520,7 +522,8 @@ class WebhookDeliveriesView(VerwijsindexAPIView):
         operation_id="verwijsindex_webhooks_deliveries",
         tags=TAGS,
         description="The delivery log of one of your webhooks (newest first): status, attempts, and per "
-        "attempt the HTTP status code, duration and error.",
+        "attempt the HTTP status code and duration of your answer, or without an answer one generic error: "
+        "'niet bereikbaar', 'ongeldig antwoord' or 'time-out'.",
         responses={200: s.ViWebhookDeliverySerializer(many=True), 404: _ERROR},
     )
     def get(self, request: Request, pk: int) -> Response:
