@@ -522,3 +522,28 @@ def test_production_settings_refuse_the_escape_hatch() -> None:
     allowed = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)  # noqa: S603
     assert allowed.returncode == 0, allowed.stderr
     assert allowed.stdout.strip() == "False"
+
+
+def test_earlier_attempts_keep_only_the_generic_word(
+    teacher: User, jgz_nurse: User, school_token: dict[str, str], jgz_token: dict[str, str], dns: FakeDNS
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("keten.verwijsindex.migrations.0003_webhook_attempt_generic_errors")
+    _subscribe(school_token, f"https://{HOST}/keten")
+    delivery = _pending_delivery(teacher, jgz_nurse, school_token, jgz_token)
+    old = {
+        "URLError: [Errno 111] Connection refused": "niet bereikbaar",
+        "URLError: <urlopen error [Errno -2] Name or service not known>": "niet bereikbaar",
+        "TimeoutError": "time-out",
+        "URLError: timed out": "time-out",
+        "BadStatusLine": "ongeldig antwoord",
+        "RemoteDisconnected": "ongeldig antwoord",
+        "": "",
+        "time-out": "time-out",
+    }
+    rows = {WebhookAttempt.objects.create(delivery=delivery, error=text).pk: word for text, word in old.items()}
+    migration.forget_exception_texts(apps, None)
+    assert dict(WebhookAttempt.objects.values_list("pk", "error")) == rows
