@@ -10,8 +10,14 @@ if not ENV.field_encryption_salt:
     raise ConfigurationError("KETEN_FIELD_ENCRYPTION_SALT must be set")
 if not ENV.pseudonym_key or len(ENV.pseudonym_key) < 32:
     raise ConfigurationError("KETEN_PSEUDONYM_KEY must be set to at least 32 characters")
+if ENV.vi_webhook_allow_http:
+    raise ConfigurationError(
+        "KETEN_VI_WEBHOOK_ALLOW_HTTP is for development and tests only: production sends webhooks to public "
+        "https addresses only"
+    )
 
 DEBUG = False
+KETEN_VI_WEBHOOK_ALLOW_HTTP = False
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000

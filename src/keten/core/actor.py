@@ -1,4 +1,11 @@
-"""Who is acting: a professional in one of their roles, or an organisation's system client."""
+"""Who is acting: a professional in one of their roles, an organisation's system client, or a system
+acting for one of its professionals.
+
+A system acting for a professional (:attr:`Actor.through_system`) reaches only what that professional
+reaches as a member of a case team: never through their break-the-glass grants or the consultations
+they were asked for. The policy and the selectors ask :func:`acts_through_system` of the user they
+are given; the one way to become such an actor is :mod:`keten.core.api.acting`.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +20,19 @@ if TYPE_CHECKING:
     from keten.accounts.models import ApiClient, Membership, User
 
 
+#: Set on the user object of a professional a system acts for (see :func:`acts_through_system`).
+_THROUGH_SYSTEM = "_keten_through_system"
+
+
+def acts_through_system(user: Any) -> bool:
+    """Whether this user object stands for a professional a partner system acts for.
+
+    Such a user counts only as a member of their case teams: break-the-glass grants and
+    consultations are personal and never reach a system.
+    """
+    return user is not None and getattr(user, _THROUGH_SYSTEM, None) is not None
+
+
 @dataclass(frozen=True)
 class Actor:
     """The acting party of a service call, with what the audit log records about them."""
@@ -20,6 +40,23 @@ class Actor:
     user: User | None
     membership: Membership | None
     api_client: ApiClient | None = None
+
+    def __post_init__(self) -> None:
+        if self.user is not None and self.api_client is not None:
+            # The rules and row filters are asked about the user: mark it, so that they know.
+            setattr(self.user, _THROUGH_SYSTEM, self.api_client.pk)
+
+    @property
+    def through_system(self) -> bool:
+        """A partner system acting for one of its professionals (both are recorded)."""
+        return self.user is not None and self.api_client is not None
+
+    @property
+    def system_details(self) -> dict[str, Any]:
+        """What the audit event's details record of a system acting for a professional."""
+        if self.user is None or self.api_client is None:
+            return {}
+        return {"via_system": {"api_client": self.api_client.pk, "professional": self.user.pk}}
 
     @property
     def role(self) -> str:

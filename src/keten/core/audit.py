@@ -77,6 +77,12 @@ def lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
 
 
+def _with_system(actor: Actor | None, details: dict[str, Any] | None) -> dict[str, Any]:
+    """The details, plus which system acted for which professional (api client and user id)."""
+    extra = actor.system_details if actor is not None else {}
+    return {**(details or {}), **extra} if extra else (details or {})
+
+
 def record(
     *,
     actor: Actor | None,
@@ -107,7 +113,7 @@ def record(
             "object_id": str(object_id),
             "client_pseudonym": client_pseudonym,
             "reason": reason,
-            "details": details or {},
+            "details": _with_system(actor, details),
             "request_id": request_id_var.get(),
             "ip": client_ip_var.get(),
         }
@@ -121,7 +127,8 @@ def record(
 
 @dataclass(frozen=True)
 class Entry:
-    """One event for :func:`record_many` (the actor is given once for the whole batch)."""
+    """One event for :func:`record_many` (the actor is given once for the whole batch, unless the
+    entry names its own: a system registering for several of its professionals in one call)."""
 
     action: AuditAction | str
     object_type: str = ""
@@ -129,6 +136,16 @@ class Entry:
     client_pseudonym: str = ""
     reason: str = ""
     details: dict[str, Any] | None = None
+    actor: Actor | None = None
+
+
+def _actor_values(actor: Actor | None, user_label: str) -> dict[str, Any]:
+    return {
+        "actor_id": actor.user_id if actor else None,
+        "actor_label": (actor.label if actor else "") or user_label,
+        "organisation_id": actor.organisation_id if actor else None,
+        "role": actor.role if actor else "",
+    }
 
 
 def record_many(*, actor: Actor | None, entries: Sequence[Entry], user_label: str = "") -> list[AuditEvent]:
@@ -143,25 +160,27 @@ def record_many(*, actor: Actor | None, entries: Sequence[Entry], user_label: st
     now = timezone.now()
     common: dict[str, Any] = {
         "occurred_at": now,
-        "actor_id": actor.user_id if actor else None,
-        "actor_label": (actor.label if actor else "") or user_label,
-        "organisation_id": actor.organisation_id if actor else None,
-        "role": actor.role if actor else "",
+        **_actor_values(actor, user_label),
         "request_id": request_id_var.get(),
         "ip": client_ip_var.get(),
     }
+    own: dict[int, dict[str, Any]] = {}  # the actor columns of entries with an actor of their own
     with transaction.atomic(savepoint=False):
         prev = _lock_chain_and_get_head()
         events: list[AuditEvent] = []
         for entry in entries:
+            by = entry.actor or actor
+            if entry.actor is not None and id(entry.actor) not in own:
+                own[id(entry.actor)] = _actor_values(entry.actor, user_label)
             values = {
                 **common,
+                **(own[id(entry.actor)] if entry.actor is not None else {}),
                 "action": str(entry.action),
                 "object_type": entry.object_type,
                 "object_id": str(entry.object_id),
                 "client_pseudonym": entry.client_pseudonym,
                 "reason": entry.reason,
-                "details": entry.details or {},
+                "details": _with_system(by, entry.details),
             }
             digest = compute_hash(values, prev)
             events.append(AuditEvent(**values, prev_hash=prev, hash=digest))

@@ -13,6 +13,7 @@ from typing import Any
 import rules
 
 from keten.accounts.models import CASE_ROLES, OrganisationType, Role
+from keten.core.actor import acts_through_system
 
 
 def role_of(user: Any) -> str:
@@ -64,7 +65,8 @@ def is_on_case_team(user: Any, dossier: Any) -> bool:
 
 @rules.predicate
 def has_break_glass_access(user: Any, dossier: Any) -> bool:
-    if dossier is None:
+    # A grant is personal: a system acting for the professional never goes through it.
+    if dossier is None or acts_through_system(user):
         return False
     from keten.dossiers.selectors import user_has_break_glass
 
@@ -118,8 +120,10 @@ def can_change_traject_dossier(user: Any, traject: Any) -> bool:
 
 @rules.predicate
 def is_consulted_on(user: Any, traject: Any) -> bool:
-    """Asked for collegiale consultatie on this traject (sees the traject, without names when anonymous)."""
-    if traject is None:
+    """Asked for collegiale consultatie on this traject (sees the traject, without names when anonymous).
+
+    A consultation is asked of the person: a system acting for them never sees the traject through it."""
+    if traject is None or acts_through_system(user):
         return False
     from keten.meldcode.selectors import user_is_consulted
 

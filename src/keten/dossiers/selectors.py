@@ -15,7 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from keten.core import audit
-from keten.core.actor import Actor
+from keten.core.actor import Actor, acts_through_system
 from keten.core.crypto import bsn_index, is_valid_bsn, name_birth_index
 from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
@@ -40,6 +40,8 @@ def visible_dossier_ids(user: Any) -> list[int]:
     if user is None or not may_see_client_data(user):
         return []
     team = CaseTeamMember.objects.filter(user=user, ended_at__isnull=True).values_list("dossier_id", flat=True)
+    if acts_through_system(user):  # a system acting for the professional: their case teams only
+        return sorted(team)
     glass = BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values_list(
         "dossier_id", flat=True
     )
@@ -50,9 +52,10 @@ def dossiers_visible_to(actor: Actor) -> QuerySet[Dossier]:
     """Dossiers whose case team the actor is on (or opened by break-the-glass, while it lasts).
 
     A system client with the ``dossiers:read`` scope sees the dossiers on whose case team its own
-    organisation has an active member.
+    organisation has an active member; a system acting for a professional sees that professional's
+    case-team dossiers (no break-the-glass).
     """
-    if actor.api_client is not None:
+    if actor.api_client is not None and actor.user is None:
         if not actor.api_client.has_scope("dossiers:read"):
             return Dossier.objects.none()
         return Dossier.objects.filter(
@@ -109,7 +112,7 @@ def dossier_list(
     A BSN search uses the blind index; a reference search is exact. The read is audited.
     """
     known_total: int | None = None
-    if actor.api_client is None:
+    if actor.api_client is None or actor.user is not None:
         ids = visible_dossier_ids(actor.user)
         qs = Dossier.objects.filter(pk__in=ids) if ids else Dossier.objects.none()
         if not status and not query.strip():

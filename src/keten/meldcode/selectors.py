@@ -87,6 +87,8 @@ def may_see_names(actor: Actor, traject: Traject) -> bool:
         return False
     if allows("dossiers.view_dossier", actor.user, traject.dossier):
         return True
+    if actor.through_system:
+        return False
     return Consultation.objects.filter(traject=traject, requested_to_id=actor.user.pk, anonymous=False).exists()
 
 

@@ -84,16 +84,31 @@ class WebhookDelivery(models.Model):
 
 
 class WebhookAttempt(models.Model):
-    """The delivery log: one row per HTTP attempt (status code, duration, short error; no payload)."""
+    """The delivery log: one row per HTTP attempt (status code, duration, generic error; no payload).
+
+    The subscriber reads the status code of an answer, or one of three generic words: never an
+    exception text, an address, a port or (for a call without an answer) a duration, which would
+    let a partner map a network through Keten. The details go to the server log only.
+    """
+
+    class Error(models.TextChoices):
+        UNREACHABLE = "niet bereikbaar", _("Niet bereikbaar")
+        INVALID_RESPONSE = "ongeldig antwoord", _("Ongeldig antwoord")
+        TIMEOUT = "time-out", _("Time-out")
 
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="log")
     attempted_at = models.DateTimeField(auto_now_add=True)
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
-    error = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=200, blank=True, choices=Error.choices)
 
     class Meta:
         ordering = ["attempted_at", "id"]
 
     def __str__(self) -> str:
         return f"attempt {self.pk} ({self.status_code or self.error})"
+
+    @property
+    def reported_duration_ms(self) -> int | None:
+        """The duration as the subscriber reads it: only for a call that got an HTTP answer."""
+        return self.duration_ms if self.status_code is not None else None

@@ -32,8 +32,9 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from keten.accounts.models import Membership, Municipality, OrganisationType, User
+from keten.accounts.models import CASE_ROLES, Membership, Municipality, OrganisationType, User
 from keten.core import audit
+from keten.core.acting import acting_for, eligible_memberships, refused
 from keten.core.actor import Actor
 from keten.core.crypto import blind_index, is_valid_bsn, name_birth_index, normalise_bsn
 from keten.core.errors import ConflictError, DomainError, NotFoundError
@@ -203,7 +204,9 @@ class Registration:
     confirm_new_youth: bool = False
     #: Without BSN: if exactly one young person has this name and birth date, it is that one (API).
     confirm_same_youth: bool = False
-    #: API: the professional the signal is registered for (a member of the client's organisation).
+    #: API: the professional the signal is registered for (an active case-role member of the client's
+    #: organisation, checked by :mod:`keten.core.acting`); a system already acting for a professional
+    #: may leave it empty or repeat that professional.
     professional_id: int | None = None
     idempotency_key: str = ""
 
@@ -217,29 +220,24 @@ class RegistrationResult:
     history: int = 0
 
 
-def _registering_party(actor: Actor, data: Registration) -> tuple[User, Membership]:
-    """The professional and membership the signal is registered for; NotAuthorisedError if not allowed."""
-    if actor.api_client is not None:
-        if data.professional_id is None:
-            raise DomainError(_("Geef aan voor welke professional het signaal wordt afgegeven."), field="professional")
-        membership = (
-            Membership.objects.filter(
-                user_id=data.professional_id,
-                organisation_id=actor.api_client.organisation_id,
-                is_active=True,
-                user__is_active=True,
-            )
-            .select_related("organisation", "user", "team")
-            .first()
-        )
-        if membership is None:
-            raise DomainError(
-                _("Deze professional werkt niet (meer) bij de organisatie van deze koppeling."), field="professional"
-            )
-        return membership.user, membership
-    if actor.user is None or actor.membership is None:
-        raise NotFoundError
-    return actor.user, actor.membership
+def _no_professional() -> DomainError:
+    return DomainError(
+        _("Geef in de kop Keten-Professional aan voor welke professional het signaal wordt afgegeven."),
+        field="professional",
+    )
+
+
+def _registering_party(actor: Actor, data: Registration) -> Actor:
+    """Who registers: the professional (a session), or a system acting for one of its professionals.
+
+    The result is the actor the registration is recorded and audited for (for a system: "system X
+    for professional Y"). Only a professional with a case role can register; a system only for an
+    active case-role member of its own organisation (:mod:`keten.core.acting`).
+    """
+    party = _registering_parties(actor, [data])[0]
+    if isinstance(party, DomainError):
+        raise party
+    return party
 
 
 def _check_authorised(membership: Membership) -> IndexSettings:
@@ -405,6 +403,8 @@ class _Row:
     data: Registration
     professional: User
     membership: Membership
+    #: Who the row is recorded and audited for (a system acting for the professional, or the professional).
+    actor: Actor
     rules: IndexSettings
     bsn_key: str
     name_key: str
@@ -433,13 +433,14 @@ class _Row:
 def _prepare(
     index: int,
     data: Registration,
-    professional: User,
-    membership: Membership,
+    party: Actor,
     rules: IndexSettings,
     today: date,
     memo: _Memo | None = None,
 ) -> _Row:
     """Validate one registration (DomainError when bad) and compute its keys; no database access."""
+    assert party.user is not None
+    assert party.membership is not None
     memo = memo or _Memo()
     _age, bsn_key, name_key = _check_registration(data, today, memo)
     assert data.identity.date_of_birth is not None
@@ -447,8 +448,9 @@ def _prepare(
     return _Row(
         index=index,
         data=data,
-        professional=professional,
-        membership=membership,
+        professional=party.user,
+        membership=party.membership,
+        actor=party,
         rules=rules,
         bsn_key=bsn_key,
         name_key=name_key,
@@ -947,6 +949,7 @@ def _write_rows(actor: Actor, rows: list[_Row], today: date) -> list[_Row]:
                 [SignalStatus.GEARCHIVEERD.value, *_args(youths)],
             )
         )
+        # Each event in the name of its row's actor (for a system: acting for the row's professional).
         entries: list[audit.Entry] = []
         for row in good:
             assert row.signal is not None
@@ -959,6 +962,7 @@ def _write_rows(actor: Actor, rows: list[_Row], today: date) -> list[_Row]:
                     object_id=row.signal.pk,
                     client_pseudonym=f"J{row.youth_id}",
                     details={"matches": [m.pk for m in row.matches], "history": row.history},
+                    actor=row.actor,
                 )
             )
         for j in joined:
@@ -969,6 +973,7 @@ def _write_rows(actor: Actor, rows: list[_Row], today: date) -> list[_Row]:
                     object_id=j.match.pk,
                     client_pseudonym=f"J{j.row.youth_id}",
                     details={"kind": j.match.kind, "signals": [s.pk for s in j.newcomers]},
+                    actor=j.row.actor,
                 )
             )
         if joined:
@@ -1023,13 +1028,14 @@ def _write_deferred(actor: Actor, row: _Row, today: date) -> None:
 def signal_register(*, actor: Actor, data: Registration, today: date | None = None) -> RegistrationResult:
     """Register that a professional is involved with a young person; match at once."""
     today = today or timezone.localdate()
-    professional, membership = _registering_party(actor, data)
-    rules = _check_authorised(membership)
+    party = _registering_party(actor, data)
+    assert party.membership is not None
+    rules = _check_authorised(party.membership)
     if actor.api_client is not None and data.idempotency_key:
         previous = Signal.objects.filter(api_client=actor.api_client, idempotency_key=data.idempotency_key).first()
         if previous is not None:
             return RegistrationResult(signal=previous, created=False, matches=[])
-    row = _prepare(0, data, professional, membership, rules, today)
+    row = _prepare(0, data, party, rules, today)
     _run(actor, [row], today)
     if row.error is not None:
         raise row.error
@@ -1049,45 +1055,29 @@ class BulkOutcome:
     error: DomainError | None = None
 
 
-def _registering_parties(
-    actor: Actor, registrations: Sequence[Registration]
-) -> list[tuple[User, Membership] | DomainError]:
-    """:func:`_registering_party` for many registrations with one query."""
-    if actor.api_client is None:
-        if actor.user is None or actor.membership is None:
+def _registering_parties(actor: Actor, registrations: Sequence[Registration]) -> list[Actor | DomainError]:
+    """:func:`_registering_party` for many registrations with one query (an error per refused row)."""
+    client = actor.api_client
+    if client is None:
+        if actor.user is None or actor.membership is None or actor.membership.role not in CASE_ROLES:
             raise NotFoundError
-        return [(actor.user, actor.membership)] * len(registrations)
-    wanted = {r.professional_id for r in registrations if r.professional_id is not None}
-    members: dict[int, Membership] = {}
-    if wanted:
-        for membership in (
-            Membership.objects.filter(
-                user_id__in=sorted(wanted),
-                organisation_id=actor.api_client.organisation_id,
-                is_active=True,
-                user__is_active=True,
-            )
-            .select_related("organisation", "user", "team")
-            .order_by("pk")
-        ):
-            members.setdefault(membership.user_id, membership)
-    out: list[tuple[User, Membership] | DomainError] = []
+        return [actor] * len(registrations)
+    if actor.user is not None:  # already acting for one professional: every row is theirs
+        return [actor if r.professional_id in (None, actor.user.pk) else refused("professional") for r in registrations]
+    members = eligible_memberships(client, {r.professional_id for r in registrations if r.professional_id})
+    acting: dict[int, Actor] = {}
+    out: list[Actor | DomainError] = []
     for registration in registrations:
         if registration.professional_id is None:
-            out.append(
-                DomainError(_("Geef aan voor welke professional het signaal wordt afgegeven."), field="professional")
-            )
+            out.append(_no_professional())
             continue
-        found = members.get(registration.professional_id)
+        found = members.get(str(registration.professional_id))
         if found is None:
-            out.append(
-                DomainError(
-                    _("Deze professional werkt niet (meer) bij de organisatie van deze koppeling."),
-                    field="professional",
-                )
-            )
+            out.append(refused("professional"))
             continue
-        out.append((found.user, found))
+        if found.user_id not in acting:
+            acting[found.user_id] = acting_for(client, found)
+        out.append(acting[found.user_id])
     return out
 
 
@@ -1159,7 +1149,8 @@ def _register_bulk(actor: Actor, registrations: Sequence[Registration], today: d
         if isinstance(party, DomainError):
             outcomes[index] = BulkOutcome("error", error=party)
             continue
-        professional, membership = party
+        membership = party.membership
+        assert membership is not None
         rules = authorised.get(membership.organisation_id)
         if rules is None:
             try:
@@ -1175,7 +1166,7 @@ def _register_bulk(actor: Actor, registrations: Sequence[Registration], today: d
             outcomes[index] = BulkOutcome("existing", signal=previous[key])
             continue
         try:
-            row = _prepare(index, data, professional, membership, rules, today, memo)
+            row = _prepare(index, data, party, rules, today, memo)
         except DomainError as exc:
             outcomes[index] = BulkOutcome("error", error=exc)
             continue

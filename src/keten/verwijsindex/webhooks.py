@@ -4,7 +4,12 @@ Events are written by the registering (or ending) transaction itself, once per o
 match, so they exist exactly when the match change committed. Webhook deliveries for the
 organisation's subscriptions are written in the same transaction and sent by a background task after
 the commit; a failed call is retried with exponential backoff up to ``KETEN_VI_WEBHOOK_MAX_ATTEMPTS``
-and every attempt is logged (status code, duration, short error — never the payload).
+and every attempt is logged (status code, duration, a generic error word — never the payload).
+
+The address is a partner's choice and so untrusted: :mod:`keten.verwijsindex.webhook_transport`
+resolves it and sends only to public addresses, checked at registration and again before every
+call, connecting to exactly the checked address; the subscriber reads only a status code or
+"niet bereikbaar", "ongeldig antwoord", "time-out" (details go to the server log).
 
 A payload holds ids, the match kind and status and the professionals' names, organisations and
 contact details. It never holds the young person's name, date of birth, BSN or any risk category.
@@ -17,17 +22,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import json
 import logging
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -41,6 +42,7 @@ from keten.core.actor import Actor
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
 from keten.core.queries import display_name
+from keten.verwijsindex import webhook_transport
 from keten.verwijsindex.copying import any_args, any_of, insert_rows
 from keten.verwijsindex.delivery_models import FeedEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from keten.verwijsindex.models import Match, MatchParticipant, Signal, SignalStatus
@@ -282,30 +284,24 @@ def feed_page(*, actor: Actor, after: int = 0, limit: int = 100) -> FeedPage:
 
 
 def _check_url(url: str) -> str:
+    """The URL as registered, if it is a complete https address whose every address is public."""
     url = url.strip()
-    parts = urlsplit(url)
-    allowed = {"https", "http"} if settings.KETEN_VI_WEBHOOK_ALLOW_HTTP else {"https"}
-    if parts.scheme not in allowed or not parts.hostname:
-        raise DomainError(_("Geef een volledig https-adres op."), field="url")
-    if parts.username or parts.password:
-        raise DomainError(_("Zet geen gebruikersnaam of wachtwoord in het adres."), field="url")
-    if not settings.KETEN_VI_WEBHOOK_ALLOW_HTTP and _internal_host(parts.hostname):
+    allow = bool(settings.KETEN_VI_WEBHOOK_ALLOW_HTTP)
+    try:
+        webhook_transport.parse(url, allow_http=allow)
+    except webhook_transport.CredentialsInAddressError as exc:
+        raise DomainError(_("Zet geen gebruikersnaam of wachtwoord in het adres."), field="url") from exc
+    except webhook_transport.AddressRefusedError as exc:
+        raise DomainError(_("Geef een volledig https-adres op."), field="url") from exc
+    try:
+        webhook_transport.resolve(url, allow_private=allow)
+    except webhook_transport.AddressRefusedError as exc:
+        # One answer for an unknown name and an internal one: registration is no DNS oracle.
+        logger.info("webhook address refused at registration: %s", exc.detail)
         raise DomainError(
             _("Dit adres is niet van buitenaf bereikbaar; geef een openbaar https-adres op."), field="url"
-        )
+        ) from exc
     return url
-
-
-def _internal_host(host: str) -> bool:
-    """Addresses of the machine or its private network, which a partner system has no business calling."""
-    host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return not address.is_global
 
 
 def subscription_create(*, actor: Actor, url: str, secret: str) -> WebhookSubscription:
@@ -383,21 +379,15 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BACKOFF_FIRST_SECONDS * 2 ** max(0, attempts - 1), BACKOFF_MAX_SECONDS))
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # a redirect counts as a failed delivery
-
-
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
-
-
 def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (https/http only)
-    try:
-        with _OPENER.open(request, timeout=settings.KETEN_VI_WEBHOOK_TIMEOUT_SECONDS) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)
+    """Send one call (checked, pinned, no redirects); the status code, or ``DeliveryError``."""
+    return webhook_transport.post(
+        url,
+        body,
+        headers,
+        timeout=settings.KETEN_VI_WEBHOOK_TIMEOUT_SECONDS,
+        allow_private=bool(settings.KETEN_VI_WEBHOOK_ALLOW_HTTP),
+    )
 
 
 def deliver(delivery_id: int) -> str:
@@ -436,17 +426,17 @@ def deliver(delivery_id: int) -> str:
     started = time.monotonic()
     status_code: int | None = None
     error = ""
+    detail = ""
     try:
         status_code = _post(sub.url, body, headers)
-    except Exception as exc:  # timeouts, refused connections, TLS errors: all retried
-        error = type(exc).__name__ + (f": {getattr(exc, 'reason', '')}" if getattr(exc, "reason", "") else "")
+    except Exception as exc:  # refused addresses, timeouts, refused connections, TLS errors: all retried
+        error = webhook_transport.failure_kind(exc)  # what the subscriber reads
+        detail = webhook_transport.describe(exc)  # what only the server log says
     duration = int((time.monotonic() - started) * 1000)
     ok = status_code is not None and 200 <= status_code < 300
     attempts = delivery.attempts + 1
     with transaction.atomic():
-        WebhookAttempt.objects.create(
-            delivery=delivery, status_code=status_code, duration_ms=duration, error=error[:200]
-        )
+        WebhookAttempt.objects.create(delivery=delivery, status_code=status_code, duration_ms=duration, error=error)
         changes: dict[str, Any] = {"attempts": attempts}
         if ok:
             changes.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=timezone.now(), next_attempt_at=None)
@@ -456,7 +446,14 @@ def deliver(delivery_id: int) -> str:
             changes.update(next_attempt_at=timezone.now() + backoff(attempts))
         WebhookDelivery.objects.filter(pk=delivery.pk).update(**changes)
     if not ok:
-        logger.info("webhook delivery %s failed (attempt %s): %s", delivery.pk, attempts, status_code or error)
+        logger.info(
+            "webhook delivery %s (subscription %s) failed, attempt %s after %d ms: %s",
+            delivery.pk,
+            sub.pk,
+            attempts,
+            duration,
+            status_code or detail,
+        )
         if attempts < settings.KETEN_VI_WEBHOOK_MAX_ATTEMPTS:
             _schedule_retry(delivery.pk, changes["next_attempt_at"])
     return str(changes.get("status", WebhookDelivery.Status.PENDING))

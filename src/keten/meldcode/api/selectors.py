@@ -16,10 +16,14 @@ PAGE_SIZE = 50
 
 
 def trajecten_visible_to(actor: Actor) -> QuerySet[Traject]:
-    """Trajecten in dossiers the actor may see (case team or break-the-glass) or was consulted on."""
+    """Trajecten in dossiers the actor may see (case team or break-the-glass) or was consulted on.
+
+    A system acting for a professional: only the trajecten of that professional's case teams."""
     if actor.user is None or not may_see_client_data(actor.user):
         raise NotFoundError
     ids = visible_dossier_ids(actor.user)
+    if actor.through_system:
+        return Traject.objects.filter(dossier_id__in=ids)
     consulted = Consultation.objects.filter(requested_to_id=actor.user.pk).values("traject_id")
     return Traject.objects.filter(Q(dossier_id__in=ids) | Q(pk__in=consulted))
 

@@ -2,9 +2,10 @@
 
 Two kinds of caller. A verified browser session of a professional acts as that professional. A
 partner organisation's own system acts with its token (scope ``meldcode:write``) *on behalf of one
-of its professionals*, named in the ``Keten-Professional`` header (user id or e-mail): every entry is
-still recorded in that person's name, and the policy checks that person (on the dossier's case
-team), so a system can push signals and read the status only where its professional could.
+of its professionals*, named in the ``Keten-Professional`` header (user id or e-mail; resolved by
+:mod:`keten.core.api.acting`): every entry is still recorded in that person's name, and the policy
+checks that person on the dossier's case team — never through their break-the-glass grants or
+consultations — so a system can push signals and read the status only where its professional works.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from keten.accounts.models import CASE_ROLES, ApiClient, Membership
-from keten.core.actor import Actor, actor_from_request
+from keten.accounts.models import ApiClient
+from keten.core.actor import Actor
+from keten.core.api.acting import PROFESSIONAL_PARAMETER, api_actor
 from keten.core.api.authentication import ApiClientTokenAuthentication, VerifiedSessionAuthentication
-from keten.core.errors import DomainError, NotFoundError
+from keten.core.errors import DomainError
 from keten.dossiers import selectors as dossier_selectors
 from keten.dossiers.models import Person
 from keten.meldcode import afwegingskader, selectors, services
@@ -31,40 +33,16 @@ from keten.meldcode.models import Traject
 
 SESSION_ONLY = (
     "Needs a browser session that passed two-factor login, or an organisation system token with scope "
-    "meldcode:write plus the header Keten-Professional (id or e-mail of one of the organisation's professionals): "
-    "every meldcode entry is recorded in a person's name, and only where that person is on the case team."
+    "meldcode:write plus the header Keten-Professional (id or e-mail of an active case-role member of the "
+    "token's organisation): every meldcode entry is recorded in that person's name, and only where that "
+    "person is on the case team."
 )
-PROFESSIONAL_HEADER = "Keten-Professional"
+PARAMETERS = [PROFESSIONAL_PARAMETER]
 
 
 def _actor(request: Request) -> Actor:
     """The acting professional: the session's user, or the professional a system token acts for."""
-    auth = getattr(request, "auth", None)
-    if not isinstance(auth, ApiClient):
-        return actor_from_request(request)
-    if not auth.has_scope(ApiClient.Scope.MELDCODE_WRITE):
-        raise NotFoundError
-    named = (request.headers.get(PROFESSIONAL_HEADER) or "").strip()
-    if not named:
-        raise DomainError(
-            _("Geef in de kop Keten-Professional aan namens welke professional dit systeem werkt."),
-            field="professional",
-        )
-    memberships = Membership.objects.filter(
-        organisation_id=auth.organisation_id, is_active=True, user__is_active=True
-    ).select_related("user", "organisation")
-    membership = (
-        memberships.filter(user_id=int(named)).first()
-        if named.isdigit()
-        else memberships.filter(user__email__iexact=named).first()
-    )
-    if membership is None or membership.role not in CASE_ROLES:
-        raise DomainError(
-            _("Deze professional werkt niet bij de organisatie van deze koppeling."), field="professional"
-        )
-    user = membership.user
-    user.__dict__["active_membership"] = membership
-    return Actor(user=user, membership=membership, api_client=auth)
+    return api_actor(request, scope=ApiClient.Scope.MELDCODE_WRITE)
 
 
 TAGS = ["meldcode"]
@@ -141,7 +119,7 @@ class TrajectListView(MeldcodeAPIView):
         tags=TAGS,
         description="Trajecten in your dossiers and those you were consulted on: status, step, outcome and "
         "deadlines, no free text. " + SESSION_ONLY,
-        parameters=[OpenApiParameter("status", str), OpenApiParameter("page", int)],
+        parameters=[OpenApiParameter("status", str), OpenApiParameter("page", int), *PARAMETERS],
         responses=s.TrajectPageSerializer,
     )
     def get(self, request: Request) -> Response:
@@ -157,6 +135,7 @@ class TrajectListView(MeldcodeAPIView):
     @extend_schema(
         operation_id="meldcode_trajecten_create",
         tags=TAGS,
+        parameters=PARAMETERS,
         description="Start a meldcode-traject in a dossier, for one child or the whole family. " + SESSION_ONLY,
         request=s.TrajectCreateSerializer,
         responses={201: s.TrajectDetailSerializer},
@@ -181,6 +160,7 @@ class TrajectDetailView(MeldcodeAPIView):
     @extend_schema(
         operation_id="meldcode_trajecten_retrieve",
         tags=TAGS,
+        parameters=PARAMETERS,
         description="Status of one traject: step, outcome, deadlines, the checklists it uses, where the "
         "afwegingskader stands, what is missing per step and the entries (without their content). " + SESSION_ONLY,
         responses=s.TrajectDetailSerializer,
@@ -193,6 +173,7 @@ class SignalCreateView(MeldcodeAPIView):
     @extend_schema(
         operation_id="meldcode_signals_create",
         tags=TAGS,
+        parameters=PARAMETERS,
         description="Record signals from one of the traject's checklists, with when they were observed, the "
         "source, the facts and (apart from them) the interpretation. " + SESSION_ONLY,
         request=s.SignalCreateSerializer,
@@ -226,6 +207,7 @@ class ConsultationView(MeldcodeAPIView):
     @extend_schema(
         operation_id="meldcode_consultation_candidates",
         tags=TAGS,
+        parameters=PARAMETERS,
         description="Who you can ask for collegiale consultatie: the aandachtsfunctionarissen and colleagues "
         "of your organisation. " + SESSION_ONLY,
         responses=s.CandidateSerializer(many=True),
@@ -238,6 +220,7 @@ class ConsultationView(MeldcodeAPIView):
     @extend_schema(
         operation_id="meldcode_consultations_create",
         tags=TAGS,
+        parameters=PARAMETERS,
         description="Ask the aandachtsfunctionaris or a colleague for advice; they get a notification and "
         "answer in their inbox. " + SESSION_ONLY,
         request=s.ConsultationCreateSerializer,
@@ -272,6 +255,7 @@ class AfwegingCreateView(MeldcodeAPIView):
     @extend_schema(
         operation_id="meldcode_afwegingen_create",
         tags=TAGS,
+        parameters=PARAMETERS,
         description="Answer one afweging of the afwegingskader with a motivation, in the order of the tree. "
         + SESSION_ONLY,
         request=s.AfwegingCreateSerializer,
@@ -298,6 +282,7 @@ class DecisionCreateView(MeldcodeAPIView):
     @extend_schema(
         operation_id="meldcode_decisions_create",
         tags=TAGS,
+        parameters=PARAMETERS,
         description="Record the decision (afsluiten, hulp, melden, melden_en_hulp), checked against the "
         "afwegingen. " + SESSION_ONLY,
         request=s.DecisionCreateSerializer,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from keten.verwijsindex.delivery_models import FeedEvent
+from keten.verwijsindex.delivery_models import FeedEvent, WebhookAttempt
 from keten.verwijsindex.models import EndReason, MatchKind, MatchStatus, SignalStatus
 
 MAX_ID = 2**31 - 1
 RISK_CHOICES = [(c, c) for c in "abcdefghijkl"]
 
 
+@extend_schema_serializer(deprecate_fields=["professional", "professional_email"])
 class ViSignalCreateSerializer(serializers.Serializer):
     bsn = serializers.CharField(
         required=False, allow_blank=True, max_length=20, help_text="BSN of the young person (9 digits); if known"
@@ -46,14 +48,17 @@ class ViSignalCreateSerializer(serializers.Serializer):
         default=None,
         min_value=1,
         max_value=MAX_ID,
-        help_text="System tokens: id of the professional (a member of your organisation) the signal is for",
+        help_text="Deprecated: name the professional in the `Keten-Professional` header. System tokens: id of "
+        "the professional (an active case-role member of your organisation) the signal is for; checked like the "
+        "header, and with the header it may only repeat the same professional",
     )
     professional_email = serializers.EmailField(
         required=False,
         allow_blank=True,
         default="",
         max_length=254,
-        help_text="System tokens: instead of `professional`, the e-mail address of that professional",
+        help_text="Deprecated: name the professional in the `Keten-Professional` header. System tokens: instead "
+        "of `professional`, the e-mail address of that professional",
     )
     idempotency_key = serializers.CharField(
         required=False,
@@ -187,9 +192,18 @@ class ViWebhookSerializer(serializers.Serializer):
 
 class ViWebhookAttemptSerializer(serializers.Serializer):
     attempted_at = serializers.DateTimeField()
-    status_code = serializers.IntegerField(allow_null=True)
-    duration_ms = serializers.IntegerField()
-    error = serializers.CharField(allow_blank=True)
+    status_code = serializers.IntegerField(
+        allow_null=True, help_text="HTTP status code of your answer (a redirect is not followed); null without one"
+    )
+    duration_ms = serializers.IntegerField(
+        source="reported_duration_ms", allow_null=True, help_text="Only for a call that got an HTTP answer"
+    )
+    error = serializers.ChoiceField(
+        choices=[("", ""), *WebhookAttempt.Error.choices],
+        allow_blank=True,
+        help_text="Without an HTTP answer: 'niet bereikbaar' (no connection, refused or not a public address, "
+        "no valid certificate), 'ongeldig antwoord' (not HTTP) or 'time-out'",
+    )
 
 
 class ViWebhookDeliverySerializer(serializers.Serializer):

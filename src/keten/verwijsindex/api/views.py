@@ -1,10 +1,13 @@
 """Verwijsindex API for source systems: register and withdraw signals, read them, hear of matches.
 
 The same services, policy and audit as the pages. A system token acts for its organisation and needs
-the ``verwijsindex:write`` scope to register or withdraw and ``verwijsindex:read`` (or write) to read;
-it names the professional each signal is for (a member of its organisation). A verified session of a
-professional with a case role registers in their own name. Whatever the caller may not see answers
-404, also a token without the scope.
+the ``verwijsindex:write`` scope to register or withdraw and ``verwijsindex:read`` (or write) to read.
+A registration is in the name of a professional: the system names them in the ``Keten-Professional``
+header (user id or e-mail; an active case-role member of its organisation, checked by
+:mod:`keten.core.acting`). The body fields ``professional`` and ``professional_email`` are kept for
+existing clients (deprecated; one professional per row of a bulk call) and go through the same
+check. A verified session of a professional with a case role registers in their own name. Whatever
+the caller may not see answers 404, also a token without the scope.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from typing import Any
 
 from django.db import IntegrityError
 from django.db.models import Prefetch
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -22,9 +24,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from keten.accounts.models import Membership
 from keten.core import audit
+from keten.core.acting import eligible_memberships, refused
 from keten.core.actor import Actor, actor_from_request
+from keten.core.api.acting import PROFESSIONAL_PARAMETER, api_actor
 from keten.core.api.errors import _flatten, error_body
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
@@ -64,6 +67,19 @@ def _actor(request: Request, *scopes: str) -> Actor:
         if not any(actor.api_client.has_scope(scope) for scope in scopes):
             raise NotFoundError
         return actor
+    return _session(actor)
+
+
+def _registering_actor(request: Request) -> Actor:
+    """Who registers: a session's professional, or a system (acting for the professional in the
+    ``Keten-Professional`` header, if it names one; otherwise each row names its professional)."""
+    actor = actor_from_request(request)
+    if actor.api_client is not None:
+        return api_actor(request, scope=WRITE, professional="optional")
+    return _session(actor)
+
+
+def _session(actor: Actor) -> Actor:
     if actor.user is None or actor.membership is None or not allows("verwijsindex.register", actor.user):
         raise NotFoundError
     return actor
@@ -126,27 +142,6 @@ def _signal_data(signal: Signal) -> dict[str, Any]:
     }
 
 
-def _professional_id(actor: Actor, data: dict[str, Any]) -> int | None:
-    if actor.api_client is None or data.get("professional") is not None or not data.get("professional_email"):
-        return data.get("professional")
-    users = list(
-        Membership.objects.filter(
-            organisation_id=actor.api_client.organisation_id,
-            is_active=True,
-            user__is_active=True,
-            user__email__iexact=data["professional_email"],
-        )
-        .values_list("user_id", flat=True)
-        .distinct()[:2]
-    )
-    if len(users) != 1:
-        raise DomainError(
-            _("Er is niet precies één professional met dit e-mailadres bij uw organisatie."),
-            field="professional_email",
-        )
-    return users[0]
-
-
 def _registration(actor: Actor, data: dict[str, Any], key: str, professional_id: int | None) -> services.Registration:
     return services.Registration(
         identity=services.Identity(
@@ -173,7 +168,10 @@ def _registration(actor: Actor, data: dict[str, Any], key: str, professional_id:
 
 def _register(actor: Actor, data: dict[str, Any], key: str) -> services.RegistrationResult:
     """One registration (its own transaction); concurrent duplicates answer like sequential ones."""
-    registration = _registration(actor, data, key, _professional_id(actor, data))
+    professional = _professional_ids(actor, [data])[0]
+    if isinstance(professional, DomainError):
+        raise professional
+    registration = _registration(actor, data, key, professional)
     registration.confirm_same_youth = False  # confirmed below, only after the service asked
     try:
         try:
@@ -265,7 +263,7 @@ class SignalListView(VerwijsindexAPIView):
         "and the live matches are in the answer (201; 200 when the idempotency key was used before)."
         + AUTH_TEXT.format(scope=WRITE),
         request=s.ViSignalCreateSerializer,
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=[IDEMPOTENCY_HEADER, PROFESSIONAL_PARAMETER],
         responses={
             201: s.ViSignalCreatedSerializer,
             200: s.ViSignalCreatedSerializer,
@@ -276,7 +274,7 @@ class SignalListView(VerwijsindexAPIView):
         },
     )
     def post(self, request: Request) -> Response:
-        actor = _actor(request, WRITE)
+        actor = _registering_actor(request)
         serializer = s.ViSignalCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -294,11 +292,11 @@ class SignalBulkView(VerwijsindexAPIView):
         description="Register up to 1,000 signals. Each row gets its own result (created, existing or error "
         "with the errors per field); good rows are kept, a bad row changes nothing." + AUTH_TEXT.format(scope=WRITE),
         request=s.ViBulkSignalSerializer,
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=[IDEMPOTENCY_HEADER, PROFESSIONAL_PARAMETER],
         responses={200: s.ViBulkResultSerializer, 400: _ERROR, 404: _ERROR},
     )
     def post(self, request: Request) -> Response:
-        actor = _actor(request, WRITE)
+        actor = _registering_actor(request)
         outer = s.ViBulkSignalSerializer(data=request.data)
         outer.is_valid(raise_exception=True)
         with services.gc_paused():
@@ -377,40 +375,35 @@ def _error_result(index: int, exc: DomainError) -> dict[str, Any]:
 
 
 def _professional_ids(actor: Actor, rows: list[dict[str, Any]]) -> list[int | DomainError | None]:
-    """:func:`_professional_id` for the rows of a bulk call, with one query for the e-mail addresses."""
+    """The professional of each row named in the deprecated body fields (``professional``: user id,
+    ``professional_email``), checked like the ``Keten-Professional`` header, with one query.
+
+    A session registers for its own user, and a system acting for the professional in the header
+    for that professional only: the body may repeat them, never name someone else. ``None`` leaves
+    the choice to the service (the actor's own professional, or an error when nobody is named).
+    """
     if actor.api_client is None:
-        return [data.get("professional") for data in rows]
-    emails = {
-        str(data["professional_email"]).lower()
-        for data in rows
-        if data.get("professional") is None and data.get("professional_email")
-    }
-    found: dict[str, set[int]] = {}
-    if emails:
-        for email, user_id in (
-            Membership.objects.filter(
-                organisation_id=actor.api_client.organisation_id, is_active=True, user__is_active=True
-            )
-            .annotate(email=Lower("user__email"))
-            .filter(email__in=sorted(emails))
-            .values_list("email", "user_id")
-        ):
-            found.setdefault(email, set()).add(user_id)
+        return [None] * len(rows)
+
+    def named(data: dict[str, Any]) -> tuple[str, str] | None:
+        if data.get("professional") is not None:
+            return "professional", str(data["professional"])
+        if data.get("professional_email"):
+            return "professional_email", str(data["professional_email"])
+        return None
+
+    names = [named(data) for data in rows]
+    if actor.user is not None:
+        own = {str(actor.user.pk), actor.user.email.strip().lower()} - {""}
+        return [refused(n[0]) if n is not None and n[1].strip().lower() not in own else actor.user.pk for n in names]
+    found = eligible_memberships(actor.api_client, [n[1] for n in names if n is not None])
     out: list[int | DomainError | None] = []
-    for data in rows:
-        if data.get("professional") is not None or not data.get("professional_email"):
-            out.append(data.get("professional"))
+    for name in names:
+        if name is None:
+            out.append(None)
             continue
-        users = found.get(str(data["professional_email"]).lower(), set())
-        if len(users) != 1:
-            out.append(
-                DomainError(
-                    _("Er is niet precies één professional met dit e-mailadres bij uw organisatie."),
-                    field="professional_email",
-                )
-            )
-        else:
-            out.append(next(iter(users)))
+        membership = found.get(name[1].strip().lower())
+        out.append(refused(name[0]) if membership is None else membership.user_id)
     return out
 
 
@@ -492,7 +485,9 @@ class WebhookListView(VerwijsindexAPIView):
     @extend_schema(
         operation_id="verwijsindex_webhooks_create",
         tags=TAGS,
-        description="Register an https address that receives your organisation's match events as a POST with "
+        description="Register a public https address (every address its name resolves to must be public; checked "
+        "again before every call, which goes to the checked address and never follows a redirect) that receives "
+        "your organisation's match events as a POST with "
         "the event as JSON (as in the feed), headers X-Keten-Event, X-Keten-Delivery, X-Keten-Timestamp and "
         "X-Keten-Signature: `sha256=` + hex HMAC-SHA256 with your secret of `<timestamp>.<body>`. Answer 2xx "
         "within the timeout; otherwise it is retried with increasing waits. System tokens only.",
@@ -527,7 +522,8 @@ class WebhookDeliveriesView(VerwijsindexAPIView):
         operation_id="verwijsindex_webhooks_deliveries",
         tags=TAGS,
         description="The delivery log of one of your webhooks (newest first): status, attempts, and per "
-        "attempt the HTTP status code, duration and error.",
+        "attempt the HTTP status code and duration of your answer, or without an answer one generic error: "
+        "'niet bereikbaar', 'ongeldig antwoord' or 'time-out'.",
         responses={200: s.ViWebhookDeliverySerializer(many=True), 404: _ERROR},
     )
     def get(self, request: Request, pk: int) -> Response:

@@ -78,8 +78,11 @@ def test_token_registers_for_a_member_and_is_audited(jgz_nurse: User, jgz_auth: 
     assert signal.contact_phone == "030-1234567"
     assert SignalRecord.objects.get(signal=signal).risk_categories == ["c"]
     event = AuditEvent.objects.get(object_type="vi.signal", object_id=str(signal.pk), action="create")
-    assert event.role == "system"
-    assert event.actor_label.startswith("systeem:")
+    # Recorded as the system acting for the professional: both are named.
+    assert event.actor_id == jgz_nurse.pk
+    assert event.role == "professional"
+    assert event.actor_label == f"{jgz_nurse.get_full_name()} (via systeem: {signal.api_client.name})"
+    assert event.details["via_system"] == {"api_client": signal.api_client_id, "professional": jgz_nurse.pk}
 
 
 def test_professional_by_e_mail_and_only_of_the_own_organisation(

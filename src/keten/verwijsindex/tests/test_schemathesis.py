@@ -8,6 +8,7 @@ both verwijsindex scopes, so the generated calls reach the services.
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -54,7 +55,11 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: Any, **kwargs: Any) -> int:
         raise OSError("no network in tests")
 
+    def unknown(*args: Any, **kwargs: Any) -> Any:
+        raise socket.gaierror(socket.EAI_NONAME, "no name resolution in tests")
+
     monkeypatch.setattr(webhooks, "_post", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)  # webhook registration resolves the address
 
 
 @pytest.fixture
