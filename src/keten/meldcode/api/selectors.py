@@ -31,7 +31,7 @@ def traject_page(*, actor: Actor, status: str = "", page: int = 1) -> tuple[list
         qs = qs.filter(status=status)
     total = qs.count()
     offset = (max(page, 1) - 1) * PAGE_SIZE
-    rows = list(
+    rows: list[Traject] = list(
         qs.select_related("dossier", "organisation")
         # The family of each traject, for the audit event (no client field is read).
         .annotate(family_pseudonym=F("dossier__family__pseudonym"))
@@ -42,6 +42,6 @@ def traject_page(*, actor: Actor, status: str = "", page: int = 1) -> tuple[list
         action=AuditAction.VIEW,
         object_type="meldcode.traject_list",
         details={"count": len(rows), "page": page, "status": status, "trajecten": [t.reference for t in rows]},
-        clients=[t.family_pseudonym for t in rows],  # type: ignore[attr-defined]
+        clients=[getattr(t, "family_pseudonym", "") for t in rows],
     )
     return rows, total
