@@ -1,22 +1,21 @@
 """Every page and API read that shows client data writes an audit event naming the families shown.
 
-Issue 13, hole 6. One small municipality with one family ("Gezin Bakker") that has a record of every
-kind: a dossier, a meldcode-traject with a consultation, consent, a disclosure with access for a
-teacher, inzage and destruction requests with an overview PDF, verwijsindex signals and a match, and
-a case in an overleg with an agreement. A case-team member (or the consultee, chair or recipient the
-page is for) opens each client-data page; each request must write a ``view`` (or ``export``) event
-whose ``client_pseudonym`` or list rows (``AuditEventClient``) hold the family's pseudonym, so the
-per-family filter of the audit log finds it.
+Issue 13, hole 6. In the world of :mod:`tests.client_data_world` (one family with a record of every
+kind) a case-team member — or the consultee, chair or recipient the page is for — opens each
+client-data page and API read; each request must write a ``view`` (or ``export``) event whose
+``client_pseudonym`` or list rows (``AuditEventClient``) hold the family's pseudonym, so the
+per-family filter of the audit log finds it. A refused write that shows such a page again is a read
+as well. List reads must stay at a fixed number of queries with more families.
 
-Every URL pattern of the resolver is either listed here as a client-data read or exempted with a
-reason, so a new route fails :func:`test_every_route_is_classified` until someone decides which it is.
+Every URL pattern of the resolver is either listed here as a client-data read or exempted, with a
+reason, in :data:`tests.client_data_routes.NO_CLIENT_DATA`, so a new route fails
+:func:`test_every_route_is_classified` until someone decides which it is.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -24,290 +23,16 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 
-from keten.accounts.models import Organisation, OrganisationType, Role, User
-from keten.core.actor import Actor, actor_for_user
+from keten.accounts.models import ApiClient, User
 from keten.core.api.authentication import hash_token
-from keten.core.crypto import name_birth_index
 from keten.core.models import AuditAction, AuditEvent, AuditEventClient
-from keten.dossiers import services as dossier_services
-from keten.dossiers.models import Dossier, Person, Relation
-from keten.meldcode import services as meldcode_services
-from keten.meldcode.models import Consultation, Traject
-from keten.overleg import services as overleg_services
-from keten.overleg.models import AgendaItem, Agreement, Attendance, CaseRegistration, Meeting, OverlegKind, OverlegType
-from keten.sharing import inzage
-from keten.sharing import services as sharing_services
-from keten.sharing.models import AccessGrant, DestructionRequest, InzageExport, InzageRequest, LegalBasis, RequesterRole
 from keten.testing.auth import login_verified
-from keten.testing.factories import (
-    TEST_BSNS,
-    MunicipalityFactory,
-    OrganisationFactory,
-    make_dossier,
-    make_person,
-    make_user,
-)
-from keten.verwijsindex import services as vi_services
-from keten.verwijsindex.models import Match, Regievoerder, Signal
+from keten.testing.factories import TEST_BSNS
+from tests.client_data_routes import NO_CLIENT_DATA, routes
+from tests.client_data_world import World, add_family, build_world
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate
-
-
-def _actor(user: User) -> Actor:
-    return actor_for_user(User.objects.get(pk=user.pk))
-
-
-@dataclass(repr=False)
-class Family:
-    """One family with a record of every kind, all seen by ``World.prof``."""
-
-    dossier: Dossier
-    child: Person
-    mother: Person
-    traject: Traject
-    entry_id: int
-    consultation: Consultation
-    grant: AccessGrant
-    inzage_request: InzageRequest
-    destruction: DestructionRequest
-    export: InzageExport
-    signal: Signal
-    match: Match
-
-    @property
-    def pseudonym(self) -> str:
-        return str(self.dossier.family.pseudonym)
-
-
-@dataclass(repr=False)
-class OverlegCase:
-    """The family's case in an overleg (admitted onto a meeting going on now, with an agreement) and
-    in a second overleg (waiting for triage)."""
-
-    meeting: Meeting
-    registration: CaseRegistration
-    triage_registration: CaseRegistration
-    item: AgendaItem
-    agreement: Agreement
-
-
-@dataclass(repr=False)
-class World:
-    prof: User
-    af: User
-    nurse: User
-    teacher: User
-    chair: User
-    regie: User
-    wijkteam: Organisation
-    jgz: Organisation
-    school: Organisation
-    vt: Organisation
-    families: list[Family] = field(default_factory=list)
-    overleg: OverlegCase = field(init=False)
-
-    @property
-    def family(self) -> Family:
-        return self.families[0]
-
-
-def _years_ago(years: int) -> dt.date:
-    return dt.date(TODAY().year - years, 3, 1)
-
-
-def _vi_registration(child: Person, bsn: str) -> vi_services.Registration:
-    return vi_services.Registration(
-        identity=vi_services.Identity(
-            bsn=bsn, first_name=child.first_name, last_name=child.last_name, date_of_birth=child.date_of_birth
-        ),
-        risk_categories=["c"],
-        criteria_confirmed=True,
-        parents_informed_on=TODAY(),
-        youth_informed_on=TODAY(),
-    )
-
-
-def add_family(world: World, number: int) -> Family:
-    """A family whose records ``world.prof`` sees: dossier, traject, consultation, sharing, inzage, VI."""
-    prof = _actor(world.prof)
-    bsn = TEST_BSNS[number]
-    dossier = make_dossier(world.prof, bsn=bsn, family_name=f"Gezin Bakker{number}")
-    child = Person.objects.get(family=dossier.family)
-    child.first_name, child.last_name, child.date_of_birth = f"Noor{number}", "Bakker", _years_ago(10)
-    child.name_birth_index = name_birth_index(child.first_name, child.last_name, child.date_of_birth)
-    child.save()
-    mother = make_person(
-        dossier.family,
-        relation=Relation.OUDER,
-        first_name=f"Eva{number}",
-        last_name="Bakker",
-        date_of_birth=_years_ago(40),
-    )
-    dossier_services.note_add(actor=prof, dossier=dossier, text="Gesprek met moeder over de situatie thuis.")
-    traject = meldcode_services.traject_start(actor=prof, dossier=dossier, child_id=child.pk)
-    entry = meldcode_services.observation_record(
-        actor=prof, traject=traject, observed_on=TODAY(), source="zelf", facts="Blauwe plek op de arm gezien."
-    )
-    traject.refresh_from_db()
-    consultation = meldcode_services.consultation_request(
-        actor=prof,
-        traject=traject,
-        to_user_id=world.af.pk,
-        kind=Consultation.Kind.AANDACHTSFUNCTIONARIS,
-        question="Wat is wijs in deze situatie?",
-        anonymous=False,
-    )
-    sharing_services.consent_record(
-        actor=prof,
-        dossier=dossier,
-        data=sharing_services.ConsentData(
-            giver_id=mother.pk,
-            giver_role="ouder_gezag",
-            about_id=child.pk,
-            purpose="Afstemmen met de school",
-            recipient_ids=[world.school.pk],
-            form="mondeling",
-            given_on=TODAY(),
-        ),
-    )
-    disclosure = sharing_services.disclosure_record(
-        actor=prof,
-        dossier=dossier,
-        data=sharing_services.DisclosureData(
-            about_ids=[child.pk],
-            categories=["personalia"],
-            items=[],
-            recipient_organisation_id=world.school.pk,
-            recipient_user_id=world.teacher.pk,
-            purpose="Hulp afstemmen met de school",
-            legal_basis=LegalBasis.PUBLIEKE_TAAK,
-            no_consent_reason="Taak van algemeen belang",
-            shared_on=TODAY(),
-            client_informed=True,
-            client_informed_on=TODAY(),
-            grant_days=14,
-        ),
-    )
-    data = inzage.RequestData(
-        requester_id=mother.pk, requester_role=RequesterRole.OUDER_MET_GEZAG, about_id=child.pk, received_on=TODAY()
-    )
-    inzage_request = inzage.inzage_record(actor=prof, dossier=dossier, data=data)
-    destruction = inzage.destruction_record(actor=prof, dossier=dossier, data=data)
-    export = inzage.inzage_export_request(actor=prof, request=inzage_request)
-    signal = vi_services.signal_register(actor=prof, data=_vi_registration(child, bsn)).signal
-    result = vi_services.signal_register(actor=_actor(world.nurse), data=_vi_registration(child, bsn))
-    assert result.matches
-    family = Family(
-        dossier=dossier,
-        child=child,
-        mother=mother,
-        traject=traject,
-        entry_id=entry.pk,
-        consultation=consultation,
-        grant=disclosure.grant,
-        inzage_request=inzage_request,
-        destruction=destruction,
-        export=export,
-        signal=signal,
-        match=result.matches[0],
-    )
-    world.families.append(family)
-    return family
-
-
-def build_world() -> World:
-    municipality = MunicipalityFactory(name="Lindeveld")
-
-    def org(name: str, kind: str) -> Organisation:
-        return OrganisationFactory(name=name, type=kind, municipality=municipality)
-
-    wijkteam = org("Wijkteam Noord", OrganisationType.WIJKTEAM)
-    jgz = org("JGZ Lindeveld", OrganisationType.JGZ)
-    school = org("Basisschool De Linde", OrganisationType.ONDERWIJS)
-    vt = org("Veilig Thuis Lindeveld", OrganisationType.VEILIG_THUIS)
-    world = World(
-        prof=make_user(Role.PROFESSIONAL, wijkteam, username="prof"),
-        af=make_user(Role.AANDACHTSFUNCTIONARIS, wijkteam, username="af"),
-        nurse=make_user(Role.PROFESSIONAL, jgz, username="jgz"),
-        teacher=make_user(Role.PROFESSIONAL, school, username="juf"),
-        chair=make_user(Role.PROFESSIONAL, vt, username="voorzitter"),
-        regie=make_user(Role.PROFESSIONAL, wijkteam, username="regie"),
-        wijkteam=wijkteam,
-        jgz=jgz,
-        school=school,
-        vt=vt,
-    )
-    Regievoerder.objects.create(municipality=municipality, user=world.regie)
-    family = add_family(world, 0)
-    world.overleg = _add_overleg(world, family)
-    # The overview PDF of the inzage request is ready (the background task's work, done here).
-    inzage.inzage_export_build(family.export.pk)
-    return world
-
-
-def _overleg_type(world: World, name: str, kind: str) -> OverlegType:
-    overleg = OverlegType.objects.create(
-        municipality=world.wijkteam.municipality,
-        name=name,
-        kind=kind,
-        lead_organisation=world.vt,
-        chair=world.chair,
-        weekdays=[2],
-        start_time=dt.time(10, 0),
-        duration_minutes=90,
-        location="Stadhuis",
-        privacy_basis="Convenant Zorg- en Veiligheidshuis",
-    )
-    overleg.members.set([world.vt, world.wijkteam, world.jgz])
-    return overleg
-
-
-def _add_overleg(world: World, family: Family) -> OverlegCase:
-    prof, chair = _actor(world.prof), _actor(world.chair)
-    overleg = _overleg_type(world, "Afstemmingsoverleg", OverlegKind.STRAF_ZORG)
-    starts = timezone.now() - dt.timedelta(minutes=10)
-    meeting = Meeting.objects.create(
-        overleg_type=overleg, starts_at=starts, ends_at=starts + dt.timedelta(minutes=90), location="Stadhuis"
-    )
-    for user, organisation in ((world.chair, world.vt), (world.prof, world.wijkteam)):
-        Attendance.objects.create(meeting=meeting, user=user, organisation=organisation)
-
-    def data() -> overleg_services.RegistrationData:
-        return overleg_services.RegistrationData(
-            reason="Zorgen over de veiligheid van Noor.", goal="Afspraken over bescherming.", criteria="Twee partners"
-        )
-
-    registration = overleg_services.registration_admit(
-        actor=chair,
-        registration=overleg_services.registration_create(
-            actor=prof, overleg_type=overleg, dossier=family.dossier, data=data()
-        ),
-        meeting=meeting,
-    )
-    item = AgendaItem.objects.get(registration=registration, meeting=meeting)
-    return OverlegCase(
-        meeting=meeting,
-        registration=registration,
-        triage_registration=overleg_services.registration_create(
-            actor=prof,
-            overleg_type=_overleg_type(world, "MDA++-triage", OverlegKind.MDA_TRIAGE),
-            dossier=family.dossier,
-            data=data(),
-        ),
-        item=item,
-        agreement=overleg_services.agreement_create(
-            actor=chair,
-            item=item,
-            what="Huisbezoek afleggen",
-            due_on=TODAY() + dt.timedelta(days=7),
-            owner_user_id=world.prof.pk,
-        ),
-    )
 
 
 @pytest.fixture(scope="module")
@@ -358,9 +83,6 @@ def _child_name(w: World) -> str:
 
 def _mother_name(w: World) -> str:
     return str(w.family.mother.first_name)
-
-
-F = Callable[[World], str]
 
 
 def _ref(w: World) -> str:
@@ -508,8 +230,6 @@ def _client(world: World, read: Read) -> tuple[Client, dict[str, str]]:
     user: User = getattr(world, read.user)
     if not read.token:
         return login_verified(Client(), user), {}
-    from keten.accounts.models import ApiClient
-
     secret = f"token-{read.user}-0001"
     membership = user.active_membership
     assert membership is not None
@@ -801,195 +521,12 @@ def test_list_reads_stay_flat_with_more_families(world: World) -> None:
 
 # --- every route is classified -----------------------------------------------------------------
 
-#: Routes that show no client data (or only write), with the reason. A new route lands here only
-#: with a reason a reviewer can check; a route that shows client data belongs in READS.
-_WRITE = "write only (POST); the service's own audit event names the family"
-_REDIRECT = "write only (POST): answers with a redirect, or shows only what was posted"
-_REFERENCE = "reference data of the municipality or an organisation; no client data"
-_ACCOUNTS = "accounts, login and second factor; professionals only, no client data"
-_NETWORK = "sociale kaart, afspraken and routekaart; organisations only, no client data"
-_AGGREGATES = "municipal figures: counts with small cells hidden, no client data (audited as a view of figures)"
-
-NO_CLIENT_DATA: dict[str, str] = {
-    # accounts, login, second factor, language, health
-    **dict.fromkeys(
-        [
-            "accounts:beheer",
-            "accounts:beheer_api_client",
-            "accounts:beheer_api_client_create",
-            "accounts:beheer_api_client_revoke",
-            "accounts:beheer_membership_add",
-            "accounts:beheer_membership_end",
-            "accounts:beheer_membership_role",
-            "accounts:beheer_organisation",
-            "accounts:beheer_organisation_create",
-            "accounts:beheer_organisation_deactivate",
-            "accounts:beheer_organisation_edit",
-            "accounts:beheer_organisation_reactivate",
-            "accounts:beheer_organisations",
-            "accounts:beheer_team_create",
-            "accounts:beheer_team_edit",
-            "accounts:beheer_user",
-            "accounts:beheer_user_create",
-            "accounts:beheer_user_deactivate",
-            "accounts:beheer_user_edit",
-            "accounts:beheer_user_password",
-            "accounts:beheer_user_reactivate",
-            "accounts:beheer_user_two_factor_reset",
-            "accounts:beheer_users",
-            "accounts:beheer_wijk_create",
-            "accounts:beheer_wijken",
-            "accounts:logout",
-            "api-organisations",
-            "oidc_authentication_callback",
-            "oidc_authentication_init",
-            "otp_verify",
-            "two_factor:login",
-            "two_factor:qr",
-            "two_factor:setup",
-            "two_factor:setup_complete",
-            "set_language",
-            "healthz",
-            "api-schema",
-        ],
-        _ACCOUNTS,
-    ),
-    # sociale kaart, netwerkafspraken, routekaart (public and signed in)
-    **dict.fromkeys(
-        [
-            "api-network-agreements",
-            "api-network-organisations",
-            "api-network-professionals",
-            "api-network-routekaart",
-            "network:agreement_create",
-            "network:agreement_edit",
-            "network:agreements",
-            "network:entry_confirm",
-            "network:entry_edit",
-            "network:organisation",
-            "network:search",
-            "network_beheer:export",
-            "network_beheer:import",
-            "network_beheer:import_cancel",
-            "network_beheer:import_preview",
-            "network_beheer:import_template",
-            "network_beheer:index",
-            "network_beheer:postcode_range_delete",
-            "network_beheer:postcode_ranges",
-            "publiek:routekaart",
-            "publiek:start",
-            "routekaart:index",
-            "routekaart:pdf",
-            "routekaart:wijk",
-        ],
-        _NETWORK,
-    ),
-    **dict.fromkeys(
-        [
-            "network:gaps",
-            "network:gaps_csv",
-            "network:gaps_wijk",
-            "network:gaps_wijk_csv",
-            "network:gaps_wijk_xlsx",
-            "network:gaps_xlsx",
-            "core:figures_csv",
-            "api-figures-dossiers",
-            "meldcode:figures",
-            "meldcode:figures_csv",
-            "overleg:figures",
-            "sharing:counts",
-            "verwijsindex:figures",
-        ],
-        _AGGREGATES,
-    ),
-    **dict.fromkeys(
-        [
-            "meldcode:checklist",
-            "meldcode:checklist_publish",
-            "meldcode:checklists",
-            "overleg:type",
-            "overleg:type_create",
-            "overleg:type_meeting_add",
-            "overleg:type_step_add",
-            "overleg:types",
-            "api-overleg-types",
-            "sharing:convenant_create",
-            "sharing:convenants",
-            "api-sharing-convenant",
-            "api-sharing-convenants",
-            "verwijsindex:beheer",
-            "verwijsindex:regievoerder_add",
-            "verwijsindex:regievoerder_remove",
-        ],
-        _REFERENCE,
-    ),
-    # writes
-    **dict.fromkeys(
-        [
-            "api-dossier-notes",
-            "api-meldcode-afwegingen",
-            "api-meldcode-decisions",
-            "api-meldcode-signals",
-            "api-overleg-agreement-close",
-            "api-overleg-registration-admit",
-            "api-overleg-registration-close",
-            "api-overleg-registration-decline",
-            "api-sharing-consent-withdraw",
-            "api-vi-signals-bulk",
-        ],
-        _WRITE,
-    ),
-    **dict.fromkeys(
-        [
-            "dossiers:note_add",
-            "dossiers:team_remove",
-            "sharing:grant_revoke",
-            "sharing_inzage:export_start",
-            "notifications:read_all",
-            "overleg:calendar_feed_create",
-            "overleg:calendar_feed_revoke",
-        ],
-        _REDIRECT,
-    ),
-    "dossiers:create": "form for a new dossier: shows only what the professional types in",
-    "dossiers:edit": "write only (POST); its failed page shows the reference and the posted form",
-    "dossiers:team_add": "the candidates for the case team are professionals; the dossier only by reference",
-    "dossiers:break_glass": "the break-the-glass form (the grant itself is audited as break_glass)",
-    "meldcode:new": "form for a new family and traject: shows only what the professional types in",
-    "verwijsindex:register": "registration form: shows only what the professional types in",
-    "overleg:meeting_attendee_add": "the candidates for the attendance list are professionals; no case content",
-    "overleg:calendar": "iCal of meetings: overleg name, time and place only",
-    "overleg:calendar_feed": "the subscription feed: overleg name, time and place only",
-    "api-overleg-meetings": "meetings as calendar data (name, time, place); no cases",
-    "api-meldcode-consultations": "GET lists the colleagues who can be consulted; POST is a write",
-    "api-vi-feed": "match events with professionals' contact details, never the young person's identity",
-    "api-vi-webhook": "webhook settings of a partner system",
-    "api-vi-webhook-deliveries": "delivery log of a webhook: status codes and times",
-    "api-vi-webhooks": "webhook settings of a partner system",
-    "core:audit_log": "the audit log shows pseudonyms, never names or BSNs (reading it is audited itself)",
-    "notifications:list": "notification titles carry references, never names (house rule)",
-    "sharing:organisation": "disclosures of the organisation by reference, recipient and basis; no family names",
-    "sharing:organisation_csv": "the same list as CSV (audited as export)",
-    "verwijsindex:regie": "match numbers, professionals and counts; never the young person's identity",
-    "sharing:shared_with_me": "grants by sharing organisation and date; the shared part is behind sharing:shared_view",
-}
-
-
-def _routes(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[str]:
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            ns = pattern.namespace or ""
-            yield from _routes(pattern, f"{namespace}{ns}:" if ns else namespace)
-        elif isinstance(pattern, URLPattern):
-            yield f"{namespace}{pattern.name or pattern.pattern}"
-
 
 def test_every_route_is_classified() -> None:
     reads = {r.route for r in READS} | {r.route for r in FAILED_WRITES}
     assert not reads & set(NO_CLIENT_DATA), f"both a client-data read and exempt: {sorted(reads & set(NO_CLIENT_DATA))}"
     listed = reads | set(NO_CLIENT_DATA)
-    missing = sorted(r for r in set(_routes()) if r not in listed)
+    missing = sorted(r for r in set(routes()) if r not in listed)
     assert not missing, f"classify these routes (READS or NO_CLIENT_DATA): {missing}"
-    stale = sorted(listed - set(_routes()))
+    stale = sorted(listed - set(routes()))
     assert not stale, f"no such routes: {stale}"
