@@ -73,9 +73,9 @@ def name_birth_index(first_name: str, last_name: str, date_of_birth: date) -> st
     return blind_index("name_dob", key)
 
 
-def new_pseudonym(prefix: str = "C") -> str:
+def new_pseudonym(prefix: str = "C", length: int = 10) -> str:
     """A random, meaningless identifier for a client or family (safe for logs and URLs)."""
-    return prefix + "-" + "".join(secrets.choice(_PSEUDONYM_ALPHABET) for _ in range(10))
+    return prefix + "-" + "".join(secrets.choice(_PSEUDONYM_ALPHABET) for _ in range(length))
 
 
 def mask_bsn(bsn: str) -> str:

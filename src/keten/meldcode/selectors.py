@@ -24,7 +24,7 @@ from keten.core.localcache import ProcessCache
 from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.core.queries import ORGANISATION_NAME, USER_NAMES, defer_except, display_name
-from keten.dossiers.models import Dossier, Family, Person
+from keten.dossiers.models import Dossier, Family, Person, Relation
 from keten.meldcode import afwegingskader
 from keten.meldcode.models import Checklist, Consultation, Entry, EntryKind, Status, Traject
 
@@ -229,6 +229,23 @@ def trajecten_of_dossier(*, actor: Actor, dossier: Any, persons: Iterable[Person
     return rows
 
 
+def children_to_start(*, actor: Actor, dossier: Dossier) -> list[Person]:
+    """The children of a dossier the actor may change, to start a traject for: the form shows their
+    names, so the read is audited."""
+    if actor.user is None or not allows("dossiers.change_dossier", actor.user, dossier):
+        raise NotFoundError
+    children = list(Person.objects.filter(family_id=dossier.family_id, relation=Relation.KIND).order_by("pk"))
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="meldcode.start_form",
+        object_id=dossier.reference,
+        client_pseudonym=dossier.family.pseudonym,
+        details={"children": len(children)},
+    )
+    return children
+
+
 def _candidate_memberships(actor: Actor) -> QuerySet[Membership]:
     if actor.user is None or actor.membership is None:
         raise NotFoundError
@@ -265,16 +282,54 @@ def consultation_candidate_choices(*, actor: Actor) -> list[tuple[int, str]]:
     ]
 
 
-def consultation_inbox(*, actor: Actor, include_answered: bool = False) -> list[Consultation]:
-    """Consultation requests addressed to the actor (newest first)."""
+def _inbox(actor: Actor) -> QuerySet[Consultation]:
     if actor.user is None:
         raise NotFoundError
-    qs = Consultation.objects.filter(requested_to_id=actor.user.pk).select_related(
-        "traject", "traject__organisation", "requested_by"
+    return (
+        Consultation.objects.filter(requested_to_id=actor.user.pk)
+        .select_related("traject", "traject__organisation", "requested_by")
+        # The family each request is about, for the audit event (no client field is read).
+        .annotate(family_pseudonym=F("traject__dossier__family__pseudonym"))
+        .order_by("-requested_at")
     )
+
+
+def _audit_inbox(actor: Actor, rows: list[Consultation], **details: Any) -> None:
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="meldcode.consultation_inbox",
+        details={"trajecten": sorted({c.traject.reference for c in rows}), **details},
+        clients=[c.family_pseudonym for c in rows],  # type: ignore[attr-defined]
+    )
+
+
+def consultation_inbox(*, actor: Actor, include_answered: bool = False) -> list[Consultation]:
+    """Consultation requests addressed to the actor (newest first). Audited with the families they are about."""
+    qs = _inbox(actor)
     if not include_answered:
         qs = qs.filter(state=Consultation.State.OPEN)
-    return list(qs.order_by("-requested_at")[:200])
+    rows = list(qs[:200])
+    _audit_inbox(actor, rows)
+    return rows
+
+
+@dataclass
+class Inbox:
+    open: list[Consultation]
+    answered: list[Consultation]
+
+
+def consultation_inbox_page(*, actor: Actor, answered: int = 50) -> Inbox:
+    """The inbox page: open requests to the actor and the latest answered ones (two queries and one
+    audit event naming the families of both lists)."""
+    qs = _inbox(actor)
+    page = Inbox(
+        open=list(qs.filter(state=Consultation.State.OPEN)[:200]),
+        answered=list(qs.exclude(state=Consultation.State.OPEN)[:answered]),
+    )
+    _audit_inbox(actor, page.open + page.answered, open=len(page.open), answered=len(page.answered))
+    return page
 
 
 def consultations_open(*, user: Any) -> QuerySet[Consultation]:

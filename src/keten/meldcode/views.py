@@ -34,7 +34,6 @@ from keten.core.forms import apply_domain_error
 from keten.core.localcache import ProcessCache
 from keten.core.policy import allows, may_see_client_data
 from keten.dossiers import selectors as dossier_selectors
-from keten.dossiers.models import Relation
 from keten.meldcode import afwegingskader, selectors, services
 from keten.meldcode import forms as mf
 from keten.meldcode.models import ChecklistKind, Consultation, Entry, EntryKind, Status, Traject
@@ -780,9 +779,10 @@ def traject_start(request: HttpRequest, reference: str) -> HttpResponse:
         dossier = dossier_selectors.dossier_get(actor=actor, reference=reference, audit_read=False)
     except NotFoundError as exc:
         raise Http404 from exc
-    if not allows("dossiers.change_dossier", request.user, dossier):
-        raise Http404
-    children = [p for p in dossier.family.persons.all() if p.relation == Relation.KIND]
+    try:
+        children = selectors.children_to_start(actor=actor, dossier=dossier)
+    except NotFoundError as exc:
+        raise Http404 from exc
     form = mf.TrajectStartForm(request.POST, children=children)
     if form.is_valid():
         try:
@@ -870,18 +870,8 @@ def organisation_overview(request: HttpRequest) -> HttpResponse:
 def consultation_inbox(request: HttpRequest) -> HttpResponse:
     _require_case_role(request)
     actor = actor_from_request(request)
-    return render(
-        request,
-        "meldcode/inbox.html",
-        {
-            "open": selectors.consultation_inbox(actor=actor),
-            "answered": [
-                c
-                for c in selectors.consultation_inbox(actor=actor, include_answered=True)
-                if c.state != Consultation.State.OPEN
-            ][:50],
-        },
-    )
+    inbox = selectors.consultation_inbox_page(actor=actor)
+    return render(request, "meldcode/inbox.html", {"open": inbox.open, "answered": inbox.answered})
 
 
 @require_http_methods(["GET", "POST"])

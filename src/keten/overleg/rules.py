@@ -51,6 +51,19 @@ def user_attends_meeting(user: Any, meeting: Any) -> bool:
     return Attendance.objects.filter(attendee_q(uid), meeting_id=meeting.pk).exists()
 
 
+def invited_membership_q(overleg_type: Any) -> Q:
+    """Memberships (as a filter on Membership) that make someone an invited participant of an overleg:
+    an active case role of an active user at an active organisation that takes part in it (the lead
+    organisation or a member). Only they can be put on a meeting's attendance list — the list that
+    gives access to the cases on its agenda."""
+    return Q(
+        is_active=True,
+        user__is_active=True,
+        role__in=_case_roles(),
+        organisation__is_active=True,
+    ) & (Q(organisation_id=overleg_type.lead_organisation_id) | Q(organisation__overleg_types=overleg_type.pk))
+
+
 def registration_visibility_q(user: Any) -> Q:
     """The registrations (as a filter on CaseRegistration) whose content the user may see."""
     from keten.overleg.models import AgendaItem, AgendaState, Attendance

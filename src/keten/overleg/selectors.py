@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from keten.accounts.models import Organisation, User
+from keten.accounts.models import Membership, Organisation, User
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
@@ -44,7 +44,7 @@ from keten.overleg.models import (
     ProcessStep,
     RegistrationStatus,
 )
-from keten.overleg.rules import attendee_q, registration_visibility_q
+from keten.overleg.rules import attendee_q, invited_membership_q, registration_visibility_q
 
 SMALL_CELL = 5
 
@@ -297,6 +297,20 @@ def meeting_for_management(*, actor: Actor, pk: int) -> Meeting:
     if meeting is None or not allows("overleg.manage_meeting", user, meeting):
         raise NotFoundError
     return meeting
+
+
+def attendee_candidates(*, actor: Actor, meeting: Meeting, limit: int = 1000) -> list[User]:
+    """Invited participants (:func:`keten.overleg.rules.invited_membership_q`) not yet on the meeting's
+    list, for its chair: the only people the deelnemerslijst accepts."""
+    user = _user_or_404(actor)
+    if not allows("overleg.manage_meeting", user, meeting):
+        raise NotFoundError
+    invited = Membership.objects.filter(invited_membership_q(meeting.overleg_type)).values("user_id")
+    return list(
+        User.objects.filter(pk__in=invited)
+        .exclude(overleg_attendances__meeting=meeting)
+        .order_by("first_name", "last_name", "username")[:limit]
+    )
 
 
 def agenda_item_get(

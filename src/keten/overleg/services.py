@@ -22,7 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from keten.accounts.models import CASE_ROLES, Organisation, User
+from keten.accounts.models import CASE_ROLES, Membership, Organisation, User
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import ConflictError, DomainError, NotFoundError
@@ -48,6 +48,7 @@ from keten.overleg.models import (
     ProcessStep,
     RegistrationStatus,
 )
+from keten.overleg.rules import invited_membership_q
 
 MIN_REASON = 10
 MIN_TEXT = 5
@@ -707,9 +708,14 @@ def _copy_attendance(meeting: Meeting) -> int:
     )
     if source is None:
         return 0
+    # Only who is still an invited participant (someone may have left, or their organisation no longer
+    # takes part): being on the list opens the cases on the agenda.
+    invited = Membership.objects.filter(invited_membership_q(meeting.overleg_type)).values("user_id")
     rows = [
         Attendance(meeting=meeting, user_id=uid, organisation_id=oid)
-        for uid, oid in Attendance.objects.filter(meeting_id=source).values_list("user_id", "organisation_id")
+        for uid, oid in Attendance.objects.filter(meeting_id=source, user_id__in=invited).values_list(
+            "user_id", "organisation_id"
+        )
     ]
     Attendance.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
@@ -968,24 +974,30 @@ def attendance_set(
     _require("overleg.manage_meeting", actor, meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise DomainError(_("Deze bijeenkomst is afgelast."))
-    attendee = User.objects.filter(pk=user_id, is_active=True).first()
+    # Only an invited participant (the candidates of the deelnemerslijst) goes on the list: being on it
+    # opens every case on the agenda. Someone already on the list who is no longer one can still be
+    # recorded absent (that takes access away).
     membership = (
-        attendee.memberships.filter(is_active=True, organisation__is_active=True)
+        Membership.objects.filter(invited_membership_q(meeting.overleg_type), user_id=user_id)
         .filter(Q(organisation_id=organisation_id) if organisation_id else Q())
+        .select_related("user")
         .order_by("id")
         .first()
-        if attendee is not None
-        else None
     )
-    if attendee is None or membership is None:
-        raise DomainError(_("Kies een medewerker van een actieve organisatie."), field="user")
+    listed = None if membership is not None else Attendance.objects.filter(meeting=meeting, user_id=user_id).first()
+    if membership is None and not (present is False and listed is not None):
+        raise DomainError(_("Kies iemand van een organisatie die aan dit overleg deelneemt."), field="user")
     if present is not None and meeting.starts_at > timezone.now() + dt.timedelta(hours=1):
         raise DomainError(_("Aanwezigheid legt u vast tijdens of na de bijeenkomst."), field="present")
     with transaction.atomic():
-        row, created = Attendance.objects.select_for_update().get_or_create(
-            meeting=meeting, user=attendee, defaults={"organisation_id": membership.organisation_id}
-        )
-        row.organisation_id = membership.organisation_id
+        if membership is None:
+            assert listed is not None
+            row, created = Attendance.objects.select_for_update().get(pk=listed.pk), False
+        else:
+            row, created = Attendance.objects.select_for_update().get_or_create(
+                meeting=meeting, user=membership.user, defaults={"organisation_id": membership.organisation_id}
+            )
+            row.organisation_id = membership.organisation_id
         row.present = present
         if present is not None:
             row.recorded_by = actor.user
@@ -997,7 +1009,7 @@ def attendance_set(
             "attendance",
             row.pk,
             meeting=meeting.pk,
-            user=attendee.pk,
+            user=row.user_id,
             present=present,
         )
     return row

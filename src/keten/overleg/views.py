@@ -683,27 +683,15 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("overleg:meeting", pk=pk)
 
 
-def _attendee_candidates(meeting: Meeting) -> list[User]:
-    """Professionals of the overleg's organisations who are not yet on the meeting's list."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__is_active=True,
-            memberships__role__in=CASE_ROLES,
-            memberships__organisation__in=_overleg_organisations(meeting.overleg_type),
-        )
-        .exclude(overleg_attendances__meeting=meeting)
-        .distinct()
-        .order_by("first_name", "last_name", "username")[:1000]
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def meeting_attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Put someone of a taking-part organisation on the meeting's attendance list."""
     actor = _case_actor(request)
     meeting = _or_404(selectors.meeting_for_management, actor=actor, pk=pk)
-    form = of.AttendeeForm(request.POST if request.method == "POST" else None, people=_attendee_candidates(meeting))
+    form = of.AttendeeForm(
+        request.POST if request.method == "POST" else None,
+        people=selectors.attendee_candidates(actor=actor, meeting=meeting),
+    )
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -42,8 +42,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from keten.accounts.models import CASE_ROLES, Membership
-from keten.seeding.common import progress, reserved_test_bsns, reset_sequence
+from keten.seeding.common import PSEUDONYM_ALPHABET, progress, reserved_test_bsns, reset_sequence
 from keten.verwijsindex.models import (
+    YOUTH_PSEUDONYM_LENGTH,
     EndReason,
     Match,
     MatchKind,
@@ -139,7 +140,16 @@ class _Chunk:
     participants: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-YOUTH_COLUMNS = ("id", "bsn_key", "name_birth_key", "display_name", "date_of_birth", "destroy_on", "created_at")
+YOUTH_COLUMNS = (
+    "id",
+    "pseudonym",
+    "bsn_key",
+    "name_birth_key",
+    "display_name",
+    "date_of_birth",
+    "destroy_on",
+    "created_at",
+)
 PARENT_COLUMNS = ("id", "key")
 LINK_COLUMNS = ("id", "youth_id", "parent_id")
 SIGNAL_COLUMNS = (
@@ -229,6 +239,19 @@ def _hex(rng: random.Random) -> str:
     return f"{rng.getrandbits(256):064x}"
 
 
+_PSEUDONYM_BITS = 5 * YOUTH_PSEUDONYM_LENGTH
+_PSEUDONYM_MASK = (1 << _PSEUDONYM_BITS) - 1
+#: Odd, so multiplying by it permutes the numbers below 2**_PSEUDONYM_BITS.
+_PSEUDONYM_MULTIPLIER = 0x9E3779B97F4A7C15 & _PSEUDONYM_MASK | 1
+
+
+def _youth_pseudonym(youth_id: int, key: int) -> str:
+    """A pseudonym in the shape of :func:`keten.verwijsindex.models.youth_pseudonym`, unique per id
+    (a keyed permutation of the id: millions of random ones would need a set to stay unique)."""
+    n = ((youth_id * _PSEUDONYM_MULTIPLIER) & _PSEUDONYM_MASK) ^ key
+    return "J-" + "".join(PSEUDONYM_ALPHABET[(n >> shift) & 31] for shift in range(_PSEUDONYM_BITS - 5, -1, -5))
+
+
 class VerwijsindexBuilder:
     def __init__(
         self, *, rng: random.Random, today: date, now: datetime, staff: dict[int, list[Prof]], names: list[str]
@@ -249,6 +272,7 @@ class VerwijsindexBuilder:
         self.parent_bsns = list(reversed(bsns))
         self.preference: dict[str, int] = {str(t): i for i, t in enumerate(DEFAULT_COORDINATOR_PREFERENCE)}
         self.excluded = set(DEFAULT_COORDINATOR_EXCLUDED)
+        self.pseudonym_key = rng.getrandbits(_PSEUDONYM_BITS)
 
     # -- one chunk of families ------------------------------------------------------------------
 
@@ -282,7 +306,18 @@ class VerwijsindexBuilder:
                 else:
                     bsn_key = _hex(rng)
                 created = self.now - timedelta(days=rng.randrange(1, 365 * 5))
-                out.youths.append((yid, bsn_key, _hex(rng), self.enc.name(), self.enc.dob(dob), destroy_on, created))
+                out.youths.append(
+                    (
+                        yid,
+                        _youth_pseudonym(yid, self.pseudonym_key),
+                        bsn_key,
+                        _hex(rng),
+                        self.enc.name(),
+                        self.enc.dob(dob),
+                        destroy_on,
+                        created,
+                    )
+                )
                 kids.append((yid, destroy_on))
                 for pid in parents:
                     out.links.append((self.ids.link, yid, pid))

@@ -192,23 +192,6 @@ def inzage_answer(*, actor: Actor, request: InzageRequest, answered_on: date | N
     return request
 
 
-def requests_of_dossier(*, actor: Actor, dossier: Dossier) -> tuple[list[InzageRequest], list[DestructionRequest]]:
-    """The dossier's inzage and destruction requests for its case team (two queries)."""
-    if actor.user is None or not allows("dossiers.view_dossier", actor.user, dossier):
-        raise NotFoundError
-    inzage = list(InzageRequest.objects.filter(dossier=dossier).select_related("requester", "about"))
-    destruction = list(DestructionRequest.objects.filter(dossier=dossier).select_related("requester", "about"))
-    return inzage, destruction
-
-
-def inzage_get(*, actor: Actor, pk: int) -> InzageRequest:
-    request = InzageRequest.objects.select_related("dossier", "dossier__family", "requester", "about").filter(pk=pk)
-    found = request.first()
-    if found is None or actor.user is None or not allows("dossiers.change_dossier", actor.user, found.dossier):
-        raise NotFoundError
-    return found
-
-
 @dataclass
 class InzageReport:
     request: InzageRequest
@@ -387,30 +370,6 @@ def inzage_export_build(export_id: int) -> InzageExport | None:
     return export
 
 
-def inzage_export_get(*, actor: Actor, pk: int) -> InzageExport:
-    """An overview PDF export of the actor's own (without its content); NotFoundError for anyone else."""
-    export = (
-        InzageExport.objects.select_related("request__dossier__family", "request__requester", "request__about")
-        .defer("content")
-        .filter(pk=pk)
-        .first()
-    )
-    if (
-        export is None
-        or actor.user is None
-        or export.requested_by_id != actor.user.pk
-        or not allows("dossiers.change_dossier", actor.user, export.request.dossier)
-    ):
-        raise NotFoundError
-    return export
-
-
-def inzage_exports_of(*, actor: Actor, request: InzageRequest) -> list[InzageExport]:
-    """The actor's own overview exports of an inzage request, newest first (without their content)."""
-    _require_case_team(actor, request.dossier)
-    return list(InzageExport.objects.filter(request=request, requested_by=actor.user).defer("content")[:10])
-
-
 def export_downloadable(export: InzageExport, now: datetime | None = None) -> bool:
     return export.status == InzageExport.Status.READY and export.expires_at > (now or timezone.now())
 
@@ -475,17 +434,6 @@ def destruction_record(*, actor: Actor, dossier: Dossier, data: RequestData) -> 
         )
         _audit(actor, dossier, AuditAction.CREATE, "destruction", request.pk, role=data.requester_role)
     return request
-
-
-def destruction_get(*, actor: Actor, pk: int) -> DestructionRequest:
-    found = (
-        DestructionRequest.objects.select_related("dossier", "dossier__family", "requester", "about")
-        .filter(pk=pk)
-        .first()
-    )
-    if found is None or actor.user is None or not allows("dossiers.change_dossier", actor.user, found.dossier):
-        raise NotFoundError
-    return found
 
 
 def destruction_decide(

@@ -20,7 +20,7 @@ from keten.core.forms import KetenForm, apply_domain_error
 from keten.core.policy import allows, may_see_client_data
 from keten.dossiers import selectors as dossier_selectors
 from keten.dossiers.models import Dossier
-from keten.sharing import inzage, selectors
+from keten.sharing import inzage, inzage_selectors, selectors
 from keten.sharing.models import DestructionRequest, InzageExport, RequesterRole
 
 #: How often the status page of an overview PDF that is being made reloads itself.
@@ -99,7 +99,7 @@ def _dossier(request: HttpRequest, reference: str) -> Dossier:
 def overview(request: HttpRequest, reference: str) -> HttpResponse:
     """/delen/inzage/dossier/<reference>/ — the dossier's inzage and destruction requests."""
     dossier = _dossier(request, reference)
-    inzage_requests, destruction_requests = inzage.requests_of_dossier(
+    inzage_requests, destruction_requests = inzage_selectors.requests_of_dossier(
         actor=actor_from_request(request), dossier=dossier
     )
     return render(
@@ -118,7 +118,9 @@ def _record(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     dossier = _dossier(request, reference)
     actor = actor_from_request(request)
     form = RequestForm(
-        request.POST or None, persons=selectors.person_choices(dossier), initial={"received_on": timezone.localdate()}
+        request.POST or None,
+        persons=selectors.person_choices(actor=actor, dossier=dossier, form=f"{kind}_form"),
+        initial={"received_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         data = inzage.RequestData(
@@ -160,11 +162,11 @@ def destruction_create(request: HttpRequest, reference: str) -> HttpResponse:
     return _record(request, reference, "vernietiging")
 
 
-def _inzage(request: HttpRequest, pk: int) -> Any:
+def _inzage(request: HttpRequest, pk: int, *, audit_read: bool = True) -> Any:
     if not may_see_client_data(request.user):
         raise Http404
     try:
-        return inzage.inzage_get(actor=actor_from_request(request), pk=pk)
+        return inzage_selectors.inzage_get(actor=actor_from_request(request), pk=pk, audit_read=audit_read)
     except NotFoundError as exc:
         raise Http404 from exc
 
@@ -186,7 +188,7 @@ def inzage_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("sharing_inzage:detail", item.pk)
         except DomainError as exc:
             apply_domain_error(form, exc)
-    exports = inzage.inzage_exports_of(actor=actor_from_request(request), request=item)
+    exports = inzage_selectors.inzage_exports_of(actor=actor_from_request(request), request=item)
     return render(
         request,
         "sharing/inzage/detail.html",
@@ -205,7 +207,7 @@ def inzage_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def export_start(request: HttpRequest, pk: int) -> HttpResponse:
     """/delen/inzage/<pk>/overzicht/ — queue the overview PDF; the status page follows it."""
-    item = _inzage(request, pk)
+    item = _inzage(request, pk, audit_read=False)
     try:
         export = inzage.inzage_export_request(actor=actor_from_request(request), request=item)
     except NotFoundError as exc:
@@ -213,11 +215,11 @@ def export_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("sharing_inzage:export", export.pk)
 
 
-def _export(request: HttpRequest, pk: int) -> InzageExport:
+def _export(request: HttpRequest, pk: int, *, audit_read: bool = True) -> InzageExport:
     if not may_see_client_data(request.user):
         raise Http404
     try:
-        return inzage.inzage_export_get(actor=actor_from_request(request), pk=pk)
+        return inzage_selectors.inzage_export_get(actor=actor_from_request(request), pk=pk, audit_read=audit_read)
     except NotFoundError as exc:
         raise Http404 from exc
 
@@ -240,7 +242,7 @@ def export_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """/delen/inzage/overzicht/<pk>/overzicht.pdf — the ready PDF, for its requester only. Audited as export."""
-    export = _export(request, pk)
+    export = _export(request, pk, audit_read=False)
     try:
         pdf = inzage.inzage_export_download(actor=actor_from_request(request), export=export)
     except DomainError as exc:
@@ -260,7 +262,7 @@ def destruction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     actor = actor_from_request(request)
     try:
-        item = inzage.destruction_get(actor=actor, pk=pk)
+        item = inzage_selectors.destruction_get(actor=actor, pk=pk)
     except NotFoundError as exc:
         raise Http404 from exc
     action = request.POST.get("action", "") if request.method == "POST" else ""

@@ -180,10 +180,22 @@ def consent_of_dossier(*, actor: Actor, dossier: Dossier, consent_id: int) -> Co
     """One consent of a dossier the actor may change; NotFoundError otherwise."""
     if actor.user is None or not allows("dossiers.change_dossier", actor.user, dossier):
         raise NotFoundError
-    consent = Consent.objects.filter(pk=consent_id, dossier=dossier).select_related("dossier").first()
+    consent = Consent.objects.filter(pk=consent_id, dossier=dossier).select_related("dossier", "giver", "about").first()
     if consent is None:
         raise NotFoundError
     return consent
+
+
+def consent_shown(*, actor: Actor, dossier: Dossier, consent: Consent) -> None:
+    """Audit that a page shows ``consent`` of ``dossier`` (who gave it, about whom): the page of a
+    refused withdrawal."""
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="sharing.consent",
+        object_id=consent.pk,
+        client_pseudonym=dossier.family.pseudonym,
+    )
 
 
 def grant_of_dossier(*, actor: Actor, dossier: Dossier, grant_id: int) -> AccessGrant:
@@ -251,6 +263,16 @@ def deelhulp_lookup(
     return DeelhulpLookup(recipient=recipient, consent=state, consents=consents, flow=flow)
 
 
-def person_choices(dossier: Dossier) -> list[tuple[int, str]]:
-    """The family members of a dossier the caller already read through the policy, for a form's choices."""
-    return [(p.pk, p.full_name) for p in Person.objects.filter(family_id=dossier.family_id).order_by("pk")]
+def person_choices(*, actor: Actor, dossier: Dossier, form: str) -> list[tuple[int, str]]:
+    """The family members of a dossier the caller already read through the policy, for the choices of
+    ``form`` (consent, deelhulp, inzage): the form shows their names, so the read is audited."""
+    choices = [(p.pk, p.full_name) for p in Person.objects.filter(family_id=dossier.family_id).order_by("pk")]
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type=f"sharing.{form}",
+        object_id=dossier.reference,
+        client_pseudonym=dossier.family.pseudonym,
+        details={"persons": len(choices)},
+    )
+    return choices

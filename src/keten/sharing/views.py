@@ -52,7 +52,7 @@ def consent_create(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_from_request(request)
     form = ConsentForm(
         request.POST or None,
-        persons=selectors.person_choices(dossier),
+        persons=selectors.person_choices(actor=actor, dossier=dossier, form="consent_form"),
         organisations=organisation_choices(actor=actor),
         initial={"given_on": timezone.localdate()},
     )
@@ -106,6 +106,7 @@ def consent_withdraw(request: HttpRequest, reference: str, consent_id: int) -> H
         else:
             messages.success(request, _("De toestemming is ingetrokken. U kunt er niet meer op delen."))
             return redirect("dossiers:detail", reference=reference)
+    selectors.consent_shown(actor=actor_from_request(request), dossier=dossier, consent=consent)
     return render(
         request, "sharing/withdraw_form.html", {"form": form, "dossier": dossier, "consent": consent}, status=422
     )
@@ -192,7 +193,7 @@ def deelhulp_view(request: HttpRequest, reference: str) -> HttpResponse:
                 posted[key] = default
     form = DeelhulpForm(
         posted,
-        persons=selectors.person_choices(dossier),
+        persons=selectors.person_choices(actor=actor, dossier=dossier, form="deelhulp_form"),
         organisations=organisation_choices(actor=actor),
         professionals=page_selectors.professionals_in_municipality(actor=actor),
         initial={"shared_on": timezone.localdate(), "client_informed_on": timezone.localdate(), "grant_days": 14},

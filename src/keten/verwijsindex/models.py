@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
+from keten.core.crypto import new_pseudonym
 from keten.core.fields import EncryptedJSONTextField
 
 
@@ -72,9 +73,23 @@ class Regievoerder(models.Model):
         return f"{self.user} ({self.municipality})"
 
 
-class Youth(models.Model):
-    """A young person in the index, known by a keyed pseudonym of the BSN (or of name + date of birth)."""
+#: Length of a young person's pseudonym after "J-": the index holds millions of them.
+YOUTH_PSEUDONYM_LENGTH = 12
 
+
+def youth_pseudonym() -> str:
+    return new_pseudonym("J", YOUTH_PSEUDONYM_LENGTH)
+
+
+class Youth(models.Model):
+    """A young person in the index, known by a keyed pseudonym of the BSN (or of name + date of birth).
+
+    ``pseudonym`` (``J-…``, random) is the only identifier of the young person in audit rows.
+    ``name_birth_key`` is the same blind index as ``dossiers.Person.name_birth_index``: audit rows of a
+    read also name the Keten families with a person of that name and date of birth.
+    """
+
+    pseudonym = models.CharField(_("pseudoniem"), max_length=16, unique=True, default=youth_pseudonym, editable=False)
     bsn_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     name_birth_key = models.CharField(max_length=64, db_index=True, editable=False)
     display_name = EncryptedCharField(_("naam"), max_length=300)
@@ -88,7 +103,7 @@ class Youth(models.Model):
         verbose_name_plural = _("jongeren")
 
     def __str__(self) -> str:
-        return f"J{self.pk}"
+        return self.pseudonym
 
 
 class ParentKey(models.Model):

@@ -19,6 +19,7 @@ from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
+from keten.verwijsindex.audit_names import record_read
 from keten.verwijsindex.models import (
     LIVE_STATUSES,
     Match,
@@ -28,6 +29,7 @@ from keten.verwijsindex.models import (
     Regievoerder,
     Signal,
     SignalStatus,
+    Youth,
 )
 
 
@@ -48,7 +50,8 @@ def my_signals(*, actor: Actor, include_archived: bool = False) -> list[Signal]:
 
 
 def signal_get(*, actor: Actor, signal_id: int) -> Signal:
-    """One of the actor's own signals (with the professional's own record)."""
+    """One of the actor's own signals (with the professional's own record); not audited: a page that
+    shows it audits with :func:`signal_shown` or :func:`signal_page`."""
     if actor.user is None:
         raise NotFoundError
     signal = (
@@ -59,6 +62,50 @@ def signal_get(*, actor: Actor, signal_id: int) -> Signal:
     if signal is None:
         raise NotFoundError
     return signal
+
+
+def signal_shown(*, actor: Actor, signal: Signal) -> None:
+    """Audit a page that shows one of the actor's own signals (the young person's name)."""
+    record_read(actor=actor, object_type="vi.signal", object_id=signal.pk, youths=[signal.youth], about=signal.youth_id)
+
+
+@dataclass
+class SignalPage:
+    matches: list[Match]
+    history: int
+
+
+def signal_page(*, actor: Actor, signal: Signal) -> SignalPage:
+    """What the page of one of the actor's own signals (from :func:`signal_get`) shows besides the
+    signal: its live matches and how many earlier signals exist on the young person. Audited."""
+    page = SignalPage(matches=signal_matches(signal=signal), history=history_count(signal=signal))
+    signal_shown(actor=actor, signal=signal)
+    return page
+
+
+@dataclass
+class Overview:
+    signals: list[Signal]
+    matches: list[Match]
+
+
+def overview(*, actor: Actor) -> Overview:
+    """The actor's active signals and live matches (fixed number of queries). Audited with the young
+    people shown and their Keten families."""
+    page = Overview(signals=my_signals(actor=actor), matches=my_matches(actor=actor))
+    record_read(
+        actor=actor,
+        object_type="vi.overview",
+        youths=[s.youth for s in page.signals] + _match_youths(page.matches),
+        signals=len(page.signals),
+        matches=len(page.matches),
+    )
+    return page
+
+
+def _match_youths(matches: list[Match]) -> list[Youth]:
+    """The young people of matches, from their participants' signals (prefetched: no query)."""
+    return [p.signal.youth for m in matches for p in m.participants.all()]
 
 
 def _participants() -> Prefetch[Any]:
@@ -136,12 +183,13 @@ def match_get(*, actor: Actor, match_id: int) -> MatchView:
     )
     if mine is None and not as_regie:
         raise NotFoundError
-    audit.record(
+    record_read(
         actor=actor,
-        action=AuditAction.VIEW,
         object_type="vi.match",
         object_id=match.pk,
-        client_pseudonym=f"J{match.youth_id}" if match.youth_id else "",
+        youths=_match_youths([match]),
+        youth_ids=[match.youth_id],
+        about=match.youth_id,
         reason="regievoerder" if as_regie else "",
     )
     return MatchView(
@@ -168,14 +216,14 @@ def youth_history(*, actor: Actor, signal_id: int, reason: str) -> list[Signal]:
         .select_related("organisation", "professional")
         .order_by("-registered_on")
     )
-    audit.record(
+    record_read(
         actor=actor,
-        action=AuditAction.VIEW,
         object_type="vi.history",
         object_id=signal.pk,
-        client_pseudonym=f"J{signal.youth_id}",
+        youths=[signal.youth],
+        about=signal.youth_id,
         reason=reason.strip()[:200],
-        details={"signals": len(rows)},
+        signals=len(rows),
     )
     return rows
 
@@ -203,6 +251,7 @@ def regie_overview(*, actor: Actor, today: date | None = None) -> RegieOverview:
     counts = dict(live.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     counts["signals"] = Signal.objects.filter(municipality_id=municipality_id, status=SignalStatus.ACTIEF).count()
     counts["overdue"] = live.filter(status=MatchStatus.OPEN, contact_due__lt=today).count()
+    # Match numbers, professionals and counts: no young person's identity, so no client rows.
     audit.record(actor=actor, action=AuditAction.VIEW, object_type="vi.regie", details={"overdue": len(overdue)})
     return RegieOverview(overdue=overdue, cross_municipality=cross, counts=counts)
 

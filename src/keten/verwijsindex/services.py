@@ -42,6 +42,7 @@ from keten.core.models import AuditAction
 from keten.meldcode.workdays import add_working_days
 from keten.notifications.services import NewNotification, notification_send, notifications_create_many
 from keten.verwijsindex import webhooks
+from keten.verwijsindex.audit_names import youth_pseudonyms
 from keten.verwijsindex.copying import any_args as _args
 from keten.verwijsindex.copying import any_of as _in
 from keten.verwijsindex.copying import insert_rows
@@ -61,6 +62,7 @@ from keten.verwijsindex.models import (
     SignalRecord,
     SignalStatus,
     Youth,
+    youth_pseudonym,
 )
 
 logger = logging.getLogger(__name__)
@@ -546,9 +548,18 @@ def _create_youths(rows: list[_Row], new_by_bsn: dict[str, _Row], new_plain: lis
                 row.youth_id = made[row.bsn_key]
     if new_plain:
         now = timezone.now()
-        columns = ("bsn_key", "name_birth_key", "display_name", "date_of_birth", "destroy_on", "created_at")
+        columns = (
+            "pseudonym",
+            "bsn_key",
+            "name_birth_key",
+            "display_name",
+            "date_of_birth",
+            "destroy_on",
+            "created_at",
+        )
         values = [
             (
+                youth_pseudonym(),
                 None,
                 r.name_key,
                 f"{r.data.identity.first_name.strip()} {r.data.identity.last_name.strip()}",
@@ -949,6 +960,7 @@ def _write_rows(actor: Actor, rows: list[_Row], today: date) -> list[_Row]:
                 [SignalStatus.GEARCHIVEERD.value, *_args(youths)],
             )
         )
+        names = youth_pseudonyms(youths)
         # Each event in the name of its row's actor (for a system: acting for the row's professional).
         entries: list[audit.Entry] = []
         for row in good:
@@ -960,7 +972,7 @@ def _write_rows(actor: Actor, rows: list[_Row], today: date) -> list[_Row]:
                     action=AuditAction.CREATE,
                     object_type="vi.signal",
                     object_id=row.signal.pk,
-                    client_pseudonym=f"J{row.youth_id}",
+                    client_pseudonym=names.get(row.youth_id, ""),
                     details={"matches": [m.pk for m in row.matches], "history": row.history},
                     actor=row.actor,
                 )
@@ -971,7 +983,7 @@ def _write_rows(actor: Actor, rows: list[_Row], today: date) -> list[_Row]:
                     action=AuditAction.CREATE if j.created else AuditAction.UPDATE,
                     object_type="vi.match",
                     object_id=j.match.pk,
-                    client_pseudonym=f"J{j.row.youth_id}",
+                    client_pseudonym=names.get(j.row.youth_id or 0, ""),
                     details={"kind": j.match.kind, "signals": [s.pk for s in j.newcomers]},
                     actor=j.row.actor,
                 )
@@ -1253,7 +1265,7 @@ def signal_withdraw(*, actor: Actor, signal_id: int, today: date | None = None) 
             action=AuditAction.UPDATE,
             object_type="vi.signal",
             object_id=signal.pk,
-            client_pseudonym=f"J{signal.youth_id}",
+            client_pseudonym=youth_pseudonyms([signal.youth_id]).get(signal.youth_id, ""),
             details={"ended": EndReason.INGETROKKEN},
         )
     return signal
@@ -1282,7 +1294,7 @@ def _event(actor: Actor, match: Match, kind: str, **details: Any) -> None:
         action=AuditAction.UPDATE,
         object_type="vi.match",
         object_id=match.pk,
-        client_pseudonym=f"J{match.youth_id}" if match.youth_id else "",
+        client_pseudonym=youth_pseudonyms([match.youth_id]).get(match.youth_id or 0, ""),
         details={"event": kind, **details},
     )
 

@@ -41,19 +41,11 @@ def _municipality_id(request: HttpRequest) -> int:
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     _require_case_role(request)
-    actor = actor_from_request(request)
-    signals = selectors.my_signals(actor=actor)
-    matches = selectors.my_matches(actor=actor)
-    audit.record(
-        actor=actor,
-        action=AuditAction.VIEW,
-        object_type="vi.overview",
-        details={"signals": len(signals), "matches": len(matches)},
-    )
+    page = selectors.overview(actor=actor_from_request(request))
     return render(
         request,
         "verwijsindex/overview.html",
-        {"signals": signals, "matches": matches, "is_regievoerder": selectors.is_regievoerder(request.user)},
+        {"signals": page.signals, "matches": page.matches, "is_regievoerder": selectors.is_regievoerder(request.user)},
     )
 
 
@@ -131,20 +123,23 @@ def _own_signal(request: HttpRequest, pk: int) -> tuple[Actor, Signal]:
 
 def _signal_page(
     request: HttpRequest,
+    actor: Actor,
     signal: Signal,
     *,
     notice_form: vf.NoticeForm | None = None,
     history_form: vf.HistoryForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The page of one of the actor's own signals (its read is audited by the selector)."""
+    page = selectors.signal_page(actor=actor, signal=signal)
     return render(
         request,
         "verwijsindex/signal.html",
         {
             "signal": signal,
             "risks": [vf.RISK_LABELS.get(c, c) for c in signal.record.risk_categories],
-            "matches": selectors.signal_matches(signal=signal),
-            "history": selectors.history_count(signal=signal),
+            "matches": page.matches,
+            "history": page.history,
             "notice_form": notice_form or vf.NoticeForm(prefix="notice"),
             "history_form": history_form or vf.HistoryForm(prefix="history"),
         },
@@ -155,14 +150,7 @@ def _signal_page(
 @require_GET
 def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor, signal = _own_signal(request, pk)
-    audit.record(
-        actor=actor,
-        action=AuditAction.VIEW,
-        object_type="vi.signal",
-        object_id=signal.pk,
-        client_pseudonym=f"J{signal.youth_id}",
-    )
-    return _signal_page(request, signal)
+    return _signal_page(request, actor, signal)
 
 
 @require_http_methods(["GET", "POST"])
@@ -171,6 +159,7 @@ def signal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if signal.status != "actief":
         raise Http404
     if request.method == "GET":
+        selectors.signal_shown(actor=actor, signal=signal)
         return render(request, "verwijsindex/withdraw.html", {"signal": signal})
     try:
         services.signal_withdraw(actor=actor, signal_id=signal.pk)
@@ -199,7 +188,7 @@ def signal_notice(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Vastgelegd: de ouders of de jongere zijn geïnformeerd."))
             return redirect("verwijsindex:signal", pk=signal.pk)
-    return _signal_page(request, signal, notice_form=form, status=422)
+    return _signal_page(request, actor, signal, notice_form=form, status=422)
 
 
 @require_POST
@@ -213,7 +202,7 @@ def signal_history(request: HttpRequest, pk: int) -> HttpResponse:
             apply_domain_error(form, exc)
         else:
             return render(request, "verwijsindex/history.html", {"signal": signal, "rows": rows})
-    return _signal_page(request, signal, history_form=form, status=422)
+    return _signal_page(request, actor, signal, history_form=form, status=422)
 
 
 # --- matches -----------------------------------------------------------------------------------

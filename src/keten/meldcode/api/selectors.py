@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from keten.core import audit
 from keten.core.actor import Actor
@@ -35,13 +35,17 @@ def traject_page(*, actor: Actor, status: str = "", page: int = 1) -> tuple[list
         qs = qs.filter(status=status)
     total = qs.count()
     offset = (max(page, 1) - 1) * PAGE_SIZE
-    rows = list(
-        qs.select_related("dossier", "organisation").order_by("-last_activity_at", "-pk")[offset : offset + PAGE_SIZE]
+    rows: list[Traject] = list(
+        qs.select_related("dossier", "organisation")
+        # The family of each traject, for the audit event (no client field is read).
+        .annotate(family_pseudonym=F("dossier__family__pseudonym"))
+        .order_by("-last_activity_at", "-pk")[offset : offset + PAGE_SIZE]
     )
     audit.record(
         actor=actor,
         action=AuditAction.VIEW,
         object_type="meldcode.traject_list",
-        details={"count": len(rows), "page": page, "status": status},
+        details={"count": len(rows), "page": page, "status": status, "trajecten": [t.reference for t in rows]},
+        clients=[getattr(t, "family_pseudonym", "") for t in rows],
     )
     return rows, total

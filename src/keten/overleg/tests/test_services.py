@@ -426,6 +426,50 @@ def test_attendance_and_absent_members_lose_sight(world: World, admitted: CaseRe
         )
 
 
+def test_attendance_refuses_people_outside_the_overleg(
+    world: World, admitted: CaseRegistration, actor_of: ActorOf
+) -> None:
+    """Issue 13, hole 4: only professionals (case role) of the overleg's organisations go on the list."""
+    from keten.accounts.models import OrganisationType
+    from keten.testing.factories import MunicipalityFactory, OrganisationFactory
+
+    elders = OrganisationFactory(name="Wijkteam Elders", municipality=MunicipalityFactory(name="Elders"))
+    huisarts = OrganisationFactory(
+        name="Huisarts Test", type=OrganisationType.HUISARTS, municipality=world.wijkteam.municipality
+    )
+    refused = [
+        make_user(Role.PROFESSIONAL, elders, username="elders"),
+        make_user(Role.PROFESSIONAL, huisarts, username="dokter"),
+        world.beleid,
+    ]
+    chair = actor_of(world.chair)
+    for user in refused:
+        for present in (None, True):
+            with pytest.raises(DomainError) as exc:
+                services.attendance_set(actor=chair, meeting=world.now_meeting, user_id=user.pk, present=present)
+            assert exc.value.field == "user"
+        with pytest.raises(NotFoundError):
+            selectors.registration_get(actor=actor_of(user), pk=admitted.pk)
+    # Naming an organisation that does not take part is refused as well.
+    with pytest.raises(DomainError):
+        services.attendance_set(
+            actor=chair, meeting=world.now_meeting, user_id=world.outsider.pk, present=None, organisation_id=huisarts.pk
+        )
+    assert not Attendance.objects.filter(user__in=[*refused, world.outsider]).exists()
+
+
+def test_a_new_meeting_copies_only_invited_participants(world: World, actor_of: ActorOf) -> None:
+    # Someone put on the list earlier whose organisation no longer takes part is not copied.
+    Attendance.objects.create(meeting=world.next_meeting, user=world.outsider, organisation=world.politie)
+    world.overleg.members.remove(world.politie)
+    meeting = services.meeting_create(
+        actor=actor_of(world.beleid),
+        overleg_type=world.overleg,
+        starts_at=world.next_meeting.starts_at + dt.timedelta(days=7),
+    )
+    assert set(meeting.attendances.values_list("user_id", flat=True)) == {world.chair.pk}
+
+
 # --- discussion ---------------------------------------------------------------------------------
 
 

@@ -361,6 +361,28 @@ def test_presence_cannot_be_recorded_before_the_meeting(client_for: ClientFor, w
     assert world.next_meeting.attendances.get(user=world.member).present is None
 
 
+def test_attendance_only_for_invited_participants(
+    client_for: ClientFor, world: World, admitted: CaseRegistration
+) -> None:
+    """Issue 13, hole 4: the chair cannot put just anyone on the meeting (and so on its cases)."""
+    url = f"/overleg/bijeenkomsten/{world.now_meeting.pk}/aanwezigheid/"
+    client = client_for(world.chair)
+    huisarts = OrganisationFactory(
+        name="Huisartsenpraktijk Test", type=OrganisationType.HUISARTS, municipality=world.wijkteam.municipality
+    )
+    not_taking_part = make_user(Role.PROFESSIONAL, huisarts, username="dokter")
+    for user in (_stranger(), not_taking_part, world.beleid):
+        response = client.post(url, {"user": user.pk, "present": "ja"})
+        assert response.status_code == 422
+        assert "Kies iemand van een organisatie die aan dit overleg deelneemt." in _html(response)
+        assert not world.now_meeting.attendances.filter(user=user).exists()
+        assert client_for(user).get(f"/overleg/aanmeldingen/{admitted.pk}/").status_code == 404
+    assert not AuditEvent.objects.filter(object_type="overleg.attendance").exists()
+    # A professional of a taking-part organisation can still be recorded present.
+    assert client.post(url, {"user": world.outsider.pk, "present": "ja"}).status_code == 302
+    assert world.now_meeting.attendances.get(user=world.outsider).present is True
+
+
 def test_cancelling_needs_a_reason(client_for: ClientFor, world: World) -> None:
     client = client_for(world.chair)
     url = f"/overleg/bijeenkomsten/{world.next_meeting.pk}/afgelasten/"

@@ -24,16 +24,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from keten.core import audit
 from keten.core.acting import eligible_memberships, refused
 from keten.core.actor import Actor, actor_from_request
 from keten.core.api.acting import PROFESSIONAL_PARAMETER, api_actor
 from keten.core.api.errors import _flatten, error_body
 from keten.core.errors import DomainError, NotFoundError
-from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.verwijsindex import services, webhooks
 from keten.verwijsindex.api import serializers as s
+from keten.verwijsindex.audit_names import record_read
 from keten.verwijsindex.models import LIVE_STATUSES, MatchParticipant, Signal, SignalStatus
 
 WRITE = "verwijsindex:write"
@@ -253,7 +252,7 @@ class SignalListView(VerwijsindexAPIView):
             raise DomainError(_("Kies actief of gearchiveerd."), field="status")
         total = qs.count()
         rows = list(qs.order_by("-pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
-        audit.record(actor=actor, action=AuditAction.VIEW, object_type="vi.signals", details={"count": len(rows)})
+        record_read(actor=actor, object_type="vi.signals", youth_ids=[r.youth_id for r in rows], count=len(rows))
         return Response({"count": total, "page": page, "results": [_signal_data(r) for r in rows]})
 
     @extend_schema(
@@ -419,7 +418,13 @@ class SignalDetailView(VerwijsindexAPIView):
         signal = _own_signals(actor).filter(pk=_pk(pk)).first()
         if signal is None:
             raise NotFoundError
-        audit.record(actor=actor, action=AuditAction.VIEW, object_type="vi.signal", object_id=signal.pk)
+        record_read(
+            actor=actor,
+            object_type="vi.signal",
+            object_id=signal.pk,
+            youth_ids=[signal.youth_id],
+            about=signal.youth_id,
+        )
         return Response(_signal_data(signal))
 
     @extend_schema(
