@@ -10,6 +10,8 @@ if not ENV.field_encryption_salt:
     raise ConfigurationError("KETEN_FIELD_ENCRYPTION_SALT must be set")
 if not ENV.pseudonym_key or len(ENV.pseudonym_key) < 32:
     raise ConfigurationError("KETEN_PSEUDONYM_KEY must be set to at least 32 characters")
+if not ENV.base_url.startswith("https://"):
+    raise ConfigurationError("KETEN_BASE_URL must be the https:// address where people reach Keten")
 
 DEBUG = False
 SECURE_SSL_REDIRECT = True
