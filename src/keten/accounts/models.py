@@ -240,7 +240,7 @@ class ApiClient(models.Model):
         return scope in self.scopes
 
 
-# --- credentials: set-up links, reset requests, e-mail changes ------------------------------------
+# --- credentials: set-up links, reset requests, e-mail changes, single sign-on identities ----------
 
 
 class SetupLink(models.Model):
@@ -333,3 +333,30 @@ class EmailChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.changed_at:%Y-%m-%d})"
+
+
+class OidcIdentity(models.Model):
+    """The identity provider's account (issuer + subject) that signs in as this Keten account.
+
+    Recorded at the first single sign-on, when the account was found by a verified e-mail address;
+    from then on only issuer + subject count, never the address.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("medewerker"), on_delete=models.CASCADE, related_name="oidc_identities"
+    )
+    issuer = models.CharField(_("identity provider"), max_length=255)
+    subject = models.CharField(_("kenmerk bij de identity provider"), max_length=255)
+    created_at = models.DateTimeField(_("gekoppeld"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("laatst ingelogd"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SSO-koppeling")
+        verbose_name_plural = _("SSO-koppelingen")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="oidcidentity_unique_subject"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="oidcidentity_one_per_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.issuer}"
