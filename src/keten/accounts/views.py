@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -31,6 +31,7 @@ from keten.core.actor import actor_from_request
 from keten.core.errors import DomainError
 from keten.core.forms import apply_domain_error
 from keten.core.mfa import second_factor_done
+from keten.core.policy import allows
 
 BACKUP_CODES_SESSION_KEY = "keten_new_backup_codes"
 
@@ -73,6 +74,8 @@ def device_replace(request: HttpRequest) -> HttpResponse:
     A session that did not pass the second factor never gets here (``RequireTwoFactorMiddleware``).
     A person without an app sets one up only through a set-up link from their beheerder.
     """
+    if not allows("accounts.change_own_account", request.user):
+        raise Http404
     if not second_factor_done(request):  # defence in depth: the middleware already sends them away
         return redirect(reverse("otp_verify"))
     user = request.user
