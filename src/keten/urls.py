@@ -3,18 +3,17 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
-from two_factor.views import QRGeneratorView
 
 from keten.accounts.mfa_views import otp_verify
 from keten.accounts.oidc import KetenOIDCCallbackView, KetenOIDCRequestView
-from keten.accounts.views import KetenLoginView, KetenSetupCompleteView, KetenSetupView
+from keten.accounts.views import KetenLoginView, KetenSetupCompleteView, device_replace
 from keten.core import views as core_views
 
 two_factor_patterns = (
     [
         path("inloggen/", login_not_required(KetenLoginView.as_view()), name="login"),
-        path("tweestaps/instellen/", KetenSetupView.as_view(), name="setup"),
-        path("tweestaps/qrcode/", QRGeneratorView.as_view(), name="qr"),
+        # Replacing the app (verified sessions only); a first app comes only through a set-up link.
+        path("tweestaps/instellen/", device_replace, name="setup"),
         path("tweestaps/klaar/", KetenSetupCompleteView.as_view(), name="setup_complete"),
     ],
     "two_factor",

@@ -1,9 +1,11 @@
 """Beheer pages of the functioneel beheerder: organisations, teams, wijken, professionals, API clients.
 
 Views translate HTTP to selector and service calls; they hold no rules. Anyone without the
-functioneel beheerder role gets 404 on every page here (a superuser too); so does an object of
-another municipality. A generated password or token is shown exactly once, on the page the form
-redirects to, and then removed from the session.
+functioneel beheerder role gets 404 on every page here (a superuser too); so does anything outside
+the beheerder's scope (see ``keten.accounts.selectors``): the accounts of another organisation, an
+organisation of another municipality, the municipality's organisations and wijken for anyone but the
+gemeente's beheerder. A generated API token is shown exactly once, on the page the form redirects
+to, and then removed from the session; passwords are never shown (set-up links, see ``reset_views``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from keten.accounts.forms import (
     OrganisationForm,
     RoleForm,
     TeamForm,
-    TwoFactorResetForm,
     UserCreateForm,
     UserEditForm,
     WijkForm,
@@ -192,6 +193,7 @@ def _organisation_data(data: dict[str, Any]) -> services.OrganisationData:
 @beheer_page("GET", "POST")
 def organisation_create(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
+    selectors.municipality_scope(actor=actor)
     form = OrganisationForm(_data(request), wijken=selectors.wijk_choices_for_beheer(actor=actor))
     if request.method == "POST" and form.is_valid():
         try:
@@ -214,6 +216,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    scope = selectors.beheer_scope(actor=actor)
     members = (
         organisation.memberships.filter(is_active=True)
         .select_related("user", "team")
@@ -225,6 +228,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "teams": selectors.teams_for_beheer(actor=actor, organisation=organisation),
         "api_clients": selectors.api_clients_for_beheer(actor=actor, organisation=organisation),
         "members": members[:USER_LIST_LIMIT],
+        # Accounts are managed by the organisation's own beheerder: link to them only there.
+        "manages_members": organisation.pk == scope.organisation_id,
+        "may_change": allows("accounts.change_organisation", request.user, organisation),
     }
     return render(request, "accounts/beheer/organisation_detail.html", context)
 
@@ -232,7 +238,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @beheer_page("GET", "POST")
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
-    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk, permission="accounts.change_organisation")
     initial = {
         "name": organisation.name,
         "type": organisation.type,
@@ -269,7 +275,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @beheer_page("GET", "POST")
 def organisation_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
-    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk, permission="accounts.change_organisation")
     back = reverse("accounts:beheer_organisation", args=[organisation.pk])
     return _confirmed_action(
         request,
@@ -290,7 +296,7 @@ def organisation_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @beheer_page("GET", "POST")
 def organisation_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
-    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk, permission="accounts.change_organisation")
     back = reverse("accounts:beheer_organisation", args=[organisation.pk])
     return _confirmed_action(
         request,
@@ -309,7 +315,7 @@ def organisation_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @beheer_page("GET", "POST")
 def team_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
-    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk, permission="accounts.manage_teams")
     back = reverse("accounts:beheer_organisation", args=[organisation.pk])
     form = TeamForm(_data(request), wijken=selectors.wijk_choices_for_beheer(actor=actor))
     if request.method == "POST" and form.is_valid():
@@ -371,13 +377,16 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @beheer_page("GET")
 def wijk_list(request: HttpRequest) -> HttpResponse:
-    wijken = selectors.wijken_for_beheer(actor=actor_from_request(request))
+    actor = actor_from_request(request)
+    selectors.municipality_scope(actor=actor)
+    wijken = selectors.wijken_for_beheer(actor=actor)
     return render(request, "accounts/beheer/wijk_list.html", {"wijken": wijken})
 
 
 @beheer_page("GET", "POST")
 def wijk_create(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
+    selectors.municipality_scope(actor=actor)
     form = WijkForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -420,6 +429,7 @@ def _user_data(data: dict[str, Any]) -> services.UserData:
 
 
 def _membership_choices(actor: Actor) -> dict[str, Any]:
+    """Roles are given in the beheerder's own organisation."""
     return {
         "organisations": selectors.organisation_choices_for_beheer(actor=actor),
         "teams": selectors.team_choices_for_beheer(actor=actor),
@@ -429,38 +439,43 @@ def _membership_choices(actor: Actor) -> dict[str, Any]:
 @beheer_page("GET", "POST")
 def user_create(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
-    form = UserCreateForm(_data(request), **_membership_choices(actor))
+    form = UserCreateForm(
+        _data(request),
+        organisations=selectors.account_organisation_choices(actor=actor),
+        teams=selectors.team_choices_for_beheer(actor=actor),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user, password = services.user_create(
+            user = services.user_create(
                 actor=actor,
                 data=_user_data(data),
                 organisation_id=data["organisation"],
                 team_id=data.get("team"),
                 role=data["role"],
-                generate_initial_password=data.get("generate_password", False),
             )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, _("De medewerker %(name)s is aangemaakt.") % {"name": user})
-            if password:
-                _keep_secret(request, "password", user.pk, password)
-            else:
-                messages.info(
-                    request,
-                    _(
-                        "Er is geen wachtwoord ingesteld. De medewerker logt in met single sign-on, of u maakt "
-                        "hieronder een startwachtwoord aan."
-                    ),
+            messages.success(
+                request,
+                _(
+                    "De medewerker %(name)s is aangemaakt. Er is een instellink gestuurd naar %(email)s; daarmee "
+                    "kiest de medewerker zelf een wachtwoord en stelt tweestapsverificatie in (24 uur geldig)."
                 )
+                % {"name": user, "email": user.email},
+            )
+            if not allows("accounts.manage_account", request.user, user):
+                return redirect("accounts:beheer_users")
             return redirect("accounts:beheer_user", pk=user.pk)
     return _form_page(
         request,
         form,
         title=_("Nieuwe medewerker"),
-        intro=_("De medewerker stelt bij de eerste keer inloggen tweestapsverificatie in met een app op de telefoon."),
+        intro=_(
+            "De medewerker krijgt een e-mail met een link waarmee hij of zij zelf een wachtwoord kiest en "
+            "tweestapsverificatie instelt met een app op de telefoon. U ziet geen wachtwoord."
+        ),
         submit=_("Medewerker aanmaken"),
         back=reverse("accounts:beheer_users"),
     )
@@ -474,8 +489,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person": user,
         "memberships": selectors.user_memberships_for_beheer(actor=actor, user=user),
         "has_two_factor": selectors.user_has_two_factor(user=user),
-        "new_password": _pop_secret(request, "password", user.pk),
         "is_self": user.pk == request.user.pk,
+        "pending_reset": selectors.reset_requests_for_beheer(actor=actor).filter(user=user).first(),
     }
     return _no_store(render(request, "accounts/beheer/user_detail.html", context))
 
@@ -518,8 +533,9 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         success=lambda: _("%(name)s kan niet meer inloggen.") % {"name": user},
         title=_("%(name)s deactiveren") % {"name": user},
         text=_(
-            "De medewerker kan daarna niet meer inloggen; een open sessie stopt direct. Rollen en geschiedenis "
-            "blijven bewaard en u kunt het account later weer activeren."
+            "De medewerker kan daarna niet meer inloggen; elke open sessie stopt direct en de persoonlijke "
+            "agenda-link werkt niet meer. Rollen en geschiedenis blijven bewaard en u kunt het account later "
+            "weer activeren."
         ),
         submit=_("Deactiveren"),
         back=back,
@@ -540,68 +556,6 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
         text=_("De medewerker kan daarna weer inloggen met de rollen die nog actief zijn."),
         submit=_("Activeren"),
         back=back,
-    )
-
-
-@beheer_page("GET", "POST")
-def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = actor_from_request(request)
-    user = selectors.user_for_beheer(actor=actor, pk=pk)
-    back = reverse("accounts:beheer_user", args=[user.pk])
-    if request.method == "POST":
-        try:
-            password = services.user_password_reset(actor=actor, user=user)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            _keep_secret(request, "password", user.pk, password)
-            messages.success(request, _("Er is een nieuw startwachtwoord aangemaakt."))
-        return redirect(back)
-    return _confirm_page(
-        request,
-        title=_("Nieuw startwachtwoord voor %(name)s") % {"name": user},
-        text=_(
-            "Het huidige wachtwoord werkt daarna niet meer. U ziet het nieuwe wachtwoord één keer; geef het op "
-            "een veilige manier door, niet in dezelfde e-mail als de gebruikersnaam."
-        ),
-        submit=_("Nieuw startwachtwoord maken"),
-        back=back,
-    )
-
-
-@beheer_page("GET", "POST")
-def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = actor_from_request(request)
-    user = selectors.user_for_beheer(actor=actor, pk=pk)
-    back = reverse("accounts:beheer_user", args=[user.pk])
-    form = TwoFactorResetForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_two_factor_reset(actor=actor, user=user, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _(
-                    "De tweestapsverificatie van %(name)s is hersteld. Bij de volgende keer inloggen stelt de "
-                    "medewerker een nieuwe app in."
-                )
-                % {"name": user},
-            )
-            return redirect(back)
-    return _confirm_page(
-        request,
-        title=_("Tweestapsverificatie van %(name)s herstellen") % {"name": user},
-        text=_(
-            "De gekoppelde app en de back-upcodes worden verwijderd. Een open sessie van de medewerker stopt; "
-            "bij de volgende keer inloggen stelt de medewerker een nieuwe app in. Controleer eerst of u echt met "
-            "deze medewerker spreekt."
-        ),
-        submit=_("Tweestapsverificatie herstellen"),
-        back=back,
-        form=form,
-        danger=True,
     )
 
 
@@ -686,7 +640,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
 @beheer_page("GET", "POST")
 def api_client_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
-    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk, permission="accounts.manage_api_clients")
     form = ApiClientForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:

@@ -78,15 +78,6 @@ class UserCreateForm(UserFields):
     organisation = forms.TypedChoiceField(label=_("Organisatie"), coerce=int)
     team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
     role = forms.ChoiceField(label=_("Rol"), choices=Role.choices)
-    generate_password = forms.BooleanField(
-        label=_("Maak een startwachtwoord aan (u ziet het één keer)"),
-        required=False,
-        initial=True,
-        help_text=_(
-            "Zet dit uit als de medewerker inlogt met single sign-on van de gemeente; "
-            "een startwachtwoord kunt u later alsnog aanmaken."
-        ),
-    )
 
     def __init__(self, *args: Any, organisations: Choices, teams: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,13 +104,25 @@ class RoleForm(KetenForm):
     role = forms.ChoiceField(label=_("Nieuwe rol"), choices=Role.choices)
 
 
-class TwoFactorResetForm(KetenForm):
+class AccountResetForm(KetenForm):
     reason = forms.CharField(
         label=_("Reden"),
         widget=forms.Textarea(attrs={"rows": 3}),
         min_length=10,
         max_length=2000,
-        help_text=_("Bijvoorbeeld: telefoon kwijt of vervangen. De reden komt in het auditlog."),
+        help_text=_(
+            "Bijvoorbeeld: telefoon kwijt, wachtwoord vergeten of account misschien misbruikt. De reden komt in het "
+            "auditlog en ziet de beheerder die het verzoek goedkeurt."
+        ),
+    )
+
+
+class ResetDeclineForm(KetenForm):
+    reason = forms.CharField(
+        label=_("Toelichting (niet verplicht)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
     )
 
 

@@ -1,61 +1,77 @@
 """Writes of the functioneel beheerder: organisations, teams, wijken, professionals, roles, API clients.
 
 Each function is one use case in one transaction and writes its audit event inside that
-transaction. A functioneel beheerder manages only the municipality of their acting membership;
-anything outside it raises :class:`NotFoundError` (the views answer 404). Bad input raises a
+transaction. What a beheerder manages is scoped by the rules ``accounts.*`` in
+``keten.core.policy`` (see ``keten.accounts.selectors``): the accounts of their own organisation;
+the gemeente's beheerder also the organisations, teams and wijken of the municipality. Anything
+outside the scope raises :class:`NotFoundError` (the views answer 404). Bad input raises a
 :class:`DomainError` with a Dutch message and the name of the field; nothing is written then.
+
+Resets of accounts are in :mod:`keten.accounts.resets`, set-up links in :mod:`keten.accounts.setup_links`.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.password_validation import validate_password
+from django.conf import settings
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from keten.accounts import selectors
-from keten.accounts.models import ApiClient, Membership, Organisation, OrganisationType, Role, Team, User, Wijk
+from keten.accounts.credentials import access_end, setup_links_revoke
+from keten.accounts.models import (
+    ApiClient,
+    EmailChange,
+    Membership,
+    Organisation,
+    OrganisationType,
+    Role,
+    SetupLink,
+    Team,
+    User,
+    Wijk,
+)
+from keten.accounts.setup_links import setup_link_issue
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.api.authentication import hash_token
-from keten.core.errors import DomainError, NotFoundError
+from keten.core.errors import DomainError
 from keten.core.models import AuditAction
 from keten.core.state import check_state, state_token
 
-#: Characters of generated starting passwords: no look-alikes (0/O, 1/l/I).
-_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
+logger = logging.getLogger(__name__)
+
 TOKEN_PREFIX_LENGTH = 8
-MIN_REASON_LENGTH = 10
 
 
 # --- helpers ----------------------------------------------------------------------------------
 
 
 def _municipality_id(actor: Actor) -> int:
-    return selectors.beheer_municipality_id(actor=actor)
+    """The municipality of the gemeente's beheerder (creating organisations and wijken); 404 for anyone else."""
+    return selectors.municipality_scope(actor=actor).municipality_id
 
 
-def _check_organisation(actor: Actor, organisation: Organisation) -> int:
-    municipality_id = _municipality_id(actor)
-    if organisation.municipality_id != municipality_id:
-        raise NotFoundError
-    return municipality_id
+def _check_organisation(actor: Actor, organisation: Organisation, permission: str) -> int:
+    """404 unless the policy allows ``permission`` on this organisation; returns its municipality."""
+    selectors.organisation_for_beheer(actor=actor, pk=organisation.pk, permission=permission)
+    return organisation.municipality_id
 
 
-def _check_user(actor: Actor, user: User) -> int:
-    municipality_id = _municipality_id(actor)
-    if not Membership.objects.filter(user=user, organisation__municipality_id=municipality_id).exists():
-        raise NotFoundError
-    return municipality_id
+def _check_user(actor: Actor, user: User) -> selectors.BeheerScope:
+    """404 unless the actor manages this account (an active membership in their organisation)."""
+    selectors.user_for_beheer(actor=actor, pk=user.pk)
+    return selectors.beheer_scope(actor=actor)
 
 
 def _text(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:
@@ -155,12 +171,6 @@ def _set_active(actor: Actor, obj: Organisation | User | Membership, *, active: 
     obj.is_active = active
 
 
-def generate_password() -> str:
-    """A starting password of four groups of four characters (about 90 bits)."""
-    groups = ["".join(secrets.choice(_PASSWORD_ALPHABET) for _i in range(4)) for _j in range(4)]
-    return "-".join(groups)
-
-
 # --- organisations ----------------------------------------------------------------------------
 
 
@@ -219,7 +229,7 @@ def organisation_update(
     *, actor: Actor, organisation: Organisation, data: OrganisationData, expected_state: str | None = None
 ) -> Organisation:
     """ConflictError when ``expected_state`` is given and the organisation changed since."""
-    municipality_id = _check_organisation(actor, organisation)
+    municipality_id = _check_organisation(actor, organisation, "accounts.change_organisation")
     name, wijken, phone, email = _clean_organisation(municipality_id, data, exclude_pk=organisation.pk)
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -242,7 +252,7 @@ def organisation_update(
 
 def organisation_deactivate(*, actor: Actor, organisation: Organisation) -> Organisation:
     """Switch an organisation off: its members can no longer act in it and its API clients stop working."""
-    _check_organisation(actor, organisation)
+    _check_organisation(actor, organisation, "accounts.change_organisation")
     if not organisation.is_active:
         raise DomainError(_("Deze organisatie is al gedeactiveerd."), field="organisation")
     assert actor.user is not None
@@ -252,7 +262,7 @@ def organisation_deactivate(*, actor: Actor, organisation: Organisation) -> Orga
 
 
 def organisation_reactivate(*, actor: Actor, organisation: Organisation) -> Organisation:
-    _check_organisation(actor, organisation)
+    _check_organisation(actor, organisation, "accounts.change_organisation")
     if organisation.is_active:
         raise DomainError(_("Deze organisatie is al actief."), field="organisation")
     _set_active(actor, organisation, active=True, object_type="organisation")
@@ -275,7 +285,7 @@ def _clean_team(organisation: Organisation, name: str, wijk_id: int | None, *, e
 
 
 def team_create(*, actor: Actor, organisation: Organisation, name: str, wijk_id: int | None = None) -> Team:
-    _check_organisation(actor, organisation)
+    _check_organisation(actor, organisation, "accounts.manage_teams")
     name = _clean_team(organisation, name, wijk_id)
     with transaction.atomic():
         team = Team.objects.create(organisation=organisation, name=name, wijk_id=wijk_id)
@@ -291,7 +301,7 @@ def team_update(
     *, actor: Actor, team: Team, name: str, wijk_id: int | None = None, expected_state: str | None = None
 ) -> Team:
     """ConflictError when ``expected_state`` is given and the team changed since."""
-    _check_organisation(actor, team.organisation)
+    _check_organisation(actor, team.organisation, "accounts.manage_teams")
     name = _clean_team(team.organisation, name, wijk_id, exclude_pk=team.pk)
     with transaction.atomic():
         team = Team.objects.select_for_update().select_related("organisation").get(pk=team.pk)
@@ -356,15 +366,14 @@ def _clean_user(data: UserData, *, exclude_pk: int | None = None) -> UserData:
 
 
 def _clean_membership(
-    municipality_id: int, organisation_id: int | None, team_id: int | None, role: str
+    scope: selectors.BeheerScope, organisation_id: int | None, team_id: int | None, role: str
 ) -> tuple[Organisation, Team | None, str]:
+    """A role in the beheerder's own organisation (accounts of other organisations are theirs to manage)."""
     organisation = (
-        Organisation.objects.filter(pk=organisation_id, municipality_id=municipality_id, is_active=True).first()
-        if organisation_id is not None
-        else None
+        Organisation.objects.filter(pk=organisation_id, is_active=True).first() if organisation_id is not None else None
     )
-    if organisation is None:
-        raise DomainError(_("Kies een actieve organisatie van uw gemeente."), field="organisation")
+    if organisation is None or organisation.pk != scope.organisation_id:
+        raise DomainError(_("Kies uw eigen organisatie."), field="organisation")
     team = None
     if team_id is not None:
         team = Team.objects.filter(pk=team_id, organisation=organisation).first()
@@ -373,24 +382,38 @@ def _clean_membership(
     return organisation, team, _role(role)
 
 
-def user_create(
-    *,
-    actor: Actor,
-    data: UserData,
-    organisation_id: int | None,
-    team_id: int | None,
-    role: str,
-    generate_initial_password: bool = True,
-) -> tuple[User, str | None]:
-    """Create a professional with a first membership. Returns the user and the starting password.
+def _clean_new_account_place(
+    actor: Actor, organisation_id: int | None, team_id: int | None, role: str
+) -> tuple[Organisation, Team | None, str]:
+    """Where a new account may start: the beheerder's own organisation, or — for the gemeente's
+    beheerder only — as the first functioneel beheerder of an organisation that has none yet."""
+    scope = selectors.beheer_scope(actor=actor)
+    if organisation_id is None or organisation_id == scope.organisation_id:
+        return _clean_membership(scope, organisation_id, team_id, role)
+    role = _role(role)
+    without = selectors.organisations_without_beheerder(actor=actor)
+    organisation = without.filter(pk=organisation_id).first()
+    if organisation is None or role != Role.FUNCTIONEEL_BEHEERDER:
+        raise DomainError(
+            _(
+                "Kies uw eigen organisatie. Voor een andere organisatie maakt alleen de gemeente de eerste "
+                "functioneel beheerder aan; die beheert daarna de accounts van die organisatie."
+            ),
+            field="organisation",
+        )
+    if team_id is not None:
+        raise DomainError(_("Een eerste functioneel beheerder krijgt nog geen team."), field="team")
+    return organisation, None, role
 
-    Without a generated password the account has no usable password: the professional signs in
-    through single sign-on, or the beheerder hands out a starting password later.
+
+def user_create(*, actor: Actor, data: UserData, organisation_id: int | None, team_id: int | None, role: str) -> User:
+    """Create a professional with a first membership, and e-mail them a set-up link.
+
+    Nobody chooses or sees a password: the person chooses it through the link (valid 24 hours), where
+    they also enrol their authenticator app.
     """
-    municipality_id = _municipality_id(actor)
     cleaned = _clean_user(data)
-    organisation, team, role = _clean_membership(municipality_id, organisation_id, team_id, role)
-    password = generate_password() if generate_initial_password else None
+    organisation, team, role = _clean_new_account_place(actor, organisation_id, team_id, role)
     try:
         with transaction.atomic():
             user = User(
@@ -401,11 +424,7 @@ def user_create(
                 phone=cleaned.phone,
                 job_title=cleaned.job_title,
             )
-            if password is not None:
-                validate_password(password, user)
-                user.set_password(password)
-            else:
-                user.set_unusable_password()
+            user.set_unusable_password()
             user.save()
             membership = Membership.objects.create(user=user, organisation=organisation, team=team, role=role)
             _record(actor, AuditAction.CREATE, "user", user.pk, username=user.username)
@@ -419,9 +438,10 @@ def user_create(
                 team=team.pk if team else None,
                 role=role,
             )
+            setup_link_issue(actor=actor, user=user, purpose=SetupLink.Purpose.NEW_ACCOUNT)
     except IntegrityError as exc:  # a concurrent request took the username first
         raise DomainError(_("Deze gebruikersnaam is al in gebruik. Kies een andere."), field="username") from exc
-    return user, password
+    return user
 
 
 _USER_FIELDS = ("username", "first_name", "last_name", "email", "phone", "job_title")
@@ -431,8 +451,31 @@ def user_state(user: User) -> str:
     return state_token({f: getattr(user, f) for f in _USER_FIELDS})
 
 
+def _tell_old_address(*, username: str, old_email: str) -> None:
+    """Tell the previous address that the account's address changed (so a redirected link gets noticed)."""
+    body = _(
+        "Het e-mailadres van uw account in Keten (gebruikersnaam %(username)s) is zojuist gewijzigd door een "
+        "functioneel beheerder. Berichten van Keten, zoals een link om uw account te herstellen, gaan voortaan "
+        "naar het nieuwe adres.\n\nHeeft u hier niet om gevraagd? Neem dan direct contact op met uw "
+        "functioneel beheerder of de privacy officer van uw organisatie."
+    ) % {"username": username}
+    try:
+        send_mail(
+            subject=_("Uw e-mailadres in Keten is gewijzigd"),
+            message=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[old_email],
+        )
+    except Exception:  # the change stands; the audit log has it
+        logger.exception("e-mail change notice could not be sent (user %s)", username)
+
+
 def user_update(*, actor: Actor, user: User, data: UserData, expected_state: str | None = None) -> User:
-    """ConflictError when ``expected_state`` is given and the professional's details changed since."""
+    """ConflictError when ``expected_state`` is given and the professional's details changed since.
+
+    A changed e-mail address is kept in the account's history (shown to whoever approves a reset),
+    revokes open set-up links and is announced to the old address after the commit.
+    """
     _check_user(actor, user)
     cleaned = _clean_user(data, exclude_pk=user.pk)
     fields = _USER_FIELDS
@@ -441,23 +484,41 @@ def user_update(*, actor: Actor, user: User, data: UserData, expected_state: str
             locked = User.objects.select_for_update().get(pk=user.pk)
             check_state({f: getattr(locked, f) for f in fields}, expected_state)
             changed = [f for f in fields if getattr(locked, f) != getattr(cleaned, f)]
+            old_email = locked.email
             for field in fields:
                 setattr(locked, field, getattr(cleaned, field))
             locked.save(update_fields=list(fields))
-            _record(actor, AuditAction.UPDATE, "user", user.pk, changed=changed)
+            details: dict[str, Any] = {"changed": changed}
+            if old_email.lower() != cleaned.email.lower():
+                EmailChange.objects.create(
+                    user=locked,
+                    old_email=old_email,
+                    new_email=cleaned.email,
+                    changed_by=actor.user,
+                    changed_at=timezone.now(),
+                )
+                details["setup_links_revoked"] = setup_links_revoke(user=locked)
+                if old_email:
+                    username = locked.username
+                    transaction.on_commit(lambda: _tell_old_address(username=username, old_email=old_email))
+            _record(actor, AuditAction.UPDATE, "user", user.pk, **details)
     except IntegrityError as exc:
         raise DomainError(_("Deze gebruikersnaam is al in gebruik. Kies een andere."), field="username") from exc
     return locked
 
 
 def user_deactivate(*, actor: Actor, user: User) -> User:
-    """Block a professional from signing in; memberships and history stay."""
+    """Block a professional from signing in and end every session and standing token; memberships and history stay."""
     _check_user(actor, user)
     if actor.user is not None and user.pk == actor.user.pk:
         raise DomainError(_("U kunt uw eigen account niet deactiveren."), field="user")
     if not user.is_active:
         raise DomainError(_("Deze medewerker is al gedeactiveerd."), field="user")
-    _set_active(actor, user, active=False, object_type="user")
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=False)
+        ended = access_end(user=user)
+        _record(actor, AuditAction.UPDATE, "user", user.pk, is_active=False, **ended)
+    user.is_active = False
     return user
 
 
@@ -469,64 +530,15 @@ def user_reactivate(*, actor: Actor, user: User) -> User:
     return user
 
 
-def user_password_reset(*, actor: Actor, user: User) -> str:
-    """Give a professional a new starting password (shown once to the beheerder)."""
-    _check_user(actor, user)
-    if actor.user is not None and user.pk == actor.user.pk:
-        raise DomainError(_("Uw eigen wachtwoord wijzigt u niet via beheer."), field="user")
-    password = generate_password()
-    with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
-        validate_password(password, locked)
-        locked.set_password(password)
-        locked.save(update_fields=["password"])
-        _record(actor, AuditAction.UPDATE, "user", user.pk, changed=["password"])
-    return password
-
-
-def user_two_factor_reset(*, actor: Actor, user: User, reason: str) -> int:
-    """Remove a professional's authenticator app and backup codes; they enrol again at the next login.
-
-    Returns the number of devices removed.
-    """
-    _check_user(actor, user)
-    reason = (reason or "").strip()
-    if len(reason) < MIN_REASON_LENGTH:
-        raise DomainError(
-            _("Geef een reden van minstens %(n)d tekens, bijvoorbeeld: telefoon kwijt.") % {"n": MIN_REASON_LENGTH},
-            field="reason",
-        )
-    if len(reason) > 2000:
-        raise DomainError(_("De reden is maximaal 2000 tekens."), field="reason")
-    if actor.user is not None and user.pk == actor.user.pk:
-        raise DomainError(
-            _("Uw eigen tweestapsverificatie laat u herstellen door een andere functioneel beheerder."),
-            field="reason",
-        )
-    with transaction.atomic():
-        devices = TOTPDevice.objects.filter(user=user).count() + StaticDevice.objects.filter(user=user).count()
-        StaticDevice.objects.filter(user=user).delete()  # cascades to the backup codes
-        TOTPDevice.objects.filter(user=user).delete()
-        audit.record(
-            actor=actor,
-            action=AuditAction.DELETE,
-            object_type="mfa_reset",
-            object_id=user.pk,
-            reason=reason,
-            details={"devices": devices},
-        )
-    return devices
-
-
 # --- memberships ------------------------------------------------------------------------------
 
 
 def membership_add(
     *, actor: Actor, user: User, organisation_id: int | None, team_id: int | None, role: str
 ) -> Membership:
-    """Give a professional a role in an organisation (reactivates an ended membership with that role)."""
-    municipality_id = _check_user(actor, user)
-    organisation, team, role = _clean_membership(municipality_id, organisation_id, team_id, role)
+    """Give a professional a role in the beheerder's organisation (reactivates an ended membership with that role)."""
+    scope = _check_user(actor, user)
+    organisation, team, role = _clean_membership(scope, organisation_id, team_id, role)
     existing = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
     if existing is not None and existing.is_active:
         raise DomainError(_("Deze medewerker heeft deze rol al in deze organisatie."), field="role")
@@ -553,9 +565,14 @@ def membership_add(
     return membership
 
 
+def _check_membership(actor: Actor, membership: Membership) -> None:
+    """404 unless the membership is in the beheerder's organisation, of an account they manage."""
+    selectors.membership_for_beheer(actor=actor, pk=membership.pk)
+
+
 def membership_end(*, actor: Actor, membership: Membership) -> Membership:
     """End a membership; the row stays (inactive) as history."""
-    _check_organisation(actor, membership.organisation)
+    _check_membership(actor, membership)
     if not membership.is_active:
         raise DomainError(_("Dit lidmaatschap is al beëindigd."), field="membership")
     _guard_own_beheer(actor, membership.user, ended=[membership.pk])
@@ -564,7 +581,7 @@ def membership_end(*, actor: Actor, membership: Membership) -> Membership:
 
 
 def membership_change_role(*, actor: Actor, membership: Membership, role: str) -> Membership:
-    _check_organisation(actor, membership.organisation)
+    _check_membership(actor, membership)
     role = _role(role)
     if not membership.is_active:
         raise DomainError(_("De rol van een beëindigd lidmaatschap kan niet worden gewijzigd."), field="role")
@@ -641,7 +658,7 @@ def api_client_create(
     *, actor: Actor, organisation: Organisation, name: str, scopes: Iterable[str]
 ) -> tuple[ApiClient, str]:
     """Register a partner system. Returns the client and its token, which is never stored or shown again."""
-    _check_organisation(actor, organisation)
+    _check_organisation(actor, organisation, "accounts.manage_api_clients")
     return _api_client_create(actor=actor, organisation=organisation, name=name, scopes=scopes)
 
 
@@ -654,7 +671,7 @@ def api_client_create_by_operator(
 
 
 def api_client_update_scopes(*, actor: Actor, api_client: ApiClient, scopes: Iterable[str]) -> ApiClient:
-    _check_organisation(actor, api_client.organisation)
+    _check_organisation(actor, api_client.organisation, "accounts.manage_api_clients")
     if not api_client.is_active:
         raise DomainError(_("Deze koppeling is ingetrokken."), field="scopes")
     clean_scopes = _clean_scopes(scopes)
@@ -674,7 +691,7 @@ def api_client_update_scopes(*, actor: Actor, api_client: ApiClient, scopes: Ite
 
 def api_client_revoke(*, actor: Actor, api_client: ApiClient) -> ApiClient:
     """Withdraw a partner system's token at once; the row stays for the audit trail."""
-    _check_organisation(actor, api_client.organisation)
+    _check_organisation(actor, api_client.organisation, "accounts.manage_api_clients")
     if not api_client.is_active:
         raise DomainError(_("Deze koppeling is al ingetrokken."), field="api_client")
     with transaction.atomic():
@@ -682,25 +699,3 @@ def api_client_revoke(*, actor: Actor, api_client: ApiClient) -> ApiClient:
         _record(actor, AuditAction.DELETE, "api_client", api_client.pk, token_prefix=api_client.token_prefix)
     api_client.is_active = False
     return api_client
-
-
-NUMBER_OF_BACKUP_CODES = 10
-
-
-def backup_codes_issue(*, actor: Actor) -> list[str]:
-    """Replace the actor's backup codes with a fresh set (shown once) and record the enrolment.
-
-    Called when a professional has just enrolled an authenticator app; the old codes stop working.
-    """
-    from django_otp.plugins.otp_static.models import StaticToken
-
-    user = actor.user
-    if user is None:
-        raise NotFoundError
-    codes = [StaticToken.random_token() for _ in range(NUMBER_OF_BACKUP_CODES)]
-    with transaction.atomic():
-        device, _created = StaticDevice.objects.get_or_create(user=user, name="backup")
-        device.token_set.all().delete()
-        StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
-        audit.record(actor=actor, action=AuditAction.MFA_ENROL, object_type="user", object_id=user.pk)
-    return codes

@@ -1,15 +1,14 @@
-"""Dutch, NL Design System versions of the two-factor login and enrolment forms."""
+"""Dutch, NL Design System versions of the two-factor login forms (enrolment: ``account_forms.py``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_otp.forms import OTPAuthenticationFormMixin
-from two_factor.forms import AuthenticationTokenForm, BackupTokenForm, TOTPDeviceForm
+from two_factor.forms import AuthenticationTokenForm, BackupTokenForm
 
 from keten.core.forms import KetenFormMixin
 
@@ -69,22 +68,3 @@ class KetenBackupTokenForm(KetenFormMixin, BackupTokenForm):
         super().__init__(user, initial_device, **kwargs)
         self.fields["otp_token"].label = _("Reservecode")
         self.fields["otp_token"].error_messages["required"] = _("Vul een reservecode in.")
-
-
-class KetenTOTPDeviceForm(KetenFormMixin, TOTPDeviceForm):
-    error_messages = {"invalid_token": _("Deze code klopt niet. Vul de code in die uw app nu toont.")}
-
-    def __init__(self, key: Any, user: Any, metadata: Any = None, **kwargs: Any) -> None:
-        super().__init__(key, user, metadata=metadata, **kwargs)
-        field = self.fields["token"]
-        field.label = _("Code uit uw authenticator-app")
-        field.widget = forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "class": field.widget.attrs.get("class", ""),
-            }
-        )
-        field.error_messages.update(
-            {"required": _("Vul de code in."), "invalid": _("De code bestaat alleen uit cijfers.")}
-        )

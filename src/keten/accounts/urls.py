@@ -1,11 +1,16 @@
 from django.urls import path
 
-from keten.accounts import beheer_views, views
+from keten.accounts import account_views, beheer_views, reset_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("uitloggen/", views.logout_view, name="logout"),
+    # a person's own account
+    path("", account_views.account_home, name="home"),
+    path("wachtwoord/", account_views.password_change, name="password_change"),
+    path("geen-tweestaps/", account_views.no_second_factor, name="no_second_factor"),
+    path("instellen/<str:token>/", account_views.setup_link, name="setup_link"),
     path("beheer/", beheer_views.beheer, name="beheer"),
     # organisations and their teams
     path("beheer/organisaties/", beheer_views.organisation_list, name="beheer_organisations"),
@@ -34,15 +39,23 @@ urlpatterns = [
     path("beheer/medewerkers/<int:pk>/wijzigen/", beheer_views.user_edit, name="beheer_user_edit"),
     path("beheer/medewerkers/<int:pk>/deactiveren/", beheer_views.user_deactivate, name="beheer_user_deactivate"),
     path("beheer/medewerkers/<int:pk>/activeren/", beheer_views.user_reactivate, name="beheer_user_reactivate"),
-    path("beheer/medewerkers/<int:pk>/wachtwoord/", beheer_views.user_password_reset, name="beheer_user_password"),
-    path(
-        "beheer/medewerkers/<int:pk>/tweestapsverificatie/",
-        beheer_views.user_two_factor_reset,
-        name="beheer_user_two_factor_reset",
-    ),
+    path("beheer/medewerkers/<int:pk>/herstellen/", reset_views.user_reset, name="beheer_user_reset"),
     path("beheer/medewerkers/<int:pk>/rollen/nieuw/", beheer_views.membership_add, name="beheer_membership_add"),
     path("beheer/rollen/<int:pk>/wijzigen/", beheer_views.membership_role, name="beheer_membership_role"),
     path("beheer/rollen/<int:pk>/beeindigen/", beheer_views.membership_end, name="beheer_membership_end"),
+    # four eyes on resets
+    path("beheer/herstelverzoeken/", reset_views.reset_request_list, name="beheer_reset_requests"),
+    path("beheer/herstelverzoeken/<int:pk>/", reset_views.reset_request_detail, name="beheer_reset_request"),
+    path(
+        "beheer/herstelverzoeken/<int:pk>/goedkeuren/",
+        reset_views.reset_request_approve,
+        name="beheer_reset_request_approve",
+    ),
+    path(
+        "beheer/herstelverzoeken/<int:pk>/afwijzen/",
+        reset_views.reset_request_decline,
+        name="beheer_reset_request_decline",
+    ),
     # system clients (API)
     path(
         "beheer/organisaties/<int:pk>/koppelingen/nieuw/",

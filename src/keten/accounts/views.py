@@ -1,4 +1,7 @@
-"""Login with two-factor authentication, enrolment with backup codes and logout (beheer: beheer_views.py)."""
+"""Login with two-factor authentication, replacing the authenticator app, and logout.
+
+Beheer pages: ``beheer_views.py``; a person's own account and set-up links: ``account_views.py``.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +9,29 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import logout, update_session_auth_hash
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
-from two_factor.views import LoginView, SetupCompleteView, SetupView
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from two_factor.views import LoginView, SetupCompleteView
 
-from keten.accounts.services import backup_codes_issue
+from keten.accounts import enrolment
+from keten.accounts.account_forms import DeviceReplaceForm
+from keten.accounts.own_account import own_device_replace
 from keten.accounts.two_factor_forms import (
     KetenAuthenticationForm,
     KetenBackupTokenForm,
     KetenTokenForm,
-    KetenTOTPDeviceForm,
 )
-from keten.core.actor import actor_for_user
+from keten.core.actor import actor_from_request
+from keten.core.errors import DomainError
+from keten.core.forms import apply_domain_error
+from keten.core.mfa import second_factor_done
+from keten.core.policy import allows
 
 BACKUP_CODES_SESSION_KEY = "keten_new_backup_codes"
 
@@ -54,32 +64,65 @@ class KetenLoginView(LoginView):
         return context
 
 
-class KetenSetupView(SetupView):
-    """Enrol an authenticator app; afterwards hand out a fresh set of backup codes once."""
+_REPLACE_PURPOSE = "replace"
 
-    def get_success_url(self) -> str:
-        # Always the completion page, which shows the new backup codes once (never skip it via ?next=).
-        return reverse("two_factor:setup_complete")
 
-    def get_form_list(self) -> Any:
-        form_list = super().get_form_list()
-        if "generator" in form_list:
-            form_list["generator"] = KetenTOTPDeviceForm
-        return form_list
+@require_http_methods(["GET", "POST"])
+def device_replace(request: HttpRequest) -> HttpResponse:
+    """Replace the authenticator app: only in a verified session, and only with a current code again.
 
-    def done(self, form_list: Any, **kwargs: Any) -> HttpResponse:
-        response = super().done(form_list, **kwargs)
-        codes = backup_codes_issue(actor=actor_for_user(self.request.user))  # type: ignore[arg-type]
-        self.request.session[BACKUP_CODES_SESSION_KEY] = codes
-        return response
+    A session that did not pass the second factor never gets here (``RequireTwoFactorMiddleware``).
+    A person without an app sets one up only through a set-up link from their beheerder.
+    """
+    if not allows("accounts.change_own_account", request.user):
+        raise Http404
+    if not second_factor_done(request):  # defence in depth: the middleware already sends them away
+        return redirect(reverse("otp_verify"))
+    user = request.user
+    if not enrolment.has_device(user):  # type: ignore[arg-type]
+        messages.info(
+            request,
+            _("U heeft geen authenticator-app in Keten. Vraag uw functioneel beheerder om een instellink."),
+        )
+        return redirect("accounts:home")
+    form = DeviceReplaceForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        hex_key = enrolment.pending_key(request.session, purpose=_REPLACE_PURPOSE)
+        try:
+            device, codes = own_device_replace(
+                actor=actor_from_request(request),
+                current_code=form.cleaned_data["current_code"],
+                hex_key=hex_key,
+                code=form.cleaned_data["code"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            enrolment.forget_key(request.session)
+            # The security stamp changed: keep this session (every other one ends), verified with the new app.
+            update_session_auth_hash(request, user)  # type: ignore[arg-type]
+            otp_login(request, device)
+            request.session[BACKUP_CODES_SESSION_KEY] = codes
+            return redirect("two_factor:setup_complete")
+    context = {
+        "form": form,
+        **enrolment.enrolment_context(request.session, purpose=_REPLACE_PURPOSE, account=user.get_username()),
+    }
+    response = render(request, "accounts/device_replace.html", context, status=422 if request.method == "POST" else 200)
+    add_never_cache_headers(response)
+    return response
 
 
 class KetenSetupCompleteView(SetupCompleteView):
+    """Shows the new backup codes once, after the app was replaced."""
+
     template_name = "two_factor/core/setup_complete.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         codes = request.session.pop(BACKUP_CODES_SESSION_KEY, None)
-        return render(request, self.template_name, {"backup_codes": codes})
+        response = render(request, self.template_name, {"backup_codes": codes})
+        add_never_cache_headers(response)
+        return response
 
 
 @require_POST

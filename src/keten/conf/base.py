@@ -209,6 +209,8 @@ EMAIL_HOST = ENV.email_host
 EMAIL_PORT = ENV.email_port
 EMAIL_USE_TLS = ENV.email_use_tls
 DEFAULT_FROM_EMAIL = ENV.default_from_email
+# Where people reach Keten: the start of the links in e-mails (set-up links), without a trailing slash.
+KETEN_BASE_URL = ENV.base_url.rstrip("/")
 
 TASKS = {
     "default": {

@@ -80,6 +80,7 @@ class Env:
     email_port: int = field(default_factory=lambda: _int("KETEN_EMAIL_PORT", 25))
     email_use_tls: bool = field(default_factory=lambda: _bool("KETEN_EMAIL_USE_TLS", False))
     default_from_email: str = field(default_factory=lambda: _str("KETEN_DEFAULT_FROM_EMAIL", "keten@localhost"))
+    base_url: str = field(default_factory=lambda: _str("KETEN_BASE_URL", "http://127.0.0.1:8000"))
     oidc_enabled: bool = field(default_factory=lambda: _bool("KETEN_OIDC_ENABLED", False))
     oidc_client_id: str = field(default_factory=lambda: _str("KETEN_OIDC_CLIENT_ID", ""))
     oidc_client_secret: str = field(default_factory=lambda: _str("KETEN_OIDC_CLIENT_SECRET", ""))

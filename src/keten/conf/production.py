@@ -15,6 +15,8 @@ if ENV.vi_webhook_allow_http:
         "KETEN_VI_WEBHOOK_ALLOW_HTTP is for development and tests only: production sends webhooks to public "
         "https addresses only"
     )
+if not ENV.base_url.startswith("https://"):
+    raise ConfigurationError("KETEN_BASE_URL must be the https:// address where people reach Keten")
 
 DEBUG = False
 KETEN_VI_WEBHOOK_ALLOW_HTTP = False

@@ -161,8 +161,11 @@ class IdleTimeoutMiddleware:
 class RequireTwoFactorMiddleware:
     """Every signed-in user must have passed a second factor before reaching anything else.
 
-    No role, setting or flag exempts a user: the only open paths are the login, the two-factor
-    set-up, logout, static files, the public pages and the health check.
+    No role, setting or flag exempts a user. A session that did not pass the second factor (after
+    the password step, or a single sign-on whose provider is not trusted for MFA) reaches only the
+    code step and logout — or, without an app in Keten, a page that says to ask for a set-up link.
+    It can never enrol or replace an app: a first app comes only through a set-up link, which is
+    open without login like static files, the public pages and the health check.
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -175,13 +178,12 @@ class RequireTwoFactorMiddleware:
         path = request.path
         open_paths = (
             reverse("two_factor:login"),
-            reverse("two_factor:setup"),
-            reverse("two_factor:qr"),
-            reverse("two_factor:setup_complete"),
             reverse("otp_verify"),
+            reverse("accounts:no_second_factor"),
             reverse("accounts:logout"),
         )
-        if path.startswith(_ALWAYS_OPEN_PREFIXES) or path in open_paths:
+        setup_links = reverse("accounts:setup_link", args=["x"])[: -len("x/")]
+        if path.startswith((*_ALWAYS_OPEN_PREFIXES, setup_links)) or path in open_paths:
             return self.get_response(request)
         if _wants_json(request):
             return JsonResponse(
@@ -196,8 +198,9 @@ class RequireTwoFactorMiddleware:
             )
         from django_otp import user_has_device
 
-        target = "otp_verify" if user_has_device(user) else "two_factor:setup"
-        return HttpResponseRedirect(f"{reverse(target)}?next={request.path}")
+        if user_has_device(user):
+            return HttpResponseRedirect(f"{reverse('otp_verify')}?next={request.path}")
+        return HttpResponseRedirect(reverse("accounts:no_second_factor"))
 
 
 class DutchFirstLocaleMiddleware(LocaleMiddleware):

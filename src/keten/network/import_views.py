@@ -177,8 +177,8 @@ def preview(request: HttpRequest, kind: str) -> HttpResponse:
                     messages.info(
                         request,
                         _(
-                            "De nieuwe medewerkers hebben nog geen wachtwoord. Zij loggen in met single sign-on, "
-                            "of u maakt per medewerker een startwachtwoord aan via Beheer, Medewerkers."
+                            "De nieuwe medewerkers krijgen een instellink per e-mail (24 uur geldig). Daarmee kiezen "
+                            "zij zelf een wachtwoord en stellen zij tweestapsverificatie in."
                         ),
                     )
                 return redirect("network_beheer:index")

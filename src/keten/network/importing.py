@@ -10,7 +10,9 @@ ranges) plus one audit event with the counts. When any row has an error nothing 
 the caller asks for the valid rows only.
 
 Only a functioneel beheerder of the gemeente organisation may import or export, and only for the
-own municipality; anyone else gets :class:`NotFoundError`.
+own municipality; anyone else gets :class:`NotFoundError`. Professionals (accounts) are imported for
+the gemeente organisation itself only: the accounts of another organisation are managed by that
+organisation's own beheerder (``accounts.manage_account`` in ``keten.core.policy``).
 """
 
 from __future__ import annotations
@@ -587,7 +589,10 @@ def _analyse_organisations(municipality_id: int, records: Sequence[Record]) -> l
     return results
 
 
-def _analyse_professionals(municipality_id: int, records: Sequence[Record]) -> list[RowResult]:
+def _analyse_professionals(
+    municipality_id: int, records: Sequence[Record], *, own_organisation_id: int | None = None
+) -> list[RowResult]:
+    """``own_organisation_id``: the importer's organisation, the only one whose accounts they manage."""
     organisations = list(
         Organisation.objects.filter(municipality_id=municipality_id, is_active=True).prefetch_related("teams")
     )
@@ -640,6 +645,14 @@ def _analyse_professionals(municipality_id: int, records: Sequence[Record]) -> l
                 if org_name
                 else _("vul de organisatie in.")
             )
+        elif own_organisation_id is not None and organisation.pk != own_organisation_id:
+            row.error(
+                _(
+                    "de accounts van %(name)s beheert de functioneel beheerder van die organisatie; u importeert "
+                    "hier alleen medewerkers van uw eigen organisatie."
+                )
+                % {"name": organisation.name}
+            )
         raw_role = cells.get("role", "")
         role = roles.get(normalise(raw_role))
         if role is None:
@@ -677,7 +690,10 @@ def _analyse_professionals(municipality_id: int, records: Sequence[Record]) -> l
                 seen_roles[role_key] = number
         user = users.get(key) if key else None
         if user is not None and not any(
-            m.organisation.municipality_id == municipality_id for m in user.memberships.all()
+            m.organisation.municipality_id == municipality_id
+            and m.is_active
+            and own_organisation_id in (None, m.organisation_id)
+            for m in user.memberships.all()
         ):
             row.error(_("het e-mailadres %(email)s hoort bij een account dat u niet beheert.") % {"email": email})
         row.data = {
@@ -806,12 +822,19 @@ _ANALYSERS = {
 }
 
 
+def _analyse(actor: Actor, kind: str, municipality_id: int, records: Sequence[Record]) -> list[RowResult]:
+    if kind == PROFESSIONALS:
+        assert actor.membership is not None
+        return _analyse_professionals(municipality_id, records, own_organisation_id=actor.membership.organisation_id)
+    return _ANALYSERS[kind](municipality_id, records)
+
+
 def import_preview(*, actor: Actor, kind: str, records: Sequence[Record]) -> Preview:
     """Classify every record (nothing is written)."""
     municipality_id = import_municipality_id(actor)
     if kind not in KINDS:
         raise NotFoundError
-    return Preview(kind=kind, rows=_ANALYSERS[kind](municipality_id, records))
+    return Preview(kind=kind, rows=_analyse(actor, kind, municipality_id, records))
 
 
 # --- applying ---------------------------------------------------------------------------------
@@ -879,7 +902,7 @@ def _apply_professional(actor: Actor, row: RowResult, created: dict[str, User]) 
     key = data["email"].lower()
     user = created.get(key)
     if user is None and row.target_id is None:
-        user, _password = account_services.user_create(
+        user = account_services.user_create(
             actor=actor,
             data=account_services.UserData(
                 username=_username_for(data["first_name"], data["last_name"]),
@@ -891,7 +914,6 @@ def _apply_professional(actor: Actor, row: RowResult, created: dict[str, User]) 
             organisation_id=data["organisation_id"],
             team_id=data["team_id"],
             role=data["role"],
-            generate_initial_password=False,
         )
         created[key] = user
         return user.pk, True
@@ -960,7 +982,7 @@ def import_apply(
     with transaction.atomic():
         # One import at a time per municipality, so two imports cannot both pass the same checks.
         Municipality.objects.select_for_update().filter(pk=municipality_id).first()
-        preview = Preview(kind=kind, rows=_ANALYSERS[kind](municipality_id, records))
+        preview = Preview(kind=kind, rows=_analyse(actor, kind, municipality_id, records))
         if expected_digest is not None and preview.digest() != expected_digest:
             raise ConflictError(
                 _("De gegevens zijn gewijzigd sinds u het overzicht bekeek. Controleer het overzicht opnieuw.")

@@ -8,5 +8,6 @@ class OverlegConfig(AppConfig):
     verbose_name = _("Overleg en afspraken")
 
     def ready(self) -> None:
-        # The overleg's permissions join the one policy (keten.core.policy.allows).
-        from keten.overleg import rules  # noqa: F401
+        # The overleg's permissions join the one policy (keten.core.policy.allows); its account hooks
+        # revoke the calendar feed when an account is reset or deactivated.
+        from keten.overleg import account_hooks, rules  # noqa: F401

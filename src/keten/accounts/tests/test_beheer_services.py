@@ -1,4 +1,8 @@
-"""Beheer services: each use case writes and audits; bad input changes nothing and says why in Dutch."""
+"""Beheer services: each use case writes and audits; bad input changes nothing and says why in Dutch.
+
+Organisations, teams, wijken and API clients are the gemeente beheerder's (``actor``); accounts and
+roles are managed by the beheerder of the person's own organisation (``org_actor``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,19 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from keten.accounts import services
-from keten.accounts.models import ApiClient, Membership, Organisation, OrganisationType, Role, Team, User, Wijk
+from keten.accounts.models import (
+    ApiClient,
+    EmailChange,
+    Membership,
+    Organisation,
+    OrganisationType,
+    Role,
+    SetupLink,
+    Team,
+    User,
+    Wijk,
+)
+from keten.accounts.resets import account_reset
 from keten.core.api.authentication import hash_token
 from keten.core.audit import verify_chain
 from keten.core.errors import DomainError, NotFoundError
@@ -30,6 +46,8 @@ def _state() -> tuple[Any, ...]:
         list(ApiClient.objects.order_by("pk").values()),
         TOTPDevice.objects.count(),
         StaticDevice.objects.count(),
+        SetupLink.objects.count(),
+        EmailChange.objects.count(),
     )
 
 
@@ -60,6 +78,12 @@ def _last_event() -> AuditEvent:
 @pytest.fixture
 def actor(beheerder, actor_of):
     return actor_of(beheerder)
+
+
+@pytest.fixture
+def org_actor(partner_beheerder, actor_of):
+    """The beheerder of the partner organisation, who manages the accounts there (``worker``)."""
+    return actor_of(partner_beheerder)
 
 
 def _org_data(**kwargs: Any) -> services.OrganisationData:
@@ -209,34 +233,20 @@ def _user_data(**kwargs: Any) -> services.UserData:
     return services.UserData(**values)
 
 
-def test_user_create_with_generated_password(actor, partner, team):
-    user, password = services.user_create(
-        actor=actor, data=_user_data(), organisation_id=partner.pk, team_id=team.pk, role=Role.PROFESSIONAL
+def test_user_create_sends_a_setup_link_and_sets_no_password(org_actor, partner, team):
+    user = services.user_create(
+        actor=org_actor, data=_user_data(), organisation_id=partner.pk, team_id=team.pk, role=Role.PROFESSIONAL
     )
-    assert password
-    assert len(password) >= 12
-    assert user.check_password(password)
+    assert not user.has_usable_password()
     membership = user.memberships.get()
     assert (membership.organisation, membership.team, membership.role) == (partner, team, Role.PROFESSIONAL)
-    events = list(AuditEvent.objects.order_by("-id")[:2])
-    assert {e.object_type for e in events} == {"user", "membership"}
-    assert all(password not in str(e.details) for e in events)
+    link = SetupLink.objects.get(user=user)
+    assert (link.purpose, link.email) == (SetupLink.Purpose.NEW_ACCOUNT, "j.jansen@jgz.example.org")
+    events = list(AuditEvent.objects.order_by("-id")[:3])
+    assert {e.object_type for e in events} == {"user", "membership", "setup_link"}
 
 
-def test_user_create_without_password_has_an_unusable_one(actor, partner):
-    user, password = services.user_create(
-        actor=actor,
-        data=_user_data(),
-        organisation_id=partner.pk,
-        team_id=None,
-        role=Role.AANDACHTSFUNCTIONARIS,
-        generate_initial_password=False,
-    )
-    assert password is None
-    assert not user.has_usable_password()
-
-
-def test_user_create_bad_input_changes_nothing(actor, partner, team, worker, foreign_org):
+def test_user_create_bad_input_changes_nothing(org_actor, partner, team, worker, foreign_org):
     other_team = TeamFactory(organisation=OrganisationFactory(municipality=partner.municipality))
     cases: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         ("username", {"username": worker.username.upper()}, {}),
@@ -253,32 +263,42 @@ def test_user_create_bad_input_changes_nothing(actor, partner, team, worker, for
         kwargs: dict[str, Any] = {"organisation_id": partner.pk, "team_id": team.pk, "role": Role.PROFESSIONAL}
         kwargs.update(membership)
         with Unchanged(field):
-            services.user_create(actor=actor, data=_user_data(**data), **kwargs)
+            services.user_create(actor=org_actor, data=_user_data(**data), **kwargs)
 
 
-def test_user_update(actor, worker):
-    services.user_update(actor=actor, user=worker, data=_user_data(username=worker.username, email="nieuw@example.org"))
+def test_user_update(org_actor, worker):
+    services.user_update(
+        actor=org_actor, user=worker, data=_user_data(username=worker.username, email="nieuw@example.org")
+    )
     worker.refresh_from_db()
     assert (worker.first_name, worker.email) == ("Jan", "nieuw@example.org")
     assert "email" in _last_event().details["changed"]
     assert "nieuw@example.org" not in str(_last_event().details)
+    change = EmailChange.objects.get(user=worker)
+    assert (change.old_email, change.new_email, change.changed_by) == (
+        "werker@example.org",
+        "nieuw@example.org",
+        org_actor.user,
+    )
 
 
-def test_user_update_refuses_someone_elses_email(actor, worker, beheerder):
+def test_user_update_refuses_someone_elses_email(org_actor, worker, beheerder):
     with Unchanged("email"):
-        services.user_update(actor=actor, user=worker, data=_user_data(email=beheerder.email))
+        services.user_update(actor=org_actor, user=worker, data=_user_data(email=beheerder.email))
     with Unchanged("username"):
-        services.user_update(actor=actor, user=worker, data=_user_data(username=beheerder.username))
+        services.user_update(actor=org_actor, user=worker, data=_user_data(username=beheerder.username))
 
 
-def test_user_deactivate_and_reactivate(actor, worker):
-    services.user_deactivate(actor=actor, user=worker)
+def test_user_deactivate_and_reactivate(org_actor, worker):
+    services.user_deactivate(actor=org_actor, user=worker)
     worker.refresh_from_db()
     assert not worker.is_active
-    assert _last_event().details == {"is_active": False}
+    details = _last_event().details
+    assert details["is_active"] is False
+    assert details["sessions_ended"] is True
     with Unchanged("user"):
-        services.user_deactivate(actor=actor, user=worker)
-    services.user_reactivate(actor=actor, user=worker)
+        services.user_deactivate(actor=org_actor, user=worker)
+    services.user_reactivate(actor=org_actor, user=worker)
     worker.refresh_from_db()
     assert worker.is_active
 
@@ -288,70 +308,71 @@ def test_beheerder_cannot_deactivate_themself(actor, beheerder):
         services.user_deactivate(actor=actor, user=beheerder)
 
 
-def test_password_reset(actor, worker, beheerder):
-    password = services.user_password_reset(actor=actor, user=worker)
-    worker.refresh_from_db()
-    assert worker.check_password(password)
-    assert password not in str(_last_event().details)
-    with Unchanged("user"):
-        services.user_password_reset(actor=actor, user=beheerder)
-
-
-def test_two_factor_reset_removes_devices_and_is_audited_with_reason(actor, worker):
-    backup = StaticDevice.objects.create(user=worker, name="backup")
+def test_reset_of_an_account_without_client_data_wipes_credentials_and_is_audited_with_reason(actor, gemeente_worker):
+    backup = StaticDevice.objects.create(user=gemeente_worker, name="backup")
     backup.token_set.create(token="abcd1234")
-    services.user_two_factor_reset(actor=actor, user=worker, reason="Telefoon kwijtgeraakt op het werk")
-    assert not TOTPDevice.objects.filter(user=worker).exists()
-    assert not StaticDevice.objects.filter(user=worker).exists()
-    event = _last_event()
-    assert (event.action, event.object_type, event.object_id) == ("delete", "mfa_reset", str(worker.pk))
+    account_reset(actor=actor, user=gemeente_worker, reason="Telefoon kwijtgeraakt op het werk")
+    assert not TOTPDevice.objects.filter(user=gemeente_worker).exists()
+    assert not StaticDevice.objects.filter(user=gemeente_worker).exists()
+    assert not User.objects.get(pk=gemeente_worker.pk).has_usable_password()
+    event = AuditEvent.objects.get(object_type="account_reset")
+    assert (event.action, event.object_id, event.actor_id) == ("update", str(gemeente_worker.pk), actor.user.pk)
     assert event.reason == "Telefoon kwijtgeraakt op het werk"
-    assert event.details == {"devices": 2}
+    assert event.details["devices"] == 2
+    assert _last_event().object_type == "setup_link"
 
 
-def test_two_factor_reset_needs_a_reason_and_not_for_yourself(actor, worker, beheerder):
+def test_reset_needs_a_reason_and_not_for_yourself(actor, gemeente_worker, beheerder):
     with Unchanged("reason"):
-        services.user_two_factor_reset(actor=actor, user=worker, reason="kwijt")
+        account_reset(actor=actor, user=gemeente_worker, reason="kwijt")
     with Unchanged("reason"):
-        services.user_two_factor_reset(actor=actor, user=beheerder, reason="Mijn eigen telefoon is kwijt")
+        account_reset(actor=actor, user=beheerder, reason="Mijn eigen telefoon is kwijt")
 
 
 # --- memberships --------------------------------------------------------------------------------
 
 
-def test_membership_add_change_role_end_and_reactivate(actor, worker, partner, gemeente_org):
+def test_membership_add_change_role_end_and_reactivate(org_actor, worker, partner):
     added = services.membership_add(
-        actor=actor, user=worker, organisation_id=gemeente_org.pk, team_id=None, role=Role.BELEIDSMEDEWERKER
+        actor=org_actor, user=worker, organisation_id=partner.pk, team_id=None, role=Role.AANDACHTSFUNCTIONARIS
     )
     assert added.is_active
     assert _last_event().object_type == "membership"
-    services.membership_change_role(actor=actor, membership=added, role=Role.TEAMLEIDER)
+    services.membership_change_role(actor=org_actor, membership=added, role=Role.TEAMLEIDER)
     added.refresh_from_db()
     assert added.role == Role.TEAMLEIDER
-    assert _last_event().details == {"role": Role.TEAMLEIDER, "previous_role": Role.BELEIDSMEDEWERKER}
-    services.membership_end(actor=actor, membership=added)
+    assert _last_event().details == {"role": Role.TEAMLEIDER, "previous_role": Role.AANDACHTSFUNCTIONARIS}
+    services.membership_end(actor=org_actor, membership=added)
     added.refresh_from_db()
     assert not added.is_active
     again = services.membership_add(
-        actor=actor, user=worker, organisation_id=gemeente_org.pk, team_id=None, role=Role.TEAMLEIDER
+        actor=org_actor, user=worker, organisation_id=partner.pk, team_id=None, role=Role.TEAMLEIDER
     )
     assert again.pk == added.pk
     assert again.is_active
 
 
-def test_membership_bad_input_changes_nothing(actor, worker, worker_membership, partner):
+def test_membership_bad_input_changes_nothing(org_actor, worker, worker_membership, partner, gemeente_org):
     with Unchanged("role"):
         services.membership_add(
-            actor=actor, user=worker, organisation_id=partner.pk, team_id=None, role=Role.PROFESSIONAL
+            actor=org_actor, user=worker, organisation_id=partner.pk, team_id=None, role=Role.PROFESSIONAL
+        )
+    with Unchanged("organisation"):
+        services.membership_add(
+            actor=org_actor, user=worker, organisation_id=gemeente_org.pk, team_id=None, role=Role.TEAMLEIDER
         )
     with Unchanged("role"):
-        services.membership_change_role(actor=actor, membership=worker_membership, role=Role.PROFESSIONAL)
+        services.membership_change_role(actor=org_actor, membership=worker_membership, role=Role.PROFESSIONAL)
     with Unchanged("role"):
-        services.membership_change_role(actor=actor, membership=worker_membership, role="baas")
-    services.membership_end(actor=actor, membership=worker_membership)
+        services.membership_change_role(actor=org_actor, membership=worker_membership, role="baas")
+    # A second role keeps the person in the beheerder's scope after the first one ends.
+    services.membership_add(
+        actor=org_actor, user=worker, organisation_id=partner.pk, team_id=None, role=Role.TEAMLEIDER
+    )
+    services.membership_end(actor=org_actor, membership=worker_membership)
     worker_membership.refresh_from_db()
     with Unchanged("membership"):
-        services.membership_end(actor=actor, membership=worker_membership)
+        services.membership_end(actor=org_actor, membership=worker_membership)
 
 
 def test_beheerder_cannot_remove_their_own_last_beheer_role(actor, beheerder):
@@ -362,9 +383,9 @@ def test_beheerder_cannot_remove_their_own_last_beheer_role(actor, beheerder):
         services.membership_change_role(actor=actor, membership=own, role=Role.PROFESSIONAL)
 
 
-def test_beheerder_may_end_own_role_when_another_beheer_role_stays_first(actor_of, beheerder, partner):
+def test_beheerder_may_end_own_role_when_another_beheer_role_stays_first(actor_of, beheerder, gemeente_org):
     first = beheerder.memberships.get()
-    second = Membership.objects.create(user=beheerder, organisation=partner, role=Role.AANDACHTSFUNCTIONARIS)
+    second = Membership.objects.create(user=beheerder, organisation=gemeente_org, role=Role.BELEIDSMEDEWERKER)
     services.membership_end(actor=actor_of(beheerder), membership=second)
     second.refresh_from_db()
     assert not second.is_active

@@ -183,11 +183,10 @@ def test_upload_without_file(client_for: ClientFor, fb_gemeente: User) -> None:
     assert "Kies een bestand om te importeren." in response.content.decode()
 
 
-def test_professionals_import_page_flow(client_for: ClientFor, fb_gemeente: User, jgz: Organisation) -> None:
+def test_professionals_import_page_flow(client_for: ClientFor, fb_gemeente: User, gemeente: Organisation) -> None:
     client = client_for(fb_gemeente)
     content = (
-        "\ufeffvoornaam,achternaam,e-mail,organisatie,rol\nSam,Visser,sam@example.org,Jeugdgezondheidszorg Noord,"
-        "Professional\n"
+        "\ufeffvoornaam,achternaam,e-mail,organisatie,rol\nSam,Visser,sam@example.org,Gemeente Test,Professional\n"
     ).encode()
     assert _upload(client, "medewerkers", content).status_code == 302
     url = f"{BASE}import/medewerkers/controleren/"
@@ -196,7 +195,7 @@ def test_professionals_import_page_flow(client_for: ClientFor, fb_gemeente: User
     assert done.status_code == 302
     sam = User.objects.get(email="sam@example.org")
     assert not sam.has_usable_password()
-    assert "startwachtwoord" in client.get(BASE).content.decode()
+    assert "instellink" in client.get(BASE).content.decode()
 
 
 @pytest.mark.parametrize(("fmt", "content_type"), [("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformats")])

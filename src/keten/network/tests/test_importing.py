@@ -224,9 +224,9 @@ def test_more_organisation_row_errors(actor_of: ActorOf, fb_gemeente: User, row:
     ],
 )
 def test_more_professional_row_errors(
-    actor_of: ActorOf, fb_gemeente: User, jgz: Organisation, row: str, message: str
+    actor_of: ActorOf, fb_gemeente: User, gemeente: Organisation, row: str, message: str
 ) -> None:
-    row = row.replace(";jgz;", ";Jeugdgezondheidszorg Noord;")
+    row = row.replace(";jgz;", ";Gemeente Test;")
     records = _records(PROFESSIONALS, f"voornaam;achternaam;e-mail;organisatie;rol\n{row}\n")
     (result,) = importing.import_preview(actor=actor_of(fb_gemeente), kind=PROFESSIONALS, records=records).rows
     assert result.errors == [message]
@@ -355,75 +355,88 @@ PRO_HEADER = "voornaam;achternaam;e-mail;telefoon;organisatie;rol;team"
 
 
 def test_professionals_import(
-    actor_of: ActorOf, fb_gemeente: User, jgz: Organisation, school: Organisation, jgz_officer: User
+    actor_of: ActorOf, fb_gemeente: User, gemeente: Organisation, jgz: Organisation, jgz_officer: User
 ) -> None:
-    TeamFactory(organisation=jgz, name="Team Noord")
+    """Accounts are imported for the importer's own organisation only (issue 13): those of another
+    organisation are managed by that organisation's beheerder."""
+    TeamFactory(organisation=gemeente, name="Team Noord")
+    officer = make_user(
+        Role.AANDACHTSFUNCTIONARIS, gemeente, username="af-gem", first_name="Anouk", last_name="Smit", phone="030-1"
+    )
     records = _records(
         PROFESSIONALS,
         PRO_HEADER + "\n"
-        "Fatima;El Amrani;fatima@example.org;06-12345678;Basisschool De Zoe;Professional;\n"
-        "Fatima;El Amrani;fatima@example.org;06-12345678;Jeugdgezondheidszorg Noord;aandachtsfunctionaris;Team Noord\n"
-        f"Anouk;Smit-Jansen;{jgz_officer.email.upper()};030-1234567;Jeugdgezondheidszorg Noord;Aandachtsfunctionaris;\n"
-        "Piet;Puk;piet@example;;Jeugdgezondheidszorg Noord;professional;\n"
+        "Fatima;El Amrani;fatima@example.org;06-12345678;Gemeente Test;Professional;\n"
+        "Fatima;El Amrani;fatima@example.org;06-12345678;Gemeente Test;aandachtsfunctionaris;Team Noord\n"
+        f"Anouk;Smit-Jansen;{officer.email.upper()};030-1;Gemeente Test;Aandachtsfunctionaris;\n"
+        "Piet;Puk;piet@example;;Gemeente Test;professional;\n"
         "Kees;Kaas;kees@example.org;;Bakkerij;professional;\n"
-        "Els;Blad;els@example.org;;Jeugdgezondheidszorg Noord;baas;\n"
-        "Els;Blad;els2@example.org;;Jeugdgezondheidszorg Noord;professional;Team Zuid\n"
-        "Fatima;Anders;fatima@example.org;;Jeugdgezondheidszorg Noord;teamleider;\n"
-        "Fatima;El Amrani;fatima@example.org;06-12345678;Basisschool De Zoë;professional;\n",
+        "Els;Blad;els@example.org;;Gemeente Test;baas;\n"
+        "Els;Blad;els2@example.org;;Gemeente Test;professional;Team Zuid\n"
+        "Fatima;Anders;fatima@example.org;;Gemeente Test;teamleider;\n"
+        "Fatima;El Amrani;fatima@example.org;06-12345678;gemeente test;professional;\n"
+        "Jan;Jansen;jan@example.org;;Jeugdgezondheidszorg Noord;professional;\n"
+        f"Anouk;Smit;{jgz_officer.email};030-1234567;Gemeente Test;professional;\n",
     )
     actor = actor_of(fb_gemeente)
     rows = _by_number(importing.import_preview(actor=actor, kind=PROFESSIONALS, records=records))
-    assert [rows[n].status for n in range(2, 11)] == [NEW, NEW, CHANGED, ERROR, ERROR, ERROR, ERROR, ERROR, ERROR]
+    assert [rows[n].status for n in range(2, 13)] == [NEW, NEW, CHANGED] + [ERROR] * 8
     assert rows[4].changes == ["achternaam"]
     assert rows[5].errors == ["Rij 5: 'piet@example' is geen geldig e-mailadres."]
     assert rows[6].errors == ["Rij 6: de organisatie 'Bakkerij' bestaat niet (of is niet actief) in uw gemeente."]
     assert rows[7].errors == ["Rij 7: de rol 'baas' bestaat niet. Gebruik een rol uit de kolomuitleg."]
-    assert rows[8].errors == ["Rij 8: het team 'Team Zuid' bestaat niet bij Jeugdgezondheidszorg Noord."]
+    assert rows[8].errors == ["Rij 8: het team 'Team Zuid' bestaat niet bij Gemeente Test."]
     assert rows[9].errors == [
         "Rij 9: het e-mailadres fatima@example.org staat ook in rij 2, maar met een andere naam of telefoon."
     ]
     assert rows[10].errors == ["Rij 10: deze medewerker staat met dezelfde organisatie en rol ook al in rij 2."]
+    assert rows[11].errors == [
+        "Rij 11: de accounts van Jeugdgezondheidszorg Noord beheert de functioneel beheerder van die organisatie; "
+        "u importeert hier alleen medewerkers van uw eigen organisatie."
+    ]
+    assert rows[12].errors == [f"Rij 12: het e-mailadres {jgz_officer.email} hoort bij een account dat u niet beheert."]
 
     result = importing.import_apply(actor=actor, kind=PROFESSIONALS, records=records, only_valid=True)
-    assert (result.created, result.updated, result.skipped, result.new_users) == (2, 1, 6, 1)
+    assert (result.created, result.updated, result.skipped, result.new_users) == (2, 1, 8, 1)
     fatima = User.objects.get(email="fatima@example.org")
     assert not fatima.has_usable_password()
     assert fatima.username == "fatima.el.amrani"
     assert fatima.phone == "06-12345678"
     assert sorted(fatima.memberships.values_list("organisation__name", "role", "team__name")) == [
-        ("Basisschool De Zoë", Role.PROFESSIONAL, None),
-        ("Jeugdgezondheidszorg Noord", Role.AANDACHTSFUNCTIONARIS, "Team Noord"),
+        ("Gemeente Test", Role.AANDACHTSFUNCTIONARIS, "Team Noord"),
+        ("Gemeente Test", Role.PROFESSIONAL, None),
     ]
-    jgz_officer.refresh_from_db()
-    assert jgz_officer.last_name == "Smit-Jansen"
+    officer.refresh_from_db()
+    assert officer.last_name == "Smit-Jansen"
+    assert not Membership.objects.filter(user=jgz_officer, organisation=gemeente).exists()
+    assert not User.objects.filter(email="jan@example.org").exists()
     event = AuditEvent.objects.filter(object_type="import").get()
     assert "fatima@example.org" not in str(event.details)
     assert "06-12345678" not in str(event.details)
-    assert event.details["ids"] == [fatima.pk, jgz_officer.pk]
+    assert event.details["ids"] == [fatima.pk, officer.pk]
 
 
-def test_team_change_of_existing_membership(
-    actor_of: ActorOf, fb_gemeente: User, jgz: Organisation, jgz_officer: User
-) -> None:
-    team = TeamFactory(organisation=jgz, name="Team Noord")
+def test_team_change_of_existing_membership(actor_of: ActorOf, fb_gemeente: User, gemeente: Organisation) -> None:
+    team = TeamFactory(organisation=gemeente, name="Team Noord")
+    officer = make_user(Role.AANDACHTSFUNCTIONARIS, gemeente, username="af-gem", first_name="Anouk", last_name="Smit")
     records = _records(
         PROFESSIONALS,
-        f"voornaam;achternaam;e-mail;organisatie;rol;team\nAnouk;Smit;{jgz_officer.email};"
-        "Jeugdgezondheidszorg Noord;aandachtsfunctionaris;team noord\n",
+        f"voornaam;achternaam;e-mail;organisatie;rol;team\nAnouk;Smit;{officer.email};"
+        "Gemeente Test;aandachtsfunctionaris;team noord\n",
     )
     (row,) = importing.import_preview(actor=actor_of(fb_gemeente), kind=PROFESSIONALS, records=records).rows
     assert (row.status, row.changes) == (CHANGED, ["team"])
     importing.import_apply(actor=actor_of(fb_gemeente), kind=PROFESSIONALS, records=records)
-    assert Membership.objects.get(user=jgz_officer).team == team
+    assert Membership.objects.get(user=officer).team == team
 
 
 def test_email_of_an_account_in_another_municipality(
-    actor_of: ActorOf, fb_gemeente: User, jgz: Organisation, foreign_org: Organisation
+    actor_of: ActorOf, fb_gemeente: User, gemeente: Organisation, foreign_org: Organisation
 ) -> None:
     make_user(Role.PROFESSIONAL, foreign_org, username="elders", email="elders@example.org")
     records = _records(
         PROFESSIONALS,
-        "voornaam;achternaam;e-mail;organisatie;rol\nE;L;elders@example.org;Jeugdgezondheidszorg Noord;professional\n",
+        "voornaam;achternaam;e-mail;organisatie;rol\nE;L;elders@example.org;Gemeente Test;professional\n",
     )
     (row,) = importing.import_preview(actor=actor_of(fb_gemeente), kind=PROFESSIONALS, records=records).rows
     assert row.errors == ["Rij 2: het e-mailadres elders@example.org hoort bij een account dat u niet beheert."]
@@ -520,7 +533,15 @@ def test_export_reimports_unchanged(
     records = importing.read_upload(kind, exported.content, exported.filename)
     preview = importing.import_preview(actor=actor, kind=kind, records=records)
     assert preview.rows
-    assert {row.status for row in preview.rows} == {UNCHANGED}, [(r.label, r.changes, r.errors) for r in preview.rows]
+    rows = preview.rows
+    if kind == PROFESSIONALS:
+        # The export lists the professionals of the municipality; an import takes only the gemeente's own.
+        others = [r for r in rows if r.errors]
+        assert others
+        assert all("beheert de functioneel beheerder van die organisatie" in r.errors[0] for r in others)
+        rows = [r for r in rows if not r.errors]
+        assert rows
+    assert {row.status for row in rows} == {UNCHANGED}, [(r.label, r.changes, r.errors) for r in rows]
     assert len(records) == exported.rows
     event = AuditEvent.objects.get(action=AuditAction.EXPORT, object_type="export")
     assert event.details == {"kind": kind, "format": fmt, "rows": exported.rows}

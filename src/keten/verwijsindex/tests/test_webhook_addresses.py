@@ -512,6 +512,7 @@ def test_production_settings_refuse_the_escape_hatch() -> None:
         "KETEN_SECRET_KEY": "s" * 60,
         "KETEN_FIELD_ENCRYPTION_SALT": "zout",
         "KETEN_PSEUDONYM_KEY": "p" * 40,
+        "KETEN_BASE_URL": "https://keten.example.org",
         "KETEN_VI_WEBHOOK_ALLOW_HTTP": "true",
     }
     code = "import keten.conf.production as p; print(p.KETEN_VI_WEBHOOK_ALLOW_HTTP)"

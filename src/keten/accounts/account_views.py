@@ -1,0 +1,131 @@
+"""A person's own account: the account page, changing the password, the page for a session without a
+second factor, and the set-up link page (open without login)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from keten.accounts import enrolment, selectors
+from keten.accounts.account_forms import PasswordChangeForm, SetupLinkForm
+from keten.accounts.own_account import own_password_change
+from keten.accounts.setup_links import setup_link_complete
+from keten.core import ratelimit
+from keten.core.actor import actor_from_request
+from keten.core.errors import DomainError, NotFoundError
+from keten.core.forms import apply_domain_error
+from keten.core.mfa import second_factor_done
+from keten.core.policy import allows
+from keten.core.requestcontext import client_ip_var
+
+#: Requests to set-up link pages per client address per window (guessing a token is hopeless, but
+#: the page should not be an oracle that can be hammered either).
+SETUP_LINK_LIMIT = 30
+SETUP_LINK_WINDOW_SECONDS = 15 * 60
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    add_never_cache_headers(response)
+    return response
+
+
+@require_GET
+def account_home(request: HttpRequest) -> HttpResponse:
+    if not allows("accounts.change_own_account", request.user):
+        raise Http404
+    context = {"has_two_factor": enrolment.has_device(request.user)}  # type: ignore[arg-type]
+    return render(request, "accounts/account_home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    if not allows("accounts.change_own_account", request.user) or not second_factor_done(request):
+        raise Http404
+    form = PasswordChangeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            own_password_change(
+                actor=actor_from_request(request),
+                current_password=data["current_password"],
+                code=data["code"],
+                new_password=data["password1"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            # This session stays; every other session of the person ends (new password and stamp).
+            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            messages.success(request, _("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."))
+            return redirect("accounts:home")
+    status = 422 if request.method == "POST" else 200
+    return _no_store(render(request, "accounts/password_change.html", {"form": form}, status=status))
+
+
+@require_GET
+def no_second_factor(request: HttpRequest) -> HttpResponse:
+    """Signed in, but without an app in Keten: nothing to do here but get a set-up link or log out."""
+    if not request.user.is_authenticated:
+        return redirect("two_factor:login")
+    if second_factor_done(request):
+        return redirect("core:dashboard")
+    return render(request, "accounts/no_second_factor.html")
+
+
+def _link_not_working(request: HttpRequest) -> HttpResponse:
+    return _no_store(render(request, "accounts/setup_link_invalid.html", status=404))
+
+
+_SETUP_PURPOSE_PREFIX = "setup-link:"
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def setup_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Choose a password and enrol an app with a set-up link from the e-mail (no login needed)."""
+    address = client_ip_var.get() or "unknown"
+    limited = ratelimit.hit(
+        f"setup-link:ip:{address}", limit=SETUP_LINK_LIMIT, window_seconds=SETUP_LINK_WINDOW_SECONDS
+    )
+    if not limited.allowed:
+        response = render(request, "accounts/setup_link_throttled.html", status=429)
+        response["Retry-After"] = str(limited.retry_after)
+        return _no_store(response)
+    link = selectors.setup_link_for_token(token=token)
+    if link is None:
+        return _link_not_working(request)
+    purpose = f"{_SETUP_PURPOSE_PREFIX}{link.pk}"
+    form = SetupLinkForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = setup_link_complete(
+                link=link,
+                password=form.cleaned_data["password1"],
+                hex_key=enrolment.pending_key(request.session, purpose=purpose),
+                code=form.cleaned_data["code"],
+            )
+        except NotFoundError:
+            return _link_not_working(request)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            # Whoever was signed in on this browser is signed out; the person now logs in themselves.
+            logout(request)
+            done = {"backup_codes": codes, "username": link.user.get_username()}
+            return _no_store(render(request, "accounts/setup_link_done.html", done))
+    context: dict[str, Any] = {
+        "form": form,
+        "person": link.user,
+        "expires_at": link.expires_at,
+        **enrolment.enrolment_context(request.session, purpose=purpose, account=link.user.get_username()),
+    }
+    status = 422 if request.method == "POST" else 200
+    return _no_store(render(request, "accounts/setup_link.html", context, status=status))

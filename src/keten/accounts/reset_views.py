@@ -1,0 +1,141 @@
+"""Beheer pages for resetting an account: the reset itself, and the four-eyes requests.
+
+A reset never shows a password or a link to the beheerder: the link goes by e-mail to the address on
+the account (``keten.accounts.setup_links``). The rules are in ``keten.accounts.resets`` and the
+policy (``accounts.manage_account``, ``accounts.decide_reset``); anything outside the beheerder's
+scope answers 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from keten.accounts import resets, selectors
+from keten.accounts.beheer_views import beheer_page
+from keten.accounts.forms import AccountResetForm, ConfirmForm, ResetDeclineForm
+from keten.accounts.models import ResetRequest, User
+from keten.core.actor import actor_from_request
+from keten.core.errors import DomainError
+from keten.core.forms import apply_domain_error
+from keten.core.policy import allows
+
+
+def _reset_done_message(request: HttpRequest, person: User, outcome: object) -> None:
+    if isinstance(outcome, ResetRequest):
+        messages.success(
+            request,
+            _(
+                "Het herstelverzoek is ingediend. %(name)s kan cliëntgegevens zien (of is functioneel beheerder); "
+                "daarom moet een andere functioneel beheerder het eerst goedkeuren."
+            )
+            % {"name": person},
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "Het account van %(name)s is hersteld. Een instellink (24 uur geldig) is gestuurd naar %(email)s; "
+                "daarmee kiest de medewerker zelf een nieuw wachtwoord en een nieuwe app."
+            )
+            % {"name": person, "email": person.email},
+        )
+
+
+@beheer_page("GET", "POST")
+def user_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    person = selectors.user_for_beheer(actor=actor, pk=pk)
+    back = reverse("accounts:beheer_user", args=[person.pk])
+    form = AccountResetForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = resets.account_reset(actor=actor, user=person, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            _reset_done_message(request, person, outcome)
+            return redirect(back)
+    context = {
+        "form": form,
+        "person": person,
+        "back_url": back,
+        "four_eyes": resets.needs_four_eyes(person),
+        "is_self": person.pk == request.user.pk,
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "accounts/beheer/user_reset.html", context, status=status)
+
+
+@beheer_page("GET")
+def reset_request_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    requests = selectors.reset_requests_for_beheer(actor=actor)
+    return render(request, "accounts/beheer/reset_request_list.html", {"reset_requests": requests})
+
+
+def _request_page(
+    request: HttpRequest,
+    reset_request: ResetRequest,
+    *,
+    decline_form: ResetDeclineForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    actor = actor_from_request(request)
+    person = reset_request.user
+    context = {
+        "reset_request": reset_request,
+        "person": person,
+        "email_changes": selectors.email_changes_for_beheer(actor=actor, user=person),
+        "email_changed_since": person.email.lower() != reset_request.email.lower(),
+        "may_decide": allows("accounts.decide_reset", request.user, reset_request),
+        "is_requester": reset_request.requested_by_id == request.user.pk,
+        "approve_form": ConfirmForm(),
+        "decline_form": decline_form or ResetDeclineForm(),
+        "error": error,
+        "memberships": selectors.user_memberships_for_beheer(actor=actor, user=person),
+    }
+    return render(request, "accounts/beheer/reset_request_detail.html", context, status=status)
+
+
+@beheer_page("GET")
+def reset_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    reset_request = selectors.reset_request_for_beheer(actor=actor_from_request(request), pk=pk)
+    return _request_page(request, reset_request)
+
+
+@beheer_page("POST")
+def reset_request_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    reset_request = selectors.reset_request_for_beheer(actor=actor, pk=pk)
+    try:
+        resets.reset_request_approve(actor=actor, reset_request=reset_request)
+    except DomainError as exc:
+        reset_request.refresh_from_db()
+        return _request_page(request, reset_request, error=exc.message, status=422)
+    messages.success(
+        request,
+        _("U heeft het verzoek goedgekeurd. Een instellink is gestuurd naar %(email)s.")
+        % {"email": reset_request.email},
+    )
+    return redirect("accounts:beheer_reset_requests")
+
+
+@beheer_page("POST")
+def reset_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    reset_request = selectors.reset_request_for_beheer(actor=actor, pk=pk)
+    form = ResetDeclineForm(request.POST)
+    if not form.is_valid():
+        return _request_page(request, reset_request, decline_form=form, status=422)
+    try:
+        resets.reset_request_decline(actor=actor, reset_request=reset_request, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        reset_request.refresh_from_db()
+        return _request_page(request, reset_request, decline_form=form, error=exc.message, status=422)
+    messages.success(request, _("Het verzoek is afgewezen. Er is niets aan het account veranderd."))
+    return redirect("accounts:beheer_reset_requests")
