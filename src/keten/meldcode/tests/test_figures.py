@@ -147,3 +147,12 @@ def test_dashboard_links_policy_officer_to_the_figures(organisation: Any, client
     policy = make_user(Role.BELEIDSMEDEWERKER, organisation)
     html = client_for(policy).get(reverse("core:dashboard")).content.decode()
     assert reverse("meldcode:figures") in html
+
+
+def test_csv_neutralises_a_formula_in_a_wijk_name(organisation: Any, actor_of: ActorOf, client_for: ClientFor) -> None:
+    crafted = WijkFactory(municipality=organisation.municipality, name='=HYPERLINK("https://evil.example","x")')
+    _trajecten(actor_of, make_user(Role.PROFESSIONAL, organisation), 6, crafted)
+    text = client_for(make_user(Role.BELEIDSMEDEWERKER, organisation)).get(reverse("meldcode:figures_csv"))
+    body = text.content.decode()
+    assert '"\'=HYPERLINK(""https://evil.example"",""x"")";6;' in body
+    assert '\n"=HYPERLINK' not in body

