@@ -1,4 +1,5 @@
-"""Municipal figures over the API: counts only, for beleidsmedewerkers and functioneel beheerders."""
+"""Municipal figures over the API: counts of the own municipality only, for beleidsmedewerkers and
+functioneel beheerders. Small cells and their complements are null (see keten.core.smallcells)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ class OrgTypeFigureSerializer(serializers.Serializer):
 
 
 class DossierFiguresSerializer(serializers.Serializer):
-    open = serializers.IntegerField()
-    closed = serializers.IntegerField()
+    open = serializers.IntegerField(allow_null=True, help_text="null: fewer than small_cell, hidden")
+    closed = serializers.IntegerField(allow_null=True, help_text="null: fewer than small_cell, hidden")
     small_cell = serializers.IntegerField()
     by_wijk = WijkFigureSerializer(many=True)
     by_org_type = OrgTypeFigureSerializer(many=True)

@@ -381,6 +381,22 @@ def test_disclosures_csv_neutralises_a_formula_in_an_organisation_name(
     assert ';"=HYPERLINK' not in text
 
 
+def test_municipality_counts_hide_the_complement_of_a_small_cell(
+    client_for, professional, organisation, dossier, school, teacher, actor_of
+):
+    actor = actor_of(professional)
+    for _ in range(6):
+        _record(actor, dossier, school, teacher, ["signalen"])
+    jgz = OrganisationFactory(name="JGZ Noord", type=OrganisationType.JGZ)
+    _record(actor, dossier, jgz, make_user(Role.PROFESSIONAL, jgz, username="jgz"), ["signalen"])
+    policy = make_user(Role.BELEIDSMEDEWERKER, organisation, username="beleid")
+    body = client_for(policy).get("/delen/cijfers/").content.decode()
+    assert ">7<" in body  # the total and the one legal basis
+    # 7 - 6 would give the single disclosure to the JGZ away: both recipient types are hidden.
+    assert ">6<" not in body
+    assert body.count("&lt; 5") == 2
+
+
 def test_case_team_ends_access_early(client_for, professional, outsider, dossier, school, teacher, actor_of):
     grant = _record(actor_of(professional), dossier, school, teacher, ["personalia"]).grant
     page = client_for(professional).get(f"/dossiers/{dossier.reference}/").content.decode()
