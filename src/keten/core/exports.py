@@ -94,6 +94,19 @@ def csv_bytes(rows: Iterable[Iterable[Cell | Any]], *, bom: bool = False) -> byt
     return csv_text(rows, bom=bom).encode("utf-8")
 
 
+def hidden_legend(small_cell: int) -> list[str]:
+    """The last line of a figures CSV: what the mark of a hidden count means."""
+    from keten.core.smallcells import HIDDEN_MARK
+
+    return [
+        _(
+            "%(mark)s = niet getoond: een aantal onder de %(n)s, of een aantal waaruit zo'n klein aantal "
+            "met een totaal te berekenen zou zijn."
+        )
+        % {"mark": HIDDEN_MARK, "n": small_cell}
+    ]
+
+
 def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -1,13 +1,13 @@
 """Small-cell suppression for every figures page, export and API answer of municipal counts.
 
-A count below :data:`SMALL_CELL` could point to one family, so it is hidden (``None``, shown as
-"< 5") — zero included, because a hidden zero next to a hidden three would otherwise tell the three
-apart. That alone is not enough: when a table also shows the total its cells add up to, one hidden
-cell follows by subtraction (total 8, shown 6, so the hidden one is 2). :func:`suppress` therefore
-also hides a *complementary* cell: in every group of cells that add up to a shown total where exactly
-one cell is hidden, the next-smallest shown cell of that group is hidden too (a part before its
-total), and this repeats until no group has exactly one hidden cell — hiding a cell in a column can
-leave a single hidden cell in a row, and so on.
+A count below :data:`SMALL_CELL` could point to one family, so it is hidden (``None`` in the API,
+:data:`HIDDEN_MARK` on pages and in CSV files) — zero included, because a hidden zero next to a
+hidden three would otherwise tell the three apart. That alone is not enough: when a table also
+shows the total its cells add up to, one hidden cell follows by subtraction (total 8, shown 6, so
+the hidden one is 2). :func:`suppress` therefore also hides a *complementary* cell: in every group
+of cells that add up to a shown total where exactly one cell is hidden, the next-smallest shown cell
+of that group is hidden too (a part before its total), and this repeats until no group has exactly
+one hidden cell — hiding a cell in a column can leave a single hidden cell in a row, and so on.
 
 A group lists the shown cells of one sum: its parts, then the total they add up to (a row of a table
 with its row total, a column with the totals row, the steps of a process with the number of open
@@ -23,6 +23,9 @@ from typing import TypeVar
 
 #: Counts below this are never shown.
 SMALL_CELL = 5
+#: How a hidden count is shown on pages and in CSV files. Deliberately not "< 5": a complementary
+#: cell can be larger, and one mark for both does not tell which hidden cell is the small one.
+HIDDEN_MARK = "x"
 
 K = TypeVar("K", bound=Hashable)
 

@@ -182,16 +182,16 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def figures_csv(request: HttpRequest) -> HttpResponse:
     """The municipal figures as CSV: counts only, small cells hidden. The export is audited."""
     from keten.core import audit
-    from keten.core.exports import csv_response
+    from keten.core.exports import csv_response, hidden_legend
+    from keten.core.smallcells import HIDDEN_MARK
 
     if not allows("core.view_aggregates", request.user):
         raise Http404
     actor = actor_from_request(request)
     figures = dossier_selectors.dossier_aggregates(actor=actor)
-    hidden = f"<{figures['small_cell']}"
 
     def shown(value: int | None) -> int | str:
-        return hidden if value is None else value
+        return HIDDEN_MARK if value is None else value
 
     rows: list[list[Any]] = [
         [_("Dossiers"), _("Aantal")],
@@ -203,6 +203,8 @@ def figures_csv(request: HttpRequest) -> HttpResponse:
         [],
         [_("Soort organisatie"), _("Dossiers")],
         *([row["type"], shown(row["dossiers"])] for row in figures["by_org_type"]),
+        [],
+        hidden_legend(figures["small_cell"]),
     ]
     response = csv_response(rows, filename="keten-cijfers.csv")
     audit.record(actor=actor, action=AuditAction.EXPORT, object_type="figures", object_id="dossiers.csv")

@@ -27,10 +27,10 @@ from keten.accounts.models import OrganisationType, Wijk
 from keten.core import audit
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import NotFoundError
-from keten.core.exports import csv_response
+from keten.core.exports import csv_response, hidden_legend
 from keten.core.models import AuditAction
 from keten.core.policy import allows
-from keten.core.smallcells import SMALL_CELL, hide_small, suppress
+from keten.core.smallcells import HIDDEN_MARK, SMALL_CELL, hide_small, suppress
 from keten.meldcode.models import Status, Step, Traject
 
 OUTCOME_LABELS = {
@@ -242,7 +242,7 @@ def _csv_value(value: int | float | None, hidden: str) -> str | int:
 def figures_csv(request: HttpRequest) -> HttpResponse:
     """/meldcode/cijfers.csv — the same figures as CSV (semicolons, for Dutch spreadsheets). Audited."""
     actor, figures = _figures(request)
-    hidden = f"<{figures.small_cell}"
+    hidden = HIDDEN_MARK
     headers = [str(label) for _key, label in COLUMNS]
     rows: list[list[Any]] = [
         [_("Totaal"), *headers],
@@ -254,6 +254,7 @@ def figures_csv(request: HttpRequest) -> HttpResponse:
     for title, table in ((_("Open trajecten per stap"), figures.by_step), (_("Besluit"), figures.by_outcome)):
         rows += [[], [title, _("Aantal")]]
         rows += [[row.label, _csv_value(row.cells["n"], hidden)] for row in table]
+    rows += [[], hidden_legend(figures.small_cell)]
     response = csv_response(rows, filename="keten-meldcode-cijfers.csv")
     audit.record(actor=actor, action=AuditAction.EXPORT, object_type="figures", object_id="meldcode.csv")
     return response
