@@ -129,11 +129,17 @@ TWO_FACTOR_PATCH_ADMIN = False
 TWO_FACTOR_REMEMBER_COOKIE_AGE = None
 OTP_TOTP_ISSUER = "Keten"
 
-# Lockout after repeated failed logins (django-axes).
+# Lockout after repeated failed logins (django-axes, ADR 0013): per username after
+# AXES_FAILURE_LIMIT failures and per source address after KETEN_LOGIN_ADDRESS_FAILURE_LIMIT
+# failures (higher: offices share outgoing addresses), both within the cool-off time. The counts
+# are rows in the database (axes' database handler), so every worker process sees them.
 AXES_FAILURE_LIMIT = ENV.login_failure_limit
+KETEN_LOGIN_ADDRESS_FAILURE_LIMIT = ENV.login_address_failure_limit
 AXES_COOLOFF_TIME = ENV.login_cooloff_minutes / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "keten.accounts.lockout.KetenLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "keten.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "keten.core.clientip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
@@ -163,8 +169,9 @@ KETEN_MELDCODE_AFWEGINGEN_STEP = ENV.meldcode_afwegingen_step
 KETEN_MELDCODE_VT_FEEDBACK_WORKDAYS = 5
 #: The meldcode model the trajecten follow (stored on every traject).
 KETEN_MELDCODE_VERSION = "Basismodel meldcode 2019 (met afwegingskader)"
-# Number of reverse proxies in front of Keten whose X-Forwarded-For entries are trusted for the
-# client IP in the audit log (0: use the connection's address).
+# Addresses or networks of Keten's own reverse proxies. Only a request whose connection comes from
+# one of them has its client address taken from X-Forwarded-For (keten.core.clientip.client_ip, used
+# by the audit log, the login lockout and the API throttles); empty: the connection's address.
 KETEN_TRUSTED_PROXIES = ENV.trusted_proxies
 
 # Content Security Policy (django-csp 4): only our own origin; no inline script.
@@ -285,8 +292,5 @@ LOGGING = {
 
 FORM_RENDERER = "keten.core.forms.KetenFormRenderer"
 CSRF_FAILURE_VIEW = "keten.core.views.csrf_failure"
-# Lockout is per account on purpose: a municipality's offices share one outgoing IP address, so
-# locking by address would lock out a whole building after one person's typing errors.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_REDIRECT_URL_FAILURE = "/inloggen/"
 OIDC_USE_PKCE = True

@@ -6,6 +6,7 @@ Every variable Keten reads is declared here, with its type and default, and docu
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,22 @@ def _list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def _networks(name: str) -> list[str]:
+    """A list of IP addresses or networks (``10.0.0.0/8``, ``2001:db8::/32``, ``192.0.2.7``)."""
+    values = _list(name, [])
+    for value in values:
+        if value.isdigit():
+            raise ConfigurationError(
+                f"{name} lists the addresses or networks of the trusted reverse proxies (e.g. 10.0.0.0/8), "
+                f"not their number; got {value!r}"
+            )
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            raise ConfigurationError(f"{name} must hold IP addresses or networks, got {value!r}") from exc
+    return values
+
+
 @dataclass(frozen=True)
 class Env:
     """Typed view of the process environment."""
@@ -67,6 +84,7 @@ class Env:
     session_idle_minutes: int = field(default_factory=lambda: _int("KETEN_SESSION_IDLE_MINUTES", 30))
     login_failure_limit: int = field(default_factory=lambda: _int("KETEN_LOGIN_FAILURE_LIMIT", 5))
     login_cooloff_minutes: int = field(default_factory=lambda: _int("KETEN_LOGIN_COOLOFF_MINUTES", 30))
+    login_address_failure_limit: int = field(default_factory=lambda: _int("KETEN_LOGIN_ADDRESS_FAILURE_LIMIT", 30))
     break_glass_minutes: int = field(default_factory=lambda: _int("KETEN_BREAK_GLASS_MINUTES", 60))
     network_stale_months: int = field(default_factory=lambda: _int("KETEN_NETWORK_STALE_MONTHS", 6))
     meldcode_stall_days: int = field(default_factory=lambda: _int("KETEN_MELDCODE_STALL_DAYS", 10))
@@ -93,7 +111,7 @@ class Env:
     static_root: str = field(default_factory=lambda: _str("KETEN_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
     media_root: str = field(default_factory=lambda: _str("KETEN_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
     max_upload_mb: int = field(default_factory=lambda: _int("KETEN_MAX_UPLOAD_MB", 10))
-    trusted_proxies: int = field(default_factory=lambda: _int("KETEN_TRUSTED_PROXIES", 0))
+    trusted_proxies: list[str] = field(default_factory=lambda: _networks("KETEN_TRUSTED_PROXIES"))
     log_level: str = field(default_factory=lambda: _str("KETEN_LOG_LEVEL", "INFO"))
     network_reminder_days: int = field(default_factory=lambda: _int("KETEN_NETWORK_REMINDER_DAYS", 30))
     api_anon_rate: str = field(default_factory=lambda: _str("KETEN_API_ANON_RATE", "60/minute"))

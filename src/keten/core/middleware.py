@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import re
 import time
@@ -20,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from keten.core.clientip import client_ip
 from keten.core.mfa import second_factor_done
 from keten.core.requestcontext import client_ip_var, request_id_var
 
@@ -33,22 +33,6 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
         return True
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address; behind ``KETEN_TRUSTED_PROXIES`` proxies, taken from X-Forwarded-For."""
-    proxies = settings.KETEN_TRUSTED_PROXIES
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies > 0 and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            candidate = hops[-proxies]
-            try:
-                ipaddress.ip_address(candidate)
-            except ValueError:
-                return request.META.get("REMOTE_ADDR") or None
-            return candidate
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class RequestIdMiddleware:

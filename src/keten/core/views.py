@@ -181,24 +181,31 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 @require_GET
 def figures_csv(request: HttpRequest) -> HttpResponse:
     """The municipal figures as CSV: counts only, small cells hidden. The export is audited."""
-    import csv
-
     from keten.core import audit
+    from keten.core.exports import csv_response, hidden_legend
+    from keten.core.smallcells import HIDDEN_MARK
 
     if not allows("core.view_aggregates", request.user):
         raise Http404
     actor = actor_from_request(request)
     figures = dossier_selectors.dossier_aggregates(actor=actor)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="keten-cijfers.csv"'
-    writer = csv.writer(response, delimiter=";")
-    hidden = f"<{figures['small_cell']}"
-    writer.writerow([_("Wijk"), _("Open dossiers")])
-    for row in figures["by_wijk"]:
-        writer.writerow([row["wijk"], hidden if row["open"] is None else row["open"]])
-    writer.writerow([])
-    writer.writerow([_("Soort organisatie"), _("Dossiers")])
-    for row in figures["by_org_type"]:
-        writer.writerow([row["type"], hidden if row["dossiers"] is None else row["dossiers"]])
+
+    def shown(value: int | None) -> int | str:
+        return HIDDEN_MARK if value is None else value
+
+    rows: list[list[Any]] = [
+        [_("Dossiers"), _("Aantal")],
+        [_("Open"), shown(figures["open"])],
+        [_("Gesloten"), shown(figures["closed"])],
+        [],
+        [_("Wijk"), _("Open dossiers")],
+        *([row["wijk"], shown(row["open"])] for row in figures["by_wijk"]),
+        [],
+        [_("Soort organisatie"), _("Dossiers")],
+        *([row["type"], shown(row["dossiers"])] for row in figures["by_org_type"]),
+        [],
+        hidden_legend(figures["small_cell"]),
+    ]
+    response = csv_response(rows, filename="keten-cijfers.csv")
     audit.record(actor=actor, action=AuditAction.EXPORT, object_type="figures", object_id="dossiers.csv")
     return response

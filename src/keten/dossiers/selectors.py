@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keten.core import audit
 from keten.core.actor import Actor, acts_through_system
@@ -20,6 +21,7 @@ from keten.core.crypto import bsn_index, is_valid_bsn, name_birth_index
 from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import may_see_client_data
+from keten.core.smallcells import SMALL_CELL, suppress
 from keten.dossiers.models import BreakGlassAccess, CaseTeamMember, Dossier, DossierNote, Person
 
 
@@ -287,45 +289,66 @@ def case_team_candidates(*, actor: Actor, dossier: Dossier) -> QuerySet[Any]:
     )
 
 
-SMALL_CELL = 5
-
-
-def _suppress(n: int) -> int | None:
-    """Counts under SMALL_CELL are hidden (None) so small groups can't point to one family."""
-    return n if n >= SMALL_CELL else None
+def dossiers_of_municipality(municipality_id: int) -> QuerySet[Dossier]:
+    """Dossiers of families of a municipality: living in one of its wijken, or — wijk unknown —
+    with an organisation of the municipality on the case team (now or before)."""
+    on_team = CaseTeamMember.objects.filter(dossier_id=OuterRef("pk"), organisation__municipality_id=municipality_id)
+    return Dossier.objects.filter(
+        Q(family__wijk__municipality_id=municipality_id) | (Q(family__wijk__isnull=True) & Exists(on_team))
+    )
 
 
 def dossier_aggregates(*, actor: Actor) -> dict[str, Any]:
-    """Municipality-wide figures: counts only, never a name, BSN or note; small cells hidden."""
+    """Figures of the actor's own municipality: counts only, never a name, BSN or note.
+
+    Small cells are hidden, and so are their complements (:mod:`keten.core.smallcells`): the open
+    dossiers per wijk add up to the open total (with a row "Wijk onbekend" when families without a
+    wijk exist), and so, nearly always, do the open dossiers per organisation type on the case team.
+    """
     from keten.accounts.models import OrganisationType, Wijk
     from keten.core.policy import allows
 
-    if actor.user is None or not allows("core.view_aggregates", actor.user):
+    if actor.user is None or actor.membership is None or not allows("core.view_aggregates", actor.user):
         return {}
-    by_status = dict(Dossier.objects.values_list("status").annotate(n=Count("id")).order_by())
+    municipality_id = actor.membership.organisation.municipality_id
+    dossiers = dossiers_of_municipality(municipality_id)
+    by_status = dict(dossiers.values_list("status").annotate(n=Count("id")).order_by())
+    open_ids = dossiers.filter(status=Dossier.Status.OPEN).values("pk")
     by_wijk_raw = dict(
-        Dossier.objects.filter(status=Dossier.Status.OPEN)
-        .values_list("family__wijk_id")
-        .annotate(n=Count("id"))
-        .order_by()
+        Dossier.objects.filter(pk__in=open_ids).values_list("family__wijk_id").annotate(n=Count("id")).order_by()
     )
-    wijken = list(Wijk.objects.order_by("name").values_list("id", "name"))
-    by_wijk = [{"wijk": name, "open": _suppress(by_wijk_raw.get(wid, 0))} for wid, name in wijken]
+    wijken: list[tuple[int | None, str]] = list(
+        Wijk.objects.filter(municipality_id=municipality_id).order_by("name").values_list("id", "name")
+    )
+    if by_wijk_raw.get(None):
+        wijken.append((None, str(_("Wijk onbekend"))))
     org_raw = dict(
-        CaseTeamMember.objects.filter(ended_at__isnull=True, dossier__status=Dossier.Status.OPEN)
+        CaseTeamMember.objects.filter(ended_at__isnull=True, dossier_id__in=open_ids)
         .values_list("organisation__type")
         .annotate(n=Count("dossier_id", distinct=True))
         .order_by()
     )
     labels = dict(OrganisationType.choices)
-    by_org_type = [
-        {"type": str(labels[t]), "dossiers": _suppress(n)} for t, n in sorted(org_raw.items()) if t in labels
-    ]
+    types = sorted(t for t in org_raw if t in labels)
+
+    counts: dict[tuple[str, Any], int] = {
+        ("total", "open"): by_status.get(Dossier.Status.OPEN, 0),
+        ("total", "closed"): by_status.get(Dossier.Status.CLOSED, 0),
+    }
+    counts.update({("wijk", wid): by_wijk_raw.get(wid, 0) for wid, _name in wijken})
+    counts.update({("type", t): org_raw[t] for t in types})
+    shown = suppress(
+        counts,
+        [
+            [*(("wijk", wid) for wid, _name in wijken), ("total", "open")],
+            [*(("type", t) for t in types), ("total", "open")],
+        ],
+    )
     return {
-        "open": by_status.get(Dossier.Status.OPEN, 0),
-        "closed": by_status.get(Dossier.Status.CLOSED, 0),
-        "by_wijk": by_wijk,
-        "by_org_type": by_org_type,
+        "open": shown[("total", "open")],
+        "closed": shown[("total", "closed")],
+        "by_wijk": [{"wijk": name, "open": shown[("wijk", wid)]} for wid, name in wijken],
+        "by_org_type": [{"type": str(labels[t]), "dossiers": shown[("type", t)]} for t in types],
         "small_cell": SMALL_CELL,
     }
 

@@ -2,13 +2,14 @@
 
 For the beleidsmedewerker (``core.view_aggregates``) of a municipality: the trajecten of
 organisations in their own municipality. No names, pseudonyms, references or free text ever leave
-this module; every count under ``SMALL_CELL`` is hidden (None), and a median is shown only when it
-rests on at least ``SMALL_CELL`` decided trajecten. The page and the CSV export are audited.
+this module; every count under ``SMALL_CELL`` is hidden (None), together with the complementary
+cells that would let it be derived from a total (:mod:`keten.core.smallcells`), and a median is
+shown only when it rests on at least ``SMALL_CELL`` decided trajecten. The page and the CSV export
+(written through :mod:`keten.core.exports`) are audited.
 """
 
 from __future__ import annotations
 
-import csv
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,11 +27,11 @@ from keten.accounts.models import OrganisationType, Wijk
 from keten.core import audit
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import NotFoundError
+from keten.core.exports import csv_response, hidden_legend
 from keten.core.models import AuditAction
 from keten.core.policy import allows
+from keten.core.smallcells import HIDDEN_MARK, SMALL_CELL, hide_small, suppress
 from keten.meldcode.models import Status, Step, Traject
-
-SMALL_CELL = 5
 
 OUTCOME_LABELS = {
     "afsluiten": _l("Afgesloten: geen vermoeden meer"),
@@ -41,7 +42,7 @@ OUTCOME_LABELS = {
     "afgesloten": _l("Afgesloten zonder besluit"),
 }
 
-#: The columns of the tables per organisation type and per wijk, in order.
+#: The columns of the tables per organisation type and per wijk, in order (the last is the median).
 COLUMNS: tuple[tuple[str, Any], ...] = (
     ("started", _l("Gestart")),
     ("open", _l("Open (nog geen besluit)")),
@@ -52,11 +53,6 @@ COLUMNS: tuple[tuple[str, Any], ...] = (
     ("overdue", _l("Terugkoppeling Veilig Thuis te laat")),
     ("median_days", _l("Mediaan dagen van eerste signaal tot besluit")),
 )
-
-
-def suppress(n: int) -> int | None:
-    """Counts under SMALL_CELL are hidden (None) so that no small group points to one family."""
-    return n if n >= SMALL_CELL else None
 
 
 def _median(values: list[int]) -> float | None:
@@ -113,8 +109,36 @@ def _counts() -> dict[str, Any]:
     }
 
 
-def _cells(raw: dict[str, Any], durations: list[int]) -> dict[str, int | float | None]:
-    cells: dict[str, int | float | None] = {key: suppress(int(raw.get(key, 0))) for key, _label in COLUMNS[:-1]}
+#: The count columns; every trajecten is in exactly one of the four statuses that add up to "started".
+COUNT_KEYS = [key for key, _label in COLUMNS[:-1]]
+STATUS_PARTS = ("open", "hulp", "gemeld", "afgesloten")
+
+
+def _shown_cells(
+    rows: dict[Any, dict[str, Any]], steps: dict[Any, int]
+) -> tuple[dict[tuple[Any, ...], int | None], list[Any], list[Any]]:
+    """All counts of the page with small cells and their complements hidden.
+
+    ``rows`` maps ("total",), ("type", t) and ("wijk", w) to their raw counts. Groups: each column
+    over the organisation types and over the wijken with the totals row; each row's four statuses
+    with its "started"; the open trajecten per step with the open total.
+    """
+    counts = {(*row, key): int(raw.get(key, 0)) for row, raw in rows.items() for key in COUNT_KEYS}
+    counts.update({("step", step): int(n) for step, n in steps.items()})
+    types = [row for row in rows if row[0] == "type"]
+    wijken = [row for row in rows if row[0] == "wijk"]
+    groups: list[list[tuple[Any, ...]]] = []
+    for key in COUNT_KEYS:
+        groups.append([*((*row, key) for row in types), ("total", key)])
+        groups.append([*((*row, key) for row in wijken), ("total", key)])
+    for row in rows:
+        groups.append([*((*row, key) for key in STATUS_PARTS), (*row, "started")])
+    groups.append([*(("step", step) for step in steps), ("total", "open")])
+    return suppress(counts, groups), types, wijken
+
+
+def _cells(shown: dict[tuple[Any, ...], int | None], row: tuple[Any, ...], durations: list[int]) -> dict[str, Any]:
+    cells: dict[str, int | float | None] = {key: shown[(*row, key)] for key in COUNT_KEYS}
     cells["median_days"] = _median(durations)
     return cells
 
@@ -152,23 +176,37 @@ def meldcode_figures(*, actor: Actor) -> Figures:
         durations.setdefault(f"w:{wijk_id}", []).append(days)
 
     type_labels = dict(OrganisationType.choices)
-    by_org_type = [
-        Row(str(type_labels.get(t, t)), _cells(raw, durations.get(f"t:{t}", [])))
-        for t, raw in sorted(by_type_raw.items(), key=lambda item: str(type_labels.get(item[0], item[0])))
-    ]
     wijken = list(Wijk.objects.filter(municipality_id=municipality_id).order_by("name").values_list("id", "name"))
-    by_wijk = [Row(name, _cells(by_wijk_raw.get(wid, {}), durations.get(f"w:{wid}", []))) for wid, name in wijken]
-    if None in by_wijk_raw:
-        by_wijk.append(Row(_("Wijk onbekend"), _cells(by_wijk_raw[None], durations.get("w:None", []))))
+    own_wijken = {wid for wid, _name in wijken}
+    # Families without a wijk, or living in another municipality's wijk, form one row "Wijk onbekend",
+    # so that the wijk rows add up to the totals.
+    other_wijk: dict[str, Any] = {}
+    for wid, raw in by_wijk_raw.items():
+        if wid not in own_wijken:
+            for key in COUNT_KEYS:
+                other_wijk[key] = other_wijk.get(key, 0) + int(raw.get(key, 0))
+            durations.setdefault("w:other", []).extend(durations.get(f"w:{wid}", []))
+    rows: dict[tuple[Any, ...], dict[str, Any]] = {("total",): totals_raw}
+    for t, raw in sorted(by_type_raw.items(), key=lambda item: str(type_labels.get(item[0], item[0]))):
+        rows[("type", t)] = raw
+    for wid, _name in wijken:
+        rows[("wijk", wid)] = by_wijk_raw.get(wid, {})
+    if other_wijk:
+        rows[("wijk", "other")] = other_wijk
+    shown, type_rows, wijk_rows = _shown_cells(rows, {step.value: steps.get(step.value, 0) for step in Step})
+    wijk_names: dict[Any, str] = {**dict(wijken), "other": _("Wijk onbekend")}
     municipality = actor.membership.organisation.municipality.name if actor.membership else ""
     return Figures(
         municipality=municipality,
         small_cell=SMALL_CELL,
-        totals=_cells(totals_raw, durations["*"]),
-        by_step=[Row(str(step.label), {"n": suppress(steps.get(step.value, 0))}) for step in Step],
-        by_outcome=[Row(str(label), {"n": suppress(outcomes.get(key, 0))}) for key, label in OUTCOME_LABELS.items()],
-        by_org_type=by_org_type,
-        by_wijk=by_wijk,
+        totals=_cells(shown, ("total",), durations["*"]),
+        by_step=[Row(str(step.label), {"n": shown[("step", step.value)]}) for step in Step],
+        by_outcome=[Row(str(label), {"n": hide_small(outcomes.get(key, 0))}) for key, label in OUTCOME_LABELS.items()],
+        by_org_type=[
+            Row(str(type_labels.get(row[1], row[1])), _cells(shown, row, durations.get(f"t:{row[1]}", [])))
+            for row in type_rows
+        ],
+        by_wijk=[Row(wijk_names[row[1]], _cells(shown, row, durations.get(f"w:{row[1]}", []))) for row in wijk_rows],
         generated_at=timezone.localtime(),
     )
 
@@ -194,32 +232,29 @@ def figures_view(request: HttpRequest) -> HttpResponse:
     return render(request, "meldcode/cijfers/index.html", {"figures": figures})
 
 
-def _csv_value(value: int | float | None, hidden: str) -> str:
+def _csv_value(value: int | float | None, hidden: str) -> str | int:
     if value is None:
         return hidden
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{value:g}" if isinstance(value, float) else value
 
 
 @require_GET
 def figures_csv(request: HttpRequest) -> HttpResponse:
     """/meldcode/cijfers.csv — the same figures as CSV (semicolons, for Dutch spreadsheets). Audited."""
     actor, figures = _figures(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="keten-meldcode-cijfers.csv"'
-    writer = csv.writer(response, delimiter=";")
-    hidden = f"<{figures.small_cell}"
+    hidden = HIDDEN_MARK
     headers = [str(label) for _key, label in COLUMNS]
-    writer.writerow([_("Totaal"), *headers])
-    writer.writerow([figures.municipality, *(_csv_value(figures.totals[k], hidden) for k, _l2 in COLUMNS)])
-    for title, rows in ((_("Soort organisatie"), figures.by_org_type), (_("Wijk"), figures.by_wijk)):
-        writer.writerow([])
-        writer.writerow([title, *headers])
-        for row in rows:
-            writer.writerow([row.label, *(_csv_value(row.cells[k], hidden) for k, _l2 in COLUMNS)])
-    for title, rows in ((_("Open trajecten per stap"), figures.by_step), (_("Besluit"), figures.by_outcome)):
-        writer.writerow([])
-        writer.writerow([title, _("Aantal")])
-        for row in rows:
-            writer.writerow([row.label, _csv_value(row.cells["n"], hidden)])
+    rows: list[list[Any]] = [
+        [_("Totaal"), *headers],
+        [figures.municipality, *(_csv_value(figures.totals[k], hidden) for k, _l2 in COLUMNS)],
+    ]
+    for title, table in ((_("Soort organisatie"), figures.by_org_type), (_("Wijk"), figures.by_wijk)):
+        rows += [[], [title, *headers]]
+        rows += [[row.label, *(_csv_value(row.cells[k], hidden) for k, _l2 in COLUMNS)] for row in table]
+    for title, table in ((_("Open trajecten per stap"), figures.by_step), (_("Besluit"), figures.by_outcome)):
+        rows += [[], [title, _("Aantal")]]
+        rows += [[row.label, _csv_value(row.cells["n"], hidden)] for row in table]
+    rows += [[], hidden_legend(figures.small_cell)]
+    response = csv_response(rows, filename="keten-meldcode-cijfers.csv")
     audit.record(actor=actor, action=AuditAction.EXPORT, object_type="figures", object_id="meldcode.csv")
     return response

@@ -1,16 +1,14 @@
 """Samenwerking in beeld: the municipal gap view per wijk, as a web page, CSV and XLSX.
 
 Views translate HTTP to the selector in :mod:`keten.network.gaps`; they hold no rules. The exports
-contain organisations, agreements and counts only (no client data, no names of professionals) and
-each one writes an audit event.
+contain organisations, agreements and counts only (no client data, no names of professionals), are
+written through :mod:`keten.core.exports` (formulas neutralised) and each one writes an audit event.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,15 +20,12 @@ from django.views.decorators.http import require_GET
 from keten.core.actor import Actor, actor_from_request
 from keten.core.audit import record
 from keten.core.errors import NotFoundError
-from keten.core.exports import escape_formula
+from keten.core.exports import Sheet, csv_response, xlsx_response
 from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.network.gaps import GapReport, PairState, network_gaps, type_label
 
 Cell = str | int | date | None
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Spreadsheet programs run cells that start with these characters as formulas.
 
 
 def _report(request: HttpRequest, wijk_id: int | None) -> tuple[Actor, GapReport]:
@@ -189,58 +184,6 @@ def export_tables(report: GapReport) -> list[Table]:
     return [summary, types, pairs, edges, overdue, stale]
 
 
-def _csv_cell(value: Cell) -> str | int:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
-    if isinstance(value, int):
-        return value
-    return escape_formula(str(value))
-
-
-def render_csv(tables: list[Table]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    for index, table in enumerate(tables):
-        if index:
-            writer.writerow([])
-        writer.writerow([table.title])
-        writer.writerow(table.header)
-        writer.writerows([_csv_cell(c) for c in row] for row in table.rows)
-    return buffer.getvalue()
-
-
-def render_xlsx(tables: list[Table]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    for table in tables:
-        sheet = workbook.create_sheet(title=table.title[:31])
-        sheet.append(table.header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append([str(c) if isinstance(c, str) else c for c in row])
-        for row_cells in sheet.iter_rows(min_row=2):
-            for cell in row_cells:
-                if isinstance(cell.value, date):
-                    cell.number_format = "DD-MM-YYYY"
-                elif cell.data_type == "f":
-                    cell.data_type = "s"  # text that starts with "=" stays text
-        for column in sheet.columns:
-            width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
-            sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def _filename(report: GapReport, extension: str) -> str:
     parts = ["samenwerking", slugify(report.municipality.name) or "gemeente"]
     if report.scope is not None:
@@ -267,18 +210,19 @@ def _audit_export(actor: Actor, report: GapReport, fmt: str) -> None:
 def export_csv(request: HttpRequest, wijk_id: int | None = None) -> HttpResponse:
     actor, report = _report(request, wijk_id)
     # A byte order mark, so that spreadsheet programs read the accents right.
-    body = "\ufeff" + render_csv(export_tables(report))
+    rows: list[list[Cell]] = []
+    for index, table in enumerate(export_tables(report)):
+        rows += [[]] if index else []
+        rows += [[table.title], list(table.header), *table.rows]
+    response = csv_response(rows, filename=_filename(report, "csv"), bom=True)
     _audit_export(actor, report, "csv")
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "csv")}"'
     return response
 
 
 @require_GET
 def export_xlsx(request: HttpRequest, wijk_id: int | None = None) -> HttpResponse:
     actor, report = _report(request, wijk_id)
-    body = render_xlsx(export_tables(report))
+    tables = export_tables(report)
+    response = xlsx_response([Sheet(t.title, t.header, t.rows) for t in tables], filename=_filename(report, "xlsx"))
     _audit_export(actor, report, "xlsx")
-    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "xlsx")}"'
     return response

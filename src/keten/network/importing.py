@@ -41,7 +41,15 @@ from keten.accounts.models import Membership, Municipality, Organisation, Organi
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import ConflictError, DomainError, NotFoundError
-from keten.core.exports import escape_formula
+from keten.core.exports import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    Sheet,
+    XlsxReader,
+    csv_bytes,
+    unescape_formula,
+    xlsx_bytes,
+)
 from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.network import services as network_services
@@ -158,10 +166,7 @@ Record = tuple[int, dict[str, str]]
 
 def _unescape(value: str) -> str:
     """Undo the quote an export put before a formula-like cell, and trim the cell."""
-    value = value.strip()
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
-        return value[1:]
-    return value
+    return unescape_formula(value.strip()).strip()
 
 
 def _cell_text(value: Any) -> str:
@@ -209,8 +214,6 @@ def _read_csv(content: bytes) -> list[list[str]]:
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
     unreadable = ImportFileError(
         _("Het Excel-bestand kan niet worden gelezen. Sla het opnieuw op als .xlsx-bestand."), field="file"
     )
@@ -224,20 +227,16 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
             _("Het Excel-bestand is uitgepakt te groot. Splits het in kleinere bestanden."), field="file"
         )
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        reader = XlsxReader(content)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         raise unreadable from exc
-    try:
-        if not workbook.worksheets:
-            return []
+    with reader:
         rows: list[list[str]] = []
-        for values in workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS):
+        for values in reader.rows(max_col=MAX_COLUMNS):
             rows.append([_cell_text(v) for v in values])
             if len(rows) > MAX_ROWS + 1:
                 raise _too_many_rows()
         return rows
-    finally:
-        workbook.close()
 
 
 def read_table(content: bytes, filename: str) -> list[list[str]]:
@@ -1103,37 +1102,18 @@ _EXPORTERS = {
     POSTCODE_RANGES: _postcode_range_rows,
 }
 
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = CSV_CONTENT_TYPE
+XLSX_TYPE = XLSX_CONTENT_TYPE
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([escape_formula(str(cell)) for cell in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """CSV through :mod:`keten.core.exports` (formula-like cells get a leading quote), with a BOM."""
+    return csv_bytes([list(header), *(list(row) for row in rows)], bom=True)
 
 
 def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[str]], *, title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-
-    def text_cell(value: str) -> Any:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-        return cell
-
-    sheet.append([text_cell(h) for h in header])
-    for row in rows:
-        sheet.append([text_cell(str(value)) for value in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    """XLSX through :mod:`keten.core.exports`: every cell text, never a formula."""
+    return xlsx_bytes([Sheet(title, list(header), [[str(value) for value in row] for row in rows])])
 
 
 @dataclass

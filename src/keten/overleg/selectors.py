@@ -26,6 +26,7 @@ from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows, may_see_client_data
 from keten.core.queries import ORGANISATION_NAME, USER_NAMES, defer_except, display_name
+from keten.core.smallcells import SMALL_CELL, suppress
 from keten.dossiers.models import Dossier, Family
 from keten.overleg.models import (
     AgendaItem,
@@ -45,8 +46,6 @@ from keten.overleg.models import (
     RegistrationStatus,
 )
 from keten.overleg.rules import attendee_q, invited_membership_q, registration_visibility_q
-
-SMALL_CELL = 5
 
 
 def _user_or_404(actor: Actor) -> Any:
@@ -885,15 +884,13 @@ def agreements_visible_to(actor: Actor) -> QuerySet[Agreement]:
 # --- municipality figures (aggregates only) ---------------------------------------------------
 
 
-def _suppress(n: int) -> int | None:
-    """Counts under SMALL_CELL are hidden so that small groups cannot point to one family."""
-    return n if n >= SMALL_CELL else None
-
-
 def municipality_aggregates(*, actor: Actor, since: dt.date | None = None) -> list[dict[str, Any]]:
     """Per overleg of the actor's municipality: cases registered and admitted, days from registration
     to first discussion (median), agreements made / done on time / overdue, open cases per process
-    step. Counts only — no name, reference or text — and cells under 5 are hidden."""
+    step. Counts only — no name, reference or text. Cells under 5 are hidden, and so are the cells
+    that would give a hidden one away by subtraction (:mod:`keten.core.smallcells`): per overleg the
+    admitted cases are the running cases per step plus the closed ones, and the agreements made are
+    those done on time, done late, open and (not shown, rare) cancelled."""
     user = _user_or_404(actor)
     if not allows("core.view_aggregates", user):
         raise NotFoundError
@@ -930,40 +927,47 @@ def municipality_aggregates(*, actor: Actor, since: dt.date | None = None) -> li
     ):
         if first is not None:
             lead_days[type_id].append(max((first - registered_at).total_seconds() / 86400, 0.0))
-    per_step: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    per_step: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for step_row in (
         regs.filter(status=RegistrationStatus.TOEGELATEN)
         .values("overleg_type_id", "process_step__order", "process_step__name")
         .annotate(n=Count("pk"))
         .order_by("overleg_type_id", "process_step__order")
     ):
-        per_step[step_row["overleg_type_id"]].append(
-            {"step": step_row["process_step__name"] or "—", "open": _suppress(step_row["n"])}
-        )
+        per_step[step_row["overleg_type_id"]].append((step_row["process_step__name"] or "—", step_row["n"]))
     result = []
     for t in types:
         counts = reg_counts.get(t.pk, {})
-        registered = sum(counts.values())
-        admitted = counts.get(RegistrationStatus.TOEGELATEN, 0) + counts.get(RegistrationStatus.AFGESLOTEN, 0)
-        days = lead_days.get(t.pk, [])
         agr: dict[str, Any] = dict(agr_counts.get(t.pk, {}))
+        steps = per_step.get(t.pk, [])
+        raw: dict[Any, int] = {
+            "registered": sum(counts.values()),
+            "admitted": counts.get(RegistrationStatus.TOEGELATEN, 0) + counts.get(RegistrationStatus.AFGESLOTEN, 0),
+            "declined": counts.get(RegistrationStatus.AFGEWEZEN, 0),
+            "closed": counts.get(RegistrationStatus.AFGESLOTEN, 0),
+            **{
+                f"agreements_{key}": int(agr.get(key, 0))
+                for key in ("made", "done_on_time", "done_late", "overdue", "open")
+            },
+            **{("step", i): int(n) for i, (_name, n) in enumerate(steps)},
+        }
+        shown = suppress(
+            raw,
+            [
+                [*(("step", i) for i in range(len(steps))), "closed", "admitted"],
+                ["agreements_done_on_time", "agreements_done_late", "agreements_open", "agreements_made"],
+            ],
+        )
+        days = lead_days.get(t.pk, [])
         result.append(
             {
                 "overleg": t.name,
                 "kind": t.get_kind_display(),
-                "registered": _suppress(registered),
-                "admitted": _suppress(admitted),
-                "declined": _suppress(counts.get(RegistrationStatus.AFGEWEZEN, 0)),
-                "closed": _suppress(counts.get(RegistrationStatus.AFGESLOTEN, 0)),
+                **{key: value for key, value in shown.items() if isinstance(key, str)},
                 "median_days_to_first_discussion": round(statistics.median(days), 1)
                 if len(days) >= SMALL_CELL
                 else None,
-                "agreements_made": _suppress(agr.get("made", 0)),
-                "agreements_done_on_time": _suppress(agr.get("done_on_time", 0)),
-                "agreements_done_late": _suppress(agr.get("done_late", 0)),
-                "agreements_overdue": _suppress(agr.get("overdue", 0)),
-                "agreements_open": _suppress(agr.get("open", 0)),
-                "cases_per_step": per_step.get(t.pk, []),
+                "cases_per_step": [{"step": name, "open": shown[("step", i)]} for i, (name, _n) in enumerate(steps)],
             }
         )
     audit.record(actor=actor, action=AuditAction.VIEW, object_type="overleg.aggregates")

@@ -32,6 +32,7 @@ from keten.core.forms import apply_domain_error
 from keten.core.models import AuditAction
 from keten.core.paths import pk_path
 from keten.core.policy import allows, may_see_client_data
+from keten.core.smallcells import SMALL_CELL
 from keten.overleg import forms as of
 from keten.overleg import selectors, services
 from keten.overleg.models import (
@@ -1306,4 +1307,4 @@ def figures(request: HttpRequest) -> HttpResponse:
             row["agreements_open"],
             row["agreements_overdue"],
         ]
-    return render(request, "overleg/figures.html", {"rows": rows, "small_cell": selectors.SMALL_CELL})
+    return render(request, "overleg/figures.html", {"rows": rows, "small_cell": SMALL_CELL})

@@ -6,7 +6,6 @@ is not shared shows nothing, and nothing outside the mapping is ever shown.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -15,11 +14,11 @@ from keten.accounts.models import OrganisationType, User
 from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
 from keten.core.policy import allows
+from keten.core.smallcells import SMALL_CELL, suppress
 from keten.dossiers.models import CaseTeamMember, DossierNote, Person
 from keten.sharing.models import AccessGrant, Consent, Convenant, DataCategory, Disclosure, LegalBasis
 
 #: Cells with fewer disclosures than this are not shown (they could point to one family).
-SMALL_CELL = 5
 
 
 def shared_part(grant: AccessGrant) -> dict[str, Any]:
@@ -125,32 +124,42 @@ def professionals_in_municipality(*, actor: Actor) -> list[tuple[int, str]]:
 
 
 def municipality_counts(*, actor: Actor) -> dict[str, Any]:
-    """Disclosures in the municipality per legal basis and per recipient type; small cells suppressed."""
+    """Disclosures in the municipality per legal basis and per recipient type.
+
+    Small cells are hidden, and so are the cells that would give one away by subtraction from the
+    shown total (:mod:`keten.core.smallcells`). Rows are in label order, so that their order says
+    nothing about the hidden counts.
+    """
     if actor.user is None or actor.membership is None or not allows("core.view_aggregates", actor.user):
         raise NotFoundError
     qs = Disclosure.objects.filter(
         decided_by_organisation__municipality_id=actor.membership.organisation.municipality_id
     )
-    by_basis = Counter(dict(qs.values_list("legal_basis").annotate(n=Count("pk")).values_list("legal_basis", "n")))
-    by_type = Counter(
-        dict(
-            qs.values_list("recipient_organisation__type")
-            .annotate(n=Count("pk"))
-            .values_list("recipient_organisation__type", "n")
-        )
+    by_basis = dict(qs.values_list("legal_basis").annotate(n=Count("pk")).values_list("legal_basis", "n"))
+    by_type = dict(
+        qs.values_list("recipient_organisation__type")
+        .annotate(n=Count("pk"))
+        .values_list("recipient_organisation__type", "n")
+    )
+    counts: dict[tuple[str, str], int] = {("total", ""): sum(by_basis.values())}
+    counts.update({("basis", key): n for key, n in by_basis.items()})
+    counts.update({("type", key): n for key, n in by_type.items()})
+    shown = suppress(
+        counts,
+        [
+            [*(("basis", key) for key in by_basis), ("total", "")],
+            [*(("type", key) for key in by_type), ("total", "")],
+        ],
     )
 
-    def rows(counter: Counter[str], labels: dict[str, Any]) -> list[dict[str, Any]]:
-        return [
-            {"label": labels.get(key, key), "count": n if n >= SMALL_CELL else None}
-            for key, n in sorted(counter.items(), key=lambda kv: -kv[1])
-        ]
+    def rows(kind: str, keys: list[str], labels: dict[str, Any]) -> list[dict[str, Any]]:
+        labelled = sorted(((str(labels.get(key, key)), key) for key in keys), key=lambda item: item[0])
+        return [{"label": label, "count": shown[(kind, key)]} for label, key in labelled]
 
-    total = sum(by_basis.values())
     return {
-        "by_basis": rows(by_basis, dict(LegalBasis.choices)),
-        "by_type": rows(by_type, dict(OrganisationType.choices)),
-        "total": total if total >= SMALL_CELL else None,
+        "by_basis": rows("basis", list(by_basis), dict(LegalBasis.choices)),
+        "by_type": rows("type", list(by_type), dict(OrganisationType.choices)),
+        "total": shown[("total", "")],
         "small_cell": SMALL_CELL,
     }
 

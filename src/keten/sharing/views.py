@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +16,7 @@ from keten.accounts.models import Organisation, OrganisationType
 from keten.core import audit
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import DomainError, NotFoundError
-from keten.core.exports import escape_formula
+from keten.core.exports import csv_response
 from keten.core.forms import apply_domain_error
 from keten.core.models import AuditAction
 from keten.core.policy import allows
@@ -327,34 +326,23 @@ def organisation_disclosures(request: HttpRequest) -> HttpResponse:
     return render(request, "sharing/organisation.html", {"form": form, "rows": rows, "query": query})
 
 
-def _csv_safe(values: list[str]) -> list[str]:
-    """Cells that a spreadsheet would run as a formula get a leading apostrophe."""
-    return [escape_formula(v) for v in map(str, values)]
-
-
 @require_GET
 def organisation_disclosures_csv(request: HttpRequest) -> HttpResponse:
     form, rows, actor = _organisation_rows(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="verstrekkingen.csv"'
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [_("kenmerk"), _("gedeeld op"), _("ontvanger"), _("grondslag"), _("gegevens"), _("ingelicht"), _("door")]
-    )
-    for d in rows:
-        writer.writerow(
-            _csv_safe(
-                [
-                    d.reference,
-                    d.shared_on.isoformat(),
-                    d.recipient_organisation.name,
-                    d.get_legal_basis_display(),
-                    ", ".join(d.categories),
-                    _("ja") if d.client_informed else _("nee"),
-                    d.decided_by.get_full_name() or d.decided_by.username,
-                ]
-            )
-        )
+    header = [_("kenmerk"), _("gedeeld op"), _("ontvanger"), _("grondslag"), _("gegevens"), _("ingelicht"), _("door")]
+    lines = [
+        [
+            d.reference,
+            d.shared_on.isoformat(),
+            d.recipient_organisation.name,
+            d.get_legal_basis_display(),
+            ", ".join(d.categories),
+            _("ja") if d.client_informed else _("nee"),
+            d.decided_by.get_full_name() or d.decided_by.username,
+        ]
+        for d in rows
+    ]
+    response = csv_response([header, *lines], filename="verstrekkingen.csv")
     audit.record(
         actor=actor,
         action=AuditAction.EXPORT,

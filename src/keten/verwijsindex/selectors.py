@@ -19,6 +19,7 @@ from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
+from keten.core.smallcells import hide_small, suppress
 from keten.verwijsindex.audit_names import record_read
 from keten.verwijsindex.models import (
     LIVE_STATUSES,
@@ -256,14 +257,12 @@ def regie_overview(*, actor: Actor, today: date | None = None) -> RegieOverview:
     return RegieOverview(overdue=overdue, cross_municipality=cross, counts=counts)
 
 
-def _suppress(n: int) -> int | None:
-    return n if n >= 5 else None
-
-
 def aggregates(*, actor: Actor) -> dict[str, Any]:
     """Counts for the municipality (beleidsmedewerker): signals and matches per organisation type and wijk.
 
-    Cells under 5 are suppressed. Median days from match to contact over the last year.
+    Cells under 5 are suppressed, and so are the cells that would give one away by subtraction from
+    the shown total of active signals (:mod:`keten.core.smallcells`). Median days from match to
+    contact over the last year.
     """
     from keten.core.policy import allows
 
@@ -271,17 +270,23 @@ def aggregates(*, actor: Actor) -> dict[str, Any]:
         raise NotFoundError
     municipality_id = actor.membership.organisation.municipality_id
     signals = Signal.objects.filter(municipality_id=municipality_id, status=SignalStatus.ACTIEF)
-    by_type = [
-        {"type": row["organisation__type"], "n": _suppress(row["n"])}
-        for row in signals.values("organisation__type").annotate(n=Count("pk")).order_by("organisation__type")
-    ]
-    by_wijk = [
-        {"wijk": row["wijk__name"] or "—", "n": _suppress(row["n"])}
-        for row in signals.values("wijk__name").annotate(n=Count("pk")).order_by("wijk__name")
-    ]
+    type_rows = list(signals.values_list("organisation__type").annotate(n=Count("pk")).order_by("organisation__type"))
+    wijk_rows = list(signals.values_list("wijk__name").annotate(n=Count("pk")).order_by("wijk__name"))
+    counts: dict[tuple[str, Any], int] = {("total", ""): sum(n for _type, n in type_rows)}
+    counts.update({("type", t): n for t, n in type_rows})
+    counts.update({("wijk", w): n for w, n in wijk_rows})
+    shown = suppress(
+        counts,
+        [
+            [*(("type", t) for t, _n in type_rows), ("total", "")],
+            [*(("wijk", w) for w, _n in wijk_rows), ("total", "")],
+        ],
+    )
+    by_type = [{"type": t, "n": shown[("type", t)]} for t, _n in type_rows]
+    by_wijk = [{"wijk": w or "—", "n": shown[("wijk", w)]} for w, _n in wijk_rows]
     ours = MatchParticipant.objects.filter(match_id=OuterRef("pk"), municipality_id=municipality_id)
     matches = Match.objects.filter(Exists(ours))
-    per_kind = {row["kind"]: _suppress(row["n"]) for row in matches.values("kind").annotate(n=Count("pk"))}
+    per_kind = {row["kind"]: hide_small(row["n"]) for row in matches.values("kind").annotate(n=Count("pk"))}
     since = timezone.now() - timedelta(days=365)
     delays = sorted(
         (m.contact_at - m.created_at).days
@@ -294,9 +299,9 @@ def aggregates(*, actor: Actor) -> dict[str, Any]:
         "signals_by_type": by_type,
         "signals_by_wijk": by_wijk,
         "matches_by_kind": per_kind,
-        "open_without_contact": _suppress(matches.filter(status=MatchStatus.OPEN).count()),
+        "open_without_contact": hide_small(matches.filter(status=MatchStatus.OPEN).count()),
         "median_days_to_contact": median,
-        "total_signals": _suppress(signals.count()),
+        "total_signals": shown[("total", "")],
     }
 
 

@@ -21,6 +21,7 @@ from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
 from keten.core.models import AuditAction
 from keten.core.policy import allows
+from keten.core.smallcells import SMALL_CELL
 from keten.verwijsindex import forms as vf
 from keten.verwijsindex import selectors, services
 from keten.verwijsindex.models import Signal
@@ -307,7 +308,12 @@ def figures(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "verwijsindex/figures.html",
-        {"data": data, "client_matches": kinds.get("client"), "family_matches": kinds.get("gezin"), "small_cell": 5},
+        {
+            "data": data,
+            "client_matches": kinds.get("client"),
+            "family_matches": kinds.get("gezin"),
+            "small_cell": SMALL_CELL,
+        },
     )
 
 

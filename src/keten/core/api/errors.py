@@ -66,6 +66,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = getattr(exc, "default_code", "error")
         if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
             detail = _("Inloggen is vereist: geef een geldige sessie of token mee.")
+        elif isinstance(exc, exceptions.Throttled):
+            # DRF has already set Retry-After on the response.
+            detail = _("Te veel verzoeken. Wacht even en probeer het dan opnieuw.")
         body = error_body(response.status_code, str(code), str(detail))
     response.data = body
     return response

@@ -292,13 +292,13 @@ def test_database_failure_while_loading_the_session_gives_503(client_for, profes
 
 
 def test_audit_ip_comes_from_trusted_proxy_header(client_for, professional, dossier, settings):
-    settings.KETEN_TRUSTED_PROXIES = 1
+    settings.KETEN_TRUSTED_PROXIES = ["10.0.0.0/8"]
     client = client_for(professional)
     client.get(
         f"/dossiers/{dossier.reference}/", HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.9", REMOTE_ADDR="10.0.0.2"
     )
     assert AuditEvent.objects.get(object_type="dossier").ip == "198.51.100.9"
-    settings.KETEN_TRUSTED_PROXIES = 0
+    settings.KETEN_TRUSTED_PROXIES = []
     client.post("/account/uitloggen/", HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="10.0.0.2")
     assert AuditEvent.objects.get(action="logout").ip == "10.0.0.2"
 

@@ -1,4 +1,5 @@
-"""Municipal figures over the API: counts only, for beleidsmedewerkers and functioneel beheerders."""
+"""Municipal figures over the API: counts of the own municipality only, for beleidsmedewerkers and
+functioneel beheerders. Small cells and their complements are null (see keten.core.smallcells)."""
 
 from __future__ import annotations
 
@@ -15,20 +16,22 @@ from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.dossiers.selectors import dossier_aggregates
 
+HIDDEN = "null: not shown (fewer than small_cell, or a count from which such a count could be derived)"
+
 
 class WijkFigureSerializer(serializers.Serializer):
     wijk = serializers.CharField()
-    open = serializers.IntegerField(allow_null=True, help_text="null: fewer than small_cell, hidden")
+    open = serializers.IntegerField(allow_null=True, help_text=HIDDEN)
 
 
 class OrgTypeFigureSerializer(serializers.Serializer):
     type = serializers.CharField()
-    dossiers = serializers.IntegerField(allow_null=True, help_text="null: fewer than small_cell, hidden")
+    dossiers = serializers.IntegerField(allow_null=True, help_text=HIDDEN)
 
 
 class DossierFiguresSerializer(serializers.Serializer):
-    open = serializers.IntegerField()
-    closed = serializers.IntegerField()
+    open = serializers.IntegerField(allow_null=True, help_text=HIDDEN)
+    closed = serializers.IntegerField(allow_null=True, help_text=HIDDEN)
     small_cell = serializers.IntegerField()
     by_wijk = WijkFigureSerializer(many=True)
     by_org_type = OrgTypeFigureSerializer(many=True)

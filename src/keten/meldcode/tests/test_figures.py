@@ -84,12 +84,15 @@ def test_figures_count_suppress_and_stay_in_the_municipality(
     assert figures.totals["median_days"] == 10.0
     assert figures.totals["open"] is None  # 3 open: hidden
     by_type = {row.label: row.cells for row in figures.by_org_type}
-    assert by_type["Wijkteam / sociaal team"]["started"] == 6
+    # Shown next to the total of 8, the wijkteam's 6 would give the school's hidden 2 away.
+    assert by_type["Wijkteam / sociaal team"]["started"] is None
     assert by_type["Wijkteam / sociaal team"]["median_days"] == 10.0
     assert by_type["School / onderwijs"]["started"] is None
     by_wijk = {row.label: row.cells for row in figures.by_wijk}
-    assert by_wijk["Noord"]["started"] == 6
-    assert by_wijk["Noord"]["gemeld"] == 5
+    # The same for the wijken: Noord's 6 and 5 would give Zuid's 2 and 0 away.
+    assert by_wijk["Noord"]["started"] is None
+    assert by_wijk["Noord"]["gemeld"] is None
+    assert by_wijk["Noord"]["median_days"] == 10.0
     assert by_wijk["Zuid"]["started"] is None
     assert by_wijk["Zuid"]["median_days"] is None
     outcomes = {row.label: row.cells["n"] for row in figures.by_outcome}
@@ -111,15 +114,16 @@ def test_page_and_csv_hold_no_client_data_and_are_audited(
     assert 'data-chart="bar"' in html
     assert "chart.umd.js" in html
     assert "Noord" in html
-    assert "&lt; 5" in html
+    assert 'x<span class="keten-visually-hidden"> (niet getoond)</span>' in html  # a hidden count
     assert AuditEvent.objects.filter(action="view", object_type="figures", object_id="meldcode").exists()
 
     response = client.get(reverse("meldcode:figures_csv"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     text = response.content.decode()
-    assert "Noord;6;" in text
-    assert "<5" in text
+    assert "Noord;x;" in text  # Noord's 6 is a complement of Zuid's hidden 2
+    assert "Testgemeente;8;" in text
+    assert "Zuid;x;" in text
     assert "Gezin Geheim" not in text
     assert "Kind1" not in text
     assert AuditEvent.objects.filter(action="export", object_type="figures", object_id="meldcode.csv").exists()
@@ -147,3 +151,49 @@ def test_dashboard_links_policy_officer_to_the_figures(organisation: Any, client
     policy = make_user(Role.BELEIDSMEDEWERKER, organisation)
     html = client_for(policy).get(reverse("core:dashboard")).content.decode()
     assert reverse("meldcode:figures") in html
+
+
+def test_complementary_cells_are_hidden_so_no_small_cell_follows_by_subtraction(
+    organisation: Any, actor_of: ActorOf, municipality_data: dict[str, Any]
+) -> None:
+    policy = make_user(Role.BELEIDSMEDEWERKER, organisation)
+    figures = meldcode_figures(actor=actor_of(policy))
+    totals, by_type = figures.totals, {row.label: row.cells for row in figures.by_org_type}
+    # Shown: 8 started in total. Showing the wijkteam's 6 would give the school's 2 away (8 - 6).
+    assert totals["started"] == 8
+    assert by_type["School / onderwijs"]["started"] is None
+    assert by_type["Wijkteam / sociaal team"]["started"] is None
+    by_wijk = {row.label: row.cells for row in figures.by_wijk}
+    assert by_wijk["Zuid"]["started"] is None
+    assert by_wijk["Noord"]["started"] is None
+    # Whatever is shown, no column, row or step group has exactly one hidden cell left.
+    count_keys = ["started", "open", "hulp", "gemeld", "afgesloten", "meldingen", "overdue"]
+    for rows in (figures.by_org_type, figures.by_wijk):
+        for key in count_keys:
+            column = [row.cells[key] for row in rows] + [totals[key]]
+            assert sum(value is None for value in column) != 1, key
+    for cells in [totals, *by_type.values(), *by_wijk.values()]:
+        row_group = [cells[k] for k in ("open", "hulp", "gemeld", "afgesloten", "started")]
+        assert sum(value is None for value in row_group) != 1
+    steps = [row.cells["n"] for row in figures.by_step] + [totals["open"]]
+    assert sum(value is None for value in steps) != 1
+
+
+def test_many_wijken_keep_their_larger_cells(organisation: Any, actor_of: ActorOf) -> None:
+    municipality = organisation.municipality
+    prof = make_user(Role.PROFESSIONAL, organisation)
+    for name, n in (("Noord", 9), ("Oost", 7), ("Zuid", 6), ("West", 2)):
+        _trajecten(actor_of, prof, n, WijkFactory(municipality=municipality, name=name))
+    figures = meldcode_figures(actor=actor_of(make_user(Role.BELEIDSMEDEWERKER, organisation)))
+    started = {row.label: row.cells["started"] for row in figures.by_wijk}
+    assert started == {"Noord": 9, "Oost": 7, "West": None, "Zuid": None}
+    assert figures.totals["started"] == 24
+
+
+def test_csv_neutralises_a_formula_in_a_wijk_name(organisation: Any, actor_of: ActorOf, client_for: ClientFor) -> None:
+    crafted = WijkFactory(municipality=organisation.municipality, name='=HYPERLINK("https://evil.example","x")')
+    _trajecten(actor_of, make_user(Role.PROFESSIONAL, organisation), 6, crafted)
+    text = client_for(make_user(Role.BELEIDSMEDEWERKER, organisation)).get(reverse("meldcode:figures_csv"))
+    body = text.content.decode()
+    assert '"\'=HYPERLINK(""https://evil.example"",""x"")";6;' in body
+    assert '\n"=HYPERLINK' not in body

