@@ -131,6 +131,8 @@ class DemoAccount:
     role: str
     team: bool = True
     superuser: bool = False
+    #: Made after the families are drawn, so that adding the account changes no other demo data.
+    added_late: bool = False
 
 
 DEMO_ACCOUNTS = [
@@ -168,6 +170,16 @@ DEMO_ACCOUNTS = [
     ),
     DemoAccount(
         "demo-beheerder", "Kees", "de Boer", "Functioneel beheerder", MUNICIPALITY_NAME, Role.FUNCTIONEEL_BEHEERDER
+    ),
+    DemoAccount(
+        "demo-privacy",
+        "Ingrid",
+        "Mulder",
+        "Privacy officer",
+        MUNICIPALITY_NAME,
+        Role.PRIVACY_OFFICER,
+        team=False,
+        added_late=True,
     ),
     DemoAccount(
         "demo-superuser",
@@ -291,7 +303,8 @@ class _DemoBuilder:
             self.members[spec.name] = []
         self.demo: dict[str, _Member] = {}
         for account in DEMO_ACCOUNTS:
-            self.demo[account.username] = self._make_demo_account(account)
+            if not account.added_late:
+                self.demo[account.username] = self._make_demo_account(account)
         for spec in specs:
             self._staff(spec)
         # Everyone has two-factor authentication; only the demo logins have a known (public) key.
@@ -305,6 +318,9 @@ class _DemoBuilder:
         self._families()
         self._break_glass()
         self._notifications()
+        for account in DEMO_ACCOUNTS:
+            if account.added_late:
+                self.demo[account.username] = self._make_demo_account(account)
         self._logins()
         for row in sorted(self.audit_rows, key=lambda r: r["occurred_at"]):
             self.audit.add(**row)

@@ -72,6 +72,8 @@ def test_demo_profile_makes_a_usable_municipality() -> None:
     assert superuser.is_superuser
     assert superuser.is_staff
     assert _membership("demo-superuser").organisation.type == OrganisationType.GEMEENTE
+    assert _membership("demo-privacy").role == Role.PRIVACY_OFFICER
+    assert _membership("demo-privacy").organisation.type == OrganisationType.GEMEENTE
     for username in (
         "demo-professional",
         "demo-aandachtsfunctionaris",
@@ -80,6 +82,7 @@ def test_demo_profile_makes_a_usable_municipality() -> None:
         "demo-veiligthuis",
         "demo-beleid",
         "demo-beheerder",
+        "demo-privacy",
         "demo-superuser",
     ):
         user = _user(username)
