@@ -100,16 +100,28 @@ def _tell(actor: Actor, user: User, dossier: Dossier) -> None:
     )
     if not regievoerders and not officers:
         officers = [u for u in _privacy_officers(dossier.family.municipality_id) if u.pk != user.pk]
-    title = _("Noodtoegang gebruikt door %(name)s") % {"name": actor.label}
-    body = _(
-        "%(name)s heeft met noodtoegang dossier %(ref)s geopend. De reden staat in de lijst 'Noodtoegang beoordelen'."
-    ) % {"name": actor.label, "ref": dossier.reference}
+    names = {"name": actor.label, "ref": dossier.reference}
+    title = _("Noodtoegang gebruikt door %(name)s") % names
     if regievoerders:
         notification_send(
-            recipients=regievoerders, kind="break_glass", title=title, body=body, link=f"/dossiers/{dossier.reference}/"
+            recipients=regievoerders,
+            kind="break_glass",
+            title=title,
+            body=_("%(name)s heeft met noodtoegang uw dossier %(ref)s geopend.") % names,
+            link=f"/dossiers/{dossier.reference}/",
         )
     if officers:
-        notification_send(recipients=officers, kind="break_glass", title=title, body=body, link=QUEUE_PATH)
+        notification_send(
+            recipients=officers,
+            kind="break_glass",
+            title=title,
+            body=_(
+                "%(name)s heeft met noodtoegang dossier %(ref)s geopend. Beoordeel of dat terecht was in "
+                "'Noodtoegang beoordelen'."
+            )
+            % names,
+            link=QUEUE_PATH,
+        )
 
 
 def break_glass(*, actor: Actor, reference: str, reason: str) -> Dossier:

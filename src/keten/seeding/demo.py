@@ -655,17 +655,21 @@ class _DemoBuilder:
     def _notifications(self) -> None:
         collega = self.demo["demo-collega"]
         af = self.demo["demo-aandachtsfunctionaris"]
-        title = _("Noodtoegang gebruikt door %(name)s") % {"name": collega.label}
-        body = _(
-            "%(name)s heeft met noodtoegang dossier %(ref)s geopend. De reden staat in de lijst "
-            "'Noodtoegang beoordelen'."
-        ) % {"name": collega.label, "ref": self.break_glass_dossier.reference}
+        names = {"name": collega.label, "ref": self.break_glass_dossier.reference}
+        title = _("Noodtoegang gebruikt door %(name)s") % names
+        officer_body = (
+            _(
+                "%(name)s heeft met noodtoegang dossier %(ref)s geopend. Beoordeel of dat terecht was in "
+                "'Noodtoegang beoordelen'."
+            )
+            % names
+        )
         items = [
             Notification(
                 recipient=af.user,
                 kind="break_glass",
                 title=title,
-                body=body,
+                body=officer_body,
                 link="/dossiers/noodtoegang/beoordelen/",
                 created_at=self.break_glass_at,
             )
@@ -677,7 +681,7 @@ class _DemoBuilder:
                     recipient_id=coordinator,
                     kind="break_glass",
                     title=title,
-                    body=body,
+                    body=_("%(name)s heeft met noodtoegang uw dossier %(ref)s geopend.") % names,
                     link=f"/dossiers/{self.break_glass_dossier.reference}/",
                     created_at=self.break_glass_at,
                 )
