@@ -18,8 +18,9 @@ from django.utils import timezone
 from keten.accounts.models import Organisation, OrganisationType, Role, User
 from keten.core.actor import Actor, actor_for_user
 from keten.core.crypto import name_birth_index
+from keten.dossiers import break_glass
 from keten.dossiers import services as dossier_services
-from keten.dossiers.models import Dossier, Person, Relation
+from keten.dossiers.models import AccessRequest, Dossier, Person, Relation
 from keten.meldcode import services as meldcode_services
 from keten.meldcode.models import Consultation, Traject
 from keten.overleg import services as overleg_services
@@ -230,6 +231,17 @@ def build_world() -> World:
     world.overleg = _add_overleg(world, family)
     # The overview PDF of the inzage request is ready (the background task's work, done here).
     inzage.inzage_export_build(family.export.pk)
+    # A colleague opened the dossier with break-the-glass (in the aandachtsfunctionaris's review
+    # queue) and asked its regievoerder for access.
+    break_glass.break_glass(
+        actor=actor(world.regie), reference=family.dossier.reference, reason="Moeder belde 's nachts in paniek."
+    )
+    AccessRequest.objects.create(
+        dossier=family.dossier,
+        requester=world.regie,
+        organisation=world.wijkteam,
+        motivation="Ik heb dit gezin eerder begeleid en wil aansluiten.",
+    )
     return world
 
 

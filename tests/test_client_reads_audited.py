@@ -103,6 +103,8 @@ READS: list[Read] = [
     Read("dossiers:list", "prof", lambda w: "/dossiers/", shows=_family_name),
     Read("dossiers:detail", "prof", lambda w: f"/dossiers/{_ref(w)}/", shows=_family_name),
     Read("dossiers:person_add", "prof", lambda w: f"/dossiers/{_ref(w)}/personen/nieuw/"),
+    Read("dossiers:break_glass_queue", "af", lambda w: "/dossiers/noodtoegang/beoordelen/", shows=_ref),
+    Read("dossiers:access_requests", "prof", lambda w: "/dossiers/toegangsverzoeken/", shows=_ref),
     Read(
         "dossiers:person_edit",
         "prof",

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from keten.accounts.models import Organisation, Role, User
 from keten.core.models import AuditEvent
-from keten.dossiers.models import Dossier
+from keten.dossiers.models import BreakGlassAccess, Dossier
 from keten.notifications.models import Notification
 from keten.testing.factories import OrganisationFactory, make_dossier, make_user
 from tests.browser.conftest import UI
@@ -130,10 +130,15 @@ def test_break_the_glass_shows_dossier_with_warning_audits_and_notifies(
     event = AuditEvent.objects.get(action="break_glass")
     assert event.actor_id == outsider.pk
     assert event.object_id == dossier.reference
-    assert event.reason == reason
+    # The reason is kept encrypted with the grant and shown only in the review queue.
+    grant = BreakGlassAccess.objects.get()
+    assert grant.reason == reason
+    assert event.reason == ""
+    assert event.details == {"grant": grant.pk}
     assert event.client_pseudonym == dossier.family.pseudonym
     notification = Notification.objects.get(recipient=officer, kind="break_glass")
     assert "Bram de Vries" in notification.title
+    assert reason not in notification.body
 
     # The aandachtsfunctionaris sees the notification after signing in.
     officer_ui = browse()
@@ -141,6 +146,65 @@ def test_break_the_glass_shows_dossier_with_warning_audits_and_notifies(
     heading = officer_ui.page.get_by_role("heading", name="Nieuwe meldingen")
     notifications = officer_ui.page.locator("section", has=heading)
     expect(notifications).to_contain_text(notification.title)
+
+    # ... and judges it in the review queue, reached from the main menu.
+    officer_page = officer_ui.page
+    officer_ui.submit(
+        officer_page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Noodtoegang beoordelen")
+    )
+    assert officer_ui.path() == "/dossiers/noodtoegang/beoordelen/"
+    section = officer_page.locator(
+        "section", has=officer_page.get_by_role("heading", name=f"opende {dossier.reference}")
+    )
+    expect(section).to_contain_text(reason)
+    expect(section).to_contain_text("Bram de Vries")
+    officer_ui.submit(section.get_by_role("button", name="Oordeel vastleggen"))
+    expect(officer_page.get_by_role("alert").first).to_be_visible()
+    section = officer_page.locator(
+        "section", has=officer_page.get_by_role("heading", name=f"opende {dossier.reference}")
+    )
+    section.get_by_label("Terecht gebruikt", exact=True).check()
+    section.get_by_label("Toelichting").fill("Acute situatie, terecht gebruikt.")
+    officer_ui.submit(section.get_by_role("button", name="Oordeel vastleggen"))
+    expect(officer_page.get_by_role("status").filter(has_text="Uw oordeel is vastgelegd.")).to_be_visible()
+    officer_ui.screenshot("break-glass-review")
+    review = grant.reviews.get()
+    assert review.justified
+    assert review.reviewer_id == officer.pk
+
+
+def test_a_known_bsn_offers_to_ask_the_regievoerder_who_accepts(
+    browse: Callable[[], UI], professional: User, outsider: User, dossier: Dossier
+) -> None:
+    ui = browse()
+    page = ui.page
+    login(ui, outsider)
+    ui.goto("/dossiers/nieuw/")
+    page.get_by_label("Naam van het gezin").fill("Gezin Nieuw")
+    page.get_by_label("Eerste gezinslid: relatie").select_option("kind")
+    page.get_by_label("Voornaam").fill("Sam")
+    page.get_by_label("Achternaam").fill("Nieuw")
+    page.get_by_label("BSN").fill(BSN)
+    ui.submit(page.get_by_role("button", name="Dossier aanmaken"))
+    expect(page.get_by_text("bekend in Keten").first).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text(dossier.reference)
+    page.get_by_label("Waarom heeft u toegang nodig?").fill("Ik ben de nieuwe jeugdarts van dit kind.")
+    ui.submit(page.get_by_role("button", name="Vraag de regievoerder om toegang"))
+    assert ui.path() == "/dossiers/toegangsverzoeken/"
+    expect(page.locator("body")).not_to_contain_text(dossier.reference)
+    expect(page.get_by_role("table")).to_contain_text("Open")
+
+    regie = browse()
+    login(regie, professional)
+    regie.goto("/dossiers/toegangsverzoeken/")
+    expect(regie.page.get_by_role("table")).to_contain_text(dossier.reference)
+    expect(regie.page.get_by_role("table")).to_contain_text("Bram de Vries")
+    regie.submit(regie.page.get_by_role("button", name="Toekennen"))
+    expect(regie.page.get_by_role("status").filter(has_text="toegekend")).to_be_visible()
+    regie.screenshot("access-request-accepted")
+
+    assert ui.goto(f"/dossiers/{dossier.reference}/").status == 200
+    expect(page.get_by_role("heading", level=1)).to_have_text(FAMILY)
 
 
 def test_logout_returns_to_login_and_closes_the_dossier(ui: UI, professional: User, dossier: Dossier) -> None:

@@ -119,6 +119,8 @@ class Role(models.TextChoices):
     VEILIG_THUIS = "vt_medewerker", _("Veilig Thuis-medewerker")
     BELEIDSMEDEWERKER = "beleidsmedewerker", _("Beleidsmedewerker gemeente")
     FUNCTIONEEL_BEHEERDER = "functioneel_beheerder", _("Functioneel beheerder")
+    #: A role of the gemeente organisation: reviews break-the-glass; never sees client data.
+    PRIVACY_OFFICER = "privacy_officer", _("privacy officer")
 
 
 #: Roles that may ever see client data (and then only on the case team).

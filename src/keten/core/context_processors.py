@@ -24,6 +24,7 @@ def keten(request: HttpRequest) -> dict[str, Any]:
         nav = {
             "dossiers": allows("dossiers.add_dossier", user),
             "audit": allows("core.view_auditlog", user),
+            "noodtoegang_beoordelen": allows("dossiers.review_break_glass", user),
             "beheer": allows("accounts.manage", user),
             "cijfers": allows("core.view_aggregates", user),
             "sociale_kaart": allows("network.view", user),

@@ -34,3 +34,11 @@ class NotFoundError(DomainError):
     status_code = 404
     code = "not_found"
     default_message = _("Niet gevonden.")
+
+
+class RateLimitedError(DomainError):
+    """The actor did this too often in a short time; nothing was looked up or written."""
+
+    status_code = 429
+    code = "throttled"
+    default_message = _("U heeft dit te vaak gedaan. Probeer het later opnieuw.")

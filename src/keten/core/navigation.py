@@ -46,6 +46,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("sociale_kaart", "routekaart:index", lambda: gettext("Routekaart")),
     MenuItem("netwerkanalyse", "network:gaps", lambda: gettext("Netwerkanalyse")),
     MenuItem("audit", "core:audit_log", lambda: gettext("Auditlog")),
+    MenuItem("noodtoegang_beoordelen", "dossiers:break_glass_queue", lambda: gettext("Noodtoegang beoordelen")),
     MenuItem("beheer", "accounts:beheer", lambda: gettext("Beheer")),
     MenuItem(
         "",

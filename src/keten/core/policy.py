@@ -73,6 +73,30 @@ def has_break_glass_access(user: Any, dossier: Any) -> bool:
     return user_has_break_glass(user, dossier)
 
 
+@rules.predicate
+def may_review_grant(user: Any, grant: Any) -> bool:
+    """A break-the-glass grant in the user's review queue (see ``dossiers.break_glass.reviewable_grants``)."""
+    if grant is None:
+        return False
+    from keten.dossiers.break_glass import user_may_review
+
+    return user_may_review(user, grant.pk)
+
+
+@rules.predicate
+def decides_access_request(user: Any, request: Any) -> bool:
+    """The regievoerder of the requested dossier (see ``dossiers.access_requests.requests_to_decide``)."""
+    if request is None:
+        return False
+    from keten.dossiers.access_requests import user_decides
+
+    return user_decides(user, request.pk)
+
+
+#: The privacy officer is a role of the gemeente organisation only; it never sees client data.
+is_privacy_officer = _has_role(Role.PRIVACY_OFFICER) & works_for_gemeente
+may_review_break_glass = is_aandachtsfunctionaris | is_privacy_officer
+
 can_view_dossier = has_case_role & (is_on_case_team | has_break_glass_access)
 can_change_dossier = has_case_role & is_on_case_team
 
@@ -186,6 +210,11 @@ rules.add_perm("dossiers.view_dossier", can_view_dossier)
 rules.add_perm("dossiers.change_dossier", can_change_dossier)
 rules.add_perm("dossiers.add_dossier", has_case_role)
 rules.add_perm("dossiers.break_glass", has_case_role)
+rules.add_perm("dossiers.review_break_glass", may_review_break_glass)
+rules.add_perm("dossiers.review_break_glass_grant", may_review_break_glass & may_review_grant)
+rules.add_perm("dossiers.request_access", has_case_role)
+rules.add_perm("dossiers.view_access_requests", has_case_role)
+rules.add_perm("dossiers.decide_access_request", has_case_role & decides_access_request)
 rules.add_perm("core.view_auditlog", is_aandachtsfunctionaris | is_functioneel_beheerder)
 # The beheer pages at all; what a beheerder manages there is scoped by the rules below.
 rules.add_perm("accounts.manage", is_functioneel_beheerder)

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from keten.core import audit
+from keten.core import audit, lookups
 from keten.core.actor import Actor
 from keten.core.crypto import bsn_index, is_valid_bsn
 from keten.core.models import AuditAction, AuditEvent, AuditEventClient
@@ -30,23 +30,49 @@ def looks_like_bsn(value: str) -> bool:
     return len(digits) in (8, 9) and digits == value.replace(" ", "") and is_valid_bsn(digits)
 
 
-def client_filter_token(client: str) -> str:
-    """What the audit filter may carry in its URL: the family pseudonym, never the BSN itself."""
-    return _client_pseudonym(client) or ""
+def client_filter_token(*, actor: Actor, client: str) -> str:
+    """What the audit filter may carry in its URL: the family pseudonym, never the BSN itself.
+
+    Turning a BSN into a pseudonym is an existence look-up (``keten.core.lookups``): only persons of
+    the actor's municipality are found, a hit is audited with the family pseudonym and limited per
+    user; over the limit it raises :class:`~keten.core.errors.RateLimitedError`.
+    """
+    client = client.strip()
+    if not client:
+        return ""
+    if not looks_like_bsn(client):
+        return client.upper()
+    from keten.dossiers.models import Person
+
+    membership = actor.membership
+    if membership is None:
+        return "-"
+    lookups.ensure_allowed(actor, object_type="bsn_lookup", field="client")
+    digits = "".join(ch for ch in client if ch.isdigit())
+    person = (
+        Person.objects.filter(bsn_index=bsn_index(digits), municipality_id=membership.organisation.municipality_id)
+        .select_related("family")
+        .first()
+    )
+    if person is None:
+        return "-"
+    lookups.record_hit(
+        actor,
+        object_type="bsn_lookup",
+        pseudonyms=[person.family.pseudonym],
+        field="client",
+        details={"field": "audit_filter"},
+    )
+    return str(person.family.pseudonym)
 
 
 def _client_pseudonym(client: str) -> str | None:
-    """A client filter accepts a family pseudonym (G-…) or a BSN (looked up through the blind index)."""
+    """A client filter holds a family pseudonym (G-…); a BSN reaches it only through the filter form
+    (:func:`client_filter_token`), so one here finds nothing."""
     client = client.strip()
     if not client:
         return None
-    if looks_like_bsn(client):
-        from keten.dossiers.models import Person
-
-        digits = "".join(ch for ch in client if ch.isdigit())
-        person = Person.objects.filter(bsn_index=bsn_index(digits)).select_related("family").first()
-        return person.family.pseudonym if person else "-"
-    return client.upper()
+    return "-" if looks_like_bsn(client) else client.upper()
 
 
 def audit_events(*, actor: Actor, filters: AuditFilter) -> QuerySet[AuditEvent]:

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from keten.accounts.models import Role
 from keten.core.actor import actor_from_request
-from keten.core.forms import KetenForm
+from keten.core.errors import DomainError
+from keten.core.forms import KetenForm, apply_domain_error
 from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.core.selectors import (
@@ -90,15 +91,20 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         form = AuditFilterForm(request.POST, professionals=professionals)
         if form.is_valid():
             data = form.cleaned_data
-            params = {
-                "professional": data.get("professional") or "",
-                "client": client_filter_token(data.get("client", "")),
-                "action": data.get("action", ""),
-                "date_from": data["date_from"].isoformat() if data.get("date_from") else "",
-                "date_to": data["date_to"].isoformat() if data.get("date_to") else "",
-            }
-            target = urlencode({k: v for k, v in params.items() if v})
-            return redirect(f"{reverse('core:audit_log')}?{target}" if target else reverse("core:audit_log"))
+            try:
+                token = client_filter_token(actor=actor, client=data.get("client", ""))
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                params = {
+                    "professional": data.get("professional") or "",
+                    "client": token,
+                    "action": data.get("action", ""),
+                    "date_from": data["date_from"].isoformat() if data.get("date_from") else "",
+                    "date_to": data["date_to"].isoformat() if data.get("date_to") else "",
+                }
+                target = urlencode({k: v for k, v in params.items() if v})
+                return redirect(f"{reverse('core:audit_log')}?{target}" if target else reverse("core:audit_log"))
         return render(request, "core/audit_log.html", {"form": form, "events": [], "query": ""}, status=422)
     form = AuditFilterForm(request.GET or None, professionals=professionals)
     events: list[Any] = []

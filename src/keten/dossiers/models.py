@@ -3,6 +3,9 @@
 Names, BSN, date of birth, address and free-text notes are encrypted at rest per field. Look-ups on BSN and on
 name + date of birth go through keyed blind indexes (see ``keten.core.crypto``). Every family and
 person has a random pseudonym: the only client identifier that reaches logs, audit rows and URLs.
+
+Every family belongs to one municipality (the one of the professional who registered it). A BSN is
+unique within a municipality: what one municipality knows does not exist for another.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from encrypted_fields.fields import EncryptedCharField, EncryptedDateField, Encr
 from simple_history.models import HistoricalRecords
 
 from keten.core.crypto import new_pseudonym
+from keten.core.models import AppendOnlyModel
 
 
 def _family_pseudonym() -> str:
@@ -31,6 +35,9 @@ class Family(models.Model):
     """
 
     pseudonym = models.CharField(_("pseudoniem"), max_length=16, unique=True, default=_family_pseudonym, editable=False)
+    municipality = models.ForeignKey(
+        "accounts.Municipality", verbose_name=_("gemeente"), on_delete=models.PROTECT, related_name="+"
+    )
     name = EncryptedCharField(_("gezinsnaam"), max_length=200)
     address = EncryptedTextField(_("adres"), blank=True, null=True)
     wijk = models.ForeignKey(
@@ -60,13 +67,18 @@ class Person(models.Model):
     """A child, parent or carer in a family."""
 
     family = models.ForeignKey(Family, verbose_name=_("gezin"), on_delete=models.PROTECT, related_name="persons")
+    #: The family's municipality, kept beside the BSN index so that a BSN is unique per municipality.
+    municipality = models.ForeignKey(
+        "accounts.Municipality", verbose_name=_("gemeente"), on_delete=models.PROTECT, related_name="+"
+    )
     pseudonym = models.CharField(_("pseudoniem"), max_length=16, unique=True, default=_person_pseudonym, editable=False)
     relation = models.CharField(_("relatie"), max_length=20, choices=Relation.choices)
     first_name = EncryptedCharField(_("voornaam"), max_length=120)
     last_name = EncryptedCharField(_("achternaam"), max_length=160)
     date_of_birth = EncryptedDateField(_("geboortedatum"), null=True, blank=True)
     bsn = EncryptedCharField(_("BSN"), max_length=9, blank=True, null=True)
-    bsn_index = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # NULL (not "") without a BSN: the unique constraint per municipality must not see empty strings as equal.
+    bsn_index = models.CharField(max_length=64, null=True, blank=True, db_index=True, editable=False)  # noqa: DJ001
     name_birth_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     address = EncryptedTextField(_("adres"), blank=True, null=True)
     is_test = models.BooleanField(_("testgegevens"), default=False)
@@ -79,6 +91,9 @@ class Person(models.Model):
         verbose_name = _("persoon")
         verbose_name_plural = _("personen")
         ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "bsn_index"], name="person_bsn_once_per_municipality"),
+        ]
 
     def __str__(self) -> str:
         return self.pseudonym
@@ -187,20 +202,120 @@ class DossierNote(models.Model):
 
 
 class BreakGlassAccess(models.Model):
-    """Temporary access to a dossier outside the case team, granted with a mandatory reason."""
+    """Temporary access to a dossier outside the case team, granted with a mandatory reason.
+
+    The reason is encrypted and shown only in the review queue; the audit event names the grant.
+    """
 
     dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("medewerker"), on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField(_("reden"))
+    #: The organisation the professional acted for (its aandachtsfunctionarissen may review the grant).
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = EncryptedTextField(_("reden"))
     granted_at = models.DateTimeField(_("verleend"))
     expires_at = models.DateTimeField(_("verloopt"))
 
     class Meta:
         verbose_name = _("noodtoegang")
         verbose_name_plural = _("noodtoegangen")
-        indexes = [models.Index(fields=["user", "dossier", "expires_at"], name="breakglass_user_dossier")]
+        indexes = [
+            models.Index(fields=["user", "dossier", "expires_at"], name="breakglass_user_dossier"),
+            models.Index(fields=["-granted_at"], name="breakglass_granted"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.dossier}"
+
+
+class BreakGlassReview(AppendOnlyModel):
+    """An aandachtsfunctionaris' or privacy officer's judgement of one break-the-glass grant.
+
+    Append-only: a later judgement is a new row; the newest one counts.
+    """
+
+    grant = models.ForeignKey(
+        BreakGlassAccess, verbose_name=_("noodtoegang"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("beoordelaar"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("rol"), max_length=30)
+    justified = models.BooleanField(_("terecht"))
+    note = EncryptedTextField(_("toelichting"))
+    created_at = models.DateTimeField(_("beoordeeld"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("beoordeling van noodtoegang")
+        verbose_name_plural = _("beoordelingen van noodtoegang")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.grant_id}: {'terecht' if self.justified else 'onterecht'}"
+
+
+class AccessRequest(models.Model):
+    """A professional asks a dossier's regievoerder to join its case team.
+
+    Made from a duplicate message ("this person is already known"); the requester never learns the
+    dossier's reference, family or members before the request is accepted.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Toegekend")
+        DECLINED = "declined", _("Afgewezen")
+
+    #: Allowed transitions: a request is decided once.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.OPEN: frozenset({Status.ACCEPTED, Status.DECLINED}),
+        Status.ACCEPTED: frozenset(),
+        Status.DECLINED: frozenset(),
+    }
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="+")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("aanvrager"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="+"
+    )
+    motivation = EncryptedTextField(_("motivering"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("aangevraagd"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beslist door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("beslist op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("toegangsverzoek")
+        verbose_name_plural = _("toegangsverzoeken")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "requester"],
+                condition=models.Q(status="open"),
+                name="accessrequest_one_open_per_requester",
+            ),
+        ]
+        indexes = [models.Index(fields=["dossier", "status"], name="accessrequest_dossier_status")]
+
+    def __str__(self) -> str:
+        return f"{self.requester} → {self.dossier} ({self.status})"

@@ -7,7 +7,7 @@ client data are written to the audit log.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -15,14 +15,14 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from keten.core import audit
+from keten.core import audit, lookups
 from keten.core.actor import Actor, acts_through_system
 from keten.core.crypto import bsn_index, is_valid_bsn, name_birth_index
 from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import may_see_client_data
 from keten.core.smallcells import SMALL_CELL, suppress
-from keten.dossiers.models import BreakGlassAccess, CaseTeamMember, Dossier, DossierNote, Person
+from keten.dossiers.models import BreakGlassAccess, CaseRole, CaseTeamMember, Dossier, DossierNote, Person
 
 
 def user_is_on_case_team(user: Any, dossier: Dossier) -> bool:
@@ -31,6 +31,17 @@ def user_is_on_case_team(user: Any, dossier: Dossier) -> bool:
 
 def user_has_break_glass(user: Any, dossier: Dossier) -> bool:
     return BreakGlassAccess.objects.filter(dossier=dossier, user=user, expires_at__gt=timezone.now()).exists()
+
+
+def dossier_regievoerders(dossier: Dossier) -> list[Any]:
+    """The dossier's regievoerder: its coordinator while on the case team, else the active members in
+    the case role regievoerder (possibly nobody)."""
+    active = CaseTeamMember.objects.filter(dossier=dossier, ended_at__isnull=True, user__is_active=True)
+    if dossier.coordinator_id is not None:
+        coordinator = active.filter(user_id=dossier.coordinator_id).select_related("user").first()
+        if coordinator is not None:
+            return [coordinator.user]
+    return [m.user for m in active.filter(case_role=CaseRole.REGIEVOERDER).select_related("user").order_by("id")]
 
 
 def visible_dossier_ids(user: Any) -> list[int]:
@@ -226,12 +237,25 @@ def person_get(*, actor: Actor, pseudonym: str) -> Person:
     return person
 
 
+def actor_municipality_id(actor: Actor) -> int | None:
+    """The municipality the actor works in: of their organisation (or of a system's organisation)."""
+    if actor.membership is not None:
+        return int(actor.membership.organisation.municipality_id)
+    if actor.api_client is not None:
+        return int(actor.api_client.organisation.municipality_id)
+    return None
+
+
 @dataclass
 class DuplicateReport:
-    """Likely duplicates of a person about to be created."""
+    """Likely duplicates of a person about to be recorded, within the actor's municipality."""
 
     visible: list[Person]
     hidden_count: int
+    #: The dossiers of the hidden matches: never shown, only offered for an access request.
+    hidden_dossier_ids: list[int] = field(default_factory=list)
+    #: Whether a match has the same BSN (a second person with that BSN is refused).
+    bsn_taken: bool = False
 
     @property
     def found(self) -> bool:
@@ -239,21 +263,36 @@ class DuplicateReport:
 
 
 def person_duplicates(
-    *, actor: Actor, bsn: str = "", first_name: str = "", last_name: str = "", date_of_birth: Any = None
+    *,
+    actor: Actor,
+    bsn: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    date_of_birth: Any = None,
+    exclude: Person | None = None,
 ) -> DuplicateReport:
-    """Persons with the same BSN, or the same name and date of birth.
+    """Persons of the actor's municipality with the same BSN, or the same name and date of birth.
 
-    Matches in dossiers the actor may see are listed; matches elsewhere are only counted (the
-    actor learns that the person is known, not where), so they can ask for access.
+    Matches in dossiers the actor may see are listed (and their read audited). A match elsewhere is
+    an existence *hit*: the actor learns that the person is known, not where. Hits are audited with
+    the family pseudonym and limited per user (``keten.core.lookups``); over the limit the look-up
+    is refused with :class:`~keten.core.errors.RateLimitedError`, found or not. A person known only
+    in another municipality does not exist here.
     """
+    bsn_key = bsn_index(bsn) if bsn and is_valid_bsn(bsn) else ""
     cond = Q()
-    if bsn and is_valid_bsn(bsn):
-        cond |= Q(bsn_index=bsn_index(bsn))
+    if bsn_key:
+        cond |= Q(bsn_index=bsn_key)
     if first_name and last_name and date_of_birth:
         cond |= Q(name_birth_index=name_birth_index(first_name, last_name, date_of_birth))
-    if not cond:
+    municipality_id = actor_municipality_id(actor)
+    if not cond or municipality_id is None:
         return DuplicateReport([], 0)
-    matches = list(Person.objects.filter(cond).select_related("family", "family__dossier"))
+    lookups.ensure_allowed(actor, object_type="person_lookup", field="bsn" if bsn_key else None)
+    candidates = Person.objects.filter(cond, municipality_id=municipality_id)
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    matches = list(candidates.select_related("family", "family__dossier"))
     visible_ids = (
         set(
             dossiers_visible_to(actor)
@@ -264,6 +303,17 @@ def person_duplicates(
         else set()
     )
     visible = [p for p in matches if p.family_id in visible_ids]
+    hidden = [p for p in matches if p.family_id not in visible_ids]
+    bsn_taken = bool(bsn_key) and any(p.bsn_index == bsn_key for p in matches)
+    if hidden:
+        by_bsn = bool(bsn_key) and any(p.bsn_index == bsn_key for p in hidden)
+        lookups.record_hit(
+            actor,
+            object_type="person_lookup",
+            pseudonyms=[p.family.pseudonym for p in hidden],
+            field="bsn" if bsn_key else None,
+            details={"field": "bsn" if by_bsn else "name_birth"},
+        )
     for person in visible:
         audit.record(
             actor=actor,
@@ -272,7 +322,8 @@ def person_duplicates(
             object_id=person.pseudonym,
             client_pseudonym=person.family.pseudonym,
         )
-    return DuplicateReport(visible, len(matches) - len(visible))
+    hidden_dossiers = sorted({p.family.dossier.pk for p in hidden if hasattr(p.family, "dossier")})
+    return DuplicateReport(visible, len(hidden), hidden_dossiers, bsn_taken)
 
 
 def case_team_candidates(*, actor: Actor, dossier: Dossier) -> QuerySet[Any]:

@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from keten.accounts.models import CASE_ROLES, Membership, Role, User
+from keten.accounts.models import CASE_ROLES, Membership, User
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.crypto import bsn_index, is_valid_bsn, name_birth_index, new_pseudonym, normalise_bsn
@@ -24,7 +23,6 @@ from keten.core.models import AuditAction
 from keten.core.policy import allows, may_see_client_data
 from keten.dossiers import selectors
 from keten.dossiers.models import (
-    BreakGlassAccess,
     CaseRole,
     CaseTeamMember,
     Dossier,
@@ -84,7 +82,7 @@ def _apply_person_data(person: Person, data: PersonData) -> Person:
 
 
 def _new_person(family: Family, data: PersonData, *, is_test: bool = False) -> Person:
-    return _apply_person_data(Person(family=family, is_test=is_test), data)
+    return _apply_person_data(Person(family=family, municipality_id=family.municipality_id, is_test=is_test), data)
 
 
 def _touch(dossier: Dossier) -> None:
@@ -92,31 +90,47 @@ def _touch(dossier: Dossier) -> None:
     Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now())
 
 
-def _guard_duplicates(actor: Actor, data: PersonData, *, confirm_same_name: bool) -> None:
+class DuplicateError(DomainError):
+    """The person seems known already; ``report`` says what the actor may be shown of it."""
+
+    def __init__(self, message: str, *, field: str, report: selectors.DuplicateReport) -> None:
+        super().__init__(message, field=field)
+        self.report = report
+
+
+def _guard_duplicates(
+    actor: Actor, data: PersonData, *, confirm_same_name: bool, names: bool = True, exclude: Person | None = None
+) -> None:
+    """Refuse a second person with the same BSN in the municipality, and ask to confirm the same name
+    and date of birth. Runs before the write's transaction: a hit stays audited and counted when the
+    request is refused."""
     report = selectors.person_duplicates(
         actor=actor,
         bsn=data.bsn,
-        first_name=data.first_name,
-        last_name=data.last_name,
-        date_of_birth=data.date_of_birth,
+        first_name=data.first_name if names else "",
+        last_name=data.last_name if names else "",
+        date_of_birth=data.date_of_birth if names else None,
+        exclude=exclude,
     )
     if not report.found:
         return
-    if data.bsn and Person.objects.filter(bsn_index=bsn_index(data.bsn)).exists():
-        raise DomainError(
+    if report.bsn_taken:
+        raise DuplicateError(
             _(
-                "Er is al een persoon met dit BSN bekend in Keten. Voeg geen tweede persoon toe; "
-                "zoek het bestaande dossier of vraag uw aandachtsfunctionaris om hulp."
+                "Er is al een persoon met dit BSN bekend in Keten. Voeg geen tweede persoon toe; zoek het "
+                "bestaande dossier of vraag de regievoerder om toegang."
             ),
             field="bsn",
+            report=report,
         )
     if not confirm_same_name:
-        raise DomainError(
+        raise DuplicateError(
             _(
                 "Er is al een persoon met dezelfde naam en geboortedatum bekend. Controleer of het om "
                 "dezelfde persoon gaat en bevestig als u toch een nieuwe persoon wilt vastleggen."
             ),
             field="confirm_duplicate",
+            report=report,
         )
 
 
@@ -144,7 +158,13 @@ def dossier_create(
     membership = actor.membership
     assert membership is not None
     with transaction.atomic():
-        family = Family.objects.create(name=family_name.strip(), address=address, wijk_id=wijk_id, is_test=is_test)
+        family = Family.objects.create(
+            name=family_name.strip(),
+            address=address,
+            wijk_id=wijk_id,
+            municipality_id=membership.organisation.municipality_id,
+            is_test=is_test,
+        )
         dossier = Dossier.objects.create(family=family, reference=new_pseudonym("D"), coordinator=user)
         CaseTeamMember.objects.create(
             dossier=dossier,
@@ -195,8 +215,8 @@ def person_update(*, actor: Actor, person: Person, expected_version: int, data: 
         raise NotFoundError
     _check_person(data)
     bsn = normalise_bsn(data.bsn) if data.bsn else ""
-    if bsn and Person.objects.filter(bsn_index=bsn_index(bsn)).exclude(pk=person.pk).exists():
-        raise DomainError(_("Er is al een andere persoon met dit BSN bekend in Keten."), field="bsn")
+    if bsn and bsn_index(bsn) != person.bsn_index:
+        _guard_duplicates(actor, data, confirm_same_name=True, names=False, exclude=person)
     with transaction.atomic():
         changed = Person.objects.filter(pk=person.pk, version=expected_version).update(version=F("version") + 1)
         if not changed:
@@ -346,65 +366,3 @@ def case_team_remove(*, actor: Actor, dossier: Dossier, member_id: int) -> None:
             client_pseudonym=dossier.family.pseudonym,
             details={"removed_user": member.user_id},
         )
-
-
-def break_glass(*, actor: Actor, reference: str, reason: str) -> Dossier:
-    """Open a dossier outside the case team for a limited time, with a mandatory reason.
-
-    The access is recorded in the audit log and the aandachtsfunctionarissen of the actor's
-    organisation are notified at once.
-    """
-    user = _require_case_role(actor)
-    reason = reason.strip()
-    if len(reason) < 10:
-        raise DomainError(
-            _("Geef een reden van minstens 10 tekens: waarom moet u dit dossier nu inzien?"), field="reason"
-        )
-    if len(reason) > 2000:
-        raise DomainError(_("De reden is maximaal 2000 tekens."), field="reason")
-    dossier = Dossier.objects.select_related("family").filter(reference__iexact=reference.strip()).first()
-    if dossier is None:
-        with transaction.atomic():
-            audit.record(
-                actor=actor,
-                action=AuditAction.BREAK_GLASS,
-                object_type="dossier",
-                object_id=reference.strip()[:64],
-                reason=reason,
-                details={"result": "not_found"},
-            )
-        raise NotFoundError(_("Er is geen dossier met dit nummer."))
-    membership = actor.membership
-    assert membership is not None
-    now = timezone.now()
-    with transaction.atomic():
-        BreakGlassAccess.objects.create(
-            dossier=dossier,
-            user=user,
-            reason=reason,
-            granted_at=now,
-            expires_at=now + timedelta(seconds=settings.KETEN_BREAK_GLASS_SECONDS),
-        )
-        audit.record(
-            actor=actor,
-            action=AuditAction.BREAK_GLASS,
-            object_type="dossier",
-            object_id=dossier.reference,
-            client_pseudonym=dossier.family.pseudonym,
-            reason=reason,
-        )
-        officers = User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=membership.organisation_id,
-            memberships__role=Role.AANDACHTSFUNCTIONARIS,
-            memberships__is_active=True,
-        ).exclude(pk=user.pk)
-        notification_send(
-            recipients=list(officers),
-            kind="break_glass",
-            title=_("Noodtoegang gebruikt door %(name)s") % {"name": actor.label},
-            body=_("%(name)s heeft met noodtoegang dossier %(ref)s geopend. Bekijk de reden in het auditlog.")
-            % {"name": actor.label, "ref": dossier.reference},
-            link=f"/audit/?action=break_glass&professional={user.pk}",
-        )
-    return dossier

@@ -1,13 +1,22 @@
 from django.urls import path
 
-from keten.dossiers import views
+from keten.dossiers import access_views, views
 
 app_name = "dossiers"
 
 urlpatterns = [
     path("", views.dossier_list, name="list"),
     path("nieuw/", views.dossier_create, name="create"),
-    path("noodtoegang/", views.break_glass, name="break_glass"),
+    path("noodtoegang/", access_views.break_glass_open, name="break_glass"),
+    path("noodtoegang/beoordelen/", access_views.break_glass_queue, name="break_glass_queue"),
+    path("noodtoegang/beoordelen/<int:grant_id>/", access_views.break_glass_review, name="break_glass_review"),
+    path("toegangsverzoeken/", access_views.access_request_list, name="access_requests"),
+    path("toegangsverzoeken/nieuw/", access_views.access_request_create, name="access_request_create"),
+    path(
+        "toegangsverzoeken/<int:request_id>/beslissen/",
+        access_views.access_request_decide,
+        name="access_request_decide",
+    ),
     path("<str:reference>/", views.dossier_detail, name="detail"),
     path("<str:reference>/wijzigen/", views.dossier_edit, name="edit"),
     path("<str:reference>/notities/", views.note_add, name="note_add"),

@@ -17,8 +17,8 @@ from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
 from keten.core.policy import allows
 from keten.dossiers import selectors, services
+from keten.dossiers.access_views import remember_offer
 from keten.dossiers.forms import (
-    BreakGlassForm,
     CaseTeamAddForm,
     DossierCreateForm,
     DossierEditForm,
@@ -39,6 +39,17 @@ def _get(request: HttpRequest, reference: str, *, audit_read: bool = True) -> An
         return selectors.dossier_get(actor=actor_from_request(request), reference=reference, audit_read=audit_read)
     except NotFoundError as exc:
         raise Http404 from exc
+
+
+def _refusal_context(request: HttpRequest, form: Any, exc: DomainError) -> dict[str, Any]:
+    """Show a refusal next to its field; for a duplicate, what may be shown of it and, when the person
+    is known in a dossier the user cannot see, the offer to ask its regievoerder for access."""
+    apply_domain_error(form, exc)
+    if not isinstance(exc, services.DuplicateError):
+        return {}
+    report = exc.report
+    offer = remember_offer(request, report.hidden_dossier_ids) if report.hidden_dossier_ids else ""
+    return {"duplicates": report, "access_offer": offer}
 
 
 def _person_data(data: dict[str, Any]) -> services.PersonData:
@@ -82,17 +93,10 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
     _require_case_role(request)
     actor = actor_from_request(request)
     form = DossierCreateForm(request.POST or None, wijken=wijk_choices(actor=actor))
-    duplicates = None
+    extra: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = _person_data(data)
-        duplicates = selectors.person_duplicates(
-            actor=actor,
-            bsn=person.bsn,
-            first_name=person.first_name,
-            last_name=person.last_name,
-            date_of_birth=person.date_of_birth,
-        )
         try:
             dossier = services.dossier_create(
                 actor=actor,
@@ -103,12 +107,12 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
                 confirm_duplicates=data.get("confirm_duplicate", False),
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            extra = _refusal_context(request, form, exc)
         else:
             messages.success(request, _("Het dossier is aangemaakt."))
             return redirect("dossiers:detail", reference=dossier.reference)
     status = 422 if request.method == "POST" else 200
-    return render(request, "dossiers/create.html", {"form": form, "duplicates": duplicates}, status=status)
+    return render(request, "dossiers/create.html", {"form": form, **extra}, status=status)
 
 
 def dossier_detail(request: HttpRequest, reference: str) -> HttpResponse:
@@ -207,16 +211,9 @@ def person_add(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_from_request(request)
     dossier = _get(request, reference, audit_read=request.method == "GET")
     form = PersonForm(request.POST or None)
-    duplicates = None
+    extra: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
         data = _person_data(form.cleaned_data)
-        duplicates = selectors.person_duplicates(
-            actor=actor,
-            bsn=data.bsn,
-            first_name=data.first_name,
-            last_name=data.last_name,
-            date_of_birth=data.date_of_birth,
-        )
         try:
             services.person_add(
                 actor=actor,
@@ -225,16 +222,13 @@ def person_add(request: HttpRequest, reference: str) -> HttpResponse:
                 confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False),
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            extra = _refusal_context(request, form, exc)
         else:
             messages.success(request, _("Het gezinslid is toegevoegd."))
             return redirect("dossiers:detail", reference=reference)
     status = 422 if request.method == "POST" else 200
     return render(
-        request,
-        "dossiers/person_form.html",
-        {"form": form, "dossier": dossier, "duplicates": duplicates, "mode": "add"},
-        status=status,
+        request, "dossiers/person_form.html", {"form": form, "dossier": dossier, "mode": "add", **extra}, status=status
     )
 
 
@@ -260,6 +254,7 @@ def person_edit(request: HttpRequest, reference: str, pseudonym: str) -> HttpRes
     }
     form = PersonForm(request.POST or None, initial=initial)
     form.fields.pop("confirm_duplicate")
+    extra: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(
@@ -271,7 +266,7 @@ def person_edit(request: HttpRequest, reference: str, pseudonym: str) -> HttpRes
         except ConflictError as exc:
             form.add_error(None, exc.message)
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            extra = _refusal_context(request, form, exc)
         else:
             messages.success(request, _("De gegevens zijn opgeslagen."))
             return redirect("dossiers:detail", reference=reference)
@@ -279,7 +274,7 @@ def person_edit(request: HttpRequest, reference: str, pseudonym: str) -> HttpRes
     return render(
         request,
         "dossiers/person_form.html",
-        {"form": form, "dossier": dossier, "person": person, "mode": "edit"},
+        {"form": form, "dossier": dossier, "person": person, "mode": "edit", **extra},
         status=status,
     )
 
@@ -323,26 +318,3 @@ def case_team_remove(request: HttpRequest, reference: str, member_id: int) -> Ht
     else:
         messages.success(request, _("Het lidmaatschap van het casusteam is beëindigd."))
     return redirect("dossiers:detail", reference=reference)
-
-
-@require_http_methods(["GET", "POST"])
-def break_glass(request: HttpRequest) -> HttpResponse:
-    _require_case_role(request)
-    form = BreakGlassForm(request.POST or None, initial={"reference": request.GET.get("dossier", "")[:20]})
-    if request.method == "POST" and form.is_valid():
-        try:
-            dossier = services.break_glass(
-                actor=actor_from_request(request),
-                reference=form.cleaned_data["reference"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc) if exc.field else form.add_error("reference", exc.message)
-        else:
-            messages.warning(
-                request,
-                _("U heeft noodtoegang tot dit dossier. Uw aandachtsfunctionaris is op de hoogte gebracht."),
-            )
-            return redirect("dossiers:detail", reference=dossier.reference)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "dossiers/break_glass.html", {"form": form}, status=status)

@@ -131,6 +131,8 @@ class DemoAccount:
     role: str
     team: bool = True
     superuser: bool = False
+    #: Made after the families are drawn, so that adding the account changes no other demo data.
+    added_late: bool = False
 
 
 DEMO_ACCOUNTS = [
@@ -168,6 +170,16 @@ DEMO_ACCOUNTS = [
     ),
     DemoAccount(
         "demo-beheerder", "Kees", "de Boer", "Functioneel beheerder", MUNICIPALITY_NAME, Role.FUNCTIONEEL_BEHEERDER
+    ),
+    DemoAccount(
+        "demo-privacy",
+        "Ingrid",
+        "Mulder",
+        "Privacy officer",
+        MUNICIPALITY_NAME,
+        Role.PRIVACY_OFFICER,
+        team=False,
+        added_late=True,
     ),
     DemoAccount(
         "demo-superuser",
@@ -267,6 +279,7 @@ class _DemoBuilder:
     # -- organisations and people -------------------------------------------------------------
     def build(self) -> DemoResult:
         municipality = Municipality.objects.create(name=PLACE, cbs_code=MUNICIPALITY_CODE)
+        self.municipality = municipality
         self.wijken = {
             code: Wijk.objects.create(municipality=municipality, name=name, code=code) for code, name in WIJKEN
         }
@@ -291,7 +304,8 @@ class _DemoBuilder:
             self.members[spec.name] = []
         self.demo: dict[str, _Member] = {}
         for account in DEMO_ACCOUNTS:
-            self.demo[account.username] = self._make_demo_account(account)
+            if not account.added_late:
+                self.demo[account.username] = self._make_demo_account(account)
         for spec in specs:
             self._staff(spec)
         # Everyone has two-factor authentication; only the demo logins have a known (public) key.
@@ -305,6 +319,9 @@ class _DemoBuilder:
         self._families()
         self._break_glass()
         self._notifications()
+        for account in DEMO_ACCOUNTS:
+            if account.added_late:
+                self.demo[account.username] = self._make_demo_account(account)
         self._logins()
         for row in sorted(self.audit_rows, key=lambda r: r["occurred_at"]):
             self.audit.add(**row)
@@ -410,6 +427,7 @@ class _DemoBuilder:
             last_name = self.fake.last_name()
             family = Family(
                 pseudonym=pseudonym(self.rng, "G", self.pseudonyms),
+                municipality=self.municipality,
                 name=f"Gezin {last_name}",
                 address=f"{self.fake.street_name()} {self.rng.randint(1, 180)}, {self.fake.postcode()} {PLACE}",
                 wijk=wijk,
@@ -554,6 +572,7 @@ class _DemoBuilder:
         bsn = self.bsns.take() or ""
         person = Person(
             family=family,
+            municipality=family.municipality,
             pseudonym=pseudonym(self.rng, "P", self.pseudonyms),
             relation=relation,
             first_name=first,
@@ -601,40 +620,72 @@ class _DemoBuilder:
         )
 
     def _break_glass(self) -> None:
-        """Two days ago demo-collega opened one of demo-professional's dossiers with break-the-glass."""
+        """demo-collega opened one of demo-professional's dossiers with break-the-glass two days ago
+        (waiting for its review), and another dossier sixteen days ago (unreviewed: flagged as late)."""
         collega = self.demo["demo-collega"]
         prof = self.demo["demo-professional"]
-        dossier = next(
-            d for d in self.dossiers if prof in self.teams_by_dossier[d.pk] and d.status == Dossier.Status.OPEN
-        )
-        granted = self.now - timedelta(days=2, hours=3)
-        reason = "Moeder belde buiten kantoortijd in paniek; regievoerder niet bereikbaar, veiligheidsafspraken nodig."
-        BreakGlassAccess.objects.create(
-            dossier=dossier,
-            user=collega.user,
-            reason=reason,
-            granted_at=granted,
-            expires_at=granted + timedelta(hours=1),
-        )
-        self._event(granted, collega, AuditAction.BREAK_GLASS, "dossier", dossier, reason=reason)
-        self._event(granted + timedelta(minutes=1), collega, AuditAction.VIEW, "dossier", dossier)
-        self.break_glass_dossier = dossier
-        self.break_glass_at = granted
+        open_dossiers = [d for d in self.dossiers if d.status == Dossier.Status.OPEN]
+        dossier = next(d for d in open_dossiers if prof in self.teams_by_dossier[d.pk])
+        older = next(d for d in open_dossiers if d.pk != dossier.pk and collega not in self.teams_by_dossier[d.pk])
+        for when, target, reason in (
+            (
+                self.now - timedelta(days=16, hours=5),
+                older,
+                "School belde: kind wil niet naar huis en vertelt over geweld thuis; regievoerder met vakantie.",
+            ),
+            (
+                self.now - timedelta(days=2, hours=3),
+                dossier,
+                "Moeder belde buiten kantoortijd in paniek; regievoerder niet bereikbaar, veiligheidsafspraken nodig.",
+            ),
+        ):
+            grant = BreakGlassAccess.objects.create(
+                dossier=target,
+                user=collega.user,
+                organisation=collega.membership.organisation,
+                reason=reason,
+                granted_at=when,
+                expires_at=when + timedelta(hours=1),
+            )
+            self._event(when, collega, AuditAction.BREAK_GLASS, "dossier", target, details={"grant": grant.pk})
+            self._event(when + timedelta(minutes=1), collega, AuditAction.VIEW, "dossier", target)
+            self.break_glass_dossier = target
+            self.break_glass_at = when
 
     def _notifications(self) -> None:
         collega = self.demo["demo-collega"]
         af = self.demo["demo-aandachtsfunctionaris"]
+        names = {"name": collega.label, "ref": self.break_glass_dossier.reference}
+        title = _("Noodtoegang gebruikt door %(name)s") % names
+        officer_body = (
+            _(
+                "%(name)s heeft met noodtoegang dossier %(ref)s geopend. Beoordeel of dat terecht was in "
+                "'Noodtoegang beoordelen'."
+            )
+            % names
+        )
         items = [
             Notification(
                 recipient=af.user,
                 kind="break_glass",
-                title=_("Noodtoegang gebruikt door %(name)s") % {"name": collega.label},
-                body=_("%(name)s heeft met noodtoegang dossier %(ref)s geopend. Bekijk de reden in het auditlog.")
-                % {"name": collega.label, "ref": self.break_glass_dossier.reference},
-                link=f"/audit/?action=break_glass&professional={collega.user.pk}",
+                title=title,
+                body=officer_body,
+                link="/dossiers/noodtoegang/beoordelen/",
                 created_at=self.break_glass_at,
             )
         ]
+        coordinator = self.break_glass_dossier.coordinator_id
+        if coordinator is not None and coordinator != collega.user.pk:
+            items.append(
+                Notification(
+                    recipient_id=coordinator,
+                    kind="break_glass",
+                    title=title,
+                    body=_("%(name)s heeft met noodtoegang uw dossier %(ref)s geopend.") % names,
+                    link=f"/dossiers/{self.break_glass_dossier.reference}/",
+                    created_at=self.break_glass_at,
+                )
+            )
         for username, count in (("demo-professional", 3), ("demo-veiligthuis", 2), ("demo-aandachtsfunctionaris", 1)):
             member = self.demo[username]
             mine = [d for d in self.dossiers if member in self.teams_by_dossier[d.pk]]

@@ -403,6 +403,7 @@ class CityBuilder:
             families.append(
                 Family(
                     pseudonym=pseudonym(rng, "G", self.pseudonyms),
+                    municipality=self.municipality_obj,
                     name=f"Gezin {last}",
                     address=f"{rng.choice(pools.streets)} {rng.randint(1, 300)}, {rng.choice(pools.postcodes)} {CITY}",
                     wijk=rng.choice(self.wijken),
@@ -532,6 +533,7 @@ class CityBuilder:
         bsn = self.bsns.take() or ""
         return Person(
             family=family,
+            municipality_id=family.municipality_id,
             pseudonym=pseudonym(self.rng, "P", self.pseudonyms),
             relation=relation,
             first_name=first,

@@ -100,6 +100,7 @@ class FamilyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Family
 
+    municipality = factory.SubFactory(MunicipalityFactory)
     name = factory.Sequence(lambda n: f"Gezin Testfamilie {n}")
     address = "Teststraat 1, 9999 ZZ Testdorp"
     is_test = True
@@ -116,6 +117,7 @@ def make_person(
 ) -> Person:
     person = Person(
         family=family,
+        municipality_id=family.municipality_id,
         relation=relation,
         first_name=first_name,
         last_name=last_name,
@@ -133,9 +135,14 @@ _counter = {"n": 0}
 
 
 def make_dossier(*members: User, bsn: str = "", family_name: str | None = None) -> Dossier:
-    """A family with one child and a dossier whose case team holds ``members`` (first = regievoerder)."""
+    """A family with one child and a dossier whose case team holds ``members`` (first = regievoerder).
+
+    The family belongs to the municipality of the first member's organisation.
+    """
     _counter["n"] += 1
-    family = FamilyFactory(**({"name": family_name} if family_name else {}))
+    first = members[0].active_membership if members else None
+    municipality = first.organisation.municipality if first is not None else MunicipalityFactory()
+    family = FamilyFactory(municipality=municipality, **({"name": family_name} if family_name else {}))
     dossier = Dossier.objects.create(
         family=family, reference=f"D-TEST{_counter['n']:06d}", coordinator=members[0] if members else None
     )

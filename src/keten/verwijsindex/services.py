@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keten.accounts.models import CASE_ROLES, Membership, Municipality, OrganisationType, User
-from keten.core import audit
+from keten.core import audit, lookups
 from keten.core.acting import acting_for, eligible_memberships, refused
 from keten.core.actor import Actor
 from keten.core.crypto import blind_index, is_valid_bsn, name_birth_index, normalise_bsn
@@ -485,11 +485,17 @@ def _resolve_youths(rows: list[_Row]) -> tuple[dict[str, _Row], list[_Row]]:
     if bsn_keys:
         by_bsn = dict(_fetch(f"SELECT bsn_key, id FROM {youth} WHERE bsn_key {_in(bsn_keys)}", _args(bsn_keys)))  # noqa: S608
     name_keys = sorted({r.name_key for r in rows if not r.bsn_key})
-    named: dict[str, list[int]] = {}
+    # Without a BSN, only young people with a signal in the registering municipality are proposed:
+    # the question "is this the same young person?" must not tell of one known only elsewhere.
+    named: dict[tuple[str, int], list[int]] = {}
     if name_keys:
-        sql = f"SELECT name_birth_key, id FROM {youth} WHERE name_birth_key {_in(name_keys)} ORDER BY id"  # noqa: S608
-        for key, pk in _fetch(sql, _args(name_keys)):
-            named.setdefault(key, []).append(pk)
+        signal = Signal._meta.db_table
+        sql = (
+            f"SELECT DISTINCT y.name_birth_key, s.municipality_id, y.id FROM {youth} y "  # noqa: S608
+            f"JOIN {signal} s ON s.youth_id = y.id WHERE y.name_birth_key {_in(name_keys)} ORDER BY y.id"
+        )
+        for key, municipality_id, pk in _fetch(sql, _args(name_keys)):
+            named.setdefault((key, municipality_id), []).append(pk)
     new_by_bsn: dict[str, _Row] = {}
     new_plain: list[_Row] = []
     creating: set[str] = set()
@@ -507,7 +513,7 @@ def _resolve_youths(rows: list[_Row]) -> tuple[dict[str, _Row], list[_Row]]:
             if row.name_key in creating:
                 row.deferred = True
                 continue
-            candidates = named.get(row.name_key, [])
+            candidates = named.get((row.name_key, row.membership.organisation.municipality_id), [])
             if data.confirm_youth_id is not None:
                 if data.confirm_youth_id not in candidates:
                     row.error = DomainError(_("Kies een jongere uit het voorstel."), field="confirm_youth_id")
@@ -1037,6 +1043,24 @@ def _write_deferred(actor: Actor, row: _Row, today: date) -> None:
     _write_rows(actor, [row], today)
 
 
+def _record_identity_questions(actor: Actor, rows: Sequence[_Row]) -> None:
+    """Each identity question is an existence look-up: audited with the young people proposed and
+    counted per caller, after the registration's transaction (so it stays although nothing was
+    registered). Over the limit the question becomes a refusal that proposes nobody."""
+    for row in rows:
+        if isinstance(row.error, IdentityConfirmationError):
+            try:
+                lookups.record_hit(
+                    actor,
+                    object_type="youth_lookup",
+                    pseudonyms=sorted(youth_pseudonyms(row.error.candidates).values()),
+                    field="identity",
+                    details={"field": "name_birth"},
+                )
+            except DomainError as exc:
+                row.error = exc
+
+
 def signal_register(*, actor: Actor, data: Registration, today: date | None = None) -> RegistrationResult:
     """Register that a professional is involved with a young person; match at once."""
     today = today or timezone.localdate()
@@ -1048,7 +1072,10 @@ def signal_register(*, actor: Actor, data: Registration, today: date | None = No
         if previous is not None:
             return RegistrationResult(signal=previous, created=False, matches=[])
     row = _prepare(0, data, party, rules, today)
+    if not row.bsn_key:
+        lookups.ensure_allowed(actor, object_type="youth_lookup", field="identity")
     _run(actor, [row], today)
+    _record_identity_questions(actor, [row])
     if row.error is not None:
         raise row.error
     assert row.signal is not None
@@ -1187,8 +1214,18 @@ def _register_bulk(actor: Actor, registrations: Sequence[Registration], today: d
         else:
             seen_keys.add(key)
             rows.append(row)
+    if any(not row.bsn_key for row in (*rows, *deferred)):
+        try:
+            lookups.ensure_allowed(actor, object_type="youth_lookup", field="identity")
+        except DomainError as exc:
+            for row in (*rows, *deferred):
+                if not row.bsn_key:
+                    outcomes[row.index] = BulkOutcome("error", error=exc)
+            rows = [row for row in rows if row.bsn_key]
+            deferred = [row for row in deferred if row.bsn_key]
     if rows or deferred:
         _run(actor, rows, today, deferred)
+        _record_identity_questions(actor, [*rows, *deferred])
     for row in (*rows, *deferred):
         if row.error is not None:
             outcomes[row.index] = BulkOutcome("error", error=row.error)

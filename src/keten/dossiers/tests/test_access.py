@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 
 from keten.core.models import AuditEvent
+from keten.dossiers.models import BreakGlassAccess
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_404_for_missing_and_hidden_dossier_look_the_same(client_for, outsider, 
 
 
 def test_break_the_glass_needs_reason_audits_and_notifies(
-    client_for, outsider, officer, dossier, django_capture_on_commit_callbacks
+    client_for, professional, outsider, officer, dossier, django_capture_on_commit_callbacks
 ):
     client = client_for(outsider)
     refused = client.post("/dossiers/noodtoegang/", {"reference": dossier.reference, "reason": "kort"})
@@ -66,11 +67,18 @@ def test_break_the_glass_needs_reason_audits_and_notifies(
     assert response.status_code == 302
     assert client.get(f"/dossiers/{dossier.reference}/").status_code == 200
     event = AuditEvent.objects.get(action="break_glass")
-    assert event.reason.startswith("Politie meldt")
+    # The reason is kept encrypted with the grant (shown in the review queue), not in the audit event.
+    grant = BreakGlassAccess.objects.get()
+    assert grant.reason.startswith("Politie meldt")
+    assert event.details == {"grant": grant.pk}
+    assert "Politie" not in event.reason
     assert officer.notifications.filter(kind="break_glass").count() == 1
-    assert len(mail.outbox) == 1
-    assert "Bakker" not in mail.outbox[0].body
-    assert dossier.reference not in mail.outbox[0].body
+    # The regievoerder is told too (one e-mail each, without client data).
+    assert professional.notifications.filter(kind="break_glass").count() == 1
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        assert "Bakker" not in message.body
+        assert dossier.reference not in message.body
 
 
 def test_search_is_posted_so_no_bsn_or_name_reaches_a_url(client_for, professional, dossier):

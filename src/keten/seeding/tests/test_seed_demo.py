@@ -72,6 +72,8 @@ def test_demo_profile_makes_a_usable_municipality() -> None:
     assert superuser.is_superuser
     assert superuser.is_staff
     assert _membership("demo-superuser").organisation.type == OrganisationType.GEMEENTE
+    assert _membership("demo-privacy").role == Role.PRIVACY_OFFICER
+    assert _membership("demo-privacy").organisation.type == OrganisationType.GEMEENTE
     for username in (
         "demo-professional",
         "demo-aandachtsfunctionaris",
@@ -80,6 +82,7 @@ def test_demo_profile_makes_a_usable_municipality() -> None:
         "demo-veiligthuis",
         "demo-beleid",
         "demo-beheerder",
+        "demo-privacy",
         "demo-superuser",
     ):
         user = _user(username)
@@ -123,6 +126,13 @@ def test_demo_profile_makes_a_usable_municipality() -> None:
 
     # Events: a break-the-glass, a notification about it, and an intact audit chain.
     assert BreakGlassAccess.objects.filter(user__username="demo-collega").exists()
+    # Both grants wait in the privacy officer's review queue; the older one is late.
+    from keten.dossiers.break_glass import review_queue
+
+    queue = review_queue(actor=actor_for_user(_user("demo-privacy")))
+    assert len(queue) == 2
+    assert [row.overdue for row in queue] == [False, True]
+    assert all(row.reason for row in queue)
     assert AuditEvent.objects.filter(action=AuditAction.BREAK_GLASS).exists()
     assert Notification.objects.filter(recipient__username="demo-aandachtsfunctionaris", kind="break_glass").exists()
     assert Notification.objects.filter(recipient__username="demo-professional", read_at__isnull=True).exists()
