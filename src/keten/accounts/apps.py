@@ -8,4 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisaties en medewerkers")
 
     def ready(self) -> None:
-        from keten.accounts import signals  # noqa: F401
+        # The accounts rules join the one policy (keten.core.policy.allows).
+        from keten.accounts import (
+            rules,  # noqa: F401
+            signals,  # noqa: F401
+        )

@@ -13,6 +13,11 @@ from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+# Re-exported: the vocabulary lives in core, the models that store it here.
+from keten.core.roles import CASE_ROLES as CASE_ROLES
+from keten.core.roles import OrganisationType as OrganisationType
+from keten.core.roles import Role as Role
+
 
 class Municipality(models.Model):
     name = models.CharField(_("naam"), max_length=120, unique=True)
@@ -44,27 +49,6 @@ class Wijk(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class OrganisationType(models.TextChoices):
-    WIJKTEAM = "wijkteam", _("Wijkteam / sociaal team")
-    JGZ = "jgz", _("Jeugdgezondheidszorg")
-    ONDERWIJS = "onderwijs", _("School / onderwijs")
-    KINDEROPVANG = "kinderopvang", _("Kinderopvang")
-    HUISARTS = "huisarts", _("Huisarts")
-    VEILIG_THUIS = "veilig_thuis", _("Veilig Thuis")
-    POLITIE = "politie", _("Politie")
-    OM = "om", _("Openbaar Ministerie")
-    RVDK = "rvdk", _("Raad voor de Kinderbescherming")
-    GI = "gi", _("Gecertificeerde instelling")
-    JEUGDHULP = "jeugdhulp", _("Jeugdhulp")
-    GGZ = "ggz", _("(Jeugd-)GGZ")
-    VERSLAVINGSZORG = "verslavingszorg", _("Verslavingszorg")
-    SCHULDHULP = "schuldhulp", _("Schuldhulpverlening")
-    WELZIJN = "welzijn", _("Maatschappelijk werk / welzijn")
-    GEMEENTE = "gemeente", _("Gemeente")
-    SPORT = "sport", _("Sport / vrije tijd")
-    OVERIG = "overig", _("Overig")
 
 
 class Organisation(models.Model):
@@ -112,21 +96,7 @@ class Team(models.Model):
         return f"{self.name} ({self.organisation.name})"
 
 
-class Role(models.TextChoices):
-    PROFESSIONAL = "professional", _("Professional")
-    AANDACHTSFUNCTIONARIS = "aandachtsfunctionaris", _("Aandachtsfunctionaris")
-    TEAMLEIDER = "teamleider", _("Teamleider")
-    VEILIG_THUIS = "vt_medewerker", _("Veilig Thuis-medewerker")
-    BELEIDSMEDEWERKER = "beleidsmedewerker", _("Beleidsmedewerker gemeente")
-    FUNCTIONEEL_BEHEERDER = "functioneel_beheerder", _("Functioneel beheerder")
-    #: A role of the gemeente organisation: reviews break-the-glass; never sees client data.
-    PRIVACY_OFFICER = "privacy_officer", _("privacy officer")
-
-
 #: Roles that may ever see client data (and then only on the case team).
-CASE_ROLES: frozenset[str] = frozenset(
-    {Role.PROFESSIONAL, Role.AANDACHTSFUNCTIONARIS, Role.TEAMLEIDER, Role.VEILIG_THUIS}
-)
 
 
 def new_security_stamp() -> str:

@@ -6,3 +6,7 @@ class DossiersConfig(AppConfig):
     name = "keten.dossiers"
     label = "dossiers"
     verbose_name = _("Dossiers")
+
+    def ready(self) -> None:
+        # The dossiers rules join the one policy (keten.core.policy.allows).
+        from keten.dossiers import rules  # noqa: F401

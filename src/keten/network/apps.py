@@ -9,7 +9,9 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Sociale kaart")
 
     def ready(self) -> None:
+        # The network rules join the one policy (keten.core.policy.allows).
         from keten.accounts.models import Membership, Organisation, User, Wijk
+        from keten.network import rules  # noqa: F401
         from keten.network.models import Agreement, OrganisationEntry
         from keten.network.signals import bump_kaart_version, bump_kaart_version_m2m, sync_entry
 

@@ -21,7 +21,8 @@ import rules
 from django.db.models import Exists, OuterRef, Q
 
 from keten.accounts.models import OrganisationType, Role
-from keten.core.policy import can_change_dossier, has_case_role, has_membership, role_of
+from keten.core.policy import has_case_role, has_membership, role_of
+from keten.dossiers.rules import can_change_dossier
 
 
 def _uid(user: Any) -> int | None:

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("dossiers", "0001_initial")]
+BEFORE = [("accounts", "0003_oidc_identity"), ("dossiers", "0001_initial")]
 
 
 @pytest.mark.django_db(transaction=True)
