@@ -1,0 +1,113 @@
+"""Who reaches the meldcode pages and API: asked of the one policy, and refused with 404 before any form.
+
+Someone who may read a traject but not record in it (a break-the-glass reader, a consultee, a
+colleague of the case team who is not the addressee of a consultation) never sees a validation
+error of a write form: the access check comes first, and the answer is 404. Partner systems are
+answered by ``allows()`` from the meldcode's ``system_scope`` registrations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from keten.accounts.models import ApiClient, Organisation, User
+from keten.core.actor import Actor
+from keten.core.policy import allows
+from keten.dossiers.models import BreakGlassAccess
+from keten.meldcode import services
+from keten.meldcode.models import Consultation, Traject
+
+pytestmark = pytest.mark.django_db
+
+ClientFor = Callable[[User], Client]
+ActorOf = Callable[[User], Actor]
+API = "/api/v1/meldcode/trajecten/"
+
+
+def _break_glass(user: User, traject: Traject) -> None:
+    now = timezone.now()
+    BreakGlassAccess.objects.create(
+        dossier=traject.dossier,
+        user=user,
+        reason="Kind staat 's nachts op de stoep, regievoerder onbereikbaar.",
+        granted_at=now,
+        expires_at=now + timedelta(hours=1),
+    )
+
+
+def _ask(traject: Traject, by: User, to: User, actor_of: ActorOf) -> Consultation:
+    return services.consultation_request(
+        actor=actor_of(by),
+        traject=traject,
+        to_user_id=to.pk,
+        kind=Consultation.Kind.AANDACHTSFUNCTIONARIS,
+        question="Zijn deze signalen genoeg om verder te gaan?",
+        anonymous=True,
+    )
+
+
+# --- partner systems: allows() answers the token's scope ------------------------------------------
+
+
+@pytest.fixture
+def system(organisation: Organisation) -> ApiClient:
+    return ApiClient.objects.create(
+        organisation=organisation, name="Leerlingvolgsysteem", token_prefix="llv-acc", token_hash="x" * 64
+    )
+
+
+def test_the_meldcode_permissions_are_opened_to_the_meldcode_scope_only(
+    system: ApiClient, professional: User, traject: Traject
+) -> None:
+    bare = Actor(user=None, membership=None, api_client=system)
+    assert not allows("meldcode.view_trajecten", bare)
+    assert not allows("meldcode.record_trajecten", bare)
+    system.scopes = [ApiClient.Scope.MELDCODE_WRITE]
+    system.save()
+    assert allows("meldcode.view_trajecten", bare)
+    assert allows("meldcode.record_trajecten", bare)
+    # Acting for its organisation a system reaches no traject: it must name a professional.
+    assert not allows("meldcode.view_traject", bare, traject)
+    assert not allows("meldcode.change_traject", bare, traject)
+    # Acting for a professional on the case team: what that professional may, through the scope.
+    acting = Actor(
+        user=User.objects.get(pk=professional.pk), membership=professional.active_membership, api_client=system
+    )
+    assert allows("meldcode.view_traject", acting, traject)
+    assert allows("meldcode.change_traject", acting, traject)
+    assert allows("meldcode.start_traject", acting, traject.dossier)
+    # What is personal or for other roles is never opened to a system.
+    for permission in ("meldcode.view_organisation_trajecten", "meldcode.manage_checklists"):
+        assert not allows(permission, bare)
+        assert not allows(permission, acting)
+
+
+def test_a_system_acting_for_a_professional_is_refused_once_its_scope_is_withdrawn(
+    system: ApiClient, professional: User, traject: Traject
+) -> None:
+    system.scopes = [ApiClient.Scope.MELDCODE_WRITE]
+    system.save()
+    acting = Actor(
+        user=User.objects.get(pk=professional.pk), membership=professional.active_membership, api_client=system
+    )
+    assert allows("meldcode.change_traject", acting, traject)
+    system.scopes = [ApiClient.Scope.DOSSIERS_READ]
+    system.save()
+    refused = Actor(
+        user=User.objects.get(pk=professional.pk), membership=professional.active_membership, api_client=system
+    )
+    assert not allows("meldcode.view_traject", refused, traject)
+    assert not allows("meldcode.change_traject", refused, traject)
+    # The services ask the same question: nothing is recorded for such a system.
+    from keten.core.errors import NotFoundError
+
+    with pytest.raises(NotFoundError):
+        services.observation_record(
+            actor=refused, traject=traject, observed_on=timezone.localdate(), source="zelf", facts="Niets."
+        )
+    assert traject.entries.count() == 0
