@@ -51,6 +51,63 @@ def _ask(traject: Traject, by: User, to: User, actor_of: ActorOf) -> Consultatio
     )
 
 
+# --- the consultation answer form: only its addressee, and 404 before validation ----------------
+
+
+def test_a_case_team_member_who_is_not_the_addressee_gets_404_on_the_answer_form(
+    client_for: ClientFor, professional: User, officer: User, traject: Traject, actor_of: ActorOf
+) -> None:
+    consultation = _ask(traject, professional, officer, actor_of)
+    client = client_for(professional)
+    url = f"/meldcode/consultaties/{consultation.pk}/"
+    # Reading the request is part of the traject the case team sees ...
+    assert client.get(url).status_code == 200
+    # ... answering it is for the addressee only: no validation error, no "not found" next to a field.
+    assert client.post(url, {"advice": ""}).status_code == 404
+    assert client.post(url, {"advice": "Ga het gesprek aan met moeder."}).status_code == 404
+    consultation.refresh_from_db()
+    assert consultation.state == Consultation.State.OPEN
+    assert consultation.answer_entry_id is None
+
+
+def test_a_break_the_glass_reader_gets_404_on_the_answer_form(
+    client_for: ClientFor, professional: User, officer: User, outsider: User, traject: Traject, actor_of: ActorOf
+) -> None:
+    consultation = _ask(traject, professional, officer, actor_of)
+    _break_glass(outsider, traject)
+    client = client_for(outsider)
+    url = f"/meldcode/consultaties/{consultation.pk}/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"advice": ""}).status_code == 404
+    consultation.refresh_from_db()
+    assert consultation.state == Consultation.State.OPEN
+
+
+# --- a break-the-glass reader reads, never writes -------------------------------------------------
+
+
+def test_a_break_the_glass_reader_gets_404_on_every_write_form(
+    client_for: ClientFor, professional: User, outsider: User, traject: Traject, actor_of: ActorOf
+) -> None:
+    services.observation_record(
+        actor=actor_of(professional),
+        traject=traject,
+        observed_on=timezone.localdate(),
+        source="zelf",
+        facts="Komt al drie dagen zonder lunch op school.",
+    )
+    entry = traject.entries.get()
+    _break_glass(outsider, traject)
+    client = client_for(outsider)
+    base = f"/meldcode/{traject.reference}/"
+    assert client.get(base).status_code == 200
+    assert client.post(f"{base}observatie/", {}).status_code == 404
+    assert client.get(f"{base}corrigeren/{entry.pk}/").status_code == 404
+    assert client.post(f"{base}corrigeren/{entry.pk}/", {"correction": "kort"}).status_code == 404
+    assert client.post(f"/meldcode/dossier/{traject.dossier.reference}/start/", {"child": "x"}).status_code == 404
+    assert traject.entries.count() == 1
+
+
 # --- partner systems: allows() answers the token's scope ------------------------------------------
 
 
