@@ -108,6 +108,29 @@ def test_a_break_the_glass_reader_gets_404_on_every_write_form(
     assert traject.entries.count() == 1
 
 
+def test_a_break_the_glass_reader_gets_404_not_a_validation_error_on_the_api_posts(
+    client_for: ClientFor, outsider: User, traject: Traject
+) -> None:
+    _break_glass(outsider, traject)
+    client = client_for(outsider)
+    assert client.get(f"{API}{traject.reference}/").status_code == 200
+    # Starting a traject in the dossier: not with a child that is not in the family either.
+    for body in ({"dossier": traject.dossier.reference, "child": "P-ONBEKEND"}, {"dossier": traject.dossier.reference}):
+        response = client.post(API, body, content_type="application/json")
+        assert response.status_code == 404, (body, response.content)
+        assert response.json()["code"] == "not_found"
+    for path, body in (
+        ("signals/", {"checklist_kind": "", "codes": []}),
+        ("consultations/", {}),
+        ("afwegingen/", {"number": 9}),
+        ("decisions/", {}),
+    ):
+        response = client.post(f"{API}{traject.reference}/{path}", body, content_type="application/json")
+        assert response.status_code == 404, (path, response.content)
+    assert Traject.objects.count() == 1
+    assert traject.entries.count() == 0
+
+
 # --- partner systems: allows() answers the token's scope ------------------------------------------
 
 
