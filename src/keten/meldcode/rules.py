@@ -2,7 +2,7 @@
 
 Registered with ``rules`` when the app loads and asked through :func:`keten.core.policy.allows`. Each
 rule that decides which rows someone sees has its row filter (a queryset or ``Q``) right beside it,
-so that the two cannot drift apart (``tests/test_rules_agree.py`` checks that they agree):
+so that the two cannot drift apart (``meldcode/tests/test_rules_agree.py`` checks that they agree):
 
 * a traject is seen by the case team of its dossier (and a break-the-glass reader of it), and by
   whoever was asked for a consultation on it — :func:`trajecten_visible_to`;
