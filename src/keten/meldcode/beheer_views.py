@@ -1,56 +1,37 @@
 """Checklist beheer for the functioneel beheerder: versions, items, and publishing a new version.
 
-Anyone without ``meldcode.manage_checklists`` gets 404 on every page here. Publishing goes through
-``services.checklist_publish`` (audited); older versions stay unchanged for the trajecten that use them.
+Anyone without ``meldcode.manage_checklists`` gets 404 on every page here, asked before the HTTP
+method. Publishing goes through ``services.checklist_publish`` (audited); older versions stay
+unchanged for the trajecten that use them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from keten.accounts.models import OrganisationType
+from keten.core.access import requires
 from keten.core.actor import actor_from_request
 from keten.core.errors import DomainError
 from keten.core.forms import apply_domain_error
-from keten.core.policy import allows
 from keten.meldcode import services
 from keten.meldcode.beheer_forms import ChecklistPublishForm
 from keten.meldcode.models import Checklist, Traject
-
-View = Callable[..., HttpResponse]
-
-
-def checklist_beheer(*methods: str) -> Callable[[View], View]:
-    """The policy first (404 for everyone else, a superuser too), then the HTTP method."""
-    allowed = methods or ("GET",)
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not allows("meldcode.manage_checklists", request.user):
-                raise Http404
-            if request.method not in allowed:
-                return HttpResponseNotAllowed(allowed)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _type_label(value: str) -> str:
     return str(dict(OrganisationType.choices).get(value, value)) if value else _("Alle soorten organisaties")
 
 
-@checklist_beheer()
+@requires("meldcode.manage_checklists")
+@require_GET
 def checklist_list(request: HttpRequest) -> HttpResponse:
     """All checklists, grouped per kind and organisation type, newest version first (two queries)."""
     rows = list(Checklist.objects.select_related("created_by").order_by("kind", "organisation_type", "-version"))
@@ -79,7 +60,8 @@ def _checklist(pk: int) -> Checklist:
     return checklist
 
 
-@checklist_beheer()
+@requires("meldcode.manage_checklists")
+@require_GET
 def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     checklist = _checklist(pk)
     newest = (
@@ -99,7 +81,8 @@ def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@checklist_beheer("GET", "POST")
+@requires("meldcode.manage_checklists")
+@require_http_methods(["GET", "POST"])
 def checklist_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish a new version, starting from version ``pk`` (for its own or another organisation type)."""
     source = _checklist(pk)

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 
 from keten.accounts.models import OrganisationType, Wijk
 from keten.core import audit
+from keten.core.access import requires
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import NotFoundError
 from keten.core.exports import csv_response, hidden_legend
@@ -88,7 +89,7 @@ class Figures:
 
 
 def _municipality_id(actor: Actor) -> int:
-    if actor.user is None or actor.membership is None or not allows("core.view_aggregates", actor.user):
+    if actor.user is None or actor.membership is None or not allows("core.view_aggregates", actor):
         raise NotFoundError
     return int(actor.membership.organisation.municipality_id)
 
@@ -215,15 +216,11 @@ def meldcode_figures(*, actor: Actor) -> Figures:
 
 
 def _figures(request: HttpRequest) -> tuple[Actor, Figures]:
-    if not allows("core.view_aggregates", request.user):
-        raise Http404
     actor = actor_from_request(request)
-    try:
-        return actor, meldcode_figures(actor=actor)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    return actor, meldcode_figures(actor=actor)
 
 
+@requires("core.view_aggregates")
 @require_GET
 def figures_view(request: HttpRequest) -> HttpResponse:
     """/meldcode/cijfers/ — tables and a chart of the municipality's meldcode figures."""
@@ -238,6 +235,7 @@ def _csv_value(value: int | float | None, hidden: str) -> str | int:
     return f"{value:g}" if isinstance(value, float) else value
 
 
+@requires("core.view_aggregates")
 @require_GET
 def figures_csv(request: HttpRequest) -> HttpResponse:
     """/meldcode/cijfers.csv — the same figures as CSV (semicolons, for Dutch spreadsheets). Audited."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,10 +21,9 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET
 
 from keten.core import audit
+from keten.core.access import requires
 from keten.core.actor import Actor, actor_from_request
-from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
-from keten.core.policy import may_see_client_data
 from keten.meldcode import afwegingskader, selectors, services
 from keten.meldcode.models import Consultation, Entry, EntryKind, Traject
 
@@ -242,15 +241,11 @@ def report_pdf(request: HttpRequest | None, report: Report) -> bytes:
     return bytes(HTML(string=report_html(request, report), base_url=base_url).write_pdf())
 
 
+@requires("meldcode.view_trajecten")
 @require_GET
 def report_view(request: HttpRequest, reference: str) -> HttpResponse:
     """/meldcode/<reference>/rapport.pdf — for those who may view the traject, 404 otherwise."""
-    if not may_see_client_data(request.user):
-        raise Http404
-    try:
-        report = build_report(actor=actor_from_request(request), reference=reference)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    report = build_report(actor=actor_from_request(request), reference=reference)
     response = HttpResponse(report_pdf(request, report), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="meldcode-{report.traject.reference}.pdf"'
     response["Cache-Control"] = "no-store"

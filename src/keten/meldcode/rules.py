@@ -1,6 +1,22 @@
-"""Who may see and record a meldcode-traject: the meldcode's rules, registered with the one policy.
+"""Who may see and record a meldcode-traject: the meldcode's rules and the row filters that implement them.
 
-Asked through :func:`keten.core.policy.allows`.
+Registered with ``rules`` when the app loads and asked through :func:`keten.core.policy.allows`. Each
+rule that decides which rows someone sees has its row filter (a queryset or ``Q``) right beside it,
+so that the two cannot drift apart (``meldcode/tests/test_rules_agree.py`` checks that they agree):
+
+* a traject is seen by the case team of its dossier (and a break-the-glass reader of it), and by
+  whoever was asked for a consultation on it — :func:`trajecten_visible_to`;
+* recording in a traject, or starting one in a dossier, is for the case team only;
+* the names of the family are shown to whoever sees the dossier, and to a consultee only when asked
+  with names; the organisation overview names only the trajecten on whose case team the
+  aandachtsfunctionaris is or on which they were consulted with names — :func:`names_on_overview_q`;
+* the aandachtsfunctionaris sees the trajecten of their own organisation in the overview (without
+  names) — :func:`organisation_trajecten`;
+* a consultation request is answered by its addressee, whose inbox it is in — :func:`consultation_inbox`.
+
+A consultation is asked of the person: a partner system acting for them never reaches a traject or a
+request through it. Partner systems reach the meldcode only with the ``meldcode:write`` scope and
+only for one of their professionals (see :func:`keten.core.policy.system_scope`).
 """
 
 from __future__ import annotations
@@ -8,11 +24,96 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.db.models import Q, QuerySet
 
-from keten.core.actor import acts_through_system
-from keten.core.policy import has_case_role, is_aandachtsfunctionaris, is_functioneel_beheerder
+from keten.accounts.models import ApiClient
+from keten.core.actor import actor_for_user, acts_through_system
+from keten.core.policy import (
+    has_case_role,
+    is_aandachtsfunctionaris,
+    is_functioneel_beheerder,
+    may_see_client_data,
+    system_scope,
+)
+from keten.dossiers.models import Dossier
 from keten.dossiers.rules import can_change_dossier, can_view_dossier
-from keten.meldcode.models import Consultation
+from keten.dossiers.selectors import dossiers_of_team, visible_dossier_ids
+from keten.meldcode.models import Consultation, Traject
+
+#: The scope a partner system's token needs for the meldcode API.
+MELDCODE_SCOPE = ApiClient.Scope.MELDCODE_WRITE
+
+
+def _uid(user: Any) -> int | None:
+    return getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+
+
+def _org_id(user: Any) -> int | None:
+    membership = getattr(user, "active_membership", None) if _uid(user) else None
+    return membership.organisation_id if membership is not None else None
+
+
+# --- the dossier's row filters the meldcode builds on ---------------------------------------------
+# The dossier rules (``can_view_dossier``, ``can_change_dossier``) come from ``keten.dossiers.rules``;
+# the row filters that implement them are taken from ``keten.dossiers.selectors``, here only.
+
+
+def _dossier_ids_visible_to(user: Any) -> list[int]:
+    """Dossiers the user may see (``dossiers.view_dossier``): case team, plus break-the-glass."""
+    return visible_dossier_ids(user)
+
+
+def _dossiers_of_team(user: Any) -> QuerySet[Dossier]:
+    """Dossiers the user may change (``dossiers.change_dossier``): the case team, no break-the-glass."""
+    if _uid(user) is None:
+        return Dossier.objects.none()
+    return dossiers_of_team(actor_for_user(user))
+
+
+# --- consultations: asked of a person -------------------------------------------------------------
+
+
+@rules.predicate
+def is_consultation_addressee(user: Any, consultation: Any) -> bool:
+    """The request is addressed to the user (never to a system acting for them)."""
+    if consultation is None or _uid(user) is None or acts_through_system(user):
+        return False
+    return bool(consultation.requested_to_id == _uid(user))
+
+
+def consultations_to(user: Any, *, with_names: bool = False) -> QuerySet[Consultation]:
+    """:func:`is_consultation_addressee` as rows: the requests addressed to the user (``with_names``:
+    only those asked with the family's names); none for a system acting for the user. The user's id
+    is the only parameter (the main menu compiles the count once, see ``keten.core.queries``)."""
+    uid = _uid(user)
+    if uid is None or acts_through_system(user):
+        return Consultation.objects.none()
+    found = Consultation.objects.filter(requested_to_id=uid)
+    return found.filter(anonymous=False) if with_names else found
+
+
+def consultation_inbox(user: Any) -> QuerySet[Consultation]:
+    """The requests ``meldcode.answer_consultation`` allows: addressed to the user, in a case role."""
+    return consultations_to(user) if may_see_client_data(user) else Consultation.objects.none()
+
+
+@rules.predicate
+def is_consulted_on(user: Any, traject: Any) -> bool:
+    """Asked for collegiale consultatie on this traject (sees the traject, without names when anonymous)."""
+    if traject is None or _uid(user) is None or acts_through_system(user):
+        return False
+    return Consultation.objects.filter(traject=traject, requested_to_id=_uid(user)).exists()
+
+
+@rules.predicate
+def is_consulted_with_names(user: Any, traject: Any) -> bool:
+    """Asked for consultation on this traject with the family's names."""
+    if traject is None or _uid(user) is None or acts_through_system(user):
+        return False
+    return Consultation.objects.filter(traject=traject, requested_to_id=_uid(user), anonymous=False).exists()
+
+
+# --- trajecten ------------------------------------------------------------------------------------
 
 
 @rules.predicate
@@ -26,22 +127,92 @@ def can_change_traject_dossier(user: Any, traject: Any) -> bool:
 
 
 @rules.predicate
-def is_consulted_on(user: Any, traject: Any) -> bool:
-    """Asked for collegiale consultatie on this traject (sees the traject, without names when anonymous).
+def can_start_in_dossier(user: Any, dossier: Any) -> bool:
+    return dossier is not None and bool(can_change_dossier(user, dossier))
 
-    A consultation is asked of the person: a system acting for them never sees the traject through it."""
-    if traject is None or acts_through_system(user) or getattr(user, "pk", None) is None:
-        return False
-    return Consultation.objects.filter(traject=traject, requested_to_id=user.pk).exists()
+
+can_view_traject = has_case_role & (can_view_traject_dossier | is_consulted_on)
 
 
 @rules.predicate
-def is_consultation_addressee(user: Any, consultation: Any) -> bool:
-    return consultation is not None and consultation.requested_to_id == getattr(user, "pk", None)
+def can_view_consultation_traject(user: Any, consultation: Any) -> bool:
+    return consultation is not None and bool(can_view_traject(user, consultation.traject))
 
 
-rules.add_perm("meldcode.view_traject", has_case_role & (can_view_traject_dossier | is_consulted_on))
+def trajecten_visible_to(user: Any) -> QuerySet[Traject]:
+    """The trajecten ``meldcode.view_traject`` allows: in a dossier the user may see (case team or
+    break-the-glass), or consulted on. A system acting for the user: their case teams only."""
+    if _uid(user) is None or not may_see_client_data(user):
+        return Traject.objects.none()
+    visible = Q(dossier_id__in=_dossier_ids_visible_to(user))
+    if not acts_through_system(user):
+        visible |= Q(pk__in=consultations_to(user).values("traject_id"))
+    return Traject.objects.filter(visible)
+
+
+@rules.predicate
+def names_on_overview(user: Any, traject: Any) -> bool:
+    """The organisation overview names the child or family: on the case team (not through
+    break-the-glass), or consulted with names."""
+    return bool(can_change_traject_dossier(user, traject) or is_consulted_with_names(user, traject))
+
+
+def names_on_overview_q(user: Any) -> Q:
+    """:func:`names_on_overview` as a filter on Traject."""
+    return Q(dossier_id__in=_dossiers_of_team(user).values("pk")) | Q(
+        pk__in=consultations_to(user, with_names=True).values("traject_id")
+    )
+
+
+# --- the aandachtsfunctionaris' organisation overview ---------------------------------------------
+
+
+@rules.predicate
+def of_own_organisation(user: Any, traject: Any) -> bool:
+    """Started by someone of the organisation the user acts for (never seen by a system acting for them)."""
+    org_id = _org_id(user)
+    if traject is None or org_id is None or acts_through_system(user):
+        return False
+    return bool(traject.organisation_id == org_id)
+
+
+def organisation_trajecten(user: Any) -> QuerySet[Traject]:
+    """The trajecten ``meldcode.view_organisation_traject`` allows: for an aandachtsfunctionaris, all
+    of their own organisation (the overview shows them without names, see :func:`names_on_overview_q`)."""
+    org_id = _org_id(user)
+    if org_id is None or acts_through_system(user) or not is_aandachtsfunctionaris(user):
+        return Traject.objects.none()
+    return Traject.objects.filter(organisation_id=org_id)
+
+
+# --- the permissions ------------------------------------------------------------------------------
+
+#: Working with meldcode-trajecten at all (the pages and API of one's own trajecten): a case role.
+rules.add_perm("meldcode.view_trajecten", has_case_role)
+#: Recording in meldcode-trajecten at all (the write pages and API); which traject: ``change_traject``.
+rules.add_perm("meldcode.record_trajecten", has_case_role)
+rules.add_perm("meldcode.view_traject", can_view_traject)
+rules.add_perm("meldcode.view_traject_names", has_case_role & (can_view_traject_dossier | is_consulted_with_names))
 rules.add_perm("meldcode.change_traject", has_case_role & can_change_traject_dossier)
+rules.add_perm("meldcode.start_traject", has_case_role & can_start_in_dossier)
+rules.add_perm(
+    "meldcode.view_consultation", has_case_role & (is_consultation_addressee | can_view_consultation_traject)
+)
 rules.add_perm("meldcode.answer_consultation", has_case_role & is_consultation_addressee)
 rules.add_perm("meldcode.view_organisation_trajecten", is_aandachtsfunctionaris)
+rules.add_perm("meldcode.view_organisation_traject", is_aandachtsfunctionaris & of_own_organisation)
 rules.add_perm("meldcode.manage_checklists", is_functioneel_beheerder)
+
+# A partner system reaches the meldcode only for one of its professionals (the ``Keten-Professional``
+# header) and then only where that professional is on the case team: acting for its organisation it
+# reaches no traject (no ``on_object``). Consultations, the organisation overview and the checklist
+# beheer are personal or for other roles, and stay closed to every system.
+for _permission in (
+    "meldcode.view_trajecten",
+    "meldcode.record_trajecten",
+    "meldcode.view_traject",
+    "meldcode.view_traject_names",
+    "meldcode.change_traject",
+    "meldcode.start_traject",
+):
+    system_scope(_permission, MELDCODE_SCOPE)

@@ -1,7 +1,9 @@
 """Reads of meldcode-trajecten, their timeline, the consultation inbox and the overviews.
 
 A traject is visible to the case team of its dossier (and break-the-glass), and to a professional
-who was asked for a consultation on it. Reading a traject is audited with the family's pseudonym.
+who was asked for a consultation on it. Who may see what is decided in ``keten.meldcode.rules``
+(the rules and the row filters beside them); these reads ask it and only shape and audit the rows.
+Reading a traject is audited with the family's pseudonym.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
 from keten.accounts.models import Membership, Organisation, Role, User
@@ -26,13 +28,8 @@ from keten.core.policy import allows
 from keten.core.queries import ORGANISATION_NAME, USER_NAMES, defer_except, display_name
 from keten.dossiers.models import Dossier, Family, Person, Relation
 from keten.meldcode import afwegingskader
+from keten.meldcode import rules as meldcode_rules
 from keten.meldcode.models import Checklist, Consultation, Entry, EntryKind, Status, Traject
-
-
-def user_is_consulted(user: Any, traject: Traject) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return Consultation.objects.filter(traject=traject, requested_to_id=user.pk).exists()
 
 
 def _base() -> QuerySet[Traject]:
@@ -57,39 +54,40 @@ def _one(reference: str) -> Traject | None:
     )
 
 
+def _audit_read(actor: Actor, traject: Traject) -> None:
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="meldcode.traject",
+        object_id=traject.reference,
+        client_pseudonym=traject.dossier.family.pseudonym,
+    )
+
+
 def traject_get(*, actor: Actor, reference: str, audit_read: bool = True) -> Traject:
     """One traject the actor may see, or NotFoundError. The read is audited."""
     traject = _one(reference)
-    if traject is None or actor.user is None or not allows("meldcode.view_traject", actor.user, traject):
+    if traject is None or actor.user is None or not allows("meldcode.view_traject", actor, traject):
         raise NotFoundError
     if audit_read:
-        audit.record(
-            actor=actor,
-            action=AuditAction.VIEW,
-            object_type="meldcode.traject",
-            object_id=traject.reference,
-            client_pseudonym=traject.dossier.family.pseudonym,
-        )
+        _audit_read(actor, traject)
     return traject
 
 
-def traject_for_change(*, actor: Actor, reference: str) -> Traject:
-    """A traject the actor may record in (on the case team); NotFoundError otherwise."""
+def traject_for_change(*, actor: Actor, reference: str, audit_read: bool = False) -> Traject:
+    """A traject the actor may record in (on the case team); NotFoundError otherwise. With
+    ``audit_read`` (a form that shows what was recorded) the read is audited."""
     traject = _one(reference)
-    if traject is None or actor.user is None or not allows("meldcode.change_traject", actor.user, traject):
+    if traject is None or actor.user is None or not allows("meldcode.change_traject", actor, traject):
         raise NotFoundError
+    if audit_read:
+        _audit_read(actor, traject)
     return traject
 
 
 def may_see_names(actor: Actor, traject: Traject) -> bool:
     """Names of the family are shown to the case team, and to a consultee only when asked with names."""
-    if actor.user is None:
-        return False
-    if allows("dossiers.view_dossier", actor.user, traject.dossier):
-        return True
-    if actor.through_system:
-        return False
-    return Consultation.objects.filter(traject=traject, requested_to_id=actor.user.pk, anonymous=False).exists()
+    return actor.user is not None and allows("meldcode.view_traject_names", actor, traject)
 
 
 def timeline(traject: Traject, *, with_people: bool = True) -> list[Entry]:
@@ -213,7 +211,7 @@ def trajecten_of_dossier(*, actor: Actor, dossier: Any, persons: Iterable[Person
     ``persons``: the family's persons the caller has loaded already; a traject's child is taken from
     them rather than read (and decrypted) again. The dossier is the one given.
     """
-    if actor.user is None or not allows("dossiers.view_dossier", actor.user, dossier):
+    if actor.user is None or not allows("dossiers.view_dossier", actor, dossier):
         raise NotFoundError
     known = {p.pk: p for p in persons}
     qs = Traject.objects.filter(dossier=dossier).order_by("-started_at")
@@ -232,7 +230,7 @@ def trajecten_of_dossier(*, actor: Actor, dossier: Any, persons: Iterable[Person
 def children_to_start(*, actor: Actor, dossier: Dossier) -> list[Person]:
     """The children of a dossier the actor may change, to start a traject for: the form shows their
     names, so the read is audited."""
-    if actor.user is None or not allows("dossiers.change_dossier", actor.user, dossier):
+    if actor.user is None or not allows("meldcode.start_traject", actor, dossier):
         raise NotFoundError
     children = list(Person.objects.filter(family_id=dossier.family_id, relation=Relation.KIND).order_by("pk"))
     audit.record(
@@ -286,7 +284,7 @@ def _inbox(actor: Actor) -> QuerySet[Consultation]:
     if actor.user is None:
         raise NotFoundError
     return (
-        Consultation.objects.filter(requested_to_id=actor.user.pk)
+        meldcode_rules.consultation_inbox(actor.user)
         .select_related("traject", "traject__organisation", "requested_by")
         # The family each request is about, for the audit event (no client field is read).
         .annotate(family_pseudonym=F("traject__dossier__family__pseudonym"))
@@ -334,9 +332,7 @@ def consultation_inbox_page(*, actor: Actor, answered: int = 50) -> Inbox:
 
 def consultations_open(*, user: Any) -> QuerySet[Consultation]:
     """The consultation requests that wait for an answer from ``user`` (counted in the main menu)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return Consultation.objects.none()
-    return Consultation.objects.filter(requested_to_id=user.pk, state=Consultation.State.OPEN)
+    return meldcode_rules.consultations_to(user).filter(state=Consultation.State.OPEN)
 
 
 def consultation_get(*, actor: Actor, consultation_id: int) -> Consultation:
@@ -345,11 +341,7 @@ def consultation_get(*, actor: Actor, consultation_id: int) -> Consultation:
         .select_related("traject", "traject__dossier", "traject__dossier__family", "requested_by", "requested_to")
         .first()
     )
-    if consultation is None or actor.user is None:
-        raise NotFoundError
-    if consultation.requested_to_id != actor.user.pk and not allows(
-        "meldcode.view_traject", actor.user, consultation.traject
-    ):
+    if consultation is None or actor.user is None or not allows("meldcode.view_consultation", actor, consultation):
         raise NotFoundError
     return consultation
 
@@ -420,16 +412,12 @@ def organisation_overview_page(*, actor: Actor, page: int = 1, page_size: int = 
     queries whatever the number of trajecten; no encrypted client field is loaded for the others.
     The read is audited.
     """
-    if actor.user is None or actor.membership is None or not allows("meldcode.view_organisation_trajecten", actor.user):
+    if actor.user is None or actor.membership is None or not allows("meldcode.view_organisation_trajecten", actor):
         raise NotFoundError
-    user_id = actor.user.pk
-    from keten.dossiers.models import CaseTeamMember
-
+    user = actor.user
     threshold = stall_threshold()
     today = timezone.localdate()
-    open_here = Traject.objects.filter(organisation_id=actor.membership.organisation_id).exclude(
-        status=Status.AFGESLOTEN
-    )
+    open_here = meldcode_rules.organisation_trajecten(user).exclude(status=Status.AFGESLOTEN)
     counts = open_here.aggregate(
         total=Count("pk"),
         stalled=Count("pk", filter=Q(status=Status.OPEN, last_activity_at__lt=threshold)),
@@ -437,8 +425,6 @@ def organisation_overview_page(*, actor: Actor, page: int = 1, page_size: int = 
     )
     pages = max(1, -(-counts["total"] // page_size))
     number = min(max(1, page), pages)
-    on_team = CaseTeamMember.objects.filter(dossier_id=OuterRef("dossier_id"), user_id=user_id, ended_at__isnull=True)
-    consulted = Consultation.objects.filter(traject_id=OuterRef("pk"), requested_to_id=user_id, anonymous=False)
     # Only the plain columns the overview shows: encrypted client fields are decrypted on load, so the
     # names are fetched in a second step, and only for the trajecten whose names may be shown.
     offset = (number - 1) * page_size
@@ -446,17 +432,16 @@ def organisation_overview_page(*, actor: Actor, page: int = 1, page_size: int = 
         open_here.select_related("started_by")
         .only(*_OVERVIEW_FIELDS)
         .annotate(
-            on_team=Exists(on_team),
-            consulted=Exists(consulted),
+            show_names=ExpressionWrapper(meldcode_rules.names_on_overview_q(user), output_field=BooleanField()),
             family_id=F("dossier__family_id"),
             family_pseudonym=F("dossier__family__pseudonym"),
         )
         .order_by("last_activity_at", "pk")[offset : offset + page_size]
     )
-    names = _names([t for t in rows if t.on_team or t.consulted])  # type: ignore[attr-defined]
+    names = _names([t for t in rows if t.show_names])  # type: ignore[attr-defined]
     now = timezone.now()
     for traject in rows:
-        traject.show_names = bool(traject.on_team or traject.consulted)  # type: ignore[attr-defined]
+        traject.show_names = bool(traject.show_names)  # type: ignore[attr-defined]
         traject.display_name = names.get(traject.pk, "")  # type: ignore[attr-defined]
         traject.is_stalled = traject.status == Status.OPEN and traject.last_activity_at < threshold  # type: ignore[attr-defined]
         traject.feedback_overdue = bool(  # type: ignore[attr-defined]

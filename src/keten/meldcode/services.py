@@ -58,7 +58,7 @@ def _user(actor: Actor) -> User:
 
 def _require_change(actor: Actor, traject: Traject) -> User:
     user = _user(actor)
-    if not allows("meldcode.change_traject", user, traject):
+    if not allows("meldcode.change_traject", actor, traject):
         raise NotFoundError
     if traject.status == Status.AFGESLOTEN:
         raise DomainError(
@@ -148,7 +148,7 @@ def _traject_link(traject: Traject) -> str:
 def traject_start(*, actor: Actor, dossier: Dossier, child_id: int | None = None) -> Traject:
     """Start a meldcode-traject in a dossier, for one child or (child_id None) the whole family."""
     user = _user(actor)
-    if not allows("dossiers.change_dossier", user, dossier):
+    if not allows("meldcode.start_traject", actor, dossier):
         raise NotFoundError
     if dossier.status != Dossier.Status.OPEN:
         raise DomainError(_("Dit dossier is gesloten. Open het dossier opnieuw om een traject te starten."))
@@ -473,8 +473,8 @@ def consultation_request(
 
 def consultation_answer(*, actor: Actor, consultation: Consultation, advice: str) -> Entry:
     """The addressee records their advice; it joins the traject's timeline and the requester is notified."""
-    user = _user(actor)
-    if not allows("meldcode.answer_consultation", user, consultation):
+    _user(actor)
+    if not allows("meldcode.answer_consultation", actor, consultation):
         raise NotFoundError
     traject = consultation.traject
     if consultation.state != Consultation.State.OPEN:
@@ -999,7 +999,7 @@ def checklist_publish(
 ) -> Checklist:
     """Publish a new version of a checklist (the old versions stay for the trajecten that used them)."""
     user = _user(actor)
-    if not allows("meldcode.manage_checklists", user):
+    if not allows("meldcode.manage_checklists", actor):
         raise NotFoundError
     if kind not in ChecklistKind.values:
         raise DomainError(_("Kies de soort lijst."), field="kind")

@@ -28,21 +28,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from keten.core.access import check, may, requires
 from keten.core.actor import Actor, actor_from_request
-from keten.core.errors import ConflictError, DomainError, NotFoundError
+from keten.core.errors import ConflictError, DomainError
 from keten.core.forms import apply_domain_error
 from keten.core.localcache import ProcessCache
-from keten.core.policy import allows, may_see_client_data
+from keten.core.policy import allows
 from keten.dossiers import selectors as dossier_selectors
 from keten.meldcode import afwegingskader, selectors, services
 from keten.meldcode import forms as mf
 from keten.meldcode.models import ChecklistKind, Consultation, Entry, EntryKind, Status, Traject
-
-
-def _require_case_role(request: HttpRequest) -> None:
-    if not may_see_client_data(request.user):
-        raise Http404
-
 
 # --- labels of the timeline ---------------------------------------------------------------------
 
@@ -198,7 +193,7 @@ class Page:
     def may_record(self) -> bool:
         """On the case team, so may record in the traject (whatever its status); asked once per page."""
         if not hasattr(self, "_may_record"):
-            self._may_record = allows("meldcode.change_traject", self.actor.user, self.traject)
+            self._may_record = allows("meldcode.change_traject", self.actor, self.traject)
         return self._may_record
 
     def checklists(self) -> list[Any]:
@@ -516,13 +511,10 @@ def _load_page(
     each entry, for the traject page, whose timeline is cached (``_timeline_html`` reads them when
     it renders)."""
     actor = actor_from_request(request)
-    try:
-        if for_change:
-            traject = selectors.traject_for_change(actor=actor, reference=reference)
-        else:
-            traject = selectors.traject_get(actor=actor, reference=reference, audit_read=audit_read)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    if for_change:
+        traject = selectors.traject_for_change(actor=actor, reference=reference, audit_read=audit_read)
+    else:
+        traject = selectors.traject_get(actor=actor, reference=reference, audit_read=audit_read)
     entries = selectors.timeline(traject) if with_people else selectors.page_entries(traject)
     return Page(
         actor=actor,
@@ -678,9 +670,9 @@ def _report_url(traject: Traject) -> str:
         return ""
 
 
+@requires("meldcode.view_trajecten")
 @require_GET
 def traject_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    _require_case_role(request)
     page = _load_page(request, reference, for_change=False, audit_read=True, with_people=False)
     try:
         step = int(request.GET.get("stap", "0"))
@@ -689,10 +681,12 @@ def traject_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_page(request, page, step=step if 1 <= step <= 5 else None)
 
 
+@requires("meldcode.record_trajecten")
 @require_POST
 def traject_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
-    """Every form of the traject page: validate, call the service, redirect; 422 with the messages otherwise."""
-    _require_case_role(request)
+    """Every form of the traject page: validate, call the service, redirect; 422 with the messages otherwise.
+
+    Only the case team records: anyone else gets 404 before the form is looked at."""
     page = _load_page(request, reference, for_change=True, audit_read=False)
     form: Any
     run: Callable[[Page, Any], str]
@@ -737,13 +731,13 @@ def traject_action(request: HttpRequest, reference: str, action: str) -> HttpRes
     return _render_page(request, page, bound=(action, form), step=step, status=status)
 
 
+@requires("meldcode.record_trajecten")
 @require_http_methods(["GET", "POST"])
 def entry_correct(request: HttpRequest, reference: str, entry_id: str) -> HttpResponse:
-    """Correct one entry: the correction is a new entry; the old one stays, marked as corrected."""
-    _require_case_role(request)
-    page = _load_page(request, reference, for_change=False, audit_read=request.method == "GET")
-    if not page.may_record():
-        raise Http404
+    """Correct one entry: the correction is a new entry; the old one stays, marked as corrected.
+
+    Only the case team may (404 for everyone else, also on GET); the read of the form is audited."""
+    page = _load_page(request, reference, for_change=True, audit_read=request.method == "GET")
     entry = next((e for e in page.entries if e.pk == int(entry_id)), None)
     if entry is None:
         raise Http404
@@ -770,19 +764,14 @@ def entry_correct(request: HttpRequest, reference: str, entry_id: str) -> HttpRe
 # --- starting a traject -------------------------------------------------------------------------
 
 
+@requires("meldcode.record_trajecten")
 @require_POST
 def traject_start(request: HttpRequest, reference: str) -> HttpResponse:
-    """Start a traject from the dossier page, for one child or the whole family."""
-    _require_case_role(request)
+    """Start a traject from the dossier page, for one child or the whole family (the case team only)."""
     actor = actor_from_request(request)
-    try:
-        dossier = dossier_selectors.dossier_get(actor=actor, reference=reference, audit_read=False)
-    except NotFoundError as exc:
-        raise Http404 from exc
-    try:
-        children = selectors.children_to_start(actor=actor, dossier=dossier)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    dossier = dossier_selectors.dossier_get(actor=actor, reference=reference, audit_read=False)
+    check(request, "meldcode.start_traject", dossier)
+    children = selectors.children_to_start(actor=actor, dossier=dossier)
     form = mf.TrajectStartForm(request.POST, children=children)
     if form.is_valid():
         try:
@@ -795,12 +784,10 @@ def traject_start(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "meldcode/start.html", {"form": form, "dossier": dossier}, status=422)
 
 
+@requires("dossiers.add_dossier")
 @require_http_methods(["GET", "POST"])
 def traject_new(request: HttpRequest) -> HttpResponse:
     """Start a traject "from scratch": the family, the child and the dossier are created with it."""
-    _require_case_role(request)
-    if not allows("dossiers.add_dossier", request.user):
-        raise Http404
     form = mf.NewFamilyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -832,6 +819,7 @@ def traject_new(request: HttpRequest) -> HttpResponse:
 OVERVIEW_PAGE_SIZE = 50
 
 
+@requires("meldcode.view_organisation_trajecten")
 @require_GET
 def organisation_overview(request: HttpRequest) -> HttpResponse:
     """All open trajecten of the aandachtsfunctionaris' organisation (names only where allowed)."""
@@ -840,10 +828,7 @@ def organisation_overview(request: HttpRequest) -> HttpResponse:
         requested = int(request.GET.get("pagina", "1"))
     except ValueError:
         requested = 1
-    try:
-        found = selectors.organisation_overview_page(actor=actor, page=requested, page_size=OVERVIEW_PAGE_SIZE)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    found = selectors.organisation_overview_page(actor=actor, page=requested, page_size=OVERVIEW_PAGE_SIZE)
     # The counts cover all open trajecten; the table shows one page of them.
     page = Paginator(range(found.total), OVERVIEW_PAGE_SIZE).get_page(found.number)
     labels = {value: str(label) for value, label in Status.choices}
@@ -866,22 +851,23 @@ def organisation_overview(request: HttpRequest) -> HttpResponse:
 # --- consultations ------------------------------------------------------------------------------
 
 
+@requires("meldcode.view_trajecten")
 @require_GET
 def consultation_inbox(request: HttpRequest) -> HttpResponse:
-    _require_case_role(request)
+    """The consultation requests addressed to the user: open ones, and the latest answered."""
     actor = actor_from_request(request)
     inbox = selectors.consultation_inbox_page(actor=actor)
     return render(request, "meldcode/inbox.html", {"open": inbox.open, "answered": inbox.answered})
 
 
+@requires("meldcode.view_trajecten")
 @require_http_methods(["GET", "POST"])
 def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_case_role(request)
+    """A consultation request with its traject; its addressee answers it here (404 for anyone else's answer)."""
     actor = actor_from_request(request)
-    try:
-        consultation = selectors.consultation_get(actor=actor, consultation_id=pk)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    consultation = selectors.consultation_get(actor=actor, consultation_id=pk)
+    if request.method == "POST":
+        check(request, "meldcode.answer_consultation", consultation)
     context = traject_context(request, consultation.traject.reference)
     form = mf.AdviceForm(request.POST or None)
     status = 200
@@ -895,5 +881,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Uw advies is vastgelegd en de vrager is ingelicht."))
                 return redirect("meldcode:inbox")
-    context.update(consultation=consultation, form=form, is_addressee=consultation.requested_to_id == request.user.pk)
+    context.update(
+        consultation=consultation, form=form, is_addressee=may(request, "meldcode.answer_consultation", consultation)
+    )
     return render(request, "meldcode/consultation.html", context, status=status)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
-from keten.core.policy import may_see_client_data
-from keten.dossiers.selectors import visible_dossier_ids
-from keten.meldcode.models import Consultation, Status, Traject
+from keten.core.policy import allows
+from keten.meldcode.models import Status, Traject
+from keten.meldcode.rules import trajecten_visible_to as visible_trajecten
 
 PAGE_SIZE = 50
 
@@ -18,14 +18,11 @@ PAGE_SIZE = 50
 def trajecten_visible_to(actor: Actor) -> QuerySet[Traject]:
     """Trajecten in dossiers the actor may see (case team or break-the-glass) or was consulted on.
 
-    A system acting for a professional: only the trajecten of that professional's case teams."""
-    if actor.user is None or not may_see_client_data(actor.user):
+    A system acting for a professional: only the trajecten of that professional's case teams. The
+    rule and its row filter are in ``keten.meldcode.rules``."""
+    if actor.user is None or not allows("meldcode.view_trajecten", actor):
         raise NotFoundError
-    ids = visible_dossier_ids(actor.user)
-    if actor.through_system:
-        return Traject.objects.filter(dossier_id__in=ids)
-    consulted = Consultation.objects.filter(requested_to_id=actor.user.pk).values("traject_id")
-    return Traject.objects.filter(Q(dossier_id__in=ids) | Q(pk__in=consulted))
+    return visible_trajecten(actor.user)
 
 
 def traject_page(*, actor: Actor, status: str = "", page: int = 1) -> tuple[list[Traject], int]:

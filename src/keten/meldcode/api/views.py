@@ -6,6 +6,10 @@ of its professionals*, named in the ``Keten-Professional`` header (user id or e-
 :mod:`keten.core.api.acting`): every entry is still recorded in that person's name, and the policy
 checks that person on the dossier's case team — never through their break-the-glass grants or
 consultations — so a system can push signals and read the status only where its professional works.
+
+Every view states its ``policy`` and is checked by :class:`~keten.core.access.PolicyPermission`;
+``allows()`` answers a system token from the meldcode's ``system_scope`` registrations
+(``keten.meldcode.rules``), so a token without the scope finds no endpoint here (404).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from keten.accounts.models import ApiClient
+from keten.core.access import PolicyPermission, check
 from keten.core.actor import Actor
 from keten.core.api.acting import PROFESSIONAL_PARAMETER, api_actor
 from keten.core.api.authentication import ApiClientTokenAuthentication, VerifiedSessionAuthentication
@@ -30,6 +34,7 @@ from keten.meldcode import afwegingskader, selectors, services
 from keten.meldcode.api import selectors as api_selectors
 from keten.meldcode.api import serializers as s
 from keten.meldcode.models import Traject
+from keten.meldcode.rules import MELDCODE_SCOPE
 
 SESSION_ONLY = (
     "Needs a browser session that passed two-factor login, or an organisation system token with scope "
@@ -39,10 +44,18 @@ SESSION_ONLY = (
 )
 PARAMETERS = [PROFESSIONAL_PARAMETER]
 
+#: The gates of the meldcode API; which traject: ``meldcode.view_traject`` / ``change_traject``.
+VIEW = "meldcode.view_trajecten"
+RECORD = "meldcode.record_trajecten"
+
 
 def _actor(request: Request) -> Actor:
-    """The acting professional: the session's user, or the professional a system token acts for."""
-    return api_actor(request, scope=ApiClient.Scope.MELDCODE_WRITE)
+    """The acting professional: the session's user, or the professional a system token names.
+
+    Whether the token may use the endpoint was answered by the policy already (its scope); this
+    only resolves the ``Keten-Professional`` header (400 when the system names nobody it may act for).
+    """
+    return api_actor(request, scope=MELDCODE_SCOPE)
 
 
 TAGS = ["meldcode"]
@@ -50,6 +63,9 @@ TAGS = ["meldcode"]
 
 class MeldcodeAPIView(APIView):
     authentication_classes = [ApiClientTokenAuthentication, VerifiedSessionAuthentication]
+    permission_classes = [PolicyPermission]
+    #: Each view states its own; without one, every request is refused.
+    policy: str | dict[str, str] = ""
 
     def get_authenticate_header(self, request: Request) -> str:
         # Without a challenge DRF would answer 403; a missing session or token is a 401 like everywhere else.
@@ -114,6 +130,8 @@ def _created(entry_id: int, traject: Traject) -> Response:
 
 
 class TrajectListView(MeldcodeAPIView):
+    policy = {"GET": VIEW, "POST": RECORD}
+
     @extend_schema(
         operation_id="meldcode_trajecten_list",
         tags=TAGS,
@@ -146,6 +164,8 @@ class TrajectListView(MeldcodeAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         dossier = dossier_selectors.dossier_get(actor=actor, reference=data["dossier"], audit_read=False)
+        # Only the case team starts a traject: anyone else learns nothing about the family's children.
+        check(request, "meldcode.start_traject", dossier)
         child_id = None
         if data.get("child"):
             child = Person.objects.filter(family_id=dossier.family_id, pseudonym=data["child"]).first()
@@ -157,6 +177,8 @@ class TrajectListView(MeldcodeAPIView):
 
 
 class TrajectDetailView(MeldcodeAPIView):
+    policy = VIEW
+
     @extend_schema(
         operation_id="meldcode_trajecten_retrieve",
         tags=TAGS,
@@ -170,6 +192,8 @@ class TrajectDetailView(MeldcodeAPIView):
 
 
 class SignalCreateView(MeldcodeAPIView):
+    policy = RECORD
+
     @extend_schema(
         operation_id="meldcode_signals_create",
         tags=TAGS,
@@ -204,6 +228,8 @@ class SignalCreateView(MeldcodeAPIView):
 
 
 class ConsultationView(MeldcodeAPIView):
+    policy = RECORD
+
     @extend_schema(
         operation_id="meldcode_consultation_candidates",
         tags=TAGS,
@@ -252,6 +278,8 @@ class ConsultationView(MeldcodeAPIView):
 
 
 class AfwegingCreateView(MeldcodeAPIView):
+    policy = RECORD
+
     @extend_schema(
         operation_id="meldcode_afwegingen_create",
         tags=TAGS,
@@ -279,6 +307,8 @@ class AfwegingCreateView(MeldcodeAPIView):
 
 
 class DecisionCreateView(MeldcodeAPIView):
+    policy = RECORD
+
     @extend_schema(
         operation_id="meldcode_decisions_create",
         tags=TAGS,
