@@ -13,7 +13,9 @@ In short:
 - the beheerder of an organisation sees its page, teams and system clients; the gemeente's beheerder
   those of every organisation of the municipality, and changes their name, type and status;
 - a reset request about an account is seen by the beheerders who manage that account (never by the
-  person), and decided by one of them who did not ask for it (four eyes).
+  person), and decided by one of them who did not ask for it (four eyes);
+- everyone signed in, and every system whose token holds ``organisations:read``, lists the
+  organisations (not client data).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import rules
 from django.db.models import Exists, OuterRef, QuerySet
 
 from keten.accounts.models import Membership, Organisation, OrganisationType, ResetRequest, Role, User
-from keten.core.policy import is_functioneel_beheerder, role_of, works_for_gemeente
+from keten.core.policy import is_functioneel_beheerder, role_of, system_scope, works_for_gemeente
 
 
 def beheer_membership(user: Any) -> Any:
@@ -184,3 +186,6 @@ rules.add_perm("accounts.view_reset_request", sees_reset_request)
 rules.add_perm("accounts.decide_reset", may_decide_reset)
 # A person's own account: the account page, password, authenticator app.
 rules.add_perm("accounts.change_own_account", rules.is_authenticated)
+# The list of organisations of the chain (no client data): anyone signed in, and partner systems.
+rules.add_perm("accounts.list_organisations", rules.is_authenticated)
+system_scope("accounts.list_organisations", "organisations:read")
