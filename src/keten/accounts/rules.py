@@ -11,7 +11,8 @@ In short:
 - a functioneel beheerder manages the accounts of people with an *active* membership in the
   beheerder's own organisation, and those people's roles there — never through a past membership;
 - the beheerder of an organisation sees its page, teams and system clients; the gemeente's beheerder
-  those of every organisation of the municipality, and changes their name, type and status;
+  those of every organisation of the municipality, changes their name, type and status, and
+  appoints the first functioneel beheerder of an organisation that has none;
 - a reset request about an account is seen by the beheerders who manage that account (never by the
   person), and decided by one of them who did not ask for it (four eyes);
 - everyone signed in, and every system whose token holds ``organisations:read``, lists the
@@ -83,6 +84,47 @@ def changeable_organisations(user: Any) -> QuerySet[Organisation]:
     if membership is None or membership.organisation.type != OrganisationType.GEMEENTE:
         return Organisation.objects.none()
     return Organisation.objects.filter(municipality_id=membership.organisation.municipality_id)
+
+
+def _has_beheerder(organisation_field: str = "pk") -> Exists:
+    return Exists(
+        Membership.objects.filter(
+            organisation_id=OuterRef(organisation_field),
+            role=Role.FUNCTIONEEL_BEHEERDER,
+            is_active=True,
+            user__is_active=True,
+        )
+    )
+
+
+@rules.predicate
+def may_appoint_first_beheerder(user: Any, organisation: Any) -> bool:
+    """The gemeente's beheerder, for another active organisation of the municipality without an active beheerder.
+
+    From then on that organisation's own beheerder manages its accounts.
+    """
+    membership = beheer_membership(user)
+    if organisation is None or membership is None:
+        return False
+    own = membership.organisation
+    if own.type != OrganisationType.GEMEENTE or organisation.pk == own.pk:
+        return False
+    if organisation.municipality_id != own.municipality_id or not organisation.is_active:
+        return False
+    return not Organisation.objects.filter(_has_beheerder(), pk=organisation.pk).exists()
+
+
+def organisations_without_beheerder(user: Any) -> QuerySet[Organisation]:
+    """Row filter of :func:`may_appoint_first_beheerder` (``accounts.appoint_first_beheerder``)."""
+    membership = beheer_membership(user)
+    if membership is None or membership.organisation.type != OrganisationType.GEMEENTE:
+        return Organisation.objects.none()
+    own = membership.organisation
+    return (
+        Organisation.objects.filter(municipality_id=own.municipality_id, is_active=True)
+        .exclude(pk=own.pk)
+        .exclude(_has_beheerder())
+    )
 
 
 # --- accounts and their roles -----------------------------------------------------------------
@@ -178,6 +220,7 @@ rules.add_perm("accounts.manage", is_functioneel_beheerder)
 rules.add_perm("accounts.manage_municipality", is_functioneel_beheerder & works_for_gemeente)
 rules.add_perm("accounts.view_organisation", is_entry_beheerder)
 rules.add_perm("accounts.change_organisation", manages_municipality_of)
+rules.add_perm("accounts.appoint_first_beheerder", may_appoint_first_beheerder)
 rules.add_perm("accounts.manage_teams", is_entry_beheerder)
 rules.add_perm("accounts.manage_api_clients", is_entry_beheerder)
 rules.add_perm("accounts.manage_account", manages_account)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from keten.accounts import rules as account_rules
@@ -29,7 +29,6 @@ from keten.accounts.models import (
     Organisation,
     OrganisationType,
     ResetRequest,
-    Role,
     SetupLink,
     Team,
     User,
@@ -213,29 +212,15 @@ def organisation_choices_for_beheer(*, actor: Actor) -> list[tuple[int, str]]:
     )
 
 
-def organisations_without_beheerder(*, actor: Actor) -> QuerySet[Organisation]:
-    """For the gemeente's beheerder: active organisations of the municipality with no active beheerder yet."""
-    scope = beheer_scope(actor=actor)
-    if not scope.is_gemeente:
-        return Organisation.objects.none()
-    has_beheerder = Membership.objects.filter(
-        organisation_id=OuterRef("pk"), role=Role.FUNCTIONEEL_BEHEERDER, is_active=True, user__is_active=True
-    )
-    return (
-        Organisation.objects.filter(municipality_id=scope.municipality_id, is_active=True)
-        .exclude(pk=scope.organisation_id)
-        .exclude(Exists(has_beheerder))
-        .order_by("name")
-    )
-
-
 def account_organisation_choices(*, actor: Actor) -> list[tuple[int, str]]:
     """Where a new account may be made: the own organisation, and (gemeente) organisations without a beheerder."""
     from django.utils.translation import gettext as _
 
     first = [
         (pk, _("%(name)s (alleen een eerste functioneel beheerder)") % {"name": name})
-        for pk, name in organisations_without_beheerder(actor=actor).values_list("id", "name")
+        for pk, name in account_rules.organisations_without_beheerder(actor.user)
+        .order_by("name")
+        .values_list("id", "name")
     ]
     return organisation_choices_for_beheer(actor=actor) + first
 

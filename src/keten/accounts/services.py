@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from keten.accounts import rules as account_rules
 from keten.accounts import selectors
 from keten.accounts.credentials import access_end, setup_links_revoke
 from keten.accounts.models import (
@@ -394,8 +395,8 @@ def _clean_new_account_place(
     if organisation_id is None or organisation_id == scope.organisation_id:
         return _clean_membership(scope, organisation_id, team_id, role)
     role = _role(role)
-    without = selectors.organisations_without_beheerder(actor=actor)
-    organisation = without.filter(pk=organisation_id).first()
+    # The row filter of accounts.appoint_first_beheerder (the gemeente's beheerder only).
+    organisation = account_rules.organisations_without_beheerder(actor.user).filter(pk=organisation_id).first()
     if organisation is None or role != Role.FUNCTIONEEL_BEHEERDER:
         raise DomainError(
             _(

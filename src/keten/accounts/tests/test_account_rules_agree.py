@@ -8,7 +8,8 @@ beheerder), every row is in a rule's row filter exactly when ``allows(...)`` say
 - ``accounts.change_organisation`` and ``changeable_organisations``;
 - ``accounts.manage_membership`` and ``managed_memberships``;
 - ``accounts.view_reset_request`` and ``visible_reset_requests``;
-- ``accounts.decide_reset`` and ``reset_requests_to_decide``.
+- ``accounts.decide_reset`` and ``reset_requests_to_decide``;
+- ``accounts.appoint_first_beheerder`` and ``organisations_without_beheerder``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ ROLES = [Role.PROFESSIONAL, Role.VEILIG_THUIS, Role.BELEIDSMEDEWERKER, Role.FUNC
 STATUSES = list(ResetRequest.Status.values)
 
 organisations = st.lists(st.tuples(st.sampled_from(TYPES), st.integers(0, 1)), min_size=1, max_size=4)
+#: organisations (by index) and people (by index) made inactive
+inactive = st.lists(st.integers(0, 4), max_size=2)
 memberships = st.lists(st.tuples(st.integers(0, 3), st.sampled_from(ROLES), st.booleans()), min_size=0, max_size=3)
 # (about whom, asked by whom, status) as indexes into the generated people plus the actor
 reset_requests = st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4), st.sampled_from(STATUSES)), max_size=4)
@@ -94,6 +97,8 @@ def test_manage_account_and_view_organisation_agree_with_their_row_filters(
     actor_role=st.sampled_from([Role.FUNCTIONEEL_BEHEERDER, Role.FUNCTIONEEL_BEHEERDER, *ROLES]),
     actor_active=st.booleans(),
     requests=reset_requests,
+    inactive_orgs=inactive,
+    inactive_people=inactive,
 )
 def test_every_account_rule_agrees_with_its_row_filter(
     db: Any,
@@ -103,9 +108,13 @@ def test_every_account_rule_agrees_with_its_row_filter(
     actor_role: str,
     actor_active: bool,
     requests: list[tuple[int, int, str]],
+    inactive_orgs: list[int],
+    inactive_people: list[int],
 ) -> None:
     with transaction.atomic():
         made, users = _make_world(orgs, people)
+        Organisation.objects.filter(pk__in=[made[i % len(made)].pk for i in inactive_orgs]).update(is_active=False)
+        User.objects.filter(pk__in=[users[i % len(users)].pk for i in inactive_people]).update(is_active=False)
         actor_user = UserFactory()
         Membership.objects.create(
             user=actor_user, organisation=made[actor_org % len(made)], role=actor_role, is_active=actor_active
@@ -139,4 +148,9 @@ def test_every_account_rule_agrees_with_its_row_filter(
         requests_all = ResetRequest.objects.select_related("user")
         agree("accounts.view_reset_request", account_rules.visible_reset_requests(actor), requests_all)
         agree("accounts.decide_reset", account_rules.reset_requests_to_decide(actor), requests_all)
+        agree(
+            "accounts.appoint_first_beheerder",
+            account_rules.organisations_without_beheerder(actor),
+            Organisation.objects.all(),
+        )
         transaction.set_rollback(True)
