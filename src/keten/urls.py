@@ -1,4 +1,10 @@
-"""Root URLs of Keten."""
+"""Root URLs of Keten.
+
+Every view declares who may reach it (``keten.core.access``: ``requires``, ``signed_in``, ``public``,
+``PolicyRequiredMixin``, or a class's ``keten_access``); the public class views below (login, single
+sign-on) are opened without login by their own class. Library views routed as they are: Django's
+``set_language`` (only sets the language cookie) and the OpenAPI schema (see ``api_urls``).
+"""
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -11,7 +17,7 @@ from keten.core import views as core_views
 
 two_factor_patterns = (
     [
-        path("inloggen/", login_not_required(KetenLoginView.as_view()), name="login"),
+        path("inloggen/", KetenLoginView.as_view(), name="login"),
         # Replacing the app (verified sessions only); a first app comes only through a set-up link.
         path("tweestaps/instellen/", device_replace, name="setup"),
         path("tweestaps/klaar/", KetenSetupCompleteView.as_view(), name="setup_complete"),
@@ -41,12 +47,8 @@ urlpatterns = [
 ]
 
 urlpatterns += [
-    path("oidc/authenticate/", login_not_required(KetenOIDCRequestView.as_view()), name="oidc_authentication_init"),
-    path(
-        "oidc/callback/",
-        login_not_required(KetenOIDCCallbackView.as_view()),
-        name="oidc_authentication_callback",
-    ),
+    path("oidc/authenticate/", KetenOIDCRequestView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", KetenOIDCCallbackView.as_view(), name="oidc_authentication_callback"),
 ]
 
 handler400 = "keten.core.views.bad_request"

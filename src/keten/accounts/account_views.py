@@ -1,5 +1,7 @@
 """A person's own account: the account page, changing the password, the page for a session without a
-second factor, and the set-up link page (open without login)."""
+second factor, and the set-up link page (open without login).
+
+Each view declares who may reach it through ``keten.core.access``."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
-from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -19,11 +20,11 @@ from keten.accounts.account_forms import PasswordChangeForm, SetupLinkForm
 from keten.accounts.own_account import own_password_change
 from keten.accounts.setup_links import setup_link_complete
 from keten.core import ratelimit
+from keten.core.access import public, requires, signed_in
 from keten.core.actor import actor_from_request
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
 from keten.core.mfa import second_factor_done
-from keten.core.policy import allows
 from keten.core.requestcontext import client_ip_var
 
 #: Requests to set-up link pages per client address per window (guessing a token is hopeless, but
@@ -37,17 +38,17 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+@requires("accounts.change_own_account")
 @require_GET
 def account_home(request: HttpRequest) -> HttpResponse:
-    if not allows("accounts.change_own_account", request.user):
-        raise Http404
     context = {"has_two_factor": enrolment.has_device(request.user)}  # type: ignore[arg-type]
     return render(request, "accounts/account_home.html", context)
 
 
+@requires("accounts.change_own_account")
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
-    if not allows("accounts.change_own_account", request.user) or not second_factor_done(request):
+    if not second_factor_done(request):  # defence in depth: RequireTwoFactorMiddleware already sends them away
         raise Http404
     form = PasswordChangeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -70,6 +71,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return _no_store(render(request, "accounts/password_change.html", {"form": form}, status=status))
 
 
+@signed_in(
+    "the page for a session that signed in but has no authenticator app in Keten: it only says to ask for "
+    "a set-up link or to log out, and shows nothing of the account"
+)
 @require_GET
 def no_second_factor(request: HttpRequest) -> HttpResponse:
     """Signed in, but without an app in Keten: nothing to do here but get a set-up link or log out."""
@@ -87,7 +92,10 @@ def _link_not_working(request: HttpRequest) -> HttpResponse:
 _SETUP_PURPOSE_PREFIX = "setup-link:"
 
 
-@login_not_required
+@public(
+    "the set-up link from the e-mail: the single-use, time-limited token in the address is the credential "
+    "(an unknown, used or expired token gets the same 404 page), and requests are rate limited per address"
+)
 @require_http_methods(["GET", "POST"])
 def setup_link(request: HttpRequest, token: str) -> HttpResponse:
     """Choose a password and enrol an app with a set-up link from the e-mail (no login needed)."""

@@ -1,26 +1,29 @@
 """Beheer pages of the functioneel beheerder: organisations, teams, wijken, professionals, API clients.
 
-Views translate HTTP to selector and service calls; they hold no rules. Anyone without the
-functioneel beheerder role gets 404 on every page here (a superuser too); so does anything outside
-the beheerder's scope (see ``keten.accounts.selectors``): the accounts of another organisation, an
-organisation of another municipality, the municipality's organisations and wijken for anyone but the
-gemeente's beheerder. A generated API token is shown exactly once, on the page the form redirects
-to, and then removed from the session; passwords are never shown (set-up links, see ``reset_views``).
+Views translate HTTP to selector and service calls; they hold no rules. Each page asks the policy
+through ``keten.core.access``: ``@requires("accounts.manage")`` (or ``accounts.manage_municipality``)
+for the page, then ``check(...)`` for the object a selector loaded. Anyone without the functioneel
+beheerder role gets 404 on every page here (a superuser too); so does anything outside the
+beheerder's scope (the rules and their row filters are in ``keten.accounts.rules``): the accounts of
+another organisation, an organisation of another municipality, the municipality's organisations and
+wijken for anyone but the gemeente's beheerder. Only then is the HTTP method checked (405).
+
+A generated API token is shown exactly once, on the page the form redirects to, and then removed
+from the session; passwords are never shown (set-up links, see ``reset_views``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from keten.accounts import selectors, services
 from keten.accounts.forms import (
@@ -36,38 +39,13 @@ from keten.accounts.forms import (
     WijkForm,
 )
 from keten.accounts.models import Role
+from keten.core.access import check, may, requires
 from keten.core.actor import Actor, actor_from_request
-from keten.core.errors import ConflictError, DomainError, NotFoundError
+from keten.core.errors import ConflictError, DomainError
 from keten.core.forms import apply_domain_error
-from keten.core.policy import allows
 
 SECRET_SESSION_KEY = "keten_beheer_secret"  # noqa: S105 (a session key, not a secret)
 USER_LIST_LIMIT = 200
-
-View = Callable[..., HttpResponse]
-
-
-def beheer_page(*methods: str) -> Callable[[View], View]:
-    """Guard a beheer view: login, then the policy (404 for everyone else), then the HTTP method."""
-    allowed = methods or ("GET",)
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not allows("accounts.manage", request.user):
-                raise Http404
-            if request.method not in allowed:
-                return HttpResponseNotAllowed(allowed)
-            try:
-                return view(request, *args, **kwargs)
-            except NotFoundError as exc:
-                raise Http404 from exc
-
-        return wrapped
-
-    return decorator
 
 
 def _data(request: HttpRequest) -> Any:
@@ -160,7 +138,8 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 # --- overview ---------------------------------------------------------------------------------
 
 
-@beheer_page("GET")
+@requires("accounts.manage")
+@require_GET
 def beheer(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     role_labels = dict(Role.choices)
@@ -172,7 +151,8 @@ def beheer(request: HttpRequest) -> HttpResponse:
 # --- organisations ----------------------------------------------------------------------------
 
 
-@beheer_page("GET")
+@requires("accounts.manage")
+@require_GET
 def organisation_list(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     query = request.GET.get("q", "")[:100]
@@ -190,10 +170,10 @@ def _organisation_data(data: dict[str, Any]) -> services.OrganisationData:
     )
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage_municipality")
+@require_http_methods(["GET", "POST"])
 def organisation_create(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
-    selectors.municipality_scope(actor=actor)
     form = OrganisationForm(_data(request), wijken=selectors.wijk_choices_for_beheer(actor=actor))
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,10 +192,12 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@beheer_page("GET")
+@requires("accounts.manage")
+@require_GET
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.view_organisation", organisation)
     scope = selectors.beheer_scope(actor=actor)
     members = (
         organisation.memberships.filter(is_active=True)
@@ -230,15 +212,17 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": members[:USER_LIST_LIMIT],
         # Accounts are managed by the organisation's own beheerder: link to them only there.
         "manages_members": organisation.pk == scope.organisation_id,
-        "may_change": allows("accounts.change_organisation", request.user, organisation),
+        "may_change": may(request, "accounts.change_organisation", organisation),
     }
     return render(request, "accounts/beheer/organisation_detail.html", context)
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
-    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk, permission="accounts.change_organisation")
+    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.change_organisation", organisation)
     initial = {
         "name": organisation.name,
         "type": organisation.type,
@@ -272,10 +256,12 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
 def organisation_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
-    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk, permission="accounts.change_organisation")
+    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.change_organisation", organisation)
     back = reverse("accounts:beheer_organisation", args=[organisation.pk])
     return _confirmed_action(
         request,
@@ -293,10 +279,12 @@ def organisation_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
 def organisation_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
-    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk, permission="accounts.change_organisation")
+    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.change_organisation", organisation)
     back = reverse("accounts:beheer_organisation", args=[organisation.pk])
     return _confirmed_action(
         request,
@@ -312,10 +300,12 @@ def organisation_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 # --- teams and wijken -------------------------------------------------------------------------
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
 def team_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
-    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk, permission="accounts.manage_teams")
+    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.manage_teams", organisation)
     back = reverse("accounts:beheer_organisation", args=[organisation.pk])
     form = TeamForm(_data(request), wijken=selectors.wijk_choices_for_beheer(actor=actor))
     if request.method == "POST" and form.is_valid():
@@ -340,10 +330,12 @@ def team_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
 def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     team = selectors.team_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.manage_teams", team.organisation)
     back = reverse("accounts:beheer_organisation", args=[team.organisation_id])
     form = TeamForm(
         _data(request),
@@ -375,18 +367,18 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@beheer_page("GET")
+@requires("accounts.manage_municipality")
+@require_GET
 def wijk_list(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
-    selectors.municipality_scope(actor=actor)
     wijken = selectors.wijken_for_beheer(actor=actor)
     return render(request, "accounts/beheer/wijk_list.html", {"wijken": wijken})
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage_municipality")
+@require_http_methods(["GET", "POST"])
 def wijk_create(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
-    selectors.municipality_scope(actor=actor)
     form = WijkForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -404,7 +396,8 @@ def wijk_create(request: HttpRequest) -> HttpResponse:
 # --- professionals ----------------------------------------------------------------------------
 
 
-@beheer_page("GET")
+@requires("accounts.manage")
+@require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     query = request.GET.get("q", "")[:100]
@@ -436,7 +429,8 @@ def _membership_choices(actor: Actor) -> dict[str, Any]:
     }
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     form = UserCreateForm(
@@ -465,7 +459,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 )
                 % {"name": user, "email": user.email},
             )
-            if not allows("accounts.manage_account", request.user, user):
+            if not may(request, "accounts.manage_account", user):
                 return redirect("accounts:beheer_users")
             return redirect("accounts:beheer_user", pk=user.pk)
     return _form_page(
@@ -481,10 +475,12 @@ def user_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@beheer_page("GET")
+@requires("accounts.manage")
+@require_GET
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     user = selectors.user_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.manage_account", user)
     context = {
         "person": user,
         "memberships": selectors.user_memberships_for_beheer(actor=actor, user=user),
@@ -495,10 +491,12 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _no_store(render(request, "accounts/beheer/user_detail.html", context))
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     user = selectors.user_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.manage_account", user)
     initial = {f: getattr(user, f) for f in ("username", "first_name", "last_name", "email", "phone", "job_title")}
     initial["state"] = services.user_state(user)
     form = UserEditForm(_data(request), initial=initial)
@@ -522,10 +520,12 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
 def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     user = selectors.user_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.manage_account", user)
     back = reverse("accounts:beheer_user", args=[user.pk])
     return _confirmed_action(
         request,
@@ -543,10 +543,12 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
 def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     user = selectors.user_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.manage_account", user)
     back = reverse("accounts:beheer_user", args=[user.pk])
     return _confirmed_action(
         request,
@@ -562,10 +564,12 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 # --- memberships ------------------------------------------------------------------------------
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     user = selectors.user_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.manage_account", user)
     back = reverse("accounts:beheer_user", args=[user.pk])
     form = MembershipAddForm(_data(request), **_membership_choices(actor))
     if request.method == "POST" and form.is_valid():
@@ -588,10 +592,12 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
 def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     membership = selectors.membership_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.manage_membership", membership)
     back = reverse("accounts:beheer_user", args=[membership.user_id])
     form = RoleForm(_data(request), initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
@@ -612,10 +618,12 @@ def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
 def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     membership = selectors.membership_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.manage_membership", membership)
     back = reverse("accounts:beheer_user", args=[membership.user_id])
     return _confirmed_action(
         request,
@@ -637,10 +645,12 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
 # --- API clients ------------------------------------------------------------------------------
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
 def api_client_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
-    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk, permission="accounts.manage_api_clients")
+    organisation = selectors.organisation_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.manage_api_clients", organisation)
     form = ApiClientForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -666,10 +676,12 @@ def api_client_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
 def api_client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     client = selectors.api_client_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.manage_api_clients", client.organisation)
     form = ApiClientScopesForm(_data(request), initial={"scopes": client.scopes})
     if request.method == "POST" and form.is_valid():
         try:
@@ -688,10 +700,12 @@ def api_client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _no_store(render(request, "accounts/beheer/api_client_detail.html", context, status=_status(request)))
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
 def api_client_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     client = selectors.api_client_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.manage_api_clients", client.organisation)
     back = reverse("accounts:beheer_api_client", args=[client.pk])
     return _confirmed_action(
         request,

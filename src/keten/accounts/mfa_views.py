@@ -14,6 +14,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 
 from keten.core import audit
+from keten.core.access import signed_in
 from keten.core.actor import actor_for_user
 from keten.core.forms import KetenForm
 from keten.core.models import AuditAction
@@ -28,6 +29,10 @@ class OtpVerifyForm(KetenForm):
     )
 
 
+@signed_in(
+    "the second-factor step of a session that passed the password (or single sign-on): it checks a code of the "
+    "person's own app and shows nothing else; django-otp throttles wrong codes per device"
+)
 @require_http_methods(["GET", "POST"])
 def otp_verify(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:

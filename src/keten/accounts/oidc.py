@@ -17,15 +17,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from keten.accounts.models import OidcIdentity, User
 from keten.core import audit
+from keten.core.access import Access
 from keten.core.actor import actor_for_user
 from keten.core.models import AuditAction
 
@@ -151,9 +154,19 @@ class _EnabledOnly:
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
 
 
+@method_decorator(login_not_required, name="dispatch")
 class KetenOIDCRequestView(_EnabledOnly, OIDCAuthenticationRequestView):
-    pass
+    keten_access = Access(
+        public=True,
+        why="starts single sign-on: redirects to the municipality's identity provider with a fresh state and nonce",
+    )
 
 
+@method_decorator(login_not_required, name="dispatch")
 class KetenOIDCCallbackView(_EnabledOnly, OIDCAuthenticationCallbackView):
-    pass
+    keten_access = Access(
+        public=True,
+        why="the identity provider's answer: signs in only with a valid code for the state of this browser, and "
+        "only an account linked on issuer and subject; Keten's own second factor follows unless the provider is "
+        "trusted for it",
+    )

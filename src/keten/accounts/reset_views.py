@@ -2,7 +2,8 @@
 
 A reset never shows a password or a link to the beheerder: the link goes by e-mail to the address on
 the account (``keten.accounts.setup_links``). The rules are in ``keten.accounts.resets`` and the
-policy (``accounts.manage_account``, ``accounts.decide_reset``); anything outside the beheerder's
+policy (``accounts.manage_account``, ``accounts.view_reset_request``, ``accounts.decide_reset`` in
+``keten.accounts.rules``), asked through ``keten.core.access``; anything outside the beheerder's
 scope answers 404.
 """
 
@@ -13,15 +14,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keten.accounts import resets, selectors
-from keten.accounts.beheer_views import beheer_page
 from keten.accounts.forms import AccountResetForm, ConfirmForm, ResetDeclineForm
 from keten.accounts.models import ResetRequest, User
+from keten.core.access import check, may, requires
 from keten.core.actor import actor_from_request
 from keten.core.errors import DomainError
 from keten.core.forms import apply_domain_error
-from keten.core.policy import allows
 
 
 def _reset_done_message(request: HttpRequest, person: User, outcome: object) -> None:
@@ -45,10 +46,12 @@ def _reset_done_message(request: HttpRequest, person: User, outcome: object) -> 
         )
 
 
-@beheer_page("GET", "POST")
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
 def user_reset(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     person = selectors.user_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.manage_account", person)
     back = reverse("accounts:beheer_user", args=[person.pk])
     form = AccountResetForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +73,8 @@ def user_reset(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/beheer/user_reset.html", context, status=status)
 
 
-@beheer_page("GET")
+@requires("accounts.manage")
+@require_GET
 def reset_request_list(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     requests = selectors.reset_requests_for_beheer(actor=actor)
@@ -92,7 +96,7 @@ def _request_page(
         "person": person,
         "email_changes": selectors.email_changes_for_beheer(actor=actor, user=person),
         "email_changed_since": person.email.lower() != reset_request.email.lower(),
-        "may_decide": allows("accounts.decide_reset", request.user, reset_request),
+        "may_decide": may(request, "accounts.decide_reset", reset_request),
         "is_requester": reset_request.requested_by_id == request.user.pk,
         "approve_form": ConfirmForm(),
         "decline_form": decline_form or ResetDeclineForm(),
@@ -102,16 +106,20 @@ def _request_page(
     return render(request, "accounts/beheer/reset_request_detail.html", context, status=status)
 
 
-@beheer_page("GET")
+@requires("accounts.manage")
+@require_GET
 def reset_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reset_request = selectors.reset_request_for_beheer(actor=actor_from_request(request), pk=pk)
+    check(request, "accounts.view_reset_request", reset_request)
     return _request_page(request, reset_request)
 
 
-@beheer_page("POST")
+@requires("accounts.manage")
+@require_POST
 def reset_request_approve(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     reset_request = selectors.reset_request_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.view_reset_request", reset_request)
     try:
         resets.reset_request_approve(actor=actor, reset_request=reset_request)
     except DomainError as exc:
@@ -125,10 +133,12 @@ def reset_request_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:beheer_reset_requests")
 
 
-@beheer_page("POST")
+@requires("accounts.manage")
+@require_POST
 def reset_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     reset_request = selectors.reset_request_for_beheer(actor=actor, pk=pk)
+    check(request, "accounts.view_reset_request", reset_request)
     form = ResetDeclineForm(request.POST)
     if not form.is_valid():
         return _request_page(request, reset_request, decline_form=form, status=422)

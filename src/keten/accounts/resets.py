@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from keten.accounts import enrolment, selectors
+from keten.accounts import enrolment
 from keten.accounts.credentials import access_end
 from keten.accounts.models import CASE_ROLES, EmailChange, Membership, ResetRequest, Role, SetupLink, User
 from keten.accounts.setup_links import setup_link_issue
@@ -28,6 +28,7 @@ from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
+from keten.core.policy import allows
 
 MIN_REASON_LENGTH = 10
 MAX_REASON_LENGTH = 2000
@@ -101,7 +102,8 @@ def account_reset(*, actor: Actor, user: User, reason: str) -> ResetRequest | Se
 
     Returns the pending request, or the link that was issued at once.
     """
-    selectors.user_for_beheer(actor=actor, pk=user.pk)  # 404 outside the actor's scope
+    if not allows("accounts.manage_account", actor, user):  # 404 outside the actor's scope
+        raise NotFoundError
     reason = _clean_reason(reason)
     if actor.user is not None and user.pk == actor.user.pk:
         raise DomainError(
@@ -143,7 +145,8 @@ def _locked_pending(reset_request: ResetRequest) -> ResetRequest:
 
 def reset_request_approve(*, actor: Actor, reset_request: ResetRequest) -> SetupLink:
     """The second beheerder approves: the reset happens and the link goes to the address of the request."""
-    selectors.reset_request_for_beheer(actor=actor, pk=reset_request.pk)  # 404 outside the scope
+    if not allows("accounts.view_reset_request", actor, reset_request):  # 404 outside the scope
+        raise NotFoundError
     with transaction.atomic():
         request = _locked_pending(reset_request)
         if actor.user is None or actor.user.pk in (request.requested_by_id, request.user_id):
@@ -186,7 +189,8 @@ def reset_request_approve(*, actor: Actor, reset_request: ResetRequest) -> Setup
 
 def reset_request_decline(*, actor: Actor, reset_request: ResetRequest, reason: str = "") -> ResetRequest:
     """Decline (or, by the requester, withdraw) a pending request; nothing happens to the account."""
-    selectors.reset_request_for_beheer(actor=actor, pk=reset_request.pk)
+    if not allows("accounts.view_reset_request", actor, reset_request):
+        raise NotFoundError
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON_LENGTH:
         raise DomainError(_("De toelichting is maximaal %(n)d tekens.") % {"n": MAX_REASON_LENGTH}, field="reason")

@@ -1,14 +1,15 @@
 """Reads of organisations, wijken and professionals.
 
-The beheer selectors (``*_for_beheer``) return only what a functioneel beheerder may manage, the row
-filters of the rules in ``keten.core.policy`` (``accounts.*``):
+The beheer selectors (``*_for_beheer``) return only what a functioneel beheerder may manage: they
+build on the row filters beside the rules in ``keten.accounts.rules`` (``accounts.*``):
 
 - the accounts (and their memberships) of people with an *active* membership in the beheerder's own
   organisation — never through a past membership;
 - their own organisation's page, teams and system clients; the gemeente's beheerder also those of
   every organisation of the municipality, and its wijken.
 
-Anything else raises :class:`NotFoundError`, so the views answer 404.
+Anything else raises :class:`NotFoundError`, so the views answer 404. What the actor may *do* with
+a row they may see (change an organisation, decide a reset) the views and services ask the policy.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from keten.accounts import rules as account_rules
 from keten.accounts.models import (
     ApiClient,
     EmailChange,
@@ -27,7 +29,6 @@ from keten.accounts.models import (
     Organisation,
     OrganisationType,
     ResetRequest,
-    Role,
     SetupLink,
     Team,
     User,
@@ -97,45 +98,23 @@ def _scope_or_none(actor: Actor) -> BeheerScope | None:
         return None
 
 
-def _active_in(organisation_id: int) -> Exists:
-    return Exists(Membership.objects.filter(user_id=OuterRef("pk"), organisation_id=organisation_id, is_active=True))
-
-
-def managed_users(*, actor: Actor) -> QuerySet[User]:
-    """Row filter of ``accounts.manage_account``: people with an active membership in the beheerder's organisation."""
-    scope = _scope_or_none(actor)
-    if scope is None:
-        return User.objects.none()
-    return User.objects.filter(_active_in(scope.organisation_id))
-
-
-def visible_organisations(*, actor: Actor) -> QuerySet[Organisation]:
-    """Row filter of ``accounts.view_organisation``: the own organisation (gemeente: the municipality's)."""
-    scope = _scope_or_none(actor)
-    if scope is None:
-        return Organisation.objects.none()
-    if scope.is_gemeente:
-        return Organisation.objects.filter(municipality_id=scope.municipality_id)
-    return Organisation.objects.filter(pk=scope.organisation_id)
-
-
 def beheer_summary(*, actor: Actor) -> dict[str, Any]:
     scope = _scope_or_none(actor)
     if scope is None:
         return {}
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    users = managed_users(actor=actor).filter(is_active=True)
+    users = account_rules.managed_users(actor.user).filter(is_active=True)
     with_mfa = (
         TOTPDevice.objects.filter(confirmed=True, user__in=users.values("pk")).values("user_id").distinct().count()
     )
     total = users.count()
     return {
-        "organisations": visible_organisations(actor=actor).filter(is_active=True).count(),
+        "organisations": account_rules.visible_organisations(actor.user).filter(is_active=True).count(),
         "users": total,
         "users_without_mfa": total - with_mfa,
         "is_gemeente": scope.is_gemeente,
-        "pending_resets": reset_requests_to_decide(actor=actor).count(),
+        "pending_resets": account_rules.reset_requests_to_decide(actor.user).count(),
         "roles": list(
             Membership.objects.filter(is_active=True, organisation_id=scope.organisation_id, user__is_active=True)
             .values("role")
@@ -146,11 +125,11 @@ def beheer_summary(*, actor: Actor) -> dict[str, Any]:
 
 
 def users_for_beheer(*, actor: Actor, query: str = "", status: str = "") -> QuerySet[User]:
-    """The accounts the beheerder manages (see :func:`managed_users`).
+    """The accounts the beheerder manages (the row filter of ``accounts.manage_account``).
 
     ``status`` is "actief", "inactief" or "" (everyone).
     """
-    qs = managed_users(actor=actor).prefetch_related("memberships__organisation", "memberships__team")
+    qs = account_rules.managed_users(actor.user).prefetch_related("memberships__organisation", "memberships__team")
     query = query.strip()
     if query:
         qs = qs.filter(
@@ -167,17 +146,18 @@ def users_for_beheer(*, actor: Actor, query: str = "", status: str = "") -> Quer
 
 
 def user_for_beheer(*, actor: Actor, pk: int) -> User:
-    user = managed_users(actor=actor).filter(pk=pk).first()
-    if user is None or not allows("accounts.manage_account", actor.user, user):
+    """An account the beheerder manages (``accounts.manage_account``); NotFoundError for any other."""
+    user = account_rules.managed_users(actor.user).filter(pk=pk).first()
+    if user is None:
         raise NotFoundError
     return user
 
 
 def user_memberships_for_beheer(*, actor: Actor, user: User) -> QuerySet[Membership]:
     """The user's memberships in the beheerder's organisation (others are not shown)."""
-    scope = beheer_scope(actor=actor)
     return (
-        Membership.objects.filter(user=user, organisation_id=scope.organisation_id)
+        account_rules.managed_memberships(actor.user)
+        .filter(user=user)
         .select_related("organisation", "team")
         .order_by("-is_active", "organisation__name", "role")
     )
@@ -190,20 +170,21 @@ def user_has_two_factor(*, user: User) -> bool:
 
 
 def membership_for_beheer(*, actor: Actor, pk: int) -> Membership:
-    """A membership in the beheerder's organisation of someone whose account they manage."""
-    scope = beheer_scope(actor=actor)
+    """A membership in the beheerder's organisation of someone whose account they manage
+    (``accounts.manage_membership``); NotFoundError for any other."""
     membership = (
-        Membership.objects.select_related("user", "organisation", "team")
-        .filter(pk=pk, organisation_id=scope.organisation_id)
+        account_rules.managed_memberships(actor.user)
+        .select_related("user", "organisation", "team")
+        .filter(pk=pk)
         .first()
     )
-    if membership is None or not allows("accounts.manage_account", actor.user, membership.user):
+    if membership is None:
         raise NotFoundError
     return membership
 
 
 def organisations_for_beheer(*, actor: Actor, query: str = "", include_inactive: bool = True) -> QuerySet[Organisation]:
-    qs = visible_organisations(actor=actor).prefetch_related("wijken")
+    qs = account_rules.visible_organisations(actor.user).prefetch_related("wijken")
     if not include_inactive:
         qs = qs.filter(is_active=True)
     query = query.strip()
@@ -215,10 +196,10 @@ def organisations_for_beheer(*, actor: Actor, query: str = "", include_inactive:
     ).order_by("-is_active", "name")
 
 
-def organisation_for_beheer(*, actor: Actor, pk: int, permission: str = "accounts.view_organisation") -> Organisation:
-    """An organisation the beheerder may see (or, with another ``permission``, change)."""
-    organisation = visible_organisations(actor=actor).select_related("municipality").filter(pk=pk).first()
-    if organisation is None or not allows(permission, actor.user, organisation):
+def organisation_for_beheer(*, actor: Actor, pk: int) -> Organisation:
+    """An organisation the beheerder sees (``accounts.view_organisation``); NotFoundError for any other."""
+    organisation = account_rules.visible_organisations(actor.user).select_related("municipality").filter(pk=pk).first()
+    if organisation is None:
         raise NotFoundError
     return organisation
 
@@ -231,29 +212,15 @@ def organisation_choices_for_beheer(*, actor: Actor) -> list[tuple[int, str]]:
     )
 
 
-def organisations_without_beheerder(*, actor: Actor) -> QuerySet[Organisation]:
-    """For the gemeente's beheerder: active organisations of the municipality with no active beheerder yet."""
-    scope = beheer_scope(actor=actor)
-    if not scope.is_gemeente:
-        return Organisation.objects.none()
-    has_beheerder = Membership.objects.filter(
-        organisation_id=OuterRef("pk"), role=Role.FUNCTIONEEL_BEHEERDER, is_active=True, user__is_active=True
-    )
-    return (
-        Organisation.objects.filter(municipality_id=scope.municipality_id, is_active=True)
-        .exclude(pk=scope.organisation_id)
-        .exclude(Exists(has_beheerder))
-        .order_by("name")
-    )
-
-
 def account_organisation_choices(*, actor: Actor) -> list[tuple[int, str]]:
     """Where a new account may be made: the own organisation, and (gemeente) organisations without a beheerder."""
     from django.utils.translation import gettext as _
 
     first = [
         (pk, _("%(name)s (alleen een eerste functioneel beheerder)") % {"name": name})
-        for pk, name in organisations_without_beheerder(actor=actor).values_list("id", "name")
+        for pk, name in account_rules.organisations_without_beheerder(actor.user)
+        .order_by("name")
+        .values_list("id", "name")
     ]
     return organisation_choices_for_beheer(actor=actor) + first
 
@@ -270,7 +237,8 @@ def team_choices_for_beheer(*, actor: Actor) -> list[tuple[int, str]]:
 
 
 def teams_for_beheer(*, actor: Actor, organisation: Organisation) -> QuerySet[Team]:
-    organisation_for_beheer(actor=actor, pk=organisation.pk, permission="accounts.manage_teams")
+    if not allows("accounts.manage_teams", actor, organisation):
+        return Team.objects.none()
     return (
         Team.objects.filter(organisation=organisation)
         .select_related("wijk")
@@ -280,12 +248,13 @@ def teams_for_beheer(*, actor: Actor, organisation: Organisation) -> QuerySet[Te
 
 
 def team_for_beheer(*, actor: Actor, pk: int) -> Team:
+    """A team of an organisation the beheerder sees (``accounts.manage_teams``); NotFoundError for any other."""
     team = (
         Team.objects.select_related("organisation", "wijk")
-        .filter(pk=pk, organisation__in=visible_organisations(actor=actor))
+        .filter(pk=pk, organisation__in=account_rules.visible_organisations(actor.user))
         .first()
     )
-    if team is None or not allows("accounts.manage_teams", actor.user, team.organisation):
+    if team is None:
         raise NotFoundError
     return team
 
@@ -309,17 +278,19 @@ def wijk_choices_for_beheer(*, actor: Actor) -> list[tuple[int, str]]:
 
 
 def api_clients_for_beheer(*, actor: Actor, organisation: Organisation) -> QuerySet[ApiClient]:
-    organisation_for_beheer(actor=actor, pk=organisation.pk, permission="accounts.manage_api_clients")
+    if not allows("accounts.manage_api_clients", actor, organisation):
+        return ApiClient.objects.none()
     return ApiClient.objects.filter(organisation=organisation).order_by("-is_active", "name")
 
 
 def api_client_for_beheer(*, actor: Actor, pk: int) -> ApiClient:
+    """A system client of an organisation the beheerder sees (``accounts.manage_api_clients``)."""
     client = (
         ApiClient.objects.select_related("organisation")
-        .filter(pk=pk, organisation__in=visible_organisations(actor=actor))
+        .filter(pk=pk, organisation__in=account_rules.visible_organisations(actor.user))
         .first()
     )
-    if client is None or not allows("accounts.manage_api_clients", actor.user, client.organisation):
+    if client is None:
         raise NotFoundError
     return client
 
@@ -332,36 +303,24 @@ EMAIL_CHANGES_SHOWN = timedelta(days=30)
 
 def reset_requests_for_beheer(*, actor: Actor) -> QuerySet[ResetRequest]:
     """Pending reset requests about accounts the beheerder manages (never about themselves)."""
-    if actor.user is None:
-        return ResetRequest.objects.none()
     return (
-        ResetRequest.objects.filter(
-            status=ResetRequest.Status.PENDING, user__in=managed_users(actor=actor).values("pk")
-        )
-        .exclude(user_id=actor.user.pk)
+        account_rules.visible_reset_requests(actor.user)
+        .filter(status=ResetRequest.Status.PENDING)
         .select_related("user", "requested_by")
         .order_by("created_at")
     )
 
 
-def reset_requests_to_decide(*, actor: Actor) -> QuerySet[ResetRequest]:
-    """The pending requests the beheerder can approve: made by someone else."""
-    if actor.user is None:
-        return ResetRequest.objects.none()
-    return reset_requests_for_beheer(actor=actor).exclude(requested_by_id=actor.user.pk)
-
-
 def reset_request_for_beheer(*, actor: Actor, pk: int) -> ResetRequest:
-    """A reset request about an account the beheerder manages (any status), never about themselves."""
-    if actor.user is None:
-        raise NotFoundError
+    """A reset request about an account the beheerder manages (any status), never about themselves
+    (``accounts.view_reset_request``); NotFoundError for any other."""
     request = (
-        ResetRequest.objects.select_related("user", "requested_by", "decided_by")
-        .filter(pk=pk, user__in=managed_users(actor=actor).values("pk"))
-        .exclude(user_id=actor.user.pk)
+        account_rules.visible_reset_requests(actor.user)
+        .select_related("user", "requested_by", "decided_by")
+        .filter(pk=pk)
         .first()
     )
-    if request is None or not allows("accounts.manage_account", actor.user, request.user):
+    if request is None:
         raise NotFoundError
     return request
 

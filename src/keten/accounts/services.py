@@ -2,7 +2,7 @@
 
 Each function is one use case in one transaction and writes its audit event inside that
 transaction. What a beheerder manages is scoped by the rules ``accounts.*`` in
-``keten.core.policy`` (see ``keten.accounts.selectors``): the accounts of their own organisation;
+``keten.accounts.rules``, asked through :func:`keten.core.policy.allows`: the accounts of their own organisation;
 the gemeente's beheerder also the organisations, teams and wijken of the municipality. Anything
 outside the scope raises :class:`NotFoundError` (the views answer 404). Bad input raises a
 :class:`DomainError` with a Dutch message and the name of the field; nothing is written then.
@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from keten.accounts import rules as account_rules
 from keten.accounts import selectors
 from keten.accounts.credentials import access_end, setup_links_revoke
 from keten.accounts.models import (
@@ -45,8 +46,9 @@ from keten.accounts.setup_links import setup_link_issue
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.api.authentication import hash_token
-from keten.core.errors import DomainError
+from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
+from keten.core.policy import allows
 from keten.core.state import check_state, state_token
 
 logger = logging.getLogger(__name__)
@@ -64,13 +66,15 @@ def _municipality_id(actor: Actor) -> int:
 
 def _check_organisation(actor: Actor, organisation: Organisation, permission: str) -> int:
     """404 unless the policy allows ``permission`` on this organisation; returns its municipality."""
-    selectors.organisation_for_beheer(actor=actor, pk=organisation.pk, permission=permission)
+    if not allows(permission, actor, organisation):
+        raise NotFoundError
     return organisation.municipality_id
 
 
 def _check_user(actor: Actor, user: User) -> selectors.BeheerScope:
     """404 unless the actor manages this account (an active membership in their organisation)."""
-    selectors.user_for_beheer(actor=actor, pk=user.pk)
+    if not allows("accounts.manage_account", actor, user):
+        raise NotFoundError
     return selectors.beheer_scope(actor=actor)
 
 
@@ -391,8 +395,8 @@ def _clean_new_account_place(
     if organisation_id is None or organisation_id == scope.organisation_id:
         return _clean_membership(scope, organisation_id, team_id, role)
     role = _role(role)
-    without = selectors.organisations_without_beheerder(actor=actor)
-    organisation = without.filter(pk=organisation_id).first()
+    # The row filter of accounts.appoint_first_beheerder (the gemeente's beheerder only).
+    organisation = account_rules.organisations_without_beheerder(actor.user).filter(pk=organisation_id).first()
     if organisation is None or role != Role.FUNCTIONEEL_BEHEERDER:
         raise DomainError(
             _(
@@ -567,7 +571,8 @@ def membership_add(
 
 def _check_membership(actor: Actor, membership: Membership) -> None:
     """404 unless the membership is in the beheerder's organisation, of an account they manage."""
-    selectors.membership_for_beheer(actor=actor, pk=membership.pk)
+    if not allows("accounts.manage_membership", actor, membership):
+        raise NotFoundError
 
 
 def membership_end(*, actor: Actor, membership: Membership) -> Membership:

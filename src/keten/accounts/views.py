@@ -10,10 +10,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -27,17 +29,23 @@ from keten.accounts.two_factor_forms import (
     KetenBackupTokenForm,
     KetenTokenForm,
 )
+from keten.core.access import Access, PolicyRequiredMixin, requires, signed_in
 from keten.core.actor import actor_from_request
 from keten.core.errors import DomainError
 from keten.core.forms import apply_domain_error
 from keten.core.mfa import second_factor_done
-from keten.core.policy import allows
 
 BACKUP_CODES_SESSION_KEY = "keten_new_backup_codes"
 
 
+@method_decorator(login_not_required, name="dispatch")
 class KetenLoginView(LoginView):
     template_name = "two_factor/core/login.html"
+    keten_access = Access(
+        public=True,
+        why="the login itself: username and password, then the second factor; locked out per account and per "
+        "source address after repeated failures (django-axes)",
+    )
 
     def get_form_list(self) -> Any:
         form_list = super().get_form_list()
@@ -67,6 +75,7 @@ class KetenLoginView(LoginView):
 _REPLACE_PURPOSE = "replace"
 
 
+@requires("accounts.change_own_account")
 @require_http_methods(["GET", "POST"])
 def device_replace(request: HttpRequest) -> HttpResponse:
     """Replace the authenticator app: only in a verified session, and only with a current code again.
@@ -74,8 +83,6 @@ def device_replace(request: HttpRequest) -> HttpResponse:
     A session that did not pass the second factor never gets here (``RequireTwoFactorMiddleware``).
     A person without an app sets one up only through a set-up link from their beheerder.
     """
-    if not allows("accounts.change_own_account", request.user):
-        raise Http404
     if not second_factor_done(request):  # defence in depth: the middleware already sends them away
         return redirect(reverse("otp_verify"))
     user = request.user
@@ -113,9 +120,10 @@ def device_replace(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class KetenSetupCompleteView(SetupCompleteView):
-    """Shows the new backup codes once, after the app was replaced."""
+class KetenSetupCompleteView(PolicyRequiredMixin, SetupCompleteView):
+    """Shows the new backup codes once, after the app was replaced (they are kept in the session only)."""
 
+    permission_required = "accounts.change_own_account"
     template_name = "two_factor/core/setup_complete.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -125,6 +133,7 @@ class KetenSetupCompleteView(SetupCompleteView):
         return response
 
 
+@signed_in("ends the own session; nothing else")
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)

@@ -6,21 +6,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from keten.accounts.models import Role
+from keten.core.access import may, public, requires, signed_in
 from keten.core.actor import actor_from_request
 from keten.core.errors import DomainError
 from keten.core.forms import KetenForm, apply_domain_error
 from keten.core.models import AuditAction
-from keten.core.policy import allows
 from keten.core.selectors import (
     AuditFilter,
     audit_page,
@@ -32,20 +30,24 @@ from keten.dossiers import selectors as dossier_selectors
 from keten.notifications.selectors import notifications_for
 
 
+@signed_in(
+    "everyone signed in has a start page; each of its sections is asked of the policy (may) and filled "
+    "through the user-scoped selectors, so it shows only what the role may see"
+)
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     role = actor.role
     context: dict[str, Any] = {"role": role}
     context["notifications"] = list(notifications_for(user=request.user, unread_only=True)[:5])  # type: ignore[arg-type]
-    if allows("dossiers.add_dossier", request.user):
+    if may(request, "dossiers.add_dossier"):
         rows, total = dossier_selectors.dossier_list(actor=actor, status="open", limit=10)
         context.update({"dossiers": rows, "dossier_total": total})
-    if role == Role.TEAMLEIDER:
+    if may(request, "core.view_team_workload"):
         context["workload"] = dossier_selectors.team_workload(actor=actor)
-    if allows("core.view_aggregates", request.user):
+    if may(request, "core.view_aggregates"):
         context["aggregates"] = dossier_selectors.dossier_aggregates(actor=actor)
-    if role == Role.FUNCTIONEEL_BEHEERDER:
+    if may(request, "accounts.manage"):
         from keten.accounts.selectors import beheer_summary
 
         context["beheer"] = beheer_summary(actor=actor)
@@ -76,6 +78,7 @@ class AuditFilterForm(KetenForm):
         return data
 
 
+@requires("core.view_auditlog")
 @require_http_methods(["GET", "POST"])
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit log of the actor's organisation.
@@ -83,8 +86,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     The filter form is POSTed and redirected to a GET whose client filter is the family pseudonym:
     a BSN typed into the filter never appears in a URL or access log.
     """
-    if not allows("core.view_auditlog", request.user):
-        raise Http404
     actor = actor_from_request(request)
     professionals = audit_professionals(actor=actor)
     if request.method == "POST":
@@ -136,7 +137,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_not_required
+@public("the health check of the load balancer: answers only whether the database is reachable")
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
@@ -144,6 +145,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+@public("the 404 page: shown for anything that does not exist or may not be seen; it reveals nothing")
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         from keten.core.api.errors import error_body
@@ -152,6 +154,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
+@public("the 500 page: rendered without request context or data")
 def server_error(request: HttpRequest) -> HttpResponse:
     """500 page without request context, so it renders even when the database is gone."""
     import sys
@@ -167,6 +170,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(render_to_string("500.html"), status=500)
 
 
+@public("the 400 page: no data")
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         from keten.core.api.errors import error_body
@@ -175,15 +179,18 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return render(request, "400.html", status=400)
 
 
+@public("the 403 handler answers as the 404 page, so that a refusal does not reveal that something exists")
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     # Access to something one may not see is answered as "not found": its existence must not leak.
     return page_not_found(request, exception)
 
 
+@public("the page for a form without a valid CSRF token: no data")
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
 
 
+@requires("core.view_aggregates")
 @require_GET
 def figures_csv(request: HttpRequest) -> HttpResponse:
     """The municipal figures as CSV: counts only, small cells hidden. The export is audited."""
@@ -191,8 +198,6 @@ def figures_csv(request: HttpRequest) -> HttpResponse:
     from keten.core.exports import csv_response, hidden_legend
     from keten.core.smallcells import HIDDEN_MARK
 
-    if not allows("core.view_aggregates", request.user):
-        raise Http404
     actor = actor_from_request(request)
     figures = dossier_selectors.dossier_aggregates(actor=actor)
 

@@ -1,4 +1,4 @@
-"""Reads of notifications: a user sees only their own."""
+"""Reads of notifications: a user sees only their own (the row filter in ``keten.notifications.rules``)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,15 @@ from django.db.models import QuerySet
 
 from keten.accounts.models import User
 from keten.notifications.models import Notification
+from keten.notifications.rules import notifications_visible_to
 
 
 def notifications_for(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
-    qs = Notification.objects.filter(recipient=user)
+    qs = notifications_visible_to(user)
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs
 
 
 def unread(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+    return notifications_visible_to(user).filter(read_at__isnull=True)

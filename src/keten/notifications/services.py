@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from keten.accounts.models import User
 from keten.notifications.models import Notification
+from keten.notifications.rules import notifications_visible_to
 from keten.notifications.tasks import send_notification_email
 
 logger = logging.getLogger(__name__)
@@ -30,11 +31,11 @@ def notification_send(*, recipients: Iterable[User], kind: str, title: str, body
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> None:
-    Notification.objects.filter(pk=notification_id, recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    notifications_visible_to(user).filter(pk=notification_id, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def notifications_mark_all_read(*, user: User) -> None:
-    Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    notifications_visible_to(user).filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
 class NewNotification(NamedTuple):
