@@ -32,7 +32,9 @@ from keten.core.policy import allows
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
-#: API ``policy`` values that are not permissions: open without credentials, or any caller with them.
+#: API ``policy`` values that are not permissions: open without credentials, or any caller with
+#: credentials — a verified session or any active system token (use a permission with a system scope
+#: when systems should need one).
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
 
@@ -73,7 +75,11 @@ def requires(permission: str) -> Callable[[View], View]:
 
 
 def signed_in(why: str) -> Callable[[View], View]:
-    """Any signed-in user (who passed the second factor) may use the view; say ``why`` it needs no rule."""
+    """Any signed-in user may use the view; say ``why`` it needs no rule.
+
+    Whether the second factor must be passed first is the middleware's (``RequireTwoFactorMiddleware``):
+    everything except the login, the code step, the page for users without an app and logout needs it.
+    """
 
     def decorate(view: View) -> View:
         @wraps(view)

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import rules
+from django.db.models import QuerySet
 
 from keten.core.actor import Actor, actor_for_user
+from keten.core.models import AuditEvent
 from keten.core.roles import CASE_ROLES, OrganisationType, Role
 
 
@@ -72,7 +74,29 @@ def works_for_gemeente(user: Any) -> bool:
 is_privacy_officer = has_role(Role.PRIVACY_OFFICER) & works_for_gemeente
 
 # core's own pages: the audit log of the own organisation, municipal figures, team workload.
-rules.add_perm("core.view_auditlog", is_aandachtsfunctionaris | is_functioneel_beheerder)
+may_read_audit_log = is_aandachtsfunctionaris | is_functioneel_beheerder
+
+
+def _organisation_id(user: Any) -> int | None:
+    membership = getattr(user, "active_membership", None) if role_of(user) else None
+    return membership.organisation_id if membership is not None else None
+
+
+@rules.predicate
+def event_of_own_organisation(user: Any, event: Any) -> bool:
+    """An audit event written by someone acting for the user's own organisation."""
+    return event is not None and event.organisation_id is not None and event.organisation_id == _organisation_id(user)
+
+
+def audit_events_visible_to(user: Any) -> QuerySet[AuditEvent]:
+    """The row filter of ``core.view_audit_event``: the events of the user's own organisation."""
+    if not may_read_audit_log(user):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(organisation_id=_organisation_id(user))
+
+
+rules.add_perm("core.view_auditlog", may_read_audit_log)
+rules.add_perm("core.view_audit_event", may_read_audit_log & event_of_own_organisation)
 rules.add_perm("core.view_aggregates", is_beleidsmedewerker | is_functioneel_beheerder)
 rules.add_perm("core.view_team_workload", is_teamleider)
 

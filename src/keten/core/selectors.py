@@ -13,7 +13,7 @@ from keten.core import audit, lookups
 from keten.core.actor import Actor
 from keten.core.crypto import bsn_index, is_valid_bsn
 from keten.core.models import AuditAction, AuditEvent, AuditEventClient
-from keten.core.policy import allows
+from keten.core.policy import allows, audit_events_visible_to
 
 
 @dataclass
@@ -77,9 +77,9 @@ def _client_pseudonym(client: str) -> str | None:
 
 def audit_events(*, actor: Actor, filters: AuditFilter) -> QuerySet[AuditEvent]:
     """Events of the actor's own organisation, newest first. Empty for anyone not allowed."""
-    if actor.user is None or actor.organisation_id is None or not allows("core.view_auditlog", actor.user):
+    if actor.user is None or actor.api_client is not None:
         return AuditEvent.objects.none()
-    qs = AuditEvent.objects.filter(organisation_id=actor.organisation_id)
+    qs = audit_events_visible_to(actor.user)
     if filters.professional_id:
         qs = qs.filter(actor_id=filters.professional_id)
     pseudonym = _client_pseudonym(filters.client)
