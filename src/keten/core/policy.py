@@ -90,9 +90,10 @@ def event_of_own_organisation(user: Any, event: Any) -> bool:
 
 def audit_events_visible_to(user: Any) -> QuerySet[AuditEvent]:
     """The row filter of ``core.view_audit_event``: the events of the user's own organisation."""
-    if not may_read_audit_log(user):
+    organisation_id = _organisation_id(user)
+    if not may_read_audit_log(user) or organisation_id is None:
         return AuditEvent.objects.none()
-    return AuditEvent.objects.filter(organisation_id=_organisation_id(user))
+    return AuditEvent.objects.filter(organisation_id=organisation_id)
 
 
 rules.add_perm("core.view_auditlog", may_read_audit_log)
