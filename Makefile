@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-python install-node migrate seed serve worker lint typecheck check-migrations openapi messages compilemessages bench clean
+.PHONY: security-table demo test install install-python install-node migrate seed serve worker lint typecheck check-migrations openapi messages compilemessages bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ messages: install-python
 
 compilemessages: install-python
 	cd src/keten && DJANGO_SETTINGS_MODULE=keten.conf.test ../../$(PY) ../../manage.py compilemessages
+
+## security-table: write the table "who may do what" in docs/security.md from the route matrix.
+security-table: install-python
+	DJANGO_SETTINGS_MODULE=keten.conf.test $(PY) -c "import django; django.setup(); from keten.testing.route_matrix.docs import main; main(['docs/security.md'])"
 
 ## bench: benchmarks on the `large` profile (PostgreSQL via $BENCH_DATABASE_URL).
 bench: install

@@ -1,0 +1,182 @@
+"""Who may use the meldcode routes (UI and API)."""
+
+from __future__ import annotations
+
+from keten.testing.route_matrix import targets as t
+from keten.testing.route_matrix.checks import R, Route, S, get, post
+
+ROUTES: dict[str, Route] = {
+    "meldcode:action": R(
+        "the dossier's case team",
+        (post(t.traject_action, S("professional")),),
+    ),
+    "meldcode:checklist": R(
+        "a functioneel beheerder",
+        (get(t.checklist, S("beheerder", "org_beheerder", "other_beheerder", "superuser")),),
+    ),
+    "meldcode:checklist_publish": R(
+        "a functioneel beheerder",
+        (
+            get(t.checklist, S("beheerder", "org_beheerder", "other_beheerder", "superuser")),
+            post(t.checklist, S("beheerder", "org_beheerder", "other_beheerder", "superuser")),
+        ),
+    ),
+    "meldcode:checklists": R(
+        "a functioneel beheerder",
+        (get(t.none, S("beheerder", "org_beheerder", "other_beheerder", "superuser")),),
+    ),
+    "meldcode:consultation": R(
+        "the one asked, and whoever may see the traject",
+        (
+            get(t.consultation, S("aandachtsfunctionaris", "professional", "veiligthuis")),
+            post(t.consultation, S("aandachtsfunctionaris", "professional", "veiligthuis")),
+        ),
+    ),
+    "meldcode:correct": R(
+        "the dossier's case team",
+        (
+            get(t.traject_entry, S("professional")),
+            post(t.traject_entry, S("professional")),
+        ),
+    ),
+    "meldcode:figures": R(
+        "a beleidsmedewerker or functioneel beheerder (own municipality, small cells hidden)",
+        (get(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),),
+    ),
+    "meldcode:figures_csv": R(
+        "a beleidsmedewerker or functioneel beheerder (own municipality, small cells hidden)",
+        (get(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),),
+    ),
+    "meldcode:inbox": R(
+        "a case role (consultations asked of them)",
+        (
+            get(
+                t.none,
+                S(
+                    "aandachtsfunctionaris",
+                    "bg_collega",
+                    "collega",
+                    "other_professional",
+                    "professional",
+                    "teamleider",
+                    "veiligthuis",
+                ),
+            ),
+        ),
+    ),
+    "meldcode:new": R(
+        "a case role",
+        (
+            get(
+                t.none,
+                S(
+                    "aandachtsfunctionaris",
+                    "bg_collega",
+                    "collega",
+                    "other_professional",
+                    "professional",
+                    "teamleider",
+                    "veiligthuis",
+                ),
+            ),
+            post(
+                t.none,
+                S(
+                    "aandachtsfunctionaris",
+                    "bg_collega",
+                    "collega",
+                    "other_professional",
+                    "professional",
+                    "teamleider",
+                    "veiligthuis",
+                ),
+            ),
+        ),
+    ),
+    "meldcode:organisation": R(
+        "an aandachtsfunctionaris (trajecten of the own organisation)",
+        (get(t.none, S("aandachtsfunctionaris")),),
+    ),
+    "meldcode:report": R(
+        "whoever may see the traject (case team, break-the-glass, consulted)",
+        (get(t.traject, S("bg_collega", "professional")),),
+    ),
+    "meldcode:start": R(
+        "the dossier's case team",
+        (post(t.dossier, S("professional")),),
+    ),
+    "meldcode:traject": R(
+        "the dossier's case team, a break-the-glass reader, or a consulted colleague",
+        (get(t.traject, S("bg_collega", "professional")),),
+    ),
+    "api-meldcode-afwegingen": R(
+        "the dossier's case team; systems acting for a case-team member",
+        (post(t.traject, S("professional", "token_own_for_professional"), refused=S("token_own", "token_other")),),
+    ),
+    "api-meldcode-consultations": R(
+        "the dossier's case team; systems acting for a case-team member",
+        (
+            get(t.traject, S("professional", "token_own_for_professional"), refused=S("token_own", "token_other")),
+            post(t.traject, S("professional", "token_own_for_professional"), refused=S("token_own", "token_other")),
+        ),
+    ),
+    "api-meldcode-decisions": R(
+        "the dossier's case team; systems acting for a case-team member",
+        (post(t.traject, S("professional", "token_own_for_professional"), refused=S("token_own", "token_other")),),
+    ),
+    "api-meldcode-signals": R(
+        "the dossier's case team; systems acting for a case-team member",
+        (post(t.traject, S("professional", "token_own_for_professional"), refused=S("token_own", "token_other")),),
+    ),
+    "api-meldcode-traject": R(
+        "whoever may see the traject; systems acting for a case-team member",
+        (
+            get(
+                t.traject,
+                S("bg_collega", "professional", "token_own_for_professional"),
+                refused=S("token_own", "token_other"),
+            ),
+        ),
+    ),
+    "api-meldcode-trajecten": R(
+        "a case role (visible trajecten); systems with meldcode:write acting for a professional",
+        (
+            get(
+                t.none,
+                S(
+                    "aandachtsfunctionaris",
+                    "bg_collega",
+                    "collega",
+                    "other_professional",
+                    "professional",
+                    "teamleider",
+                    "token_other_for_member",
+                    "token_own_for_professional",
+                    "veiligthuis",
+                ),
+                refused=S("token_own", "token_other"),
+            ),
+            post(
+                t.none,
+                S(
+                    "aandachtsfunctionaris",
+                    "beheerder",
+                    "beleid",
+                    "bg_collega",
+                    "collega",
+                    "org_beheerder",
+                    "other_beheerder",
+                    "other_professional",
+                    "privacy",
+                    "professional",
+                    "superuser",
+                    "teamleider",
+                    "token_other_for_member",
+                    "token_own_for_professional",
+                    "veiligthuis",
+                ),
+                refused=S("token_own", "token_other"),
+            ),
+        ),
+    ),
+}
