@@ -26,10 +26,10 @@ ROUTES: dict[str, Route] = {
         (get(t.none, S("beheerder", "org_beheerder", "other_beheerder", "superuser")),),
     ),
     "meldcode:consultation": R(
-        "the one asked, and whoever may see the traject",
+        "seen by the one asked and whoever may see the traject; answered by the one asked only",
         (
             get(t.consultation, S("aandachtsfunctionaris", "professional", "veiligthuis")),
-            post(t.consultation, S("aandachtsfunctionaris", "professional", "veiligthuis")),
+            post(t.consultation, S("aandachtsfunctionaris")),
         ),
     ),
     "meldcode:correct": R(
@@ -160,16 +160,10 @@ ROUTES: dict[str, Route] = {
                 t.none,
                 S(
                     "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
                     "bg_collega",
                     "collega",
-                    "org_beheerder",
-                    "other_beheerder",
                     "other_professional",
-                    "privacy",
                     "professional",
-                    "superuser",
                     "teamleider",
                     "token_other_for_member",
                     "token_own_for_professional",
