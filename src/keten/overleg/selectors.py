@@ -45,7 +45,18 @@ from keten.overleg.models import (
     ProcessStep,
     RegistrationStatus,
 )
-from keten.overleg.rules import attendee_q, invited_membership_q, registration_visibility_q
+
+# The row filters are stated beside their rules; importable from here as before.
+from keten.overleg.rules import (  # noqa: F401
+    agreement_owner_q,
+    agreement_visibility_q,
+    attendee_q,
+    invited_membership_q,
+    meeting_cases_q,
+    meeting_visibility_q,
+    registration_visibility_q,
+    triage_q,
+)
 
 
 def _user_or_404(actor: Actor) -> Any:
@@ -158,7 +169,7 @@ def triage_queue(*, actor: Actor) -> list[CaseRegistration]:
         return []
     rows = list(
         _registrations()
-        .filter(overleg_type__chair=user, status=RegistrationStatus.AANGEMELD)
+        .filter(triage_q(user), status=RegistrationStatus.AANGEMELD)
         .prefetch_related("invited_organisations")
         .order_by("registered_at")[:200]
     )
@@ -253,14 +264,7 @@ def meetings_for(
 ) -> QuerySet[Meeting]:
     """Meetings the actor may see (chair, on the list, or member organisation); calendar data only."""
     user = _user_or_404(actor)
-    assert actor.membership is not None
-    org_id = actor.membership.organisation_id
-    qs = Meeting.objects.filter(
-        Q(overleg_type__chair=user)
-        | Q(pk__in=Attendance.objects.filter(user=user).values("meeting_id"))
-        | Q(overleg_type__lead_organisation_id=org_id)
-        | Q(overleg_type__members=org_id)
-    ).distinct()
+    qs = Meeting.objects.filter(meeting_visibility_q(user)).distinct()
     if overleg_type is not None:
         qs = qs.filter(overleg_type=overleg_type)
     if start is not None:
@@ -769,9 +773,8 @@ def _agreement_lines(qs: QuerySet[Agreement], limit: int, offset: int = 0) -> li
 
 
 def _owner_q(actor: Actor) -> Q:
-    assert actor.user is not None
-    assert actor.membership is not None
-    return Q(owner_user_id=actor.user.pk) | Q(owner_organisation_id=actor.membership.organisation_id)
+    """The agreements the actor owns (:func:`keten.overleg.rules.agreement_owner_q`)."""
+    return agreement_owner_q(actor.user)
 
 
 def my_agreements(*, actor: Actor, include_closed: bool = False, limit: int = 200) -> list[Agreement]:
@@ -877,8 +880,7 @@ def agreements_visible_to(actor: Actor) -> QuerySet[Agreement]:
     """Agreements the actor owns or whose case the actor may see (for lists and the API)."""
     if actor.user is None or actor.membership is None or not may_see_client_data(actor.user):
         return Agreement.objects.none()
-    visible_regs = CaseRegistration.objects.filter(registration_visibility_q(actor.user)).values("pk")
-    return _agreements().filter(_owner_q(actor) | Q(registration_id__in=visible_regs))
+    return _agreements().filter(agreement_visibility_q(actor.user))
 
 
 # --- municipality figures (aggregates only) ---------------------------------------------------

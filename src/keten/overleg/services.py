@@ -565,9 +565,7 @@ def registration_set_casusregisseur(
     *, actor: Actor, registration: CaseRegistration, user_id: int, expected_version: int | None = None
 ) -> CaseRegistration:
     """Name the casusregisseur of an admitted case (the chair, or an attendee of its meeting)."""
-    _require("overleg.view_registration", actor, registration)
-    if not (allows("overleg.triage", actor.user, registration) or _attends_live_agenda(actor, registration)):
-        raise NotFoundError
+    _require("overleg.name_casusregisseur", actor, registration)
     if registration.status != RegistrationStatus.TOEGELATEN:
         raise DomainError(_("Alleen een toegelaten casus krijgt een casusregisseur."))
     regisseur = _case_professional(
@@ -587,12 +585,6 @@ def registration_set_casusregisseur(
             link=_link("overleg:registration", locked.pk),
         )
     return locked
-
-
-def _attends_live_agenda(actor: Actor, registration: CaseRegistration) -> bool:
-    from keten.overleg.rules import attends_agenda_of
-
-    return bool(attends_agenda_of(actor.user, registration))
 
 
 def registration_close(
@@ -670,9 +662,7 @@ def meeting_create(
     online_link: str | None = None,
 ) -> Meeting:
     """An extra meeting, planned by the chair (or the overleg's manager)."""
-    user = _user(actor)
-    if not (allows("overleg.manage_type", user, overleg_type) or overleg_type.chair_id == user.pk):
-        raise NotFoundError
+    _require("overleg.plan_meeting", actor, overleg_type)
     if starts_at is None:
         raise DomainError(_("Vul de datum en tijd van de bijeenkomst in."), field="starts_at")
     if timezone.is_naive(starts_at):

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
@@ -26,12 +25,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from keten.accounts.models import CASE_ROLES, Organisation, User
 from keten.core import audit
+from keten.core.access import check, may, public, requires
 from keten.core.actor import Actor, actor_for_user, actor_from_request
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
 from keten.core.models import AuditAction
 from keten.core.paths import pk_path
-from keten.core.policy import allows, may_see_client_data
 from keten.core.smallcells import SMALL_CELL
 from keten.overleg import forms as of
 from keten.overleg import selectors, services
@@ -64,18 +63,17 @@ FIELD_LABELS = {
 # --- shared helpers ---------------------------------------------------------------------------
 
 
+#: The gates of the pages (see ``keten.overleg.rules``): the overleg pages at all (acting in a role),
+#: and the pages that show or record cases (a case role); which case, meeting or agreement is asked
+#: of the object rules with ``check`` once it is loaded.
+USE = "overleg.use"
+CASES = "overleg.work_on_cases"
+
+
 def _actor(request: HttpRequest) -> Actor:
+    """The acting professional; the view's ``requires`` has asked the policy already (a role)."""
     actor = actor_from_request(request)
-    if actor.user is None or actor.membership is None:
-        raise Http404
-    return actor
-
-
-def _case_actor(request: HttpRequest) -> Actor:
-    """The actor of a page that shows case content: case roles only, everyone else 404."""
-    actor = _actor(request)
-    if not may_see_client_data(actor.user):
-        raise Http404
+    assert actor.user is not None
     return actor
 
 
@@ -135,6 +133,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 # --- overview ---------------------------------------------------------------------------------
 
 
+@requires(USE)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The overleg types of the municipality, the actor's upcoming meetings and own registrations."""
@@ -164,7 +163,7 @@ def _index_page(request: HttpRequest, actor: Actor, *, new_feed_token: str = "")
             statuses=(MeetingStatus.PLANNED,),
         )[:30]
     )
-    case_role = may_see_client_data(user)
+    case_role = may(request, CASES)
     registrations = selectors.my_registrations(actor=actor, open_only=True) if case_role else []
     new_feed_url = (
         request.build_absolute_uri(reverse("overleg:calendar_feed", args=[new_feed_token])) if new_feed_token else ""
@@ -178,8 +177,8 @@ def _index_page(request: HttpRequest, actor: Actor, *, new_feed_token: str = "")
             "registrations": registrations,
             "case_role": case_role,
             "chairs_any": case_role and any(r["chair"] for r in rows),
-            "may_manage": allows("overleg.manage_type", user),
-            "may_see_figures": allows("core.view_aggregates", user),
+            "may_manage": may(request, "overleg.manage_type"),
+            "may_see_figures": may(request, "core.view_aggregates"),
             "feed": selectors.calendar_feed_active(actor=actor),
             "new_feed_url": new_feed_url,
             "new_feed_webcal": "webcal://" + new_feed_url.split("://", 1)[1] if new_feed_url else "",
@@ -195,10 +194,11 @@ AGREEMENTS_PAGE_SIZE = 25
 CHAIRED_OVERDUE_SHOWN = 25
 
 
+@requires(CASES)
 @require_GET
 def my_agreements(request: HttpRequest) -> HttpResponse:
     """Open agreements of the actor (as a person or through the organisation), overdue ones flagged."""
-    actor = _case_actor(request)
+    actor = _actor(request)
     assert actor.user is not None
     today = timezone.localdate()
     try:
@@ -255,10 +255,11 @@ def _chosen_type(request: HttpRequest, actor: Actor, types: list[OverlegType]) -
     return chosen
 
 
+@requires(CASES)
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, reference: str) -> HttpResponse:
     """Register a family's case for an overleg, from the dossier page."""
-    actor = _case_actor(request)
+    actor = _actor(request)
     dossier = _or_404(selectors.dossier_for_registration, actor=actor, reference=reference)
     # The page shows the family's name: the read is audited like the dossier page.
     audit.record(
@@ -300,10 +301,11 @@ def register(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "overleg/register.html", context, status=422)
 
 
+@requires(CASES)
 @require_http_methods(["GET", "POST"])
 def register_from_match(request: HttpRequest, match_id: int) -> HttpResponse:
     """Register a case from a verwijsindex match: the coordinator chooses the dossier; partners prefilled."""
-    actor = _case_actor(request)
+    actor = _actor(request)
     try:
         prefill = services.registration_prefill_from_match(actor=actor, match_id=match_id)
     except NotFoundError as exc:
@@ -379,7 +381,7 @@ def _registration_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    actor = _case_actor(request)
+    actor = _actor(request)
     detail = _or_404(selectors.registration_detail, actor=actor, pk=pk)
     registration = detail.registration
     is_open = registration.status == RegistrationStatus.TOEGELATEN
@@ -436,15 +438,18 @@ def _registration_page(
     )
 
 
+@requires(CASES)
 @require_GET
 def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _registration_page(request, pk)
 
 
+@requires(CASES)
 @require_POST
 def registration_close(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _case_actor(request)
+    actor = _actor(request)
     registration = _or_404(selectors.registration_get, actor=actor, pk=pk, audit_read=False)
+    check(request, "overleg.close_registration", registration)
     form = of.CloseRegistrationForm(
         request.POST, prefix="close", organisations=_overleg_organisations(registration.overleg_type)
     )
@@ -470,11 +475,13 @@ def registration_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _registration_page(request, pk, close_form=form, status=422)
 
 
+@requires(CASES)
 @require_POST
 def registration_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair puts an admitted case on (another) planned meeting of the overleg."""
-    actor = _case_actor(request)
+    actor = _actor(request)
     registration = _or_404(selectors.registration_get, actor=actor, pk=pk, audit_read=False)
+    check(request, "overleg.triage", registration)
     form = of.ScheduleForm(
         request.POST, prefix="plan", meetings=selectors.upcoming_meetings(overleg_type=registration.overleg_type)
     )
@@ -492,10 +499,12 @@ def registration_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     return _registration_page(request, pk, schedule_form=form, status=422)
 
 
+@requires(CASES)
 @require_POST
 def registration_casusregisseur(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _case_actor(request)
+    actor = _actor(request)
     registration = _or_404(selectors.registration_get, actor=actor, pk=pk, audit_read=False)
+    check(request, "overleg.name_casusregisseur", registration)
     raw = request.POST.get("regie-casusregisseur", "")
     people = _case_people(user_ids=[int(raw)] if raw.isdigit() else [])
     form = of.CasusregisseurForm(request.POST, prefix="regie", people=people)
@@ -529,7 +538,7 @@ def _triage_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    actor = _case_actor(request)
+    actor = _actor(request)
     queue = selectors.triage_queue(actor=actor)
     meetings_by_type: dict[int, list[Meeting]] = {}
     for registration in queue:
@@ -561,14 +570,16 @@ def _triage_page(
     return render(request, "overleg/triage.html", {"rows": rows, "error": error}, status=status)
 
 
+@requires(CASES)
 @require_GET
 def triage(request: HttpRequest) -> HttpResponse:
     return _triage_page(request)
 
 
+@requires(CASES)
 @require_POST
 def triage_admit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _case_actor(request)
+    actor = _actor(request)
     registration = _or_404(selectors.registration_for_triage, actor=actor, pk=pk, audit_read=False)
     meetings = selectors.upcoming_meetings(overleg_type=registration.overleg_type)
     raw = request.POST.get(f"admit{pk}-casusregisseur", "")
@@ -600,9 +611,10 @@ def triage_admit(request: HttpRequest, pk: int) -> HttpResponse:
     return _triage_page(request, bound=(pk, "admit", form), status=422)
 
 
+@requires(CASES)
 @require_POST
 def triage_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _case_actor(request)
+    actor = _actor(request)
     registration = _or_404(selectors.registration_for_triage, actor=actor, pk=pk, audit_read=False)
     form = of.DeclineForm(request.POST, prefix=f"decline{pk}")
     if form.is_valid():
@@ -654,21 +666,23 @@ def _meeting_page(
             "cancel_form": cancel_form or of.CancelMeetingForm(prefix="cancel", initial={"version": meeting.version}),
             "today": timezone.localdate(),
             "error": error,
-            "case_role": may_see_client_data(actor.user),
+            "case_role": may(request, CASES),
         },
         status=status,
     )
 
 
+@requires(USE)
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, pk)
 
 
+@requires(CASES)
 @require_POST
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """Record presence or absence of someone on the list."""
-    actor = _case_actor(request)
+    actor = _actor(request)
     meeting = _or_404(selectors.meeting_for_management, actor=actor, pk=pk)
     user_raw = request.POST.get("user", "")
     present = {"ja": True, "nee": False}.get(request.POST.get("present", ""))
@@ -684,10 +698,11 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("overleg:meeting", pk=pk)
 
 
+@requires(CASES)
 @require_http_methods(["GET", "POST"])
 def meeting_attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Put someone of a taking-part organisation on the meeting's attendance list."""
-    actor = _case_actor(request)
+    actor = _actor(request)
     meeting = _or_404(selectors.meeting_for_management, actor=actor, pk=pk)
     form = of.AttendeeForm(
         request.POST if request.method == "POST" else None,
@@ -708,9 +723,10 @@ def meeting_attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "overleg/attendee_add.html", {"meeting": meeting, "form": form})
 
 
+@requires(CASES)
 @require_POST
 def meeting_hold(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _case_actor(request)
+    actor = _actor(request)
     meeting = _or_404(selectors.meeting_for_management, actor=actor, pk=pk)
     version = request.POST.get("version", "")
     try:
@@ -730,9 +746,10 @@ def meeting_hold(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("overleg:meeting", pk=pk)
 
 
+@requires(CASES)
 @require_POST
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _case_actor(request)
+    actor = _actor(request)
     meeting = _or_404(selectors.meeting_for_management, actor=actor, pk=pk)
     form = of.CancelMeetingForm(request.POST, prefix="cancel")
     if form.is_valid():
@@ -764,7 +781,7 @@ def _item_page(
     remove_form: of.RemoveFromAgendaForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    actor = _case_actor(request)
+    actor = _actor(request)
     # The read of the case is audited once, by registration_detail.
     item = _or_404(selectors.agenda_item_get, actor=actor, pk=pk, audit_read=False)
     detail = _or_404(selectors.registration_detail, actor=actor, pk=item.registration_id)
@@ -802,7 +819,7 @@ def _item_page(
             "remove_form": (remove_form or of.RemoveFromAgendaForm(prefix="rm"))
             if item.state == AgendaState.ON_AGENDA
             and meeting.status == MeetingStatus.PLANNED
-            and allows("overleg.manage_meeting", actor.user, meeting)
+            and may(request, "overleg.manage_meeting", meeting)
             else None,
             "today": timezone.localdate(),
         },
@@ -810,10 +827,11 @@ def _item_page(
     )
 
 
+@requires(CASES)
 @require_POST
 def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair takes a case off a planned meeting's agenda, with a reason (the history stays)."""
-    actor = _case_actor(request)
+    actor = _actor(request)
     item = _or_404(selectors.agenda_item_get, actor=actor, pk=pk, permission="overleg.manage_meeting", audit_read=False)
     form = of.RemoveFromAgendaForm(request.POST, prefix="rm")
     if form.is_valid():
@@ -845,14 +863,16 @@ def _owners(item: AgendaItem, agreement: Agreement | None = None) -> list[Any]:
     return of.owner_choices(people, organisations)
 
 
+@requires(CASES)
 @require_GET
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _item_page(request, pk)
 
 
+@requires(CASES)
 @require_POST
 def item_discussion(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _case_actor(request)
+    actor = _actor(request)
     item = _or_404(selectors.agenda_item_get, actor=actor, pk=pk, audit_read=False)
     form = of.DiscussionForm(request.POST, prefix="d")
     if form.is_valid():
@@ -868,9 +888,10 @@ def item_discussion(request: HttpRequest, pk: int) -> HttpResponse:
     return _item_page(request, pk, discussion_form=form, status=422)
 
 
+@requires(CASES)
 @require_POST
 def item_agreement(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _case_actor(request)
+    actor = _actor(request)
     item = _or_404(selectors.agenda_item_get, actor=actor, pk=pk, audit_read=False)
     form = of.AgreementForm(request.POST, prefix="a", owners=_owners(item))
     if form.is_valid():
@@ -920,7 +941,7 @@ def _agreement_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    actor = _case_actor(request)
+    actor = _actor(request)
     agreement = _or_404(selectors.agreement_get, actor=actor, pk=pk)
     versions = selectors.agreement_versions(agreement)
     for v in versions:
@@ -970,15 +991,18 @@ def _agreement_page(
     )
 
 
+@requires(CASES)
 @require_GET
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _agreement_page(request, pk)
 
 
+@requires(CASES)
 @require_POST
 def agreement_update(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _case_actor(request)
+    actor = _actor(request)
     agreement = _or_404(selectors.agreement_get, actor=actor, pk=pk, audit_read=False)
+    check(request, "overleg.change_agreement", agreement)
     form = of.AgreementUpdateForm(request.POST, prefix="u", owners=_agreement_owners(agreement))
     if form.is_valid():
         owner_user_id, owner_organisation_id = form.owner_ids()
@@ -1007,10 +1031,12 @@ def agreement_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _agreement_page(request, pk, update_form=form, status=422)
 
 
+@requires(CASES)
 @require_POST
 def agreement_close(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _case_actor(request)
+    actor = _actor(request)
     agreement = _or_404(selectors.agreement_get, actor=actor, pk=pk, audit_read=False)
+    check(request, "overleg.change_agreement", agreement)
     form = of.AgreementCloseForm(request.POST, prefix="c")
     if form.is_valid():
         try:
@@ -1036,6 +1062,7 @@ def agreement_close(request: HttpRequest, pk: int) -> HttpResponse:
 # --- calendar ---------------------------------------------------------------------------------
 
 
+@requires(USE)
 @require_GET
 def calendar(request: HttpRequest) -> HttpResponse:
     """The actor's meetings as an iCalendar file: overleg name, time and place only."""
@@ -1061,7 +1088,11 @@ def _feed_not_found() -> HttpResponse:
     return response
 
 
-@login_not_required
+@public(
+    "the calendar subscription of an agenda app that cannot sign in: the secret token in the link is the "
+    "credential (checked here against its stored hash; unknown, revoked or ownerless links answer 404), and "
+    "the feed holds only the owner's meetings' name, time and place"
+)
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The calendar subscription: the owner's meetings for an agenda app that cannot sign in.
@@ -1088,6 +1119,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@requires(USE)
 @require_POST
 def calendar_feed_create(request: HttpRequest) -> HttpResponse:
     """Make a new subscription link (the old one stops working) and show it, once.
@@ -1100,6 +1132,7 @@ def calendar_feed_create(request: HttpRequest) -> HttpResponse:
     return _index_page(request, actor, new_feed_token=token)
 
 
+@requires(USE)
 @require_POST
 def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
     """Revoke the actor's subscription link: agenda apps that use it get no more updates."""
@@ -1114,13 +1147,6 @@ def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
 
 
 # --- set-up of overleg types ------------------------------------------------------------------
-
-
-def _manager(request: HttpRequest, overleg_type: OverlegType | None = None) -> Actor:
-    actor = _actor(request)
-    if not allows("overleg.manage_type", actor.user, overleg_type):
-        raise Http404
-    return actor
 
 
 def _type_form(request: HttpRequest, actor: Actor, *, initial: dict[str, Any] | None = None) -> of.OverlegTypeForm:
@@ -1143,19 +1169,21 @@ def _type_form(request: HttpRequest, actor: Actor, *, initial: dict[str, Any] | 
     )
 
 
+@requires("overleg.manage_type")
 @require_GET
 def types(request: HttpRequest) -> HttpResponse:
-    actor = _manager(request)
+    actor = _actor(request)
     rows = [
-        {"type": t, "manage": allows("overleg.manage_type", actor.user, t)}
+        {"type": t, "manage": may(request, "overleg.manage_type", t)}
         for t in selectors.overleg_types_for(actor=actor, include_inactive=True)
     ]
     return render(request, "overleg/types.html", {"rows": rows})
 
 
+@requires("overleg.manage_type")
 @require_http_methods(["GET", "POST"])
 def type_create(request: HttpRequest) -> HttpResponse:
-    actor = _manager(request)
+    actor = _actor(request)
     form = _type_form(request, actor, initial={"is_active": True, "duration_minutes": 90})
     if request.method == "POST":
         if form.is_valid():
@@ -1203,17 +1231,16 @@ def _type_page(
     )
 
 
+@requires(USE)
 @require_http_methods(["GET", "POST"])
 def type_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     overleg_type = _or_404(selectors.overleg_type_get, actor=actor, pk=pk)
-    if request.method == "GET" and _chairs(actor, overleg_type):
-        return _type_page(
-            request, actor, overleg_type, may_manage=allows("overleg.manage_type", actor.user, overleg_type)
-        )
-    _manager(request, overleg_type)
     if request.method == "GET":
-        return _type_page(request, actor, overleg_type)
+        # Its managers change it; its chair reads it (and plans an extra meeting there).
+        check(request, "overleg.view_type", overleg_type)
+        return _type_page(request, actor, overleg_type, may_manage=may(request, "overleg.manage_type", overleg_type))
+    check(request, "overleg.manage_type", overleg_type)
     form = _type_form(request, actor)
     if form.is_valid():
         version = request.POST.get("version", "")
@@ -1236,11 +1263,12 @@ def type_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _type_page(request, actor, overleg_type, form=form, status=422)
 
 
+@requires(USE)
 @require_POST
 def type_step_add(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     overleg_type = _or_404(selectors.overleg_type_get, actor=actor, pk=pk)
-    _manager(request, overleg_type)
+    check(request, "overleg.manage_type", overleg_type)
     form = of.ProcessStepForm(request.POST, prefix="step")
     if form.is_valid():
         try:
@@ -1260,11 +1288,13 @@ def type_step_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _type_page(request, actor, overleg_type, step_form=form, status=422)
 
 
+@requires(USE)
 @require_POST
 def type_meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     """An extra meeting, planned by the overleg's manager or its chair."""
     actor = _actor(request)
     overleg_type = _or_404(selectors.overleg_type_get, actor=actor, pk=pk)
+    check(request, "overleg.plan_meeting", overleg_type)
     form = of.MeetingCreateForm(request.POST, prefix="m")
     if form.is_valid():
         try:
@@ -1281,19 +1311,14 @@ def type_meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("De bijeenkomst is gepland."))
             return redirect("overleg:meeting", pk=meeting.pk)
-    may_manage = allows("overleg.manage_type", actor.user, overleg_type)
-    if not (may_manage or _chairs(actor, overleg_type)):
-        raise Http404
+    may_manage = may(request, "overleg.manage_type", overleg_type)
     return _type_page(request, actor, overleg_type, may_manage=may_manage, meeting_form=form, status=422)
-
-
-def _chairs(actor: Actor, overleg_type: OverlegType) -> bool:
-    return actor.user is not None and overleg_type.chair_id == actor.user.pk
 
 
 # --- municipality figures ---------------------------------------------------------------------
 
 
+@requires("core.view_aggregates")
 @require_GET
 def figures(request: HttpRequest) -> HttpResponse:
     """Per overleg: counts and lead times only, small cells hidden."""

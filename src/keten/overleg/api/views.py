@@ -1,7 +1,10 @@
 """Overleg API: overleg types, registrations, meetings and agreements, through the same selectors,
 services, policy and audit as the pages. Only a browser session that passed two-factor login
-(every registration, decision and agreement is in a person's name). A case, meeting or agreement
-the caller may not see answers 404; bad input the uniform JSON error with a Dutch message."""
+(every registration, decision and agreement is in a person's name): no overleg permission is opened
+to partner systems (``keten.overleg.rules``). Every view states its ``policy`` and is checked by
+:class:`~keten.core.access.PolicyPermission`; which case, meeting or agreement is asked of the object
+rules once it is loaded, before the input is validated. A case, meeting or agreement the caller may
+not see answers 404; bad input the uniform JSON error with a Dutch message."""
 
 from __future__ import annotations
 
@@ -16,9 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from keten.core.access import PolicyPermission, check
 from keten.core.actor import Actor, actor_from_request
 from keten.core.api.authentication import VerifiedSessionAuthentication
-from keten.core.errors import DomainError, NotFoundError
+from keten.core.errors import DomainError
 from keten.overleg import selectors, services
 from keten.overleg.api import serializers as s
 from keten.overleg.models import CaseRegistration, Meeting, RegistrationStatus
@@ -27,24 +31,33 @@ TAGS = ["overleg"]
 SESSION_ONLY = " Needs a browser session that passed two-factor login."
 
 
+#: The gates of the API (see ``keten.overleg.rules``): acting in a role (set-up data, calendar data
+#: and the own lists), and a case role for everything that shows or records a case.
+USE = "overleg.use"
+CASES = "overleg.work_on_cases"
+
+
 class OverlegAPIView(APIView):
     authentication_classes = [VerifiedSessionAuthentication]
+    permission_classes = [PolicyPermission]
+    #: Each view states its own; without one, every request is refused.
+    policy: str | dict[str, str] = ""
 
     def get_authenticate_header(self, request: Request) -> str:
         return "Session"
 
 
 def _actor(request: Request) -> Actor:
-    actor = actor_from_request(request)
-    if actor.user is None or actor.membership is None:
-        raise NotFoundError
-    return actor
+    """The acting professional; the view's ``policy`` was asked already (a role)."""
+    return actor_from_request(request)
 
 
 # --- overleg types ----------------------------------------------------------------------------
 
 
 class OverlegTypeListView(OverlegAPIView):
+    policy = USE
+
     @extend_schema(
         operation_id="overleg_types_list",
         tags=TAGS,
@@ -62,6 +75,8 @@ class OverlegTypeListView(OverlegAPIView):
 
 
 class RegistrationListView(OverlegAPIView):
+    policy = {"GET": USE, "POST": CASES}
+
     @extend_schema(
         operation_id="overleg_registrations_list",
         tags=TAGS,
@@ -120,6 +135,8 @@ class RegistrationListView(OverlegAPIView):
 
 
 class RegistrationDetailView(OverlegAPIView):
+    policy = CASES
+
     @extend_schema(
         operation_id="overleg_registrations_retrieve",
         tags=TAGS,
@@ -137,6 +154,8 @@ def _triage_target(actor: Actor, pk: int) -> CaseRegistration:
 
 
 class RegistrationAdmitView(OverlegAPIView):
+    policy = CASES
+
     @extend_schema(
         operation_id="overleg_registrations_admit",
         tags=TAGS,
@@ -169,6 +188,8 @@ class RegistrationAdmitView(OverlegAPIView):
 
 
 class RegistrationDeclineView(OverlegAPIView):
+    policy = CASES
+
     @extend_schema(
         operation_id="overleg_registrations_decline",
         tags=TAGS,
@@ -192,6 +213,8 @@ class RegistrationDeclineView(OverlegAPIView):
 
 
 class RegistrationCloseView(OverlegAPIView):
+    policy = CASES
+
     @extend_schema(
         operation_id="overleg_registrations_close",
         tags=TAGS,
@@ -203,6 +226,7 @@ class RegistrationCloseView(OverlegAPIView):
     def post(self, request: Request, pk: int) -> Response:
         actor = _actor(request)
         registration = selectors.registration_get(actor=actor, pk=pk, audit_read=False)
+        check(request, "overleg.close_registration", registration)
         serializer = s.OverlegCloseRegistrationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -221,6 +245,8 @@ class RegistrationCloseView(OverlegAPIView):
 
 
 class MeetingListView(OverlegAPIView):
+    policy = USE
+
     @extend_schema(
         operation_id="overleg_meetings_list",
         tags=TAGS,
@@ -252,6 +278,8 @@ class MeetingListView(OverlegAPIView):
 
 
 class MeetingDetailView(OverlegAPIView):
+    policy = USE
+
     @extend_schema(
         operation_id="overleg_meetings_retrieve",
         tags=TAGS,
@@ -269,6 +297,8 @@ class MeetingDetailView(OverlegAPIView):
 
 
 class AgreementListView(OverlegAPIView):
+    policy = {"GET": USE, "POST": CASES}
+
     @extend_schema(
         operation_id="overleg_agreements_list",
         tags=TAGS,
@@ -324,6 +354,8 @@ def _detail(actor: Actor, pk: int, audit_read: bool = False) -> Response:
 
 
 class AgreementDetailView(OverlegAPIView):
+    policy = CASES
+
     @extend_schema(
         operation_id="overleg_agreements_retrieve",
         tags=TAGS,
@@ -344,6 +376,7 @@ class AgreementDetailView(OverlegAPIView):
     def patch(self, request: Request, pk: int) -> Response:
         actor = _actor(request)
         agreement = selectors.agreement_get(actor=actor, pk=pk, audit_read=False)
+        check(request, "overleg.change_agreement", agreement)
         serializer = s.OverlegAgreementUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -361,6 +394,8 @@ class AgreementDetailView(OverlegAPIView):
 
 
 class AgreementCloseView(OverlegAPIView):
+    policy = CASES
+
     @extend_schema(
         operation_id="overleg_agreements_close",
         tags=TAGS,
@@ -371,6 +406,7 @@ class AgreementCloseView(OverlegAPIView):
     def post(self, request: Request, pk: int) -> Response:
         actor = _actor(request)
         agreement = selectors.agreement_get(actor=actor, pk=pk, audit_read=False)
+        check(request, "overleg.change_agreement", agreement)
         serializer = s.OverlegAgreementCloseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -213,7 +213,7 @@ ROUTES: dict[str, Route] = {
     ),
     "overleg:registration_schedule": R(
         "the chair",
-        (post(t.overleg_registration, S("professional", "veiligthuis")),),
+        (post(t.overleg_registration, S("veiligthuis")),),
     ),
     "overleg:triage": R(
         "a case role (the triage queue of overleggen they chair)",
@@ -277,7 +277,7 @@ ROUTES: dict[str, Route] = {
         tokens=False,
     ),
     "api-overleg-agreements": R(
-        "a case role (own agreements); no system tokens",
+        "any signed-in user lists own agreements; a case role records one; no system tokens",
         (
             get(
                 t.none,
@@ -301,16 +301,10 @@ ROUTES: dict[str, Route] = {
                 t.none,
                 S(
                     "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
                     "bg_collega",
                     "collega",
-                    "org_beheerder",
-                    "other_beheerder",
                     "other_professional",
-                    "privacy",
                     "professional",
-                    "superuser",
                     "teamleider",
                     "veiligthuis",
                 ),
@@ -373,7 +367,7 @@ ROUTES: dict[str, Route] = {
         tokens=False,
     ),
     "api-overleg-registrations": R(
-        "a case role (cases they may see); no system tokens",
+        "any signed-in user lists the cases they may see; a case role registers one; no system tokens",
         (
             get(
                 t.none,
@@ -397,16 +391,10 @@ ROUTES: dict[str, Route] = {
                 t.none,
                 S(
                     "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
                     "bg_collega",
                     "collega",
-                    "org_beheerder",
-                    "other_beheerder",
                     "other_professional",
-                    "privacy",
                     "professional",
-                    "superuser",
                     "teamleider",
                     "veiligthuis",
                 ),
