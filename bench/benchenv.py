@@ -33,6 +33,7 @@ def bench_env() -> dict[str, str]:
             "KETEN_FIELD_ENCRYPTION_SALT": BENCH_FIELD_SALT,
             "KETEN_PSEUDONYM_KEY": BENCH_PSEUDONYM_KEY,
             "KETEN_ALLOWED_HOSTS": "127.0.0.1",
+            "KETEN_BASE_URL": "https://127.0.0.1",
             "KETEN_STATIC_ROOT": str(VAR / "static"),
             "KETEN_LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT / "src"),
