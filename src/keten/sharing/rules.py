@@ -202,7 +202,8 @@ rules.add_perm("sharing.view_disclosures", has_case_role & can_view_dossier)  # 
 rules.add_perm("sharing.view_disclosure", has_case_role & in_viewable_dossier)
 rules.add_perm("sharing.record_disclosure", has_case_role & can_change_dossier)  # in a dossier
 rules.add_perm("sharing.revoke_grant", has_case_role & in_changeable_dossier)
-rules.add_perm("sharing.view_shared_part", has_case_role & is_running_grant_of)
+#: The shared part itself: its recipient while the access runs (the pages at all: ``use_sharing``).
+rules.add_perm("sharing.view_shared_part", is_running_grant_of)
 #: Inzage and destruction requests: the dossier's case team records, answers and decides them.
 rules.add_perm("sharing.handle_inzage_requests", has_case_role)  # the pages at all
 rules.add_perm("sharing.handle_inzage", has_case_role & can_change_dossier)  # of a dossier

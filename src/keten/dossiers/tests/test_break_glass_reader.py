@@ -78,7 +78,7 @@ def test_every_api_post_is_404_for_the_reader(client_for: Any, reader: Any, doss
     today = timezone.localdate().isoformat()
     consent = {
         "giver": person.pseudonym,
-        "giver_role": "ouder_met_gezag",
+        "giver_role": "ouder_gezag",
         "about": person.pseudonym,
         "purpose": "Afstemmen van de hulp",
         "recipients": [school.pk],
