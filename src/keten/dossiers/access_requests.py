@@ -7,7 +7,8 @@ declines; the requester is told the outcome. Until it is accepted the requester 
 request only: never the dossier's reference, family or members. Every step is audited.
 
 Writes first (services), then reads (selectors). Who decides a request is one row filter,
-:func:`requests_to_decide`; the policy's rule (``dossiers.decide_access_request``) asks the same.
+:func:`keten.dossiers.rules.requests_to_decide`, beside the policy's rule
+(``dossiers.decide_access_request``), which asks the same.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows, may_see_client_data
 from keten.dossiers.models import AccessRequest, CaseRole, CaseTeamMember, Dossier
-from keten.dossiers.selectors import dossier_regievoerders
+from keten.dossiers.rules import deciders, requests_to_decide
 from keten.dossiers.services import _require_case_role, case_team_add
 from keten.notifications.services import notification_send
 
@@ -38,15 +38,6 @@ MOTIVATION_MAX = 1000
 
 
 # --- writes -----------------------------------------------------------------------------------
-
-
-def deciders(dossier: Dossier) -> list[Any]:
-    """Who decides requests for a dossier: its regievoerder, or its whole case team when it has none."""
-    found = dossier_regievoerders(dossier)
-    if found:
-        return found
-    members = CaseTeamMember.objects.filter(dossier=dossier, ended_at__isnull=True, user__is_active=True)
-    return [m.user for m in members.select_related("user").order_by("id")]
 
 
 def access_request_create(*, actor: Actor, dossier_ids: Sequence[int], motivation: str) -> list[AccessRequest]:
@@ -163,28 +154,11 @@ def access_request_decide(
     return request
 
 
-# --- who decides: the row filter --------------------------------------------------------------
-
-
-def _decided_dossiers(user: Any) -> list[int]:
-    """The dossiers whose requests the user decides: among those with a request, the (few) whose case
-    team the user is on and where they are the regievoerder (or the team has none)."""
-    if user is None or not may_see_client_data(user):
-        return []
-    candidates = Dossier.objects.filter(
-        pk__in=CaseTeamMember.objects.filter(user=user, ended_at__isnull=True).values("dossier_id")
-    ).filter(pk__in=AccessRequest.objects.values("dossier_id"))
-    return [d.pk for d in candidates if any(u.pk == user.pk for u in deciders(d))]
-
-
-def requests_to_decide(user: Any) -> QuerySet[AccessRequest]:
-    """Requests for the dossiers the user decides on (open and decided)."""
-    ids = _decided_dossiers(user)
-    return AccessRequest.objects.filter(dossier_id__in=ids) if ids else AccessRequest.objects.none()
+# --- who decides: the row filter of the rule, in keten.dossiers.rules ----------------------------
 
 
 def user_decides(user: Any, request_id: int) -> bool:
-    """The policy's rule for one request: exactly the row filter above."""
+    """The policy's rule for one request: exactly the row filter :func:`requests_to_decide`."""
     return requests_to_decide(user).filter(pk=request_id).exists()
 
 

@@ -17,30 +17,25 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from keten.core.access import check, requires
 from keten.core.actor import actor_from_request
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
-from keten.core.policy import allows
 from keten.dossiers import access_requests, break_glass
 from keten.dossiers.forms import AccessDecisionForm, AccessRequestForm, BreakGlassForm, BreakGlassReviewForm
-from keten.dossiers.models import CaseRole
+from keten.dossiers.models import AccessRequest, BreakGlassAccess, CaseRole
 
 OFFER_SESSION_KEY = "keten_access_offers"
 OFFER_SECONDS = 30 * 60
 OFFERS_KEPT = 10
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not allows(permission, request.user):
-        raise Http404
-
-
 # --- break the glass --------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
+@requires("dossiers.break_glass")
 def break_glass_open(request: HttpRequest) -> HttpResponse:
-    _require(request, "dossiers.break_glass")
     form = BreakGlassForm(request.POST or None, initial={"reference": request.GET.get("dossier", "")[:20]})
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,14 +75,15 @@ def _queue_page(
 
 
 @require_GET
+@requires("dossiers.review_break_glass")
 def break_glass_queue(request: HttpRequest) -> HttpResponse:
-    _require(request, "dossiers.review_break_glass")
     return _queue_page(request)
 
 
 @require_POST
+@requires("dossiers.review_break_glass")
 def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
-    _require(request, "dossiers.review_break_glass")
+    check(request, "dossiers.review_break_glass_grant", BreakGlassAccess.objects.filter(pk=grant_id).first())
     form = BreakGlassReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -104,8 +100,6 @@ def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Uw oordeel is vastgelegd."))
             return redirect("dossiers:break_glass_queue")
-    elif not break_glass.user_may_review(request.user, grant_id):
-        raise Http404
     return _queue_page(request, failed=(grant_id, form), status=422)
 
 
@@ -153,14 +147,14 @@ def _requests_page(request: HttpRequest, *, failed: tuple[int, str] | None = Non
 
 
 @require_GET
+@requires("dossiers.view_access_requests")
 def access_request_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "dossiers.view_access_requests")
     return _requests_page(request)
 
 
 @require_POST
+@requires("dossiers.request_access")
 def access_request_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "dossiers.request_access")
     form = AccessRequestForm(request.POST)
     if form.is_valid():
         token = form.cleaned_data["token"]
@@ -183,12 +177,11 @@ def access_request_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@requires("dossiers.view_access_requests")
 def access_request_decide(request: HttpRequest, request_id: int) -> HttpResponse:
-    _require(request, "dossiers.view_access_requests")
+    check(request, "dossiers.decide_access_request", AccessRequest.objects.filter(pk=request_id).first())
     form = AccessDecisionForm(request.POST)
     if not form.is_valid():
-        if not access_requests.user_decides(request.user, request_id):
-            raise Http404
         return _requests_page(request, failed=(request_id, _("Kies toekennen of afwijzen.")), status=422)
     try:
         decided = access_requests.access_request_decide(

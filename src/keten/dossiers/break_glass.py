@@ -1,8 +1,8 @@
 """Break the glass (noodtoegang): opening a dossier outside the case team, who is told, and the review.
 
 Writes first (services), then the reads of the review queue (selectors). Who may review a grant is
-one row filter, :func:`reviewable_grants`; the policy's rule (``dossiers.review_break_glass_grant``)
-asks the same filter, so the rule and the rows it lets through cannot differ.
+one row filter, :func:`keten.dossiers.rules.reviewable_grants`, beside the policy's rule
+(``dossiers.review_break_glass_grant``), which asks the same filter.
 
 - Only dossiers of the actor's own municipality can be opened; any other reference is answered
   exactly as a reference that does not exist.
@@ -26,7 +26,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,10 +34,10 @@ from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
-from keten.core.policy import allows, role_of
+from keten.core.policy import allows
 from keten.core.workdays import add_working_days
 from keten.dossiers.models import BreakGlassAccess, BreakGlassReview, CaseTeamMember, Dossier
-from keten.dossiers.selectors import dossier_regievoerders
+from keten.dossiers.rules import dossier_regievoerders, reviewable_grants
 from keten.dossiers.services import _require_case_role
 from keten.notifications.services import notification_send
 
@@ -220,33 +219,11 @@ def break_glass_review_add(*, actor: Actor, grant_id: int, justified: bool, note
     return review
 
 
-# --- who may review: the row filter -----------------------------------------------------------
-
-
-def reviewable_grants(user: Any) -> QuerySet[BreakGlassAccess]:
-    """The grants a user may review: never their own.
-
-    An aandachtsfunctionaris: grants into dossiers on whose case team their organisation is or was,
-    and grants by professionals of their organisation. A privacy officer of the gemeente: every
-    grant into a dossier of the municipality. Nobody else.
-    """
-    role = role_of(user)
-    membership = getattr(user, "active_membership", None) if role else None
-    if membership is None:
-        return BreakGlassAccess.objects.none()
-    organisation = membership.organisation
-    if role == Role.AANDACHTSFUNCTIONARIS:
-        team_dossiers = CaseTeamMember.objects.filter(organisation_id=organisation.pk).values("dossier_id")
-        rows = BreakGlassAccess.objects.filter(Q(dossier_id__in=team_dossiers) | Q(organisation_id=organisation.pk))
-    elif role == Role.PRIVACY_OFFICER and organisation.type == OrganisationType.GEMEENTE:
-        rows = BreakGlassAccess.objects.filter(dossier__family__municipality_id=organisation.municipality_id)
-    else:
-        return BreakGlassAccess.objects.none()
-    return rows.exclude(user=user)
+# --- who may review: the row filter of the rule, in keten.dossiers.rules ------------------------
 
 
 def user_may_review(user: Any, grant_id: int) -> bool:
-    """The policy's rule for one grant: exactly the row filter above."""
+    """The policy's rule for one grant: exactly the row filter :func:`reviewable_grants`."""
     return reviewable_grants(user).filter(pk=grant_id).exists()
 
 

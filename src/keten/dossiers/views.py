@@ -1,4 +1,10 @@
-"""Dossier pages. Views translate HTTP to service and selector calls; they hold no rules."""
+"""Dossier pages. Views translate HTTP to service and selector calls; they hold no rules.
+
+Every page declares its permission (:func:`keten.core.access.requires`); a dossier is loaded through
+the selector, which returns only dossiers the actor may see, and a write asks
+``dossiers.change_dossier`` of it before any form is validated — so a break-the-glass reader, who may
+read the dossier, gets 404 on every write.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keten.accounts.selectors import wijk_choices
+from keten.core.access import check, requires
 from keten.core.actor import actor_from_request
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
-from keten.core.policy import allows
 from keten.dossiers import selectors, services
 from keten.dossiers.access_views import remember_offer
 from keten.dossiers.forms import (
@@ -29,16 +35,16 @@ from keten.dossiers.forms import (
 PAGE_SIZE = 25
 
 
-def _require_case_role(request: HttpRequest) -> None:
-    if not allows("dossiers.add_dossier", request.user):
-        raise Http404
-
-
 def _get(request: HttpRequest, reference: str, *, audit_read: bool = True) -> Any:
-    try:
-        return selectors.dossier_get(actor=actor_from_request(request), reference=reference, audit_read=audit_read)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    """A dossier the actor may see (404 otherwise, through the selector's ``NotFoundError``)."""
+    return selectors.dossier_get(actor=actor_from_request(request), reference=reference, audit_read=audit_read)
+
+
+def _get_for_change(request: HttpRequest, reference: str, *, audit_read: bool = False) -> Any:
+    """A dossier the actor may change: seen through the selector, then ``dossiers.change_dossier``."""
+    dossier = _get(request, reference, audit_read=audit_read)
+    check(request, "dossiers.change_dossier", dossier)
+    return dossier
 
 
 def _refusal_context(request: HttpRequest, form: Any, exc: DomainError) -> dict[str, Any]:
@@ -64,9 +70,9 @@ def _person_data(data: dict[str, Any]) -> services.PersonData:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("dossiers.view_dossiers")
 def dossier_list(request: HttpRequest) -> HttpResponse:
     """The actor's dossiers. Searches are POSTed: a name or BSN never ends up in a URL or access log."""
-    _require_case_role(request)
     params = request.POST if request.method == "POST" else request.GET
     query = request.POST.get("q", "")[:100] if request.method == "POST" else ""
     status = params.get("status", "")
@@ -89,8 +95,8 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("dossiers.add_dossier")
 def dossier_create(request: HttpRequest) -> HttpResponse:
-    _require_case_role(request)
     actor = actor_from_request(request)
     form = DossierCreateForm(request.POST or None, wijken=wijk_choices(actor=actor))
     extra: dict[str, Any] = {}
@@ -115,12 +121,9 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
     return render(request, "dossiers/create.html", {"form": form, **extra}, status=status)
 
 
+@requires("dossiers.view_dossiers")
 def dossier_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    _require_case_role(request)
-    try:
-        context = selectors.dossier_detail(actor=actor_from_request(request), reference=reference)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    context = selectors.dossier_detail(actor=actor_from_request(request), reference=reference)
     dossier = context["dossier"]
     context["note_form"] = NoteForm()
     _add_meldcode(request, context)
@@ -162,10 +165,10 @@ def _add_sharing(request: HttpRequest, context: dict[str, Any]) -> None:
 
 
 @require_POST
+@requires("dossiers.view_dossiers")
 def dossier_edit(request: HttpRequest, reference: str) -> HttpResponse:
-    _require_case_role(request)
     actor = actor_from_request(request)
-    dossier = _get(request, reference, audit_read=False)
+    dossier = _get_for_change(request, reference)
     team = selectors.dossier_detail(actor=actor, reference=reference)["team"]
     form = DossierEditForm(request.POST, team=team)
     if form.is_valid():
@@ -190,9 +193,9 @@ def dossier_edit(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
+@requires("dossiers.view_dossiers")
 def note_add(request: HttpRequest, reference: str) -> HttpResponse:
-    _require_case_role(request)
-    dossier = _get(request, reference, audit_read=False)
+    dossier = _get_for_change(request, reference)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -206,10 +209,10 @@ def note_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("dossiers.view_dossiers")
 def person_add(request: HttpRequest, reference: str) -> HttpResponse:
-    _require_case_role(request)
     actor = actor_from_request(request)
-    dossier = _get(request, reference, audit_read=request.method == "GET")
+    dossier = _get_for_change(request, reference, audit_read=request.method == "GET")
     form = PersonForm(request.POST or None)
     extra: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
@@ -233,14 +236,11 @@ def person_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("dossiers.view_dossiers")
 def person_edit(request: HttpRequest, reference: str, pseudonym: str) -> HttpResponse:
-    _require_case_role(request)
     actor = actor_from_request(request)
-    dossier = _get(request, reference, audit_read=False)
-    try:
-        person = selectors.person_get(actor=actor, pseudonym=pseudonym)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    dossier = _get_for_change(request, reference)
+    person = selectors.person_get(actor=actor, pseudonym=pseudonym)
     if person.family_id != dossier.family_id:
         raise Http404
     initial = {
@@ -280,12 +280,10 @@ def person_edit(request: HttpRequest, reference: str, pseudonym: str) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
+@requires("dossiers.view_dossiers")
 def case_team_add(request: HttpRequest, reference: str) -> HttpResponse:
-    _require_case_role(request)
     actor = actor_from_request(request)
-    dossier = _get(request, reference, audit_read=False)
-    if not allows("dossiers.change_dossier", request.user, dossier):
-        raise Http404
+    dossier = _get_for_change(request, reference)
     candidates = list(selectors.case_team_candidates(actor=actor, dossier=dossier)[:500])
     form = CaseTeamAddForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
@@ -306,9 +304,9 @@ def case_team_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
+@requires("dossiers.view_dossiers")
 def case_team_remove(request: HttpRequest, reference: str, member_id: int) -> HttpResponse:
-    _require_case_role(request)
-    dossier = _get(request, reference, audit_read=False)
+    dossier = _get_for_change(request, reference)
     try:
         services.case_team_remove(actor=actor_from_request(request), dossier=dossier, member_id=member_id)
     except NotFoundError as exc:

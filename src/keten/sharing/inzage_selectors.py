@@ -30,7 +30,7 @@ def _audit_view(actor: Actor, dossier: Dossier, what: str, object_id: str | int,
 
 
 def _may_change(actor: Actor, dossier: Dossier) -> bool:
-    return actor.user is not None and allows("dossiers.change_dossier", actor.user, dossier)
+    return actor.user is not None and allows("sharing.handle_inzage", actor.user, dossier)
 
 
 def requests_of_dossier(*, actor: Actor, dossier: Dossier) -> tuple[list[InzageRequest], list[DestructionRequest]]:

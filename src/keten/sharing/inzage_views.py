@@ -1,5 +1,7 @@
-"""Pages for inzage and destruction requests under /delen/inzage/. Views hold no rules: they call
-keten.sharing.inzage, which checks the policy, validates and audits."""
+"""Pages for inzage and destruction requests under /delen/inzage/. Views hold no rules: each declares
+its permission (:mod:`keten.sharing.rules`: the dossier's case team handles its requests), asks the
+object rule of the loaded request before any form is validated, and calls keten.sharing.inzage,
+which validates and audits."""
 
 from __future__ import annotations
 
@@ -7,17 +9,17 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from keten.core.access import check, requires
 from keten.core.actor import actor_from_request
-from keten.core.errors import DomainError, NotFoundError
+from keten.core.errors import DomainError
 from keten.core.forms import KetenForm, apply_domain_error
-from keten.core.policy import allows, may_see_client_data
 from keten.dossiers import selectors as dossier_selectors
 from keten.dossiers.models import Dossier
 from keten.sharing import inzage, inzage_selectors, selectors
@@ -81,21 +83,18 @@ class CarriedOutForm(KetenForm):
     carried_out_on = _date(gettext_lazy("Uitgevoerd op"))
 
 
+GATE = "sharing.handle_inzage_requests"
+
+
 def _dossier(request: HttpRequest, reference: str) -> Dossier:
-    if not may_see_client_data(request.user):
-        raise Http404
-    try:
-        dossier = dossier_selectors.dossier_get(
-            actor=actor_from_request(request), reference=reference, audit_read=False
-        )
-    except NotFoundError as exc:
-        raise Http404 from exc
-    if not allows("dossiers.change_dossier", request.user, dossier):
-        raise Http404
+    """A dossier the actor may see (through the selector) and whose requests they handle; 404 otherwise."""
+    dossier = dossier_selectors.dossier_get(actor=actor_from_request(request), reference=reference, audit_read=False)
+    check(request, "sharing.handle_inzage", dossier)
     return dossier
 
 
 @require_GET
+@requires(GATE)
 def overview(request: HttpRequest, reference: str) -> HttpResponse:
     """/delen/inzage/dossier/<reference>/ — the dossier's inzage and destruction requests."""
     dossier = _dossier(request, reference)
@@ -153,25 +152,25 @@ def _record(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires(GATE)
 def inzage_create(request: HttpRequest, reference: str) -> HttpResponse:
     return _record(request, reference, "inzage")
 
 
 @require_http_methods(["GET", "POST"])
+@requires(GATE)
 def destruction_create(request: HttpRequest, reference: str) -> HttpResponse:
     return _record(request, reference, "vernietiging")
 
 
 def _inzage(request: HttpRequest, pk: int, *, audit_read: bool = True) -> Any:
-    if not may_see_client_data(request.user):
-        raise Http404
-    try:
-        return inzage_selectors.inzage_get(actor=actor_from_request(request), pk=pk, audit_read=audit_read)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    item = inzage_selectors.inzage_get(actor=actor_from_request(request), pk=pk, audit_read=audit_read)
+    check(request, "sharing.handle_inzage_request", item)
+    return item
 
 
 @require_http_methods(["GET", "POST"])
+@requires(GATE)
 def inzage_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """/delen/inzage/<pk>/ — the request, its due date, the PDF and recording the answer."""
     item = _inzage(request, pk)
@@ -205,26 +204,22 @@ def inzage_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@requires(GATE)
 def export_start(request: HttpRequest, pk: int) -> HttpResponse:
     """/delen/inzage/<pk>/overzicht/ — queue the overview PDF; the status page follows it."""
     item = _inzage(request, pk, audit_read=False)
-    try:
-        export = inzage.inzage_export_request(actor=actor_from_request(request), request=item)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    export = inzage.inzage_export_request(actor=actor_from_request(request), request=item)
     return redirect("sharing_inzage:export", export.pk)
 
 
 def _export(request: HttpRequest, pk: int, *, audit_read: bool = True) -> InzageExport:
-    if not may_see_client_data(request.user):
-        raise Http404
-    try:
-        return inzage_selectors.inzage_export_get(actor=actor_from_request(request), pk=pk, audit_read=audit_read)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    export = inzage_selectors.inzage_export_get(actor=actor_from_request(request), pk=pk, audit_read=audit_read)
+    check(request, "sharing.view_inzage_export", export)
+    return export
 
 
 @require_GET
+@requires(GATE)
 def export_status(request: HttpRequest, pk: int) -> HttpResponse:
     """/delen/inzage/overzicht/<pk>/ — whether the PDF is ready; refreshes itself (also without JavaScript)."""
     export = _export(request, pk)
@@ -240,6 +235,7 @@ def export_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@requires(GATE)
 def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """/delen/inzage/overzicht/<pk>/overzicht.pdf — the ready PDF, for its requester only. Audited as export."""
     export = _export(request, pk, audit_read=False)
@@ -256,15 +252,12 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires(GATE)
 def destruction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """/delen/inzage/vernietiging/<pk>/ — decide, then record that the follow-up was carried out."""
-    if not may_see_client_data(request.user):
-        raise Http404
     actor = actor_from_request(request)
-    try:
-        item = inzage_selectors.destruction_get(actor=actor, pk=pk)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    item = inzage_selectors.destruction_get(actor=actor, pk=pk)
+    check(request, "sharing.handle_destruction_request", item)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     decide = DecideForm(request.POST if action == "decide" else None, initial={"decided_on": timezone.localdate()})
     done = CarriedOutForm(request.POST if action == "done" else None, initial={"carried_out_on": timezone.localdate()})

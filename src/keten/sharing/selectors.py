@@ -19,6 +19,8 @@ from keten.core.policy import allows
 from keten.dossiers.models import Dossier, Person
 from keten.sharing import deelhulp
 from keten.sharing.models import AccessGrant, Consent, ConvenantFlow, Disclosure
+from keten.sharing.rules import active_grants as active_grants  # the row filter lives beside its rule
+from keten.sharing.rules import organisation_disclosures_of
 
 #: How many disclosures the dossier page shows; the dossier's disclosure log pages through the rest.
 RECENT_DISCLOSURES = 25
@@ -28,13 +30,8 @@ LOG_PAGE_SIZE = 50
 _FREE_TEXT = ("items", "purpose", "no_consent_reason", "not_informed_reason", "override_motivation")
 
 
-def active_grants(user: Any, *, now: Any = None) -> QuerySet[AccessGrant]:
-    now = now or timezone.now()
-    return AccessGrant.objects.filter(user=user, revoked_at__isnull=True, starts_at__lte=now, expires_at__gt=now)
-
-
 def _require_view(actor: Actor, dossier: Dossier) -> None:
-    if actor.user is None or not allows("dossiers.view_dossier", actor.user, dossier):
+    if actor.user is None or not allows("sharing.view_disclosures", actor.user, dossier):
         raise NotFoundError
 
 
@@ -166,9 +163,9 @@ def shared_view(*, actor: Actor, grant_id: int, now: Any = None) -> AccessGrant:
 
 def organisation_disclosures(*, actor: Actor, basis: str = "", since: Any = None) -> list[Disclosure]:
     """All disclosures decided in the aandachtsfunctionaris' organisation (no family names in the list)."""
-    if actor.user is None or actor.membership is None or not allows("core.view_auditlog", actor.user):
+    if actor.user is None or not allows("sharing.view_organisation_disclosures", actor.user):
         raise NotFoundError
-    qs = Disclosure.objects.filter(decided_by_organisation_id=actor.membership.organisation_id)
+    qs = organisation_disclosures_of(actor.user)
     if basis:
         qs = qs.filter(legal_basis=basis)
     if since is not None:
@@ -178,7 +175,7 @@ def organisation_disclosures(*, actor: Actor, basis: str = "", since: Any = None
 
 def consent_of_dossier(*, actor: Actor, dossier: Dossier, consent_id: int) -> Consent:
     """One consent of a dossier the actor may change; NotFoundError otherwise."""
-    if actor.user is None or not allows("dossiers.change_dossier", actor.user, dossier):
+    if actor.user is None or not allows("sharing.record_consent", actor.user, dossier):
         raise NotFoundError
     consent = Consent.objects.filter(pk=consent_id, dossier=dossier).select_related("dossier", "giver", "about").first()
     if consent is None:
@@ -200,7 +197,7 @@ def consent_shown(*, actor: Actor, dossier: Dossier, consent: Consent) -> None:
 
 def grant_of_dossier(*, actor: Actor, dossier: Dossier, grant_id: int) -> AccessGrant:
     """One access grant out of a dossier the actor may change; NotFoundError otherwise."""
-    if actor.user is None or not allows("dossiers.change_dossier", actor.user, dossier):
+    if actor.user is None or not allows("sharing.record_disclosure", actor.user, dossier):
         raise NotFoundError
     grant = AccessGrant.objects.filter(pk=grant_id, dossier=dossier).select_related("dossier").first()
     if grant is None:
@@ -235,7 +232,7 @@ def deelhulp_lookup(
     """
     from keten.sharing.services import consent_covers, convenant_flow_for
 
-    if actor.user is None or not allows("dossiers.change_dossier", actor.user, dossier):
+    if actor.user is None or not allows("sharing.record_disclosure", actor.user, dossier):
         raise NotFoundError
     on = on or timezone.localdate()
     recipient = Organisation.objects.filter(pk=recipient_id, is_active=True).first()

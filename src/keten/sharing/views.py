@@ -1,4 +1,10 @@
-"""Informatie delen pages. Views translate HTTP to service and selector calls; they hold no rules."""
+"""Informatie delen pages. Views translate HTTP to service and selector calls; they hold no rules.
+
+Every page declares its permission (:func:`keten.core.access.requires`, rules in
+:mod:`keten.sharing.rules`); a dossier is loaded through the dossiers' selector and its object rule
+is asked before any form is validated, so a break-the-glass reader may read the disclosure log but
+gets 404 on every write.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from keten.accounts.models import Organisation, OrganisationType
 from keten.core import audit
+from keten.core.access import check, may, requires
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.exports import csv_response
 from keten.core.forms import apply_domain_error
 from keten.core.models import AuditAction
-from keten.core.policy import allows
 from keten.dossiers import selectors as dossier_selectors
 from keten.network.selectors import organisation_choices
 from keten.sharing import deelhulp, page_selectors, selectors, services
@@ -27,18 +33,10 @@ from keten.sharing.forms import ConsentForm, ConvenantForm, DeelhulpForm, Disclo
 from keten.sharing.models import AccessGrant, LegalBasis
 
 
-def _dossier(request: HttpRequest, reference: str, *, change: bool = True) -> Any:
-    """A dossier of whose case team the user is a member (404 otherwise, also for other roles)."""
-    if not allows("dossiers.add_dossier", request.user):
-        raise Http404
-    try:
-        dossier = dossier_selectors.dossier_get(
-            actor=actor_from_request(request), reference=reference, audit_read=False
-        )
-    except NotFoundError as exc:
-        raise Http404 from exc
-    if change and not allows("dossiers.change_dossier", request.user, dossier):
-        raise Http404
+def _dossier(request: HttpRequest, reference: str, permission: str) -> Any:
+    """A dossier the actor may see (through the selector) and may ``permission`` on; 404 otherwise."""
+    dossier = dossier_selectors.dossier_get(actor=actor_from_request(request), reference=reference, audit_read=False)
+    check(request, permission, dossier)
     return dossier
 
 
@@ -46,8 +44,9 @@ def _dossier(request: HttpRequest, reference: str, *, change: bool = True) -> An
 
 
 @require_http_methods(["GET", "POST"])
+@requires("sharing.use_sharing")
 def consent_create(request: HttpRequest, reference: str) -> HttpResponse:
-    dossier = _dossier(request, reference)
+    dossier = _dossier(request, reference, "sharing.record_consent")
     actor = actor_from_request(request)
     form = ConsentForm(
         request.POST or None,
@@ -84,14 +83,11 @@ def consent_create(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
+@requires("sharing.use_sharing")
 def consent_withdraw(request: HttpRequest, reference: str, consent_id: int) -> HttpResponse:
-    dossier = _dossier(request, reference)
-    try:
-        consent = selectors.consent_of_dossier(
-            actor=actor_from_request(request), dossier=dossier, consent_id=consent_id
-        )
-    except NotFoundError as exc:
-        raise Http404 from exc
+    dossier = _dossier(request, reference, "sharing.record_consent")
+    consent = selectors.consent_of_dossier(actor=actor_from_request(request), dossier=dossier, consent_id=consent_id)
+    check(request, "sharing.withdraw_consent", consent)
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
@@ -112,11 +108,13 @@ def consent_withdraw(request: HttpRequest, reference: str, consent_id: int) -> H
 
 
 @require_POST
+@requires("sharing.use_sharing")
 def grant_revoke(request: HttpRequest, reference: str, grant_id: int) -> HttpResponse:
-    dossier = _dossier(request, reference)
+    dossier = _dossier(request, reference, "sharing.record_disclosure")
     actor = actor_from_request(request)
+    grant = selectors.grant_of_dossier(actor=actor, dossier=dossier, grant_id=grant_id)
+    check(request, "sharing.revoke_grant", grant)
     try:
-        grant = selectors.grant_of_dossier(actor=actor, dossier=dossier, grant_id=grant_id)
         services.grant_revoke(actor=actor, grant=grant)
     except NotFoundError as exc:
         raise Http404 from exc
@@ -131,9 +129,10 @@ def grant_revoke(request: HttpRequest, reference: str, grant_id: int) -> HttpRes
 
 
 @require_GET
+@requires("sharing.use_sharing")
 def disclosure_log(request: HttpRequest, reference: str) -> HttpResponse:
     """/delen/<reference>/verstrekkingen/ — every disclosure of the dossier, newest first, 50 a page."""
-    dossier = _dossier(request, reference, change=False)
+    dossier = _dossier(request, reference, "sharing.view_disclosures")
     actor = actor_from_request(request)
     try:
         number = int(request.GET.get("pagina", "1"))
@@ -148,7 +147,7 @@ def disclosure_log(request: HttpRequest, reference: str) -> HttpResponse:
         "dossier": dossier,
         "page": page,
         "disclosures": page.rows,
-        "on_team": allows("dossiers.change_dossier", request.user, dossier),
+        "on_team": may(request, "sharing.record_disclosure", dossier),
     }
     return render(request, "sharing/disclosure_log.html", context)
 
@@ -176,8 +175,9 @@ def _advice_json(result: deelhulp.Result) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("sharing.use_sharing")
 def deelhulp_view(request: HttpRequest, reference: str) -> HttpResponse:
-    dossier = _dossier(request, reference)
+    dossier = _dossier(request, reference, "sharing.record_disclosure")
     actor = actor_from_request(request)
     posted = None
     if request.method == "POST":
@@ -280,21 +280,17 @@ def deelhulp_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_GET
+@requires("sharing.use_sharing")
 def shared_with_me(request: HttpRequest) -> HttpResponse:
-    if not allows("dossiers.add_dossier", request.user):
-        raise Http404
     grants = page_selectors.my_grants(actor=actor_from_request(request))
     return render(request, "sharing/shared_with_me.html", {"grants": grants})
 
 
 @require_GET
+@requires("sharing.use_sharing")
 def shared_view(request: HttpRequest, grant_id: int) -> HttpResponse:
-    if not allows("dossiers.add_dossier", request.user):
-        raise Http404
-    try:
-        grant: AccessGrant = selectors.shared_view(actor=actor_from_request(request), grant_id=grant_id)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    grant: AccessGrant = selectors.shared_view(actor=actor_from_request(request), grant_id=grant_id)
+    check(request, "sharing.view_shared_part", grant)
     context = {"grant": grant, "disclosure": grant.disclosure, "part": page_selectors.shared_part(grant)}
     return render(request, "sharing/shared_view.html", context)
 
@@ -303,8 +299,6 @@ def shared_view(request: HttpRequest, grant_id: int) -> HttpResponse:
 
 
 def _organisation_rows(request: HttpRequest) -> tuple[Any, list[Any], Actor]:
-    if not allows("dossiers.add_dossier", request.user) or not allows("core.view_auditlog", request.user):
-        raise Http404
     actor = actor_from_request(request)
     form = DisclosureFilterForm(request.GET or None)
     basis, since = "", None
@@ -312,14 +306,12 @@ def _organisation_rows(request: HttpRequest) -> tuple[Any, list[Any], Actor]:
         basis = form.cleaned_data.get("basis") or ""
         if form.cleaned_data.get("periode"):
             since = timezone.localdate() - timedelta(days=int(form.cleaned_data["periode"]))
-    try:
-        rows = selectors.organisation_disclosures(actor=actor, basis=basis, since=since)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    rows = selectors.organisation_disclosures(actor=actor, basis=basis, since=since)
     return form, rows, actor
 
 
 @require_GET
+@requires("sharing.view_organisation_disclosures")
 def organisation_disclosures(request: HttpRequest) -> HttpResponse:
     form, rows, _actor = _organisation_rows(request)
     query = request.GET.urlencode()
@@ -327,6 +319,7 @@ def organisation_disclosures(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@requires("sharing.view_organisation_disclosures")
 def organisation_disclosures_csv(request: HttpRequest) -> HttpResponse:
     form, rows, actor = _organisation_rows(request)
     header = [_("kenmerk"), _("gedeeld op"), _("ontvanger"), _("grondslag"), _("gegevens"), _("ingelicht"), _("door")]
@@ -356,32 +349,26 @@ def organisation_disclosures_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@requires("sharing.view_counts")
 def municipality_counts(request: HttpRequest) -> HttpResponse:
-    try:
-        counts = page_selectors.municipality_counts(actor=actor_from_request(request))
-    except NotFoundError as exc:
-        raise Http404 from exc
+    counts = page_selectors.municipality_counts(actor=actor_from_request(request))
     return render(request, "sharing/counts.html", counts)
 
 
 # --- convenants --------------------------------------------------------------------------------
 
 
-def _require_manager(request: HttpRequest) -> Actor:
-    if not allows("network.manage_agreements", request.user):
-        raise Http404
-    return actor_from_request(request)
-
-
 @require_GET
+@requires("sharing.manage_convenants")
 def convenant_list(request: HttpRequest) -> HttpResponse:
-    actor = _require_manager(request)
+    actor = actor_from_request(request)
     return render(request, "sharing/convenant_list.html", {"convenants": page_selectors.convenants_list(actor=actor)})
 
 
 @require_http_methods(["GET", "POST"])
+@requires("sharing.manage_convenants")
 def convenant_create(request: HttpRequest) -> HttpResponse:
-    actor = _require_manager(request)
+    actor = actor_from_request(request)
     form = ConvenantForm(request.POST or None, organisations=organisation_choices(actor=actor))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -10,10 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from keten.core import audit
+from keten.core.access import PolicyPermission
 from keten.core.actor import actor_from_request
-from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
-from keten.core.policy import allows
 from keten.dossiers.selectors import dossier_aggregates
 
 HIDDEN = "null: not shown (fewer than small_cell, or a count from which such a count could be derived)"
@@ -38,11 +37,12 @@ class DossierFiguresSerializer(serializers.Serializer):
 
 
 class DossierFiguresView(APIView):
+    permission_classes = [PolicyPermission]
+    policy = {"GET": "core.view_aggregates"}
+
     @extend_schema(operation_id="figures_dossiers", responses=DossierFiguresSerializer)
     def get(self, request: Request) -> Response:
         actor = actor_from_request(request)
-        if actor.user is None or not allows("core.view_aggregates", actor.user):
-            raise NotFoundError
         figures = dossier_aggregates(actor=actor)
         audit.record(actor=actor, action=AuditAction.VIEW, object_type="figures", object_id="dossiers")
         return Response(DossierFiguresSerializer(figures).data)

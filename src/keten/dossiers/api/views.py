@@ -1,4 +1,11 @@
-"""Dossier API: the same selectors, services, policy and audit as the UI."""
+"""Dossier API: the same selectors, services, policy and audit as the UI.
+
+Every view states its ``policy`` and is checked by :class:`~keten.core.access.PolicyPermission`. A
+partner system's token reaches a dossier only through the dossiers' ``system_scope`` registrations
+(``keten.dossiers.rules``: scope ``dossiers:read``, its organisation on the case team); it writes
+nothing. A note is added only by the case team: ``dossiers.change_dossier`` is asked before the
+input is validated, so a break-the-glass reader gets 404.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from keten.core.access import SIGNED_IN, PolicyPermission, check
 from keten.core.actor import actor_from_request
-from keten.core.errors import NotFoundError
 from keten.dossiers import selectors, services
 from keten.dossiers.api.serializers import (
     DossierCreateSerializer,
@@ -59,7 +66,22 @@ def _page(request: Request, *, query: str, params: Any) -> Response:
     )
 
 
-class DossierListView(APIView):
+LIST_WHY = (
+    "the list and search show only the caller's own dossiers (row filters of keten.dossiers.rules): "
+    "empty without a case role, or for a token without dossiers:read"
+)
+
+
+class DossierAPIView(APIView):
+    permission_classes = [PolicyPermission]
+    #: Each view states its own; without one, every request is refused.
+    policy: str | dict[str, str] = ""
+
+
+class DossierListView(DossierAPIView):
+    policy = {"GET": SIGNED_IN, "POST": "dossiers.add_dossier"}
+    policy_why = LIST_WHY
+
     @extend_schema(
         operation_id="dossiers_list",
         parameters=[
@@ -76,8 +98,6 @@ class DossierListView(APIView):
     )
     def post(self, request: Request) -> Response:
         actor = actor_from_request(request)
-        if actor.user is None:
-            raise NotFoundError
         serializer = DossierCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -91,8 +111,11 @@ class DossierListView(APIView):
         return Response(_detail_payload(actor, dossier.reference), status=status.HTTP_201_CREATED)
 
 
-class DossierSearchView(APIView):
+class DossierSearchView(DossierAPIView):
     """Search by BSN, family name or reference. POST, so search terms never appear in a URL."""
+
+    policy = {"POST": SIGNED_IN}
+    policy_why = LIST_WHY
 
     @extend_schema(operation_id="dossiers_search", request=DossierSearchSerializer, responses=DossierPageSerializer)
     def post(self, request: Request) -> Response:
@@ -101,17 +124,22 @@ class DossierSearchView(APIView):
         return _page(request, query=serializer.validated_data["q"], params=serializer.validated_data)
 
 
-class DossierDetailView(APIView):
+class DossierDetailView(DossierAPIView):
+    policy = {"GET": "dossiers.view_dossiers"}
+
     @extend_schema(operation_id="dossiers_retrieve", responses=DossierDetailSerializer)
     def get(self, request: Request, reference: str) -> Response:
         return Response(_detail_payload(actor_from_request(request), reference))
 
 
-class DossierNoteView(APIView):
+class DossierNoteView(DossierAPIView):
+    policy = {"POST": "dossiers.view_dossiers"}
+
     @extend_schema(operation_id="dossiers_notes_create", request=NoteCreateSerializer, responses={201: None})
     def post(self, request: Request, reference: str) -> Response:
         actor = actor_from_request(request)
         dossier = selectors.dossier_get(actor=actor, reference=reference, audit_read=False)
+        check(request, "dossiers.change_dossier", dossier)
         serializer = NoteCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         note = services.note_add(actor=actor, dossier=dossier, text=serializer.validated_data["text"])

@@ -10,7 +10,7 @@ from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.dossiers.models import Dossier
-from keten.sharing import selectors
+from keten.sharing import rules, selectors
 from keten.sharing.models import Consent, Convenant, Disclosure
 
 
@@ -27,7 +27,7 @@ def _audit_list(actor: Actor, dossier: Dossier, what: str, count: int) -> None:
 
 def consents_of_dossier(*, actor: Actor, dossier: Dossier) -> list[Consent]:
     """The dossier's consents for its case team, newest first (two queries plus the audit event)."""
-    if actor.user is None or not allows("dossiers.view_dossier", actor.user, dossier):
+    if actor.user is None or not allows("sharing.view_consents", actor.user, dossier):
         raise NotFoundError
     rows = list(
         Consent.objects.filter(dossier=dossier)
@@ -41,7 +41,7 @@ def consents_of_dossier(*, actor: Actor, dossier: Dossier) -> list[Consent]:
 
 def consent_for_change(*, actor: Actor, consent_id: int) -> Consent:
     consent = Consent.objects.select_related("dossier", "dossier__family").filter(pk=consent_id).first()
-    if consent is None or actor.user is None or not allows("dossiers.change_dossier", actor.user, consent.dossier):
+    if consent is None or actor.user is None or not allows("sharing.withdraw_consent", actor.user, consent):
         raise NotFoundError
     return consent
 
@@ -55,10 +55,6 @@ def disclosure_log(*, actor: Actor, dossier: Dossier) -> list[Disclosure]:
 
 def convenants_of_municipality(actor: Actor) -> QuerySet[Convenant]:
     """Convenants of the actor's municipality: every member of one of its organisations may read them."""
-    if actor.user is None or actor.membership is None:
+    if actor.user is None or not allows("sharing.view_convenants", actor.user):
         raise NotFoundError
-    return (
-        Convenant.objects.filter(municipality_id=actor.membership.organisation.municipality_id)
-        .prefetch_related("parties", "flows")
-        .order_by("title", "pk")
-    )
+    return rules.convenants_of_municipality(actor.user).prefetch_related("parties", "flows").order_by("title", "pk")

@@ -1,6 +1,10 @@
 """Informatie delen API: consents, the disclosure log and convenants, through the same services,
 selectors, policy and audit as the pages. Only a browser session that passed two-factor login
-(professional actions are always in a person's name); a dossier the caller may not see answers 404."""
+(professional actions are always in a person's name); a dossier the caller may not see answers 404.
+
+Every view states its ``policy`` (:mod:`keten.sharing.rules`) and is checked by
+:class:`~keten.core.access.PolicyPermission`; a write asks its object rule of the dossier or consent
+before the input is validated, so a break-the-glass reader gets 404 on every POST."""
 
 from __future__ import annotations
 
@@ -12,9 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from keten.core.access import PolicyPermission, check
 from keten.core.actor import Actor, actor_from_request
 from keten.core.api.authentication import VerifiedSessionAuthentication
-from keten.core.errors import DomainError, NotFoundError
+from keten.core.errors import DomainError
 from keten.dossiers import selectors as dossier_selectors
 from keten.dossiers.models import Dossier, Person
 from keten.sharing import services
@@ -27,6 +32,9 @@ SESSION_ONLY = " Needs a browser session that passed two-factor login."
 
 class SharingAPIView(APIView):
     authentication_classes = [VerifiedSessionAuthentication]
+    permission_classes = [PolicyPermission]
+    #: Each view states its own; without one, every request is refused.
+    policy: str | dict[str, str] = ""
 
     def get_authenticate_header(self, request: Request) -> str:
         return "Session"
@@ -46,6 +54,8 @@ def _person_id(dossier: Dossier, pseudonym: str, field: str) -> int:
 
 
 class ConsentListView(SharingAPIView):
+    policy = {"GET": "sharing.use_sharing", "POST": "sharing.use_sharing"}
+
     @extend_schema(
         operation_id="sharing_consents_list",
         tags=TAGS,
@@ -68,6 +78,7 @@ class ConsentListView(SharingAPIView):
     def post(self, request: Request, reference: str) -> Response:
         actor = actor_from_request(request)
         dossier = _dossier(actor, reference)
+        check(request, "sharing.record_consent", dossier)
         serializer = s.ConsentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -89,6 +100,8 @@ class ConsentListView(SharingAPIView):
 
 
 class ConsentWithdrawView(SharingAPIView):
+    policy = {"POST": "sharing.use_sharing"}
+
     @extend_schema(
         operation_id="sharing_consents_withdraw",
         tags=TAGS,
@@ -100,6 +113,7 @@ class ConsentWithdrawView(SharingAPIView):
     def post(self, request: Request, pk: int) -> Response:
         actor = actor_from_request(request)
         consent = selectors.consent_for_change(actor=actor, consent_id=pk)
+        check(request, "sharing.withdraw_consent", consent)
         serializer = s.ConsentWithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         consent = services.consent_withdraw(
@@ -109,6 +123,8 @@ class ConsentWithdrawView(SharingAPIView):
 
 
 class DisclosureListView(SharingAPIView):
+    policy = {"GET": "sharing.use_sharing", "POST": "sharing.use_sharing"}
+
     @extend_schema(
         operation_id="sharing_disclosures_list",
         tags=TAGS,
@@ -133,6 +149,7 @@ class DisclosureListView(SharingAPIView):
     def post(self, request: Request, reference: str) -> Response:
         actor = actor_from_request(request)
         dossier = _dossier(actor, reference)
+        check(request, "sharing.record_disclosure", dossier)
         serializer = s.DisclosureCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data: dict[str, Any] = serializer.validated_data
@@ -162,6 +179,8 @@ class DisclosureListView(SharingAPIView):
 
 
 class ConvenantListView(SharingAPIView):
+    policy = {"GET": "sharing.view_convenants", "POST": "sharing.manage_convenants"}
+
     @extend_schema(
         operation_id="sharing_convenants_list",
         tags=TAGS,
@@ -201,6 +220,8 @@ class ConvenantListView(SharingAPIView):
 
 
 class ConvenantDetailView(SharingAPIView):
+    policy = {"GET": "sharing.view_convenants"}
+
     @extend_schema(
         operation_id="sharing_convenants_retrieve",
         tags=TAGS,
@@ -209,6 +230,5 @@ class ConvenantDetailView(SharingAPIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         convenant = selectors.convenants_of_municipality(actor_from_request(request)).filter(pk=pk).first()
-        if convenant is None:
-            raise NotFoundError
+        check(request, "sharing.view_convenant", convenant)
         return Response(s.ConvenantSerializer(convenant).data)

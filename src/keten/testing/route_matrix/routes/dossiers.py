@@ -185,11 +185,12 @@ ROUTES: dict[str, Route] = {
         (get(t.dossier, S("bg_collega", "professional", "token_own", "token_own_for_professional")),),
     ),
     "api-dossier-notes": R(
-        "the case team; systems acting for a case-team member",
-        (post(t.dossier, S("professional", "token_own", "token_own_for_professional")),),
+        "the case team (never a system: dossiers:read does not write)",
+        (post(t.dossier, S("professional")),),
     ),
     "api-dossiers": R(
-        "a case role (own case teams); systems with dossiers:read (dossiers with their organisation on the case team)",
+        "list: anyone signed in (own case teams; systems with dossiers:read: dossiers with their organisation on "
+        "the case team); create: a case role",
         (
             get(
                 t.none,
@@ -217,16 +218,10 @@ ROUTES: dict[str, Route] = {
                 t.none,
                 S(
                     "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
                     "bg_collega",
                     "collega",
-                    "org_beheerder",
-                    "other_beheerder",
                     "other_professional",
-                    "privacy",
                     "professional",
-                    "superuser",
                     "teamleider",
                     "veiligthuis",
                 ),
