@@ -1,8 +1,12 @@
-"""Checklist beheer for the functioneel beheerder: versions, items, and publishing a new version.
+"""Checklist beheer for the functioneel beheerder of a gemeente: versions, items, and publishing a new version.
 
-Anyone without ``meldcode.manage_checklists`` gets 404 on every page here, asked before the HTTP
-method. Publishing goes through ``services.checklist_publish`` (audited); older versions stay
-unchanged for the trajecten that use them.
+Anyone without ``meldcode.manage_checklists`` (the beheerder of any other organisation included) gets
+404 on every page here, asked before the HTTP method. The beheerder sees the national versions
+(read-only) and those of their own municipality (``meldcode.view_checklist``, row filter
+``rules.checklists_visible_to``); a version of another municipality is 404. Publishing goes through
+``services.checklist_publish`` (audited) and always makes a version of the own municipality, whether
+it starts from a national or a municipal version; older versions stay unchanged for the trajecten
+that use them.
 """
 
 from __future__ import annotations
@@ -17,33 +21,52 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from keten.accounts.models import OrganisationType
-from keten.core.access import requires
+from keten.core.access import check, may, requires
 from keten.core.actor import actor_from_request
 from keten.core.errors import DomainError
 from keten.core.forms import apply_domain_error
 from keten.meldcode import services
 from keten.meldcode.beheer_forms import ChecklistPublishForm
 from keten.meldcode.models import Checklist, Traject
+from keten.meldcode.rules import checklists_visible_to
 
 
 def _type_label(value: str) -> str:
     return str(dict(OrganisationType.choices).get(value, value)) if value else _("Alle soorten organisaties")
 
 
+def _scope_label(checklist: Checklist) -> str:
+    if checklist.municipality_id is None:
+        return _("Landelijke versie")
+    return _("Versie van gemeente %(name)s") % {"name": checklist.municipality.name}  # type: ignore[union-attr]
+
+
 @requires("meldcode.manage_checklists")
 @require_GET
 def checklist_list(request: HttpRequest) -> HttpResponse:
-    """All checklists, grouped per kind and organisation type, newest version first (two queries)."""
-    rows = list(Checklist.objects.select_related("created_by").order_by("kind", "organisation_type", "-version"))
-    used_by = dict(Traject.checklists.through.objects.values_list("checklist_id").annotate(n=Count("id")).order_by())
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    """The national checklists and those of the own municipality, grouped per kind, organisation type and
+    national/municipal, newest version first (three queries)."""
+    rows = list(
+        checklists_visible_to(request.user)
+        .select_related("created_by", "municipality")
+        .order_by("kind", "organisation_type", "municipality_id", "-version")
+    )
+    used_by = dict(
+        Traject.checklists.through.objects.filter(checklist_id__in=[c.pk for c in rows])
+        .values_list("checklist_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    groups: dict[tuple[str, str, bool], dict[str, Any]] = {}
     for checklist in rows:
-        key = (checklist.kind, checklist.organisation_type)
+        key = (checklist.kind, checklist.organisation_type, checklist.municipality_id is None)
         group = groups.setdefault(
             key,
             {
                 "kind": checklist.get_kind_display(),
                 "organisation_type": _type_label(checklist.organisation_type),
+                "scope": _scope_label(checklist),
+                "national": checklist.municipality_id is None,
                 "versions": [],
             },
         )
@@ -53,19 +76,25 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
     return render(request, "meldcode/beheer/checklist_list.html", {"groups": list(groups.values())})
 
 
-def _checklist(pk: int) -> Checklist:
-    checklist = Checklist.objects.select_related("created_by").filter(pk=pk).first()
+def _checklist(request: HttpRequest, pk: int) -> Checklist:
+    """A version the beheerder may read (national, or of the own municipality); 404 for any other."""
+    checklist = Checklist.objects.select_related("created_by", "municipality").filter(pk=pk).first()
     if checklist is None:
         raise Http404
+    check(request, "meldcode.view_checklist", checklist)
     return checklist
 
 
 @requires("meldcode.manage_checklists")
 @require_GET
 def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    checklist = _checklist(pk)
+    checklist = _checklist(request, pk)
     newest = (
-        Checklist.objects.filter(kind=checklist.kind, organisation_type=checklist.organisation_type)
+        Checklist.objects.filter(
+            kind=checklist.kind,
+            organisation_type=checklist.organisation_type,
+            municipality_id=checklist.municipality_id,
+        )
         .order_by("-version")
         .values_list("version", flat=True)
         .first()
@@ -76,7 +105,9 @@ def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "checklist": checklist,
             "type_label": _type_label(checklist.organisation_type),
+            "scope_label": _scope_label(checklist),
             "is_newest": newest == checklist.version,
+            "is_own": may(request, "meldcode.manage_checklist", checklist),
         },
     )
 
@@ -84,8 +115,9 @@ def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("meldcode.manage_checklists")
 @require_http_methods(["GET", "POST"])
 def checklist_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    """Publish a new version, starting from version ``pk`` (for its own or another organisation type)."""
-    source = _checklist(pk)
+    """Publish a new version for the own municipality, starting from version ``pk`` (national or the
+    municipality's own; for its own or another organisation type)."""
+    source = _checklist(request, pk)  # 404 before any form is read when the version is not theirs to read
     form = ChecklistPublishForm(request.POST if request.method == "POST" else None, source=source)
     status = 200
     if request.method == "POST":
@@ -107,13 +139,21 @@ def checklist_publish(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Versie %(v)d van ‘%(title)s’ is gepubliceerd. Nieuwe trajecten gebruiken deze versie.")
-                    % {"v": checklist.version, "title": checklist.title},
+                    _(
+                        "Versie %(v)d van ‘%(title)s’ is gepubliceerd voor gemeente %(gemeente)s. Nieuwe trajecten "
+                        "in uw gemeente gebruiken deze versie; de landelijke versie blijft ongewijzigd."
+                    )
+                    % {"v": checklist.version, "title": checklist.title, "gemeente": checklist.municipality},
                 )
                 return redirect("meldcode:checklist", pk=checklist.pk)
     return render(
         request,
         "meldcode/beheer/checklist_publish.html",
-        {"form": form, "source": source, "type_label": _type_label(source.organisation_type)},
+        {
+            "form": form,
+            "source": source,
+            "type_label": _type_label(source.organisation_type),
+            "scope_label": _scope_label(source),
+        },
         status=status,
     )

@@ -31,8 +31,11 @@ class ChecklistKind(models.TextChoices):
 class Checklist(models.Model):
     """One version of a checklist of signals or factors, for all organisations or one organisation type.
 
-    Versions are never edited once published: the beheerder publishes a new version, and a traject
-    keeps the versions it was filled in with.
+    ``municipality`` empty: a national version, loaded from ``meldcode/data`` and read-only in the
+    beheer. Otherwise a version of that municipality, published by the functioneel beheerder of its
+    gemeente organisation; new trajecten of organisations in the municipality use it instead of the
+    national one. Versions are never edited once published: the beheerder publishes a new version,
+    and a traject keeps the versions it was filled in with.
     """
 
     kind = models.CharField(_("soort lijst"), max_length=20, choices=ChecklistKind.choices)
@@ -41,6 +44,15 @@ class Checklist(models.Model):
         max_length=30,
         blank=True,
         help_text=_("Leeg: voor alle soorten organisaties."),
+    )
+    municipality = models.ForeignKey(
+        "accounts.Municipality",
+        verbose_name=_("gemeente"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Leeg: de landelijke versie."),
     )
     version = models.PositiveIntegerField(_("versie"))
     title = models.CharField(_("titel"), max_length=200)
@@ -57,7 +69,16 @@ class Checklist(models.Model):
         verbose_name_plural = _("checklists")
         ordering = ["kind", "organisation_type", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "organisation_type", "version"], name="checklist_unique_version"),
+            models.UniqueConstraint(
+                fields=["kind", "organisation_type", "version"],
+                condition=models.Q(municipality__isnull=True),
+                name="checklist_unique_national_version",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "organisation_type", "version"],
+                condition=models.Q(municipality__isnull=False),
+                name="checklist_unique_municipal_version",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,11 @@ so that the two cannot drift apart (``meldcode/tests/test_rules_agree.py`` check
   aandachtsfunctionaris is or on which they were consulted with names — :func:`names_on_overview_q`;
 * the aandachtsfunctionaris sees the trajecten of their own organisation in the overview (without
   names) — :func:`organisation_trajecten`;
-* a consultation request is answered by its addressee, whose inbox it is in — :func:`consultation_inbox`.
+* a consultation request is answered by its addressee, whose inbox it is in — :func:`consultation_inbox`;
+* the checklists are managed by the functioneel beheerder of a gemeente organisation: they see the
+  national versions (read-only) and those of their own municipality — :func:`checklists_visible_to` —
+  and publish versions for their own municipality only — :func:`checklists_managed_by`. The beheerder
+  of any other organisation, and of another municipality, has no part in them.
 
 A consultation is asked of the person: a partner system acting for them never reaches a traject or a
 request through it. Partner systems reach the meldcode only with the ``meldcode:write`` scope and
@@ -34,11 +38,12 @@ from keten.core.policy import (
     is_functioneel_beheerder,
     may_see_client_data,
     system_scope,
+    works_for_gemeente,
 )
 from keten.dossiers.models import Dossier
 from keten.dossiers.rules import can_change_dossier, can_view_dossier
 from keten.dossiers.selectors import dossiers_of_team, visible_dossier_ids
-from keten.meldcode.models import Consultation, Traject
+from keten.meldcode.models import Checklist, Consultation, Traject
 
 #: The scope a partner system's token needs for the meldcode API.
 MELDCODE_SCOPE = ApiClient.Scope.MELDCODE_WRITE
@@ -185,6 +190,56 @@ def organisation_trajecten(user: Any) -> QuerySet[Traject]:
     return Traject.objects.filter(organisation_id=org_id)
 
 
+# --- the checklist beheer: the gemeente's functioneel beheerder, for the own municipality ----------
+
+
+def _checklist_municipality_id(user: Any) -> int | None:
+    """The municipality whose checklists the user manages: that of the gemeente organisation a
+    functioneel beheerder acts for. None for everyone else, and for a system acting for the user."""
+    if _uid(user) is None or acts_through_system(user):
+        return None
+    if not (is_functioneel_beheerder(user) and works_for_gemeente(user)):
+        return None
+    return int(user.active_membership.organisation.municipality_id)
+
+
+@rules.predicate
+def manages_municipal_checklists(user: Any) -> bool:
+    """``meldcode.manage_checklists``: the functioneel beheerder of a gemeente organisation."""
+    return _checklist_municipality_id(user) is not None
+
+
+@rules.predicate
+def is_checklist_of_own_municipality(user: Any, checklist: Any) -> bool:
+    """A version of the municipality the beheerder manages (never a national one, never another's)."""
+    own = _checklist_municipality_id(user)
+    if checklist is None or own is None or checklist.municipality_id is None:
+        return False
+    return bool(checklist.municipality_id == own)
+
+
+@rules.predicate
+def is_national_checklist(user: Any, checklist: Any) -> bool:
+    """A national version (loaded from ``meldcode/data``): read by every checklist beheerder, changed by none."""
+    return checklist is not None and checklist.municipality_id is None
+
+
+def checklists_managed_by(user: Any) -> QuerySet[Checklist]:
+    """The checklists ``meldcode.manage_checklist`` allows: the versions of the beheerder's own municipality."""
+    own = _checklist_municipality_id(user)
+    if own is None:
+        return Checklist.objects.none()
+    return Checklist.objects.filter(municipality_id=own)
+
+
+def checklists_visible_to(user: Any) -> QuerySet[Checklist]:
+    """The checklists ``meldcode.view_checklist`` allows: the national versions and the own municipality's."""
+    own = _checklist_municipality_id(user)
+    if own is None:
+        return Checklist.objects.none()
+    return Checklist.objects.filter(Q(municipality__isnull=True) | Q(municipality_id=own))
+
+
 # --- the permissions ------------------------------------------------------------------------------
 
 #: Working with meldcode-trajecten at all (the pages and API of one's own trajecten): a case role.
@@ -201,7 +256,16 @@ rules.add_perm(
 rules.add_perm("meldcode.answer_consultation", has_case_role & is_consultation_addressee)
 rules.add_perm("meldcode.view_organisation_trajecten", is_aandachtsfunctionaris)
 rules.add_perm("meldcode.view_organisation_traject", is_aandachtsfunctionaris & of_own_organisation)
-rules.add_perm("meldcode.manage_checklists", is_functioneel_beheerder)
+#: The checklist beheer at all (its pages): the functioneel beheerder of a gemeente organisation. A new
+#: version they publish is one of their own municipality (see ``services.checklist_publish``).
+rules.add_perm("meldcode.manage_checklists", manages_municipal_checklists)
+#: Reading a version, and publishing a new one from it: national or of the own municipality.
+rules.add_perm(
+    "meldcode.view_checklist",
+    manages_municipal_checklists & (is_national_checklist | is_checklist_of_own_municipality),
+)
+#: A version that is the beheerder's to manage: only one of their own municipality.
+rules.add_perm("meldcode.manage_checklist", manages_municipal_checklists & is_checklist_of_own_municipality)
 
 # A partner system reaches the meldcode only for one of its professionals (the ``Keten-Professional``
 # header) and then only where that professional is on the case team: acting for its organisation it

@@ -470,19 +470,29 @@ def organisation_overview(*, actor: Actor, limit: int = 500) -> list[Traject]:
     return organisation_overview_page(actor=actor, page_size=limit).rows
 
 
-def checklists_current(organisation_type: str) -> list[Checklist]:
-    """The newest published version of each kind of checklist for an organisation type.
+def checklists_current(organisation_type: str, municipality_id: int | None = None) -> list[Checklist]:
+    """The newest published version of each kind of checklist for an organisation type in a municipality.
 
-    A version for the specific type wins over the general one (organisation_type "").
+    Per kind, a version of the municipality (published by its gemeente's functioneel beheerder) wins
+    over the national one; within each, a version for the specific type wins over the general one
+    (organisation_type ""), and then the highest version. Without a municipality: national versions only.
     """
-    rows = Checklist.objects.filter(published_at__isnull=False).filter(
-        Q(organisation_type="") | Q(organisation_type=organisation_type)
+    own = Q(municipality__isnull=True)
+    if municipality_id is not None:
+        own |= Q(municipality_id=municipality_id)
+    rows = (
+        Checklist.objects.filter(published_at__isnull=False)
+        .filter(own)
+        .filter(Q(organisation_type="") | Q(organisation_type=organisation_type))
     )
+
+    def rank(checklist: Checklist) -> tuple[bool, bool, int]:
+        return (checklist.municipality_id is not None, checklist.organisation_type != "", checklist.version)
+
     best: dict[str, Checklist] = {}
-    for checklist in rows.order_by("kind", "-version"):
+    for checklist in rows:
         current = best.get(checklist.kind)
-        more_specific = current is not None and current.organisation_type == "" and checklist.organisation_type != ""
-        if current is None or more_specific:
+        if current is None or rank(checklist) > rank(current):
             best[checklist.kind] = checklist
     return [best[k] for k in sorted(best)]
 

@@ -161,7 +161,8 @@ def traject_start(*, actor: Actor, dossier: Dossier, child_id: int | None = None
             raise DomainError(_("Een meldcode-traject gaat over een kind of over het hele gezin."), field="child")
     assert actor.membership is not None
     organisation = actor.membership.organisation
-    checklists = selectors.checklists_current(organisation.type)
+    # The versions of the organisation's municipality where its gemeente published its own, else the national ones.
+    checklists = selectors.checklists_current(organisation.type, organisation.municipality_id)
     with transaction.atomic():
         traject = Traject.objects.create(
             dossier=dossier,
@@ -178,7 +179,10 @@ def traject_start(*, actor: Actor, dossier: Dossier, child_id: int | None = None
             traject,
             AuditAction.CREATE,
             "traject",
-            checklists=[f"{c.kind}:{c.organisation_type or '*'}:v{c.version}" for c in checklists],
+            checklists=[
+                f"{c.kind}:{c.organisation_type or '*'}:v{c.version}{'' if c.municipality_id is None else ':gemeente'}"
+                for c in checklists
+            ],
         )
     return traject
 
@@ -997,10 +1001,19 @@ def entry_correct(*, actor: Actor, traject: Traject, entry_id: int, correction: 
 def checklist_publish(
     *, actor: Actor, kind: str, organisation_type: str, title: str, items: list[dict[str, Any]]
 ) -> Checklist:
-    """Publish a new version of a checklist (the old versions stay for the trajecten that used them)."""
+    """Publish a new version of a checklist for the beheerder's own municipality.
+
+    Only the functioneel beheerder of a gemeente organisation may (``meldcode.manage_checklists``); the
+    version is one of their municipality, numbered after the newest national or municipal version of
+    the same list, and new trajecten of organisations in the municipality use it. The national
+    versions and those of other municipalities stay as they are, and so do older versions for the
+    trajecten that used them.
+    """
     user = _user(actor)
     if not allows("meldcode.manage_checklists", actor):
         raise NotFoundError
+    assert actor.membership is not None
+    municipality_id = actor.membership.organisation.municipality_id
     if kind not in ChecklistKind.values:
         raise DomainError(_("Kies de soort lijst."), field="kind")
     if organisation_type and organisation_type not in OrganisationType.values:
@@ -1013,16 +1026,19 @@ def checklist_publish(
     if len(set(codes)) != len(codes):
         raise DomainError(_("Elke code mag maar één keer in de lijst staan."), field="items")
     with transaction.atomic():
-        latest = (
-            Checklist.objects.select_for_update()
-            .filter(kind=kind, organisation_type=organisation_type)
-            .order_by("-version")
-            .first()
-        )
+        same_list = Checklist.objects.filter(kind=kind, organisation_type=organisation_type)
+        national = same_list.filter(municipality__isnull=True).order_by("-version").first()
+        # Lock the municipality's newest version of this list: two beheerders publishing at once get
+        # consecutive numbers.
+        municipal = same_list.select_for_update().filter(municipality_id=municipality_id).order_by("-version").first()
+        if municipal is not None and not allows("meldcode.manage_checklist", actor, municipal):
+            raise NotFoundError
+        latest = max((c.version for c in (national, municipal) if c is not None), default=0)
         checklist = Checklist.objects.create(
             kind=kind,
             organisation_type=organisation_type,
-            version=(latest.version + 1) if latest else 1,
+            municipality_id=municipality_id,
+            version=latest + 1,
             title=title.strip(),
             items=[
                 {
@@ -1041,6 +1057,11 @@ def checklist_publish(
             action=AuditAction.CREATE,
             object_type="meldcode.checklist",
             object_id=checklist.pk,
-            details={"kind": kind, "organisation_type": organisation_type, "version": checklist.version},
+            details={
+                "kind": kind,
+                "organisation_type": organisation_type,
+                "municipality": municipality_id,
+                "version": checklist.version,
+            },
         )
     return checklist

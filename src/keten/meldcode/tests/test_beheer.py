@@ -13,7 +13,7 @@ from keten.accounts.models import OrganisationType, Role, User
 from keten.core.models import AuditEvent
 from keten.meldcode.beheer_forms import parse_item_lines
 from keten.meldcode.models import Checklist, ChecklistKind, Traject
-from keten.testing.factories import make_user
+from keten.testing.factories import OrganisationFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +22,21 @@ ClientFor = Callable[[User], Client]
 
 @pytest.fixture
 def beheerder(organisation: Any) -> User:
-    return make_user(Role.FUNCTIONEEL_BEHEERDER, organisation)
+    """The functioneel beheerder of the gemeente of the organisation's municipality (manages its checklists)."""
+    gemeente = OrganisationFactory(
+        name="Gemeente", type=OrganisationType.GEMEENTE, municipality=organisation.municipality
+    )
+    return make_user(Role.FUNCTIONEEL_BEHEERDER, gemeente)
 
 
 def _kindsignalen() -> Checklist:
-    return Checklist.objects.filter(kind=ChecklistKind.KINDSIGNALEN, organisation_type="").order_by("-version").first()  # type: ignore[return-value]
+    return (
+        Checklist.objects.filter(  # type: ignore[return-value]
+            kind=ChecklistKind.KINDSIGNALEN, organisation_type="", municipality=None
+        )
+        .order_by("-version")
+        .first()
+    )
 
 
 def test_list_and_detail(

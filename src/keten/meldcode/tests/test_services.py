@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from keten.accounts.models import Role, User
+from keten.accounts.models import OrganisationType, Role, User
 from keten.core.actor import Actor
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditEvent
@@ -22,6 +22,15 @@ from keten.testing.factories import OrganisationFactory, make_user
 
 ActorOf = Callable[[User], Actor]
 TODAY = timezone.localdate
+
+
+def _gemeente_beheerder(professional: User) -> User:
+    """The functioneel beheerder of the gemeente of the professional's municipality (manages its checklists)."""
+    organisation = professional.active_membership.organisation
+    gemeente = OrganisationFactory(
+        name="Gemeente", type=OrganisationType.GEMEENTE, municipality=organisation.municipality
+    )
+    return make_user(Role.FUNCTIONEEL_BEHEERDER, gemeente)
 
 
 def _signal(traject: Traject, **overrides: Any) -> services.SignalData:
@@ -79,7 +88,7 @@ def test_start_refuses_a_parent_as_child(professional: User, dossier: Any, actor
 
 
 def test_organisation_type_specific_checklist_wins(professional: User, dossier: Any, actor_of: ActorOf) -> None:
-    beheerder = make_user(Role.FUNCTIONEEL_BEHEERDER, professional.active_membership.organisation)
+    beheerder = _gemeente_beheerder(professional)
     adapted = services.checklist_publish(
         actor=actor_of(beheerder),
         kind=ChecklistKind.KINDSIGNALEN,
@@ -110,7 +119,7 @@ def test_checklist_publish_only_by_beheerder_and_validated(professional: User, a
             title="x",
             items=[{"code": "a", "label": "b"}],
         )
-    beheerder = make_user(Role.FUNCTIONEEL_BEHEERDER, professional.active_membership.organisation)
+    beheerder = _gemeente_beheerder(professional)
     with pytest.raises(DomainError, match="maar één keer"):
         services.checklist_publish(
             actor=actor_of(beheerder),
