@@ -9,7 +9,10 @@ acts for the user with the meldcode scope (which never goes through break-the-gl
 * ``meldcode.view_traject`` and :func:`trajecten_visible_to`;
 * ``meldcode.answer_consultation`` and :func:`consultation_inbox`;
 * ``meldcode.view_organisation_traject`` and :func:`organisation_trajecten`;
-* :func:`names_on_overview` and :func:`names_on_overview_q`.
+* :func:`names_on_overview` and :func:`names_on_overview_q`;
+* ``meldcode.manage_checklist`` and :func:`checklists_managed_by`, ``meldcode.view_checklist`` and
+  :func:`checklists_visible_to` (national and municipal checklist versions, beheerders of gemeenten
+  and of other organisations).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from keten.core.actor import Actor, actor_for_user
 from keten.core.policy import allows
 from keten.dossiers.models import BreakGlassAccess, CaseRole, CaseTeamMember, Dossier
 from keten.meldcode import rules as meldcode_rules
-from keten.meldcode.models import Consultation, Entry, EntryKind, Traject
+from keten.meldcode.models import Checklist, ChecklistKind, Consultation, Entry, EntryKind, Traject
 from keten.testing.factories import FamilyFactory, MunicipalityFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -198,4 +201,90 @@ def test_a_system_acting_for_a_professional_agrees_with_the_row_filters(
             # Personal grants never reach a system: not the break-the-glass, not a consultation.
             assert not meldcode_rules.consultation_inbox(user).exists()
             assert not any(allows("meldcode.view_organisation_traject", acting, t) for t in trajects)
+        transaction.set_rollback(True)
+
+
+# --- the checklist beheer -------------------------------------------------------------------------
+
+CHECKLIST_TYPES = [OrganisationType.GEMEENTE, OrganisationType.SPORT, OrganisationType.ONDERWIJS]
+CHECKLIST_ROLES = [Role.FUNCTIONEEL_BEHEERDER, Role.BELEIDSMEDEWERKER, Role.PROFESSIONAL]
+checklist_orgs = st.lists(st.tuples(st.sampled_from(CHECKLIST_TYPES), st.integers(0, 1)), min_size=1, max_size=3)
+checklist_people = st.lists(
+    st.tuples(st.sampled_from(CHECKLIST_ROLES), st.integers(0, 2), st.booleans()), min_size=1, max_size=4
+)
+#: per version: kind, organisation type "" or onderwijs, municipality None / 0 / 1
+versions = st.lists(
+    st.tuples(
+        st.sampled_from(ChecklistKind.values),
+        st.sampled_from(["", OrganisationType.ONDERWIJS]),
+        st.sampled_from([None, 0, 1]),
+    ),
+    max_size=5,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(orgs=checklist_orgs, people=checklist_people, made_versions=versions)
+def test_the_checklist_rules_agree_with_their_row_filters(
+    db: Any,
+    orgs: list[tuple[str, int]],
+    people: list[tuple[str, int, bool]],
+    made_versions: list[tuple[str, str, int | None]],
+) -> None:
+    with transaction.atomic():
+        municipalities = [
+            MunicipalityFactory(name="Gemeente A", cbs_code="GM0201"),
+            MunicipalityFactory(name="Gemeente B", cbs_code="GM0202"),
+        ]
+        made = [OrganisationFactory(type=kind, municipality=municipalities[where]) for kind, where in orgs]
+        members = []
+        for role, org, active in people:
+            user = UserFactory()
+            Membership.objects.create(user=user, organisation=made[org % len(made)], role=role, is_active=active)
+            members.append(user)
+        checklists = list(Checklist.objects.all())
+        for number, (kind, organisation_type, where) in enumerate(made_versions, start=100):
+            checklists.append(
+                Checklist.objects.create(
+                    kind=kind,
+                    organisation_type=organisation_type,
+                    municipality=None if where is None else municipalities[where],
+                    version=number,
+                    title=f"Lijst {number}",
+                    items=[{"code": "A", "label": "Iets"}],
+                    published_at=timezone.now(),
+                )
+            )
+        system = ApiClient.objects.create(
+            organisation=made[0],
+            name="Registratiesysteem",
+            token_prefix="agreec",
+            token_hash="1" * 64,
+            scopes=list(ApiClient.Scope.values),
+        )
+        for member in members:
+            user = User.objects.get(pk=member.pk)
+            managed = _pks(meldcode_rules.checklists_managed_by(user))
+            visible = _pks(meldcode_rules.checklists_visible_to(user))
+            membership = user.active_membership
+            is_gemeente_beheerder = (
+                membership is not None
+                and membership.role == Role.FUNCTIONEEL_BEHEERDER
+                and membership.organisation.type == OrganisationType.GEMEENTE
+            )
+            assert allows("meldcode.manage_checklists", user) == is_gemeente_beheerder
+            # A system acting for the user: another user object (the actor marks the one it acts for).
+            through = User.objects.get(pk=member.pk)
+            acting = Actor(user=through, membership=actor_for_user(through).membership, api_client=system)
+            assert not allows("meldcode.manage_checklists", acting)
+            assert not meldcode_rules.checklists_visible_to(through).exists()
+            for checklist in checklists:
+                assert allows("meldcode.manage_checklist", user, checklist) == (checklist.pk in managed)
+                assert allows("meldcode.view_checklist", user, checklist) == (checklist.pk in visible)
+                # Never a national version, never one of another municipality.
+                if checklist.pk in managed:
+                    assert membership is not None
+                    assert checklist.municipality_id == membership.organisation.municipality_id
+                assert not allows("meldcode.manage_checklist", acting, checklist)
+                assert not allows("meldcode.view_checklist", acting, checklist)
         transaction.set_rollback(True)
