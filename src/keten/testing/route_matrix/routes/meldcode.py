@@ -2,8 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils import timezone
+
 from keten.testing.route_matrix import targets as t
 from keten.testing.route_matrix.checks import R, Route, S, get, post
+from keten.testing.route_matrix.world import World
+
+
+def municipal_checklist(world: World) -> dict[str, Any]:
+    """A checklist version of the demo municipality (published by its gemeente's functioneel beheerder).
+
+    Made on first use in each test (each test's changes are rolled back), so not kept in ``world.targets``.
+    """
+    from keten.meldcode.models import Checklist
+
+    checklist, _created = Checklist.objects.get_or_create(
+        kind="kindsignalen",
+        organisation_type="",
+        municipality=world.targets["prof_org"].municipality,
+        version=900,
+        defaults={
+            "title": "Signalen bij het kind (gemeente)",
+            "items": [{"code": "G-01", "group": "", "label": "Eigen signaal van de gemeente", "age_band": ""}],
+            "published_at": timezone.now(),
+            "created_by": world.user("beheerder"),
+        },
+    )
+    return {"pk": checklist.pk}
+
 
 ROUTES: dict[str, Route] = {
     "meldcode:action": R(
@@ -11,19 +39,24 @@ ROUTES: dict[str, Route] = {
         (post(t.traject_action, S("professional")),),
     ),
     "meldcode:checklist": R(
-        "a functioneel beheerder",
-        (get(t.checklist, S("beheerder", "org_beheerder", "other_beheerder", "superuser")),),
+        "the gemeente's functioneel beheerder: national versions and those of the own municipality",
+        (
+            get(t.checklist, S("beheerder", "other_beheerder", "superuser")),
+            get(municipal_checklist, S("beheerder", "superuser")),
+        ),
     ),
     "meldcode:checklist_publish": R(
-        "a functioneel beheerder",
+        "the gemeente's functioneel beheerder: a new version for the own municipality, from a national or own one",
         (
-            get(t.checklist, S("beheerder", "org_beheerder", "other_beheerder", "superuser")),
-            post(t.checklist, S("beheerder", "org_beheerder", "other_beheerder", "superuser")),
+            get(t.checklist, S("beheerder", "other_beheerder", "superuser")),
+            post(t.checklist, S("beheerder", "other_beheerder", "superuser")),
+            get(municipal_checklist, S("beheerder", "superuser")),
+            post(municipal_checklist, S("beheerder", "superuser")),
         ),
     ),
     "meldcode:checklists": R(
-        "a functioneel beheerder",
-        (get(t.none, S("beheerder", "org_beheerder", "other_beheerder", "superuser")),),
+        "the gemeente's functioneel beheerder (national versions and those of the own municipality)",
+        (get(t.none, S("beheerder", "other_beheerder", "superuser")),),
     ),
     "meldcode:consultation": R(
         "seen by the one asked and whoever may see the traject; answered by the one asked only",
