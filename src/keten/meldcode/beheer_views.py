@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -89,12 +89,13 @@ def _checklist(request: HttpRequest, pk: int) -> Checklist:
 @require_GET
 def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     checklist = _checklist(request, pk)
+    same_scope = (
+        Q(municipality__isnull=True)
+        if checklist.municipality_id is None
+        else Q(municipality_id=checklist.municipality_id)
+    )
     newest = (
-        Checklist.objects.filter(
-            kind=checklist.kind,
-            organisation_type=checklist.organisation_type,
-            municipality_id=checklist.municipality_id,
-        )
+        Checklist.objects.filter(same_scope, kind=checklist.kind, organisation_type=checklist.organisation_type)
         .order_by("-version")
         .values_list("version", flat=True)
         .first()
