@@ -128,8 +128,12 @@ class _EntryFactory:
 def seed_meldcode_large(*, rng: random.Random, now: datetime, scale: float, show_progress: bool) -> dict[str, int]:
     """Trajecten on dossiers of the large profile (which must already exist)."""
     load_default_checklists(Checklist, now=now)
-    checklist = Checklist.objects.filter(kind=ChecklistKind.KINDSIGNALEN, organisation_type="").order_by("-version")[0]
-    all_checklists = list(Checklist.objects.filter(organisation_type="").order_by("kind", "-version"))
+    checklist = Checklist.objects.filter(
+        kind=ChecklistKind.KINDSIGNALEN, organisation_type="", municipality=None
+    ).order_by("-version")[0]
+    all_checklists = list(
+        Checklist.objects.filter(organisation_type="", municipality=None).order_by("kind", "-version")
+    )
     current = {c.kind: c for c in reversed(all_checklists)}
     factory = _EntryFactory(rng, checklist)
     bench_prof = User.objects.get(username="bench-professional")
