@@ -51,6 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         from keten.accounts.selectors import beheer_summary
 
         context["beheer"] = beheer_summary(actor=actor)
+        context["manages_checklists"] = may(request, "meldcode.manage_checklists")
     return render(request, "core/dashboard.html", context)
 
 

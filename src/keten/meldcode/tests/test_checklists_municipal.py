@@ -234,3 +234,11 @@ def test_the_row_filters_beside_the_rules(
     assert new in meldcode_rules.checklists_visible_to(gemeente_beheerder)
     assert new not in meldcode_rules.checklists_visible_to(other_beheerder)
     assert not meldcode_rules.checklists_visible_to(club_beheerder).exists()
+
+
+def test_the_dashboard_links_the_checklist_beheer_only_for_whoever_may_manage_it(
+    gemeente_beheerder: User, club_beheerder: User, client_for: ClientFor
+) -> None:
+    link = reverse("meldcode:checklists")
+    assert link in client_for(gemeente_beheerder).get(reverse("core:dashboard")).content.decode()
+    assert link not in client_for(club_beheerder).get(reverse("core:dashboard")).content.decode()
