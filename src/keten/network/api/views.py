@@ -18,12 +18,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, Polymorphic
 from rest_framework import exceptions
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from keten.accounts.models import Membership, OrganisationType, Role
+from keten.core.access import PUBLIC, PolicyPermission, check
 from keten.core.actor import actor_from_request
 from keten.core.api.throttling import AnonymousAddressThrottle
 from keten.core.errors import DomainError, NotFoundError
@@ -83,7 +83,12 @@ class PublicAccessView(APIView):
 
 
 class SocialeKaartOrganisationsView(PublicAccessView):
-    permission_classes = [AllowAny]
+    permission_classes = [PolicyPermission]
+    policy = PUBLIC
+    policy_why = (
+        "anonymous callers get only the public entries of the municipality they name; an authenticated "
+        "caller must be allowed network.read (checked in the view) and gets its own municipality"
+    )
 
     @extend_schema(
         operation_id="network_organisations_list",
@@ -130,6 +135,7 @@ class SocialeKaartOrganisationsView(PublicAccessView):
                 org_type=params.get("type", ""),
             )
             return Response(PublicOrganisationSerializer(rows, many=True).data)
+        check(request, "network.read")
         actor = actor_from_request(request)
         municipality_id = api_selectors.api_municipality_id(actor)
         if code.strip() and api_selectors.municipality_by_code(code).pk != municipality_id:
@@ -158,6 +164,8 @@ class ProfessionalListView(GenericAPIView[Any]):
     serializer_class = ProfessionalSerializer
     pagination_class = ProfessionalsPagination
     queryset = Membership.objects.none()
+    permission_classes = [PolicyPermission]
+    policy = "network.read"
 
     @extend_schema(
         operation_id="network_professionals_list",
@@ -195,6 +203,10 @@ class ProfessionalListView(GenericAPIView[Any]):
 
 
 class AgreementListView(APIView):
+    permission_classes = [PolicyPermission]
+    #: A person's: the agreements of the municipality they act in (no system scope).
+    policy = "network.view"
+
     @extend_schema(
         operation_id="network_agreements_list",
         parameters=[OpenApiParameter("party", int), OpenApiParameter("wijk", int)],
@@ -239,7 +251,9 @@ def _steps() -> list[dict[str, Any]]:
 class PublicRoutekaartView(PublicAccessView):
     """The public routekaart of one wijk, for municipal websites to show on their own pages."""
 
-    permission_classes = [AllowAny]
+    permission_classes = [PolicyPermission]
+    policy = PUBLIC
+    policy_why = "the public routekaart of a wijk for municipal websites: no client data, no professionals"
     always_public = True
 
     @extend_schema(
