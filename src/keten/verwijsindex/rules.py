@@ -121,17 +121,19 @@ def is_match_coordinator(user: Any, match: Any) -> bool:
 def is_regievoerder(user: Any) -> bool:
     """Designated today as the verwijsindex regievoerder of the municipality the user acts in."""
     municipality_id = _municipality_id(user)
-    if municipality_id is None:
+    uid = _uid(user)
+    if municipality_id is None or uid is None:
         return False
-    return Regievoerder.objects.filter(user_id=_uid(user), municipality_id=municipality_id).exists()
+    return Regievoerder.objects.filter(user_id=uid, municipality_id=municipality_id).exists()
 
 
 @rules.predicate
 def in_regie_of(user: Any, match: Any) -> bool:
     """The match has a participant of the municipality the user is regievoerder of."""
-    if match is None or not is_regievoerder(user):
+    municipality_id = _municipality_id(user)
+    if match is None or municipality_id is None or not is_regievoerder(user):
         return False
-    return MatchParticipant.objects.filter(match_id=match.pk, municipality_id=_municipality_id(user)).exists()
+    return MatchParticipant.objects.filter(match_id=match.pk, municipality_id=municipality_id).exists()
 
 
 def regie_matches(user: Any) -> QuerySet[Match]:

@@ -32,15 +32,13 @@ from keten.verwijsindex.models import (
     SignalStatus,
     Youth,
 )
-from keten.verwijsindex.rules import (
+from keten.verwijsindex.rules import (  # is_regievoerder: also imported from here by other apps
     is_regievoerder,
-    matches_to_act_on,
     matches_of_municipality,
+    matches_to_act_on,
     matches_visible_to,
     signals_visible_to,
 )
-
-__all__ = ["is_regievoerder"]  # kept here for the callers that imported it from the selectors
 
 
 def my_signals(*, actor: Actor, include_archived: bool = False) -> list[Signal]:

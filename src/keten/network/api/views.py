@@ -41,6 +41,9 @@ from keten.network.routekaart import EMERGENCY_PHONE, VEILIG_THUIS_PHONE
 #: How long shared caches may keep a public answer.
 PUBLIC_MAX_AGE_SECONDS = 300
 
+#: How the schema names a public endpoint: a token or a session may be sent, neither is needed.
+OPEN_AUTH: list[dict[str, list[str]]] = [{"systemToken": []}, {"session": []}, {}]
+
 _ERROR = OpenApiResponse(description="Uniform error: status, code, detail (Dutch), errors per field, request_id.")
 
 
@@ -92,6 +95,7 @@ class SocialeKaartOrganisationsView(PublicAccessView):
 
     @extend_schema(
         operation_id="network_organisations_list",
+        auth=OPEN_AUTH,
         description=(
             "Organisations of the sociale kaart. Anonymous callers name a municipality with `municipality` "
             "(CBS code, e.g. GM0363) and get only organisations whose entry is public, with only the public "
@@ -258,6 +262,7 @@ class PublicRoutekaartView(PublicAccessView):
 
     @extend_schema(
         operation_id="network_routekaart_public",
+        auth=OPEN_AUTH,
         description=(
             "The routekaart for parents and citizens of one wijk, chosen by `postcode` or `wijk`: what to do "
             "first (112, Veilig Thuis 0800-2000) and the public organisations nearby. No login; open to every "
