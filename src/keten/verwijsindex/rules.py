@@ -100,12 +100,17 @@ def takes_part_in(user: Any, match: Any) -> bool:
     ).exists()
 
 
+def matches_taken_part_in(user: Any) -> QuerySet[Match]:
+    """:func:`takes_part_in` as rows, with the user's id as the only parameter (the main menu compiles
+    its count once, see ``keten.core.queries``; it asks the case role itself)."""
+    return Match.objects.filter(Exists(_taking_part(_uid(user))))
+
+
 def matches_to_act_on(user: Any) -> QuerySet[Match]:
     """The matches ``verwijsindex.act_on_match`` allows: those the user takes part in, in a case role."""
-    uid = _uid(user)
-    if uid is None or not may_see_client_data(user):
+    if _uid(user) is None or not may_see_client_data(user):
         return Match.objects.none()
-    return Match.objects.filter(Exists(_taking_part(uid)))
+    return matches_taken_part_in(user)
 
 
 @rules.predicate

@@ -35,6 +35,7 @@ from keten.verwijsindex.models import (
 from keten.verwijsindex.rules import (  # is_regievoerder: also imported from here by other apps
     is_regievoerder,
     matches_of_municipality,
+    matches_taken_part_in,
     matches_to_act_on,
     matches_visible_to,
     signals_visible_to,
@@ -309,10 +310,7 @@ def history_count(*, signal: Signal) -> int:
 
 def open_matches(*, user: Any) -> QuerySet[Match]:
     """Live matches without recorded contact in which the user has an active signal (menu count)."""
-    mine = MatchParticipant.objects.filter(
-        match_id=OuterRef("pk"), signal__professional=user, signal__status=SignalStatus.ACTIEF
-    )
-    return Match.objects.filter(Exists(mine), status=MatchStatus.OPEN)
+    return matches_taken_part_in(user).filter(status=MatchStatus.OPEN)
 
 
 def regievoerders(*, actor: Actor) -> list[Regievoerder]:
