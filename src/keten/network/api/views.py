@@ -42,7 +42,7 @@ from keten.network.routekaart import EMERGENCY_PHONE, VEILIG_THUIS_PHONE
 PUBLIC_MAX_AGE_SECONDS = 300
 
 #: How the schema names a public endpoint: a token or a session may be sent, neither is needed.
-OPEN_AUTH: list[dict[str, list[str]]] = [{"systemToken": []}, {"session": []}, {}]
+OPEN_AUTH: Any = [{"systemToken": []}, {"session": []}, {}]
 
 _ERROR = OpenApiResponse(description="Uniform error: status, code, detail (Dutch), errors per field, request_id.")
 
