@@ -10,34 +10,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from keten.core.access import may, requires
 from keten.core.actor import Actor, actor_from_request
 from keten.core.audit import record
-from keten.core.errors import NotFoundError
 from keten.core.exports import Sheet, csv_response, xlsx_response
 from keten.core.models import AuditAction
-from keten.core.policy import allows
 from keten.network.gaps import GapReport, PairState, network_gaps, type_label
 
 Cell = str | int | date | None
 
 
 def _report(request: HttpRequest, wijk_id: int | None) -> tuple[Actor, GapReport]:
-    if not allows("network.view_gaps", request.user):
-        raise Http404
+    """The report of the actor's municipality, or of one of its wijken (NotFoundError, so 404, for another)."""
     actor = actor_from_request(request)
-    try:
-        return actor, network_gaps(actor=actor, wijk_id=wijk_id)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    return actor, network_gaps(actor=actor, wijk_id=wijk_id)
 
 
+@requires("network.view_gaps")
 @require_GET
 def overview(request: HttpRequest, wijk_id: int | None = None) -> HttpResponse:
     actor, report = _report(request, wijk_id)
@@ -53,7 +49,7 @@ def overview(request: HttpRequest, wijk_id: int | None = None) -> HttpResponse:
         "report": report,
         "graph": report.graph_data(),
         "PairState": {state.name: state.value for state in PairState},
-        "may_manage_agreements": allows("network.manage_agreements", request.user),
+        "may_manage_agreements": may(request, "network.manage_agreements"),
     }
     return render(request, "network/gaps/overview.html", context)
 
@@ -206,6 +202,7 @@ def _audit_export(actor: Actor, report: GapReport, fmt: str) -> None:
     )
 
 
+@requires("network.view_gaps")
 @require_GET
 def export_csv(request: HttpRequest, wijk_id: int | None = None) -> HttpResponse:
     actor, report = _report(request, wijk_id)
@@ -219,6 +216,7 @@ def export_csv(request: HttpRequest, wijk_id: int | None = None) -> HttpResponse
     return response
 
 
+@requires("network.view_gaps")
 @require_GET
 def export_xlsx(request: HttpRequest, wijk_id: int | None = None) -> HttpResponse:
     actor, report = _report(request, wijk_id)

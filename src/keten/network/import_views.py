@@ -13,7 +13,6 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,8 +20,9 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from keten.accounts.forms import ConfirmForm
+from keten.core.access import check, requires
 from keten.core.actor import Actor, actor_from_request
-from keten.core.errors import ConflictError, DomainError, NotFoundError
+from keten.core.errors import ConflictError, DomainError
 from keten.core.forms import apply_domain_error
 from keten.network import importing, services
 from keten.network.import_forms import ConfirmImportForm, PostcodeRangeForm, UploadForm
@@ -49,24 +49,18 @@ def _import_titles() -> dict[str, str]:
 
 
 def import_page(*methods: str) -> Callable[[View], View]:
-    """Login first, then 404 for everyone who may not import, then the HTTP method."""
+    """``network.import`` first (404 for everyone else), then the kind of records, then the HTTP method."""
     allowed = methods or ("GET",)
 
     def decorator(view: View) -> View:
+        @requires("network.import")
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not importing.may_import(actor_from_request(request)):
-                raise Http404
             if kwargs.get("kind", importing.ORGANISATIONS) not in importing.KINDS:
                 raise Http404
             if request.method not in allowed:
                 return HttpResponseNotAllowed(allowed)
-            try:
-                return view(request, *args, **kwargs)
-            except NotFoundError as exc:
-                raise Http404 from exc
+            return view(request, *args, **kwargs)
 
         return wrapped
 
@@ -241,6 +235,7 @@ def postcode_ranges(request: HttpRequest) -> HttpResponse:
 def postcode_range_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     found = importing.postcode_range_for_beheer(actor=actor, pk=pk)
+    check(request, "network.manage_postcode_range", found)
     back = reverse("network_beheer:postcode_ranges")
     label = {"start": found.start, "end": found.end, "wijk": found.wijk.name}
     if request.method == "POST":

@@ -54,6 +54,7 @@ from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.network import services as network_services
 from keten.network.models import OrganisationEntry, PostcodeRange
+from keten.network.rules import postcode_ranges_managed_by
 from keten.network.selectors import normalise, parse_postcode
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -90,12 +91,9 @@ class ImportFileError(DomainError):
 
 def import_municipality_id(actor: Actor) -> int:
     """The municipality a functioneel beheerder of the gemeente organisation manages; else NotFoundError."""
-    if actor.user is None or actor.membership is None or not allows("accounts.manage", actor.user):
+    if actor.user is None or actor.membership is None or not allows("network.import", actor.user):
         raise NotFoundError
-    organisation = actor.membership.organisation
-    if organisation.type != OrganisationType.GEMEENTE or not organisation.is_active:
-        raise NotFoundError
-    return organisation.municipality_id
+    return actor.membership.organisation.municipality_id
 
 
 def may_import(actor: Actor) -> bool:
@@ -1182,8 +1180,7 @@ def wijken_with_ranges(*, actor: Actor) -> list[Wijk]:
 
 
 def postcode_range_for_beheer(*, actor: Actor, pk: int) -> PostcodeRange:
-    municipality_id = import_municipality_id(actor)
-    found = PostcodeRange.objects.filter(pk=pk, wijk__municipality_id=municipality_id).select_related("wijk").first()
+    found = postcode_ranges_managed_by(actor.user).filter(pk=pk).select_related("wijk").first()
     if found is None:
         raise NotFoundError
     return found

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from keten.core.access import public as open_to_everyone
 from keten.core.errors import DomainError
 from keten.network import public
 from keten.network.selectors import parse_postcode
@@ -17,7 +17,10 @@ from keten.network.selectors import parse_postcode
 MAX_AGE_SECONDS = 300
 
 
-@login_not_required
+@open_to_everyone(
+    "the routekaart for parents and citizens: Veilig Thuis, 112 and the public entries of a wijk, the same "
+    "for everybody; no client data and no professionals"
+)
 @require_GET
 def routekaart(request: HttpRequest) -> HttpResponse:
     """The start page and, with ``postcode`` or ``wijk`` in the query, the routekaart of one wijk.

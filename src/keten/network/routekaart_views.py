@@ -3,35 +3,26 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from keten.core.access import requires
 from keten.core.actor import Actor, actor_from_request
 from keten.core.audit import record
-from keten.core.errors import NotFoundError
 from keten.core.models import AuditAction
-from keten.core.policy import allows
 from keten.network import kaart_cache
 from keten.network import routekaart as selectors
 from keten.network.routekaart import EMERGENCY_PHONE, VEILIG_THUIS_PHONE, Routekaart
 
 
-def _actor(request: HttpRequest) -> Actor:
-    if not allows("network.view", request.user):
-        raise Http404
-    return actor_from_request(request)
-
-
 def _routekaart(request: HttpRequest, wijk_id: int) -> tuple[Actor, Routekaart]:
-    actor = _actor(request)
-    try:
-        return actor, selectors.routekaart_for_wijk(actor=actor, wijk_id=wijk_id)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    """The routekaart of a wijk of the actor's own municipality (NotFoundError, so 404, for another)."""
+    actor = actor_from_request(request)
+    return actor, selectors.routekaart_for_wijk(actor=actor, wijk_id=wijk_id)
 
 
 def _context(kaart: Routekaart) -> dict[str, object]:
@@ -43,16 +34,14 @@ def _context(kaart: Routekaart) -> dict[str, object]:
     }
 
 
+@requires("network.view")
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
-    try:
-        wijken = selectors.wijken_for_routekaart(actor=actor)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    wijken = selectors.wijken_for_routekaart(actor=actor_from_request(request))
     return render(request, "network/routekaart/index.html", {"wijken": wijken})
 
 
+@requires("network.view")
 @require_GET
 def detail(request: HttpRequest, wijk_id: int) -> HttpResponse:
     _unused, kaart = _routekaart(request, wijk_id)
@@ -65,6 +54,7 @@ def pdf_html(request: HttpRequest, kaart: Routekaart) -> str:
     return render_to_string("network/routekaart/pdf.html", context, request=request)
 
 
+@requires("network.view")
 @require_GET
 def pdf(request: HttpRequest, wijk_id: int) -> HttpResponse:
     """The routekaart as A4 PDF. The rendered bytes are cached for a short while (see ``kaart_cache``)."""

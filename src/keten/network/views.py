@@ -17,29 +17,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keten.accounts.selectors import wijk_choices
+from keten.core.access import check, may, requires
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
-from keten.core.policy import allows
 from keten.network import kaart_cache, selectors, services
 from keten.network.editors import entry_editors
 from keten.network.forms import AgreementForm, ContactRequestForm, EntryEditorForm, EntryForm, SearchForm
-
-
-def _actor(request: HttpRequest) -> Actor:
-    if not allows("network.view", request.user):
-        raise Http404
-    return actor_from_request(request)
-
 
 #: Organisations per page of the search, and agreements shown on each card (the rest on its own page).
 SEARCH_PAGE_SIZE = 25
 CARD_AGREEMENTS = 3
 
 
+@requires("network.view")
 @require_http_methods(["GET"])
 def search(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_from_request(request)
     assert actor.membership is not None  # network.view asks for a membership
     municipality_id = actor.membership.organisation.municipality_id
     # The kaart version is read once: the wijken, the search and the cards are cached under it.
@@ -84,7 +78,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "matches": matches,
         "cards": cards,
         "page": page,
-        "may_manage_agreements": allows("network.manage_agreements", request.user),
+        "may_manage_agreements": may(request, "network.manage_agreements"),
     }
     return render(request, "network/search.html", context, status=422 if form.errors else 200)
 
@@ -119,19 +113,18 @@ def _search_cards(matches: selectors.SearchMatches, ids: list[int], version: int
     return [mark_safe(cached[keys[pk]]) for pk in ids if keys[pk] in cached]  # noqa: S308 (rendered by our template)
 
 
+@requires("network.view")
 @require_http_methods(["GET", "POST"])
 def organisation(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
-    try:
-        found = selectors.organisation_detail(actor=actor, organisation_id=pk)
-    except NotFoundError as exc:
-        raise Http404 from exc
-    may_request = allows("network.request_contact", request.user)
+    actor = actor_from_request(request)
+    found = selectors.organisation_detail(actor=actor, organisation_id=pk)
+    if request.method == "POST":
+        check(request, "network.request_contact")
+    may_request = may(request, "network.request_contact")
     people = [(m.user.pk, str(m.user)) for m in found.officers]  # type: ignore[attr-defined]
     form = ContactRequestForm(request.POST or None, people=people) if may_request else None
     if request.method == "POST":
-        if form is None:
-            raise Http404
+        assert form is not None
         if form.is_valid():
             try:
                 services.contact_request_create(
@@ -151,7 +144,7 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "organisation": found,
         "form": form,
-        "may_edit": allows("network.edit_entry", request.user, found),
+        "may_edit": may(request, "network.edit_entry", found),
     }
     return render(request, "network/organisation.html", context, status=422 if request.method == "POST" else 200)
 
@@ -201,22 +194,22 @@ def _editor_post(request: HttpRequest, actor: Actor, found: Any, form: EntryEdit
     return redirect("network:entry_edit", pk=found.pk)
 
 
+@requires("network.view")
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
-    try:
-        found, entry = selectors.entry_for_edit(actor=actor, organisation_id=pk)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    actor = actor_from_request(request)
+    found, entry = selectors.entry_for_edit(actor=actor, organisation_id=pk)
+    check(request, "network.edit_entry", found)
     action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action in {"editor_add", "editor_remove"}:
+        check(request, "network.manage_entry_editors", found)
     editors = None
     editor_form = None
-    if allows("network.manage_entry_editors", request.user, found):
+    if may(request, "network.manage_entry_editors", found):
         editors, candidates = entry_editors(actor=actor, organisation=found)
         editor_form = EntryEditorForm(request.POST if action == "editor_add" else None, people=candidates)
     if action in {"editor_add", "editor_remove"}:
-        if editor_form is None:
-            raise Http404
+        assert editor_form is not None
         done = _editor_post(request, actor, found, editor_form)
         if done is not None:
             return done
@@ -262,29 +255,22 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "network/entry_edit.html", context, status=status)
 
 
+@requires("network.view")
 @require_POST
 def entry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
-    try:
-        found, _entry = selectors.entry_for_edit(actor=actor, organisation_id=pk)
-        services.entry_confirm(actor=actor, organisation=found)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    actor = actor_from_request(request)
+    found, _entry = selectors.entry_for_edit(actor=actor, organisation_id=pk)
+    check(request, "network.edit_entry", found)
+    services.entry_confirm(actor=actor, organisation=found)
     messages.success(request, _("De gegevens zijn bevestigd."))
     return redirect("network:organisation", pk=pk)
 
 
-def _require_agreement_manager(request: HttpRequest) -> Actor:
-    actor = _actor(request)
-    if not allows("network.manage_agreements", request.user):
-        raise Http404
-    return actor
-
-
+@requires("network.view")
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_from_request(request)
     agreements = selectors.agreements_list(actor=actor, include_ended=True)
-    context = {"agreements": agreements, "may_manage": allows("network.manage_agreements", request.user)}
+    context = {"agreements": agreements, "may_manage": may(request, "network.manage_agreements")}
     return render(request, "network/agreement_list.html", context)
 
 
@@ -303,9 +289,10 @@ def _agreement_data(data: dict[str, Any]) -> services.AgreementData:
     )
 
 
+@requires("network.manage_agreements")
 @require_http_methods(["GET", "POST"])
 def agreement_create(request: HttpRequest) -> HttpResponse:
-    actor = _require_agreement_manager(request)
+    actor = actor_from_request(request)
     form = AgreementForm(
         request.POST or None,
         organisations=selectors.organisation_choices(actor=actor),
@@ -323,13 +310,11 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
     return render(request, "network/agreement_form.html", {"form": form, "agreement": None}, status=status)
 
 
+@requires("network.manage_agreements")
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _require_agreement_manager(request)
-    try:
-        agreement = selectors.agreement_get(actor=actor, agreement_id=pk)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    actor = actor_from_request(request)
+    agreement = selectors.agreement_get(actor=actor, agreement_id=pk)
     initial = {
         "type": agreement.type,
         "title": agreement.title,

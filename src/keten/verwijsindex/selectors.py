@@ -32,19 +32,20 @@ from keten.verwijsindex.models import (
     SignalStatus,
     Youth,
 )
-
-
-def is_regievoerder(user: Any) -> bool:
-    membership = getattr(user, "active_membership", None)
-    if membership is None:
-        return False
-    return Regievoerder.objects.filter(user=user, municipality_id=membership.organisation.municipality_id).exists()
+from keten.verwijsindex.rules import (  # is_regievoerder: also imported from here by other apps
+    is_regievoerder,
+    matches_of_municipality,
+    matches_taken_part_in,
+    matches_to_act_on,
+    matches_visible_to,
+    signals_visible_to,
+)
 
 
 def my_signals(*, actor: Actor, include_archived: bool = False) -> list[Signal]:
     if actor.user is None:
         raise NotFoundError
-    qs = Signal.objects.filter(professional=actor.user).select_related("youth", "organisation", "record")
+    qs = signals_visible_to(actor.user).select_related("youth", "organisation", "record")
     if not include_archived:
         qs = qs.filter(status=SignalStatus.ACTIEF)
     return list(qs.order_by("-registered_on", "-pk")[:500])
@@ -56,9 +57,7 @@ def signal_get(*, actor: Actor, signal_id: int) -> Signal:
     if actor.user is None:
         raise NotFoundError
     signal = (
-        Signal.objects.filter(pk=signal_id, professional=actor.user)
-        .select_related("youth", "organisation", "record")
-        .first()
+        signals_visible_to(actor.user).filter(pk=signal_id).select_related("youth", "organisation", "record").first()
     )
     if signal is None:
         raise NotFoundError
@@ -122,11 +121,9 @@ def my_matches(*, actor: Actor) -> list[Match]:
     """Live matches in which the actor has an active signal (fixed number of queries)."""
     if actor.user is None:
         raise NotFoundError
-    mine = MatchParticipant.objects.filter(
-        match_id=OuterRef("pk"), signal__professional=actor.user, signal__status=SignalStatus.ACTIEF
-    )
     return list(
-        Match.objects.filter(Exists(mine), status__in=LIVE_STATUSES)
+        matches_to_act_on(actor.user)
+        .filter(status__in=LIVE_STATUSES)
         .select_related("coordinator__organisation", "coordinator__professional", "youth")
         .prefetch_related(_participants())
         .order_by("-created_at")[:200]
@@ -137,15 +134,7 @@ def match_for_participant(*, actor: Actor, match_id: int) -> Match:
     """A live match in which the actor has an active signal (to act on it); NotFoundError otherwise."""
     if actor.user is None:
         raise NotFoundError
-    match = (
-        Match.objects.filter(
-            pk=match_id,
-            participants__signal__professional=actor.user,
-            participants__signal__status=SignalStatus.ACTIEF,
-        )
-        .distinct()
-        .first()
-    )
+    match = matches_to_act_on(actor.user).filter(pk=match_id).first()
     if match is None:
         raise NotFoundError
     return match
@@ -166,7 +155,8 @@ def match_get(*, actor: Actor, match_id: int) -> MatchView:
     if actor.user is None or actor.membership is None:
         raise NotFoundError
     match = (
-        Match.objects.filter(pk=match_id)
+        matches_visible_to(actor.user)
+        .filter(pk=match_id)
         .select_related("coordinator__organisation", "coordinator__professional", "youth")
         .prefetch_related(_participants())
         .first()
@@ -242,8 +232,7 @@ def regie_overview(*, actor: Actor, today: date | None = None) -> RegieOverview:
         raise NotFoundError
     today = today or timezone.localdate()
     municipality_id = actor.membership.organisation.municipality_id
-    ours = MatchParticipant.objects.filter(match_id=OuterRef("pk"), municipality_id=municipality_id)
-    live = Match.objects.filter(Exists(ours), status__in=LIVE_STATUSES)
+    live = matches_of_municipality(municipality_id).filter(status__in=LIVE_STATUSES)
     base = live.select_related("coordinator__organisation", "coordinator__professional").prefetch_related(
         _participants()
     )
@@ -321,10 +310,7 @@ def history_count(*, signal: Signal) -> int:
 
 def open_matches(*, user: Any) -> QuerySet[Match]:
     """Live matches without recorded contact in which the user has an active signal (menu count)."""
-    mine = MatchParticipant.objects.filter(
-        match_id=OuterRef("pk"), signal__professional=user, signal__status=SignalStatus.ACTIEF
-    )
-    return Match.objects.filter(Exists(mine), status=MatchStatus.OPEN)
+    return matches_taken_part_in(user).filter(status=MatchStatus.OPEN)
 
 
 def regievoerders(*, actor: Actor) -> list[Regievoerder]:

@@ -64,6 +64,7 @@ from keten.verwijsindex.models import (
     Youth,
     youth_pseudonym,
 )
+from keten.verwijsindex.rules import is_regievoerder, signals_of_system, signals_visible_to
 
 logger = logging.getLogger(__name__)
 
@@ -1279,13 +1280,13 @@ def _close_matches_without_pairs(match_ids: Iterable[int] | None = None) -> int:
 def signal_withdraw(*, actor: Actor, signal_id: int, today: date | None = None) -> Signal:
     """The professional withdraws their own signal; it moves to the archive and stops matching."""
     today = today or timezone.localdate()
-    qs = Signal.objects.select_related("youth").filter(pk=signal_id, status=SignalStatus.ACTIEF)
     if actor.api_client is not None:
-        qs = qs.filter(organisation_id=actor.api_client.organisation_id)
+        own = signals_of_system(actor.api_client)
     elif actor.user is not None:
-        qs = qs.filter(professional=actor.user)
+        own = signals_visible_to(actor.user)
     else:
         raise NotFoundError
+    qs = own.select_related("youth").filter(pk=signal_id, status=SignalStatus.ACTIEF)
     with transaction.atomic():
         signal = qs.select_for_update().first()
         if signal is None:
@@ -1423,7 +1424,7 @@ def notice_record(
     if actor.user is None:
         raise NotFoundError
     record = (
-        SignalRecord.objects.filter(signal_id=signal_id, signal__professional=actor.user)
+        SignalRecord.objects.filter(signal_id=signal_id, signal__in=signals_visible_to(actor.user))
         .select_related("signal")
         .first()
     )
@@ -1508,9 +1509,7 @@ def youth_deceased(*, actor: Actor, bsn: str) -> int:
     """Destroy everything about a young person who died (by the regievoerder). Returns signals removed."""
     if actor.user is None or actor.membership is None:
         raise NotFoundError
-    if not Regievoerder.objects.filter(
-        user=actor.user, municipality_id=actor.membership.organisation.municipality_id
-    ).exists():
+    if not is_regievoerder(actor.user):
         raise NotFoundError
     if not is_valid_bsn(bsn):
         raise DomainError(_("Dit BSN klopt niet: het voldoet niet aan de elfproef."), field="bsn")

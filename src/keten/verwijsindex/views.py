@@ -16,20 +16,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from keten.accounts.models import OrganisationType
 from keten.core import audit
+from keten.core.access import check, may, requires
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
 from keten.core.models import AuditAction
-from keten.core.policy import allows
 from keten.core.smallcells import SMALL_CELL
 from keten.verwijsindex import forms as vf
 from keten.verwijsindex import selectors, services
 from keten.verwijsindex.models import Signal
-
-
-def _require_case_role(request: HttpRequest) -> None:
-    if not allows("verwijsindex.register", request.user):
-        raise Http404
 
 
 def _municipality_id(request: HttpRequest) -> int:
@@ -39,14 +34,14 @@ def _municipality_id(request: HttpRequest) -> int:
     return int(membership.organisation.municipality_id)
 
 
+@requires("verwijsindex.view_signals")
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    _require_case_role(request)
     page = selectors.overview(actor=actor_from_request(request))
     return render(
         request,
         "verwijsindex/overview.html",
-        {"signals": page.signals, "matches": page.matches, "is_regievoerder": selectors.is_regievoerder(request.user)},
+        {"signals": page.signals, "matches": page.matches, "is_regievoerder": may(request, "verwijsindex.view_regie")},
     )
 
 
@@ -65,9 +60,9 @@ def _register_form(request: HttpRequest, rules: Any, data: Any = None) -> vf.Reg
     return vf.RegistrationForm(data, initial=initial, criteria_items=items)
 
 
+@requires("verwijsindex.register")
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
-    _require_case_role(request)
     rules = services.settings_for(_municipality_id(request))
     organisation = request.user.active_membership.organisation  # type: ignore[union-attr]
     text, _items = vf.criteria_for(rules)
@@ -113,13 +108,12 @@ def register(request: HttpRequest) -> HttpResponse:
 # --- one signal --------------------------------------------------------------------------------
 
 
-def _own_signal(request: HttpRequest, pk: int) -> tuple[Actor, Signal]:
-    _require_case_role(request)
+def _own_signal(request: HttpRequest, pk: int, permission: str = "verwijsindex.view_signal") -> tuple[Actor, Signal]:
+    """One of the actor's own signals (through the selector), if the policy allows ``permission`` on it."""
     actor = actor_from_request(request)
-    try:
-        return actor, selectors.signal_get(actor=actor, signal_id=pk)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    signal = selectors.signal_get(actor=actor, signal_id=pk)
+    check(request, permission, signal)
+    return actor, signal
 
 
 def _signal_page(
@@ -148,15 +142,17 @@ def _signal_page(
     )
 
 
+@requires("verwijsindex.view_signals")
 @require_GET
 def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor, signal = _own_signal(request, pk)
     return _signal_page(request, actor, signal)
 
 
+@requires("verwijsindex.register")
 @require_http_methods(["GET", "POST"])
 def signal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, signal = _own_signal(request, pk)
+    actor, signal = _own_signal(request, pk, "verwijsindex.change_signal")
     if signal.status != "actief":
         raise Http404
     if request.method == "GET":
@@ -170,9 +166,10 @@ def signal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("verwijsindex:overview")
 
 
+@requires("verwijsindex.register")
 @require_POST
 def signal_notice(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, signal = _own_signal(request, pk)
+    actor, signal = _own_signal(request, pk, "verwijsindex.change_signal")
     form = vf.NoticeForm(request.POST, prefix="notice")
     if form.is_valid():
         try:
@@ -192,6 +189,7 @@ def signal_notice(request: HttpRequest, pk: int) -> HttpResponse:
     return _signal_page(request, actor, signal, notice_form=form, status=422)
 
 
+@requires("verwijsindex.view_signals")
 @require_POST
 def signal_history(request: HttpRequest, pk: int) -> HttpResponse:
     actor, signal = _own_signal(request, pk)
@@ -212,10 +210,8 @@ def signal_history(request: HttpRequest, pk: int) -> HttpResponse:
 def _match_page(
     request: HttpRequest, pk: int, *, invite_form: vf.InviteForm | None = None, error: str = "", status: int = 200
 ) -> HttpResponse:
-    try:
-        view = selectors.match_get(actor=actor_from_request(request), match_id=pk)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    view = selectors.match_get(actor=actor_from_request(request), match_id=pk)
+    check(request, "verwijsindex.view_match", view.match)
     return render(
         request,
         "verwijsindex/match.html",
@@ -229,21 +225,20 @@ def _match_page(
     )
 
 
+@requires("verwijsindex.view_matches")
 @require_GET
 def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _match_page(request, pk)
 
 
+@requires("verwijsindex.register")
 @require_POST
 def match_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    _require_case_role(request)
     actor = actor_from_request(request)
     if action not in ("contact", "afgestemd", "coordinator", "uitnodigen"):
         raise Http404
-    try:
-        match = selectors.match_for_participant(actor=actor, match_id=pk)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    match = selectors.match_for_participant(actor=actor, match_id=pk)
+    check(request, "verwijsindex.act_on_match", match)
     invite_form: vf.InviteForm | None = None
     try:
         if action == "contact":
@@ -283,12 +278,10 @@ def match_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # --- municipality ------------------------------------------------------------------------------
 
 
+@requires("verwijsindex.view_regie")
 @require_GET
 def regie(request: HttpRequest) -> HttpResponse:
-    try:
-        overview_ = selectors.regie_overview(actor=actor_from_request(request))
-    except NotFoundError as exc:
-        raise Http404 from exc
+    overview_ = selectors.regie_overview(actor=actor_from_request(request))
     return render(request, "verwijsindex/regie.html", {"overview": overview_})
 
 
@@ -296,12 +289,10 @@ def _type_label(code: str) -> str:
     return str(OrganisationType(code).label) if code in OrganisationType.values else code or "—"
 
 
+@requires("core.view_aggregates")
 @require_GET
 def figures(request: HttpRequest) -> HttpResponse:
-    try:
-        data = selectors.aggregates(actor=actor_from_request(request))
-    except NotFoundError as exc:
-        raise Http404 from exc
+    data = selectors.aggregates(actor=actor_from_request(request))
     for row in data["signals_by_type"]:
         row["label"] = _type_label(row["type"])
     kinds = data["matches_by_kind"]
@@ -315,12 +306,6 @@ def figures(request: HttpRequest) -> HttpResponse:
             "small_cell": SMALL_CELL,
         },
     )
-
-
-def _manager(request: HttpRequest) -> Actor:
-    if not allows("verwijsindex.manage", request.user):
-        raise Http404
-    return actor_from_request(request)
 
 
 def _beheer_page(
@@ -346,9 +331,10 @@ def _beheer_page(
     )
 
 
+@requires("verwijsindex.manage")
 @require_http_methods(["GET", "POST"])
 def beheer(request: HttpRequest) -> HttpResponse:
-    actor = _manager(request)
+    actor = actor_from_request(request)
     if request.method == "GET":
         audit.record(actor=actor, action=AuditAction.VIEW, object_type="vi.settings")
         return _beheer_page(request, actor)
@@ -369,9 +355,10 @@ def beheer(request: HttpRequest) -> HttpResponse:
     return _beheer_page(request, actor, settings_form=form, status=422)
 
 
+@requires("verwijsindex.manage")
 @require_POST
 def regievoerder_add(request: HttpRequest) -> HttpResponse:
-    actor = _manager(request)
+    actor = actor_from_request(request)
     form = vf.RegievoerderForm(request.POST, prefix="r")
     if form.is_valid():
         try:
@@ -386,9 +373,10 @@ def regievoerder_add(request: HttpRequest) -> HttpResponse:
     return _beheer_page(request, actor, regie_form=form, status=422)
 
 
+@requires("verwijsindex.manage")
 @require_POST
 def regievoerder_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _manager(request)
+    actor = actor_from_request(request)
     try:
         services.regievoerder_remove(actor=actor, regievoerder_id=pk)
     except NotFoundError as exc:

@@ -30,8 +30,9 @@ from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.network import selectors
 from keten.network.models import Agreement
+from keten.network.rules import NETWORK_READ_SCOPE as _SCOPE
 
-NETWORK_READ_SCOPE = "network:read"
+NETWORK_READ_SCOPE = str(_SCOPE)
 #: The organisations list is not paged: a municipality has hundreds of organisations, not more.
 MAX_ORGANISATIONS = 5000
 _CBS_CODE = re.compile(r"^(?:GM)?([0-9]{1,4})$", re.ASCII)
@@ -55,11 +56,11 @@ def api_municipality_id(actor: Actor) -> int:
     A professional reads the municipality of their acting membership; a system client needs the
     ``network:read`` scope and reads the municipality of its own organisation.
     """
+    if not allows("network.read", actor):
+        raise NotFoundError
     if actor.api_client is not None:
-        if not actor.api_client.has_scope(NETWORK_READ_SCOPE):
-            raise NotFoundError
         return actor.api_client.organisation.municipality_id
-    if actor.user is None or actor.membership is None or not allows("network.view", actor.user):
+    if actor.membership is None:
         raise NotFoundError
     return actor.membership.organisation.municipality_id
 

@@ -18,12 +18,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, Polymorphic
 from rest_framework import exceptions
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from keten.accounts.models import Membership, OrganisationType, Role
+from keten.core.access import PUBLIC, PolicyPermission, check
 from keten.core.actor import actor_from_request
 from keten.core.api.throttling import AnonymousAddressThrottle
 from keten.core.errors import DomainError, NotFoundError
@@ -40,6 +40,9 @@ from keten.network.routekaart import EMERGENCY_PHONE, VEILIG_THUIS_PHONE
 
 #: How long shared caches may keep a public answer.
 PUBLIC_MAX_AGE_SECONDS = 300
+
+#: How the schema names a public endpoint: a token or a session may be sent, neither is needed.
+OPEN_AUTH: Any = [{"systemToken": []}, {"session": []}, {}]
 
 _ERROR = OpenApiResponse(description="Uniform error: status, code, detail (Dutch), errors per field, request_id.")
 
@@ -83,10 +86,16 @@ class PublicAccessView(APIView):
 
 
 class SocialeKaartOrganisationsView(PublicAccessView):
-    permission_classes = [AllowAny]
+    permission_classes = [PolicyPermission]
+    policy = PUBLIC
+    policy_why = (
+        "anonymous callers get only the public entries of the municipality they name; an authenticated "
+        "caller must be allowed network.read (checked in the view) and gets its own municipality"
+    )
 
     @extend_schema(
         operation_id="network_organisations_list",
+        auth=OPEN_AUTH,
         description=(
             "Organisations of the sociale kaart. Anonymous callers name a municipality with `municipality` "
             "(CBS code, e.g. GM0363) and get only organisations whose entry is public, with only the public "
@@ -130,6 +139,7 @@ class SocialeKaartOrganisationsView(PublicAccessView):
                 org_type=params.get("type", ""),
             )
             return Response(PublicOrganisationSerializer(rows, many=True).data)
+        check(request, "network.read")
         actor = actor_from_request(request)
         municipality_id = api_selectors.api_municipality_id(actor)
         if code.strip() and api_selectors.municipality_by_code(code).pk != municipality_id:
@@ -158,6 +168,8 @@ class ProfessionalListView(GenericAPIView[Any]):
     serializer_class = ProfessionalSerializer
     pagination_class = ProfessionalsPagination
     queryset = Membership.objects.none()
+    permission_classes = [PolicyPermission]
+    policy = "network.read"
 
     @extend_schema(
         operation_id="network_professionals_list",
@@ -195,6 +207,10 @@ class ProfessionalListView(GenericAPIView[Any]):
 
 
 class AgreementListView(APIView):
+    permission_classes = [PolicyPermission]
+    #: A person's: the agreements of the municipality they act in (no system scope).
+    policy = "network.view"
+
     @extend_schema(
         operation_id="network_agreements_list",
         parameters=[OpenApiParameter("party", int), OpenApiParameter("wijk", int)],
@@ -239,11 +255,14 @@ def _steps() -> list[dict[str, Any]]:
 class PublicRoutekaartView(PublicAccessView):
     """The public routekaart of one wijk, for municipal websites to show on their own pages."""
 
-    permission_classes = [AllowAny]
+    permission_classes = [PolicyPermission]
+    policy = PUBLIC
+    policy_why = "the public routekaart of a wijk for municipal websites: no client data, no professionals"
     always_public = True
 
     @extend_schema(
         operation_id="network_routekaart_public",
+        auth=OPEN_AUTH,
         description=(
             "The routekaart for parents and citizens of one wijk, chosen by `postcode` or `wijk`: what to do "
             "first (112, Veilig Thuis 0800-2000) and the public organisations nearby. No login; open to every "

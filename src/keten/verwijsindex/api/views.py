@@ -1,7 +1,10 @@
 """Verwijsindex API for source systems: register and withdraw signals, read them, hear of matches.
 
-The same services, policy and audit as the pages. A system token acts for its organisation and needs
-the ``verwijsindex:write`` scope to register or withdraw and ``verwijsindex:read`` (or write) to read.
+The same services, policy and audit as the pages. Every view states its ``policy`` and is checked by
+:class:`~keten.core.access.PolicyPermission`; a system token reaches a permission only through the
+``system_scope`` registrations of ``keten.verwijsindex.rules``: it acts for its organisation and needs
+the ``verwijsindex:write`` scope to register or withdraw and ``verwijsindex:read`` to read (its
+signals, the feed, its webhooks). Webhooks are for system tokens only.
 A registration is in the name of a professional: the system names them in the ``Keten-Professional``
 header (user id or e-mail; an active case-role member of its organisation, checked by
 :mod:`keten.core.acting`). The body fields ``professional`` and ``professional_email`` are kept for
@@ -24,19 +27,24 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from keten.core.access import PolicyPermission, check
 from keten.core.acting import eligible_memberships, refused
 from keten.core.actor import Actor, actor_from_request
 from keten.core.api.acting import PROFESSIONAL_PARAMETER, api_actor
 from keten.core.api.errors import _flatten, error_body
 from keten.core.errors import DomainError, NotFoundError
-from keten.core.policy import allows
 from keten.verwijsindex import services, webhooks
 from keten.verwijsindex.api import serializers as s
 from keten.verwijsindex.audit_names import record_read
 from keten.verwijsindex.models import LIVE_STATUSES, MatchParticipant, Signal, SignalStatus
+from keten.verwijsindex.rules import READ_SCOPE, WRITE_SCOPE, signals_of_system, signals_visible_to
 
-WRITE = "verwijsindex:write"
-READ = "verwijsindex:read"
+WRITE = str(WRITE_SCOPE)
+READ = str(READ_SCOPE)
+#: The gates of the API (which signal: ``verwijsindex.view_signal`` / ``change_signal``).
+VIEW = "verwijsindex.view_signals"
+REGISTER = "verwijsindex.register"
+WEBHOOKS = "verwijsindex.manage_webhooks"
 TAGS = ["verwijsindex"]
 PAGE_SIZE = 100
 MAX_PK = 2**63 - 1
@@ -59,29 +67,16 @@ AUTH_TEXT = (
 )
 
 
-def _actor(request: Request, *scopes: str) -> Actor:
-    """The caller, if it may use the verwijsindex API with one of the scopes; 404 otherwise."""
-    actor = actor_from_request(request)
-    if actor.api_client is not None:
-        if not any(actor.api_client.has_scope(scope) for scope in scopes):
-            raise NotFoundError
-        return actor
-    return _session(actor)
+def _actor(request: Request) -> Actor:
+    """The caller: a session's professional, or a system acting for its organisation (the policy
+    answered already whether it may use the endpoint)."""
+    return actor_from_request(request)
 
 
 def _registering_actor(request: Request) -> Actor:
     """Who registers: a session's professional, or a system (acting for the professional in the
     ``Keten-Professional`` header, if it names one; otherwise each row names its professional)."""
-    actor = actor_from_request(request)
-    if actor.api_client is not None:
-        return api_actor(request, scope=WRITE, professional="optional")
-    return _session(actor)
-
-
-def _session(actor: Actor) -> Actor:
-    if actor.user is None or actor.membership is None or not allows("verwijsindex.register", actor.user):
-        raise NotFoundError
-    return actor
+    return api_actor(request, scope=WRITE, professional="optional")
 
 
 def _pk(value: Any) -> int:
@@ -102,9 +97,8 @@ def _own_signals(actor: Actor) -> Any:
             to_attr="live_participations",
         )
     )
-    if actor.api_client is not None:
-        return qs.filter(organisation_id=actor.api_client.organisation_id)
-    return qs.filter(professional=actor.user)
+    own = signals_of_system(actor.api_client) if actor.api_client is not None else signals_visible_to(actor.user)
+    return qs.filter(pk__in=own.values("pk"))
 
 
 def _signal_data(signal: Signal) -> dict[str, Any]:
@@ -218,6 +212,10 @@ def _header_key(request: Request) -> str:
 
 
 class VerwijsindexAPIView(APIView):
+    permission_classes = [PolicyPermission]
+    #: Each view states its own; without one, every request is refused.
+    policy: str | dict[str, str] = ""
+
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, services.IdentityConfirmationError):
             body = error_body(exc.status_code, exc.code, exc.message, {"identity": [exc.message]})
@@ -227,6 +225,8 @@ class VerwijsindexAPIView(APIView):
 
 
 class SignalListView(VerwijsindexAPIView):
+    policy = {"GET": VIEW, "POST": REGISTER}
+
     @extend_schema(
         operation_id="verwijsindex_signals_list",
         tags=TAGS,
@@ -239,7 +239,7 @@ class SignalListView(VerwijsindexAPIView):
         responses={200: s.ViSignalPageSerializer, 404: _ERROR},
     )
     def get(self, request: Request) -> Response:
-        actor = _actor(request, READ, WRITE)
+        actor = _actor(request)
         try:
             page = min(max(1, int(request.query_params.get("page", 1))), 10_000)
         except (TypeError, ValueError):
@@ -285,6 +285,8 @@ class SignalListView(VerwijsindexAPIView):
 
 
 class SignalBulkView(VerwijsindexAPIView):
+    policy = REGISTER
+
     @extend_schema(
         operation_id="verwijsindex_signals_bulk",
         tags=TAGS,
@@ -407,6 +409,8 @@ def _professional_ids(actor: Actor, rows: list[dict[str, Any]]) -> list[int | Do
 
 
 class SignalDetailView(VerwijsindexAPIView):
+    policy = {"GET": VIEW, "DELETE": REGISTER}
+
     @extend_schema(
         operation_id="verwijsindex_signals_retrieve",
         tags=TAGS,
@@ -414,10 +418,11 @@ class SignalDetailView(VerwijsindexAPIView):
         responses={200: s.ViSignalSerializer, 404: _ERROR},
     )
     def get(self, request: Request, pk: int) -> Response:
-        actor = _actor(request, READ, WRITE)
+        actor = _actor(request)
         signal = _own_signals(actor).filter(pk=_pk(pk)).first()
         if signal is None:
             raise NotFoundError
+        check(request, "verwijsindex.view_signal", signal)
         record_read(
             actor=actor,
             object_type="vi.signal",
@@ -435,12 +440,18 @@ class SignalDetailView(VerwijsindexAPIView):
         responses={200: s.ViSignalSerializer, 404: _ERROR},
     )
     def delete(self, request: Request, pk: int) -> Response:
-        actor = _actor(request, WRITE)
+        actor = _actor(request)
+        found = _own_signals(actor).filter(pk=_pk(pk)).first()
+        if found is None:
+            raise NotFoundError
+        check(request, "verwijsindex.change_signal", found)
         signal = services.signal_withdraw(actor=actor, signal_id=_pk(pk))
         return Response(_signal_data(_own_signals_for_result(signal)))
 
 
 class FeedView(VerwijsindexAPIView):
+    policy = VIEW
+
     @extend_schema(
         operation_id="verwijsindex_feed",
         tags=TAGS,
@@ -456,7 +467,7 @@ class FeedView(VerwijsindexAPIView):
         responses={200: s.ViFeedPageSerializer, 400: _ERROR, 404: _ERROR},
     )
     def get(self, request: Request) -> Response:
-        actor = _actor(request, READ)
+        actor = _actor(request)
         values: dict[str, int] = {}
         for name, default in (("after", 0), ("limit", 100)):
             try:
@@ -476,6 +487,8 @@ class FeedView(VerwijsindexAPIView):
 
 
 class WebhookListView(VerwijsindexAPIView):
+    policy = WEBHOOKS
+
     @extend_schema(
         operation_id="verwijsindex_webhooks_list",
         tags=TAGS,
@@ -483,7 +496,7 @@ class WebhookListView(VerwijsindexAPIView):
         responses={200: s.ViWebhookSerializer(many=True), 404: _ERROR},
     )
     def get(self, request: Request) -> Response:
-        actor = _actor(request, READ)
+        actor = _actor(request)
         subs = webhooks.subscriptions_list(actor=actor)
         return Response(s.ViWebhookSerializer(subs, many=True).data)
 
@@ -500,7 +513,7 @@ class WebhookListView(VerwijsindexAPIView):
         responses={201: s.ViWebhookSerializer, 400: _ERROR, 404: _ERROR},
     )
     def post(self, request: Request) -> Response:
-        actor = _actor(request, READ)
+        actor = _actor(request)
         serializer = s.ViWebhookCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         sub = webhooks.subscription_create(
@@ -510,6 +523,8 @@ class WebhookListView(VerwijsindexAPIView):
 
 
 class WebhookDetailView(VerwijsindexAPIView):
+    policy = WEBHOOKS
+
     @extend_schema(
         operation_id="verwijsindex_webhooks_delete",
         tags=TAGS,
@@ -517,12 +532,14 @@ class WebhookDetailView(VerwijsindexAPIView):
         responses={204: OpenApiResponse(description="Stopped."), 404: _ERROR},
     )
     def delete(self, request: Request, pk: int) -> Response:
-        actor = _actor(request, READ)
+        actor = _actor(request)
         webhooks.subscription_delete(actor=actor, subscription_id=_pk(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class WebhookDeliveriesView(VerwijsindexAPIView):
+    policy = WEBHOOKS
+
     @extend_schema(
         operation_id="verwijsindex_webhooks_deliveries",
         tags=TAGS,
@@ -532,6 +549,6 @@ class WebhookDeliveriesView(VerwijsindexAPIView):
         responses={200: s.ViWebhookDeliverySerializer(many=True), 404: _ERROR},
     )
     def get(self, request: Request, pk: int) -> Response:
-        actor = _actor(request, READ)
+        actor = _actor(request)
         rows = webhooks.deliveries_list(actor=actor, subscription_id=_pk(pk))
         return Response(s.ViWebhookDeliverySerializer(rows, many=True).data)
