@@ -234,7 +234,7 @@ REST_FRAMEWORK = {
         "keten.core.api.authentication.ApiClientTokenAuthentication",
         "keten.core.api.authentication.VerifiedSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["keten.core.access.PolicyPermission"],  # no policy on a view: refused
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

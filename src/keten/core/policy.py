@@ -109,22 +109,30 @@ rules.add_perm("core.view_team_workload", is_teamleider)
 class SystemRule:
     """What a system token needs for a permission: a scope, and for an object a rule of its own."""
 
-    scope: str
+    scopes: tuple[str, ...]  # any one of them will do
     on_object: Callable[[Any, Any], bool] | None = None  # (api_client, obj) -> bool
+
+    @property
+    def scope(self) -> str:
+        """The scope named first (the one the API documentation names)."""
+        return self.scopes[0]
 
 
 _SYSTEM_RULES: dict[str, SystemRule] = {}
 
 
-def system_scope(permission: str, scope: str, on_object: Callable[[Any, Any], bool] | None = None) -> None:
-    """Open ``permission`` to partner systems whose token holds ``scope``.
+def system_scope(
+    permission: str, scope: str | tuple[str, ...], on_object: Callable[[Any, Any], bool] | None = None
+) -> None:
+    """Open ``permission`` to partner systems whose token holds ``scope`` (or any one of several).
 
     A system acting *for its organisation* then needs ``on_object(api_client, obj)`` for an object
     (without it: no object access); a system acting *for one of its professionals* additionally
     needs everything the professional's own rules require. A permission never opened this way is
     closed to every system, whatever its scopes.
     """
-    _SYSTEM_RULES[permission] = SystemRule(scope=scope, on_object=on_object)
+    scopes = (scope,) if isinstance(scope, str) else tuple(scope)
+    _SYSTEM_RULES[permission] = SystemRule(scopes=scopes, on_object=on_object)
 
 
 def system_rule(permission: str) -> SystemRule | None:
@@ -147,7 +155,7 @@ def allows(permission: str, who: Any, obj: Any = None) -> bool:
     actor = _as_actor(who)
     if actor.api_client is not None:
         rule = _SYSTEM_RULES.get(permission)
-        if rule is None or not actor.api_client.has_scope(rule.scope):
+        if rule is None or not any(actor.api_client.has_scope(scope) for scope in rule.scopes):
             return False
         if actor.user is None:
             if obj is None:

@@ -15,7 +15,8 @@ two cannot drift apart (``verwijsindex/tests/test_rules_agree.py`` checks that t
   :func:`regie_matches`; the verwijsindex beheer for the gemeente's functioneel beheerder.
 
 Partner systems reach the verwijsindex API with ``verwijsindex:read`` (reading signals, the feed and
-their webhooks) and ``verwijsindex:write`` (registering and withdrawing); see
+their webhooks) and ``verwijsindex:write`` (registering, withdrawing, and reading back their own
+signals); see
 :func:`keten.core.policy.system_scope`. Webhooks belong to the system only: no browser session
 registers one.
 """
@@ -188,8 +189,9 @@ rules.add_perm("verwijsindex.manage_webhooks", rules.always_deny)
 # ``verwijsindex:write``. Acting for its organisation a system reaches that organisation's signals;
 # acting for one of its professionals, what the professional may. Matches, the regie and the beheer
 # are for people only.
-system_scope("verwijsindex.view_signals", READ_SCOPE)
-system_scope("verwijsindex.view_signal", READ_SCOPE, on_object=signal_of_system)
+# A system that registers signals also reads back its own (to withdraw them): either scope reads.
+system_scope("verwijsindex.view_signals", (READ_SCOPE, WRITE_SCOPE))
+system_scope("verwijsindex.view_signal", (READ_SCOPE, WRITE_SCOPE), on_object=signal_of_system)
 system_scope("verwijsindex.register", WRITE_SCOPE)
 system_scope("verwijsindex.change_signal", WRITE_SCOPE, on_object=signal_of_system)
 system_scope("verwijsindex.manage_webhooks", READ_SCOPE)

@@ -352,3 +352,18 @@ def test_session_without_second_factor_is_not_accepted(jgz_nurse: User) -> None:
     assert client.get(SIGNALS).status_code == 401
     assert post(client, SIGNALS, row()).status_code == 401
     assert Signal.objects.count() == 0
+
+
+def test_a_write_only_token_reads_back_its_own_signals(
+    jgz_nurse: User, teacher: User, jgz_auth: dict[str, str], school_auth: dict[str, str]
+) -> None:
+    """A system that registers signals (``verwijsindex:write`` only) lists and reads its own, to withdraw
+    them; another organisation's signal stays a 404."""
+    client = Client()
+    own = post(client, SIGNALS, row(professional=teacher.pk), **school_auth).json()["id"]
+    other = post(client, SIGNALS, row(professional=jgz_nurse.pk), **jgz_auth).json()["id"]
+    listed = client.get(SIGNALS, **school_auth)
+    assert listed.status_code == 200
+    assert [s["id"] for s in listed.json()["results"]] == [own]
+    assert client.get(f"{SIGNALS}{own}/", **school_auth).status_code == 200
+    assert client.get(f"{SIGNALS}{other}/", **school_auth).status_code == 404
