@@ -226,3 +226,42 @@ def test_start_from_scratch_and_the_aandachtsfunctionaris_overview(
     expect(table).to_contain_text("Fatima El Amrani")
     expect(table).to_contain_text("niet zichtbaar")
     expect(af.page.locator("main")).not_to_contain_text("Yilmaz")
+
+
+def test_the_gemeente_beheerder_publishes_a_checklist_for_the_own_municipality(
+    browse: Callable[[], UI], school: Organisation
+) -> None:
+    gemeente = OrganisationFactory(
+        name="Gemeente Lindeweg", type=OrganisationType.GEMEENTE, municipality=school.municipality
+    )
+    beheerder = make_user(Role.FUNCTIONEEL_BEHEERDER, gemeente, username="gem-beheer", first_name="Gerrit")
+    ui = browse()
+    page = ui.page
+    login(ui, beheerder)
+    ui.submit(page.get_by_role("link", name="Checklists van de meldcode beheren"))
+    assert ui.path() == "/meldcode/beheer/checklists/"
+    expect(page.get_by_role("heading", level=2).first).to_contain_text("Landelijke versie")
+
+    link = page.get_by_role("link", name="Nieuwe versie voor uw gemeente maken op basis van landelijke versie").first
+    ui.submit(link)
+    title = page.get_by_label("Titel")
+    title.fill("")
+    # An empty title is refused with a Dutch message; nothing is published.
+    ui.submit(page.get_by_role("button", name="Nieuwe versie publiceren"))
+    expect(page.get_by_role("alert").first).to_be_visible()
+    assert not Checklist.objects.filter(municipality=school.municipality).exists()
+
+    title.fill("Signalen bij het kind (Lindeweg)")
+    ui.submit(page.get_by_role("button", name="Nieuwe versie publiceren"))
+    expect(page.get_by_role("status").filter(has_text="is gepubliceerd voor gemeente")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Signalen bij het kind (Lindeweg)")
+    ui.screenshot("checklist-municipal")
+    published = Checklist.objects.get(municipality=school.municipality)
+    assert published.title == "Signalen bij het kind (Lindeweg)"
+
+    # The school's own beheerder neither sees the link nor reaches the pages.
+    club = browse()
+    login(club, make_user(Role.FUNCTIONEEL_BEHEERDER, school, username="school-beheer"))
+    expect(club.page.get_by_role("link", name="Checklists van de meldcode beheren")).to_have_count(0)
+    assert club.goto("/meldcode/beheer/checklists/").status == 404
+    assert club.goto(f"/meldcode/beheer/checklists/{published.pk}/").status == 404
