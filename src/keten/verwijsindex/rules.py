@@ -171,6 +171,8 @@ def matches_visible_to(user: Any) -> QuerySet[Match]:
 
 #: Working with one's own signals and matches at all (the overview, the signal pages and reading API).
 rules.add_perm("verwijsindex.view_signals", has_case_role)
+#: The feed of match events (API): the same people; of systems only those that may read.
+rules.add_perm("verwijsindex.view_feed", has_case_role)
 #: Registering and withdrawing signals, and working on matches, at all; which one: the object rules.
 rules.add_perm("verwijsindex.register", has_case_role)
 rules.add_perm("verwijsindex.view_signal", has_case_role & is_registrant)
@@ -192,6 +194,7 @@ rules.add_perm("verwijsindex.manage_webhooks", rules.always_deny)
 # A system that registers signals also reads back its own (to withdraw them): either scope reads.
 system_scope("verwijsindex.view_signals", (READ_SCOPE, WRITE_SCOPE))
 system_scope("verwijsindex.view_signal", (READ_SCOPE, WRITE_SCOPE), on_object=signal_of_system)
+system_scope("verwijsindex.view_feed", READ_SCOPE)
 system_scope("verwijsindex.register", WRITE_SCOPE)
 system_scope("verwijsindex.change_signal", WRITE_SCOPE, on_object=signal_of_system)
 system_scope("verwijsindex.manage_webhooks", READ_SCOPE)

@@ -43,6 +43,7 @@ WRITE = str(WRITE_SCOPE)
 READ = str(READ_SCOPE)
 #: The gates of the API (which signal: ``verwijsindex.view_signal`` / ``change_signal``).
 VIEW = "verwijsindex.view_signals"
+FEED = "verwijsindex.view_feed"
 REGISTER = "verwijsindex.register"
 WEBHOOKS = "verwijsindex.manage_webhooks"
 TAGS = ["verwijsindex"]
@@ -231,7 +232,7 @@ class SignalListView(VerwijsindexAPIView):
         operation_id="verwijsindex_signals_list",
         tags=TAGS,
         description="Your signals (a system token: your organisation's) with the live matches they are in. "
-        "No identity of the young person is returned." + AUTH_TEXT.format(scope=READ),
+        "No identity of the young person is returned." + AUTH_TEXT.format(scope=f"{READ}` or `{WRITE}"),
         parameters=[
             OpenApiParameter("status", str, enum=[*SignalStatus.values, ""]),
             OpenApiParameter("page", int),
@@ -414,7 +415,8 @@ class SignalDetailView(VerwijsindexAPIView):
     @extend_schema(
         operation_id="verwijsindex_signals_retrieve",
         tags=TAGS,
-        description="One of your (organisation's) signals and its live matches." + AUTH_TEXT.format(scope=READ),
+        description="One of your (organisation's) signals and its live matches."
+        + AUTH_TEXT.format(scope=f"{READ}` or `{WRITE}"),
         responses={200: s.ViSignalSerializer, 404: _ERROR},
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -450,7 +452,7 @@ class SignalDetailView(VerwijsindexAPIView):
 
 
 class FeedView(VerwijsindexAPIView):
-    policy = VIEW
+    policy = FEED
 
     @extend_schema(
         operation_id="verwijsindex_feed",
