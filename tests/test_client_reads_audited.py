@@ -410,7 +410,7 @@ FAILED_WRITES: list[Read] = [
     ),
     Read(
         "overleg:registration_close",
-        "prof",
+        "chair",
         lambda w: f"/overleg/aanmeldingen/{w.overleg.registration.pk}/afsluiten/",
         method="post",
         data=lambda w: {},
