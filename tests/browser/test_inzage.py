@@ -80,7 +80,7 @@ def test_parent_asks_for_inzage_and_destruction(
     assert target.read_bytes().startswith(b"%PDF")
     ui.submit(page.get_by_role("link", name="Terug naar het inzageverzoek"))
 
-    page.get_by_label("Toelichting (optioneel)").fill("Afgegeven aan moeder in een gesprek.")
+    page.get_by_label("Toelichting (niet verplicht)").fill("Afgegeven aan moeder in een gesprek.")
     ui.submit(page.get_by_role("button", name="Beantwoord"))
     item = InzageRequest.objects.get()
     assert item.answered_on == timezone.localdate()

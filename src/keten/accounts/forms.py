@@ -119,7 +119,7 @@ class AccountResetForm(KetenForm):
 
 class ResetDeclineForm(KetenForm):
     reason = forms.CharField(
-        label=_("Toelichting (niet verplicht)"),
+        label=_("Toelichting"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,

@@ -50,7 +50,7 @@ class RequestForm(KetenForm):
 class AnswerForm(KetenForm):
     answered_on = _date(gettext_lazy("Beantwoord op"))
     note = forms.CharField(
-        label=gettext_lazy("Toelichting (optioneel)"),
+        label=gettext_lazy("Toelichting"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
