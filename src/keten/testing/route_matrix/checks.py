@@ -38,6 +38,18 @@ def S(*keys: str) -> frozenset[str]:  # noqa: N802 - reads as a set literal in t
     return frozenset(keys)
 
 
+#: The case roles of the demo, on and off the target's case team, and in the other municipality.
+CASE_ROLES = S(
+    "aandachtsfunctionaris", "bg_collega", "collega", "other_professional", "professional", "teamleider", "veiligthuis"
+)
+#: Signed in without a case role: beheer, beleid (and the superuser, who is no exception).
+NO_CASE_ROLE = S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")
+#: Every signed-in person.
+SIGNED_IN = CASE_ROLES | NO_CASE_ROLE | S("privacy")
+#: Every partner-system token, for its organisation or for one of its professionals.
+TOKENS = S("token_other", "token_other_for_member", "token_own", "token_own_for_professional")
+
+
 def get(target: t.Target, allowed: frozenset[str], refused: frozenset[str] = frozenset()) -> Check:
     return Check("GET", target, allowed, refused)
 

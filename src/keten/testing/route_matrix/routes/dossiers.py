@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from keten.testing.route_matrix import targets as t
-from keten.testing.route_matrix.checks import R, Route, S, get, post
+from keten.testing.route_matrix.checks import CASE_ROLES, NO_CASE_ROLE, SIGNED_IN, TOKENS, R, Route, S, get, post
 
 ROUTES: dict[str, Route] = {
     "dossiers:access_request_create": R(
@@ -11,15 +11,7 @@ ROUTES: dict[str, Route] = {
         (
             post(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
         ),
     ),
@@ -32,15 +24,7 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
         ),
     ),
@@ -49,27 +33,11 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
             post(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
         ),
     ),
@@ -87,27 +55,11 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
             post(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
         ),
     ),
@@ -127,27 +79,11 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
             post(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
         ),
     ),
@@ -194,37 +130,11 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "token_other",
-                    "token_other_for_member",
-                    "token_own",
-                    "token_own_for_professional",
-                    "veiligthuis",
-                ),
+                SIGNED_IN | TOKENS,
             ),
             post(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
         ),
     ),
@@ -233,30 +143,12 @@ ROUTES: dict[str, Route] = {
         (
             post(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "token_other",
-                    "token_other_for_member",
-                    "token_own",
-                    "token_own_for_professional",
-                    "veiligthuis",
-                ),
+                SIGNED_IN | TOKENS,
             ),
         ),
     ),
     "api-figures-dossiers": R(
         "a beleidsmedewerker or functioneel beheerder (own municipality)",
-        (get(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),),
+        (get(t.none, NO_CASE_ROLE),),
     ),
 }

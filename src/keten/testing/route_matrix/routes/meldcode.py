@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from keten.testing.route_matrix import targets as t
-from keten.testing.route_matrix.checks import R, Route, S, get, post
+from keten.testing.route_matrix.checks import CASE_ROLES, NO_CASE_ROLE, R, Route, S, get, post
 from keten.testing.route_matrix.world import World
 
 
@@ -74,26 +74,18 @@ ROUTES: dict[str, Route] = {
     ),
     "meldcode:figures": R(
         "a beleidsmedewerker or functioneel beheerder (own municipality, small cells hidden)",
-        (get(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),),
+        (get(t.none, NO_CASE_ROLE),),
     ),
     "meldcode:figures_csv": R(
         "a beleidsmedewerker or functioneel beheerder (own municipality, small cells hidden)",
-        (get(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),),
+        (get(t.none, NO_CASE_ROLE),),
     ),
     "meldcode:inbox": R(
         "a case role (consultations asked of them)",
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
         ),
     ),
@@ -102,27 +94,11 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
             post(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
         ),
     ),

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from keten.testing.route_matrix import targets as t
-from keten.testing.route_matrix.checks import R, Route, S, get, post
+from keten.testing.route_matrix.checks import NO_CASE_ROLE, SIGNED_IN, TOKENS, R, Route, S, get, post
 
 ROUTES: dict[str, Route] = {
     "network:agreement_create": R(
         "a beleidsmedewerker or functioneel beheerder",
         (
-            get(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),
-            post(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),
+            get(t.none, NO_CASE_ROLE),
+            post(t.none, NO_CASE_ROLE),
         ),
     ),
     "network:agreement_edit": R(
@@ -25,39 +25,11 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                SIGNED_IN,
             ),
             post(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                SIGNED_IN,
             ),
         ),
     ),
@@ -126,21 +98,7 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                SIGNED_IN,
             ),
         ),
     ),
@@ -203,21 +161,7 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                SIGNED_IN,
             ),
         ),
     ),
@@ -268,21 +212,7 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                SIGNED_IN,
             ),
         ),
     ),
@@ -291,25 +221,7 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "token_other",
-                    "token_other_for_member",
-                    "token_own",
-                    "token_own_for_professional",
-                    "veiligthuis",
-                ),
+                SIGNED_IN | TOKENS,
             ),
         ),
     ),
@@ -318,25 +230,7 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "token_other",
-                    "token_other_for_member",
-                    "token_own",
-                    "token_own_for_professional",
-                    "veiligthuis",
-                ),
+                SIGNED_IN | TOKENS,
             ),
         ),
     ),

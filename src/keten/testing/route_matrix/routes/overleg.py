@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from keten.testing.route_matrix import targets as t
-from keten.testing.route_matrix.checks import R, Route, S, get, post
+from keten.testing.route_matrix.checks import CASE_ROLES, NO_CASE_ROLE, SIGNED_IN, R, Route, S, get, post
 
 ROUTES: dict[str, Route] = {
     "overleg:agreement": R(
@@ -23,21 +23,7 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                SIGNED_IN,
             ),
         ),
     ),
@@ -52,21 +38,7 @@ ROUTES: dict[str, Route] = {
         (
             post(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                SIGNED_IN,
             ),
         ),
     ),
@@ -75,48 +47,20 @@ ROUTES: dict[str, Route] = {
         (
             post(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                SIGNED_IN,
             ),
         ),
     ),
     "overleg:figures": R(
         "a beleidsmedewerker or functioneel beheerder (own municipality)",
-        (get(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),),
+        (get(t.none, NO_CASE_ROLE),),
     ),
     "overleg:index": R(
         "any signed-in user (own overleggen and meetings)",
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                SIGNED_IN,
             ),
         ),
     ),
@@ -173,15 +117,7 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
         ),
     ),
@@ -220,15 +156,7 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
         ),
     ),
@@ -250,8 +178,8 @@ ROUTES: dict[str, Route] = {
     "overleg:type_create": R(
         "the gemeente's beleidsmedewerker or functioneel beheerder, or a beheerder",
         (
-            get(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),
-            post(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),
+            get(t.none, NO_CASE_ROLE),
+            post(t.none, NO_CASE_ROLE),
         ),
     ),
     "overleg:type_meeting_add": R(
@@ -264,7 +192,7 @@ ROUTES: dict[str, Route] = {
     ),
     "overleg:types": R(
         "the gemeente's beleidsmedewerker or functioneel beheerder, or a beheerder of a lead organisation",
-        (get(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),),
+        (get(t.none, NO_CASE_ROLE),),
     ),
     "api-overleg-agreement": R(
         "as the agreement page; no system tokens",
@@ -281,33 +209,11 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                SIGNED_IN,
             ),
             post(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
         ),
         tokens=False,
@@ -327,21 +233,7 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                SIGNED_IN,
             ),
         ),
         tokens=False,
@@ -371,33 +263,11 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                SIGNED_IN,
             ),
             post(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
         ),
         tokens=False,
@@ -407,21 +277,7 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                SIGNED_IN,
             ),
         ),
         tokens=False,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from keten.testing.route_matrix import targets as t
-from keten.testing.route_matrix.checks import R, Route, S, get, post
+from keten.testing.route_matrix.checks import CASE_ROLES, NO_CASE_ROLE, SIGNED_IN, R, Route, S, get, post
 
 ROUTES: dict[str, Route] = {
     "sharing:consent_create": R(
@@ -20,17 +20,17 @@ ROUTES: dict[str, Route] = {
     "sharing:convenant_create": R(
         "a beleidsmedewerker or functioneel beheerder",
         (
-            get(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),
-            post(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),
+            get(t.none, NO_CASE_ROLE),
+            post(t.none, NO_CASE_ROLE),
         ),
     ),
     "sharing:convenants": R(
         "a beleidsmedewerker or functioneel beheerder",
-        (get(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),),
+        (get(t.none, NO_CASE_ROLE),),
     ),
     "sharing:counts": R(
         "a beleidsmedewerker or functioneel beheerder (own municipality)",
-        (get(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),),
+        (get(t.none, NO_CASE_ROLE),),
     ),
     "sharing:deelhulp": R(
         "the dossier's case team",
@@ -64,15 +64,7 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
         ),
     ),
@@ -160,23 +152,9 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "beheerder",
-                    "beleid",
-                    "bg_collega",
-                    "collega",
-                    "org_beheerder",
-                    "other_beheerder",
-                    "other_professional",
-                    "privacy",
-                    "professional",
-                    "superuser",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                SIGNED_IN,
             ),
-            post(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),
+            post(t.none, NO_CASE_ROLE),
         ),
         tokens=False,
     ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from keten.testing.route_matrix import targets as t
-from keten.testing.route_matrix.checks import Check, R, Route, S, get, post
+from keten.testing.route_matrix.checks import CASE_ROLES, NO_CASE_ROLE, TOKENS, Check, R, Route, S, get, post
 
 ROUTES: dict[str, Route] = {
     "verwijsindex:beheer": R(
@@ -15,7 +15,7 @@ ROUTES: dict[str, Route] = {
     ),
     "verwijsindex:figures": R(
         "a beleidsmedewerker or functioneel beheerder (own municipality)",
-        (get(t.none, S("beheerder", "beleid", "org_beheerder", "other_beheerder", "superuser")),),
+        (get(t.none, NO_CASE_ROLE),),
     ),
     "verwijsindex:match": R(
         "a participant of the match, or the municipality's verwijsindex regievoerder",
@@ -30,15 +30,7 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
         ),
     ),
@@ -59,27 +51,11 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
             post(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "veiligthuis",
-                ),
+                CASE_ROLES,
             ),
         ),
     ),
@@ -107,19 +83,7 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "token_other",
-                    "token_other_for_member",
-                    "token_own",
-                    "token_own_for_professional",
-                    "veiligthuis",
-                ),
+                CASE_ROLES | TOKENS,
             ),
         ),
     ),
@@ -132,35 +96,11 @@ ROUTES: dict[str, Route] = {
         (
             get(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "token_other",
-                    "token_other_for_member",
-                    "token_own",
-                    "token_own_for_professional",
-                    "veiligthuis",
-                ),
+                CASE_ROLES | TOKENS,
             ),
             post(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "token_other",
-                    "token_other_for_member",
-                    "token_own",
-                    "token_own_for_professional",
-                    "veiligthuis",
-                ),
+                CASE_ROLES | TOKENS,
             ),
         ),
     ),
@@ -169,19 +109,7 @@ ROUTES: dict[str, Route] = {
         (
             post(
                 t.none,
-                S(
-                    "aandachtsfunctionaris",
-                    "bg_collega",
-                    "collega",
-                    "other_professional",
-                    "professional",
-                    "teamleider",
-                    "token_other",
-                    "token_other_for_member",
-                    "token_own",
-                    "token_own_for_professional",
-                    "veiligthuis",
-                ),
+                CASE_ROLES | TOKENS,
             ),
         ),
     ),
