@@ -77,20 +77,26 @@ is_privacy_officer = has_role(Role.PRIVACY_OFFICER) & works_for_gemeente
 may_read_audit_log = is_aandachtsfunctionaris | is_functioneel_beheerder
 
 
-def _organisation_id(user: Any) -> int | None:
-    membership = getattr(user, "active_membership", None) if role_of(user) else None
+def user_id_of(user: Any) -> int | None:
+    """The id of a signed-in user; None for anonymous (the row filters' "nobody")."""
+    return getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+
+
+def organisation_id_of(user: Any) -> int | None:
+    """The organisation a signed-in user acts for (their active membership), or None."""
+    membership = getattr(user, "active_membership", None) if user_id_of(user) else None
     return membership.organisation_id if membership is not None else None
 
 
 @rules.predicate
 def event_of_own_organisation(user: Any, event: Any) -> bool:
     """An audit event written by someone acting for the user's own organisation."""
-    return event is not None and event.organisation_id is not None and event.organisation_id == _organisation_id(user)
+    return event is not None and event.organisation_id is not None and event.organisation_id == organisation_id_of(user)
 
 
 def audit_events_visible_to(user: Any) -> QuerySet[AuditEvent]:
     """The row filter of ``core.view_audit_event``: the events of the user's own organisation."""
-    organisation_id = _organisation_id(user)
+    organisation_id = organisation_id_of(user)
     if not may_read_audit_log(user) or organisation_id is None:
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(organisation_id=organisation_id)

@@ -37,7 +37,9 @@ from keten.core.policy import (
     is_aandachtsfunctionaris,
     is_functioneel_beheerder,
     may_see_client_data,
+    organisation_id_of,
     system_scope,
+    user_id_of,
     works_for_gemeente,
 )
 from keten.dossiers.models import Dossier
@@ -47,15 +49,6 @@ from keten.meldcode.models import Checklist, Consultation, Traject
 
 #: The scope a partner system's token needs for the meldcode API.
 MELDCODE_SCOPE = ApiClient.Scope.MELDCODE_WRITE
-
-
-def _uid(user: Any) -> int | None:
-    return getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
-
-
-def _org_id(user: Any) -> int | None:
-    membership = getattr(user, "active_membership", None) if _uid(user) else None
-    return membership.organisation_id if membership is not None else None
 
 
 # --- the dossier's row filters the meldcode builds on ---------------------------------------------
@@ -70,7 +63,7 @@ def _dossier_ids_visible_to(user: Any) -> list[int]:
 
 def _dossiers_of_team(user: Any) -> QuerySet[Dossier]:
     """Dossiers the user may change (``dossiers.change_dossier``): the case team, no break-the-glass."""
-    if _uid(user) is None:
+    if user_id_of(user) is None:
         return Dossier.objects.none()
     return dossiers_of_team(actor_for_user(user))
 
@@ -81,16 +74,16 @@ def _dossiers_of_team(user: Any) -> QuerySet[Dossier]:
 @rules.predicate
 def is_consultation_addressee(user: Any, consultation: Any) -> bool:
     """The request is addressed to the user (never to a system acting for them)."""
-    if consultation is None or _uid(user) is None or acts_through_system(user):
+    if consultation is None or user_id_of(user) is None or acts_through_system(user):
         return False
-    return bool(consultation.requested_to_id == _uid(user))
+    return bool(consultation.requested_to_id == user_id_of(user))
 
 
 def consultations_to(user: Any, *, with_names: bool = False) -> QuerySet[Consultation]:
     """:func:`is_consultation_addressee` as rows: the requests addressed to the user (``with_names``:
     only those asked with the family's names); none for a system acting for the user. The user's id
     is the only parameter (the main menu compiles the count once, see ``keten.core.queries``)."""
-    uid = _uid(user)
+    uid = user_id_of(user)
     if uid is None or acts_through_system(user):
         return Consultation.objects.none()
     found = Consultation.objects.filter(requested_to_id=uid)
@@ -105,17 +98,17 @@ def consultation_inbox(user: Any) -> QuerySet[Consultation]:
 @rules.predicate
 def is_consulted_on(user: Any, traject: Any) -> bool:
     """Asked for collegiale consultatie on this traject (sees the traject, without names when anonymous)."""
-    if traject is None or _uid(user) is None or acts_through_system(user):
+    if traject is None or user_id_of(user) is None or acts_through_system(user):
         return False
-    return Consultation.objects.filter(traject=traject, requested_to_id=_uid(user)).exists()
+    return Consultation.objects.filter(traject=traject, requested_to_id=user_id_of(user)).exists()
 
 
 @rules.predicate
 def is_consulted_with_names(user: Any, traject: Any) -> bool:
     """Asked for consultation on this traject with the family's names."""
-    if traject is None or _uid(user) is None or acts_through_system(user):
+    if traject is None or user_id_of(user) is None or acts_through_system(user):
         return False
-    return Consultation.objects.filter(traject=traject, requested_to_id=_uid(user), anonymous=False).exists()
+    return Consultation.objects.filter(traject=traject, requested_to_id=user_id_of(user), anonymous=False).exists()
 
 
 # --- trajecten ------------------------------------------------------------------------------------
@@ -147,7 +140,7 @@ def can_view_consultation_traject(user: Any, consultation: Any) -> bool:
 def trajecten_visible_to(user: Any) -> QuerySet[Traject]:
     """The trajecten ``meldcode.view_traject`` allows: in a dossier the user may see (case team or
     break-the-glass), or consulted on. A system acting for the user: their case teams only."""
-    if _uid(user) is None or not may_see_client_data(user):
+    if user_id_of(user) is None or not may_see_client_data(user):
         return Traject.objects.none()
     visible = Q(dossier_id__in=_dossier_ids_visible_to(user))
     if not acts_through_system(user):
@@ -175,7 +168,7 @@ def names_on_overview_q(user: Any) -> Q:
 @rules.predicate
 def of_own_organisation(user: Any, traject: Any) -> bool:
     """Started by someone of the organisation the user acts for (never seen by a system acting for them)."""
-    org_id = _org_id(user)
+    org_id = organisation_id_of(user)
     if traject is None or org_id is None or acts_through_system(user):
         return False
     return bool(traject.organisation_id == org_id)
@@ -184,7 +177,7 @@ def of_own_organisation(user: Any, traject: Any) -> bool:
 def organisation_trajecten(user: Any) -> QuerySet[Traject]:
     """The trajecten ``meldcode.view_organisation_traject`` allows: for an aandachtsfunctionaris, all
     of their own organisation (the overview shows them without names, see :func:`names_on_overview_q`)."""
-    org_id = _org_id(user)
+    org_id = organisation_id_of(user)
     if org_id is None or acts_through_system(user) or not is_aandachtsfunctionaris(user):
         return Traject.objects.none()
     return Traject.objects.filter(organisation_id=org_id)
@@ -196,7 +189,7 @@ def organisation_trajecten(user: Any) -> QuerySet[Traject]:
 def _checklist_municipality_id(user: Any) -> int | None:
     """The municipality whose checklists the user manages: that of the gemeente organisation a
     functioneel beheerder acts for. None for everyone else, and for a system acting for the user."""
-    if _uid(user) is None or acts_through_system(user):
+    if user_id_of(user) is None or acts_through_system(user):
         return None
     if not (is_functioneel_beheerder(user) and works_for_gemeente(user)):
         return None

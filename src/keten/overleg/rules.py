@@ -34,24 +34,15 @@ import rules
 from django.db.models import Exists, OuterRef, Q
 
 from keten.accounts.models import OrganisationType, Role
-from keten.core.policy import has_case_role, has_membership, role_of
+from keten.core.policy import has_case_role, has_membership, organisation_id_of, role_of, user_id_of
 from keten.dossiers.rules import can_change_dossier
 from keten.overleg.models import AgendaItem, AgendaState, Attendance, CaseRegistration
 
 NOTHING = Q(pk__in=[])
 
 
-def _uid(user: Any) -> int | None:
-    return getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
-
-
 def _same(user_id: int | None, user: Any) -> bool:
-    return user_id is not None and user_id == _uid(user)
-
-
-def _org_id(user: Any) -> int | None:
-    membership = getattr(user, "active_membership", None) if _uid(user) else None
-    return membership.organisation_id if membership is not None else None
+    return user_id is not None and user_id == user_id_of(user)
 
 
 def _case_roles() -> frozenset[str]:
@@ -61,7 +52,7 @@ def _case_roles() -> frozenset[str]:
 
 
 def _in_case_role(user: Any) -> bool:
-    return _uid(user) is not None and role_of(user) in _case_roles()
+    return user_id_of(user) is not None and role_of(user) in _case_roles()
 
 
 # --- the attendance list --------------------------------------------------------------------------
@@ -73,7 +64,7 @@ def attendee_q(user_id: int | None) -> Q:
 
 
 def user_attends_meeting(user: Any, meeting: Any) -> bool:
-    uid = _uid(user)
+    uid = user_id_of(user)
     if uid is None or meeting is None:
         return False
     return Attendance.objects.filter(attendee_q(uid), meeting_id=meeting.pk).exists()
@@ -97,7 +88,7 @@ def invited_membership_q(overleg_type: Any) -> Q:
 
 @rules.predicate
 def is_registrant(user: Any, registration: Any) -> bool:
-    return registration is not None and registration.registered_by_id == _uid(user)
+    return registration is not None and registration.registered_by_id == user_id_of(user)
 
 
 @rules.predicate
@@ -120,7 +111,7 @@ def _attended_agenda_items(uid: int) -> Any:
 @rules.predicate
 def attends_agenda_of(user: Any, registration: Any) -> bool:
     """On the attendance list (not absent) of a meeting that has this case on its agenda."""
-    uid = _uid(user)
+    uid = user_id_of(user)
     if uid is None or registration is None:
         return False
     return _attended_agenda_items(uid).filter(registration_id=registration.pk).exists()
@@ -132,7 +123,7 @@ can_view_registration = has_case_role & (is_registrant | chairs_registration | i
 def registration_visibility_q(user: Any) -> Q:
     """:data:`can_view_registration` as a filter on CaseRegistration: the registrations whose content
     the user may see (registrant, chair, casusregisseur, or attendee of a meeting with it on its agenda)."""
-    uid = _uid(user)
+    uid = user_id_of(user)
     if uid is None or not _in_case_role(user):
         return NOTHING
     attended = _attended_agenda_items(uid).filter(registration_id=OuterRef("pk"))
@@ -145,7 +136,7 @@ can_triage = has_case_role & chairs_registration
 def triage_q(user: Any) -> Q:
     """:data:`can_triage` as a filter on CaseRegistration: the cases of the overleggen the user chairs
     (the triage queue is those still waiting for a decision)."""
-    uid = _uid(user)
+    uid = user_id_of(user)
     if uid is None or not _in_case_role(user):
         return NOTHING
     return Q(overleg_type__chair_id=uid)
@@ -171,7 +162,7 @@ def attends_meeting(user: Any, meeting: Any) -> bool:
 @rules.predicate
 def on_meeting_list(user: Any, meeting: Any) -> bool:
     """On the meeting's attendance list at all (also when recorded absent): it is in their calendar."""
-    uid = _uid(user)
+    uid = user_id_of(user)
     if uid is None or meeting is None:
         return False
     return Attendance.objects.filter(user_id=uid, meeting_id=meeting.pk).exists()
@@ -180,7 +171,7 @@ def on_meeting_list(user: Any, meeting: Any) -> bool:
 @rules.predicate
 def member_organisation_of_meeting(user: Any, meeting: Any) -> bool:
     """Works for a member organisation (or the lead organisation) of the meeting's overleg."""
-    org_id = _org_id(user)
+    org_id = organisation_id_of(user)
     if meeting is None or org_id is None:
         return False
     overleg_type = meeting.overleg_type
@@ -193,8 +184,8 @@ can_view_meeting = has_membership & (chairs_meeting | on_meeting_list | member_o
 def meeting_visibility_q(user: Any) -> Q:
     """:data:`can_view_meeting` as a filter on Meeting (calendar data only). It joins the member
     organisations: the caller takes ``distinct()``."""
-    uid = _uid(user)
-    org_id = _org_id(user)
+    uid = user_id_of(user)
+    org_id = organisation_id_of(user)
     if uid is None or org_id is None:
         return NOTHING
     return (
@@ -211,7 +202,7 @@ can_view_meeting_cases = has_case_role & (chairs_meeting | attends_meeting)
 def meeting_cases_q(user: Any) -> Q:
     """:data:`can_view_meeting_cases` as a filter on Meeting: the meetings of which the user sees every
     case on the agenda (the chair, or on the list and not recorded absent)."""
-    uid = _uid(user)
+    uid = user_id_of(user)
     if uid is None or not _in_case_role(user):
         return NOTHING
     return Q(overleg_type__chair_id=uid) | Q(pk__in=Attendance.objects.filter(attendee_q(uid)).values("meeting_id"))
@@ -238,20 +229,20 @@ can_record_discussion = has_case_role & (chairs_item | attends_item)
 
 @rules.predicate
 def owns_agreement(user: Any, agreement: Any) -> bool:
-    if agreement is None or _uid(user) is None:
+    if agreement is None or user_id_of(user) is None:
         return False
-    if agreement.owner_user_id is not None and agreement.owner_user_id == _uid(user):
+    if agreement.owner_user_id is not None and agreement.owner_user_id == user_id_of(user):
         return True
-    return agreement.owner_organisation_id is not None and agreement.owner_organisation_id == _org_id(user)
+    return agreement.owner_organisation_id is not None and agreement.owner_organisation_id == organisation_id_of(user)
 
 
 def agreement_owner_q(user: Any) -> Q:
     """:func:`owns_agreement` as a filter on Agreement: owned by the user, or by the organisation the
     user acts for."""
-    uid = _uid(user)
+    uid = user_id_of(user)
     if uid is None:
         return NOTHING
-    org_id = _org_id(user)
+    org_id = organisation_id_of(user)
     owned = Q(owner_user_id=uid)
     return owned | Q(owner_organisation_id=org_id) if org_id is not None else owned
 
@@ -278,7 +269,7 @@ def agreement_visibility_q(user: Any) -> Q:
 @rules.predicate
 def manages_overleg_type(user: Any, overleg_type: Any) -> bool:
     """A functioneel beheerder or beleidsmedewerker of the gemeente, or a beheerder of the lead organisation."""
-    membership = getattr(user, "active_membership", None) if _uid(user) else None
+    membership = getattr(user, "active_membership", None) if user_id_of(user) else None
     if membership is None or role_of(user) not in (Role.FUNCTIONEEL_BEHEERDER, Role.BELEIDSMEDEWERKER):
         return False
     org = membership.organisation

@@ -37,6 +37,7 @@ from keten.core.policy import (
     is_beleidsmedewerker,
     is_functioneel_beheerder,
     may_read_audit_log,
+    user_id_of,
 )
 from keten.dossiers.rules import can_change_dossier, can_view_dossier, dossiers_of_team, visible_dossier_ids
 from keten.sharing.models import (
@@ -50,12 +51,8 @@ from keten.sharing.models import (
 )
 
 
-def _uid(user: Any) -> int | None:
-    return getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
-
-
 def _membership(user: Any) -> Any:
-    return getattr(user, "active_membership", None) if _uid(user) is not None else None
+    return getattr(user, "active_membership", None) if user_id_of(user) is not None else None
 
 
 # --- things recorded in a dossier: the dossier's rules --------------------------------------------
@@ -109,7 +106,7 @@ def destruction_requests_handled_by(user: Any) -> QuerySet[DestructionRequest]:
 
 def active_grants(user: Any, *, now: Any = None) -> QuerySet[AccessGrant]:
     """``sharing.view_shared_part`` as rows: the access given to the user that runs now."""
-    uid = _uid(user)
+    uid = user_id_of(user)
     if uid is None:
         return AccessGrant.objects.none()
     now = now or timezone.now()
@@ -119,7 +116,7 @@ def active_grants(user: Any, *, now: Any = None) -> QuerySet[AccessGrant]:
 @rules.predicate
 def is_running_grant_of(user: Any, grant: Any) -> bool:
     """The grant gives the user access, and it runs now."""
-    if grant is None or _uid(user) is None or grant.user_id != _uid(user) or grant.revoked_at is not None:
+    if grant is None or user_id_of(user) is None or grant.user_id != user_id_of(user) or grant.revoked_at is not None:
         return False
     now = timezone.now()
     return bool(grant.starts_at <= now < grant.expires_at)
@@ -131,14 +128,14 @@ def is_running_grant_of(user: Any, grant: Any) -> bool:
 @rules.predicate
 def is_own_export(user: Any, export: Any) -> bool:
     """An overview PDF the user asked for, of a request in one of their case-team dossiers."""
-    if export is None or _uid(user) is None or export.requested_by_id != _uid(user):
+    if export is None or user_id_of(user) is None or export.requested_by_id != user_id_of(user):
         return False
     return bool(can_change_dossier(user, export.request.dossier))
 
 
 def inzage_exports_of(user: Any) -> QuerySet[InzageExport]:
     """``sharing.view_inzage_export`` as rows: the user's own exports, of their case-team dossiers."""
-    uid = _uid(user)
+    uid = user_id_of(user)
     if uid is None:
         return InzageExport.objects.none()
     return InzageExport.objects.filter(requested_by_id=uid, request__dossier__in=dossiers_of_team(user))

@@ -36,6 +36,7 @@ from keten.core.policy import (
     may_see_client_data,
     role_of,
     system_scope,
+    user_id_of,
     works_for_gemeente,
 )
 from keten.verwijsindex.models import Match, MatchParticipant, Regievoerder, Signal, SignalStatus
@@ -43,10 +44,6 @@ from keten.verwijsindex.models import Match, MatchParticipant, Regievoerder, Sig
 #: The scopes of a partner system's token for the verwijsindex API.
 READ_SCOPE = ApiClient.Scope.VERWIJSINDEX_READ
 WRITE_SCOPE = ApiClient.Scope.VERWIJSINDEX_WRITE
-
-
-def _uid(user: Any) -> int | None:
-    return getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
 
 
 def _municipality_id(user: Any) -> int | None:
@@ -60,12 +57,12 @@ def _municipality_id(user: Any) -> int | None:
 @rules.predicate
 def is_registrant(user: Any, signal: Any) -> bool:
     """The user registered the signal (it is in their name)."""
-    return signal is not None and _uid(user) is not None and signal.professional_id == _uid(user)
+    return signal is not None and user_id_of(user) is not None and signal.professional_id == user_id_of(user)
 
 
 def signals_visible_to(user: Any) -> QuerySet[Signal]:
     """The signals ``verwijsindex.view_signal`` (and ``change_signal``) allows: the user's own, in a case role."""
-    uid = _uid(user)
+    uid = user_id_of(user)
     if uid is None or not may_see_client_data(user):
         return Signal.objects.none()
     return Signal.objects.filter(professional_id=uid)
@@ -93,7 +90,7 @@ def _taking_part(uid: int | None) -> QuerySet[MatchParticipant]:
 @rules.predicate
 def takes_part_in(user: Any, match: Any) -> bool:
     """The user has an active signal in the match."""
-    uid = _uid(user)
+    uid = user_id_of(user)
     if match is None or uid is None:
         return False
     return MatchParticipant.objects.filter(
@@ -104,12 +101,12 @@ def takes_part_in(user: Any, match: Any) -> bool:
 def matches_taken_part_in(user: Any) -> QuerySet[Match]:
     """:func:`takes_part_in` as rows, with the user's id as the only parameter (the main menu compiles
     its count once, see ``keten.core.queries``; it asks the case role itself)."""
-    return Match.objects.filter(Exists(_taking_part(_uid(user))))
+    return Match.objects.filter(Exists(_taking_part(user_id_of(user))))
 
 
 def matches_to_act_on(user: Any) -> QuerySet[Match]:
     """The matches ``verwijsindex.act_on_match`` allows: those the user takes part in, in a case role."""
-    if _uid(user) is None or not may_see_client_data(user):
+    if user_id_of(user) is None or not may_see_client_data(user):
         return Match.objects.none()
     return matches_taken_part_in(user)
 
@@ -117,7 +114,7 @@ def matches_to_act_on(user: Any) -> QuerySet[Match]:
 @rules.predicate
 def is_match_coordinator(user: Any, match: Any) -> bool:
     """The user's active signal is the match's coordinator (they invite to a case conference)."""
-    uid = _uid(user)
+    uid = user_id_of(user)
     if match is None or uid is None or match.coordinator_id is None:
         return False
     return Signal.objects.filter(pk=match.coordinator_id, professional_id=uid, status=SignalStatus.ACTIEF).exists()
@@ -127,7 +124,7 @@ def is_match_coordinator(user: Any, match: Any) -> bool:
 def is_regievoerder(user: Any) -> bool:
     """Designated today as the verwijsindex regievoerder of the municipality the user acts in."""
     municipality_id = _municipality_id(user)
-    uid = _uid(user)
+    uid = user_id_of(user)
     if municipality_id is None or uid is None:
         return False
     return Regievoerder.objects.filter(user_id=uid, municipality_id=municipality_id).exists()
@@ -158,7 +155,7 @@ def matches_of_municipality(municipality_id: int) -> QuerySet[Match]:
 
 def matches_visible_to(user: Any) -> QuerySet[Match]:
     """The matches ``verwijsindex.view_match`` allows: taken part in, or in the user's regie."""
-    uid = _uid(user)
+    uid = user_id_of(user)
     if uid is None or not role_of(user):
         return Match.objects.none()
     visible = Q(Exists(_taking_part(uid)))
