@@ -20,7 +20,7 @@ from keten.meldcode.afwegingskader import Decision
 from keten.meldcode.models import Consultation, Step
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-CHOICE_TEMPLATE = "meldcode/_choice_field.html"
+CHOICE_TEMPLATE = "keten/_choice_field.html"
 
 DECISION_LABELS: dict[str, Any] = {
     Decision.AFSLUITEN: _("Afsluiten: er is geen vermoeden meer"),

@@ -13,7 +13,7 @@ from keten.core.forms import KetenForm
 from keten.overleg import services
 from keten.overleg.models import AgreementStatus, OverlegKind
 
-CHOICE_TEMPLATE = "overleg/_choice_field.html"
+CHOICE_TEMPLATE = "keten/_choice_field.html"
 
 WEEKDAYS = [
     (1, _("maandag")),

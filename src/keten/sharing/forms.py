@@ -25,7 +25,7 @@ class ChoiceFieldsets:
             if isinstance(widget, forms.CheckboxSelectMultiple):
                 widget.attrs["class"] = "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom"
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                field.template_name = "sharing/_choice_field.html"
+                field.template_name = "keten/_choice_field.html"
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
                 widget.use_required_attribute = lambda initial: False  # type: ignore[method-assign]
 

@@ -13,7 +13,7 @@ from keten.core.forms import KetenForm
 from keten.verwijsindex import services
 from keten.verwijsindex.models import IndexSettings
 
-CHOICE_TEMPLATE = "verwijsindex/_choice_field.html"
+CHOICE_TEMPLATE = "keten/_choice_field.html"
 
 #: The statutory risks (Jeugdwet) in plain Dutch, keyed a–l.
 RISK_LABELS: dict[str, Any] = {

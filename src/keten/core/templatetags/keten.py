@@ -27,3 +27,11 @@ def figure(value: object) -> object:
 def hidden_figure() -> SafeString:
     """The mark of a count that is not shown, with its meaning for screen readers."""
     return format_html('{}<span class="keten-visually-hidden"> ({})</span>', HIDDEN_MARK, gettext("niet getoond"))
+
+
+@register.inclusion_tag("keten/_breadcrumb.html")
+def breadcrumb(*parts: object) -> dict[str, object]:
+    """The breadcrumb trail: ``{% breadcrumb href1 label1 href2 label2 %}`` (pairs, outermost first)."""
+    if len(parts) % 2:
+        raise template.TemplateSyntaxError("breadcrumb takes pairs of a link and its text")
+    return {"crumbs": list(zip(parts[::2], parts[1::2], strict=True))}
