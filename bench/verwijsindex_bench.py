@@ -456,7 +456,7 @@ def _system_actor(work: Workload, label: str) -> tuple[Any, list[Any], str]:
 
     from keten.accounts.models import ApiClient
     from keten.core.actor import Actor
-    from keten.core.api.authentication import hash_token
+    from keten.core.crypto import hash_token
 
     org_id = Tally(a.membership.organisation_id for a in work.actors).most_common(1)[0][0]
     members = [a for a in work.actors if a.membership.organisation_id == org_id]
@@ -483,7 +483,7 @@ def bulk_loop(rows: int, calls: int, seed: int, part: int = 0, parts: int = 1) -
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from keten.meldcode.workdays import add_working_days
+    from keten.core.workdays import add_working_days
     from keten.verwijsindex.services import signals_register_bulk
 
     work = Workload(seed, part, parts)

@@ -25,7 +25,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from keten.accounts.models import ApiClient, User
-from keten.core.api.authentication import hash_token
+from keten.core.crypto import hash_token
 from keten.core.models import AuditAction, AuditEvent, AuditEventClient
 from keten.testing.auth import login_verified
 from keten.testing.factories import TEST_BSNS
@@ -99,7 +99,7 @@ def _traject(w: World) -> str:
 
 READS: list[Read] = [
     # dossiers
-    Read("core:dashboard", "prof", lambda w: "/", shows=_family_name),
+    Read("shell:dashboard", "prof", lambda w: "/", shows=_family_name),
     Read("dossiers:list", "prof", lambda w: "/dossiers/", shows=_family_name),
     Read("dossiers:detail", "prof", lambda w: f"/dossiers/{_ref(w)}/", shows=_family_name),
     Read("dossiers:person_add", "prof", lambda w: f"/dossiers/{_ref(w)}/personen/nieuw/"),
@@ -488,7 +488,7 @@ def test_refused_write_that_shows_client_data_writes_an_event(world: World, read
 # --- no N+1 from the auditing ------------------------------------------------------------------
 
 LISTS: list[Read] = [
-    Read("core:dashboard", "prof", lambda w: "/"),
+    Read("shell:dashboard", "prof", lambda w: "/"),
     Read("dossiers:list", "prof", lambda w: "/dossiers/"),
     Read("api-dossiers", "prof", lambda w: "/api/v1/dossiers/"),
     Read("meldcode:inbox", "af", lambda w: "/meldcode/consultaties/"),

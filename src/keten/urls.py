@@ -27,7 +27,7 @@ two_factor_patterns = (
 
 urlpatterns = [
     path("", include(two_factor_patterns)),
-    path("", include("keten.core.urls")),
+    path("", include("keten.shell.urls")),
     path("account/code/", otp_verify, name="otp_verify"),
     path("account/", include("keten.accounts.urls")),
     path("dossiers/", include("keten.dossiers.urls")),

@@ -81,7 +81,7 @@ def no_second_factor(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("two_factor:login")
     if second_factor_done(request):
-        return redirect("core:dashboard")
+        return redirect("shell:dashboard")
     return render(request, "accounts/no_second_factor.html")
 
 

@@ -13,3 +13,4 @@ class AccountsConfig(AppConfig):
             rules,  # noqa: F401
             signals,  # noqa: F401
         )
+        from keten.accounts.api import schema  # noqa: F401  (OpenAPI: the authentication schemes)

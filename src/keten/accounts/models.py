@@ -207,6 +207,8 @@ class ApiClient(models.Model):
 
     # DRF treats request.user as authenticated through this.
     is_authenticated = True
+    #: How keten.core.actor recognises a partner system behind an API request (without importing accounts).
+    is_system_client = True
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes

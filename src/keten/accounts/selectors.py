@@ -35,7 +35,7 @@ from keten.accounts.models import (
     Wijk,
 )
 from keten.core.actor import Actor
-from keten.core.api.authentication import hash_token
+from keten.core.crypto import hash_token
 from keten.core.errors import NotFoundError
 from keten.core.policy import allows
 

@@ -45,7 +45,7 @@ from keten.accounts.models import (
 from keten.accounts.setup_links import setup_link_issue
 from keten.core import audit
 from keten.core.actor import Actor
-from keten.core.api.authentication import hash_token
+from keten.core.crypto import hash_token
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows

@@ -24,7 +24,7 @@ from keten.accounts.credentials import new_password_check, security_stamp_rotate
 from keten.accounts.models import SetupLink, User
 from keten.core import audit
 from keten.core.actor import Actor
-from keten.core.api.authentication import hash_token
+from keten.core.crypto import hash_token
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
 

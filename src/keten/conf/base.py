@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "keten.verwijsindex",
     "keten.sharing",
     "keten.overleg",
+    "keten.shell",
+    "keten.seeding",
     "keten.notifications",
 ]
 
@@ -91,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "keten.core.context_processors.keten",
+                "keten.shell.context_processors.keten",
             ],
         },
     },
@@ -121,7 +123,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "two_factor:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "shell:dashboard"
 LOGOUT_REDIRECT_URL = "two_factor:login"
 
 # Two-factor: TOTP with backup codes; no phone/SMS gateways.
@@ -231,8 +233,8 @@ TASKS = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "keten.core.api.authentication.ApiClientTokenAuthentication",
-        "keten.core.api.authentication.VerifiedSessionAuthentication",
+        "keten.accounts.api.authentication.ApiClientTokenAuthentication",
+        "keten.accounts.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["keten.core.access.PolicyPermission"],  # no policy on a view: refused
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -4,7 +4,7 @@ acting for one of its professionals.
 A system acting for a professional (:attr:`Actor.through_system`) reaches only what that professional
 reaches as a member of a case team: never through their break-the-glass grants or the consultations
 they were asked for. The policy and the selectors ask :func:`acts_through_system` of the user they
-are given; the one way to become such an actor is :mod:`keten.core.api.acting`.
+are given; the one way to become such an actor is :mod:`keten.accounts.api.acting`.
 """
 
 from __future__ import annotations
@@ -106,10 +106,8 @@ def actor_from_request(request: HttpRequest | Any) -> Actor:
     cached = getattr(request, "_keten_actor", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    from keten.accounts.models import ApiClient
-
     auth = getattr(request, "auth", None)
-    if isinstance(auth, ApiClient):
+    if getattr(auth, "is_system_client", False):
         actor = Actor(user=None, membership=None, api_client=auth)
     else:
         user = request.user

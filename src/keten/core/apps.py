@@ -6,7 +6,3 @@ class CoreConfig(AppConfig):
     name = "keten.core"
     label = "core"
     verbose_name = _("Kern")
-
-    def ready(self) -> None:
-        from keten.core import signals  # noqa: F401
-        from keten.core.api import schema  # noqa: F401

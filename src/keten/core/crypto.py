@@ -81,3 +81,8 @@ def new_pseudonym(prefix: str = "C", length: int = 10) -> str:
 def mask_bsn(bsn: str) -> str:
     digits = normalise_bsn(bsn)
     return "•••••" + digits[-4:] if len(digits) == 9 else ""
+
+
+def hash_token(token: str) -> str:
+    """What Keten stores of a secret token (API token, set-up link, calendar feed): its SHA-256."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

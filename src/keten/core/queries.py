@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -61,9 +62,7 @@ class UserCounts:
         self._lock = threading.Lock()
 
     def _compile(self, names: tuple[str, ...]) -> tuple[str, list[Any]]:
-        from keten.accounts.models import User
-
-        someone = User(pk=_SOMEONE)
+        someone = get_user_model()(pk=_SOMEONE)
         parts: list[str] = []
         params: list[Any] = []
         for name in names:

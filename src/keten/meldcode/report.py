@@ -77,7 +77,7 @@ def _label(mapping: dict[str, Any], key: str) -> str:
     return str(mapping.get(key, key or ""))
 
 
-def _facts(entry: Entry) -> list[tuple[str, str]]:
+def entry_facts(entry: Entry) -> list[tuple[str, str]]:
     """The structured content of one entry as (label, value) pairs in Dutch."""
     data: dict[str, Any] = entry.data or {}
     kind = entry.kind
@@ -190,7 +190,7 @@ def build_report(*, actor: Actor, reference: str) -> Report:
             number=numbers[e.pk],
             corrected=bool(getattr(e, "is_corrected", False)),
             corrects_number=numbers.get(e.corrects_id) if e.corrects_id else None,
-            facts=_facts(e),
+            facts=entry_facts(e),
         )
         for e in timeline
     ]

@@ -27,6 +27,7 @@ from keten.core.actor import Actor
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows
+from keten.core.workdays import add_working_days
 from keten.dossiers.models import Dossier, Person, Relation
 from keten.meldcode import afwegingskader, selectors, states
 from keten.meldcode.afwegingskader import Decision
@@ -41,7 +42,6 @@ from keten.meldcode.models import (
     Step,
     Traject,
 )
-from keten.meldcode.workdays import add_working_days
 from keten.notifications.services import notification_send
 
 MIN_MOTIVATION = 10

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 from simple_history.models import HistoricalRecords
 
-from keten.core.api.authentication import hash_token
+from keten.core.crypto import hash_token
 from keten.core.fields import EncryptedJSONTextField
 
 

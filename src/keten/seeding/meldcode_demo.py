@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from keten.accounts.models import Membership, OrganisationType, Role, User
 from keten.core.actor import Actor
+from keten.core.workdays import add_working_days
 from keten.dossiers.models import CaseRole, CaseTeamMember, Dossier, Person, Relation
 from keten.meldcode import services
 from keten.meldcode.models import Checklist, ChecklistKind, Consultation, Entry, Traject
 from keten.meldcode.reference import load_default_checklists
-from keten.meldcode.workdays import add_working_days
 
 
 def _actor(user: User, organisation_id: int | None = None) -> Actor:

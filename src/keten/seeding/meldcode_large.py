@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from keten.accounts.models import User
 from keten.core.crypto import new_pseudonym
+from keten.core.workdays import add_working_days
 from keten.dossiers.models import CaseTeamMember, Dossier, Person, Relation
 from keten.meldcode.models import Checklist, ChecklistKind, Entry, EntryKind, Status, Traject
 from keten.meldcode.reference import load_default_checklists
-from keten.meldcode.workdays import add_working_days
 from keten.seeding.common import BATCH_SIZE, explicit_timestamps, progress
 
 TRAJECTEN = 20_000

@@ -39,7 +39,7 @@ from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.dossiers.models import Dossier, DossierNote, Person, Relation
 from keten.meldcode.models import Entry
-from keten.meldcode.report import _facts as entry_facts
+from keten.meldcode.report import entry_facts
 from keten.sharing.models import (
     DataCategory,
     DestructionRequest,

@@ -32,14 +32,14 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from keten.accounts.acting import acting_for, eligible_memberships, refused
 from keten.accounts.models import CASE_ROLES, Membership, Municipality, OrganisationType, User
 from keten.core import audit, lookups
-from keten.core.acting import acting_for, eligible_memberships, refused
 from keten.core.actor import Actor
 from keten.core.crypto import blind_index, is_valid_bsn, name_birth_index, normalise_bsn
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.models import AuditAction
-from keten.meldcode.workdays import add_working_days
+from keten.core.workdays import add_working_days
 from keten.notifications.services import NewNotification, notification_send, notifications_create_many
 from keten.verwijsindex import webhooks
 from keten.verwijsindex.audit_names import youth_pseudonyms
@@ -208,7 +208,7 @@ class Registration:
     #: Without BSN: if exactly one young person has this name and birth date, it is that one (API).
     confirm_same_youth: bool = False
     #: API: the professional the signal is registered for (an active case-role member of the client's
-    #: organisation, checked by :mod:`keten.core.acting`); a system already acting for a professional
+    #: organisation, checked by :mod:`keten.accounts.acting`); a system already acting for a professional
     #: may leave it empty or repeat that professional.
     professional_id: int | None = None
     idempotency_key: str = ""
@@ -235,7 +235,7 @@ def _registering_party(actor: Actor, data: Registration) -> Actor:
 
     The result is the actor the registration is recorded and audited for (for a system: "system X
     for professional Y"). Only a professional with a case role can register; a system only for an
-    active case-role member of its own organisation (:mod:`keten.core.acting`).
+    active case-role member of its own organisation (:mod:`keten.accounts.acting`).
     """
     party = _registering_parties(actor, [data])[0]
     if isinstance(party, DomainError):

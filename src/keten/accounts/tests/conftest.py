@@ -18,7 +18,7 @@ from keten.accounts.models import (
     User,
     Wijk,
 )
-from keten.core.api.authentication import hash_token
+from keten.core.crypto import hash_token
 from keten.testing.factories import MunicipalityFactory, OrganisationFactory, TeamFactory, WijkFactory, make_user
 
 

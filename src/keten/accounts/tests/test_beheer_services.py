@@ -26,8 +26,8 @@ from keten.accounts.models import (
     Wijk,
 )
 from keten.accounts.resets import account_reset
-from keten.core.api.authentication import hash_token
 from keten.core.audit import verify_chain
+from keten.core.crypto import hash_token
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditEvent
 from keten.testing.factories import OrganisationFactory, TeamFactory, WijkFactory, make_user

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from keten.accounts.models import ApiClient, Organisation, Role, User
-from keten.core.api.authentication import hash_token
+from keten.core.crypto import hash_token
 from keten.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -111,9 +111,9 @@ def test_deactivate_yourself_is_refused_with_a_message(client_for, beheerder):
 
 def test_deactivated_professional_is_logged_out(client_for, partner_beheerder, worker):
     worker_client = client_for(worker)
-    assert worker_client.get(reverse("core:dashboard")).status_code == 200
+    assert worker_client.get(reverse("shell:dashboard")).status_code == 200
     client_for(partner_beheerder).post(reverse("accounts:beheer_user_deactivate", args=[worker.pk]))
-    response = worker_client.get(reverse("core:dashboard"))
+    response = worker_client.get(reverse("shell:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("two_factor:login"))
 
@@ -128,7 +128,7 @@ def test_account_reset_needs_a_reason_and_ends_the_session(client_for, beheerder
     assert done.status_code == 302
     event = AuditEvent.objects.get(object_type="account_reset")
     assert event.reason.startswith("Telefoon gestolen")
-    response = worker_client.get(reverse("core:dashboard"))
+    response = worker_client.get(reverse("shell:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("two_factor:login"))
 

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from keten.accounts.models import ApiClient
-from keten.core.api.authentication import hash_token
+from keten.core.crypto import hash_token
 from keten.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.test import Client
 
 from keten.accounts.models import ApiClient, Organisation, Role
 from keten.core.actor import Actor
-from keten.core.api.authentication import hash_token
+from keten.core.crypto import hash_token
 from keten.core.policy import allows, system_rule
 from keten.testing.auth import login_verified
 from keten.testing.factories import make_user

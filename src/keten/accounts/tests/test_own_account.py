@@ -20,7 +20,7 @@ URL = "/account/wachtwoord/"
 
 def test_the_user_menu_links_to_the_account_page(client_for, professional):
     client = client_for(professional)
-    dashboard = client.get(reverse("core:dashboard")).content.decode()
+    dashboard = client.get(reverse("shell:dashboard")).content.decode()
     assert f'href="{reverse("accounts:home")}"' in dashboard
     page = client.get(reverse("accounts:home"))
     assert page.status_code == 200
@@ -52,8 +52,8 @@ def test_change_own_password_with_password_and_code(client_for, professional):
     event = AuditEvent.objects.get(object_type="user", action="update", actor=professional)
     assert event.details == {"changed": ["password"], "by": "self"}
     # This session stays signed in; every other session ends.
-    assert client.get(reverse("core:dashboard")).status_code == 200
-    assert other.get(reverse("core:dashboard")).status_code == 302
+    assert client.get(reverse("shell:dashboard")).status_code == 200
+    assert other.get(reverse("shell:dashboard")).status_code == 302
 
 
 @pytest.mark.parametrize(

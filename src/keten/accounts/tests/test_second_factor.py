@@ -43,7 +43,7 @@ def test_a_session_without_the_second_factor_cannot_enrol_a_new_device(professio
     _old_wizard_enrol(client)
     assert list(TOTPDevice.objects.filter(user=professional)) == [original]
     assert not AuditEvent.objects.filter(action="mfa_enrol").exists()
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("shell:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("otp_verify"))
 
@@ -66,7 +66,7 @@ def test_a_user_without_a_device_cannot_enrol_after_signing_in(organisation):
     client.force_login(user)
     _old_wizard_enrol(client)
     assert not TOTPDevice.objects.filter(user=user).exists()
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("shell:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:no_second_factor"))
     page = client.get(reverse("accounts:no_second_factor"))
@@ -98,8 +98,8 @@ def test_a_verified_user_replaces_the_app_only_with_a_current_code(client_for, p
     assert codes.count('<code class="utrecht-code">') == 10
     assert AuditEvent.objects.filter(action="mfa_enrol", actor=professional).exists()
     # This session goes on; the other sessions of the person end.
-    assert client.get(reverse("core:dashboard")).status_code == 200
-    assert other_session.get(reverse("core:dashboard")).status_code == 302
+    assert client.get(reverse("shell:dashboard")).status_code == 200
+    assert other_session.get(reverse("shell:dashboard")).status_code == 302
 
 
 def test_a_backup_code_counts_as_the_current_factor(client_for, professional):

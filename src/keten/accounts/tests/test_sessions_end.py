@@ -31,9 +31,9 @@ def _sso_client(user: User) -> Client:
 
 def test_deactivation_ends_a_single_sign_on_session(sso, client_for, beheerder, gemeente_worker):
     client = _sso_client(gemeente_worker)
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert client.get(reverse("shell:dashboard")).status_code == 200
     client_for(beheerder).post(reverse("accounts:beheer_user_deactivate", args=[gemeente_worker.pk]))
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("shell:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("two_factor:login"))
 
@@ -41,12 +41,12 @@ def test_deactivation_ends_a_single_sign_on_session(sso, client_for, beheerder, 
 def test_a_reset_ends_every_session(sso, client_for, beheerder, gemeente_worker):
     sessions = [client_for(gemeente_worker), _sso_client(gemeente_worker)]
     for client in sessions:
-        assert client.get(reverse("core:dashboard")).status_code == 200
+        assert client.get(reverse("shell:dashboard")).status_code == 200
     client_for(beheerder).post(
         reverse("accounts:beheer_user_reset", args=[gemeente_worker.pk]), {"reason": "Account misschien misbruikt"}
     )
     for client in sessions:
-        response = client.get(reverse("core:dashboard"))
+        response = client.get(reverse("shell:dashboard"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("two_factor:login"))
 

@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from keten.accounts import services
 from keten.accounts.models import Role, SetupLink, User
-from keten.core.api.authentication import hash_token
+from keten.core.crypto import hash_token
 from keten.core.models import AuditEvent
 from keten.testing.otp import code_for_key, links_in_outbox, secret_on_page, setup_link_path
 
@@ -191,4 +191,4 @@ def test_completing_a_link_while_someone_else_is_signed_in_ends_that_session(
     shared = client_for(professional)
     _client, _key, done = _complete(token, client=shared)
     assert done.status_code == 200
-    assert shared.get(reverse("core:dashboard")).status_code == 302
+    assert shared.get(reverse("shell:dashboard")).status_code == 302

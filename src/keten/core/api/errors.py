@@ -29,17 +29,17 @@ def error_body(status_code: int, code: str, detail: str, errors: dict[str, list[
     }
 
 
-def _flatten(data: Any, prefix: str = "") -> dict[str, list[str]]:
+def field_errors(data: Any, prefix: str = "") -> dict[str, list[str]]:
     """DRF's nested error detail as ``{"persons.0.bsn": ["…"]}``."""
     out: dict[str, list[str]] = {}
     if isinstance(data, dict):
         for key, value in data.items():
             name = f"{prefix}.{key}" if prefix else str(key)
-            out.update(_flatten(value, name))
+            out.update(field_errors(value, name))
     elif isinstance(data, list) and any(isinstance(item, dict | list) for item in data):
         for index, item in enumerate(data):
             if item:
-                out.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+                out.update(field_errors(item, f"{prefix}.{index}" if prefix else str(index)))
     elif isinstance(data, list):
         out[prefix or "non_field_errors"] = [str(item) for item in data]
     else:
@@ -60,7 +60,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        body = error_body(response.status_code, "invalid", _("De invoer is niet geldig."), _flatten(response.data))
+        body = error_body(response.status_code, "invalid", _("De invoer is niet geldig."), field_errors(response.data))
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
         code = getattr(exc, "default_code", "error")

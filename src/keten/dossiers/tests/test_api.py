@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from keten.accounts.models import ApiClient, Role
-from keten.core.api.authentication import hash_token
+from keten.core.crypto import hash_token
 from keten.dossiers.models import Family
 from keten.testing.factories import make_dossier, make_user
 

@@ -3,7 +3,7 @@
 Two kinds of caller. A verified browser session of a professional acts as that professional. A
 partner organisation's own system acts with its token (scope ``meldcode:write``) *on behalf of one
 of its professionals*, named in the ``Keten-Professional`` header (user id or e-mail; resolved by
-:mod:`keten.core.api.acting`): every entry is still recorded in that person's name, and the policy
+:mod:`keten.accounts.api.acting`): every entry is still recorded in that person's name, and the policy
 checks that person on the dossier's case team — never through their break-the-glass grants or
 consultations — so a system can push signals and read the status only where its professional works.
 
@@ -23,10 +23,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from keten.accounts.api.acting import PROFESSIONAL_PARAMETER, api_actor
+from keten.accounts.api.authentication import ApiClientTokenAuthentication, VerifiedSessionAuthentication
 from keten.core.access import PolicyPermission, check
 from keten.core.actor import Actor
-from keten.core.api.acting import PROFESSIONAL_PARAMETER, api_actor
-from keten.core.api.authentication import ApiClientTokenAuthentication, VerifiedSessionAuthentication
 from keten.core.errors import DomainError
 from keten.dossiers import selectors as dossier_selectors
 from keten.dossiers.models import Person

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from keten.accounts.models import ApiClient, Role, User
-from keten.core.api.authentication import hash_token
+from keten.core.crypto import hash_token
 from keten.core.models import AuditEvent
 from keten.meldcode.models import ChecklistKind, Consultation, Entry, EntryKind, Status, Traject
 from keten.testing.factories import OrganisationFactory, make_dossier, make_user

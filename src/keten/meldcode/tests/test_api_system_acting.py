@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from keten.accounts.models import ApiClient, Organisation, Role, User
 from keten.core.actor import Actor
-from keten.core.api.authentication import hash_token
+from keten.core.crypto import hash_token
 from keten.core.models import AuditEvent
 from keten.dossiers.models import BreakGlassAccess
 from keten.meldcode import services

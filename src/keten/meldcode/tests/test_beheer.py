@@ -139,5 +139,5 @@ def test_others_get_404(
 
 
 def test_dashboard_links_beheerder_to_the_checklists(beheerder: User, client_for: ClientFor) -> None:
-    html = client_for(beheerder).get(reverse("core:dashboard")).content.decode()
+    html = client_for(beheerder).get(reverse("shell:dashboard")).content.decode()
     assert reverse("meldcode:checklists") in html

@@ -240,5 +240,5 @@ def test_the_dashboard_links_the_checklist_beheer_only_for_whoever_may_manage_it
     gemeente_beheerder: User, club_beheerder: User, client_for: ClientFor
 ) -> None:
     link = reverse("meldcode:checklists")
-    assert link in client_for(gemeente_beheerder).get(reverse("core:dashboard")).content.decode()
-    assert link not in client_for(club_beheerder).get(reverse("core:dashboard")).content.decode()
+    assert link in client_for(gemeente_beheerder).get(reverse("shell:dashboard")).content.decode()
+    assert link not in client_for(club_beheerder).get(reverse("shell:dashboard")).content.decode()

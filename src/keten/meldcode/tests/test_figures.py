@@ -149,7 +149,7 @@ def test_other_municipality_sees_only_its_own(client_for: ClientFor, municipalit
 
 def test_dashboard_links_policy_officer_to_the_figures(organisation: Any, client_for: ClientFor) -> None:
     policy = make_user(Role.BELEIDSMEDEWERKER, organisation)
-    html = client_for(policy).get(reverse("core:dashboard")).content.decode()
+    html = client_for(policy).get(reverse("shell:dashboard")).content.decode()
     assert reverse("meldcode:figures") in html
 
 

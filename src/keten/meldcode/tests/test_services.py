@@ -13,10 +13,10 @@ from keten.accounts.models import OrganisationType, Role, User
 from keten.core.actor import Actor
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditEvent
+from keten.core.workdays import add_working_days
 from keten.meldcode import selectors, services
 from keten.meldcode.afwegingskader import Outcome
 from keten.meldcode.models import AppendOnlyError, ChecklistKind, Consultation, Entry, EntryKind, Status, Traject
-from keten.meldcode.workdays import add_working_days
 from keten.notifications.models import Notification
 from keten.testing.factories import OrganisationFactory, make_user
 

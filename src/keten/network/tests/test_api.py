@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from rest_framework.settings import api_settings
 
 from keten.accounts.models import ApiClient, Municipality, Organisation, OrganisationType, Role, User, Wijk
-from keten.core.api.authentication import hash_token
+from keten.core.crypto import hash_token
 from keten.core.models import AuditEvent
 from keten.network.api.views import PublicRateThrottle, PublicRoutekaartView, SocialeKaartOrganisationsView
 from keten.network.models import Agreement, OrganisationEntry

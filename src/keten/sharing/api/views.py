@@ -16,9 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from keten.accounts.api.authentication import VerifiedSessionAuthentication
 from keten.core.access import PolicyPermission, check
 from keten.core.actor import Actor, actor_from_request
-from keten.core.api.authentication import VerifiedSessionAuthentication
 from keten.core.errors import DomainError
 from keten.dossiers import selectors as dossier_selectors
 from keten.dossiers.models import Dossier, Person

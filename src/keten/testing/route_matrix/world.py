@@ -33,7 +33,7 @@ from keten.accounts.models import (
     Role,
     User,
 )
-from keten.core.api.authentication import hash_token
+from keten.core.crypto import hash_token
 from keten.dossiers.models import BreakGlassAccess, CaseTeamMember, Dossier
 from keten.testing.factories import make_dossier, make_user
 

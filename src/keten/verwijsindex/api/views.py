@@ -7,7 +7,7 @@ the ``verwijsindex:write`` scope to register or withdraw and ``verwijsindex:read
 signals, the feed, its webhooks). Webhooks are for system tokens only.
 A registration is in the name of a professional: the system names them in the ``Keten-Professional``
 header (user id or e-mail; an active case-role member of its organisation, checked by
-:mod:`keten.core.acting`). The body fields ``professional`` and ``professional_email`` are kept for
+:mod:`keten.accounts.acting`). The body fields ``professional`` and ``professional_email`` are kept for
 existing clients (deprecated; one professional per row of a bulk call) and go through the same
 check. A verified session of a professional with a case role registers in their own name. Whatever
 the caller may not see answers 404, also a token without the scope.
@@ -27,11 +27,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from keten.accounts.acting import eligible_memberships, refused
+from keten.accounts.api.acting import PROFESSIONAL_PARAMETER, api_actor
 from keten.core.access import PolicyPermission, check
-from keten.core.acting import eligible_memberships, refused
 from keten.core.actor import Actor, actor_from_request
-from keten.core.api.acting import PROFESSIONAL_PARAMETER, api_actor
-from keten.core.api.errors import _flatten, error_body
+from keten.core.api.errors import error_body, field_errors
 from keten.core.errors import DomainError, NotFoundError
 from keten.verwijsindex import services, webhooks
 from keten.verwijsindex.api import serializers as s
@@ -314,7 +314,7 @@ class SignalBulkView(VerwijsindexAPIView):
             try:
                 data = validator.run_validation(row)
             except ValidationError as exc:
-                results.append(_row_result(index, "error", code="invalid", errors=_flatten(exc.detail)))
+                results.append(_row_result(index, "error", code="invalid", errors=field_errors(exc.detail)))
             else:
                 results.append(None)
                 valid.append((index, data))

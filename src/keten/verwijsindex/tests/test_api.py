@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from keten.accounts.models import ApiClient, Organisation, OrganisationType, Role, User
-from keten.core.api.authentication import hash_token
+from keten.core.crypto import hash_token
 from keten.core.models import AuditEvent
 from keten.testing.factories import OrganisationFactory, make_user
 from keten.verwijsindex.models import Match, Signal, SignalRecord, SignalStatus, Youth

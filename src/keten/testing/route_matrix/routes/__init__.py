@@ -11,11 +11,12 @@ from keten.testing.route_matrix.routes import (
     network,
     overleg,
     sharing,
+    shell,
     verwijsindex,
 )
 
 ROUTES: dict[str, Route] = {}
-for _module in (accounts, core, dossiers, meldcode, network, overleg, sharing, verwijsindex):
+for _module in (accounts, core, dossiers, meldcode, network, overleg, sharing, shell, verwijsindex):
     _double = set(ROUTES) & set(_module.ROUTES)
     if _double:  # pragma: no cover - a mistake in the table
         raise ValueError(f"routes in two modules: {sorted(_double)}")

@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 
 from keten.core.mfa import second_factor_done
-from keten.core.navigation import main_menu
 from keten.core.policy import allows, may_see_client_data, role_of
 from keten.core.queries import UserCounts
+from keten.shell.navigation import main_menu
 
 
 def keten(request: HttpRequest) -> dict[str, Any]:

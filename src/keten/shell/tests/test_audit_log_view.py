@@ -69,7 +69,7 @@ def test_audit_page_uses_constant_queries(client_for, officer, professional, dja
 
 def test_family_filter_finds_list_reads_that_showed_the_family(client_for, officer, professional, dossier):
     from keten.core.models import AuditEvent, AuditEventClient
-    from keten.core.selectors import AuditFilter, audit_events
+    from keten.shell.selectors import AuditFilter, audit_events
 
     other_family = make_dossier(professional)
     client_for(professional).get("/dossiers/")  # the list shows both families

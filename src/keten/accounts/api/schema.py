@@ -8,7 +8,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
 class ApiClientTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "keten.core.api.authentication.ApiClientTokenAuthentication"
+    target_class = "keten.accounts.api.authentication.ApiClientTokenAuthentication"
     name = "systemToken"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
@@ -21,7 +21,7 @@ class ApiClientTokenScheme(OpenApiAuthenticationExtension):
 
 
 class VerifiedSessionScheme(OpenApiAuthenticationExtension):
-    target_class = "keten.core.api.authentication.VerifiedSessionAuthentication"
+    target_class = "keten.accounts.api.authentication.VerifiedSessionAuthentication"
     name = "session"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from keten.accounts.models import Role, User
-from keten.core.navigation import main_menu
 from keten.core.queries import UserCounts
 from keten.notifications.models import Notification
+from keten.shell.navigation import main_menu
 from keten.testing.factories import make_user
 
 

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from keten.core import views
+from keten.shell import views
 
-app_name = "core"
+app_name = "shell"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from keten.accounts.models import ApiClient
+from keten.core.crypto import hash_token
 from keten.core.mfa import second_factor_done
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 class ApiClientTokenAuthentication(authentication.BaseAuthentication):
@@ -22,8 +19,6 @@ class ApiClientTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Token"
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
-        from keten.accounts.models import ApiClient
-
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None

@@ -3,7 +3,7 @@
 Every API view that lets a system token record in a professional's name takes its actor from
 :func:`api_actor` and documents the header with :data:`PROFESSIONAL_PARAMETER`. The token needs the
 endpoint's scope (otherwise the endpoint answers 404, as for any token without the scope); who may
-be named is decided by :mod:`keten.core.acting`.
+be named is decided by :mod:`keten.accounts.acting`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter
 
-from keten.core.acting import MAX_NAME, missing, professional_actor
+from keten.accounts.acting import MAX_NAME, missing, professional_actor
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import NotFoundError
 

@@ -25,7 +25,7 @@ class MenuItem:
 
 
 MENU: tuple[MenuItem, ...] = (
-    MenuItem("", "core:dashboard", lambda: gettext("Overzicht")),
+    MenuItem("", "shell:dashboard", lambda: gettext("Overzicht")),
     MenuItem("dossiers", "dossiers:list", lambda: gettext("Dossiers")),
     MenuItem(
         "consultaties",
@@ -45,7 +45,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("sociale_kaart", "network:search", lambda: gettext("Sociale kaart")),
     MenuItem("sociale_kaart", "routekaart:index", lambda: gettext("Routekaart")),
     MenuItem("netwerkanalyse", "network:gaps", lambda: gettext("Netwerkanalyse")),
-    MenuItem("audit", "core:audit_log", lambda: gettext("Auditlog")),
+    MenuItem("audit", "shell:audit_log", lambda: gettext("Auditlog")),
     MenuItem("noodtoegang_beoordelen", "dossiers:break_glass_queue", lambda: gettext("Noodtoegang beoordelen")),
     MenuItem("beheer", "accounts:beheer", lambda: gettext("Beheer")),
     MenuItem(

@@ -2,7 +2,7 @@
 
 A system token acts for its organisation. Where Keten records something in a person's name (a
 meldcode entry, a verwijsindex signal), a system names the professional it acts for — by user id or
-e-mail address, in the API's ``Keten-Professional`` header (:mod:`keten.core.api.acting`). Only an
+e-mail address, in the API's ``Keten-Professional`` header (:mod:`keten.accounts.api.acting`). Only an
 **active member with a case role of the token's own organisation** can be named. Anyone else —
 unknown, of another organisation, without a case role, inactive, or an e-mail address shared by
 several people — gets one and the same error, so the answer never tells whether a person exists
