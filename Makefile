@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: security-table demo test install install-python install-node migrate seed serve worker lint typecheck check-migrations openapi messages compilemessages bench clean
+.PHONY: docs-tables security-table demo test install install-python install-node migrate seed serve worker lint typecheck check-migrations openapi messages compilemessages bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,9 @@ test: install
 	DJANGO_SETTINGS_MODULE=keten.conf.test $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-python
-	$(VENV)/bin/ruff check src tests bench conftest.py
-	$(VENV)/bin/ruff format --check src tests bench conftest.py
+	$(VENV)/bin/ruff check src tests bench tools conftest.py
+	$(VENV)/bin/ruff format --check src tests bench tools conftest.py
+	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
 
 typecheck: install-python
 	DJANGO_SETTINGS_MODULE=keten.conf.test $(VENV)/bin/mypy src
@@ -64,9 +65,13 @@ messages: install-python
 compilemessages: install-python
 	cd src/keten && DJANGO_SETTINGS_MODULE=keten.conf.test ../../$(PY) ../../manage.py compilemessages
 
-## security-table: write the table "who may do what" in docs/security.md from the route matrix.
-security-table: install-python
+## docs-tables: write the generated tables: "who may do what" in docs/security.md (from the route
+## matrix) and the URL map in docs/urls.md (from the URL configuration).
+docs-tables: install-python
 	DJANGO_SETTINGS_MODULE=keten.conf.test $(PY) -c "import django; django.setup(); from keten.testing.route_matrix.docs import main; main(['docs/security.md'])"
+	DJANGO_SETTINGS_MODULE=keten.conf.test $(PY) -c "import django; django.setup(); from keten.testing.route_matrix.urlmap import main; main(['docs/urls.md'])"
+
+security-table: docs-tables
 
 ## bench: benchmarks on the `large` profile (PostgreSQL via $BENCH_DATABASE_URL).
 bench: install
