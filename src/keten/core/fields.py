@@ -9,7 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from encrypted_fields.fields import EncryptedTextField
 
 
-class EncryptedJSONTextField(EncryptedTextField):
+class EncryptedJSONTextField(EncryptedTextField):  # type: ignore[misc]  # the library ships no types
     """A JSON value encrypted as one whole (Fernet), keys and types included.
 
     ``encrypted_fields.EncryptedJSONField`` encrypts each leaf separately, turns every value into a
