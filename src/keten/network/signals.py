@@ -12,7 +12,7 @@ def sync_entry(sender: type[Organisation], instance: Organisation, raw: bool = F
     """A new organisation gets an (empty) entry; a renamed one gets a fresh search text."""
     if raw:
         return
-    from keten.network.services import search_text_for
+    from keten.network.kaart.search_text import search_text_for
 
     entry, _created = OrganisationEntry.objects.get_or_create(organisation=instance)
     text = search_text_for(instance, entry)
@@ -29,7 +29,7 @@ def _municipality_of_organisation(organisation_id: int | None) -> int | None:
 def bump_kaart_version(sender: type[Any], instance: Any, raw: bool = False, **kwargs: Any) -> None:
     """Any change that can show on a routekaart or a search card raises the kaart version of its municipality."""
     from keten.accounts.models import Membership, User, Wijk
-    from keten.network import kaart_cache
+    from keten.network.kaart import cache as kaart_cache
     from keten.network.models import Agreement
 
     if raw:
@@ -54,6 +54,6 @@ def bump_kaart_version(sender: type[Any], instance: Any, raw: bool = False, **kw
 def bump_kaart_version_m2m(sender: type[Any], instance: Any, action: str, **kwargs: Any) -> None:
     """Parties, wijken or contact persons of an agreement, or the wijken of an organisation, changed."""
     if action in ("post_add", "post_remove", "post_clear") and hasattr(instance, "municipality_id"):
-        from keten.network import kaart_cache
+        from keten.network.kaart import cache as kaart_cache
 
         kaart_cache.invalidate([instance.municipality_id])

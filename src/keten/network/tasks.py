@@ -12,6 +12,6 @@ def send_entry_reminders() -> int:
     Queued by ``manage.py network_reminders --enqueue`` (or any scheduler); the command without
     ``--enqueue`` does the same work directly and prints it.
     """
-    from keten.network.services import entry_reminders_send
+    from keten.network.kaart.services import entry_reminders_send
 
     return sum(1 for reminder in entry_reminders_send() if reminder.recipients)

@@ -1,21 +1,14 @@
-from django.urls import path
+"""The ``network`` namespace (mounted at /sociale-kaart/): the sociale kaart and Samenwerking in beeld.
 
-from keten.network import gap_views, views
+The beheer pages (``importing``), the routekaart and the public routekaart have their own namespaces
+and are mounted in ``keten.urls``.
+"""
+
+from django.urls import URLPattern
+
+from keten.network.gaps import urls as gaps_urls
+from keten.network.kaart import urls as kaart_urls
 
 app_name = "network"
 
-urlpatterns = [
-    path("", views.search, name="search"),
-    path("organisaties/<int:pk>/", views.organisation, name="organisation"),
-    path("organisaties/<int:pk>/wijzigen/", views.entry_edit, name="entry_edit"),
-    path("organisaties/<int:pk>/bevestigen/", views.entry_confirm, name="entry_confirm"),
-    path("afspraken/", views.agreement_list, name="agreements"),
-    path("afspraken/nieuw/", views.agreement_create, name="agreement_create"),
-    path("afspraken/<int:pk>/wijzigen/", views.agreement_edit, name="agreement_edit"),
-    path("gemeente/", gap_views.overview, name="gaps"),
-    path("gemeente/export.csv", gap_views.export_csv, name="gaps_csv"),
-    path("gemeente/export.xlsx", gap_views.export_xlsx, name="gaps_xlsx"),
-    path("gemeente/wijk/<int:wijk_id>/", gap_views.overview, name="gaps_wijk"),
-    path("gemeente/wijk/<int:wijk_id>/export.csv", gap_views.export_csv, name="gaps_wijk_csv"),
-    path("gemeente/wijk/<int:wijk_id>/export.xlsx", gap_views.export_xlsx, name="gaps_wijk_xlsx"),
-]
+urlpatterns: list[URLPattern] = [*kaart_urls.urlpatterns, *gaps_urls.urlpatterns]

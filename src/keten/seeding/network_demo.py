@@ -11,8 +11,8 @@ import random
 from datetime import datetime, timedelta
 
 from keten.accounts.models import Organisation, OrganisationType, Wijk
+from keten.network.kaart.search_text import search_text_for
 from keten.network.models import Agreement, AgreementType, OrganisationEntry, PostcodeRange
-from keten.network.services import search_text_for
 from keten.seeding.common import ascii_slug
 
 #: Postcode numbers per demo wijk (the fictional city lies in the 60xx area).

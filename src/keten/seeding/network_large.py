@@ -24,8 +24,8 @@ from django.conf import settings
 from faker import Faker
 
 from keten.accounts.models import Membership, Organisation, OrganisationType, Role, Wijk
+from keten.network.kaart.search_text import officer_names, search_text_for
 from keten.network.models import Agreement, AgreementType, OrganisationEntry, PostcodeRange
-from keten.network.search import officer_names, search_text_for
 from keten.seeding.common import BATCH_SIZE, ascii_slug
 from keten.seeding.network_demo import _AGES, _EXPERTISE
 

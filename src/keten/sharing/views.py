@@ -27,7 +27,7 @@ from keten.core.exports import csv_response
 from keten.core.forms import apply_domain_error
 from keten.core.models import AuditAction
 from keten.dossiers import selectors as dossier_selectors
-from keten.network.selectors import organisation_choices
+from keten.network.kaart.selectors import organisation_choices
 from keten.sharing import deelhulp, page_selectors, selectors, services
 from keten.sharing.forms import ConsentForm, ConvenantForm, DeelhulpForm, DisclosureFilterForm, WithdrawForm
 from keten.sharing.models import AccessGrant, LegalBasis

@@ -45,8 +45,8 @@ class SocialeKaartOrganisationSerializer(serializers.Serializer[Any]):
     phone = serializers.CharField()
     email = serializers.CharField()
     is_stale = serializers.BooleanField()
-    wijken = WijkRefSerializer(source="api_wijken", many=True)
-    entry = EntrySerializer(source="entry_or_none", allow_null=True)
+    wijken = WijkRefSerializer(many=True)
+    entry = EntrySerializer(allow_null=True)
     aandachtsfunctionarissen = OfficerSerializer(source="officers", many=True)
     agreements = AgreementSummarySerializer(source="applicable_agreements", many=True)
 

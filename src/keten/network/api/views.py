@@ -27,8 +27,6 @@ from keten.core.access import PUBLIC, PolicyPermission, check
 from keten.core.actor import actor_from_request
 from keten.core.api.throttling import AnonymousAddressThrottle
 from keten.core.errors import DomainError, NotFoundError
-from keten.network import public, selectors
-from keten.network.api import selectors as api_selectors
 from keten.network.api.serializers import (
     AgreementSerializer,
     ProfessionalSerializer,
@@ -36,7 +34,9 @@ from keten.network.api.serializers import (
     PublicRoutekaartSerializer,
     SocialeKaartOrganisationSerializer,
 )
-from keten.network.routekaart import EMERGENCY_PHONE, VEILIG_THUIS_PHONE
+from keten.network.kaart import selectors
+from keten.network.public import selectors as public
+from keten.network.routekaart.selectors import EMERGENCY_PHONE, VEILIG_THUIS_PHONE
 
 #: How long shared caches may keep a public answer.
 PUBLIC_MAX_AGE_SECONDS = 300
@@ -48,10 +48,10 @@ _ERROR = OpenApiResponse(description="Uniform error: status, code, detail (Dutch
 
 
 def _int(value: str | None, field: str) -> int | None:
-    if value in (None, ""):
+    if value is None or value == "":
         return None
     try:
-        return int(value)  # type: ignore[arg-type]
+        return int(value)
     except ValueError as exc:
         raise DomainError(_("Vul een geheel getal in."), field=field) from exc
 
@@ -132,8 +132,8 @@ class SocialeKaartOrganisationsView(PublicAccessView):
         if request.user is None or not getattr(request.user, "is_authenticated", False):
             if not code.strip():
                 raise exceptions.NotAuthenticated
-            rows = api_selectors.public_organisations(
-                municipality=api_selectors.municipality_by_code(code),
+            rows = selectors.public_organisations(
+                municipality=selectors.municipality_by_code(code),
                 wijk_id=_int(params.get("wijk"), "wijk"),
                 postcode=params.get("postcode", "")[:20],
                 org_type=params.get("type", ""),
@@ -141,10 +141,10 @@ class SocialeKaartOrganisationsView(PublicAccessView):
             return Response(PublicOrganisationSerializer(rows, many=True).data)
         check(request, "network.read")
         actor = actor_from_request(request)
-        municipality_id = api_selectors.api_municipality_id(actor)
-        if code.strip() and api_selectors.municipality_by_code(code).pk != municipality_id:
+        municipality_id = selectors.api_municipality_id(actor)
+        if code.strip() and selectors.municipality_by_code(code).pk != municipality_id:
             raise NotFoundError
-        organisations = api_selectors.authenticated_organisations(
+        organisations = selectors.authenticated_organisations(
             actor=actor,
             query=params.get("q", "")[:100].replace("\x00", ""),
             wijk_id=_int(params.get("wijk"), "wijk"),
@@ -192,11 +192,11 @@ class ProfessionalListView(GenericAPIView[Any]):
         organisation_id = _int(params.get("organisation"), "organisation")
         wijk_id = _int(params.get("wijk"), "wijk")
         role = params.get("role", "")
-        qs = api_selectors.professionals(actor=actor, organisation_id=organisation_id, wijk_id=wijk_id, role=role)
+        qs = selectors.professionals(actor=actor, organisation_id=organisation_id, wijk_id=wijk_id, role=role)
         filters = {"organisation": organisation_id, "wijk": wijk_id, "role": role}
         page = self.paginate_queryset(qs)
         rows = list(page) if page is not None else list(qs)
-        api_selectors.audit_professionals_read(actor=actor, rows=rows, filters=filters)
+        selectors.audit_professionals_read(actor=actor, rows=rows, filters=filters)
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from keten.accounts.models import Municipality, Organisation, OrganisationType, Role, User, Wijk
+from keten.network.kaart.search_text import search_text_for
 from keten.network.models import OrganisationEntry, PostcodeRange
-from keten.network.services import search_text_for
 from keten.testing.factories import MunicipalityFactory, OrganisationFactory, WijkFactory, make_user
 
 

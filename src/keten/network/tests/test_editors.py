@@ -15,7 +15,7 @@ from keten.core.actor import Actor
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditEvent
 from keten.core.policy import allows
-from keten.network import services
+from keten.network.kaart import services
 from keten.network.models import OrganisationEntry
 from keten.notifications.models import Notification
 from keten.testing.factories import make_user

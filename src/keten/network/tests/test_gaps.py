@@ -17,10 +17,11 @@ from keten.accounts.models import Municipality, Organisation, OrganisationType, 
 from keten.core.actor import actor_for_user
 from keten.core.errors import NotFoundError
 from keten.core.models import AuditEvent
-from keten.network import gaps
-from keten.network.gaps import KEY_PAIRS, KEY_TYPES, PairState, network_gaps
+from keten.network.gaps import report as gaps
+from keten.network.gaps.report import KEY_PAIRS, KEY_TYPES, PairState
+from keten.network.gaps.selectors import network_gaps
+from keten.network.kaart.selectors import stale_entries
 from keten.network.models import Agreement, AgreementType, OrganisationEntry
-from keten.network.selectors import stale_entries
 from keten.testing.factories import OrganisationFactory, WijkFactory, make_user
 
 ClientFor = Callable[[User], Client]

@@ -229,7 +229,7 @@ def test_search_cards_are_cached_until_the_sociale_kaart_changes(
 ) -> None:
     from django.core.cache import cache
 
-    from keten.network import kaart_cache
+    from keten.network.kaart import cache as kaart_cache
 
     client = client_for(school_prof)
     first = client.get("/sociale-kaart/", {"q": "jeugdgezondheid"}).content.decode()
@@ -268,7 +268,7 @@ def test_search_cards_are_cached_until_the_sociale_kaart_changes(
 
 
 def test_kaart_version_is_per_municipality(jgz: Organisation, foreign_org: Organisation) -> None:
-    from keten.network import kaart_cache
+    from keten.network.kaart import cache as kaart_cache
 
     before = kaart_cache.version(foreign_org.municipality_id)
     own_before = kaart_cache.version(jgz.municipality_id)

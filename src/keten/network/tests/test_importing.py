@@ -13,8 +13,11 @@ from keten.accounts.models import Membership, Municipality, Organisation, Organi
 from keten.core.actor import Actor
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.models import AuditAction, AuditEvent
-from keten.network import importing, services
-from keten.network.importing import CHANGED, ERROR, NEW, ORGANISATIONS, POSTCODE_RANGES, PROFESSIONALS, UNCHANGED
+from keten.network.importing import exporting, reading, validating
+from keten.network.importing import services as import_services
+from keten.network.importing.columns import ORGANISATIONS, POSTCODE_RANGES, PROFESSIONALS, headers
+from keten.network.importing.rows import CHANGED, ERROR, NEW, UNCHANGED, Preview, RowResult
+from keten.network.kaart import services
 from keten.network.models import OrganisationEntry, PostcodeRange
 from keten.testing.factories import OrganisationFactory, TeamFactory, WijkFactory, make_user
 
@@ -41,88 +44,12 @@ def _xlsx(rows: list[list[Any]]) -> bytes:
     return out.getvalue()
 
 
-def _records(kind: str, text: str) -> list[importing.Record]:
-    return importing.read_upload(kind, _csv(text), "import.csv")
+def _records(kind: str, text: str) -> list[reading.Record]:
+    return reading.read_upload(kind, _csv(text), "import.csv")
 
 
-def _by_number(preview: importing.Preview) -> dict[int, importing.RowResult]:
+def _by_number(preview: Preview) -> dict[int, RowResult]:
     return {row.number: row for row in preview.rows}
-
-
-# --- reading files ----------------------------------------------------------------------------
-
-
-def test_csv_with_semicolons_and_bom() -> None:
-    records = importing.read_upload(
-        ORGANISATIONS, _csv("Naam;Soort;Postcode\nJGZ Oost;jgz;3512 AB\n\n;;\nSchool;Onderwijs;\n", bom=True), "a.csv"
-    )
-    assert records == [
-        (2, {"name": "JGZ Oost", "type": "jgz", "postcode": "3512 AB"}),
-        (5, {"name": "School", "type": "Onderwijs", "postcode": ""}),
-    ]
-
-
-def test_csv_with_commas_and_quoted_cells() -> None:
-    records = importing.read_upload(
-        ORGANISATIONS, _csv('naam,soort,expertise\n"Wijkteam, Noord",wijkteam,"opvoeden, scheiding"\n'), "a.CSV"
-    )
-    assert records == [(2, {"name": "Wijkteam, Noord", "type": "wijkteam", "expertise": "opvoeden, scheiding"})]
-
-
-def test_xlsx_first_sheet_numbers_and_booleans() -> None:
-    content = _xlsx([["Naam", "Soort", "Leeftijd vanaf", "Openbaar"], ["JGZ Oost", "jgz", 4, True], [None, None]])
-    records = importing.read_upload(ORGANISATIONS, content, "kaart.xlsx")
-    assert records == [(2, {"name": "JGZ Oost", "type": "jgz", "age_min": "4", "is_public": "ja"})]
-
-
-def test_header_aliases_and_quoted_formula_cells() -> None:
-    records = _records(
-        PROFESSIONALS,
-        "Voornaam;Achternaam;E-mailadres;Telefoon;Organisatie;Rol\nA;B;a@b.nl;'+31 30 1234567;X;professional\n",
-    )
-    assert records[0][1]["phone"] == "+31 30 1234567"
-    assert records[0][1]["email"] == "a@b.nl"
-
-
-@pytest.mark.parametrize(
-    ("content", "filename", "message"),
-    [
-        (b"naam;soort\nX;jgz\n", "kaart.pdf", "Kies een CSV-bestand (.csv) of een Excel-bestand (.xlsx)."),
-        ("naam;soort\nZoë;jgz\n".encode("latin-1"), "kaart.csv", "niet in UTF-8 opgeslagen"),
-        (b"PK\x03\x04rest", "kaart.csv", "Dit is geen CSV-bestand"),
-        (b"not a zip", "kaart.xlsx", "Het Excel-bestand kan niet worden gelezen"),
-        (b"", "kaart.csv", "Het bestand is leeg."),
-        (b"naam;soort\n", "kaart.csv", "geen rijen met gegevens"),
-        (b"naam;kleur\nX;rood\n", "kaart.csv", "Onbekende kolommen in de kopregel: 'kleur'"),
-        (b"naam;wijken\nX;Noord\n", "kaart.csv", "mist de verplichte kolommen: soort"),
-        (b"naam;soort;Naam\nX;jgz;Y\n", "kaart.csv", "staat twee keer in de kopregel"),
-        (b"x" * (importing.MAX_FILE_BYTES + 1), "kaart.csv", "groter dan 2 MB"),
-    ],
-)
-def test_unusable_files_give_a_dutch_error(content: bytes, filename: str, message: str) -> None:
-    with pytest.raises(importing.ImportFileError) as caught:
-        importing.read_upload(ORGANISATIONS, content, filename)
-    assert message in caught.value.message
-    assert caught.value.field == "file"
-
-
-def test_xlsx_that_unpacks_too_large_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importing, "MAX_XLSX_UNPACKED_BYTES", 1000)
-    content = _xlsx([["naam", "soort"], ["x" * 2000, "jgz"]])
-    with pytest.raises(importing.ImportFileError, match="uitgepakt te groot"):
-        importing.read_upload(ORGANISATIONS, content, "kaart.xlsx")
-
-
-def test_too_much_text_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importing, "MAX_TEXT_CHARS", 10)
-    with pytest.raises(importing.ImportFileError, match="te veel tekst"):
-        importing.read_upload(ORGANISATIONS, _csv("naam;soort\nEen lange naam;jgz\n"), "a.csv")
-
-
-def test_too_many_rows() -> None:
-    body = "naam;soort\n" + "".join(f"Org {i};jgz\n" for i in range(importing.MAX_ROWS + 1))
-    with pytest.raises(importing.ImportFileError, match="meer dan 1000 rijen"):
-        importing.read_upload(ORGANISATIONS, _csv(body), "a.csv")
 
 
 # --- who may import ---------------------------------------------------------------------------
@@ -135,11 +62,11 @@ def test_only_the_gemeente_beheerder_may_import(
     actor = actor_of(request.getfixturevalue(who))
     records = _records(ORGANISATIONS, "naam;soort\nX;jgz\n")
     with pytest.raises(NotFoundError):
-        importing.import_preview(actor=actor, kind=ORGANISATIONS, records=records)
+        validating.import_preview(actor=actor, kind=ORGANISATIONS, records=records)
     with pytest.raises(NotFoundError):
-        importing.import_apply(actor=actor, kind=ORGANISATIONS, records=records)
+        import_services.import_apply(actor=actor, kind=ORGANISATIONS, records=records)
     with pytest.raises(NotFoundError):
-        importing.export_file(actor=actor, kind=ORGANISATIONS, fmt="csv")
+        exporting.export_file(actor=actor, kind=ORGANISATIONS, fmt="csv")
     assert not Organisation.objects.filter(name="X").exists()
 
 
@@ -147,7 +74,7 @@ def test_only_the_gemeente_beheerder_may_import(
 
 
 @pytest.fixture
-def org_records(jgz: Organisation, school: Organisation, wijk_noord: Wijk, wijk_zuid: Wijk) -> list[importing.Record]:
+def org_records(jgz: Organisation, school: Organisation, wijk_noord: Wijk, wijk_zuid: Wijk) -> list[reading.Record]:
     return _records(
         ORGANISATIONS,
         ORG_HEADER + "\n"
@@ -163,9 +90,9 @@ def org_records(jgz: Organisation, school: Organisation, wijk_noord: Wijk, wijk_
 
 
 def test_organisation_preview_classifies_every_row(
-    actor_of: ActorOf, fb_gemeente: User, org_records: list[importing.Record], jgz: Organisation
+    actor_of: ActorOf, fb_gemeente: User, org_records: list[reading.Record], jgz: Organisation
 ) -> None:
-    rows = _by_number(importing.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=org_records))
+    rows = _by_number(validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=org_records))
     assert rows[2].status == NEW
     assert rows[2].data["entry"]["postcode"] == "3512 AB"
     assert rows[2].data["entry"]["website"] == "https://wijkteam.example.org"
@@ -190,7 +117,7 @@ def test_organisation_age_range_errors(actor_of: ActorOf, fb_gemeente: User) -> 
     records = _records(
         ORGANISATIONS, "naam;soort;leeftijd vanaf;leeftijd tot en met\nA;jgz;12;4\nB;jgz;oud;\nC;jgz;;130\n"
     )
-    rows = _by_number(importing.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records))
+    rows = _by_number(validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records))
     assert rows[2].errors == ["Rij 2: de leeftijd 'tot en met' kan niet lager zijn dan 'vanaf'."]
     assert rows[3].errors == ["Rij 3: de leeftijd vanaf 'oud' is geen leeftijd tussen 0 en 120."]
     assert rows[4].errors == ["Rij 4: de leeftijd tot en met '130' is geen leeftijd tussen 0 en 120."]
@@ -208,7 +135,7 @@ def test_organisation_age_range_errors(actor_of: ActorOf, fb_gemeente: User) -> 
 )
 def test_more_organisation_row_errors(actor_of: ActorOf, fb_gemeente: User, row: str, message: str) -> None:
     records = _records(ORGANISATIONS, f"naam;soort;telefoon;website\n{row}\n")
-    (result,) = importing.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records).rows
+    (result,) = validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records).rows
     assert result.status == ERROR
     assert result.errors[0].startswith(message), result.errors
 
@@ -228,13 +155,13 @@ def test_more_professional_row_errors(
 ) -> None:
     row = row.replace(";jgz;", ";Gemeente Test;")
     records = _records(PROFESSIONALS, f"voornaam;achternaam;e-mail;organisatie;rol\n{row}\n")
-    (result,) = importing.import_preview(actor=actor_of(fb_gemeente), kind=PROFESSIONALS, records=records).rows
+    (result,) = validating.import_preview(actor=actor_of(fb_gemeente), kind=PROFESSIONALS, records=records).rows
     assert result.errors == [message]
 
 
 def test_overlong_cell_is_a_row_error(actor_of: ActorOf, fb_gemeente: User) -> None:
     records = _records(ORGANISATIONS, f"naam;soort;beschrijving\nA;jgz;{'x' * 2001}\n")
-    (row,) = importing.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records).rows
+    (row,) = validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records).rows
     assert row.errors == ["Rij 2: een cel is langer dan 2000 tekens."]
 
 
@@ -244,10 +171,10 @@ def test_changed_organisation_lists_the_changed_fields(
     records = _records(
         ORGANISATIONS, "naam;soort;wijken;telefoon;openbaar\nJeugdgezondheidszorg Noord;JGZ;Zuid;030-2;ja\n"
     )
-    (row,) = importing.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records).rows
+    (row,) = validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records).rows
     assert row.status == CHANGED
     assert row.changes == ["telefoon", "openbaar", "wijken"]
-    result = importing.import_apply(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records)
+    result = import_services.import_apply(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records)
     assert (result.created, result.updated) == (0, 1)
     entry = OrganisationEntry.objects.get(organisation=jgz)
     assert entry.phone == "030-2"
@@ -257,15 +184,15 @@ def test_changed_organisation_lists_the_changed_fields(
 
 
 def test_errors_write_nothing_unless_only_valid(
-    actor_of: ActorOf, fb_gemeente: User, org_records: list[importing.Record]
+    actor_of: ActorOf, fb_gemeente: User, org_records: list[reading.Record]
 ) -> None:
     organisations, events = Organisation.objects.count(), AuditEvent.objects.count()
     with pytest.raises(DomainError, match="Er is niets geïmporteerd"):
-        importing.import_apply(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=org_records)
+        import_services.import_apply(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=org_records)
     assert Organisation.objects.count() == organisations
     assert AuditEvent.objects.count() == events
 
-    result = importing.import_apply(
+    result = import_services.import_apply(
         actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=org_records, only_valid=True
     )
     assert (result.created, result.updated, result.unchanged, result.skipped) == (1, 0, 1, 5)
@@ -297,13 +224,13 @@ def test_errors_write_nothing_unless_only_valid(
 
 def test_duplicate_organisations_write_nothing(actor_of: ActorOf, fb_gemeente: User) -> None:
     records = _records(ORGANISATIONS, "naam;soort\nBuurtzorg Jong;jeugdhulp\nBuurtzorg jong;jeugdhulp\n")
-    preview = importing.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records)
+    preview = validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records)
     assert preview.errors == [
         "Rij 3: de organisatie 'Buurtzorg jong' staat ook al in rij 2. "
         "Zet elke organisatie maar één keer in het bestand."
     ]
     with pytest.raises(DomainError):
-        importing.import_apply(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records)
+        import_services.import_apply(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records)
     assert not Organisation.objects.filter(name__iexact="Buurtzorg Jong").exists()
 
 
@@ -322,7 +249,7 @@ def test_a_failure_while_writing_rolls_back_the_whole_import(
 
     monkeypatch.setattr(services, "entry_update", failing_update)
     with pytest.raises(DomainError, match="kapot"):
-        importing.import_apply(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records)
+        import_services.import_apply(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records)
     assert calls == ["Eerste", "Tweede"]
     assert not Organisation.objects.filter(name__in=["Eerste", "Tweede"]).exists()
     assert not AuditEvent.objects.filter(object_type__in=["import", "organisation", "organisation_entry"]).exists()
@@ -331,7 +258,7 @@ def test_a_failure_while_writing_rolls_back_the_whole_import(
 def test_inactive_organisation_is_an_error(actor_of: ActorOf, fb_gemeente: User, school: Organisation) -> None:
     Organisation.objects.filter(pk=school.pk).update(is_active=False)
     records = _records(ORGANISATIONS, "naam;soort\nBasisschool De Zoë;onderwijs\n")
-    (row,) = importing.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records).rows
+    (row,) = validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records).rows
     assert row.errors == ["Rij 2: de organisatie 'Basisschool De Zoë' is gedeactiveerd. Activeer haar eerst in Beheer."]
 
 
@@ -339,10 +266,10 @@ def test_apply_refuses_when_the_data_changed_since_the_preview(
     actor_of: ActorOf, fb_gemeente: User, jgz: Organisation
 ) -> None:
     records = _records(ORGANISATIONS, "naam;soort;telefoon\nJeugdgezondheidszorg Noord;jgz;030-5\n")
-    preview = importing.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records)
+    preview = validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records)
     OrganisationEntry.objects.filter(organisation=jgz).update(phone="030-5")
     with pytest.raises(ConflictError):
-        importing.import_apply(
+        import_services.import_apply(
             actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records, expected_digest=preview.digest()
         )
     assert not AuditEvent.objects.filter(object_type="import").exists()
@@ -379,7 +306,7 @@ def test_professionals_import(
         f"Anouk;Smit;{jgz_officer.email};030-1234567;Gemeente Test;professional;\n",
     )
     actor = actor_of(fb_gemeente)
-    rows = _by_number(importing.import_preview(actor=actor, kind=PROFESSIONALS, records=records))
+    rows = _by_number(validating.import_preview(actor=actor, kind=PROFESSIONALS, records=records))
     assert [rows[n].status for n in range(2, 13)] == [NEW, NEW, CHANGED] + [ERROR] * 8
     assert rows[4].changes == ["achternaam"]
     assert rows[5].errors == ["Rij 5: 'piet@example' is geen geldig e-mailadres."]
@@ -396,7 +323,7 @@ def test_professionals_import(
     ]
     assert rows[12].errors == [f"Rij 12: het e-mailadres {jgz_officer.email} hoort bij een account dat u niet beheert."]
 
-    result = importing.import_apply(actor=actor, kind=PROFESSIONALS, records=records, only_valid=True)
+    result = import_services.import_apply(actor=actor, kind=PROFESSIONALS, records=records, only_valid=True)
     assert (result.created, result.updated, result.skipped, result.new_users) == (2, 1, 8, 1)
     fatima = User.objects.get(email="fatima@example.org")
     assert not fatima.has_usable_password()
@@ -424,9 +351,9 @@ def test_team_change_of_existing_membership(actor_of: ActorOf, fb_gemeente: User
         f"voornaam;achternaam;e-mail;organisatie;rol;team\nAnouk;Smit;{officer.email};"
         "Gemeente Test;aandachtsfunctionaris;team noord\n",
     )
-    (row,) = importing.import_preview(actor=actor_of(fb_gemeente), kind=PROFESSIONALS, records=records).rows
+    (row,) = validating.import_preview(actor=actor_of(fb_gemeente), kind=PROFESSIONALS, records=records).rows
     assert (row.status, row.changes) == (CHANGED, ["team"])
-    importing.import_apply(actor=actor_of(fb_gemeente), kind=PROFESSIONALS, records=records)
+    import_services.import_apply(actor=actor_of(fb_gemeente), kind=PROFESSIONALS, records=records)
     assert Membership.objects.get(user=officer).team == team
 
 
@@ -438,7 +365,7 @@ def test_email_of_an_account_in_another_municipality(
         PROFESSIONALS,
         "voornaam;achternaam;e-mail;organisatie;rol\nE;L;elders@example.org;Gemeente Test;professional\n",
     )
-    (row,) = importing.import_preview(actor=actor_of(fb_gemeente), kind=PROFESSIONALS, records=records).rows
+    (row,) = validating.import_preview(actor=actor_of(fb_gemeente), kind=PROFESSIONALS, records=records).rows
     assert row.errors == ["Rij 2: het e-mailadres elders@example.org hoort bij een account dat u niet beheert."]
 
 
@@ -460,7 +387,7 @@ def test_postcode_ranges_import(actor_of: ActorOf, fb_gemeente: User, wijk_noord
         "o;3570;3579\n",
     )
     actor = actor_of(fb_gemeente)
-    rows = _by_number(importing.import_preview(actor=actor, kind=POSTCODE_RANGES, records=records))
+    rows = _by_number(validating.import_preview(actor=actor, kind=POSTCODE_RANGES, records=records))
     assert [rows[n].status for n in range(2, 10)] == [UNCHANGED, NEW, ERROR, ERROR, ERROR, ERROR, ERROR, NEW]
     assert rows[4].errors == ["Rij 4: 3515–3516 overlapt met het bestaande gebied 3500–3519 van wijk Noord."]
     assert rows[5].errors == ["Rij 5: 3545–3560 overlapt met rij 3 (3540–3549, wijk Oost)."]
@@ -468,8 +395,8 @@ def test_postcode_ranges_import(actor_of: ActorOf, fb_gemeente: User, wijk_noord
     assert rows[7].errors == ["Rij 7: 'abc' is geen postcodenummer van vier cijfers (1000 tot en met 9999)."]
     assert rows[8].errors == ["Rij 8: het einde 3610 ligt voor het begin 3620."]
     with pytest.raises(DomainError):
-        importing.import_apply(actor=actor, kind=POSTCODE_RANGES, records=records)
-    result = importing.import_apply(actor=actor, kind=POSTCODE_RANGES, records=records, only_valid=True)
+        import_services.import_apply(actor=actor, kind=POSTCODE_RANGES, records=records)
+    result = import_services.import_apply(actor=actor, kind=POSTCODE_RANGES, records=records, only_valid=True)
     assert (result.created, result.unchanged, result.skipped) == (2, 1, 5)
     assert sorted(PostcodeRange.objects.filter(wijk__name="Oost").values_list("start", "end")) == [
         (3540, 3549),
@@ -494,9 +421,9 @@ def test_postcode_range_delete(
 
 def test_formula_cells_are_escaped_in_csv_and_text_in_xlsx() -> None:
     rows = [['=HYPERLINK("x")', "+31 6", "-1", "@SUM(A1)", "gewoon", "\tTAB"]]
-    text = importing.to_csv(["a", "b", "c", "d", "e", "f"], rows).decode("utf-8-sig")
+    text = exporting.to_csv(["a", "b", "c", "d", "e", "f"], rows).decode("utf-8-sig")
     assert text.splitlines()[1] == '"\'=HYPERLINK(""x"")";\'+31 6;\'-1;\'@SUM(A1);gewoon;\'\tTAB'
-    sheet = load_workbook(io.BytesIO(importing.to_xlsx(["a"], [["=1+1"]], title="t"))).active
+    sheet = load_workbook(io.BytesIO(exporting.to_xlsx(["a"], [["=1+1"]], title="t"))).active
     assert sheet is not None
     cell = sheet["A2"]
     # Text, and with the leading quote as in the CSV: a cell that is edited (F2, Enter) stays text.
@@ -529,10 +456,10 @@ def test_export_reimports_unchanged(
     actor_of: ActorOf, fb_gemeente: User, rich_data: None, foreign_org: Organisation, kind: str, fmt: str
 ) -> None:
     actor = actor_of(fb_gemeente)
-    exported = importing.export_file(actor=actor, kind=kind, fmt=fmt)
+    exported = exporting.export_file(actor=actor, kind=kind, fmt=fmt)
     assert exported.filename == f"keten-{kind}.{fmt}"
-    records = importing.read_upload(kind, exported.content, exported.filename)
-    preview = importing.import_preview(actor=actor, kind=kind, records=records)
+    records = reading.read_upload(kind, exported.content, exported.filename)
+    preview = validating.import_preview(actor=actor, kind=kind, records=records)
     assert preview.rows
     rows = preview.rows
     if kind == PROFESSIONALS:
@@ -562,7 +489,7 @@ def test_export_reimports_unchanged(
 def test_xlsx_export_keeps_crafted_names_and_free_text_as_quoted_text(
     actor_of: ActorOf, fb_gemeente: User, rich_data: None
 ) -> None:
-    exported = importing.export_file(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, fmt="xlsx")
+    exported = exporting.export_file(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, fmt="xlsx")
     sheet = load_workbook(io.BytesIO(exported.content)).active
     assert sheet is not None
     header = [c.value for c in sheet[1]]
@@ -573,17 +500,17 @@ def test_xlsx_export_keeps_crafted_names_and_free_text_as_quoted_text(
 
 
 def test_professionals_export_columns(actor_of: ActorOf, fb_gemeente: User, rich_data: None) -> None:
-    exported = importing.export_file(actor=actor_of(fb_gemeente), kind=PROFESSIONALS, fmt="csv")
+    exported = exporting.export_file(actor=actor_of(fb_gemeente), kind=PROFESSIONALS, fmt="csv")
     lines = exported.content.decode("utf-8-sig").splitlines()
     assert lines[0] == PRO_HEADER
     assert "Zoë;'=Test;z@example.org;;Jeugdgezondheidszorg Noord;Professional;Team Noord" in lines
 
 
 def test_templates_have_the_header_only(actor_of: ActorOf, fb_gemeente: User) -> None:
-    template = importing.template_file(actor=actor_of(fb_gemeente), kind=POSTCODE_RANGES, fmt="csv")
+    template = exporting.template_file(actor=actor_of(fb_gemeente), kind=POSTCODE_RANGES, fmt="csv")
     assert template.content.decode("utf-8-sig") == "wijk;van;tot en met\r\n"
-    xlsx = importing.template_file(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, fmt="xlsx")
+    xlsx = exporting.template_file(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, fmt="xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
-    assert [c.value for c in sheet[1]] == importing.headers(ORGANISATIONS)
+    assert [c.value for c in sheet[1]] == headers(ORGANISATIONS)
     assert sheet.max_row == 1

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from keten.accounts.models import Membership, Organisation, OrganisationType, Role, User
 from keten.core.models import AuditEvent
+from keten.network.kaart.services import entry_reminders_send
 from keten.network.models import OrganisationEntry
-from keten.network.services import entry_reminders_send
 from keten.network.tasks import send_entry_reminders
 from keten.notifications.models import Notification
 from keten.testing.factories import OrganisationFactory, make_user

@@ -18,9 +18,9 @@ from pypdf import PdfReader
 from keten.accounts.models import Municipality, Organisation, OrganisationType, Role, User, Wijk
 from keten.core.actor import actor_for_user
 from keten.core.models import AuditEvent
-from keten.network import routekaart
 from keten.network.models import Agreement, AgreementType, OrganisationEntry
-from keten.network.routekaart_views import pdf_html
+from keten.network.routekaart import selectors as routekaart
+from keten.network.routekaart.views import pdf_html
 from keten.testing.factories import OrganisationFactory, WijkFactory, make_user
 
 ClientFor = Callable[[User], Client]

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 
 from keten.accounts.models import Organisation, OrganisationType, Role, User, Wijk
 from keten.core.actor import Actor
-from keten.network import selectors
+from keten.network.kaart import selectors
+from keten.network.kaart.search_text import reindex_entries, search_text_for, search_words
 from keten.network.models import OrganisationEntry
-from keten.network.search import reindex_entries, search_text_for, search_words
 from keten.testing.factories import OrganisationFactory, make_user
 
 ActorOf = Callable[[User], Actor]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from keten.accounts.models import Organisation, OrganisationType, Role, User, Wijk
 from keten.core.actor import Actor
 from keten.core.errors import DomainError, NotFoundError
-from keten.network import selectors
+from keten.network.kaart import selectors
 from keten.network.models import Agreement, AgreementType, OrganisationEntry
 from keten.testing.factories import OrganisationFactory, make_user
 

@@ -12,7 +12,7 @@ from keten.accounts.models import Organisation, User, Wijk
 from keten.core.actor import Actor
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.models import AuditEvent
-from keten.network import services
+from keten.network.kaart import services
 from keten.network.models import Agreement, AgreementType, ContactRequest, OrganisationEntry, PostcodeRange
 from keten.notifications.models import Notification
 

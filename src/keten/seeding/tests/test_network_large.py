@@ -11,8 +11,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from keten.accounts.models import Organisation, OrganisationType, Wijk
+from keten.network.kaart.selectors import wijk_for_postcode
 from keten.network.models import Agreement, AgreementType, OrganisationEntry, PostcodeRange
-from keten.network.selectors import wijk_for_postcode
 from keten.seeding.large import MUNICIPALITY_CODE
 from keten.seeding.network_large import seed_network_large
 from keten.testing.factories import MunicipalityFactory, OrganisationFactory, WijkFactory

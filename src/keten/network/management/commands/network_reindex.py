@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from keten.accounts.models import Organisation
+from keten.network.kaart.search_text import reindex_entries
 from keten.network.models import OrganisationEntry
-from keten.network.search import reindex_entries
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from keten.network.services import entry_reminders_send
+from keten.network.kaart.services import entry_reminders_send
 from keten.network.tasks import send_entry_reminders
 
 
