@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from keten.accounts.forms import ConfirmForm
+from keten.core.pages import ConfirmForm
 from keten.core.access import check, requires
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import ConflictError, DomainError

@@ -57,7 +57,7 @@ def test_database_backend_gets_one_insert_for_all_mails(organisation, django_ass
     rows = list(DBTaskResult.objects.order_by("args_kwargs"))
     assert len(rows) == 4
     assert sorted(r.args_kwargs["args"][0] for r in rows) == sorted(u.pk for u in users)
-    assert {r.task_path for r in rows} == {"keten.notifications.tasks.send_notification_email"}
+    assert {r.task_path for r in rows} == {"keten.notifications.services.send_notification_email"}
     # Each row is what enqueue would have written: a ready task that runs as soon as a worker takes it.
     single = DBTaskResult.objects.filter(pk=rows[0].pk).get()
     assert single.task_result.status == "READY"
