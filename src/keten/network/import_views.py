@@ -19,11 +19,11 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from keten.core.pages import ConfirmForm
 from keten.core.access import check, requires
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import ConflictError, DomainError
 from keten.core.forms import apply_domain_error
+from keten.core.pages import ConfirmForm
 from keten.network import importing, services
 from keten.network.import_forms import ConfirmImportForm, PostcodeRangeForm, UploadForm
 

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from keten.accounts.login import enrolment
 from keten.accounts.login.credentials import access_end
-from keten.accounts.models import CASE_ROLES, EmailChange, Membership, ResetRequest, Role, SetupLink, User
 from keten.accounts.login.setup_links import setup_link_issue
+from keten.accounts.models import CASE_ROLES, EmailChange, Membership, ResetRequest, Role, SetupLink, User
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import DomainError, NotFoundError

@@ -82,8 +82,8 @@ def test_signed_in_user_with_device_but_no_code_is_asked_for_code(professional, 
 
 
 def test_enrolment_through_a_setup_link_gives_backup_codes_and_audit(organisation, django_capture_on_commit_callbacks):
-    from keten.accounts.models import SetupLink
     from keten.accounts.login.setup_links import setup_link_issue
+    from keten.accounts.models import SetupLink
     from keten.testing.otp import code_for_key, links_in_outbox, secret_on_page, setup_link_path
 
     user = make_user(Role.PROFESSIONAL, organisation, username="enrol")

@@ -45,9 +45,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(data_of(request), wijken=selectors.wijk_choices_for_beheer(actor=actor))
     outcome = None
     if request.method == "POST":
-        outcome = submit(
-            form, lambda data: services.organisation_create(actor=actor, data=_organisation_data(data))
-        )
+        outcome = submit(form, lambda data: services.organisation_create(actor=actor, data=_organisation_data(data)))
         if outcome.ok and outcome.value is not None:
             organisation = outcome.value
             messages.success(request, _("De organisatie %(name)s is aangemaakt.") % {"name": organisation.name})
