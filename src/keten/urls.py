@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from keten.accounts.mfa_views import otp_verify
-from keten.accounts.oidc import KetenOIDCCallbackView, KetenOIDCRequestView
-from keten.accounts.views import KetenLoginView, KetenSetupCompleteView, device_replace
+from keten.accounts.login.oidc import KetenOIDCCallbackView, KetenOIDCRequestView
+from keten.accounts.login.views import KetenLoginView, otp_verify
+from keten.accounts.own.views import KetenSetupCompleteView, device_replace
 from keten.core import views as core_views
 
 two_factor_patterns = (

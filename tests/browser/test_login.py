@@ -11,8 +11,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from keten.accounts.login.setup_links import setup_link_issue
 from keten.accounts.models import Role, SetupLink
-from keten.accounts.setup_links import setup_link_issue
 from keten.core.models import AuditEvent
 from keten.testing.factories import OrganisationFactory, make_user
 from keten.testing.otp import links_in_outbox

@@ -84,7 +84,7 @@ def eligible_memberships(api_client: ApiClient, names: Iterable[str | int]) -> d
     users_by_email: dict[str, set[int]] = {}
     for membership in memberships:
         by_user.setdefault(membership.user_id, membership)  # the oldest case-role membership
-        email = membership.email_key  # type: ignore[attr-defined]
+        email = membership.email_key
         if email in emails:
             users_by_email.setdefault(email, set()).add(membership.user_id)
     found: dict[str, Membership] = {str(pk): by_user[pk] for pk in ids if pk in by_user}

@@ -62,6 +62,8 @@ class Organisation(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    #: Raised by every edit (``keten.core.versions``): a form opened before someone else's edit gets a conflict.
+    version = models.PositiveIntegerField(_("versie"), default=0)
 
     class Meta:
         verbose_name = _("organisatie")
@@ -83,6 +85,8 @@ class Team(models.Model):
     wijk = models.ForeignKey(
         Wijk, verbose_name=_("wijk"), on_delete=models.PROTECT, null=True, blank=True, related_name="teams"
     )
+    #: Raised by every edit (``keten.core.versions``).
+    version = models.PositiveIntegerField(_("versie"), default=0)
 
     class Meta:
         verbose_name = _("team")
@@ -110,8 +114,10 @@ class User(AbstractUser):
     phone = models.CharField(_("telefoon"), max_length=40, blank=True)
     job_title = models.CharField(_("functie"), max_length=120, blank=True)
     #: Part of every session's auth hash: a new stamp ends every session of the user at once
-    #: (reset, deactivation, a replaced second factor). See ``keten.accounts.credentials``.
+    #: (reset, deactivation, a replaced second factor). See ``keten.accounts.login.credentials``.
     security_stamp = models.CharField(max_length=32, default=new_security_stamp, editable=False)
+    #: Raised by every edit of the details a beheerder manages (``keten.core.versions``).
+    version = models.PositiveIntegerField(_("versie"), default=0)
 
     class Meta:
         verbose_name = _("medewerker")

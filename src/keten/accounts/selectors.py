@@ -166,7 +166,7 @@ def user_memberships_for_beheer(*, actor: Actor, user: User) -> QuerySet[Members
 def user_has_two_factor(*, user: User) -> bool:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def membership_for_beheer(*, actor: Actor, pk: int) -> Membership:

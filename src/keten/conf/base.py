@@ -139,8 +139,8 @@ AXES_FAILURE_LIMIT = ENV.login_failure_limit
 KETEN_LOGIN_ADDRESS_FAILURE_LIMIT = ENV.login_address_failure_limit
 AXES_COOLOFF_TIME = ENV.login_cooloff_minutes / 60
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_HANDLER = "keten.accounts.lockout.KetenLockoutHandler"
-AXES_LOCKOUT_CALLABLE = "keten.accounts.lockout.lockout_response"
+AXES_HANDLER = "keten.accounts.login.lockout.KetenLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "keten.accounts.login.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "keten.core.clientip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -276,7 +276,7 @@ OIDC_RP_SIGN_ALGO = ENV.oidc_sign_algo
 OIDC_CREATE_USER = False
 OIDC_RP_SCOPES = "openid email profile"
 if KETEN_OIDC_ENABLED:
-    AUTHENTICATION_BACKENDS.append("keten.accounts.oidc.KetenOIDCBackend")
+    AUTHENTICATION_BACKENDS.append("keten.accounts.login.oidc.KetenOIDCBackend")
 
 LOGGING = {
     "version": 1,

@@ -69,7 +69,7 @@ class SafeCsvWriter:
     """``csv.writer`` with semicolons (for Dutch spreadsheets) whose every cell goes through :func:`cell`."""
 
     def __init__(self, stream: IO[str] | HttpResponse, *, delimiter: str = ";", lineterminator: str = "\r\n") -> None:
-        self._writer = csv.writer(stream, delimiter=delimiter, lineterminator=lineterminator)  # type: ignore[arg-type]
+        self._writer = csv.writer(stream, delimiter=delimiter, lineterminator=lineterminator)
 
     def writerow(self, row: Iterable[Cell | Any]) -> None:
         self._writer.writerow([_csv_text(value) for value in row])
@@ -201,7 +201,7 @@ class XlsxReader:
         """The values of the first worksheet, row by row."""
         if not self._workbook.worksheets:
             return iter(())
-        return self._workbook.worksheets[0].iter_rows(values_only=True, max_col=max_col)  # type: ignore[union-attr]
+        return self._workbook.worksheets[0].iter_rows(values_only=True, max_col=max_col)
 
     def close(self) -> None:
         self._workbook.close()

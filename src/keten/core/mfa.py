@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 
-OIDC_BACKEND = "keten.accounts.oidc.KetenOIDCBackend"
+OIDC_BACKEND = "keten.accounts.login.oidc.KetenOIDCBackend"
 
 
 def second_factor_done(request: Any) -> bool:

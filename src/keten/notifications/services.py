@@ -1,10 +1,11 @@
-"""Writes of notifications."""
+"""Writes of notifications; the e-mail that announces them is the job in ``notifications.tasks``."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from functools import partial
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -26,7 +27,7 @@ def notification_send(*, recipients: Iterable[User], kind: str, title: str, body
     Notification.objects.bulk_create(items)
     for item in items:
         user_id = item.recipient.pk
-        transaction.on_commit(lambda uid=user_id: send_notification_email.enqueue(uid))  # type: ignore[misc]
+        transaction.on_commit(partial(send_notification_email.enqueue, user_id))
     return len(items)
 
 
@@ -63,9 +64,11 @@ def notifications_create_many(items: Sequence[NewNotification]) -> int:
         # COPY: for thousands of rows a fraction of bulk_create's cost (values adapted in C).
         columns = ("recipient_id", "kind", "title", "body", "link", "created_at")
         sql = f"COPY {Notification._meta.db_table} ({', '.join(columns)}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:  # type: ignore[attr-defined]
-            for n in rows:
-                copy.write_row((n.recipient_id, n.kind, str(n.title), str(n.body), n.link, now))
+        with connection.cursor() as cursor:
+            raw: Any = cursor.cursor  # psycopg 3's cursor, for COPY
+            with raw.copy(sql) as copy:
+                for n in rows:
+                    copy.write_row((n.recipient_id, n.kind, str(n.title), str(n.body), n.link, now))
     else:
         Notification.objects.bulk_create(
             [
@@ -88,13 +91,11 @@ def notification_emails_enqueue(user_ids: Iterable[int]) -> int:
     ids = list(dict.fromkeys(user_ids))
     if not ids:
         return 0
+    from django_tasks_db import DatabaseBackend  # a dependency; imported here as it needs the app registry
+
     task = send_notification_email
     backend = task.get_backend()
-    try:
-        from django_tasks_db import DatabaseBackend
-    except ImportError:  # pragma: no cover - the database backend is a dependency
-        DatabaseBackend = None  # type: ignore[assignment,misc]  # noqa: N806
-    if DatabaseBackend is None or not isinstance(backend, DatabaseBackend):
+    if not isinstance(backend, DatabaseBackend):
         for user_id in ids:
             task.enqueue(user_id)
         return len(ids)

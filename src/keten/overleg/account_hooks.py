@@ -7,7 +7,7 @@ from typing import Any
 from django.dispatch import receiver
 from django.utils import timezone
 
-from keten.accounts.credentials import standing_tokens_revoke
+from keten.accounts.login.credentials import standing_tokens_revoke
 from keten.overleg.models import CalendarFeed
 
 

@@ -1,7 +1,9 @@
 from rest_framework import serializers
 
+from keten.accounts.models import Organisation
 
-class OrganisationSerializer(serializers.Serializer):
+
+class OrganisationSerializer(serializers.Serializer[Organisation]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     type = serializers.CharField()

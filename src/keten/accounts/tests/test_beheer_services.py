@@ -25,7 +25,7 @@ from keten.accounts.models import (
     User,
     Wijk,
 )
-from keten.accounts.resets import account_reset
+from keten.accounts.services.resets import account_reset
 from keten.core.audit import verify_chain
 from keten.core.crypto import hash_token
 from keten.core.errors import DomainError, NotFoundError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from keten.accounts.models import ApiClient, Organisation, Role, User
@@ -199,8 +200,8 @@ def test_api_client_scopes_form_rejects_empty_choice(client_for, beheerder, api_
 def _state_of(html: str) -> str:
     import re
 
-    found = re.search(r'name="state" value="([0-9a-f]+)"', html)
-    assert found, "the edit form carries the state it was filled with"
+    found = re.search(r'name="version" value="([0-9]+)"', html)
+    assert found, "the edit form carries the version it was filled with"
     return found.group(1)
 
 
@@ -209,7 +210,7 @@ def test_two_beheerders_editing_the_same_organisation_get_a_conflict(client_for,
     first, second = client_for(beheerder), client_for(beheerder)
     state = _state_of(first.get(url).content.decode())
     assert _state_of(second.get(url).content.decode()) == state
-    data = {"name": "JGZ Teststad", "type": partner.type, "phone": "020-1234567", "email": "", "state": state}
+    data = {"name": "JGZ Teststad", "type": partner.type, "phone": "020-1234567", "email": "", "version": state}
     assert first.post(url, data).status_code == 302
     late = second.post(url, {**data, "phone": "020-7654321"})
     assert late.status_code == 409
@@ -217,7 +218,7 @@ def test_two_beheerders_editing_the_same_organisation_get_a_conflict(client_for,
     partner.refresh_from_db()
     assert partner.phone == "020-1234567"  # the later save changed nothing
     fresh = _state_of(second.get(url).content.decode())
-    assert second.post(url, {**data, "phone": "020-7654321", "state": fresh}).status_code == 302
+    assert second.post(url, {**data, "phone": "020-7654321", "version": fresh}).status_code == 302
 
 
 def test_stale_team_and_professional_edits_are_refused(client_for, beheerder, partner_beheerder, team, worker):
@@ -227,9 +228,9 @@ def test_stale_team_and_professional_edits_are_refused(client_for, beheerder, pa
     user_client = client_for(partner_beheerder)
     user_url = reverse("accounts:beheer_user_edit", args=[worker.pk])
     user_state = _state_of(user_client.get(user_url).content.decode())
-    type(team).objects.filter(pk=team.pk).update(name="JGZ Noord-Oost")
-    User.objects.filter(pk=worker.pk).update(last_name="Anders")
-    assert client.post(team_url, {"name": "JGZ Zuid", "wijk": "", "state": team_state}).status_code == 409
+    type(team).objects.filter(pk=team.pk).update(name="JGZ Noord-Oost", version=F("version") + 1)
+    User.objects.filter(pk=worker.pk).update(last_name="Anders", version=F("version") + 1)
+    assert client.post(team_url, {"name": "JGZ Zuid", "wijk": "", "version": team_state}).status_code == 409
     team.refresh_from_db()
     assert team.name == "JGZ Noord-Oost"
     user_data = {
@@ -239,7 +240,7 @@ def test_stale_team_and_professional_edits_are_refused(client_for, beheerder, pa
         "email": worker.email,
         "phone": "",
         "job_title": "",
-        "state": user_state,
+        "version": user_state,
     }
     assert user_client.post(user_url, user_data).status_code == 409
     worker.refresh_from_db()

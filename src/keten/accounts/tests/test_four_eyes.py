@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from keten.accounts import services
 from keten.accounts.models import ResetRequest, SetupLink, User
-from keten.accounts.resets import account_reset
+from keten.accounts.services.resets import account_reset
 from keten.core.models import AuditEvent
 from keten.testing.otp import links_in_outbox
 

@@ -83,7 +83,7 @@ def idp(settings) -> Iterator[type[_IdP]]:
     settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{base}/authorize"
     settings.OIDC_OP_TOKEN_ENDPOINT = f"{base}/token"
     settings.OIDC_OP_USER_ENDPOINT = f"{base}/userinfo"
-    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "keten.accounts.oidc.KetenOIDCBackend"]
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "keten.accounts.login.oidc.KetenOIDCBackend"]
     yield _IdP
     server.shutdown()
 

@@ -52,7 +52,7 @@ def test_a_reset_ends_every_session(sso, client_for, beheerder, gemeente_worker)
 
 
 def test_a_reset_and_a_deactivation_revoke_the_calendar_feed(actor_of, beheerder, gemeente_worker, gemeente_org):
-    from keten.accounts.resets import account_reset
+    from keten.accounts.services.resets import account_reset
 
     def feed() -> str:
         return calendar_feed_create(actor=actor_of(gemeente_worker))
@@ -68,7 +68,7 @@ def test_a_reset_and_a_deactivation_revoke_the_calendar_feed(actor_of, beheerder
 
 
 def test_the_session_hash_depends_on_the_security_stamp(gemeente_worker):
-    from keten.accounts.credentials import security_stamp_rotate
+    from keten.accounts.login.credentials import security_stamp_rotate
 
     before = gemeente_worker.get_session_auth_hash()
     security_stamp_rotate(user=gemeente_worker)

@@ -82,8 +82,8 @@ def test_signed_in_user_with_device_but_no_code_is_asked_for_code(professional, 
 
 
 def test_enrolment_through_a_setup_link_gives_backup_codes_and_audit(organisation, django_capture_on_commit_callbacks):
+    from keten.accounts.login.setup_links import setup_link_issue
     from keten.accounts.models import SetupLink
-    from keten.accounts.setup_links import setup_link_issue
     from keten.testing.otp import code_for_key, links_in_outbox, secret_on_page, setup_link_path
 
     user = make_user(Role.PROFESSIONAL, organisation, username="enrol")
@@ -232,7 +232,7 @@ def stub_idp(settings):
     settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{base}/authorize"
     settings.OIDC_OP_TOKEN_ENDPOINT = f"{base}/token"
     settings.OIDC_OP_USER_ENDPOINT = f"{base}/userinfo"
-    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "keten.accounts.oidc.KetenOIDCBackend"]
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "keten.accounts.login.oidc.KetenOIDCBackend"]
     yield _StubIdP
     server.shutdown()
 

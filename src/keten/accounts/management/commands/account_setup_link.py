@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from keten.accounts.models import User
-from keten.accounts.resets import account_reset_by_operator
+from keten.accounts.services.resets import account_reset_by_operator
 from keten.core.errors import DomainError
 
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from keten.accounts import enrolment
-from keten.accounts.credentials import new_password_check, security_stamp_rotate
+from keten.accounts.login import enrolment
+from keten.accounts.login.credentials import new_password_check, security_stamp_rotate
 from keten.accounts.models import User
 from keten.core import audit, ratelimit
 from keten.core.actor import Actor

@@ -1,7 +1,7 @@
 """Beheer pages for resetting an account: the reset itself, and the four-eyes requests.
 
 A reset never shows a password or a link to the beheerder: the link goes by e-mail to the address on
-the account (``keten.accounts.setup_links``). The rules are in ``keten.accounts.resets`` and the
+the account (``keten.accounts.login.setup_links``). The rules are in ``keten.accounts.services.resets`` and the
 policy (``accounts.manage_account``, ``accounts.view_reset_request``, ``accounts.decide_reset`` in
 ``keten.accounts.rules``), asked through ``keten.core.access``; anything outside the beheerder's
 scope answers 404.
@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from keten.accounts import resets, selectors
-from keten.accounts.forms import AccountResetForm, ConfirmForm, ResetDeclineForm
+from keten.accounts import selectors
+from keten.accounts.beheer.forms import AccountResetForm, ResetDeclineForm
 from keten.accounts.models import ResetRequest, User
+from keten.accounts.services import resets
 from keten.core.access import check, may, requires
 from keten.core.actor import actor_from_request
-from keten.core.errors import DomainError
-from keten.core.forms import apply_domain_error
+from keten.core.pages import ConfirmForm, attempt, data_of, submit
 
 
 def _reset_done_message(request: HttpRequest, person: User, outcome: object) -> None:
@@ -53,14 +53,11 @@ def user_reset(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.user_for_beheer(actor=actor, pk=pk)
     check(request, "accounts.manage_account", person)
     back = reverse("accounts:beheer_user", args=[person.pk])
-    form = AccountResetForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcome = resets.account_reset(actor=actor, user=person, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            _reset_done_message(request, person, outcome)
+    form = AccountResetForm(data_of(request))
+    if request.method == "POST":
+        outcome = submit(form, lambda data: resets.account_reset(actor=actor, user=person, reason=data["reason"]))
+        if outcome.ok:
+            _reset_done_message(request, person, outcome.value)
             return redirect(back)
     context = {
         "form": form,
@@ -120,11 +117,10 @@ def reset_request_approve(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     reset_request = selectors.reset_request_for_beheer(actor=actor, pk=pk)
     check(request, "accounts.view_reset_request", reset_request)
-    try:
-        resets.reset_request_approve(actor=actor, reset_request=reset_request)
-    except DomainError as exc:
+    outcome = attempt(lambda: resets.reset_request_approve(actor=actor, reset_request=reset_request))
+    if not outcome.ok:
         reset_request.refresh_from_db()
-        return _request_page(request, reset_request, error=exc.message, status=422)
+        return _request_page(request, reset_request, error=outcome.error, status=422)
     messages.success(
         request,
         _("U heeft het verzoek goedgekeurd. Een instellink is gestuurd naar %(email)s.")
@@ -142,10 +138,10 @@ def reset_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResetDeclineForm(request.POST)
     if not form.is_valid():
         return _request_page(request, reset_request, decline_form=form, status=422)
-    try:
-        resets.reset_request_decline(actor=actor, reset_request=reset_request, reason=form.cleaned_data["reason"])
-    except DomainError as exc:
+    reason = form.cleaned_data["reason"]
+    outcome = attempt(lambda: resets.reset_request_decline(actor=actor, reset_request=reset_request, reason=reason))
+    if not outcome.ok:
         reset_request.refresh_from_db()
-        return _request_page(request, reset_request, decline_form=form, error=exc.message, status=422)
+        return _request_page(request, reset_request, decline_form=form, error=outcome.error, status=422)
     messages.success(request, _("Het verzoek is afgewezen. Er is niets aan het account veranderd."))
     return redirect("accounts:beheer_reset_requests")

@@ -1,4 +1,4 @@
-"""Forms of the beheer pages. They check input shape; the rules are in services.py."""
+"""Forms of the beheer pages. They check input shape; the rules are in ``keten.accounts.services``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,12 @@ Choices = list[tuple[int, str]]
 
 def _optional(choices: Choices, empty_label: Any) -> list[tuple[Any, Any]]:
     return [("", empty_label), *choices]
+
+
+def _choose_from(form: forms.Form, name: str, choices: list[tuple[Any, Any]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
 
 
 def _checkbox_list(field: forms.Field) -> None:
@@ -34,23 +40,23 @@ class OrganisationForm(KetenForm):
     )
     phone = forms.CharField(label=_("Telefoon"), max_length=40, required=False)
     email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
-    #: When editing: the state the form was filled with (``keten.core.state``).
-    state = forms.CharField(widget=forms.HiddenInput, required=False)
+    #: When editing: the version the form was filled with (``keten.core.versions``).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, wijken: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["wijken"].choices = wijken  # type: ignore[attr-defined]
+        _choose_from(self, "wijken", list(wijken))
         _checkbox_list(self.fields["wijken"])
 
 
 class TeamForm(KetenForm):
     name = forms.CharField(label=_("Naam van het team"), max_length=200)
     wijk = forms.TypedChoiceField(label=_("Wijk"), required=False, coerce=int, empty_value=None)
-    state = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, wijken: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["wijk"].choices = _optional(wijken, _("Geen wijk"))  # type: ignore[attr-defined]
+        _choose_from(self, "wijk", _optional(wijken, _("Geen wijk")))
 
 
 class WijkForm(KetenForm):
@@ -81,12 +87,12 @@ class UserCreateForm(UserFields):
 
     def __init__(self, *args: Any, organisations: Choices, teams: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = _optional(organisations, _("Kies een organisatie"))  # type: ignore[attr-defined]
-        self.fields["team"].choices = _optional(teams, _("Geen team"))  # type: ignore[attr-defined]
+        _choose_from(self, "organisation", _optional(organisations, _("Kies een organisatie")))
+        _choose_from(self, "team", _optional(teams, _("Geen team")))
 
 
 class UserEditForm(UserFields):
-    state = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class MembershipAddForm(KetenForm):
@@ -96,8 +102,8 @@ class MembershipAddForm(KetenForm):
 
     def __init__(self, *args: Any, organisations: Choices, teams: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = _optional(organisations, _("Kies een organisatie"))  # type: ignore[attr-defined]
-        self.fields["team"].choices = _optional(teams, _("Geen team"))  # type: ignore[attr-defined]
+        _choose_from(self, "organisation", _optional(organisations, _("Kies een organisatie")))
+        _choose_from(self, "team", _optional(teams, _("Geen team")))
 
 
 class RoleForm(KetenForm):
@@ -147,7 +153,3 @@ class ApiClientScopesForm(KetenForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _checkbox_list(self.fields["scopes"])
-
-
-class ConfirmForm(KetenForm):
-    """An empty form: the confirmation pages only need the CSRF token and the button."""

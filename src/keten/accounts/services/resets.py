@@ -2,7 +2,7 @@
 
 A reset wipes the password and every authenticator app and backup code, ends every session and
 standing personal token, and e-mails a set-up link to the address on the account
-(:mod:`keten.accounts.setup_links`). The beheerder never sees a password or the link.
+(:mod:`keten.accounts.login.setup_links`). The beheerder never sees a password or the link.
 
 Four eyes: when the person can see client data (a case role in any active membership), is a
 functioneel beheerder (a second pair of eyes themselves), or had their e-mail address changed in the
@@ -20,10 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from keten.accounts import enrolment
-from keten.accounts.credentials import access_end
+from keten.accounts.login import enrolment
+from keten.accounts.login.credentials import access_end
+from keten.accounts.login.setup_links import setup_link_issue
 from keten.accounts.models import CASE_ROLES, EmailChange, Membership, ResetRequest, Role, SetupLink, User
-from keten.accounts.setup_links import setup_link_issue
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import DomainError, NotFoundError

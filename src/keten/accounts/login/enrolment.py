@@ -35,7 +35,7 @@ def pending_key(session: SessionBase, *, purpose: str) -> str:
     stored = session.get(_SESSION_KEY)
     if isinstance(stored, dict) and stored.get("purpose") == purpose and stored.get("key"):
         return str(stored["key"])
-    key = random_hex(KEY_BYTES)
+    key: str = random_hex(KEY_BYTES)
     session[_SESSION_KEY] = {"purpose": purpose, "key": key}
     return key
 
@@ -95,11 +95,11 @@ def device_install(*, user: User, hex_key: str, last_t: int) -> tuple[TOTPDevice
 
 def devices_remove(*, user: User) -> int:
     """Remove every app and backup code of ``user``; returns how many devices there were."""
-    count = TOTPDevice.objects.filter(user=user).count() + StaticDevice.objects.filter(user=user).count()
+    count = int(TOTPDevice.objects.filter(user=user).count() + StaticDevice.objects.filter(user=user).count())
     StaticDevice.objects.filter(user=user).delete()
     TOTPDevice.objects.filter(user=user).delete()
     return count
 
 
 def has_device(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from keten.accounts import enrolment
-from keten.accounts.credentials import new_password_check, security_stamp_rotate, setup_links_revoke
+from keten.accounts.login import enrolment
+from keten.accounts.login.credentials import new_password_check, security_stamp_rotate, setup_links_revoke
 from keten.accounts.models import SetupLink, User
 from keten.core import audit
 from keten.core.actor import Actor

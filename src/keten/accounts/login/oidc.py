@@ -136,7 +136,7 @@ class KetenOIDCBackend(OIDCAuthenticationBackend):
                 messages.error(request, refused.message)
             return None
 
-    def create_user(self, claims: dict[str, Any]) -> None:  # type: ignore[override]
+    def create_user(self, claims: dict[str, Any]) -> None:
         return None
 
     def get_user(self, user_id: Any) -> User | None:

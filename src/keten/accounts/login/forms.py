@@ -1,16 +1,18 @@
-"""Dutch, NL Design System versions of the two-factor login forms (enrolment: ``account_forms.py``)."""
+"""Dutch, NL Design System versions of the two-factor login forms, and the code step after single sign-on
+(enrolment: ``keten.accounts.own.forms``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_otp.forms import OTPAuthenticationFormMixin
 from two_factor.forms import AuthenticationTokenForm, BackupTokenForm
 
-from keten.core.forms import KetenFormMixin
+from keten.core.forms import KetenForm, KetenFormMixin
 
 _OTP_MESSAGES = {
     **OTPAuthenticationFormMixin.otp_error_messages,
@@ -68,3 +70,12 @@ class KetenBackupTokenForm(KetenFormMixin, BackupTokenForm):
         super().__init__(user, initial_device, **kwargs)
         self.fields["otp_token"].label = _("Reservecode")
         self.fields["otp_token"].error_messages["required"] = _("Vul een reservecode in.")
+
+
+class OtpVerifyForm(KetenForm):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        help_text=_("De code van 6 cijfers uit uw authenticator-app, of een reservecode."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

@@ -1,5 +1,5 @@
-"""A person's own account: the account page, changing the password, the page for a session without a
-second factor, and the set-up link page (open without login).
+"""A person's own account: the account page, changing the password, replacing the authenticator app,
+the page for a session without a second factor, and the set-up link page (open without login).
 
 Each view declares who may reach it through ``keten.core.access``."""
 
@@ -11,16 +11,21 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_otp import login as otp_login
+from two_factor.views import SetupCompleteView
 
-from keten.accounts import enrolment, selectors
-from keten.accounts.account_forms import PasswordChangeForm, SetupLinkForm
-from keten.accounts.own_account import own_password_change
-from keten.accounts.setup_links import setup_link_complete
+from keten.accounts import selectors
+from keten.accounts.login import enrolment
+from keten.accounts.login.setup_links import setup_link_complete
+from keten.accounts.models import User
+from keten.accounts.own.forms import DeviceReplaceForm, PasswordChangeForm, SetupLinkForm
+from keten.accounts.own.services import own_device_replace, own_password_change
 from keten.core import ratelimit
-from keten.core.access import public, requires, signed_in
+from keten.core.access import PolicyRequiredMixin, public, requires, signed_in
 from keten.core.actor import actor_from_request
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
@@ -31,6 +36,8 @@ from keten.core.requestcontext import client_ip_var
 #: the page should not be an oracle that can be hammered either).
 SETUP_LINK_LIMIT = 30
 SETUP_LINK_WINDOW_SECONDS = 15 * 60
+BACKUP_CODES_SESSION_KEY = "keten_new_backup_codes"
+_REPLACE_PURPOSE = "replace"
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -38,10 +45,17 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _own_user(request: HttpRequest) -> User:
+    """The signed-in person (the pages here are only for someone signed in)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 @requires("accounts.change_own_account")
 @require_GET
 def account_home(request: HttpRequest) -> HttpResponse:
-    context = {"has_two_factor": enrolment.has_device(request.user)}  # type: ignore[arg-type]
+    context = {"has_two_factor": enrolment.has_device(_own_user(request))}
     return render(request, "accounts/account_home.html", context)
 
 
@@ -64,11 +78,69 @@ def password_change(request: HttpRequest) -> HttpResponse:
             apply_domain_error(form, exc)
         else:
             # This session stays; every other session of the person ends (new password and stamp).
-            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            update_session_auth_hash(request, _own_user(request))
             messages.success(request, _("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."))
             return redirect("accounts:home")
     status = 422 if request.method == "POST" else 200
     return _no_store(render(request, "accounts/password_change.html", {"form": form}, status=status))
+
+
+@requires("accounts.change_own_account")
+@require_http_methods(["GET", "POST"])
+def device_replace(request: HttpRequest) -> HttpResponse:
+    """Replace the authenticator app: only in a verified session, and only with a current code again.
+
+    A session that did not pass the second factor never gets here (``RequireTwoFactorMiddleware``).
+    A person without an app sets one up only through a set-up link from their beheerder.
+    """
+    if not second_factor_done(request):  # defence in depth: the middleware already sends them away
+        return redirect(reverse("otp_verify"))
+    user = _own_user(request)
+    if not enrolment.has_device(user):
+        messages.info(
+            request,
+            _("U heeft geen authenticator-app in Keten. Vraag uw functioneel beheerder om een instellink."),
+        )
+        return redirect("accounts:home")
+    form = DeviceReplaceForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        hex_key = enrolment.pending_key(request.session, purpose=_REPLACE_PURPOSE)
+        try:
+            device, codes = own_device_replace(
+                actor=actor_from_request(request),
+                current_code=form.cleaned_data["current_code"],
+                hex_key=hex_key,
+                code=form.cleaned_data["code"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            enrolment.forget_key(request.session)
+            # The security stamp changed: keep this session (every other one ends), verified with the new app.
+            update_session_auth_hash(request, user)
+            otp_login(request, device)
+            request.session[BACKUP_CODES_SESSION_KEY] = codes
+            return redirect("two_factor:setup_complete")
+    context = {
+        "form": form,
+        **enrolment.enrolment_context(request.session, purpose=_REPLACE_PURPOSE, account=user.get_username()),
+    }
+    response = render(request, "accounts/device_replace.html", context, status=422 if request.method == "POST" else 200)
+    add_never_cache_headers(response)
+    return response
+
+
+class KetenSetupCompleteView(PolicyRequiredMixin, SetupCompleteView):
+    """Shows the new backup codes once, after the app was replaced (they are kept in the session only)."""
+
+    permission_required = "accounts.change_own_account"
+    template_name = "two_factor/core/setup_complete.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        codes = request.session.pop(BACKUP_CODES_SESSION_KEY, None)
+        response = render(request, self.template_name, {"backup_codes": codes})
+        add_never_cache_headers(response)
+        return response
 
 
 @signed_in(
