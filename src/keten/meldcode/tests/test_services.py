@@ -15,7 +15,7 @@ from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditEvent
 from keten.core.workdays import add_working_days
 from keten.meldcode import selectors, services
-from keten.meldcode.afwegingskader import Outcome
+from keten.meldcode.afwegingskader.tree import Outcome
 from keten.meldcode.models import AppendOnlyError, ChecklistKind, Consultation, Entry, EntryKind, Status, Traject
 from keten.notifications.models import Notification
 from keten.testing.factories import OrganisationFactory, make_user

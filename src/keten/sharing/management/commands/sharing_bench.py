@@ -179,7 +179,7 @@ class Command(BaseCommand):
         from keten.accounts.models import OrganisationType, Role, User
         from keten.core.actor import actor_for_user
         from keten.dossiers.models import Dossier, DossierNote, Person, Relation
-        from keten.meldcode import services as meldcode_services
+        from keten.meldcode.trajecten import services as meldcode_services
         from keten.meldcode.models import Entry, EntryKind
         from keten.sharing import services
         from keten.sharing.models import LegalBasis
