@@ -14,9 +14,17 @@ from keten.core.actor import Actor
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditEvent
 from keten.core.workdays import add_working_days
-from keten.meldcode import selectors, services
+from keten.meldcode import vocabulary
+from keten.meldcode.afwegingskader import selectors as weging_selectors
+from keten.meldcode.afwegingskader import services as weging_services
 from keten.meldcode.afwegingskader.tree import Outcome
+from keten.meldcode.beheer import services as beheer_services
+from keten.meldcode.consultations import selectors as consultation_selectors
+from keten.meldcode.consultations import services as consultation_services
 from keten.meldcode.models import AppendOnlyError, ChecklistKind, Consultation, Entry, EntryKind, Status, Traject
+from keten.meldcode.record import selectors as record_selectors
+from keten.meldcode.trajecten import selectors as traject_selectors
+from keten.meldcode.trajecten import services as traject_services
 from keten.notifications.models import Notification
 from keten.testing.factories import OrganisationFactory, make_user
 
@@ -33,23 +41,23 @@ def _gemeente_beheerder(professional: User) -> User:
     return make_user(Role.FUNCTIONEEL_BEHEERDER, gemeente)
 
 
-def _signal(traject: Traject, **overrides: Any) -> services.SignalData:
+def _signal(traject: Traject, **overrides: Any) -> traject_services.SignalData:
     checklist = traject.checklists.get(kind=ChecklistKind.KINDSIGNALEN)
     values: dict[str, Any] = {
         "checklist_id": checklist.pk,
         "codes": ["K412-X05", "KALL-V04"],
         "observed_on": TODAY() - timedelta(days=2),
-        "source": services.SOURCE_SELF,
+        "source": vocabulary.SOURCE_SELF,
         "facts": "Komt drie dagen achter elkaar zonder lunch op school.",
         "interpretation": "Mogelijk verwaarlozing.",
     }
     values.update(overrides)
-    return services.SignalData(**values)
+    return traject_services.SignalData(**values)
 
 
 def _walk(traject: Traject, actor: Actor, answers: dict[int, bool]) -> None:
     for number, answer in answers.items():
-        services.afweging_record(
+        weging_services.afweging_record(
             actor=actor,
             traject=traject,
             number=number,
@@ -73,7 +81,7 @@ def test_start_keeps_checklist_versions_and_audits(traject: Traject) -> None:
 
 def test_start_refused_outside_case_team(outsider: User, dossier: Any, actor_of: ActorOf) -> None:
     with pytest.raises(NotFoundError):
-        services.traject_start(actor=actor_of(outsider), dossier=dossier)
+        traject_services.traject_start(actor=actor_of(outsider), dossier=dossier)
     assert not Traject.objects.exists()
 
 
@@ -83,23 +91,23 @@ def test_start_refuses_a_parent_as_child(professional: User, dossier: Any, actor
 
     parent = make_person(dossier.family, relation=Relation.OUDER, first_name="Ouder")
     with pytest.raises(DomainError) as err:
-        services.traject_start(actor=actor_of(professional), dossier=dossier, child_id=parent.pk)
+        traject_services.traject_start(actor=actor_of(professional), dossier=dossier, child_id=parent.pk)
     assert err.value.field == "child"
 
 
 def test_organisation_type_specific_checklist_wins(professional: User, dossier: Any, actor_of: ActorOf) -> None:
     beheerder = _gemeente_beheerder(professional)
-    adapted = services.checklist_publish(
+    adapted = beheer_services.checklist_publish(
         actor=actor_of(beheerder),
         kind=ChecklistKind.KINDSIGNALEN,
         organisation_type="wijkteam",
         title="Signalen voor wijkteams",
         items=[{"code": "W-1", "label": "Kind komt niet meer naar de inloop"}],
     )
-    traject = services.traject_start(actor=actor_of(professional), dossier=dossier)
+    traject = traject_services.traject_start(actor=actor_of(professional), dossier=dossier)
     assert traject.checklists.get(kind=ChecklistKind.KINDSIGNALEN) == adapted
     # A newer version later does not change the traject's own version.
-    services.checklist_publish(
+    beheer_services.checklist_publish(
         actor=actor_of(beheerder),
         kind=ChecklistKind.KINDSIGNALEN,
         organisation_type="wijkteam",
@@ -112,7 +120,7 @@ def test_organisation_type_specific_checklist_wins(professional: User, dossier: 
 
 def test_checklist_publish_only_by_beheerder_and_validated(professional: User, actor_of: ActorOf) -> None:
     with pytest.raises(NotFoundError):
-        services.checklist_publish(
+        beheer_services.checklist_publish(
             actor=actor_of(professional),
             kind="kindsignalen",
             organisation_type="",
@@ -121,7 +129,7 @@ def test_checklist_publish_only_by_beheerder_and_validated(professional: User, a
         )
     beheerder = _gemeente_beheerder(professional)
     with pytest.raises(DomainError, match="maar één keer"):
-        services.checklist_publish(
+        beheer_services.checklist_publish(
             actor=actor_of(beheerder),
             kind="kindsignalen",
             organisation_type="",
@@ -136,7 +144,7 @@ def test_checklist_publish_only_by_beheerder_and_validated(professional: User, a
 def test_signal_recorded_with_labels_and_first_signal_date(
     traject: Traject, professional: User, actor_of: ActorOf
 ) -> None:
-    entry = services.signal_record(actor=actor_of(professional), traject=traject, data=_signal(traject))
+    entry = traject_services.signal_record(actor=actor_of(professional), traject=traject, data=_signal(traject))
     assert entry.step == 1
     assert entry.data["codes"] == ["K412-X05", "KALL-V04"]
     assert entry.data["checklist"]["version"] == 1
@@ -162,18 +170,20 @@ def test_signal_bad_input_writes_nothing(
     traject: Traject, professional: User, actor_of: ActorOf, overrides: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(DomainError) as err:
-        services.signal_record(actor=actor_of(professional), traject=traject, data=_signal(traject, **overrides))
+        traject_services.signal_record(
+            actor=actor_of(professional), traject=traject, data=_signal(traject, **overrides)
+        )
     assert err.value.field == field
     assert not Entry.objects.filter(traject=traject).exists()
 
 
 def test_negative_kindcheck_closes_and_positive_continues(professional: User, dossier: Any, actor_of: ActorOf) -> None:
     actor = actor_of(professional)
-    negative = services.traject_start(actor=actor, dossier=dossier)
-    services.kindcheck_record(
+    negative = traject_services.traject_start(actor=actor, dossier=dossier)
+    traject_services.kindcheck_record(
         actor=actor,
         traject=negative,
-        data=services.KindcheckData(
+        data=traject_services.KindcheckData(
             held_on=TODAY(),
             moment="intake",
             problems=["psychiatrie"],
@@ -187,12 +197,12 @@ def test_negative_kindcheck_closes_and_positive_continues(professional: User, do
     assert negative.status == Status.AFGESLOTEN
     assert negative.outcome == "kindcheck_negatief"
 
-    positive = services.traject_start(actor=actor, dossier=dossier)
+    positive = traject_services.traject_start(actor=actor, dossier=dossier)
     with pytest.raises(DomainError) as err:
-        services.kindcheck_record(
+        traject_services.kindcheck_record(
             actor=actor,
             traject=positive,
-            data=services.KindcheckData(
+            data=traject_services.KindcheckData(
                 held_on=TODAY(),
                 moment="intake",
                 problems=["verslaving"],
@@ -205,10 +215,10 @@ def test_negative_kindcheck_closes_and_positive_continues(professional: User, do
             ),
         )
     assert err.value.field == "children_ages"
-    services.kindcheck_record(
+    traject_services.kindcheck_record(
         actor=actor,
         traject=positive,
-        data=services.KindcheckData(
+        data=traject_services.KindcheckData(
             held_on=TODAY(),
             moment="intake",
             problems=["verslaving"],
@@ -228,10 +238,10 @@ def test_negative_kindcheck_closes_and_positive_continues(professional: User, do
 
 def test_handed_over_kindcheck_needs_to_whom(traject: Traject, professional: User, actor_of: ActorOf) -> None:
     with pytest.raises(DomainError) as err:
-        services.kindcheck_record(
+        traject_services.kindcheck_record(
             actor=actor_of(professional),
             traject=traject,
-            data=services.KindcheckData(
+            data=traject_services.KindcheckData(
                 held_on=TODAY(),
                 moment="nieuwe_zorg",
                 problems=["partnergeweld"],
@@ -251,7 +261,7 @@ def test_handed_over_kindcheck_needs_to_whom(traject: Traject, professional: Use
 def test_consultation_goes_to_inbox_and_advice_returns(
     traject: Traject, professional: User, officer: User, actor_of: ActorOf
 ) -> None:
-    consultation = services.consultation_request(
+    consultation = consultation_services.consultation_request(
         actor=actor_of(professional),
         traject=traject,
         to_user_id=officer.pk,
@@ -259,16 +269,16 @@ def test_consultation_goes_to_inbox_and_advice_returns(
         question="Moet ik dit melden of eerst het gesprek voeren?",
     )
     assert Notification.objects.filter(recipient=officer, kind="meldcode.consultation").exists()
-    inbox = selectors.consultation_inbox(actor=actor_of(officer))
+    inbox = consultation_selectors.consultation_inbox(actor=actor_of(officer))
     assert inbox == [consultation]
     # The consultee sees the traject, but without names (anonymous by default).
-    assert selectors.traject_get(actor=actor_of(officer), reference=traject.reference) == traject
-    assert not selectors.may_see_names(actor_of(officer), traject)
+    assert record_selectors.traject_get(actor=actor_of(officer), reference=traject.reference) == traject
+    assert not record_selectors.may_see_names(actor_of(officer), traject)
     # ...and may not record in it.
     with pytest.raises(NotFoundError):
-        services.signal_record(actor=actor_of(officer), traject=traject, data=_signal(traject))
+        traject_services.signal_record(actor=actor_of(officer), traject=traject, data=_signal(traject))
 
-    entry = services.consultation_answer(
+    entry = consultation_services.consultation_answer(
         actor=actor_of(officer), consultation=consultation, advice="Voer eerst het gesprek met moeder."
     )
     assert entry.kind == EntryKind.CONSULTATIEADVIES
@@ -276,14 +286,16 @@ def test_consultation_goes_to_inbox_and_advice_returns(
     assert consultation.state == Consultation.State.BEANTWOORD
     assert Notification.objects.filter(recipient=professional, kind="meldcode.advice").exists()
     with pytest.raises(DomainError, match="al beantwoord"):
-        services.consultation_answer(actor=actor_of(officer), consultation=consultation, advice="Nog een advies erbij.")
+        consultation_services.consultation_answer(
+            actor=actor_of(officer), consultation=consultation, advice="Nog een advies erbij."
+        )
 
 
 def test_consultation_to_someone_without_the_role_is_refused(
     traject: Traject, professional: User, outsider: User, actor_of: ActorOf
 ) -> None:
     with pytest.raises(DomainError, match="geen aandachtsfunctionaris") as err:
-        services.consultation_request(
+        consultation_services.consultation_request(
             actor=actor_of(professional),
             traject=traject,
             to_user_id=outsider.pk,
@@ -293,7 +305,7 @@ def test_consultation_to_someone_without_the_role_is_refused(
     assert err.value.field == "to_user"
     other_org_officer = make_user(Role.AANDACHTSFUNCTIONARIS, OrganisationFactory())
     with pytest.raises(DomainError):
-        services.consultation_request(
+        consultation_services.consultation_request(
             actor=actor_of(professional),
             traject=traject,
             to_user_id=other_org_officer.pk,
@@ -307,7 +319,7 @@ def test_consultation_to_someone_without_the_role_is_refused(
 def test_only_the_addressee_answers(
     traject: Traject, professional: User, officer: User, outsider: User, actor_of: ActorOf
 ) -> None:
-    consultation = services.consultation_request(
+    consultation = consultation_services.consultation_request(
         actor=actor_of(professional),
         traject=traject,
         to_user_id=officer.pk,
@@ -315,7 +327,7 @@ def test_only_the_addressee_answers(
         question="Graag uw advies over deze signalen.",
     )
     with pytest.raises(NotFoundError):
-        services.consultation_answer(
+        consultation_services.consultation_answer(
             actor=actor_of(outsider), consultation=consultation, advice="Ik antwoord maar even."
         )
 
@@ -326,17 +338,17 @@ def test_only_the_addressee_answers(
 def test_conversation_or_motivated_exception(traject: Traject, professional: User, actor_of: ActorOf) -> None:
     actor = actor_of(professional)
     with pytest.raises(DomainError) as err:
-        services.conversation_skip(actor=actor, traject=traject, reason="veiligheid_kind", motivation="kort")
+        traject_services.conversation_skip(actor=actor, traject=traject, reason="veiligheid_kind", motivation="kort")
     assert err.value.field == "motivation"
     with pytest.raises(DomainError) as err:
-        services.conversation_skip(
+        traject_services.conversation_skip(
             actor=actor, traject=traject, reason="geen_zin", motivation="Een lange genoeg motivering."
         )
     assert err.value.field == "reason"
-    services.conversation_skip(
+    traject_services.conversation_skip(
         actor=actor, traject=traject, reason="veiligheid_kind", motivation="Vader dreigde eerder bij een gesprek."
     )
-    services.conversation_record(
+    traject_services.conversation_record(
         actor=actor,
         traject=traject,
         held_on=TODAY(),
@@ -356,10 +368,12 @@ def test_afwegingen_cannot_be_skipped_and_need_motivation(
 ) -> None:
     actor = actor_of(professional)
     with pytest.raises(DomainError, match="eerst afweging 1") as err:
-        services.afweging_record(actor=actor, traject=traject, number=3, answer=True, motivation="Lang genoeg motief.")
+        weging_services.afweging_record(
+            actor=actor, traject=traject, number=3, answer=True, motivation="Lang genoeg motief."
+        )
     assert err.value.field == "number"
     with pytest.raises(DomainError) as err:
-        services.afweging_record(actor=actor, traject=traject, number=1, answer=True, motivation="")
+        weging_services.afweging_record(actor=actor, traject=traject, number=1, answer=True, motivation="")
     assert err.value.field == "motivation"
     assert not Entry.objects.filter(traject=traject).exists()
 
@@ -367,49 +381,49 @@ def test_afwegingen_cannot_be_skipped_and_need_motivation(
 def test_walk_to_melding_with_feedback_deadline(traject: Traject, professional: User, actor_of: ActorOf) -> None:
     actor = actor_of(professional)
     _walk(traject, actor, {1: True, 2: True})
-    assert selectors.evaluation(traject).outcome is Outcome.MELDEN
+    assert weging_selectors.evaluation(traject).outcome is Outcome.MELDEN
     with pytest.raises(DomainError, match="meldnorm"):
-        services.decision_record(
+        weging_services.decision_record(
             actor=actor,
             traject=traject,
-            data=services.DecisionData(
+            data=weging_services.DecisionData(
                 decision="hulp",
                 motivation="Ik bied zelf hulp.",
                 help_agreements="x",
                 help_evaluation_on=TODAY() + timedelta(days=30),
             ),
         )
-    services.decision_record(
+    weging_services.decision_record(
         actor=actor,
         traject=traject,
-        data=services.DecisionData(decision="melden", motivation="Acute onveiligheid, melden."),
+        data=weging_services.DecisionData(decision="melden", motivation="Acute onveiligheid, melden."),
     )
     traject.refresh_from_db()
     assert traject.outcome == "melden"
     assert traject.status == Status.OPEN  # waits for the melding itself
 
     with pytest.raises(DomainError) as err:
-        services.melding_record(
+        weging_services.melding_record(
             actor=actor,
             traject=traject,
-            data=services.MeldingData(
+            data=weging_services.MeldingData(
                 reported_on=TODAY(), vt_region="Hollands Midden", shared="Signalen en gesprek.", client_informed=False
             ),
         )
     assert err.value.field == "not_informed_reason"
     with pytest.raises(DomainError) as err:
-        services.melding_record(
+        weging_services.melding_record(
             actor=actor,
             traject=traject,
-            data=services.MeldingData(
+            data=weging_services.MeldingData(
                 reported_on=TODAY(), vt_region="", shared="Signalen en gesprek.", client_informed=True
             ),
         )
     assert err.value.field == "vt_region"
-    services.melding_record(
+    weging_services.melding_record(
         actor=actor,
         traject=traject,
-        data=services.MeldingData(
+        data=weging_services.MeldingData(
             reported_on=TODAY(), vt_region="Hollands Midden", shared="Signalen en gesprek.", client_informed=True
         ),
     )
@@ -418,7 +432,7 @@ def test_walk_to_melding_with_feedback_deadline(traject: Traject, professional: 
     assert traject.vt_feedback_due == add_working_days(TODAY(), 5)
     assert traject.vt_feedback_due.weekday() < 5
 
-    services.vt_feedback_record(
+    weging_services.vt_feedback_record(
         actor=actor,
         traject=traject,
         received_on=TODAY(),
@@ -435,35 +449,37 @@ def test_help_then_afweging_5_no_leads_to_hermelding(traject: Traject, professio
     actor = actor_of(professional)
     _walk(traject, actor, {1: True, 2: False, 3: True})
     with pytest.raises(DomainError, match="eerst de afwegingen"):
-        services.decision_record(
-            actor=actor, traject=traject, data=services.DecisionData("hulp", "Hulp via het wijkteam.")
+        weging_services.decision_record(
+            actor=actor, traject=traject, data=weging_services.DecisionData("hulp", "Hulp via het wijkteam.")
         )
     _walk(traject, actor, {4: True})
     with pytest.raises(DomainError, match="evaluatie"):
-        services.afweging_record(actor=actor, traject=traject, number=5, answer=True, motivation="Te vroeg beantwoord.")
+        weging_services.afweging_record(
+            actor=actor, traject=traject, number=5, answer=True, motivation="Te vroeg beantwoord."
+        )
     with pytest.raises(DomainError) as err:
-        services.decision_record(
-            actor=actor, traject=traject, data=services.DecisionData("hulp", "Hulp via het wijkteam.")
+        weging_services.decision_record(
+            actor=actor, traject=traject, data=weging_services.DecisionData("hulp", "Hulp via het wijkteam.")
         )
     assert err.value.field == "help_agreements"
-    services.decision_record(
+    weging_services.decision_record(
         actor=actor,
         traject=traject,
-        data=services.DecisionData(
+        data=weging_services.DecisionData(
             "hulp", "Hulp via het wijkteam.", "Wijkteam start opvoedondersteuning.", TODAY() + timedelta(days=42)
         ),
     )
     traject.refresh_from_db()
     assert traject.status == Status.HULP
     _walk(traject, actor, {5: False})
-    assert selectors.evaluation(traject).outcome is Outcome.HERMELDEN
-    services.decision_record(
-        actor=actor, traject=traject, data=services.DecisionData("melden", "Onveiligheid stopt niet.")
+    assert weging_selectors.evaluation(traject).outcome is Outcome.HERMELDEN
+    weging_services.decision_record(
+        actor=actor, traject=traject, data=weging_services.DecisionData("melden", "Onveiligheid stopt niet.")
     )
-    services.melding_record(
+    weging_services.melding_record(
         actor=actor,
         traject=traject,
-        data=services.MeldingData(
+        data=weging_services.MeldingData(
             reported_on=TODAY(), vt_region="Utrecht", shared="Verloop van de hulp.", client_informed=True
         ),
     )
@@ -476,15 +492,15 @@ def test_changing_an_earlier_answer_replaces_later_ones(
 ) -> None:
     actor = actor_of(professional)
     _walk(traject, actor, {1: True, 2: False, 3: False})
-    assert selectors.evaluation(traject).outcome is Outcome.MELDEN
-    entry = services.afweging_record(
+    assert weging_selectors.evaluation(traject).outcome is Outcome.MELDEN
+    entry = weging_services.afweging_record(
         actor=actor, traject=traject, number=1, answer=False, motivation="Na het gesprek geen vermoeden meer."
     )
     assert entry.data["supersedes"] == [1, 2, 3]
-    ev = selectors.evaluation(traject)
+    ev = weging_selectors.evaluation(traject)
     assert ev.outcome is Outcome.AFSLUITEN
-    services.decision_record(
-        actor=actor, traject=traject, data=services.DecisionData("afsluiten", "Geen vermoeden meer na gesprek.")
+    weging_services.decision_record(
+        actor=actor, traject=traject, data=weging_services.DecisionData("afsluiten", "Geen vermoeden meer na gesprek.")
     )
     traject.refresh_from_db()
     assert traject.status == Status.AFGESLOTEN
@@ -493,31 +509,31 @@ def test_changing_an_earlier_answer_replaces_later_ones(
 
 def test_closed_traject_takes_no_entries(traject: Traject, professional: User, actor_of: ActorOf) -> None:
     actor = actor_of(professional)
-    services.traject_close(actor=actor, traject=traject, motivation="Zorgen bleken ongegrond na overleg.")
+    traject_services.traject_close(actor=actor, traject=traject, motivation="Zorgen bleken ongegrond na overleg.")
     before = Entry.objects.filter(traject=traject).count()
     with pytest.raises(DomainError, match="afgesloten"):
-        services.signal_record(actor=actor, traject=traject, data=_signal(traject))
+        traject_services.signal_record(actor=actor, traject=traject, data=_signal(traject))
     with pytest.raises(DomainError, match="afgesloten"):
-        services.step_move(actor=actor, traject=traject, step=2)
+        traject_services.step_move(actor=actor, traject=traject, step=2)
     assert Entry.objects.filter(traject=traject).count() == before
 
 
 def test_entries_are_append_only_and_corrections_refer(traject: Traject, professional: User, actor_of: ActorOf) -> None:
     actor = actor_of(professional)
-    entry = services.signal_record(actor=actor, traject=traject, data=_signal(traject))
+    entry = traject_services.signal_record(actor=actor, traject=traject, data=_signal(traject))
     with pytest.raises(AppendOnlyError):
         entry.save()
     with pytest.raises(AppendOnlyError):
         Entry.objects.filter(pk=entry.pk).update(text="x")
     with pytest.raises(AppendOnlyError):
         Entry.objects.filter(pk=entry.pk).delete()
-    correction = services.entry_correct(
+    correction = traject_services.entry_correct(
         actor=actor, traject=traject, entry_id=entry.pk, correction="Datum was een dag later."
     )
     assert correction.corrects == entry
     with pytest.raises(DomainError, match="al gecorrigeerd"):
-        services.entry_correct(actor=actor, traject=traject, entry_id=entry.pk, correction="Nog een correctie.")
-    timeline = selectors.timeline(traject)
+        traject_services.entry_correct(actor=actor, traject=traject, entry_id=entry.pk, correction="Nog een correctie.")
+    timeline = record_selectors.timeline(traject)
     assert [e.is_corrected for e in timeline if e.pk == entry.pk] == [True]  # type: ignore[attr-defined]
 
 
@@ -525,18 +541,20 @@ def test_corrected_afweging_leaves_the_tree(traject: Traject, professional: User
     actor = actor_of(professional)
     _walk(traject, actor, {1: True})
     first = Entry.objects.get(traject=traject, kind=EntryKind.AFWEGING)
-    services.entry_correct(actor=actor, traject=traject, entry_id=first.pk, correction="Per ongeluk ja gekozen.")
-    assert selectors.evaluation(traject).next_question == 1
+    traject_services.entry_correct(
+        actor=actor, traject=traject, entry_id=first.pk, correction="Per ongeluk ja gekozen."
+    )
+    assert weging_selectors.evaluation(traject).next_question == 1
 
 
 def test_step_move_back_and_forth(traject: Traject, professional: User, actor_of: ActorOf) -> None:
     actor = actor_of(professional)
-    services.step_move(actor=actor, traject=traject, step=3)
-    services.step_move(actor=actor, traject=traject, step=1)
+    traject_services.step_move(actor=actor, traject=traject, step=3)
+    traject_services.step_move(actor=actor, traject=traject, step=1)
     traject.refresh_from_db()
     assert traject.current_step == 1
     with pytest.raises(DomainError):
-        services.step_move(actor=actor, traject=traject, step=7)
+        traject_services.step_move(actor=actor, traject=traject, step=7)
 
 
 def test_version_conflict_is_detected(traject: Traject, professional: User, actor_of: ActorOf) -> None:
@@ -544,9 +562,9 @@ def test_version_conflict_is_detected(traject: Traject, professional: User, acto
 
     actor = actor_of(professional)
     stale = traject.version
-    services.step_move(actor=actor, traject=traject, step=2)
+    traject_services.step_move(actor=actor, traject=traject, step=2)
     with pytest.raises(ConflictError):
-        services.step_move(actor=actor, traject=traject, step=3, expected_version=stale)
+        traject_services.step_move(actor=actor, traject=traject, step=3, expected_version=stale)
 
 
 # --- reads and permissions ------------------------------------------------------------------
@@ -568,11 +586,11 @@ def test_nobody_off_the_case_team_sees_or_writes(
 ) -> None:
     stranger = make_user(role, organisation)
     with pytest.raises(NotFoundError):
-        selectors.traject_get(actor=actor_of(stranger), reference=traject.reference)
+        record_selectors.traject_get(actor=actor_of(stranger), reference=traject.reference)
     with pytest.raises(NotFoundError):
-        services.signal_record(actor=actor_of(stranger), traject=traject, data=_signal(traject))
+        traject_services.signal_record(actor=actor_of(stranger), traject=traject, data=_signal(traject))
     with pytest.raises(NotFoundError):
-        services.afweging_record(
+        weging_services.afweging_record(
             actor=actor_of(stranger), traject=traject, number=1, answer=True, motivation="Ik weet het zeker."
         )
 
@@ -580,11 +598,11 @@ def test_nobody_off_the_case_team_sees_or_writes(
 def test_superuser_is_not_special(traject: Traject, organisation: Any, actor_of: ActorOf) -> None:
     root = make_user(Role.FUNCTIONEEL_BEHEERDER, organisation, is_superuser=True, is_staff=True)
     with pytest.raises(NotFoundError):
-        selectors.traject_get(actor=actor_of(root), reference=traject.reference)
+        record_selectors.traject_get(actor=actor_of(root), reference=traject.reference)
 
 
 def test_reading_a_traject_is_audited(traject: Traject, professional: User, actor_of: ActorOf) -> None:
-    selectors.traject_get(actor=actor_of(professional), reference=traject.reference)
+    record_selectors.traject_get(actor=actor_of(professional), reference=traject.reference)
     assert AuditEvent.objects.filter(
         action="view", object_type="meldcode.traject", object_id=traject.reference
     ).exists()
@@ -595,15 +613,15 @@ def test_organisation_overview_hides_names_unless_team_or_consulted(
 ) -> None:
     actor = actor_of(officer)
     with django_assert_max_num_queries(8):
-        rows = selectors.organisation_overview(actor=actor)
+        rows = traject_selectors.organisation_overview(actor=actor)
     assert [r.pk for r in rows] == [traject.pk]
     # The number of queries does not grow with the number of trajecten.
     for _ in range(5):
-        services.traject_start(actor=actor_of(professional), dossier=traject.dossier)
+        traject_services.traject_start(actor=actor_of(professional), dossier=traject.dossier)
     with django_assert_max_num_queries(8):
-        assert len(selectors.organisation_overview(actor=actor)) == 6
+        assert len(traject_selectors.organisation_overview(actor=actor)) == 6
     assert rows[0].show_names is False  # type: ignore[attr-defined]
-    services.consultation_request(
+    consultation_services.consultation_request(
         actor=actor_of(professional),
         traject=traject,
         to_user_id=officer.pk,
@@ -611,28 +629,28 @@ def test_organisation_overview_hides_names_unless_team_or_consulted(
         question="Graag uw advies, met namen.",
         anonymous=False,
     )
-    rows = selectors.organisation_overview(actor=actor_of(officer))
+    rows = traject_selectors.organisation_overview(actor=actor_of(officer))
     assert {r.pk: r.show_names for r in rows}[traject.pk] is True  # type: ignore[attr-defined]
     with pytest.raises(NotFoundError):
-        selectors.organisation_overview(actor=actor_of(professional))
+        traject_selectors.organisation_overview(actor=actor_of(professional))
 
 
 def test_feedback_overdue_uses_working_days(traject: Traject, professional: User, actor_of: ActorOf) -> None:
     actor = actor_of(professional)
     _walk(traject, actor, {1: True, 2: True})
-    services.decision_record(
-        actor=actor, traject=traject, data=services.DecisionData("melden", "Acute zorgen, melden.")
+    weging_services.decision_record(
+        actor=actor, traject=traject, data=weging_services.DecisionData("melden", "Acute zorgen, melden.")
     )
-    services.melding_record(
+    weging_services.melding_record(
         actor=actor,
         traject=traject,
-        data=services.MeldingData(
+        data=weging_services.MeldingData(
             reported_on=TODAY(), vt_region="Twente", shared="Alle signalen.", client_informed=True
         ),
     )
     traject.refresh_from_db()
-    assert traject not in selectors.feedback_overdue(TODAY())
-    assert traject in selectors.feedback_overdue(traject.vt_feedback_due + timedelta(days=1))
+    assert traject not in traject_selectors.feedback_overdue(TODAY())
+    assert traject in traject_selectors.feedback_overdue(traject.vt_feedback_due + timedelta(days=1))
 
 
 def test_workdays_skip_weekends_and_holidays() -> None:

@@ -14,8 +14,11 @@ from django.utils import timezone
 from keten.accounts.models import OrganisationType, Role, User
 from keten.core.actor import Actor
 from keten.dossiers.models import Dossier
-from keten.meldcode import selectors, services
+from keten.meldcode.afwegingskader import services as weging_services
+from keten.meldcode.consultations import services as consultation_services
 from keten.meldcode.models import ChecklistKind, Consultation, Entry, EntryKind, Status, Traject
+from keten.meldcode.record import selectors as record_selectors
+from keten.meldcode.trajecten import services as traject_services
 from keten.testing.factories import OrganisationFactory, make_dossier, make_user
 
 pytestmark = pytest.mark.django_db
@@ -40,12 +43,14 @@ def _signal_code(traject: Traject) -> str:
 
 def _walk(traject: Traject, actor: Actor, answers: dict[int, bool]) -> None:
     for number, answer in answers.items():
-        services.afweging_record(actor=actor, traject=traject, number=number, answer=answer, motivation=MOTIVATION)
+        weging_services.afweging_record(
+            actor=actor, traject=traject, number=number, answer=answer, motivation=MOTIVATION
+        )
 
 
 def _fill(traject: Traject, actor: Actor, n: int) -> None:
     for i in range(n):
-        services.observation_record(
+        traject_services.observation_record(
             actor=actor,
             traject=traject,
             observed_on=timezone.localdate(),
@@ -325,11 +330,13 @@ def test_overdue_feedback_is_flagged(
 ) -> None:
     actor = actor_of(professional)
     _walk(traject, actor, {1: True, 2: True})
-    services.decision_record(actor=actor, traject=traject, data=services.DecisionData("melden", MOTIVATION))
-    services.melding_record(
+    weging_services.decision_record(
+        actor=actor, traject=traject, data=weging_services.DecisionData("melden", MOTIVATION)
+    )
+    weging_services.melding_record(
         actor=actor,
         traject=traject,
-        data=services.MeldingData(timezone.localdate(), "Regio", "Alle signalen en afwegingen.", True),
+        data=weging_services.MeldingData(timezone.localdate(), "Regio", "Alle signalen en afwegingen.", True),
     )
     Traject.objects.filter(pk=traject.pk).update(vt_feedback_due=timezone.localdate() - timedelta(days=2))
     page = client_for(professional).get(_url(traject)).content.decode()
@@ -364,7 +371,7 @@ def test_correction_marks_the_entry_and_keeps_it(
     assert client_for(outsider).get(url).status_code == 404
     # An entry of another traject is not found through this one.
     other = make_dossier(professional)
-    foreign = services.traject_start(actor=actor_of(professional), dossier=other)
+    foreign = traject_services.traject_start(actor=actor_of(professional), dossier=other)
     _fill(foreign, actor_of(professional), 1)
     foreign_entry = foreign.entries.get()
     response = client.post(f"{_url(traject)}corrigeren/{foreign_entry.pk}/", {"correction": "x" * 20})
@@ -533,7 +540,9 @@ def test_melding_needs_a_reason_when_clients_were_not_informed(
 ) -> None:
     actor = actor_of(professional)
     _walk(traject, actor, {1: True, 2: True})
-    services.decision_record(actor=actor, traject=traject, data=services.DecisionData("melden", MOTIVATION))
+    weging_services.decision_record(
+        actor=actor, traject=traject, data=weging_services.DecisionData("melden", MOTIVATION)
+    )
     response = client_for(professional).post(
         _url(traject, "melding"),
         {
@@ -570,7 +579,7 @@ def test_organisation_overview_names_only_where_allowed(
     assert "niet zichtbaar" in html
     assert traject.child is not None
     assert traject.child.first_name not in html
-    services.consultation_request(
+    consultation_services.consultation_request(
         actor=actor_of(professional),
         traject=traject,
         to_user_id=officer.pk,
@@ -636,12 +645,12 @@ def test_organisation_overview_queries_do_not_grow_with_trajecten(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    services.traject_start(actor=actor, dossier=make_dossier(professional))
+    traject_services.traject_start(actor=actor, dossier=make_dossier(professional))
     client.get("/meldcode/organisatie/")  # the first request of a session does a few extra queries
     with CaptureQueriesContext(connection) as few:
         client.get("/meldcode/organisatie/")
     for _ in range(15):
-        services.traject_start(actor=actor, dossier=make_dossier(professional))
+        traject_services.traject_start(actor=actor, dossier=make_dossier(professional))
     with CaptureQueriesContext(connection) as many:
         assert client.get("/meldcode/organisatie/").status_code == 200
     assert len(many) == len(few)
@@ -652,7 +661,7 @@ def test_teacher_of_a_school_sees_school_checklists(client_for: ClientFor, actor
     school = OrganisationFactory(name="Basisschool De Linde", type=OrganisationType.ONDERWIJS)
     teacher = make_user(Role.PROFESSIONAL, school, username="juf")
     dossier = make_dossier(teacher)
-    traject = services.traject_start(actor=actor_of(teacher), dossier=dossier)
+    traject = traject_services.traject_start(actor=actor_of(teacher), dossier=dossier)
     response = client_for(teacher).get(_url(traject))
     assert response.status_code == 200
     assert Entry.objects.count() == 0
@@ -702,7 +711,7 @@ def test_an_earlier_afweging_can_be_answered_again(
 def test_consultee_reads_without_forms_and_outsider_gets_404_on_the_consultation(
     client_for: ClientFor, professional: User, officer: User, outsider: User, traject: Traject, actor_of: ActorOf
 ) -> None:
-    consultation = services.consultation_request(
+    consultation = consultation_services.consultation_request(
         actor=actor_of(professional),
         traject=traject,
         to_user_id=officer.pk,
@@ -794,11 +803,13 @@ def test_other_forms_record_and_redirect(
     assert "De veiligheid van het kind komt in gevaar" in page
     actor = actor_of(professional)
     _walk(traject, actor, {1: True, 2: True})
-    services.decision_record(actor=actor, traject=traject, data=services.DecisionData("melden", MOTIVATION))
-    services.melding_record(
+    weging_services.decision_record(
+        actor=actor, traject=traject, data=weging_services.DecisionData("melden", MOTIVATION)
+    )
+    weging_services.melding_record(
         actor=actor,
         traject=traject,
-        data=services.MeldingData(timezone.localdate(), "Regio", "Alle signalen en afwegingen.", True),
+        data=weging_services.MeldingData(timezone.localdate(), "Regio", "Alle signalen en afwegingen.", True),
     )
     response = client.post(
         _url(traject, "terugkoppeling"),
@@ -816,11 +827,13 @@ def test_other_forms_record_and_redirect(
 def test_organisation_overview_is_paged(
     client_for: ClientFor, officer: User, professional: User, actor_of: ActorOf, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from keten.meldcode import views
+    from keten.meldcode.trajecten import views
 
     monkeypatch.setattr(views, "OVERVIEW_PAGE_SIZE", 2)
     actor = actor_of(professional)
-    references = {services.traject_start(actor=actor, dossier=make_dossier(professional)).reference for _ in range(3)}
+    references = {
+        traject_services.traject_start(actor=actor, dossier=make_dossier(professional)).reference for _ in range(3)
+    }
     client = client_for(officer)
     first = client.get("/meldcode/organisatie/").content.decode()
     second = client.get("/meldcode/organisatie/", {"pagina": "2"}).content.decode()
@@ -860,19 +873,19 @@ def test_page_entries_are_kept_per_traject_version(
 
     _fill(traject, actor_of(professional), 2)
     traject.refresh_from_db()
-    first = selectors.page_entries(traject)
+    first = record_selectors.page_entries(traject)
     with CaptureQueriesContext(connection) as again:
-        second = selectors.page_entries(traject)
+        second = record_selectors.page_entries(traject)
     assert not [q for q in again.captured_queries if "meldcode_entry" in q["sql"]]
     assert [e.pk for e in second] == [e.pk for e in first]
     assert second[0] is not first[0]  # every reader gets its own copies
     _fill(traject, actor_of(professional), 1)
     traject.refresh_from_db()
-    assert len(selectors.page_entries(traject)) == len(first) + 1
+    assert len(record_selectors.page_entries(traject)) == len(first) + 1
     # The page shows what was just recorded, read twice (the second time from the store).
     client = client_for(professional)
     for _ in range(2):
         assert client.get(_url(traject)).content.decode().count("Observatie nummer") == 3
     with transaction.atomic(), CaptureQueriesContext(connection) as inside:
-        selectors.page_entries(traject)
+        record_selectors.page_entries(traject)
     assert [q for q in inside.captured_queries if "meldcode_entry" in q["sql"]]  # never kept inside one
