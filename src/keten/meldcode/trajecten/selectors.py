@@ -101,7 +101,7 @@ def _names(trajecten: list[Traject]) -> dict[int, str]:
     """The child's or the family's name per traject, in two queries whatever the number of trajecten."""
     if not trajecten:
         return {}
-    family_of = {t.pk: getattr(t, "family_id", None) for t in trajecten}
+    family_of: dict[int, int] = {t.pk: int(getattr(t, "family_id", 0)) for t in trajecten}
     children = {
         p.pk: p.full_name
         for p in Person.objects.filter(pk__in={t.child_id for t in trajecten if t.child_id}).only(

@@ -1,4 +1,4 @@
-"""Meldcode services: each step recorded, checked, audited; bad input refused with nothing written."""
+"""Trajecten services: starting, steps 1 and 3, moving, closing, correcting; reads and permissions."""
 
 from __future__ import annotations
 
@@ -15,30 +15,19 @@ from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditEvent
 from keten.core.workdays import add_working_days
 from keten.meldcode import vocabulary
-from keten.meldcode.afwegingskader import selectors as weging_selectors
 from keten.meldcode.afwegingskader import services as weging_services
-from keten.meldcode.afwegingskader.tree import Outcome
 from keten.meldcode.beheer import services as beheer_services
-from keten.meldcode.consultations import selectors as consultation_selectors
 from keten.meldcode.consultations import services as consultation_services
-from keten.meldcode.models import AppendOnlyError, ChecklistKind, Consultation, Entry, EntryKind, Status, Traject
+from keten.meldcode.models import AppendOnlyError, ChecklistKind, Entry, Status, Traject
 from keten.meldcode.record import selectors as record_selectors
 from keten.meldcode.trajecten import selectors as traject_selectors
 from keten.meldcode.trajecten import services as traject_services
-from keten.notifications.models import Notification
 from keten.testing.factories import OrganisationFactory, make_user
 
 ActorOf = Callable[[User], Actor]
+
+
 TODAY = timezone.localdate
-
-
-def _gemeente_beheerder(professional: User) -> User:
-    """The functioneel beheerder of the gemeente of the professional's municipality (manages its checklists)."""
-    organisation = professional.active_membership.organisation
-    gemeente = OrganisationFactory(
-        name="Gemeente", type=OrganisationType.GEMEENTE, municipality=organisation.municipality
-    )
-    return make_user(Role.FUNCTIONEEL_BEHEERDER, gemeente)
 
 
 def _signal(traject: Traject, **overrides: Any) -> traject_services.SignalData:
@@ -64,6 +53,15 @@ def _walk(traject: Traject, actor: Actor, answers: dict[int, bool]) -> None:
             answer=answer,
             motivation="Gewogen op basis van stap 1 tot en met 3.",
         )
+
+
+def _gemeente_beheerder(professional: User) -> User:
+    """The functioneel beheerder of the gemeente of the professional's municipality (manages its checklists)."""
+    organisation = professional.active_membership.organisation
+    gemeente = OrganisationFactory(
+        name="Gemeente", type=OrganisationType.GEMEENTE, municipality=organisation.municipality
+    )
+    return make_user(Role.FUNCTIONEEL_BEHEERDER, gemeente)
 
 
 # --- starting -------------------------------------------------------------------------------
@@ -116,26 +114,6 @@ def test_organisation_type_specific_checklist_wins(professional: User, dossier: 
     )
     traject.refresh_from_db()
     assert traject.checklists.get(kind=ChecklistKind.KINDSIGNALEN).version == 1
-
-
-def test_checklist_publish_only_by_beheerder_and_validated(professional: User, actor_of: ActorOf) -> None:
-    with pytest.raises(NotFoundError):
-        beheer_services.checklist_publish(
-            actor=actor_of(professional),
-            kind="kindsignalen",
-            organisation_type="",
-            title="x",
-            items=[{"code": "a", "label": "b"}],
-        )
-    beheerder = _gemeente_beheerder(professional)
-    with pytest.raises(DomainError, match="maar één keer"):
-        beheer_services.checklist_publish(
-            actor=actor_of(beheerder),
-            kind="kindsignalen",
-            organisation_type="",
-            title="Lijst",
-            items=[{"code": "a", "label": "b"}, {"code": "a", "label": "c"}],
-        )
 
 
 # --- step 1 ---------------------------------------------------------------------------------
@@ -255,83 +233,6 @@ def test_handed_over_kindcheck_needs_to_whom(traject: Traject, professional: Use
     assert err.value.field == "handed_over_to"
 
 
-# --- step 2 ---------------------------------------------------------------------------------
-
-
-def test_consultation_goes_to_inbox_and_advice_returns(
-    traject: Traject, professional: User, officer: User, actor_of: ActorOf
-) -> None:
-    consultation = consultation_services.consultation_request(
-        actor=actor_of(professional),
-        traject=traject,
-        to_user_id=officer.pk,
-        kind=Consultation.Kind.AANDACHTSFUNCTIONARIS,
-        question="Moet ik dit melden of eerst het gesprek voeren?",
-    )
-    assert Notification.objects.filter(recipient=officer, kind="meldcode.consultation").exists()
-    inbox = consultation_selectors.consultation_inbox(actor=actor_of(officer))
-    assert inbox == [consultation]
-    # The consultee sees the traject, but without names (anonymous by default).
-    assert record_selectors.traject_get(actor=actor_of(officer), reference=traject.reference) == traject
-    assert not record_selectors.may_see_names(actor_of(officer), traject)
-    # ...and may not record in it.
-    with pytest.raises(NotFoundError):
-        traject_services.signal_record(actor=actor_of(officer), traject=traject, data=_signal(traject))
-
-    entry = consultation_services.consultation_answer(
-        actor=actor_of(officer), consultation=consultation, advice="Voer eerst het gesprek met moeder."
-    )
-    assert entry.kind == EntryKind.CONSULTATIEADVIES
-    consultation.refresh_from_db()
-    assert consultation.state == Consultation.State.BEANTWOORD
-    assert Notification.objects.filter(recipient=professional, kind="meldcode.advice").exists()
-    with pytest.raises(DomainError, match="al beantwoord"):
-        consultation_services.consultation_answer(
-            actor=actor_of(officer), consultation=consultation, advice="Nog een advies erbij."
-        )
-
-
-def test_consultation_to_someone_without_the_role_is_refused(
-    traject: Traject, professional: User, outsider: User, actor_of: ActorOf
-) -> None:
-    with pytest.raises(DomainError, match="geen aandachtsfunctionaris") as err:
-        consultation_services.consultation_request(
-            actor=actor_of(professional),
-            traject=traject,
-            to_user_id=outsider.pk,
-            kind="aandachtsfunctionaris",
-            question="Wat vind jij hiervan?",
-        )
-    assert err.value.field == "to_user"
-    other_org_officer = make_user(Role.AANDACHTSFUNCTIONARIS, OrganisationFactory())
-    with pytest.raises(DomainError):
-        consultation_services.consultation_request(
-            actor=actor_of(professional),
-            traject=traject,
-            to_user_id=other_org_officer.pk,
-            kind="aandachtsfunctionaris",
-            question="Wat vind jij hiervan?",
-        )
-    assert not Consultation.objects.exists()
-    assert not Entry.objects.filter(traject=traject).exists()
-
-
-def test_only_the_addressee_answers(
-    traject: Traject, professional: User, officer: User, outsider: User, actor_of: ActorOf
-) -> None:
-    consultation = consultation_services.consultation_request(
-        actor=actor_of(professional),
-        traject=traject,
-        to_user_id=officer.pk,
-        kind="aandachtsfunctionaris",
-        question="Graag uw advies over deze signalen.",
-    )
-    with pytest.raises(NotFoundError):
-        consultation_services.consultation_answer(
-            actor=actor_of(outsider), consultation=consultation, advice="Ik antwoord maar even."
-        )
-
-
 # --- step 3 ---------------------------------------------------------------------------------
 
 
@@ -358,153 +259,6 @@ def test_conversation_or_motivated_exception(traject: Traject, professional: Use
     )
     traject.refresh_from_db()
     assert traject.current_step == 3
-
-
-# --- afwegingen, decision, melding ----------------------------------------------------------
-
-
-def test_afwegingen_cannot_be_skipped_and_need_motivation(
-    traject: Traject, professional: User, actor_of: ActorOf
-) -> None:
-    actor = actor_of(professional)
-    with pytest.raises(DomainError, match="eerst afweging 1") as err:
-        weging_services.afweging_record(
-            actor=actor, traject=traject, number=3, answer=True, motivation="Lang genoeg motief."
-        )
-    assert err.value.field == "number"
-    with pytest.raises(DomainError) as err:
-        weging_services.afweging_record(actor=actor, traject=traject, number=1, answer=True, motivation="")
-    assert err.value.field == "motivation"
-    assert not Entry.objects.filter(traject=traject).exists()
-
-
-def test_walk_to_melding_with_feedback_deadline(traject: Traject, professional: User, actor_of: ActorOf) -> None:
-    actor = actor_of(professional)
-    _walk(traject, actor, {1: True, 2: True})
-    assert weging_selectors.evaluation(traject).outcome is Outcome.MELDEN
-    with pytest.raises(DomainError, match="meldnorm"):
-        weging_services.decision_record(
-            actor=actor,
-            traject=traject,
-            data=weging_services.DecisionData(
-                decision="hulp",
-                motivation="Ik bied zelf hulp.",
-                help_agreements="x",
-                help_evaluation_on=TODAY() + timedelta(days=30),
-            ),
-        )
-    weging_services.decision_record(
-        actor=actor,
-        traject=traject,
-        data=weging_services.DecisionData(decision="melden", motivation="Acute onveiligheid, melden."),
-    )
-    traject.refresh_from_db()
-    assert traject.outcome == "melden"
-    assert traject.status == Status.OPEN  # waits for the melding itself
-
-    with pytest.raises(DomainError) as err:
-        weging_services.melding_record(
-            actor=actor,
-            traject=traject,
-            data=weging_services.MeldingData(
-                reported_on=TODAY(), vt_region="Hollands Midden", shared="Signalen en gesprek.", client_informed=False
-            ),
-        )
-    assert err.value.field == "not_informed_reason"
-    with pytest.raises(DomainError) as err:
-        weging_services.melding_record(
-            actor=actor,
-            traject=traject,
-            data=weging_services.MeldingData(
-                reported_on=TODAY(), vt_region="", shared="Signalen en gesprek.", client_informed=True
-            ),
-        )
-    assert err.value.field == "vt_region"
-    weging_services.melding_record(
-        actor=actor,
-        traject=traject,
-        data=weging_services.MeldingData(
-            reported_on=TODAY(), vt_region="Hollands Midden", shared="Signalen en gesprek.", client_informed=True
-        ),
-    )
-    traject.refresh_from_db()
-    assert traject.status == Status.GEMELD
-    assert traject.vt_feedback_due == add_working_days(TODAY(), 5)
-    assert traject.vt_feedback_due.weekday() < 5
-
-    weging_services.vt_feedback_record(
-        actor=actor,
-        traject=traject,
-        received_on=TODAY(),
-        outcome="overdracht",
-        feedback="Overgedragen aan het wijkteam.",
-        close=True,
-    )
-    traject.refresh_from_db()
-    assert traject.status == Status.AFGESLOTEN
-    assert traject.vt_feedback_on == TODAY()
-
-
-def test_help_then_afweging_5_no_leads_to_hermelding(traject: Traject, professional: User, actor_of: ActorOf) -> None:
-    actor = actor_of(professional)
-    _walk(traject, actor, {1: True, 2: False, 3: True})
-    with pytest.raises(DomainError, match="eerst de afwegingen"):
-        weging_services.decision_record(
-            actor=actor, traject=traject, data=weging_services.DecisionData("hulp", "Hulp via het wijkteam.")
-        )
-    _walk(traject, actor, {4: True})
-    with pytest.raises(DomainError, match="evaluatie"):
-        weging_services.afweging_record(
-            actor=actor, traject=traject, number=5, answer=True, motivation="Te vroeg beantwoord."
-        )
-    with pytest.raises(DomainError) as err:
-        weging_services.decision_record(
-            actor=actor, traject=traject, data=weging_services.DecisionData("hulp", "Hulp via het wijkteam.")
-        )
-    assert err.value.field == "help_agreements"
-    weging_services.decision_record(
-        actor=actor,
-        traject=traject,
-        data=weging_services.DecisionData(
-            "hulp", "Hulp via het wijkteam.", "Wijkteam start opvoedondersteuning.", TODAY() + timedelta(days=42)
-        ),
-    )
-    traject.refresh_from_db()
-    assert traject.status == Status.HULP
-    _walk(traject, actor, {5: False})
-    assert weging_selectors.evaluation(traject).outcome is Outcome.HERMELDEN
-    weging_services.decision_record(
-        actor=actor, traject=traject, data=weging_services.DecisionData("melden", "Onveiligheid stopt niet.")
-    )
-    weging_services.melding_record(
-        actor=actor,
-        traject=traject,
-        data=weging_services.MeldingData(
-            reported_on=TODAY(), vt_region="Utrecht", shared="Verloop van de hulp.", client_informed=True
-        ),
-    )
-    traject.refresh_from_db()
-    assert traject.status == Status.GEMELD
-
-
-def test_changing_an_earlier_answer_replaces_later_ones(
-    traject: Traject, professional: User, actor_of: ActorOf
-) -> None:
-    actor = actor_of(professional)
-    _walk(traject, actor, {1: True, 2: False, 3: False})
-    assert weging_selectors.evaluation(traject).outcome is Outcome.MELDEN
-    entry = weging_services.afweging_record(
-        actor=actor, traject=traject, number=1, answer=False, motivation="Na het gesprek geen vermoeden meer."
-    )
-    assert entry.data["supersedes"] == [1, 2, 3]
-    ev = weging_selectors.evaluation(traject)
-    assert ev.outcome is Outcome.AFSLUITEN
-    weging_services.decision_record(
-        actor=actor, traject=traject, data=weging_services.DecisionData("afsluiten", "Geen vermoeden meer na gesprek.")
-    )
-    traject.refresh_from_db()
-    assert traject.status == Status.AFGESLOTEN
-    assert Entry.objects.filter(traject=traject, kind=EntryKind.AFWEGING).count() == 4
 
 
 def test_closed_traject_takes_no_entries(traject: Traject, professional: User, actor_of: ActorOf) -> None:
@@ -535,16 +289,6 @@ def test_entries_are_append_only_and_corrections_refer(traject: Traject, profess
         traject_services.entry_correct(actor=actor, traject=traject, entry_id=entry.pk, correction="Nog een correctie.")
     timeline = record_selectors.timeline(traject)
     assert [e.is_corrected for e in timeline if e.pk == entry.pk] == [True]  # type: ignore[attr-defined]
-
-
-def test_corrected_afweging_leaves_the_tree(traject: Traject, professional: User, actor_of: ActorOf) -> None:
-    actor = actor_of(professional)
-    _walk(traject, actor, {1: True})
-    first = Entry.objects.get(traject=traject, kind=EntryKind.AFWEGING)
-    traject_services.entry_correct(
-        actor=actor, traject=traject, entry_id=first.pk, correction="Per ongeluk ja gekozen."
-    )
-    assert weging_selectors.evaluation(traject).next_question == 1
 
 
 def test_step_move_back_and_forth(traject: Traject, professional: User, actor_of: ActorOf) -> None:
