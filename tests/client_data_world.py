@@ -21,8 +21,9 @@ from keten.core.crypto import name_birth_index
 from keten.dossiers import break_glass
 from keten.dossiers import services as dossier_services
 from keten.dossiers.models import AccessRequest, Dossier, Person, Relation
-from keten.meldcode import services as meldcode_services
+from keten.meldcode.consultations import services as consultation_services
 from keten.meldcode.models import Consultation, Traject
+from keten.meldcode.trajecten import services as traject_services
 from keten.overleg import services as overleg_services
 from keten.overleg.models import AgendaItem, Agreement, Attendance, CaseRegistration, Meeting, OverlegKind, OverlegType
 from keten.sharing import inzage
@@ -133,12 +134,12 @@ def add_family(world: World, number: int) -> Family:
         date_of_birth=_years_ago(40),
     )
     dossier_services.note_add(actor=prof, dossier=dossier, text="Gesprek met moeder over de situatie thuis.")
-    traject = meldcode_services.traject_start(actor=prof, dossier=dossier, child_id=child.pk)
-    entry = meldcode_services.observation_record(
+    traject = traject_services.traject_start(actor=prof, dossier=dossier, child_id=child.pk)
+    entry = traject_services.observation_record(
         actor=prof, traject=traject, observed_on=TODAY(), source="zelf", facts="Blauwe plek op de arm gezien."
     )
     traject.refresh_from_db()
-    consultation = meldcode_services.consultation_request(
+    consultation = consultation_services.consultation_request(
         actor=prof,
         traject=traject,
         to_user_id=world.af.pk,

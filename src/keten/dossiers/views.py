@@ -142,8 +142,8 @@ def dossier_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _add_meldcode(request: HttpRequest, context: dict[str, Any]) -> None:
     """The dossier's meldcode-trajecten and the form to start one (for one child or the whole family)."""
-    from keten.meldcode import selectors as meldcode_selectors
-    from keten.meldcode.forms import TrajectStartForm
+    from keten.meldcode.trajecten import selectors as meldcode_selectors
+    from keten.meldcode.trajecten.forms import TrajectStartForm
 
     context["trajecten"] = meldcode_selectors.trajecten_of_dossier(
         actor=actor_from_request(request), dossier=context["dossier"], persons=context["persons"]

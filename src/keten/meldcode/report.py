@@ -24,8 +24,18 @@ from keten.core import audit
 from keten.core.access import requires
 from keten.core.actor import Actor, actor_from_request
 from keten.core.models import AuditAction
-from keten.meldcode import afwegingskader, selectors, services
+from keten.meldcode.afwegingskader import tree as afwegingskader
+from keten.meldcode.afwegingskader.selectors import evaluation
 from keten.meldcode.models import Consultation, Entry, EntryKind, Traject
+from keten.meldcode.record import selectors
+from keten.meldcode.vocabulary import (
+    CONVERSATION_EXCEPTIONS,
+    KINDCHECK_MOMENTS,
+    KINDCHECK_PROBLEMS,
+    SOURCE_SELF,
+    VT_ADVICE_OUTCOMES,
+    VT_FEEDBACK_OUTCOMES,
+)
 
 DECISIONS = {
     "afsluiten": _l("Afsluiten: geen vermoeden meer"),
@@ -95,13 +105,13 @@ def entry_facts(entry: Entry) -> list[tuple[str, str]]:
         )
     if kind in (EntryKind.SIGNAAL, EntryKind.OBSERVATIE):
         source = data.get("source", "")
-        facts.append((_("Bron"), _("Zelf waargenomen") if source == services.SOURCE_SELF else source))
+        facts.append((_("Bron"), _("Zelf waargenomen") if source == SOURCE_SELF else source))
         facts.append((_("Feiten"), data.get("facts", "")))
         if data.get("interpretation"):
             facts.append((_("Interpretatie"), data["interpretation"]))
     elif kind == EntryKind.KINDCHECK:
-        facts.append((_("Moment"), _label(services.KINDCHECK_MOMENTS, data.get("moment", ""))))
-        problems = [_label(services.KINDCHECK_PROBLEMS, p) for p in data.get("problems", [])]
+        facts.append((_("Moment"), _label(KINDCHECK_MOMENTS, data.get("moment", ""))))
+        problems = [_label(KINDCHECK_PROBLEMS, p) for p in data.get("problems", [])]
         if problems:
             facts.append((_("Problemen"), ", ".join(problems)))
         facts.append((_("Zorgt voor minderjarigen"), _yes_no(data.get("cares_for_minors"))))
@@ -123,7 +133,7 @@ def entry_facts(entry: Entry) -> list[tuple[str, str]]:
         facts.append((_("Gevraagd aan"), f"{data.get('to_name', '')} ({kind_label})"))
         facts.append((_("Met namen van het gezin"), _yes_no(not data.get("anonymous", True))))
     elif kind == EntryKind.ADVIES_VEILIG_THUIS:
-        facts.append((_("Advies"), _label(services.VT_ADVICE_OUTCOMES, data.get("outcome", ""))))
+        facts.append((_("Advies"), _label(VT_ADVICE_OUTCOMES, data.get("outcome", ""))))
         facts.append((_("Anoniem gevraagd"), _yes_no(data.get("anonymous"))))
     elif kind == EntryKind.DESKUNDIGE:
         facts.append((_("Deskundigheid"), data.get("expertise", "")))
@@ -132,7 +142,7 @@ def entry_facts(entry: Entry) -> list[tuple[str, str]]:
         facts.append((_("Met"), ", ".join(_label(PARTICIPANTS, p) for p in data.get("participants", []))))
         facts.append((_("Reactie"), data.get("reaction", "")))
     elif kind == EntryKind.GEEN_GESPREK:
-        facts.append((_("Reden"), _label(services.CONVERSATION_EXCEPTIONS, data.get("reason", ""))))
+        facts.append((_("Reden"), _label(CONVERSATION_EXCEPTIONS, data.get("reason", ""))))
     elif kind == EntryKind.AFWEGING:
         afweging = afwegingskader.AFWEGINGEN.get(int(data.get("number", 0)))
         if afweging is not None:
@@ -159,7 +169,7 @@ def entry_facts(entry: Entry) -> list[tuple[str, str]]:
         facts.append((_("Melder anoniem"), _yes_no(data.get("anonymous_melder"))))
         facts.append((_("Terugkoppeling uiterlijk"), data.get("feedback_due", "")))
     elif kind == EntryKind.TERUGKOPPELING:
-        facts.append((_("Besluit van Veilig Thuis"), _label(services.VT_FEEDBACK_OUTCOMES, data.get("outcome", ""))))
+        facts.append((_("Besluit van Veilig Thuis"), _label(VT_FEEDBACK_OUTCOMES, data.get("outcome", ""))))
         facts.append((_("Binnen de termijn"), _yes_no(data.get("on_time"))))
     elif kind == EntryKind.STAP:
         facts.append((_("Stap"), _("Van stap %(a)s naar stap %(b)s") % {"a": data.get("from"), "b": data.get("to")}))
@@ -205,7 +215,7 @@ def build_report(*, actor: Actor, reference: str) -> Report:
         checklists=list(traject.checklists.order_by("kind", "organisation_type", "version")),
         entries=entries,
         afwegingen=[r for r in entries if r.entry.kind == EntryKind.AFWEGING],
-        evaluation=selectors.evaluation(traject, timeline),
+        evaluation=evaluation(traject, timeline),
         generated_at=timezone.localtime(),
     )
     audit.record(

@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from keten.accounts.models import Membership, Role, User
-from keten.meldcode import selectors
 from keten.meldcode.models import Status, Traject
+from keten.meldcode.trajecten import selectors
 from keten.notifications.models import Notification
 from keten.notifications.services import notification_send
 

@@ -21,9 +21,12 @@ from keten.accounts.models import Membership, OrganisationType, Role, User
 from keten.core.actor import Actor
 from keten.core.workdays import add_working_days
 from keten.dossiers.models import CaseRole, CaseTeamMember, Dossier, Person, Relation
-from keten.meldcode import services
+from keten.meldcode import vocabulary
+from keten.meldcode.afwegingskader import services as weging_services
+from keten.meldcode.consultations import services as consultation_services
 from keten.meldcode.models import Checklist, ChecklistKind, Consultation, Entry, Traject
 from keten.meldcode.reference import load_default_checklists
+from keten.meldcode.trajecten import services as traject_services
 
 
 def _actor(user: User, organisation_id: int | None = None) -> Actor:
@@ -64,14 +67,14 @@ class MeldcodeDemo:
     def _signal(self, traject: Traject, actor: Actor, on: date, codes: list[str], facts: str, interp: str = "") -> None:
         checklist = traject.checklists.get(kind=ChecklistKind.KINDSIGNALEN)
         known = checklist.item_map()
-        services.signal_record(
+        traject_services.signal_record(
             actor=actor,
             traject=traject,
-            data=services.SignalData(
+            data=traject_services.SignalData(
                 checklist_id=checklist.pk,
                 codes=[c for c in codes if c in known] or [next(iter(known))],
                 observed_on=on,
-                source=services.SOURCE_SELF,
+                source=vocabulary.SOURCE_SELF,
                 facts=facts,
                 interpretation=interp,
             ),
@@ -86,7 +89,7 @@ class MeldcodeDemo:
             5: "Na zes weken is de situatie thuis stabiel; school ziet verbetering.",
         }
         for number, answer in answers.items():
-            services.afweging_record(
+            weging_services.afweging_record(
                 actor=actor, traject=traject, number=number, answer=answer, motivation=reasons[number]
             )
 
@@ -135,7 +138,7 @@ class MeldcodeDemo:
         for dossier, plan in zip(dossiers, plans, strict=False):
             child = self._child(dossier)
             started = self.today - timedelta(days=plan.days_ago)
-            traject = services.traject_start(actor=prof, dossier=dossier, child_id=child.pk if child else None)
+            traject = traject_services.traject_start(actor=prof, dossier=dossier, child_id=child.pk if child else None)
             Traject.objects.filter(pk=traject.pk).update(
                 started_at=timezone.make_aware(datetime.combine(started, time(9)))
             )
@@ -162,7 +165,7 @@ class MeldcodeDemo:
 
         def consultation_open(t: Traject, a: Actor, start: date) -> None:
             self._signal(t, a, start, ["K412-E02", "K412-S04"], "Schrikt zichtbaar als vader haar komt ophalen.")
-            services.consultation_request(
+            consultation_services.consultation_request(
                 actor=a,
                 traject=t,
                 to_user_id=self.af.pk,
@@ -174,17 +177,17 @@ class MeldcodeDemo:
             self._signal(
                 t, a, start, ["KALL-O01"], "Buren melden harde ruzies in de avond; kind vertelt erover op school."
             )
-            c = services.consultation_request(
+            c = consultation_services.consultation_request(
                 actor=a,
                 traject=t,
                 to_user_id=self.af.pk,
                 kind=Consultation.Kind.AANDACHTSFUNCTIONARIS,
                 question="Hoe bereid ik het gesprek met de ouders voor?",
             )
-            services.consultation_answer(
+            consultation_services.consultation_answer(
                 actor=af, consultation=c, advice="Begin met wat je zag, zonder oordeel; spreek af dat je terugkomt."
             )
-            services.conversation_record(
+            traject_services.conversation_record(
                 actor=a,
                 traject=t,
                 held_on=start + timedelta(days=5),
@@ -200,10 +203,10 @@ class MeldcodeDemo:
         def help_running(t: Traject, a: Actor, start: date) -> None:
             conversation(t, a, start)
             self._answers(t, a, {1: True, 2: False, 3: True, 4: True})
-            services.decision_record(
+            weging_services.decision_record(
                 actor=a,
                 traject=t,
-                data=services.DecisionData(
+                data=weging_services.DecisionData(
                     "hulp",
                     "Hulp binnen het wijkteam is passend en wordt aanvaard.",
                     "Wijkteam start opvoedondersteuning; school meldt verzuim direct aan het wijkteam.",
@@ -213,7 +216,7 @@ class MeldcodeDemo:
 
         def melding_with_feedback(t: Traject, a: Actor, start: date) -> None:
             self._signal(t, a, start, ["K412-L01"], "Blauwe plekken op beide bovenarmen; kind zegt gevallen te zijn.")
-            services.vt_advice_record(
+            consultation_services.vt_advice_record(
                 actor=a,
                 traject=t,
                 asked_on=start + timedelta(days=1),
@@ -222,21 +225,23 @@ class MeldcodeDemo:
                 advice="Veilig Thuis adviseert te melden vanwege herhaald letsel.",
             )
             self._answers(t, a, {1: True, 2: True})
-            services.decision_record(
-                actor=a, traject=t, data=services.DecisionData("melden", "Structurele onveiligheid: melden is de norm.")
-            )
-            reported = start + timedelta(days=2)
-            services.melding_record(
+            weging_services.decision_record(
                 actor=a,
                 traject=t,
-                data=services.MeldingData(
+                data=weging_services.DecisionData("melden", "Structurele onveiligheid: melden is de norm."),
+            )
+            reported = start + timedelta(days=2)
+            weging_services.melding_record(
+                actor=a,
+                traject=t,
+                data=weging_services.MeldingData(
                     reported_on=reported,
                     vt_region="Veilig Thuis Regio Lindeveld",
                     shared="De signalen, het letsel en het advies van Veilig Thuis.",
                     client_informed=True,
                 ),
             )
-            services.vt_feedback_record(
+            weging_services.vt_feedback_record(
                 actor=a,
                 traject=t,
                 received_on=add_working_days(reported, 4),
@@ -247,15 +252,15 @@ class MeldcodeDemo:
         def melding_overdue(t: Traject, a: Actor, start: date) -> None:
             self._signal(t, a, start, ["KALL-M08"], "Kind vertelt in de klas over een geheim met een volwassene.")
             self._answers(t, a, {1: True, 2: True})
-            services.decision_record(
+            weging_services.decision_record(
                 actor=a,
                 traject=t,
-                data=services.DecisionData("melden", "Onthulling: acute onveiligheid, direct melden."),
+                data=weging_services.DecisionData("melden", "Onthulling: acute onveiligheid, direct melden."),
             )
-            services.melding_record(
+            weging_services.melding_record(
                 actor=a,
                 traject=t,
-                data=services.MeldingData(
+                data=weging_services.MeldingData(
                     reported_on=start + timedelta(days=1),
                     vt_region="Veilig Thuis Regio Lindeveld",
                     shared="Wat het kind vertelde, letterlijk genoteerd.",
@@ -266,7 +271,7 @@ class MeldcodeDemo:
 
         def closed_no_suspicion(t: Traject, a: Actor, start: date) -> None:
             self._signal(t, a, start, ["K412-E01"], "Kind is onrustig en moe in de klas.")
-            services.conversation_record(
+            traject_services.conversation_record(
                 actor=a,
                 traject=t,
                 held_on=start + timedelta(days=3),
@@ -275,8 +280,10 @@ class MeldcodeDemo:
                 reaction="Ouders zijn open en hadden het zelf ook gemerkt.",
             )
             self._answers(t, a, {1: False})
-            services.decision_record(
-                actor=a, traject=t, data=services.DecisionData("afsluiten", "Verklaring gevonden; geen vermoeden meer.")
+            weging_services.decision_record(
+                actor=a,
+                traject=t,
+                data=weging_services.DecisionData("afsluiten", "Verklaring gevonden; geen vermoeden meer."),
             )
 
         def stuck(t: Traject, a: Actor, start: date) -> None:
@@ -318,11 +325,11 @@ class MeldcodeDemo:
         )
         actor = _actor(member.user, member.organisation_id)
         start = self.today - timedelta(days=8)
-        traject = services.traject_start(actor=actor, dossier=dossier)
-        services.kindcheck_record(
+        traject = traject_services.traject_start(actor=actor, dossier=dossier)
+        traject_services.kindcheck_record(
             actor=actor,
             traject=traject,
-            data=services.KindcheckData(
+            data=traject_services.KindcheckData(
                 held_on=start,
                 moment="intake",
                 problems=["psychiatrie", "financieel"],
@@ -362,7 +369,7 @@ class MeldcodeDemo:
         )
         actor = _actor(teacher.user, teacher.organisation_id)
         start = self.today - timedelta(days=4)
-        traject = services.traject_start(actor=actor, dossier=dossier)
+        traject = traject_services.traject_start(actor=actor, dossier=dossier)
         self._signal(
             traject,
             actor,

@@ -57,7 +57,7 @@ def _unread(user: Any) -> QuerySet[Any]:
 
 
 def _consultations(user: Any) -> QuerySet[Any]:
-    from keten.meldcode.selectors import consultations_open
+    from keten.meldcode.consultations.selectors import consultations_open
 
     return consultations_open(user=user)
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from keten.meldcode.afwegingskader import Decision
+from keten.meldcode.afwegingskader.tree import Decision
 from keten.meldcode.models import Consultation, Status
 
 STATUS_HELP = "One of: " + ", ".join(Status.values)

@@ -29,12 +29,17 @@ from keten.core.access import PolicyPermission, check
 from keten.core.actor import Actor
 from keten.core.errors import DomainError
 from keten.dossiers import selectors as dossier_selectors
-from keten.dossiers.models import Person
-from keten.meldcode import afwegingskader, selectors, services
-from keten.meldcode.api import selectors as api_selectors
+from keten.meldcode.afwegingskader import services as weging
+from keten.meldcode.afwegingskader import tree
+from keten.meldcode.afwegingskader.selectors import evaluation
 from keten.meldcode.api import serializers as s
+from keten.meldcode.consultations import selectors as consultation_selectors
+from keten.meldcode.consultations import services as consultations
 from keten.meldcode.models import Traject
+from keten.meldcode.record import selectors as record
 from keten.meldcode.rules import MELDCODE_SCOPE
+from keten.meldcode.timeline.selectors import progress
+from keten.meldcode.trajecten import selectors, services
 
 SESSION_ONLY = (
     "Needs a browser session that passed two-factor login, or an organisation system token with scope "
@@ -77,9 +82,9 @@ def _list_payload(traject: Traject) -> dict[str, Any]:
 
 
 def _detail_payload(actor: Actor, reference: str) -> dict[str, Any]:
-    traject = selectors.traject_get(actor=actor, reference=reference)
-    entries = selectors.timeline(traject)
-    ev = selectors.evaluation(traject, entries)
+    traject = record.traject_get(actor=actor, reference=reference)
+    entries = record.timeline(traject)
+    ev = evaluation(traject, entries)
     extra = {
         "meldcode_version": traject.meldcode_version,
         "afwegingen_step": traject.afwegingen_step,
@@ -98,9 +103,9 @@ def _detail_payload(actor: Actor, reference: str) -> dict[str, Any]:
             "outcome": str(ev.outcome),
             "meldnorm": str(ev.meldnorm) if ev.meldnorm else "",
             "next_question": ev.next_question,
-            "allowed_decisions": sorted(str(d) for d in afwegingskader.allowed_decisions(ev)),
+            "allowed_decisions": sorted(str(d) for d in tree.allowed_decisions(ev)),
         },
-        "steps": [vars(p) for p in selectors.progress(traject, entries)],
+        "steps": [vars(p) for p in progress(traject, entries)],
         "entries": [
             {
                 "id": e.pk,
@@ -121,7 +126,7 @@ def _detail_payload(actor: Actor, reference: str) -> dict[str, Any]:
 
 def _for_change(request: Request, reference: str) -> tuple[Actor, Traject]:
     actor = _actor(request)
-    return actor, selectors.traject_for_change(actor=actor, reference=reference)
+    return actor, record.traject_for_change(actor=actor, reference=reference)
 
 
 def _created(entry_id: int, traject: Traject) -> Response:
@@ -145,7 +150,7 @@ class TrajectListView(MeldcodeAPIView):
             page = max(1, int(request.query_params.get("page", 1)))
         except (TypeError, ValueError):
             page = 1
-        rows, total = api_selectors.traject_page(
+        rows, total = selectors.traject_page(
             actor=_actor(request), status=str(request.query_params.get("status", "")), page=page
         )
         return Response({"count": total, "page": page, "results": s.TrajectListSerializer(rows, many=True).data})
@@ -168,10 +173,9 @@ class TrajectListView(MeldcodeAPIView):
         check(request, "meldcode.start_traject", dossier)
         child_id = None
         if data.get("child"):
-            child = Person.objects.filter(family_id=dossier.family_id, pseudonym=data["child"]).first()
-            if child is None:
+            child_id = selectors.child_of_dossier(dossier=dossier, pseudonym=data["child"])
+            if child_id is None:
                 raise DomainError(_("Kies een kind uit dit gezin."), field="child")
-            child_id = child.pk
         traject = services.traject_start(actor=actor, dossier=dossier, child_id=child_id)
         return Response(_detail_payload(actor, traject.reference), status=status.HTTP_201_CREATED)
 
@@ -240,7 +244,7 @@ class ConsultationView(MeldcodeAPIView):
     )
     def get(self, request: Request, reference: str) -> Response:
         actor, _unused = _for_change(request, reference)
-        candidates = selectors.consultation_candidates(actor=actor)
+        candidates = consultation_selectors.consultation_candidates(actor=actor)
         return Response(s.CandidateSerializer(candidates, many=True).data)
 
     @extend_schema(
@@ -257,7 +261,7 @@ class ConsultationView(MeldcodeAPIView):
         serializer = s.ConsultationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        consultation = services.consultation_request(
+        consultation = consultations.consultation_request(
             actor=actor,
             traject=traject,
             to_user_id=data["to_user"],
@@ -294,7 +298,7 @@ class AfwegingCreateView(MeldcodeAPIView):
         serializer = s.AfwegingCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        entry = services.afweging_record(
+        entry = weging.afweging_record(
             actor=actor,
             traject=traject,
             number=data["number"],
@@ -323,10 +327,10 @@ class DecisionCreateView(MeldcodeAPIView):
         serializer = s.DecisionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        entry = services.decision_record(
+        entry = weging.decision_record(
             actor=actor,
             traject=traject,
-            data=services.DecisionData(
+            data=weging.DecisionData(
                 decision=data["decision"],
                 motivation=data["motivation"],
                 help_agreements=data["help_agreements"],

@@ -19,8 +19,9 @@ from keten.accounts.models import ApiClient, Organisation, User
 from keten.core.actor import Actor
 from keten.core.policy import allows
 from keten.dossiers.models import BreakGlassAccess
-from keten.meldcode import services
+from keten.meldcode.consultations import services as consultation_services
 from keten.meldcode.models import Consultation, Traject
+from keten.meldcode.trajecten import services as traject_services
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def _break_glass(user: User, traject: Traject) -> None:
 
 
 def _ask(traject: Traject, by: User, to: User, actor_of: ActorOf) -> Consultation:
-    return services.consultation_request(
+    return consultation_services.consultation_request(
         actor=actor_of(by),
         traject=traject,
         to_user_id=to.pk,
@@ -89,7 +90,7 @@ def test_a_break_the_glass_reader_gets_404_on_the_answer_form(
 def test_a_break_the_glass_reader_gets_404_on_every_write_form(
     client_for: ClientFor, professional: User, outsider: User, traject: Traject, actor_of: ActorOf
 ) -> None:
-    services.observation_record(
+    traject_services.observation_record(
         actor=actor_of(professional),
         traject=traject,
         observed_on=timezone.localdate(),
@@ -187,7 +188,7 @@ def test_a_system_acting_for_a_professional_is_refused_once_its_scope_is_withdra
     from keten.core.errors import NotFoundError
 
     with pytest.raises(NotFoundError):
-        services.observation_record(
+        traject_services.observation_record(
             actor=refused, traject=traject, observed_on=timezone.localdate(), source="zelf", facts="Niets."
         )
     assert traject.entries.count() == 0

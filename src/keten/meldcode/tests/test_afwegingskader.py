@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from keten.meldcode.afwegingskader import Decision, Meldnorm, Outcome, allowed_decisions, evaluate
+from keten.meldcode.afwegingskader.tree import Decision, Meldnorm, Outcome, allowed_decisions, evaluate
 
 T, F = True, False
 

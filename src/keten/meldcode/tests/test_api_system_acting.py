@@ -20,7 +20,7 @@ from keten.core.actor import Actor
 from keten.core.crypto import hash_token
 from keten.core.models import AuditEvent
 from keten.dossiers.models import BreakGlassAccess
-from keten.meldcode import services
+from keten.meldcode.consultations import services as consultation_services
 from keten.meldcode.models import Consultation, Traject
 from keten.testing.factories import OrganisationFactory, make_user
 
@@ -80,7 +80,7 @@ def test_a_consultation_of_the_professional_does_not_reach_the_system(
     actor_of: Callable[[User], Actor],
     client_for: Callable[[User], Client],
 ) -> None:
-    services.consultation_request(
+    consultation_services.consultation_request(
         actor=actor_of(professional),
         traject=traject,
         to_user_id=outsider.pk,

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from keten.accounts.models import OrganisationType, Role, User
 from keten.core.models import AuditEvent
-from keten.meldcode.beheer_forms import parse_item_lines
+from keten.meldcode.beheer.forms import parse_item_lines
 from keten.meldcode.models import Checklist, ChecklistKind, Traject
 from keten.testing.factories import OrganisationFactory, make_user
 

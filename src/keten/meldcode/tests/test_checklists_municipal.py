@@ -20,8 +20,9 @@ from keten.core.actor import Actor
 from keten.core.models import AuditEvent
 from keten.core.policy import allows
 from keten.meldcode import rules as meldcode_rules
-from keten.meldcode import services
+from keten.meldcode.beheer import services as beheer_services
 from keten.meldcode.models import Checklist, ChecklistKind, Traject
+from keten.meldcode.trajecten import services as traject_services
 from keten.testing.factories import MunicipalityFactory, OrganisationFactory, make_dossier, make_user
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +120,7 @@ def test_the_service_refuses_the_beheerder_of_another_organisation(
 
     count = Checklist.objects.count()
     with pytest.raises(NotFoundError):
-        services.checklist_publish(
+        beheer_services.checklist_publish(
             actor=actor_of(club_beheerder),
             kind=ChecklistKind.KINDSIGNALEN,
             organisation_type="",
@@ -199,7 +200,7 @@ def test_new_trajecten_use_the_municipal_version_and_running_ones_keep_theirs(
     client_for: ClientFor,
 ) -> None:
     child = dossier.family.persons.get()
-    running = services.traject_start(actor=actor_of(professional), dossier=dossier, child_id=child.pk)
+    running = traject_services.traject_start(actor=actor_of(professional), dossier=dossier, child_id=child.pk)
     national = _national()
     assert national in running.checklists.all()
     new = _municipal_version(gemeente_beheerder, client_for)
@@ -209,7 +210,7 @@ def test_new_trajecten_use_the_municipal_version_and_running_ones_keep_theirs(
     assert new not in running.checklists.all()
     # A new traject in the municipality uses the municipal version (and the national ones of the other kinds).
     second = make_dossier(professional, family_name="Gezin Jansen")
-    fresh = services.traject_start(
+    fresh = traject_services.traject_start(
         actor=actor_of(professional), dossier=second, child_id=second.family.persons.get().pk
     )
     kinds = {c.kind: c for c in fresh.checklists.all()}
@@ -217,7 +218,7 @@ def test_new_trajecten_use_the_municipal_version_and_running_ones_keep_theirs(
     assert kinds[ChecklistKind.OUDERSIGNALEN] == _national(ChecklistKind.OUDERSIGNALEN)
     # Another municipality still uses the national version.
     third = make_dossier(other_professional, family_name="Gezin de Vries")
-    elsewhere = services.traject_start(
+    elsewhere = traject_services.traject_start(
         actor=actor_of(other_professional), dossier=third, child_id=third.family.persons.get().pk
     )
     assert national in elsewhere.checklists.all()

@@ -15,9 +15,9 @@ from keten.accounts.models import Municipality, OrganisationType, Role, User
 from keten.core.actor import Actor
 from keten.core.models import AuditEvent
 from keten.dossiers.models import Family
-from keten.meldcode import services
-from keten.meldcode.figures import meldcode_figures
+from keten.meldcode.figures.selectors import meldcode_figures
 from keten.meldcode.models import Status, Traject
+from keten.meldcode.trajecten import services as traject_services
 from keten.testing.factories import MunicipalityFactory, OrganisationFactory, WijkFactory, make_dossier, make_user
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def _trajecten(actor_of: ActorOf, user: User, n: int, wijk: Any, **changes: Any)
     for _i in range(n):
         dossier = make_dossier(user, family_name="Gezin Geheim")
         Family.objects.filter(pk=dossier.family_id).update(wijk=wijk)
-        made.append(services.traject_start(actor=actor_of(user), dossier=dossier))
+        made.append(traject_services.traject_start(actor=actor_of(user), dossier=dossier))
     if changes:
         Traject.objects.filter(pk__in=[t.pk for t in made]).update(**changes)
     return made

@@ -16,8 +16,11 @@ from pypdf import PdfReader
 from keten.accounts.models import Role, User
 from keten.core.actor import Actor
 from keten.core.models import AuditEvent
-from keten.meldcode import services
+from keten.meldcode import vocabulary
+from keten.meldcode.afwegingskader import services as weging_services
+from keten.meldcode.consultations import services as consultation_services
 from keten.meldcode.models import Checklist, ChecklistKind, Entry, EntryKind, Traject
+from keten.meldcode.trajecten import services as traject_services
 from keten.testing.factories import OrganisationFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -35,29 +38,29 @@ def walk_to_melding(traject: Traject, actor: Actor) -> None:
     """Signals, an observation, a conversation, afwegingen 1–2, the decision, the melding and its feedback."""
     today = timezone.localdate()
     checklist = traject.checklists.get(kind=ChecklistKind.KINDSIGNALEN)
-    services.signal_record(
+    traject_services.signal_record(
         actor=actor,
         traject=traject,
-        data=services.SignalData(
+        data=traject_services.SignalData(
             checklist_id=checklist.pk,
             codes=["K412-X05"],
             observed_on=today - timedelta(days=3),
-            source=services.SOURCE_SELF,
+            source=vocabulary.SOURCE_SELF,
             facts="Komt drie dagen zonder lunch naar school.",
             interpretation="Mogelijk verwaarlozing.",
         ),
     )
-    observation = services.observation_record(
+    observation = traject_services.observation_record(
         actor=actor,
         traject=traject,
         observed_on=today - timedelta(days=2),
         source="de mentor",
         facts="Blauwe plek op de arm gezien.",
     )
-    services.entry_correct(
+    traject_services.entry_correct(
         actor=actor, traject=traject, entry_id=observation.pk, correction="De plek zat op het been, niet de arm."
     )
-    services.conversation_record(
+    traject_services.conversation_record(
         actor=actor,
         traject=traject,
         held_on=today - timedelta(days=1),
@@ -66,22 +69,22 @@ def walk_to_melding(traject: Traject, actor: Actor) -> None:
         reaction="Moeder herkent de zorgen.",
     )
     for number in (1, 2):
-        services.afweging_record(
+        weging_services.afweging_record(
             actor=actor, traject=traject, number=number, answer=True, motivation=f"Motivering afweging {number}."
         )
-    services.decision_record(
+    weging_services.decision_record(
         actor=actor,
         traject=traject,
-        data=services.DecisionData(decision="melden", motivation="Acute onveiligheid, dus melden."),
+        data=weging_services.DecisionData(decision="melden", motivation="Acute onveiligheid, dus melden."),
     )
-    services.melding_record(
+    weging_services.melding_record(
         actor=actor,
         traject=traject,
-        data=services.MeldingData(
+        data=weging_services.MeldingData(
             reported_on=today, vt_region="Hollands Midden", shared="Signalen en het gesprek.", client_informed=True
         ),
     )
-    services.vt_feedback_record(
+    weging_services.vt_feedback_record(
         actor=actor, traject=traject, received_on=today, outcome="onderzoek", feedback="Veilig Thuis start onderzoek."
     )
 
@@ -123,7 +126,7 @@ def test_report_holds_the_whole_traject(
 def test_anonymous_consultee_gets_report_without_names(
     traject: Traject, professional: User, officer: User, actor_of: ActorOf, client_for: ClientFor
 ) -> None:
-    services.consultation_request(
+    consultation_services.consultation_request(
         actor=actor_of(professional),
         traject=traject,
         to_user_id=officer.pk,
@@ -162,11 +165,11 @@ def test_report_query_count_does_not_grow_with_entries(
 ) -> None:
     actor = actor_of(professional)
     for n in range(15):
-        services.observation_record(
+        traject_services.observation_record(
             actor=actor,
             traject=traject,
             observed_on=timezone.localdate(),
-            source=services.SOURCE_SELF,
+            source=vocabulary.SOURCE_SELF,
             facts=f"Observatie nummer {n}.",
         )
     client = client_for(professional)

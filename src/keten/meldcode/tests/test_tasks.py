@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from keten.accounts.models import Role, User
 from keten.core.actor import Actor
-from keten.meldcode import services
+from keten.meldcode import vocabulary
+from keten.meldcode.afwegingskader import services as weging_services
 from keten.meldcode.models import Traject
 from keten.meldcode.tasks import (
     KIND_ESCALATED,
@@ -23,6 +24,7 @@ from keten.meldcode.tasks import (
     meldcode_reminders_send,
     send_meldcode_reminders,
 )
+from keten.meldcode.trajecten import services as traject_services
 from keten.notifications.models import Notification
 from keten.testing.factories import OrganisationFactory, make_user
 
@@ -74,11 +76,11 @@ def test_stalled_traject_flagged_once_then_escalated_once(
 def test_new_activity_resets_the_flags(traject: Traject, professional: User, actor_of: ActorOf) -> None:
     _age(traject, 12)
     meldcode_reminders_send()
-    services.observation_record(
+    traject_services.observation_record(
         actor=actor_of(professional),
         traject=traject,
         observed_on=timezone.localdate(),
-        source=services.SOURCE_SELF,
+        source=vocabulary.SOURCE_SELF,
         facts="Vandaag weer gezien.",
     )
     result = meldcode_reminders_send()
@@ -96,7 +98,7 @@ def test_new_activity_resets_the_flags(traject: Traject, professional: User, act
 @override_settings(KETEN_MELDCODE_STALL_DAYS=10)
 def test_decided_or_closed_trajecten_are_not_flagged(traject: Traject, professional: User, actor_of: ActorOf) -> None:
     actor = actor_of(professional)
-    services.traject_close(actor=actor, traject=traject, motivation="Geen zorgen meer na het gesprek.")
+    traject_services.traject_close(actor=actor, traject=traject, motivation="Geen zorgen meer na het gesprek.")
     _age(traject, 30)
     assert meldcode_reminders_send().stalled == 0
     assert not Notification.objects.filter(kind=KIND_STALLED).exists()
@@ -105,16 +107,18 @@ def test_decided_or_closed_trajecten_are_not_flagged(traject: Traject, professio
 def test_overdue_feedback_signalled_once(traject: Traject, professional: User, actor_of: ActorOf) -> None:
     actor = actor_of(professional)
     for number in (1, 2):
-        services.afweging_record(
+        weging_services.afweging_record(
             actor=actor, traject=traject, number=number, answer=True, motivation="Gewogen na de eerdere stappen."
         )
-    services.decision_record(
-        actor=actor, traject=traject, data=services.DecisionData(decision="melden", motivation="Acute onveiligheid.")
-    )
-    services.melding_record(
+    weging_services.decision_record(
         actor=actor,
         traject=traject,
-        data=services.MeldingData(
+        data=weging_services.DecisionData(decision="melden", motivation="Acute onveiligheid."),
+    )
+    weging_services.melding_record(
+        actor=actor,
+        traject=traject,
+        data=weging_services.MeldingData(
             reported_on=timezone.localdate(), vt_region="Utrecht", shared="Signalen en gesprek.", client_informed=True
         ),
     )

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from keten.accounts.models import OrganisationType, User
 from keten.core.actor import actor_for_user
 from keten.core.audit import verify_chain
-from keten.meldcode import selectors
 from keten.meldcode.models import Consultation, EntryKind, Status, Traject
+from keten.meldcode.trajecten import selectors as traject_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_demo_has_trajecten_in_every_step_and_outcome() -> None:
     assert {t.outcome for t in trajecten} >= {"hulp", "melden", "afsluiten"}
     # One stuck traject, one melding with overdue feedback, one positive Kindcheck by GGZ.
     af = actor_for_user(User.objects.get(username="demo-aandachtsfunctionaris"))
-    overview = selectors.organisation_overview(actor=af)
+    overview = traject_selectors.organisation_overview(actor=af)
     assert sum(1 for t in overview if t.is_stalled) == 1  # type: ignore[attr-defined]
     assert sum(1 for t in overview if t.feedback_overdue) == 1  # type: ignore[attr-defined]
     kindcheck = Traject.objects.get(organisation__type=OrganisationType.GGZ)

@@ -179,8 +179,8 @@ class Command(BaseCommand):
         from keten.accounts.models import OrganisationType, Role, User
         from keten.core.actor import actor_for_user
         from keten.dossiers.models import Dossier, DossierNote, Person, Relation
-        from keten.meldcode import services as meldcode_services
         from keten.meldcode.models import Entry, EntryKind
+        from keten.meldcode.trajecten import services as meldcode_services
         from keten.sharing import services
         from keten.sharing.models import LegalBasis
         from keten.testing.factories import (

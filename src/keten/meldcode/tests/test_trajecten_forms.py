@@ -1,4 +1,4 @@
-"""Meldcode pages over HTTP: the case team works, everyone else gets 404, bad input is refused with 422."""
+"""The forms of the traject page over HTTP: post/redirect/get, or 422 with the Dutch message."""
 
 from __future__ import annotations
 
@@ -7,21 +7,25 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from keten.accounts.models import OrganisationType, Role, User
+from keten.accounts.models import Role, User
 from keten.core.actor import Actor
-from keten.dossiers.models import Dossier
-from keten.meldcode import selectors, services
-from keten.meldcode.models import ChecklistKind, Consultation, Entry, EntryKind, Status, Traject
-from keten.testing.factories import OrganisationFactory, make_dossier, make_user
+from keten.meldcode.afwegingskader import services as weging_services
+from keten.meldcode.models import ChecklistKind, Consultation, EntryKind, Status, Traject
+from keten.meldcode.trajecten import services as traject_services
+from keten.testing.factories import make_dossier, make_user
 
 pytestmark = pytest.mark.django_db
 
+
 ActorOf = Callable[[User], Actor]
+
+
 ClientFor = Callable[[User], Client]
+
+
 MOTIVATION = "Gewogen op basis van de signalen en het gesprek."
 
 
@@ -40,169 +44,20 @@ def _signal_code(traject: Traject) -> str:
 
 def _walk(traject: Traject, actor: Actor, answers: dict[int, bool]) -> None:
     for number, answer in answers.items():
-        services.afweging_record(actor=actor, traject=traject, number=number, answer=answer, motivation=MOTIVATION)
+        weging_services.afweging_record(
+            actor=actor, traject=traject, number=number, answer=answer, motivation=MOTIVATION
+        )
 
 
 def _fill(traject: Traject, actor: Actor, n: int) -> None:
     for i in range(n):
-        services.observation_record(
+        traject_services.observation_record(
             actor=actor,
             traject=traject,
             observed_on=timezone.localdate(),
             source="zelf",
             facts=f"Observatie nummer {i}",
         )
-
-
-# --- pages render for the case team, 404 for everyone else -----------------------------------
-
-
-def test_traject_page_shows_steps_forms_and_audits_the_read(
-    client_for: ClientFor, professional: User, traject: Traject
-) -> None:
-    response = client_for(professional).get(_url(traject))
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Signalen in kaart brengen" in html
-    assert "nooit een bewijs" in html
-    assert "Leg minstens één signaal of observatie vast." in html
-    # The checklists of the traject, grouped, as checkboxes.
-    assert 'name="codes"' in html
-    assert "Signalen bij het kind" in html
-    assert traject.entries.count() == 0
-
-
-@pytest.mark.parametrize("step", [1, 2, 3, 4, 5])
-def test_every_step_renders_its_forms(client_for: ClientFor, professional: User, traject: Traject, step: int) -> None:
-    response = client_for(professional).get(_url(traject) + f"?stap={step}")
-    assert response.status_code == 200
-    expected = {
-        1: "Observatie vastleggen",
-        2: "Collegiale consultatie aanvragen",
-        3: "Gesprek vastleggen",
-        4: "Afweging 1: Vermoeden",
-        5: "Beantwoord eerst de afwegingen",
-    }[step]
-    assert expected in response.content.decode()
-
-
-def test_outsider_and_other_roles_get_404_on_every_page(
-    client_for: ClientFor, outsider: User, organisation: Any, traject: Traject
-) -> None:
-    policy = make_user(Role.BELEIDSMEDEWERKER, organisation, username="beleid")
-    beheer = make_user(Role.FUNCTIONEEL_BEHEERDER, organisation, username="beheer")
-    consultation = Consultation.objects.none()
-    assert not consultation.exists()
-    for user in (outsider, policy, beheer):
-        client = client_for(user)
-        assert client.get(_url(traject)).status_code == 404
-        assert client.post(_url(traject, "observatie"), {}).status_code == 404
-        assert client.post(_url(traject, "afsluiten"), {"motivation": MOTIVATION}).status_code == 404
-        assert client.post(f"/meldcode/dossier/{traject.dossier.reference}/start/", {}).status_code == 404
-        assert client.get("/meldcode/organisatie/").status_code == 404
-    for user in (policy, beheer):
-        assert client_for(user).get("/meldcode/nieuw/").status_code == 404
-        assert client_for(user).get("/meldcode/consultaties/").status_code == 404
-    assert traject.entries.count() == 0
-    traject.refresh_from_db()
-    assert traject.status == Status.OPEN
-
-
-def test_missing_traject_and_unknown_action_are_404(
-    client_for: ClientFor, professional: User, traject: Traject
-) -> None:
-    client = client_for(professional)
-    assert client.get("/meldcode/M-DOESNOTEXIST/").status_code == 404
-    assert client.post(_url(traject, "onbekend"), {}).status_code == 404
-    assert client.get(_url(traject, "observatie")).status_code == 405
-
-
-# --- starting ---------------------------------------------------------------------------------
-
-
-def test_dossier_page_lists_trajecten_and_starts_one_for_the_family(
-    client_for: ClientFor, professional: User, dossier: Dossier
-) -> None:
-    client = client_for(professional)
-    page = client.get(f"/dossiers/{dossier.reference}/").content.decode()
-    assert "Er loopt geen meldcode-traject in dit dossier." in page
-    response = client.post(f"/meldcode/dossier/{dossier.reference}/start/", {"meldcode-subject": "gezin"})
-    traject = Traject.objects.get(dossier=dossier)
-    assert response.status_code == 302
-    assert response["Location"] == f"/meldcode/{traject.reference}/"
-    assert traject.child is None
-    page = client.get(f"/dossiers/{dossier.reference}/").content.decode()
-    assert traject.reference in page
-    assert "het hele gezin" in page
-
-
-def test_start_for_one_child_and_bad_choice(client_for: ClientFor, professional: User, dossier: Dossier) -> None:
-    client = client_for(professional)
-    child = dossier.family.persons.get()
-    bad = client.post(f"/meldcode/dossier/{dossier.reference}/start/", {"meldcode-subject": "999999"})
-    assert bad.status_code == 422
-    assert "Selecteer een geldige keuze" in bad.content.decode()
-    assert not Traject.objects.exists()
-    ok = client.post(f"/meldcode/dossier/{dossier.reference}/start/", {"meldcode-subject": str(child.pk)})
-    assert ok.status_code == 302
-    assert Traject.objects.get().child_id == child.pk
-    # The dossier page names the child of each traject, from the persons it shows anyway.
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.post(f"/meldcode/dossier/{dossier.reference}/start/", {"meldcode-subject": str(child.pk)})
-    with CaptureQueriesContext(connection) as queries:
-        page = client.get(f"/dossiers/{dossier.reference}/").content.decode()
-    assert page.count(child.full_name) >= 3  # in the family list and for both trajecten
-    assert not [q for q in queries.captured_queries if 'FROM "dossiers_person"' in q["sql"] and "meldcode" in q["sql"]]
-    assert len([q for q in queries.captured_queries if 'FROM "meldcode_traject"' in q["sql"]]) == 1
-
-
-def test_start_in_closed_dossier_is_refused(client_for: ClientFor, professional: User, dossier: Dossier) -> None:
-    Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.CLOSED)
-    response = client_for(professional).post(
-        f"/meldcode/dossier/{dossier.reference}/start/", {"meldcode-subject": "gezin"}
-    )
-    assert response.status_code == 422
-    assert "Dit dossier is gesloten" in response.content.decode()
-    assert not Traject.objects.exists()
-
-
-def test_start_from_scratch_creates_dossier_and_traject(client_for: ClientFor, professional: User) -> None:
-    client = client_for(professional)
-    assert client.get("/meldcode/nieuw/").status_code == 200
-    response = client.post(
-        "/meldcode/nieuw/",
-        {"family_name": "Gezin Yilmaz", "first_name": "Elif", "last_name": "Yilmaz", "date_of_birth": "2015-03-02"},
-    )
-    assert response.status_code == 302
-    traject = Traject.objects.select_related("dossier__family", "child").get()
-    assert traject.dossier.family.name == "Gezin Yilmaz"
-    assert traject.child is not None
-    assert traject.child.first_name == "Elif"
-    assert traject.dossier.team.filter(user=professional).exists()
-
-
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"first_name": "Elif", "last_name": "Yilmaz"}, "Dit veld is vereist"),
-        ({"family_name": "Gezin Y", "first_name": "Elif", "last_name": "Y", "bsn": "123456789"}, "BSN"),
-        (
-            {"family_name": "Gezin Y", "first_name": "Elif", "last_name": "Y", "date_of_birth": "2999-01-01"},
-            "De geboortedatum kan niet in de toekomst liggen.",
-        ),
-    ],
-)
-def test_start_from_scratch_bad_input_writes_nothing(
-    client_for: ClientFor, professional: User, data: dict[str, str], message: str
-) -> None:
-    before = Dossier.objects.count()
-    response = client_for(professional).post("/meldcode/nieuw/", data)
-    assert response.status_code == 422
-    assert message in response.content.decode()
-    assert Dossier.objects.count() == before
-    assert not Traject.objects.exists()
 
 
 # --- recording: success is post/redirect/get ------------------------------------------------------
@@ -251,36 +106,6 @@ def test_step_navigation_moves_back_and_forth_with_version_check(
     assert traject.entries.filter(kind=EntryKind.STAP).count() == 1
 
 
-def test_consultation_request_answer_and_inbox_count(
-    client_for: ClientFor, professional: User, officer: User, traject: Traject
-) -> None:
-    client = client_for(professional)
-    response = client.post(
-        _url(traject, "consultatie"),
-        {
-            "cons-kind": "aandachtsfunctionaris",
-            "cons-to_user": officer.pk,
-            "cons-question": "Zijn deze signalen genoeg om verder te gaan?",
-            "cons-anonymous": "ja",
-        },
-    )
-    assert response.status_code == 302
-    consultation = Consultation.objects.get()
-    assert consultation.anonymous
-    af = client_for(officer)
-    dashboard = af.get("/").content.decode()
-    assert 'href="/meldcode/consultaties/"' in dashboard
-    assert "1 open vraag" in dashboard
-    assert af.get("/meldcode/consultaties/").status_code == 200
-    page = af.get(f"/meldcode/consultaties/{consultation.pk}/")
-    assert page.status_code == 200
-    # Asked without names: the consultee does not see the family's name.
-    assert traject.dossier.family.name not in page.content.decode()
-    answered = af.post(f"/meldcode/consultaties/{consultation.pk}/", {"advice": "Ga het gesprek aan met moeder."})
-    assert answered.status_code == 302
-    assert "Ga het gesprek aan met moeder." in client.get(_url(traject)).content.decode()
-
-
 def test_walk_to_a_melding_with_dutch_labels_and_due_date(
     client_for: ClientFor, professional: User, traject: Traject
 ) -> None:
@@ -325,11 +150,13 @@ def test_overdue_feedback_is_flagged(
 ) -> None:
     actor = actor_of(professional)
     _walk(traject, actor, {1: True, 2: True})
-    services.decision_record(actor=actor, traject=traject, data=services.DecisionData("melden", MOTIVATION))
-    services.melding_record(
+    weging_services.decision_record(
+        actor=actor, traject=traject, data=weging_services.DecisionData("melden", MOTIVATION)
+    )
+    weging_services.melding_record(
         actor=actor,
         traject=traject,
-        data=services.MeldingData(timezone.localdate(), "Regio", "Alle signalen en afwegingen.", True),
+        data=weging_services.MeldingData(timezone.localdate(), "Regio", "Alle signalen en afwegingen.", True),
     )
     Traject.objects.filter(pk=traject.pk).update(vt_feedback_due=timezone.localdate() - timedelta(days=2))
     page = client_for(professional).get(_url(traject)).content.decode()
@@ -364,7 +191,7 @@ def test_correction_marks_the_entry_and_keeps_it(
     assert client_for(outsider).get(url).status_code == 404
     # An entry of another traject is not found through this one.
     other = make_dossier(professional)
-    foreign = services.traject_start(actor=actor_of(professional), dossier=other)
+    foreign = traject_services.traject_start(actor=actor_of(professional), dossier=other)
     _fill(foreign, actor_of(professional), 1)
     foreign_entry = foreign.entries.get()
     response = client.post(f"{_url(traject)}corrigeren/{foreign_entry.pk}/", {"correction": "x" * 20})
@@ -533,7 +360,9 @@ def test_melding_needs_a_reason_when_clients_were_not_informed(
 ) -> None:
     actor = actor_of(professional)
     _walk(traject, actor, {1: True, 2: True})
-    services.decision_record(actor=actor, traject=traject, data=services.DecisionData("melden", MOTIVATION))
+    weging_services.decision_record(
+        actor=actor, traject=traject, data=weging_services.DecisionData("melden", MOTIVATION)
+    )
     response = client_for(professional).post(
         _url(traject, "melding"),
         {
@@ -555,107 +384,6 @@ def test_stale_version_on_afweging_is_a_conflict(client_for: ClientFor, professi
     )
     assert response.status_code == 409
     assert not traject.entries.exists()
-
-
-# --- the aandachtsfunctionaris' overview --------------------------------------------------------
-
-
-def test_organisation_overview_names_only_where_allowed(
-    client_for: ClientFor, officer: User, professional: User, traject: Traject, actor_of: ActorOf
-) -> None:
-    response = client_for(officer).get("/meldcode/organisatie/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert traject.reference in html
-    assert "niet zichtbaar" in html
-    assert traject.child is not None
-    assert traject.child.first_name not in html
-    services.consultation_request(
-        actor=actor_of(professional),
-        traject=traject,
-        to_user_id=officer.pk,
-        kind="aandachtsfunctionaris",
-        question="Mag ik met namen overleggen?",
-        anonymous=False,
-    )
-    html = client_for(officer).get("/meldcode/organisatie/").content.decode()
-    assert traject.child.first_name in html
-    assert f'href="/meldcode/{traject.reference}/"' in html
-    assert 'href="/meldcode/organisatie/"' in client_for(officer).get("/").content.decode()
-
-
-def test_organisation_overview_is_only_for_aandachtsfunctionarissen(
-    client_for: ClientFor, professional: User, traject: Traject
-) -> None:
-    assert client_for(professional).get("/meldcode/organisatie/").status_code == 404
-
-
-# --- query counts do not grow with the data ----------------------------------------------------
-
-
-def _page_queries(client: Client, url: str, django_assert_max_num_queries: Any, limit: int) -> None:
-    with django_assert_max_num_queries(limit):
-        assert client.get(url).status_code == 200
-
-
-def test_traject_page_queries_do_not_grow_with_entries(
-    client_for: ClientFor,
-    professional: User,
-    traject: Traject,
-    actor_of: ActorOf,
-    django_assert_max_num_queries: Any,
-) -> None:
-    client = client_for(professional)
-    actor = actor_of(professional)
-    _fill(traject, actor, 3)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(_url(traject))  # the first request of a session does a few extra queries
-
-    with CaptureQueriesContext(connection) as few:
-        client.get(_url(traject))
-    _fill(traject, actor, 40)
-    _walk(traject, actor, {1: True, 2: False})
-    with CaptureQueriesContext(connection) as many:
-        assert client.get(_url(traject)).status_code == 200
-    assert len(many) <= len(few) + 1
-    for step in (1, 2, 5):
-        _page_queries(client, _url(traject) + f"?stap={step}", django_assert_max_num_queries, 30)
-
-
-def test_organisation_overview_queries_do_not_grow_with_trajecten(
-    client_for: ClientFor,
-    officer: User,
-    professional: User,
-    actor_of: ActorOf,
-    django_assert_max_num_queries: Any,
-) -> None:
-    client = client_for(officer)
-    actor = actor_of(professional)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    services.traject_start(actor=actor, dossier=make_dossier(professional))
-    client.get("/meldcode/organisatie/")  # the first request of a session does a few extra queries
-    with CaptureQueriesContext(connection) as few:
-        client.get("/meldcode/organisatie/")
-    for _ in range(15):
-        services.traject_start(actor=actor, dossier=make_dossier(professional))
-    with CaptureQueriesContext(connection) as many:
-        assert client.get("/meldcode/organisatie/").status_code == 200
-    assert len(many) == len(few)
-    _page_queries(client, "/meldcode/organisatie/", django_assert_max_num_queries, 20)
-
-
-def test_teacher_of_a_school_sees_school_checklists(client_for: ClientFor, actor_of: ActorOf) -> None:
-    school = OrganisationFactory(name="Basisschool De Linde", type=OrganisationType.ONDERWIJS)
-    teacher = make_user(Role.PROFESSIONAL, school, username="juf")
-    dossier = make_dossier(teacher)
-    traject = services.traject_start(actor=actor_of(teacher), dossier=dossier)
-    response = client_for(teacher).get(_url(traject))
-    assert response.status_code == 200
-    assert Entry.objects.count() == 0
 
 
 def test_an_earlier_afweging_can_be_answered_again(
@@ -697,33 +425,6 @@ def test_an_earlier_afweging_can_be_answered_again(
     # Afweging 3 was answered on the old path: it is asked again, now together with Veilig Thuis.
     assert "Afweging 3: Zelf hulp bieden of organiseren" in page
     assert traject.entries.filter(kind=EntryKind.AFWEGING).count() == 4
-
-
-def test_consultee_reads_without_forms_and_outsider_gets_404_on_the_consultation(
-    client_for: ClientFor, professional: User, officer: User, outsider: User, traject: Traject, actor_of: ActorOf
-) -> None:
-    consultation = services.consultation_request(
-        actor=actor_of(professional),
-        traject=traject,
-        to_user_id=officer.pk,
-        kind="aandachtsfunctionaris",
-        question="Wilt u meekijken naar dit traject?",
-        anonymous=True,
-    )
-    af = client_for(officer)
-    page = af.get(_url(traject))
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert "Namen niet zichtbaar" in html
-    assert traject.dossier.family.name not in html
-    assert 'name="codes"' not in html
-    assert "Corrigeren" not in html
-    assert af.post(_url(traject, "observatie"), {}).status_code == 404
-    assert client_for(outsider).get(f"/meldcode/consultaties/{consultation.pk}/").status_code == 404
-    answer = client_for(outsider).post(f"/meldcode/consultaties/{consultation.pk}/", {"advice": "Niet mijn vraag."})
-    assert answer.status_code == 404
-    consultation.refresh_from_db()
-    assert consultation.state == Consultation.State.OPEN
 
 
 def test_signals_for_other_ages_than_the_childs_are_folded(
@@ -794,11 +495,13 @@ def test_other_forms_record_and_redirect(
     assert "De veiligheid van het kind komt in gevaar" in page
     actor = actor_of(professional)
     _walk(traject, actor, {1: True, 2: True})
-    services.decision_record(actor=actor, traject=traject, data=services.DecisionData("melden", MOTIVATION))
-    services.melding_record(
+    weging_services.decision_record(
+        actor=actor, traject=traject, data=weging_services.DecisionData("melden", MOTIVATION)
+    )
+    weging_services.melding_record(
         actor=actor,
         traject=traject,
-        data=services.MeldingData(timezone.localdate(), "Regio", "Alle signalen en afwegingen.", True),
+        data=weging_services.MeldingData(timezone.localdate(), "Regio", "Alle signalen en afwegingen.", True),
     )
     response = client.post(
         _url(traject, "terugkoppeling"),
@@ -808,71 +511,3 @@ def test_other_forms_record_and_redirect(
     traject.refresh_from_db()
     assert traject.status == Status.AFGESLOTEN
     assert traject.vt_feedback_on == timezone.localdate()
-
-
-# --- speed: paging and the cached timeline -----------------------------------------------------
-
-
-def test_organisation_overview_is_paged(
-    client_for: ClientFor, officer: User, professional: User, actor_of: ActorOf, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from keten.meldcode import views
-
-    monkeypatch.setattr(views, "OVERVIEW_PAGE_SIZE", 2)
-    actor = actor_of(professional)
-    references = {services.traject_start(actor=actor, dossier=make_dossier(professional)).reference for _ in range(3)}
-    client = client_for(officer)
-    first = client.get("/meldcode/organisatie/").content.decode()
-    second = client.get("/meldcode/organisatie/", {"pagina": "2"}).content.decode()
-    assert "3 open trajecten" in first
-    assert "3 open trajecten" in second
-    assert "Pagina 1 van 2" in first
-    assert 'href="?pagina=2"' in first
-    assert 'href="?pagina=1"' in second
-    assert sum(ref in first for ref in references) == 2
-    assert sum(ref in second for ref in references) == 1
-
-
-def test_timeline_shows_every_new_entry_and_correction(
-    client_for: ClientFor, professional: User, traject: Traject, actor_of: ActorOf
-) -> None:
-    client = client_for(professional)
-    actor = actor_of(professional)
-    _fill(traject, actor, 2)
-    html = client.get(_url(traject)).content.decode()
-    assert "Observatie nummer 1" in html
-    assert "Observatie nummer 2" not in html
-    assert client.get(_url(traject)).content.decode().count("Observatie nummer") == 2  # from the cache
-    _fill(traject, actor, 3)
-    html = client.get(_url(traject)).content.decode()
-    assert "Observatie nummer 2" in html
-    assert html.count("Observatie nummer") == 5
-    # The timeline is markup, not escaped text.
-    assert '<ol class="keten-timeline">' in html
-
-
-@pytest.mark.django_db(transaction=True)  # outside a transaction, as a request reads them
-def test_page_entries_are_kept_per_traject_version(
-    client_for: ClientFor, traject: Traject, professional: User, actor_of: ActorOf
-) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    _fill(traject, actor_of(professional), 2)
-    traject.refresh_from_db()
-    first = selectors.page_entries(traject)
-    with CaptureQueriesContext(connection) as again:
-        second = selectors.page_entries(traject)
-    assert not [q for q in again.captured_queries if "meldcode_entry" in q["sql"]]
-    assert [e.pk for e in second] == [e.pk for e in first]
-    assert second[0] is not first[0]  # every reader gets its own copies
-    _fill(traject, actor_of(professional), 1)
-    traject.refresh_from_db()
-    assert len(selectors.page_entries(traject)) == len(first) + 1
-    # The page shows what was just recorded, read twice (the second time from the store).
-    client = client_for(professional)
-    for _ in range(2):
-        assert client.get(_url(traject)).content.decode().count("Observatie nummer") == 3
-    with transaction.atomic(), CaptureQueriesContext(connection) as inside:
-        selectors.page_entries(traject)
-    assert [q for q in inside.captured_queries if "meldcode_entry" in q["sql"]]  # never kept inside one

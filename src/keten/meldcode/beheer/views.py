@@ -14,21 +14,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from keten.accounts.models import OrganisationType
-from keten.core.access import check, may, requires
+from keten.core.access import may, requires
 from keten.core.actor import actor_from_request
 from keten.core.errors import DomainError
-from keten.core.forms import apply_domain_error
-from keten.meldcode import services
-from keten.meldcode.beheer_forms import ChecklistPublishForm
-from keten.meldcode.models import Checklist, Traject
-from keten.meldcode.rules import checklists_visible_to
+from keten.core.pages import or_404, submit
+from keten.meldcode.beheer import selectors, services
+from keten.meldcode.beheer.forms import ChecklistPublishForm
+from keten.meldcode.models import Checklist
 
 
 def _type_label(value: str) -> str:
@@ -36,9 +34,9 @@ def _type_label(value: str) -> str:
 
 
 def _scope_label(checklist: Checklist) -> str:
-    if checklist.municipality_id is None:
+    if checklist.municipality is None:
         return _("Landelijke versie")
-    return _("Versie van gemeente %(name)s") % {"name": checklist.municipality.name}  # type: ignore[union-attr]
+    return _("Versie van gemeente %(name)s") % {"name": checklist.municipality.name}
 
 
 @requires("meldcode.manage_checklists")
@@ -46,19 +44,9 @@ def _scope_label(checklist: Checklist) -> str:
 def checklist_list(request: HttpRequest) -> HttpResponse:
     """The national checklists and those of the own municipality, grouped per kind, organisation type and
     national/municipal, newest version first (three queries)."""
-    rows = list(
-        checklists_visible_to(request.user)
-        .select_related("created_by", "municipality")
-        .order_by("kind", "organisation_type", "municipality_id", "-version")
-    )
-    used_by = dict(
-        Traject.checklists.through.objects.filter(checklist_id__in=[c.pk for c in rows])
-        .values_list("checklist_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
     groups: dict[tuple[str, str, bool], dict[str, Any]] = {}
-    for checklist in rows:
+    for version in selectors.checklist_versions(actor=actor_from_request(request)):
+        checklist = version.checklist
         key = (checklist.kind, checklist.organisation_type, checklist.municipality_id is None)
         group = groups.setdefault(
             key,
@@ -70,36 +58,19 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
                 "versions": [],
             },
         )
-        checklist.item_count = len(checklist.items)  # type: ignore[attr-defined]
-        checklist.used_by = used_by.get(checklist.pk, 0)  # type: ignore[attr-defined]
-        group["versions"].append(checklist)
+        group["versions"].append(version)
     return render(request, "meldcode/beheer/checklist_list.html", {"groups": list(groups.values())})
 
 
 def _checklist(request: HttpRequest, pk: int) -> Checklist:
     """A version the beheerder may read (national, or of the own municipality); 404 for any other."""
-    checklist = Checklist.objects.select_related("created_by", "municipality").filter(pk=pk).first()
-    if checklist is None:
-        raise Http404
-    check(request, "meldcode.view_checklist", checklist)
-    return checklist
+    return or_404(selectors.checklist_get, actor=actor_from_request(request), pk=pk)
 
 
 @requires("meldcode.manage_checklists")
 @require_GET
 def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     checklist = _checklist(request, pk)
-    same_scope = (
-        Q(municipality__isnull=True)
-        if checklist.municipality_id is None
-        else Q(municipality_id=checklist.municipality_id)
-    )
-    newest = (
-        Checklist.objects.filter(same_scope, kind=checklist.kind, organisation_type=checklist.organisation_type)
-        .order_by("-version")
-        .values_list("version", flat=True)
-        .first()
-    )
     return render(
         request,
         "meldcode/beheer/checklist_detail.html",
@@ -107,10 +78,25 @@ def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "checklist": checklist,
             "type_label": _type_label(checklist.organisation_type),
             "scope_label": _scope_label(checklist),
-            "is_newest": newest == checklist.version,
+            "is_newest": selectors.is_newest(checklist),
             "is_own": may(request, "meldcode.manage_checklist", checklist),
         },
     )
+
+
+def _publish(request: HttpRequest, data: dict[str, Any]) -> Checklist:
+    try:
+        return services.checklist_publish(
+            actor=actor_from_request(request),
+            kind=data["kind"],
+            organisation_type=data["organisation_type"] or "",
+            title=data["title"],
+            items=data["items"],
+        )
+    except DomainError as exc:
+        if exc.field == "items":  # the items are edited in the text field
+            exc.field = "items_text"
+        raise
 
 
 @requires("meldcode.manage_checklists")
@@ -122,31 +108,19 @@ def checklist_publish(request: HttpRequest, pk: int) -> HttpResponse:
     form = ChecklistPublishForm(request.POST if request.method == "POST" else None, source=source)
     status = 200
     if request.method == "POST":
+        outcome = submit(form, lambda d: _publish(request, d))
+        if outcome.ok and outcome.value is not None:
+            checklist = outcome.value
+            messages.success(
+                request,
+                _(
+                    "Versie %(v)d van ‘%(title)s’ is gepubliceerd voor gemeente %(gemeente)s. Nieuwe trajecten "
+                    "in uw gemeente gebruiken deze versie; de landelijke versie blijft ongewijzigd."
+                )
+                % {"v": checklist.version, "title": checklist.title, "gemeente": checklist.municipality},
+            )
+            return redirect("meldcode:checklist", pk=checklist.pk)
         status = 422
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                checklist = services.checklist_publish(
-                    actor=actor_from_request(request),
-                    kind=data["kind"],
-                    organisation_type=data["organisation_type"] or "",
-                    title=data["title"],
-                    items=data["items"],
-                )
-            except DomainError as exc:
-                if exc.field == "items":
-                    exc.field = "items_text"
-                apply_domain_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Versie %(v)d van ‘%(title)s’ is gepubliceerd voor gemeente %(gemeente)s. Nieuwe trajecten "
-                        "in uw gemeente gebruiken deze versie; de landelijke versie blijft ongewijzigd."
-                    )
-                    % {"v": checklist.version, "title": checklist.title, "gemeente": checklist.municipality},
-                )
-                return redirect("meldcode:checklist", pk=checklist.pk)
     return render(
         request,
         "meldcode/beheer/checklist_publish.html",
