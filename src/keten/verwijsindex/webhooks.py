@@ -44,8 +44,16 @@ from keten.core.models import AuditAction
 from keten.core.queries import display_name
 from keten.verwijsindex import webhook_transport
 from keten.verwijsindex.copying import any_args, any_of, insert_rows
-from keten.verwijsindex.delivery_models import FeedEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
-from keten.verwijsindex.models import Match, MatchParticipant, Signal, SignalStatus
+from keten.verwijsindex.models import (
+    FeedEvent,
+    Match,
+    MatchParticipant,
+    Signal,
+    SignalStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,16 @@ from keten.core.actor import Actor
 from keten.core.models import AuditEvent
 from keten.notifications.models import Notification
 from keten.verwijsindex import services, tasks, webhooks
-from keten.verwijsindex.delivery_models import FeedEvent, WebhookDelivery, WebhookSubscription
-from keten.verwijsindex.models import Match, MatchStatus, Regievoerder, Signal, SignalStatus
+from keten.verwijsindex.models import (
+    FeedEvent,
+    Match,
+    MatchStatus,
+    Regievoerder,
+    Signal,
+    SignalStatus,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 
 Reg = Callable[..., services.Registration]
 ActorOf = Callable[[User], Actor]

@@ -26,7 +26,7 @@ from django.test import Client, override_settings
 import keten
 from keten.accounts.models import User
 from keten.verwijsindex import webhooks
-from keten.verwijsindex.delivery_models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from keten.verwijsindex.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from keten.verwijsindex.tests.test_webhooks import HOOKS, SECRET, _match, _subscribe
 
 HOST = "hooks.partner.example"

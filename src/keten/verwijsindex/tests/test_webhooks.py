@@ -20,7 +20,7 @@ from keten.accounts.models import OrganisationType, Role, User
 from keten.core.models import AuditEvent
 from keten.testing.factories import OrganisationFactory, make_user
 from keten.verwijsindex import webhooks
-from keten.verwijsindex.delivery_models import FeedEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from keten.verwijsindex.models import FeedEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from keten.verwijsindex.tests.test_api import SIGNALS, post, row, token
 
 FEED = "/api/v1/verwijsindex/feed/"
