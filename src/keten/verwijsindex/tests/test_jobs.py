@@ -27,6 +27,7 @@ from keten.verwijsindex.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from keten.verwijsindex.webhooks import sending
 
 Reg = Callable[..., services.Registration]
 ActorOf = Callable[[User], Actor]
@@ -122,7 +123,7 @@ def test_webhook_sweep_command(matched: Match, teacher: User, monkeypatch: Any) 
         sent.append(url)
         return 200
 
-    monkeypatch.setattr(webhooks, "_post", fake_post)
+    monkeypatch.setattr(sending, "_post", fake_post)
     assert "1 delivered, 0 to retry later, 0 given up" in _run("verwijsindex_webhooks")
     assert sent == ["https://example.invalid/hook"]
     assert "0 delivered" in _run("verwijsindex_webhooks")

@@ -344,7 +344,7 @@ def tls(
         started.append(receiver)
         # The public address of the name leads to this receiver; Keten trusts the test authority.
         connections.routes[(PUBLIC, 443)] = ("127.0.0.1", receiver.port)
-        from keten.verwijsindex import webhook_transport
+        from keten.verwijsindex.webhooks import transport as webhook_transport
 
         def context() -> ssl.SSLContext:
             return ssl.create_default_context(cadata=receiver.ca_pem.decode())
