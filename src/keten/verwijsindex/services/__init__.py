@@ -24,12 +24,14 @@ from keten.verwijsindex.services.lifecycle import (
 )
 from keten.verwijsindex.services.parties import (
     NotAuthorisedError,
+    professionals_named,
 )
 from keten.verwijsindex.services.registration import (
     BULK_MAX,
     BulkOutcome,
     gc_paused,
     signal_register,
+    signal_register_idempotent,
     signals_register_bulk,
 )
 from keten.verwijsindex.services.settings import (
@@ -83,10 +85,12 @@ __all__ = [
     "match_set_coordinator",
     "notice_record",
     "parent_key",
+    "professionals_named",
     "regievoerder_add",
     "regievoerder_remove",
     "settings_for",
     "signal_register",
+    "signal_register_idempotent",
     "signal_withdraw",
     "signals_register_bulk",
     "youth_deceased",

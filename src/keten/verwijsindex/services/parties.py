@@ -87,3 +87,28 @@ def registering_parties(actor: Actor, registrations: Sequence[Registration]) -> 
             acting[found.user_id] = acting_for(client, found)
         out.append(acting[found.user_id])
     return out
+
+
+def professionals_named(*, actor: Actor, names: Sequence[tuple[str, str] | None]) -> list[int | DomainError | None]:
+    """The professional of each row named in the deprecated body fields of the API (``(field, value)``:
+    ``professional`` with a user id, ``professional_email``), checked like the ``Keten-Professional``
+    header, with one query.
+
+    A session registers for its own user, and a system acting for the professional in the header
+    for that professional only: the body may repeat them, never name someone else. ``None`` leaves
+    the choice to the registration (the actor's own professional, or an error when nobody is named).
+    """
+    if actor.api_client is None:
+        return [None] * len(names)
+    if actor.user is not None:
+        own = {str(actor.user.pk), actor.user.email.strip().lower()} - {""}
+        return [refused(n[0]) if n is not None and n[1].strip().lower() not in own else actor.user.pk for n in names]
+    found = eligible_memberships(actor.api_client, [n[1] for n in names if n is not None])
+    out: list[int | DomainError | None] = []
+    for name in names:
+        if name is None:
+            out.append(None)
+            continue
+        membership = found.get(name[1].strip().lower())
+        out.append(refused(name[0]) if membership is None else membership.user_id)
+    return out

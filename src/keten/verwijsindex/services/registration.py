@@ -17,7 +17,7 @@ import contextlib
 import gc
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db import IntegrityError, OperationalError, transaction
@@ -211,6 +211,44 @@ def signal_register(*, actor: Actor, data: Registration, today: date | None = No
     if row.existing:  # a call with the same key committed while this one waited for the lock
         return RegistrationResult(signal=row.signal, created=False, matches=[])
     return RegistrationResult(signal=row.signal, created=True, matches=row.matches, history=row.history)
+
+
+def _previous(actor: Actor, key: str) -> Signal | None:
+    """The signal the calling system registered earlier with this idempotency key, if any."""
+    if not key or actor.api_client is None:
+        return None
+    return Signal.objects.filter(api_client=actor.api_client, idempotency_key=key).first()
+
+
+def signal_register_idempotent(*, actor: Actor, data: Registration) -> RegistrationResult:
+    """One registration of the API (its own transaction); concurrent duplicates answer like sequential ones.
+
+    ``data.confirm_same_youth`` is only used after the registration asked to confirm the identity
+    (so the question is audited and counted as a look-up); then the one young person proposed is
+    taken. A call with the same idempotency key that committed while this one waited for the locks
+    answers with its signal instead of an error.
+    """
+    registration = replace(data, confirm_same_youth=False)
+    try:
+        try:
+            return signal_register(actor=actor, data=registration)
+        except IdentityConfirmationError as exc:
+            if data.confirm_same_youth and len(exc.candidates) == 1:
+                registration.confirm_youth_id = exc.candidates[0]
+                return signal_register(actor=actor, data=registration)
+            raise
+    except IntegrityError as exc:
+        previous = _previous(actor, registration.idempotency_key)
+        if previous is not None:
+            return RegistrationResult(signal=previous, created=False, matches=[])
+        raise DomainError(
+            _("Deze professional heeft al een actief signaal op deze jongere."), field="identity"
+        ) from exc
+    except DomainError:
+        previous = _previous(actor, registration.idempotency_key)
+        if previous is not None:
+            return RegistrationResult(signal=previous, created=False, matches=[])
+        raise
 
 
 @dataclass
