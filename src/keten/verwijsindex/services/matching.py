@@ -14,6 +14,7 @@ from django.db import connection
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
+from keten.accounts.models import Organisation
 from keten.core.workdays import add_working_days
 from keten.verwijsindex.copying import any_args as _args
 from keten.verwijsindex.copying import any_of as _in
@@ -83,7 +84,7 @@ def _active_signals(youths: list[int], parents: list[int]) -> tuple[dict[int, li
     statement); returns them per young person (in id order) and the children with active signals
     per parent."""
     signal, link = Signal._meta.db_table, ParentLink._meta.db_table
-    organisation = Signal._meta.get_field("organisation").related_model._meta.db_table  # type: ignore[union-attr]
+    organisation = Organisation._meta.db_table
     columns = "s.id, s.youth_id, s.municipality_id, s.organisation_id, s.professional_id, s.registered_on, o.type"
     sql = (
         f"SELECT NULL, {columns} FROM {signal} s JOIN {organisation} o ON o.id = s.organisation_id "  # noqa: S608
@@ -141,12 +142,13 @@ def _live_matches(
         f"JOIN {Signal._meta.db_table} s ON s.id = p.signal_id "
         f"WHERE m.status {_in(_LIVE)} AND ({' OR '.join(wanted)}) ORDER BY p.id"
     )
-    for match_id, *participant in fetch(sql, params):
-        present.setdefault(match_id, []).append(tuple(participant))  # type: ignore[arg-type]
+    for match_id, signal_id, municipality_id, status, professional_id in fetch(sql, params):
+        present.setdefault(match_id, []).append((signal_id, municipality_id, status, professional_id))
     if present:
         for match in Match.objects.filter(pk__in=list(present)):
             key = match.youth_id if match.kind == CLIENT else match.parent_id
-            live[(str(match.kind), key)] = match  # type: ignore[index]
+            assert key is not None  # a client match has a young person, a family match a parent
+            live[(str(match.kind), key)] = match
     return live, present
 
 
