@@ -55,24 +55,24 @@ def criteria_for(rules: IndexSettings) -> tuple[str, list[dict[str, str]]]:
     )
 
 
-class _ChoiceTemplates:
-    def _choice_templates(self) -> None:
-        for field in self.fields.values():  # type: ignore[attr-defined]
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs["class"] = "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom"
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                field.template_name = CHOICE_TEMPLATE
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
-                # A required box is ":invalid" until it is ticked, which the theme paints red.
-                widget.use_required_attribute = lambda initial: False  # type: ignore[method-assign]
+def _use_choice_templates(form: forms.Form) -> None:
+    """The one choice-field template for boxes and radio buttons, without the browser's "required"."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            widget.attrs["class"] = "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom"
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            field.template_name = CHOICE_TEMPLATE  # type: ignore[attr-defined]  # not in django-stubs
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
+            # A required box is ":invalid" until it is ticked, which the theme paints red.
+            widget.use_required_attribute = lambda initial: False  # type: ignore[method-assign]
 
 
 def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RegistrationForm(_ChoiceTemplates, KetenForm):
+class RegistrationForm(KetenForm):
     criteria = forms.MultipleChoiceField(
         label=_("Welke criteria van de gemeente zijn van toepassing?"),
         widget=forms.CheckboxSelectMultiple,
@@ -150,8 +150,10 @@ class RegistrationForm(_ChoiceTemplates, KetenForm):
     def __init__(self, *args: Any, criteria_items: list[dict[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(i["code"], i["label"]) for i in criteria_items]
-        self.fields["criteria"].choices = choices  # type: ignore[attr-defined]
-        self._choice_templates()
+        criteria = self.fields["criteria"]
+        assert isinstance(criteria, forms.ChoiceField)
+        criteria.choices = choices
+        _use_choice_templates(self)
 
     def clean_postpone_motivation(self) -> str:
         return (self.cleaned_data.get("postpone_motivation") or "").strip()
@@ -210,7 +212,7 @@ def _type_label(code: str) -> str:
     return str(OrganisationType(code).label) if code in OrganisationType.values else code
 
 
-class SettingsForm(_ChoiceTemplates, KetenForm):
+class SettingsForm(KetenForm):
     active_months = forms.IntegerField(
         label=_("Looptijd van een signaal (maanden)"),
         min_value=1,
@@ -268,7 +270,7 @@ class SettingsForm(_ChoiceTemplates, KetenForm):
         super().__init__(*args, **kwargs)
         names = ", ".join(str(label) for _v, label in OrganisationType.choices)
         self.fields["coordinator_preference"].help_text = _("Mogelijke soorten: %(names)s.") % {"names": names}
-        self._choice_templates()
+        _use_choice_templates(self)
 
     @staticmethod
     def initial_for(rules: IndexSettings) -> dict[str, Any]:

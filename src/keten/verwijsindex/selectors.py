@@ -14,15 +14,18 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keten.core import audit
 from keten.core.actor import Actor
-from keten.core.errors import NotFoundError
+from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
+from keten.core.policy import allows
 from keten.core.smallcells import hide_small, suppress
 from keten.verwijsindex.audit_names import record_read
 from keten.verwijsindex.models import (
     LIVE_STATUSES,
+    IndexSettings,
     Match,
     MatchEvent,
     MatchParticipant,
@@ -38,8 +41,13 @@ from keten.verwijsindex.rules import (  # is_regievoerder: also imported from he
     matches_taken_part_in,
     matches_to_act_on,
     matches_visible_to,
+    signals_of_system,
     signals_visible_to,
 )
+from keten.verwijsindex.services.settings import settings_for
+
+#: Signals per page of the API's list.
+PAGE_SIZE = 100
 
 
 def my_signals(*, actor: Actor, include_archived: bool = False) -> list[Signal]:
@@ -195,10 +203,6 @@ def match_get(*, actor: Actor, match_id: int) -> MatchView:
 
 def youth_history(*, actor: Actor, signal_id: int, reason: str) -> list[Signal]:
     """Earlier (archived) signals on the young person of one of the actor's own signals. Audited with a reason."""
-    from django.utils.translation import gettext as _
-
-    from keten.core.errors import DomainError
-
     signal = signal_get(actor=actor, signal_id=signal_id)
     if len(reason.strip()) < 10:
         raise DomainError(_("Geef aan waarom u de geschiedenis raadpleegt (minstens 10 tekens)."), field="reason")
@@ -253,8 +257,6 @@ def aggregates(*, actor: Actor) -> dict[str, Any]:
     the shown total of active signals (:mod:`keten.core.smallcells`). Median days from match to
     contact over the last year.
     """
-    from keten.core.policy import allows
-
     if actor.user is None or actor.membership is None or not allows("core.view_aggregates", actor.user):
         raise NotFoundError
     municipality_id = actor.membership.organisation.municipality_id
@@ -315,8 +317,6 @@ def open_matches(*, user: Any) -> QuerySet[Match]:
 
 def regievoerders(*, actor: Actor) -> list[Regievoerder]:
     """The regievoerders of the actor's municipality (for its functioneel beheerder)."""
-    from keten.core.policy import allows
-
     if actor.user is None or actor.membership is None or not allows("verwijsindex.manage", actor.user):
         raise NotFoundError
     return list(
@@ -324,3 +324,94 @@ def regievoerders(*, actor: Actor) -> list[Regievoerder]:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "pk")
     )
+
+
+def index_settings(*, actor: Actor) -> IndexSettings:
+    """The rules of the actor's municipality, as its functioneel beheerder opens them. Audited."""
+    if actor.membership is None:
+        raise NotFoundError
+    audit.record(actor=actor, action=AuditAction.VIEW, object_type="vi.settings")
+    return settings_for(actor.membership.organisation.municipality_id)
+
+
+# --- the signals a caller of the API answers for ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignalWithMatches:
+    """A signal with the live matches it takes part in (the API shows them together)."""
+
+    signal: Signal
+    matches: list[Match]
+
+
+@dataclass(frozen=True)
+class SignalsPage:
+    count: int
+    page: int
+    rows: list[SignalWithMatches]
+
+
+def _live_participations() -> Prefetch[Any]:
+    return Prefetch(
+        "participations",
+        queryset=MatchParticipant.objects.filter(match__status__in=LIVE_STATUSES)
+        .select_related("match")
+        .order_by("match_id"),
+    )
+
+
+def _answered_for(actor: Actor) -> QuerySet[Signal]:
+    """The signals the actor answers for: its organisation's (a system) or their own (a professional)."""
+    qs = Signal.objects.select_related("organisation", "professional").prefetch_related(_live_participations())
+    own = signals_of_system(actor.api_client) if actor.api_client is not None else signals_visible_to(actor.user)
+    return qs.filter(pk__in=own.values("pk"))
+
+
+def _with_matches(signal: Signal) -> SignalWithMatches:
+    return SignalWithMatches(signal=signal, matches=[p.match for p in signal.participations.all()])
+
+
+def signals_page(*, actor: Actor, status: str = "", page: int = 1) -> SignalsPage:
+    """One page of the signals the actor answers for (``status``: actief, gearchiveerd or all), newest
+    first, with their live matches. Audited with the young people of the page."""
+    qs = _answered_for(actor)
+    if status in SignalStatus.values:
+        qs = qs.filter(status=status)
+    elif status:
+        raise DomainError(_("Kies actief of gearchiveerd."), field="status")
+    total = qs.count()
+    rows = list(qs.order_by("-pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    record_read(actor=actor, object_type="vi.signals", youth_ids=[r.youth_id for r in rows], count=len(rows))
+    return SignalsPage(count=total, page=page, rows=[_with_matches(r) for r in rows])
+
+
+def signal_answered_for(*, actor: Actor, signal_id: int, permission: str) -> Signal:
+    """One signal the actor answers for, if the policy allows ``permission`` on it; not audited (to act on it)."""
+    signal = _answered_for(actor).filter(pk=signal_id).first()
+    if signal is None or not allows(permission, actor, signal):
+        raise NotFoundError
+    return signal
+
+
+def signal_read(*, actor: Actor, signal_id: int) -> SignalWithMatches:
+    """One signal the actor answers for, with its live matches. Audited."""
+    signal = signal_answered_for(actor=actor, signal_id=signal_id, permission="verwijsindex.view_signal")
+    record_read(
+        actor=actor,
+        object_type="vi.signal",
+        object_id=signal.pk,
+        youth_ids=[signal.youth_id],
+        about=signal.youth_id,
+    )
+    return _with_matches(signal)
+
+
+def signal_written(*, signal: Signal) -> SignalWithMatches:
+    """A signal the actor just registered or withdrew, as the answer shows it (the write is audited)."""
+    row = Signal.objects.select_related("organisation", "professional").get(pk=signal.pk)
+    matches = [
+        p.match
+        for p in MatchParticipant.objects.filter(signal=row, match__status__in=LIVE_STATUSES).select_related("match")
+    ]
+    return SignalWithMatches(signal=row, matches=matches)

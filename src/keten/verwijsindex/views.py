@@ -14,24 +14,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from keten.accounts.models import OrganisationType
-from keten.core import audit
+from keten.accounts.models import Membership, OrganisationType
 from keten.core.access import check, may, requires
 from keten.core.actor import Actor, actor_from_request
-from keten.core.errors import ConflictError, DomainError, NotFoundError
+from keten.core.errors import DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
-from keten.core.models import AuditAction
+from keten.core.pages import attempt, data_of, or_404, posted_version, submit
 from keten.core.smallcells import SMALL_CELL
 from keten.verwijsindex import forms as vf
 from keten.verwijsindex import selectors, services
-from keten.verwijsindex.models import Signal
+from keten.verwijsindex.models import IndexSettings, Signal
 
 
-def _municipality_id(request: HttpRequest) -> int:
-    membership = getattr(request.user, "active_membership", None)
+def _membership(request: HttpRequest) -> Membership:
+    """The signed-in professional's active membership (a page without one does not exist for them)."""
+    membership: Membership | None = getattr(request.user, "active_membership", None)
     if membership is None:
         raise Http404
-    return int(membership.organisation.municipality_id)
+    return membership
 
 
 @requires("verwijsindex.view_signals")
@@ -51,8 +51,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def _register_form(request: HttpRequest, rules: Any, data: Any = None) -> vf.RegistrationForm:
     _text, items = vf.criteria_for(rules)
     user = request.user
-    membership = user.active_membership  # type: ignore[union-attr]
-    assert membership is not None
+    membership = _membership(request)
     initial = {
         "contact_phone": getattr(user, "phone", "") or membership.organisation.phone,
         "contact_email": getattr(user, "email", ""),
@@ -63,13 +62,13 @@ def _register_form(request: HttpRequest, rules: Any, data: Any = None) -> vf.Reg
 @requires("verwijsindex.register")
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
-    rules = services.settings_for(_municipality_id(request))
-    organisation = request.user.active_membership.organisation  # type: ignore[union-attr]
+    organisation = _membership(request).organisation
+    rules = services.settings_for(organisation.municipality_id)
     text, _items = vf.criteria_for(rules)
     context: dict[str, Any] = {"criteria_text": text}
     if organisation.type not in rules.registering_types:
         return render(request, "verwijsindex/not_authorised.html", {"organisation": organisation}, status=403)
-    form = _register_form(request, rules, request.POST if request.method == "POST" else None)
+    form = _register_form(request, rules, data_of(request))
     context["form"] = form
     if request.method == "GET":
         return render(request, "verwijsindex/register.html", context)
@@ -111,7 +110,7 @@ def register(request: HttpRequest) -> HttpResponse:
 def _own_signal(request: HttpRequest, pk: int, permission: str = "verwijsindex.view_signal") -> tuple[Actor, Signal]:
     """One of the actor's own signals (through the selector), if the policy allows ``permission`` on it."""
     actor = actor_from_request(request)
-    signal = selectors.signal_get(actor=actor, signal_id=pk)
+    signal = or_404(selectors.signal_get, actor=actor, signal_id=pk)
     check(request, permission, signal)
     return actor, signal
 
@@ -158,10 +157,7 @@ def signal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         selectors.signal_shown(actor=actor, signal=signal)
         return render(request, "verwijsindex/withdraw.html", {"signal": signal})
-    try:
-        services.signal_withdraw(actor=actor, signal_id=signal.pk)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    or_404(services.signal_withdraw, actor=actor, signal_id=signal.pk)
     messages.success(request, _("Uw signaal is ingetrokken en staat nu in het archief."))
     return redirect("verwijsindex:overview")
 
@@ -171,21 +167,18 @@ def signal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def signal_notice(request: HttpRequest, pk: int) -> HttpResponse:
     actor, signal = _own_signal(request, pk, "verwijsindex.change_signal")
     form = vf.NoticeForm(request.POST, prefix="notice")
-    if form.is_valid():
-        try:
-            services.notice_record(
-                actor=actor,
-                signal_id=signal.pk,
-                parents_informed_on=form.cleaned_data.get("parents_informed_on"),
-                youth_informed_on=form.cleaned_data.get("youth_informed_on"),
-            )
-        except NotFoundError as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("Vastgelegd: de ouders of de jongere zijn geïnformeerd."))
-            return redirect("verwijsindex:signal", pk=signal.pk)
+    outcome = submit(
+        form,
+        lambda data: services.notice_record(
+            actor=actor,
+            signal_id=signal.pk,
+            parents_informed_on=data.get("parents_informed_on"),
+            youth_informed_on=data.get("youth_informed_on"),
+        ),
+    )
+    if outcome.ok:
+        messages.success(request, _("Vastgelegd: de ouders of de jongere zijn geïnformeerd."))
+        return redirect("verwijsindex:signal", pk=signal.pk)
     return _signal_page(request, actor, signal, notice_form=form, status=422)
 
 
@@ -194,13 +187,11 @@ def signal_notice(request: HttpRequest, pk: int) -> HttpResponse:
 def signal_history(request: HttpRequest, pk: int) -> HttpResponse:
     actor, signal = _own_signal(request, pk)
     form = vf.HistoryForm(request.POST, prefix="history")
-    if form.is_valid():
-        try:
-            rows = selectors.youth_history(actor=actor, signal_id=signal.pk, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            return render(request, "verwijsindex/history.html", {"signal": signal, "rows": rows})
+    outcome = submit(
+        form, lambda data: selectors.youth_history(actor=actor, signal_id=signal.pk, reason=data["reason"])
+    )
+    if outcome.ok:
+        return render(request, "verwijsindex/history.html", {"signal": signal, "rows": outcome.value})
     return _signal_page(request, actor, signal, history_form=form, status=422)
 
 
@@ -237,41 +228,40 @@ def match_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = actor_from_request(request)
     if action not in ("contact", "afgestemd", "coordinator", "uitnodigen"):
         raise Http404
-    match = selectors.match_for_participant(actor=actor, match_id=pk)
+    match = or_404(selectors.match_for_participant, actor=actor, match_id=pk)
     check(request, "verwijsindex.act_on_match", match)
-    invite_form: vf.InviteForm | None = None
-    try:
-        if action == "contact":
-            services.match_record_contact(actor=actor, match=match)
-            messages.success(request, _("Vastgelegd: er is contact gelegd."))
-        elif action == "afgestemd":
-            services.match_record_coordinated(actor=actor, match=match)
-            messages.success(request, _("Vastgelegd: de hulp is afgestemd."))
-        elif action == "coordinator":
-            signal_raw = request.POST.get("signal", "")
-            version_raw = request.POST.get("version", "")
-            services.match_set_coordinator(
+    if action == "uitnodigen":
+        form = vf.InviteForm(request.POST)
+        invited = submit(
+            form, lambda data: services.match_invite(actor=actor, match=match, proposed_on=data["proposed_on"])
+        )
+        if not invited.ok:
+            if invited.error and (invited.conflict or form.non_field_errors()):
+                # Not about the date: the message above a fresh form.
+                return _match_page(request, pk, error=invited.error, status=invited.status)
+            return _match_page(request, pk, invite_form=form, status=invited.status)
+        messages.success(request, _("De andere professionals hebben een uitnodiging gekregen."))
+        return redirect("verwijsindex:match", pk=pk)
+    if action == "contact":
+        outcome = attempt(lambda: services.match_record_contact(actor=actor, match=match))
+        done = _("Vastgelegd: er is contact gelegd.")
+    elif action == "afgestemd":
+        outcome = attempt(lambda: services.match_record_coordinated(actor=actor, match=match))
+        done = _("Vastgelegd: de hulp is afgestemd.")
+    else:
+        signal_raw = request.POST.get("signal", "")
+        outcome = attempt(
+            lambda: services.match_set_coordinator(
                 actor=actor,
                 match=match,
                 signal_id=int(signal_raw) if signal_raw.isdigit() else 0,
-                expected_version=int(version_raw) if version_raw.isdigit() else None,
+                expected_version=posted_version(request),
             )
-            messages.success(request, _("De coördinator is vastgelegd."))
-        else:
-            invite_form = vf.InviteForm(request.POST)
-            if not invite_form.is_valid():
-                return _match_page(request, pk, invite_form=invite_form, status=422)
-            services.match_invite(actor=actor, match=match, proposed_on=invite_form.cleaned_data["proposed_on"])
-            messages.success(request, _("De andere professionals hebben een uitnodiging gekregen."))
-    except NotFoundError as exc:
-        raise Http404 from exc
-    except ConflictError as exc:
-        return _match_page(request, pk, error=exc.message, status=409)
-    except DomainError as exc:
-        if invite_form is not None and exc.field in invite_form.fields:
-            apply_domain_error(invite_form, exc)
-            return _match_page(request, pk, invite_form=invite_form, status=422)
-        return _match_page(request, pk, error=exc.message, status=422)
+        )
+        done = _("De coördinator is vastgelegd.")
+    if not outcome.ok:
+        return _match_page(request, pk, error=outcome.error, status=outcome.status)
+    messages.success(request, done)
     return redirect("verwijsindex:match", pk=pk)
 
 
@@ -314,10 +304,11 @@ def _beheer_page(
     *,
     settings_form: vf.SettingsForm | None = None,
     regie_form: vf.RegievoerderForm | None = None,
+    rules: IndexSettings | None = None,
     status: int = 200,
 ) -> HttpResponse:
     assert actor.membership is not None
-    rules = services.settings_for(actor.membership.organisation.municipality_id)
+    rules = rules or services.settings_for(actor.membership.organisation.municipality_id)
     return render(
         request,
         "verwijsindex/beheer.html",
@@ -336,22 +327,16 @@ def _beheer_page(
 def beheer(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     if request.method == "GET":
-        audit.record(actor=actor, action=AuditAction.VIEW, object_type="vi.settings")
-        return _beheer_page(request, actor)
+        return _beheer_page(request, actor, rules=or_404(selectors.index_settings, actor=actor))
     assert actor.membership is not None
+    municipality = actor.membership.organisation.municipality
     form = vf.SettingsForm(request.POST, prefix="s")
-    if form.is_valid():
-        try:
-            services.index_settings_update(
-                actor=actor, municipality=actor.membership.organisation.municipality, **form.values()
-            )
-        except NotFoundError as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("De instellingen van de verwijsindex zijn opgeslagen."))
-            return redirect("verwijsindex:beheer")
+    outcome = submit(
+        form, lambda _data: services.index_settings_update(actor=actor, municipality=municipality, **form.values())
+    )
+    if outcome.ok:
+        messages.success(request, _("De instellingen van de verwijsindex zijn opgeslagen."))
+        return redirect("verwijsindex:beheer")
     return _beheer_page(request, actor, settings_form=form, status=422)
 
 
@@ -360,16 +345,10 @@ def beheer(request: HttpRequest) -> HttpResponse:
 def regievoerder_add(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     form = vf.RegievoerderForm(request.POST, prefix="r")
-    if form.is_valid():
-        try:
-            services.regievoerder_add(actor=actor, username=form.cleaned_data["username"])
-        except NotFoundError as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("De regievoerder is aangewezen."))
-            return redirect("verwijsindex:beheer")
+    outcome = submit(form, lambda data: services.regievoerder_add(actor=actor, username=data["username"]))
+    if outcome.ok:
+        messages.success(request, _("De regievoerder is aangewezen."))
+        return redirect("verwijsindex:beheer")
     return _beheer_page(request, actor, regie_form=form, status=422)
 
 
@@ -377,9 +356,6 @@ def regievoerder_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def regievoerder_remove(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
-    try:
-        services.regievoerder_remove(actor=actor, regievoerder_id=pk)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    or_404(services.regievoerder_remove, actor=actor, regievoerder_id=pk)
     messages.success(request, _("De aanwijzing als regievoerder is beëindigd."))
     return redirect("verwijsindex:beheer")

@@ -366,7 +366,7 @@ def import_kind_fmt(world: World) -> dict[str, Any]:
 
 
 def webhook(world: World) -> dict[str, Any]:
-    from keten.verwijsindex.delivery_models import WebhookSubscription
+    from keten.verwijsindex.models import WebhookSubscription
 
     found = _cached(world, "webhook", lambda: WebhookSubscription.objects.order_by("pk").first())
     return {"pk": found.pk if found else 999_999}

@@ -94,7 +94,7 @@ def _sharing_extras(prof: User) -> None:
 
 
 def _webhook_for(client_name: str) -> None:
-    from keten.verwijsindex.delivery_models import WebhookSubscription
+    from keten.verwijsindex.models import WebhookSubscription
 
     WebhookSubscription.objects.create(
         api_client=ApiClient.objects.get(name=client_name),

@@ -5,8 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from keten.verwijsindex.delivery_models import FeedEvent, WebhookAttempt
-from keten.verwijsindex.models import EndReason, MatchKind, MatchStatus, SignalStatus
+from keten.verwijsindex.models import EndReason, FeedEvent, MatchKind, MatchStatus, SignalStatus, WebhookAttempt
 
 MAX_ID = 2**31 - 1
 RISK_CHOICES = [(c, c) for c in "abcdefghijkl"]

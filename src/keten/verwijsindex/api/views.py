@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -27,17 +25,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from keten.accounts.acting import eligible_memberships, refused
 from keten.accounts.api.acting import PROFESSIONAL_PARAMETER, api_actor
-from keten.core.access import PolicyPermission, check
+from keten.core.access import PolicyPermission
 from keten.core.actor import Actor, actor_from_request
 from keten.core.api.errors import error_body, field_errors
 from keten.core.errors import DomainError, NotFoundError
-from keten.verwijsindex import services, webhooks
+from keten.verwijsindex import selectors, services, webhooks
 from keten.verwijsindex.api import serializers as s
-from keten.verwijsindex.audit_names import record_read
-from keten.verwijsindex.models import LIVE_STATUSES, MatchParticipant, Signal, SignalStatus
-from keten.verwijsindex.rules import READ_SCOPE, WRITE_SCOPE, signals_of_system, signals_visible_to
+from keten.verwijsindex.models import SignalStatus
+from keten.verwijsindex.rules import READ_SCOPE, WRITE_SCOPE
 
 WRITE = str(WRITE_SCOPE)
 READ = str(READ_SCOPE)
@@ -87,27 +83,8 @@ def _pk(value: Any) -> int:
     return pk
 
 
-def _own_signals(actor: Actor) -> Any:
-    """The signals the actor answers for: its organisation's (a system) or their own (a professional)."""
-    qs = Signal.objects.select_related("organisation", "professional").prefetch_related(
-        Prefetch(
-            "participations",
-            queryset=MatchParticipant.objects.filter(match__status__in=LIVE_STATUSES)
-            .select_related("match")
-            .order_by("match_id"),
-            to_attr="live_participations",
-        )
-    )
-    own = signals_of_system(actor.api_client) if actor.api_client is not None else signals_visible_to(actor.user)
-    return qs.filter(pk__in=own.values("pk"))
-
-
-def _signal_data(signal: Signal) -> dict[str, Any]:
-    participations = getattr(signal, "live_participations", None)
-    if participations is None:
-        participations = list(
-            MatchParticipant.objects.filter(signal=signal, match__status__in=LIVE_STATUSES).select_related("match")
-        )
+def _signal_data(row: selectors.SignalWithMatches) -> dict[str, Any]:
+    signal = row.signal
     return {
         "id": signal.pk,
         "status": signal.status,
@@ -125,13 +102,13 @@ def _signal_data(signal: Signal) -> dict[str, Any]:
         "idempotency_key": signal.idempotency_key,
         "matches": [
             {
-                "id": p.match.pk,
-                "kind": p.match.kind,
-                "status": p.match.status,
-                "coordinator_signal": p.match.coordinator_id,
-                "contact_due": p.match.contact_due,
+                "id": match.pk,
+                "kind": match.kind,
+                "status": match.status,
+                "coordinator_signal": match.coordinator_id,
+                "contact_due": match.contact_due,
             }
-            for p in participations
+            for match in row.matches
         ],
     }
 
@@ -162,47 +139,18 @@ def _registration(actor: Actor, data: dict[str, Any], key: str, professional_id:
 
 def _register(actor: Actor, data: dict[str, Any], key: str) -> services.RegistrationResult:
     """One registration (its own transaction); concurrent duplicates answer like sequential ones."""
-    professional = _professional_ids(actor, [data])[0]
+    professional = services.professionals_named(actor=actor, names=[_named(data)])[0]
     if isinstance(professional, DomainError):
         raise professional
-    registration = _registration(actor, data, key, professional)
-    registration.confirm_same_youth = False  # confirmed below, only after the service asked
-    try:
-        try:
-            return services.signal_register(actor=actor, data=registration)
-        except services.IdentityConfirmationError as exc:
-            if data.get("confirm_same_youth") and len(exc.candidates) == 1:
-                registration.confirm_youth_id = exc.candidates[0]
-                return services.signal_register(actor=actor, data=registration)
-            raise
-    except IntegrityError as exc:
-        previous = _same_key(actor, registration.idempotency_key)
-        if previous is not None:
-            return services.RegistrationResult(signal=previous, created=False, matches=[])
-        raise DomainError(
-            _("Deze professional heeft al een actief signaal op deze jongere."), field="identity"
-        ) from exc
-    except DomainError:
-        # A call with the same key that committed while this one waited for the locks made it.
-        previous = _same_key(actor, registration.idempotency_key)
-        if previous is not None:
-            return services.RegistrationResult(signal=previous, created=False, matches=[])
-        raise
-
-
-def _same_key(actor: Actor, key: str) -> Signal | None:
-    if not key or actor.api_client is None:
-        return None
-    return Signal.objects.filter(api_client=actor.api_client, idempotency_key=key).first()
+    return services.signal_register_idempotent(actor=actor, data=_registration(actor, data, key, professional))
 
 
 def _created_payload(result: services.RegistrationResult) -> dict[str, Any]:
-    signal = _own_signals_for_result(result.signal)
-    return {**_signal_data(signal), "created": result.created, "history": result.history}
-
-
-def _own_signals_for_result(signal: Signal) -> Signal:
-    return Signal.objects.select_related("organisation", "professional").get(pk=signal.pk)
+    return {
+        **_signal_data(selectors.signal_written(signal=result.signal)),
+        "created": result.created,
+        "history": result.history,
+    }
 
 
 def _header_key(request: Request) -> str:
@@ -245,16 +193,8 @@ class SignalListView(VerwijsindexAPIView):
             page = min(max(1, int(request.query_params.get("page", 1))), 10_000)
         except (TypeError, ValueError):
             page = 1
-        qs = _own_signals(actor)
-        wanted = str(request.query_params.get("status", ""))
-        if wanted in SignalStatus.values:
-            qs = qs.filter(status=wanted)
-        elif wanted:
-            raise DomainError(_("Kies actief of gearchiveerd."), field="status")
-        total = qs.count()
-        rows = list(qs.order_by("-pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
-        record_read(actor=actor, object_type="vi.signals", youth_ids=[r.youth_id for r in rows], count=len(rows))
-        return Response({"count": total, "page": page, "results": [_signal_data(r) for r in rows]})
+        found = selectors.signals_page(actor=actor, status=str(request.query_params.get("status", "")), page=page)
+        return Response({"count": found.count, "page": found.page, "results": [_signal_data(r) for r in found.rows]})
 
     @extend_schema(
         operation_id="verwijsindex_signals_create",
@@ -318,7 +258,7 @@ class SignalBulkView(VerwijsindexAPIView):
             else:
                 results.append(None)
                 valid.append((index, data))
-        professionals = _professional_ids(actor, [data for _i, data in valid])
+        professionals = services.professionals_named(actor=actor, names=[_named(data) for _i, data in valid])
         positions: list[int] = []
         registrations: list[services.Registration] = []
         for (index, data), professional in zip(valid, professionals, strict=True):
@@ -376,37 +316,14 @@ def _error_result(index: int, exc: DomainError) -> dict[str, Any]:
     return _row_result(index, "error", code=exc.code, errors=errors)
 
 
-def _professional_ids(actor: Actor, rows: list[dict[str, Any]]) -> list[int | DomainError | None]:
-    """The professional of each row named in the deprecated body fields (``professional``: user id,
-    ``professional_email``), checked like the ``Keten-Professional`` header, with one query.
-
-    A session registers for its own user, and a system acting for the professional in the header
-    for that professional only: the body may repeat them, never name someone else. ``None`` leaves
-    the choice to the service (the actor's own professional, or an error when nobody is named).
-    """
-    if actor.api_client is None:
-        return [None] * len(rows)
-
-    def named(data: dict[str, Any]) -> tuple[str, str] | None:
-        if data.get("professional") is not None:
-            return "professional", str(data["professional"])
-        if data.get("professional_email"):
-            return "professional_email", str(data["professional_email"])
-        return None
-
-    names = [named(data) for data in rows]
-    if actor.user is not None:
-        own = {str(actor.user.pk), actor.user.email.strip().lower()} - {""}
-        return [refused(n[0]) if n is not None and n[1].strip().lower() not in own else actor.user.pk for n in names]
-    found = eligible_memberships(actor.api_client, [n[1] for n in names if n is not None])
-    out: list[int | DomainError | None] = []
-    for name in names:
-        if name is None:
-            out.append(None)
-            continue
-        membership = found.get(name[1].strip().lower())
-        out.append(refused(name[0]) if membership is None else membership.user_id)
-    return out
+def _named(data: dict[str, Any]) -> tuple[str, str] | None:
+    """The professional a row names in the deprecated body fields (``professional``: user id,
+    ``professional_email``), checked by :func:`~keten.verwijsindex.services.professionals_named`."""
+    if data.get("professional") is not None:
+        return "professional", str(data["professional"])
+    if data.get("professional_email"):
+        return "professional_email", str(data["professional_email"])
+    return None
 
 
 class SignalDetailView(VerwijsindexAPIView):
@@ -421,18 +338,8 @@ class SignalDetailView(VerwijsindexAPIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         actor = _actor(request)
-        signal = _own_signals(actor).filter(pk=_pk(pk)).first()
-        if signal is None:
-            raise NotFoundError
-        check(request, "verwijsindex.view_signal", signal)
-        record_read(
-            actor=actor,
-            object_type="vi.signal",
-            object_id=signal.pk,
-            youth_ids=[signal.youth_id],
-            about=signal.youth_id,
-        )
-        return Response(_signal_data(signal))
+        row = selectors.signal_read(actor=actor, signal_id=_pk(pk))
+        return Response(_signal_data(row))
 
     @extend_schema(
         operation_id="verwijsindex_signals_withdraw",
@@ -443,12 +350,9 @@ class SignalDetailView(VerwijsindexAPIView):
     )
     def delete(self, request: Request, pk: int) -> Response:
         actor = _actor(request)
-        found = _own_signals(actor).filter(pk=_pk(pk)).first()
-        if found is None:
-            raise NotFoundError
-        check(request, "verwijsindex.change_signal", found)
-        signal = services.signal_withdraw(actor=actor, signal_id=_pk(pk))
-        return Response(_signal_data(_own_signals_for_result(signal)))
+        found = selectors.signal_answered_for(actor=actor, signal_id=_pk(pk), permission="verwijsindex.change_signal")
+        signal = services.signal_withdraw(actor=actor, signal_id=found.pk)
+        return Response(_signal_data(selectors.signal_written(signal=signal)))
 
 
 class FeedView(VerwijsindexAPIView):

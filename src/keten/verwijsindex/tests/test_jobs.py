@@ -17,8 +17,17 @@ from keten.core.actor import Actor
 from keten.core.models import AuditEvent
 from keten.notifications.models import Notification
 from keten.verwijsindex import services, tasks, webhooks
-from keten.verwijsindex.delivery_models import FeedEvent, WebhookDelivery, WebhookSubscription
-from keten.verwijsindex.models import Match, MatchStatus, Regievoerder, Signal, SignalStatus
+from keten.verwijsindex.models import (
+    FeedEvent,
+    Match,
+    MatchStatus,
+    Regievoerder,
+    Signal,
+    SignalStatus,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from keten.verwijsindex.webhooks import sending
 
 Reg = Callable[..., services.Registration]
 ActorOf = Callable[[User], Actor]
@@ -114,7 +123,7 @@ def test_webhook_sweep_command(matched: Match, teacher: User, monkeypatch: Any) 
         sent.append(url)
         return 200
 
-    monkeypatch.setattr(webhooks, "_post", fake_post)
+    monkeypatch.setattr(sending, "_post", fake_post)
     assert "1 delivered, 0 to retry later, 0 given up" in _run("verwijsindex_webhooks")
     assert sent == ["https://example.invalid/hook"]
     assert "0 delivered" in _run("verwijsindex_webhooks")

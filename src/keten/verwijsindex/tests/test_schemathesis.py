@@ -22,8 +22,8 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
 
 from keten.accounts.models import User
-from keten.verwijsindex import webhooks
 from keten.verwijsindex.tests.test_api import token
+from keten.verwijsindex.webhooks import sending
 
 EXAMPLES = 12
 
@@ -58,7 +58,7 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     def unknown(*args: Any, **kwargs: Any) -> Any:
         raise socket.gaierror(socket.EAI_NONAME, "no name resolution in tests")
 
-    monkeypatch.setattr(webhooks, "_post", refuse)
+    monkeypatch.setattr(sending, "_post", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", unknown)  # webhook registration resolves the address
 
 

@@ -26,7 +26,7 @@ from django.test import Client, override_settings
 import keten
 from keten.accounts.models import User
 from keten.verwijsindex import webhooks
-from keten.verwijsindex.delivery_models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from keten.verwijsindex.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from keten.verwijsindex.tests.test_webhooks import HOOKS, SECRET, _match, _subscribe
 
 HOST = "hooks.partner.example"
@@ -344,7 +344,7 @@ def tls(
         started.append(receiver)
         # The public address of the name leads to this receiver; Keten trusts the test authority.
         connections.routes[(PUBLIC, 443)] = ("127.0.0.1", receiver.port)
-        from keten.verwijsindex import webhook_transport
+        from keten.verwijsindex.webhooks import transport as webhook_transport
 
         def context() -> ssl.SSLContext:
             return ssl.create_default_context(cadata=receiver.ca_pem.decode())

@@ -20,8 +20,9 @@ from keten.accounts.models import OrganisationType, Role, User
 from keten.core.models import AuditEvent
 from keten.testing.factories import OrganisationFactory, make_user
 from keten.verwijsindex import webhooks
-from keten.verwijsindex.delivery_models import FeedEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from keten.verwijsindex.models import FeedEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from keten.verwijsindex.tests.test_api import SIGNALS, post, row, token
+from keten.verwijsindex.webhooks import feed
 
 FEED = "/api/v1/verwijsindex/feed/"
 HOOKS = "/api/v1/verwijsindex/webhooks/"
@@ -31,7 +32,7 @@ IDENTITY = ("999994669", "Noor", "de Vries", "2014-03-02", "02-03-2014")
 
 @pytest.fixture(autouse=True)
 def _no_settle(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(webhooks, "FEED_SETTLE_SECONDS", 0)
+    monkeypatch.setattr(feed, "FEED_SETTLE_SECONDS", 0)
 
 
 class Receiver:
@@ -183,7 +184,7 @@ def test_feed_waits_for_the_settle_time(
     teacher: User, jgz_nurse: User, school_token: dict[str, str], jgz_token: dict[str, str], monkeypatch: Any
 ) -> None:
     _match(teacher, jgz_nurse, school_token, jgz_token)
-    monkeypatch.setattr(webhooks, "FEED_SETTLE_SECONDS", 60)
+    monkeypatch.setattr(feed, "FEED_SETTLE_SECONDS", 60)
     assert Client().get(FEED, **school_token).json()["results"] == []
     FeedEvent.objects.update(created_at=timezone.now() - timedelta(seconds=61))
     assert len(Client().get(FEED, **school_token).json()["results"]) == 1
