@@ -13,7 +13,9 @@ from keten.core.actor import Actor
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.models import AuditEvent
 from keten.notifications.models import Notification
-from keten.overleg import selectors, services
+from keten.overleg.agreements import services as agreement_services
+from keten.overleg.discussions import services as discussion_services
+from keten.overleg.meetings import services as meeting_services
 from keten.overleg.models import (
     AgendaEvent,
     AgendaItem,
@@ -32,7 +34,10 @@ from keten.overleg.models import (
     ProcessStep,
     RegistrationStatus,
 )
+from keten.overleg.registrations import selectors as registration_selectors
+from keten.overleg.registrations import services as registration_services
 from keten.overleg.tests.conftest import World, make_meeting, registration_data
+from keten.overleg.types import services as type_services
 from keten.testing.factories import make_user
 
 ActorOf = Callable[[User], Actor]
@@ -52,7 +57,7 @@ def _agreement(world: World, actor_of: ActorOf, item: AgendaItem, **kw: object) 
         "owner_user_id": world.member.pk,
     }
     values.update(kw)
-    return services.agreement_create(actor=actor_of(world.chair), item=item, **values)  # type: ignore[arg-type]
+    return agreement_services.agreement_create(actor=actor_of(world.chair), item=item, **values)  # type: ignore[arg-type]
 
 
 # --- registration -----------------------------------------------------------------------------
@@ -73,7 +78,7 @@ def test_register_a_case_notifies_the_chair_and_audits(world: World, register: R
 
 def test_registering_a_dossier_the_professional_may_not_see_is_not_found(world: World, actor_of: ActorOf) -> None:
     with pytest.raises(NotFoundError):
-        services.registration_create(
+        registration_services.registration_create(
             actor=actor_of(world.outsider),
             overleg_type=world.overleg,
             dossier=world.dossier,
@@ -139,7 +144,7 @@ def test_chair_admits_onto_an_upcoming_meeting_and_the_registrant_is_told(
     world: World, register: Register, actor_of: ActorOf
 ) -> None:
     registration = register()
-    admitted = services.registration_admit(
+    admitted = registration_services.registration_admit(
         actor=actor_of(world.chair),
         registration=registration,
         meeting=world.next_meeting,
@@ -159,17 +164,21 @@ def test_only_the_chair_triages(world: World, register: Register, actor_of: Acto
     registration = register()
     for user in (world.member, world.registrant, world.outsider, world.beleid):
         with pytest.raises(NotFoundError):
-            services.registration_admit(actor=actor_of(user), registration=registration, meeting=world.next_meeting)
+            registration_services.registration_admit(
+                actor=actor_of(user), registration=registration, meeting=world.next_meeting
+            )
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.AANGEMELD
 
 
 def test_scheduling_on_a_cancelled_meeting_is_refused(world: World, register: Register, actor_of: ActorOf) -> None:
     registration = register()
-    services.meeting_cancel(actor=actor_of(world.chair), meeting=world.next_meeting, reason="Feestdag")
+    meeting_services.meeting_cancel(actor=actor_of(world.chair), meeting=world.next_meeting, reason="Feestdag")
     world.next_meeting.refresh_from_db()
     with pytest.raises(DomainError, match="afgelast") as exc:
-        services.registration_admit(actor=actor_of(world.chair), registration=registration, meeting=world.next_meeting)
+        registration_services.registration_admit(
+            actor=actor_of(world.chair), registration=registration, meeting=world.next_meeting
+        )
     assert exc.value.field == "meeting"
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.AANGEMELD
@@ -179,15 +188,15 @@ def test_scheduling_on_a_cancelled_meeting_is_refused(world: World, register: Re
 def test_decline_needs_a_reason_and_notifies(world: World, register: Register, actor_of: ActorOf) -> None:
     registration = register()
     with pytest.raises(DomainError) as exc:
-        services.registration_decline(actor=actor_of(world.chair), registration=registration, reason="nee")
+        registration_services.registration_decline(actor=actor_of(world.chair), registration=registration, reason="nee")
     assert exc.value.field == "reason"
-    declined = services.registration_decline(
+    declined = registration_services.registration_decline(
         actor=actor_of(world.chair), registration=registration, reason="Past beter in het wijkoverleg."
     )
     assert declined.status == RegistrationStatus.AFGEWEZEN
     assert Notification.objects.filter(kind="overleg.declined", recipient=world.registrant).count() == 1
     with pytest.raises(DomainError, match="al beoordeeld"):
-        services.registration_decline(
+        registration_services.registration_decline(
             actor=actor_of(world.chair), registration=registration, reason="Nogmaals afgewezen hier."
         )
 
@@ -196,7 +205,7 @@ def test_stale_triage_is_a_conflict(world: World, register: Register, actor_of: 
     registration = register()
     CaseRegistration.objects.filter(pk=registration.pk).update(version=5)
     with pytest.raises(ConflictError):
-        services.registration_admit(
+        registration_services.registration_admit(
             actor=actor_of(world.chair), registration=registration, meeting=world.next_meeting, expected_version=1
         )
     assert not AgendaItem.objects.exists()
@@ -243,11 +252,11 @@ def test_two_concurrent_edits_conflict(world: World, admitted: CaseRegistration,
     item = _item(admitted, world.now_meeting)
     agreement = _agreement(world, actor_of, item)
     loaded = agreement.version
-    services.agreement_update(
+    agreement_services.agreement_update(
         actor=actor_of(world.member), agreement=agreement, expected_version=loaded, what="Huisbezoek volgende week"
     )
     with pytest.raises(ConflictError) as exc:
-        services.agreement_update(
+        agreement_services.agreement_update(
             actor=actor_of(world.chair),
             agreement=agreement,
             expected_version=loaded,
@@ -266,9 +275,11 @@ def test_update_without_version_and_into_the_past_is_refused(
 ) -> None:
     agreement = _agreement(world, actor_of, _item(admitted, world.now_meeting))
     with pytest.raises(DomainError):
-        services.agreement_update(actor=actor_of(world.member), agreement=agreement, expected_version=None, what="x")
+        agreement_services.agreement_update(
+            actor=actor_of(world.member), agreement=agreement, expected_version=None, what="x"
+        )
     with pytest.raises(DomainError) as exc:
-        services.agreement_update(
+        agreement_services.agreement_update(
             actor=actor_of(world.member), agreement=agreement, expected_version=1, due_on=dt.date(2021, 1, 1)
         )
     assert exc.value.field == "due_on"
@@ -278,16 +289,20 @@ def test_update_without_version_and_into_the_past_is_refused(
 def test_owner_closes_with_a_result(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
     agreement = _agreement(world, actor_of, _item(admitted, world.now_meeting))
     with pytest.raises(DomainError) as exc:
-        services.agreement_close(actor=actor_of(world.member), agreement=agreement, expected_version=1, result="")
+        agreement_services.agreement_close(
+            actor=actor_of(world.member), agreement=agreement, expected_version=1, result=""
+        )
     assert exc.value.field == "result"
-    done = services.agreement_close(
+    done = agreement_services.agreement_close(
         actor=actor_of(world.member), agreement=agreement, expected_version=1, result="Huisbezoek gedaan, rustig."
     )
     assert done.status == AgreementStatus.DONE
     assert done.closed_at is not None
     assert [v.kind for v in done.versions.order_by("version")] == ["created", "done"]
     with pytest.raises(DomainError, match="afgerond"):
-        services.agreement_update(actor=actor_of(world.member), agreement=done, expected_version=2, what="Nog iets")
+        agreement_services.agreement_update(
+            actor=actor_of(world.member), agreement=done, expected_version=2, what="Nog iets"
+        )
 
 
 def test_someone_without_sight_of_the_case_cannot_touch_an_agreement(
@@ -295,11 +310,11 @@ def test_someone_without_sight_of_the_case_cannot_touch_an_agreement(
 ) -> None:
     agreement = _agreement(world, actor_of, _item(admitted, world.now_meeting))
     with pytest.raises(NotFoundError):
-        services.agreement_close(
+        agreement_services.agreement_close(
             actor=actor_of(world.outsider), agreement=agreement, expected_version=1, result="Niet van mij"
         )
     with pytest.raises(NotFoundError):
-        services.agreement_create(
+        agreement_services.agreement_create(
             actor=actor_of(world.outsider),
             item=_item(admitted, world.now_meeting),
             what="Iets",
@@ -317,42 +332,46 @@ def test_holding_a_meeting_carries_open_agreements_to_the_next_agenda(
     item = _item(admitted, world.now_meeting)
     open_one = _agreement(world, actor_of, item)
     closed_one = _agreement(world, actor_of, item, what="Gesprek met school")
-    services.agreement_close(actor=actor_of(world.member), agreement=closed_one, expected_version=1, result="Gedaan")
+    agreement_services.agreement_close(
+        actor=actor_of(world.member), agreement=closed_one, expected_version=1, result="Gedaan"
+    )
     # A second case on the agenda whose only agreement is done does not come back.
     other = register(dossier=new_dossier())
-    services.registration_admit(actor=actor_of(world.chair), registration=other, meeting=world.now_meeting)
+    registration_services.registration_admit(actor=actor_of(world.chair), registration=other, meeting=world.now_meeting)
     other_agreement = _agreement(world, actor_of, _item(other, world.now_meeting), what="Melding bespreken")
-    services.agreement_close(
+    agreement_services.agreement_close(
         actor=actor_of(world.member), agreement=other_agreement, expected_version=1, result="Besproken"
     )
 
-    held = services.meeting_hold(actor=actor_of(world.chair), meeting=world.now_meeting)
-    assert held.status == MeetingStatus.HELD
-    assert held.carried == 1  # type: ignore[attr-defined]
+    held = meeting_services.meeting_hold(actor=actor_of(world.chair), meeting=world.now_meeting)
+    assert held.meeting.status == MeetingStatus.HELD
+    assert held.carried == 1
     follow_up = _item(admitted, world.next_meeting)
     assert follow_up.source == AgendaSource.FOLLOW_UP
     assert not AgendaItem.objects.filter(registration=other, meeting=world.next_meeting).exists()
     admitted.refresh_from_db()
     assert admitted.first_discussed_at == world.now_meeting.starts_at
     # Building the agenda again adds nothing.
-    assert services.agenda_build(actor=actor_of(world.chair), meeting=world.next_meeting) == 0
+    assert meeting_services.agenda_build(actor=actor_of(world.chair), meeting=world.next_meeting) == 0
     assert open_one.registration_id == admitted.pk
     with pytest.raises(DomainError):
-        services.meeting_hold(actor=actor_of(world.chair), meeting=held)
+        meeting_services.meeting_hold(actor=actor_of(world.chair), meeting=held.meeting)
 
 
 def test_a_meeting_that_has_not_started_cannot_be_held(world: World, actor_of: ActorOf) -> None:
     with pytest.raises(DomainError, match="nog moet beginnen"):
-        services.meeting_hold(actor=actor_of(world.chair), meeting=world.next_meeting)
+        meeting_services.meeting_hold(actor=actor_of(world.chair), meeting=world.next_meeting)
 
 
 def test_cancelling_moves_cases_to_the_next_meeting(world: World, register: Register, actor_of: ActorOf) -> None:
     later = make_meeting(world.overleg, world.next_meeting.starts_at + dt.timedelta(days=2), world.chair)
     registration = register()
-    services.registration_admit(actor=actor_of(world.chair), registration=registration, meeting=world.next_meeting)
+    registration_services.registration_admit(
+        actor=actor_of(world.chair), registration=registration, meeting=world.next_meeting
+    )
     with pytest.raises(DomainError):
-        services.meeting_cancel(actor=actor_of(world.chair), meeting=world.next_meeting, reason="")
-    services.meeting_cancel(actor=actor_of(world.chair), meeting=world.next_meeting, reason="Storing")
+        meeting_services.meeting_cancel(actor=actor_of(world.chair), meeting=world.next_meeting, reason="")
+    meeting_services.meeting_cancel(actor=actor_of(world.chair), meeting=world.next_meeting, reason="Storing")
     old = AgendaItem.objects.get(meeting=world.next_meeting, registration=registration)
     assert old.state == AgendaState.REMOVED
     assert _item(registration, later).source == AgendaSource.TRIAGE
@@ -360,24 +379,32 @@ def test_cancelling_moves_cases_to_the_next_meeting(world: World, register: Regi
 
 
 def test_agenda_add_remove_keeps_history(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
-    item = services.agenda_item_add(actor=actor_of(world.chair), meeting=world.next_meeting, registration=admitted)
+    item = meeting_services.agenda_item_add(
+        actor=actor_of(world.chair), meeting=world.next_meeting, registration=admitted
+    )
     with pytest.raises(DomainError, match="al op de agenda"):
-        services.agenda_item_add(actor=actor_of(world.chair), meeting=world.next_meeting, registration=admitted)
+        meeting_services.agenda_item_add(actor=actor_of(world.chair), meeting=world.next_meeting, registration=admitted)
     with pytest.raises(DomainError):
-        services.agenda_item_remove(actor=actor_of(world.chair), item=item, reason="")
-    services.agenda_item_remove(actor=actor_of(world.chair), item=item, reason="Besproken in andere bijeenkomst")
-    again = services.agenda_item_add(actor=actor_of(world.chair), meeting=world.next_meeting, registration=admitted)
+        meeting_services.agenda_item_remove(actor=actor_of(world.chair), item=item, reason="")
+    meeting_services.agenda_item_remove(
+        actor=actor_of(world.chair), item=item, reason="Besproken in andere bijeenkomst"
+    )
+    again = meeting_services.agenda_item_add(
+        actor=actor_of(world.chair), meeting=world.next_meeting, registration=admitted
+    )
     assert again.pk != item.pk
     assert list(AgendaEvent.objects.filter(item=item).values_list("kind", flat=True)) == ["added", "removed"]
     with pytest.raises(NotFoundError):
-        services.agenda_item_add(actor=actor_of(world.member), meeting=world.next_meeting, registration=admitted)
+        meeting_services.agenda_item_add(
+            actor=actor_of(world.member), meeting=world.next_meeting, registration=admitted
+        )
 
 
 def test_meetings_generate_from_the_recurrence(world: World) -> None:
     Meeting.objects.all().delete()
     tz = timezone.get_default_timezone()
     monday = dt.datetime(2026, 11, 23, 8, 0, tzinfo=tz)
-    made = services.meetings_generate(overleg_type=world.overleg, weeks=2, now=monday)
+    made = meeting_services.meetings_generate(overleg_type=world.overleg, weeks=2, now=monday)
     starts = list(Meeting.objects.order_by("starts_at").values_list("starts_at", flat=True))
     assert made == 4
     assert [timezone.localtime(s).date() for s in starts] == [
@@ -388,17 +415,17 @@ def test_meetings_generate_from_the_recurrence(world: World) -> None:
     ]
     assert {timezone.localtime(s).isoweekday() for s in starts} == {2, 4}
     assert all(timezone.localtime(s).time() == dt.time(10, 0) for s in starts)
-    assert services.meetings_generate(overleg_type=world.overleg, weeks=2, now=monday) == 0
+    assert meeting_services.meetings_generate(overleg_type=world.overleg, weeks=2, now=monday) == 0
     # A cancelled meeting is not made again.
     first = Meeting.objects.order_by("starts_at").first()
     assert first is not None
     Meeting.objects.filter(pk=first.pk).update(status=MeetingStatus.CANCELLED)
-    assert services.meetings_generate(overleg_type=world.overleg, weeks=2, now=monday) == 0
+    assert meeting_services.meetings_generate(overleg_type=world.overleg, weeks=2, now=monday) == 0
     assert Meeting.objects.count() == 4
 
 
 def test_generated_meetings_copy_the_attendance_list(world: World) -> None:
-    made = services.meetings_generate(overleg_type=world.overleg, weeks=1)
+    made = meeting_services.meetings_generate(overleg_type=world.overleg, weeks=1)
     assert made >= 1
     newest = Meeting.objects.filter(generated=True).order_by("-starts_at").first()
     assert newest is not None
@@ -409,19 +436,19 @@ def test_generated_meetings_copy_the_attendance_list(world: World) -> None:
 
 
 def test_attendance_and_absent_members_lose_sight(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
-    assert selectors.registration_get(actor=actor_of(world.member), pk=admitted.pk)
-    services.attendance_set(
+    assert registration_selectors.registration_get(actor=actor_of(world.member), pk=admitted.pk)
+    meeting_services.attendance_set(
         actor=actor_of(world.chair), meeting=world.now_meeting, user_id=world.member.pk, present=False
     )
     with pytest.raises(NotFoundError):
-        selectors.registration_get(actor=actor_of(world.member), pk=admitted.pk)
-    row = services.attendance_set(
+        registration_selectors.registration_get(actor=actor_of(world.member), pk=admitted.pk)
+    row = meeting_services.attendance_set(
         actor=actor_of(world.chair), meeting=world.now_meeting, user_id=world.outsider.pk, present=True
     )
     assert row.organisation == world.politie
-    assert selectors.registration_get(actor=actor_of(world.outsider), pk=admitted.pk)
+    assert registration_selectors.registration_get(actor=actor_of(world.outsider), pk=admitted.pk)
     with pytest.raises(DomainError):
-        services.attendance_set(
+        meeting_services.attendance_set(
             actor=actor_of(world.chair), meeting=world.next_meeting, user_id=world.outsider.pk, present=True
         )
 
@@ -446,13 +473,15 @@ def test_attendance_refuses_people_outside_the_overleg(
     for user in refused:
         for present in (None, True):
             with pytest.raises(DomainError) as exc:
-                services.attendance_set(actor=chair, meeting=world.now_meeting, user_id=user.pk, present=present)
+                meeting_services.attendance_set(
+                    actor=chair, meeting=world.now_meeting, user_id=user.pk, present=present
+                )
             assert exc.value.field == "user"
         with pytest.raises(NotFoundError):
-            selectors.registration_get(actor=actor_of(user), pk=admitted.pk)
+            registration_selectors.registration_get(actor=actor_of(user), pk=admitted.pk)
     # Naming an organisation that does not take part is refused as well.
     with pytest.raises(DomainError):
-        services.attendance_set(
+        meeting_services.attendance_set(
             actor=chair, meeting=world.now_meeting, user_id=world.outsider.pk, present=None, organisation_id=huisarts.pk
         )
     assert not Attendance.objects.filter(user__in=[*refused, world.outsider]).exists()
@@ -462,7 +491,7 @@ def test_a_new_meeting_copies_only_invited_participants(world: World, actor_of: 
     # Someone put on the list earlier whose organisation no longer takes part is not copied.
     Attendance.objects.create(meeting=world.next_meeting, user=world.outsider, organisation=world.politie)
     world.overleg.members.remove(world.politie)
-    meeting = services.meeting_create(
+    meeting = meeting_services.meeting_create(
         actor=actor_of(world.beleid),
         overleg_type=world.overleg,
         starts_at=world.next_meeting.starts_at + dt.timedelta(days=7),
@@ -476,27 +505,29 @@ def test_a_new_meeting_copies_only_invited_participants(world: World, actor_of: 
 def test_discussion_record_with_the_four_windows(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
     item = _item(admitted, world.now_meeting)
     with pytest.raises(DomainError) as exc:
-        services.discussion_record(actor=actor_of(world.member), item=item, data=services.DiscussionData())
+        discussion_services.discussion_record(
+            actor=actor_of(world.member), item=item, data=discussion_services.DiscussionData()
+        )
     assert exc.value.field == "summary"
-    entry = services.discussion_record(
+    entry = discussion_services.discussion_record(
         actor=actor_of(world.member),
         item=item,
-        data=services.DiscussionData(
+        data=discussion_services.DiscussionData(
             mensen="Moeder, twee kinderen",
             feiten="Incident op 20-11",
             weging="Zorgelijk",
             volgende_stappen="Huisbezoek",
         ),
     )
-    correction = services.discussion_record(
+    correction = discussion_services.discussion_record(
         actor=actor_of(world.chair),
         item=item,
-        data=services.DiscussionData(feiten="Incident op 21-11", corrects_id=entry.pk),
+        data=discussion_services.DiscussionData(feiten="Incident op 21-11", corrects_id=entry.pk),
     )
     assert correction.corrects == entry
     with pytest.raises(NotFoundError):
-        services.discussion_record(
-            actor=actor_of(world.outsider), item=item, data=services.DiscussionData(summary="Niet van mij")
+        discussion_services.discussion_record(
+            actor=actor_of(world.outsider), item=item, data=discussion_services.DiscussionData(summary="Niet van mij")
         )
     admitted.refresh_from_db()
     assert admitted.first_discussed_at is not None
@@ -505,8 +536,8 @@ def test_discussion_record_with_the_four_windows(world: World, admitted: CaseReg
 def test_history_rows_are_append_only(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
     item = _item(admitted, world.now_meeting)
     agreement = _agreement(world, actor_of, item)
-    entry = services.discussion_record(
-        actor=actor_of(world.member), item=item, data=services.DiscussionData(summary="Besproken")
+    entry = discussion_services.discussion_record(
+        actor=actor_of(world.member), item=item, data=discussion_services.DiscussionData(summary="Besproken")
     )
     version = agreement.versions.get()
     event = item.events.first()
@@ -526,23 +557,25 @@ def test_history_rows_are_append_only(world: World, admitted: CaseRegistration, 
 
 
 def test_case_leaves_with_reason_and_follow_up(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
-    services.agenda_item_add(actor=actor_of(world.chair), meeting=world.next_meeting, registration=admitted)
+    meeting_services.agenda_item_add(actor=actor_of(world.chair), meeting=world.next_meeting, registration=admitted)
     with pytest.raises(DomainError) as exc:
-        services.registration_close(actor=actor_of(world.chair), registration=admitted, reason="klaar", follow_up="")
+        registration_services.registration_close(
+            actor=actor_of(world.chair), registration=admitted, reason="klaar", follow_up=""
+        )
     assert exc.value.field == "reason"
     with pytest.raises(DomainError) as exc:
-        services.registration_close(
+        registration_services.registration_close(
             actor=actor_of(world.chair), registration=admitted, reason="Veiligheid is hersteld.", follow_up=""
         )
     assert exc.value.field == "follow_up"
     with pytest.raises(NotFoundError):
-        services.registration_close(
+        registration_services.registration_close(
             actor=actor_of(world.member),
             registration=admitted,
             reason="Veiligheid is hersteld.",
             follow_up="Wijkteam blijft betrokken",
         )
-    closed = services.registration_close(
+    closed = registration_services.registration_close(
         actor=actor_of(world.chair),
         registration=admitted,
         reason="Veiligheid is hersteld.",
@@ -562,7 +595,7 @@ def test_case_leaves_with_reason_and_follow_up(world: World, admitted: CaseRegis
 
 def test_municipality_sets_up_an_overleg(world: World, actor_of: ActorOf) -> None:
     beheerder = make_user(Role.FUNCTIONEEL_BEHEERDER, world.gemeente)
-    data = services.OverlegTypeData(
+    data = type_services.OverlegTypeData(
         name="Wijk-casusoverleg Noord",
         kind="wijk",
         lead_organisation_id=world.wijkteam.pk,
@@ -572,35 +605,37 @@ def test_municipality_sets_up_an_overleg(world: World, actor_of: ActorOf) -> Non
         start_time=dt.time(14, 0),
         privacy_basis="Toestemming van ouders per casus",
     )
-    overleg = services.overleg_type_create(actor=actor_of(beheerder), data=data)
+    overleg = type_services.overleg_type_create(actor=actor_of(beheerder), data=data)
     assert set(overleg.members.all()) == {world.wijkteam, world.politie}
-    step = services.process_step_add(actor=actor_of(beheerder), overleg_type=overleg, name="Signalering")
+    step = type_services.process_step_add(actor=actor_of(beheerder), overleg_type=overleg, name="Signalering")
     assert step.order == 1
     with pytest.raises(NotFoundError):
-        services.overleg_type_create(actor=actor_of(world.registrant), data=data)
-    bad = services.OverlegTypeData(**{**data.__dict__, "privacy_basis": "", "weekdays": [9]})
+        type_services.overleg_type_create(actor=actor_of(world.registrant), data=data)
+    bad = type_services.OverlegTypeData(**{**data.__dict__, "privacy_basis": "", "weekdays": [9]})
     with pytest.raises(DomainError):
-        services.overleg_type_create(actor=actor_of(beheerder), data=bad)
-    updated = services.overleg_type_update(
+        type_services.overleg_type_create(actor=actor_of(beheerder), data=bad)
+    updated = type_services.overleg_type_update(
         actor=actor_of(beheerder),
         overleg_type=overleg,
-        data=services.OverlegTypeData(**{**data.__dict__, "weekdays": [2, 4]}),
+        data=type_services.OverlegTypeData(**{**data.__dict__, "weekdays": [2, 4]}),
         expected_version=1,
     )
     assert updated.weekdays == [2, 4]
     with pytest.raises(ConflictError):
-        services.overleg_type_update(actor=actor_of(beheerder), overleg_type=overleg, data=data, expected_version=1)
+        type_services.overleg_type_update(
+            actor=actor_of(beheerder), overleg_type=overleg, data=data, expected_version=1
+        )
 
 
 def test_extra_meeting_in_the_past_is_refused(world: World, actor_of: ActorOf) -> None:
     with pytest.raises(DomainError) as exc:
-        services.meeting_create(
+        meeting_services.meeting_create(
             actor=actor_of(world.chair),
             overleg_type=world.overleg,
             starts_at=timezone.now() - dt.timedelta(days=1),
         )
     assert exc.value.field == "starts_at"
-    meeting = services.meeting_create(
+    meeting = meeting_services.meeting_create(
         actor=actor_of(world.chair), overleg_type=world.overleg, starts_at=timezone.now() + dt.timedelta(days=10)
     )
     assert meeting.location == world.overleg.location
@@ -611,15 +646,15 @@ def test_agenda_build_leaves_cases_scheduled_later_alone(
     world: World, admitted: CaseRegistration, actor_of: ActorOf
 ) -> None:
     _agreement(world, actor_of, _item(admitted, world.now_meeting))
-    services.meeting_hold(actor=actor_of(world.chair), meeting=world.now_meeting)
+    meeting_services.meeting_hold(actor=actor_of(world.chair), meeting=world.now_meeting)
     later = make_meeting(world.overleg, world.next_meeting.starts_at + dt.timedelta(days=2), world.chair)
     # The case came back on the next meeting; moving it to a later one keeps it off the next.
     item = _item(admitted, world.next_meeting)
-    services.agenda_item_remove(actor=actor_of(world.chair), item=item, reason="Schuift door naar donderdag")
-    services.agenda_item_add(actor=actor_of(world.chair), meeting=later, registration=admitted)
-    assert services.agenda_build(actor=actor_of(world.chair), meeting=world.next_meeting) == 0
+    meeting_services.agenda_item_remove(actor=actor_of(world.chair), item=item, reason="Schuift door naar donderdag")
+    meeting_services.agenda_item_add(actor=actor_of(world.chair), meeting=later, registration=admitted)
+    assert meeting_services.agenda_build(actor=actor_of(world.chair), meeting=world.next_meeting) == 0
     # The daily job builds the next agenda too (idempotently).
-    services.meetings_generate(overleg_type=world.overleg, weeks=1)
+    meeting_services.meetings_generate(overleg_type=world.overleg, weeks=1)
     assert not AgendaItem.objects.filter(
         registration=admitted, meeting=world.next_meeting, state=AgendaState.ON_AGENDA
     ).exists()

@@ -17,7 +17,8 @@ from pypdf import PdfReader
 from keten.accounts.models import OrganisationType, Role, User
 from keten.core.actor import Actor
 from keten.core.models import AuditAction, AuditEvent
-from keten.overleg import services
+from keten.overleg.agreements import services as agreement_services
+from keten.overleg.meetings import services as meeting_services
 from keten.overleg.models import (
     AgendaItem,
     Agreement,
@@ -28,6 +29,7 @@ from keten.overleg.models import (
     OverlegType,
     RegistrationStatus,
 )
+from keten.overleg.registrations import services as registration_services
 from keten.overleg.tests.conftest import World
 from keten.testing.factories import MunicipalityFactory, OrganisationFactory, make_dossier, make_user
 
@@ -54,7 +56,7 @@ def _agreement(world: World, actor_of: ActorOf, item: AgendaItem, **kwargs: Any)
         "owner_user_id": world.member.pk,
     }
     values.update(kwargs)
-    return services.agreement_create(actor=actor_of(world.chair), item=item, **values)
+    return agreement_services.agreement_create(actor=actor_of(world.chair), item=item, **values)
 
 
 def _item(registration: CaseRegistration) -> AgendaItem:
@@ -238,7 +240,7 @@ def test_triage_refuses_a_cancelled_meeting_and_a_short_reason(
     client_for: ClientFor, world: World, register: Callable[..., CaseRegistration], actor_of: ActorOf
 ) -> None:
     registration = register()
-    services.meeting_cancel(actor=actor_of(world.chair), meeting=world.next_meeting, reason="Voorzitter ziek")
+    meeting_services.meeting_cancel(actor=actor_of(world.chair), meeting=world.next_meeting, reason="Voorzitter ziek")
     client = client_for(world.chair)
     response = client.post(
         f"/overleg/triage/{registration.pk}/toelaten/", {f"admit{registration.pk}-meeting": world.next_meeting.pk}
@@ -468,7 +470,9 @@ def test_chair_takes_a_case_off_the_agenda_and_puts_it_on_another(
     client_for: ClientFor, world: World, admitted: CaseRegistration, actor_of: ActorOf
 ) -> None:
     # Admitted onto the meeting going on now; the chair moves it to the next one.
-    services.agenda_item_remove(actor=actor_of(world.chair), item=_item(admitted), reason="Eerst bespreken met school")
+    meeting_services.agenda_item_remove(
+        actor=actor_of(world.chair), item=_item(admitted), reason="Eerst bespreken met school"
+    )
     client = client_for(world.chair)
     registration_url = f"/overleg/aanmeldingen/{admitted.pk}/"
     assert "Op deze agenda zetten" in _html(client.get(registration_url))
@@ -511,7 +515,7 @@ def test_agreement_page_close_with_result_and_conflict(
     assert "Huisbezoek afleggen" in page
     assert AuditEvent.objects.filter(object_type="overleg.agreement", action=AuditAction.VIEW).exists()
     # Someone else changed it meanwhile: the stale version is a conflict, nothing closed.
-    services.agreement_update(
+    agreement_services.agreement_update(
         actor=actor_of(world.chair), agreement=agreement, expected_version=1, what="Huisbezoek en schoolgesprek"
     )
     response = client.post(url + "afronden/", {"c-status": "done", "c-result": "Huisbezoek gedaan.", "c-version": 1})
@@ -533,7 +537,9 @@ def test_agreement_update_conflict_keeps_the_input(
     client_for: ClientFor, world: World, admitted: CaseRegistration, actor_of: ActorOf
 ) -> None:
     agreement = _agreement(world, actor_of, _item(admitted))
-    services.agreement_update(actor=actor_of(world.chair), agreement=agreement, expected_version=1, what="Anders")
+    agreement_services.agreement_update(
+        actor=actor_of(world.chair), agreement=agreement, expected_version=1, what="Anders"
+    )
     response = client_for(world.member).post(
         f"/overleg/afspraken/{agreement.pk}/wijzigen/",
         {
@@ -590,7 +596,7 @@ def test_my_agreements_are_paged_with_counts_over_all(
     actor_of: ActorOf,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from keten.overleg import views
+    from keten.overleg.agreements import views
 
     monkeypatch.setattr(views, "AGREEMENTS_PAGE_SIZE", 2)
     item = _item(admitted)
@@ -698,23 +704,25 @@ def test_minutes_pdf_leaves_out_cases_the_reader_may_not_see(
 ) -> None:
     # A second case, registered by the member (politie) and admitted on the same meeting.
     politie_dossier = make_dossier(world.member, family_name="Gezin Jansen")
-    second = services.registration_create(
+    second = registration_services.registration_create(
         actor=actor_of(world.member),
         overleg_type=world.overleg,
         dossier=politie_dossier,
-        data=services.RegistrationData(
+        data=registration_services.RegistrationData(
             reason="Huiselijk geweld gemeld bij de politie.",
             goal="Afstemmen straf en zorg.",
             process_step_id=world.steps[1].pk,
         ),
     )
-    services.registration_admit(actor=actor_of(world.chair), registration=second, meeting=world.now_meeting)
+    registration_services.registration_admit(
+        actor=actor_of(world.chair), registration=second, meeting=world.now_meeting
+    )
     url = f"/overleg/bijeenkomsten/{world.now_meeting.pk}/verslag.pdf"
     chair_text = _pdf_text(client_for(world.chair).get(url))
     assert "Gezin Bakker" in chair_text
     assert "Gezin Jansen" in chair_text
     # The member is recorded absent: only the case they registered themselves is in their minutes.
-    services.attendance_set(
+    meeting_services.attendance_set(
         actor=actor_of(world.chair), meeting=world.now_meeting, user_id=world.member.pk, present=False
     )
     member_text = _pdf_text(client_for(world.member).get(url))
