@@ -56,6 +56,7 @@ MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def check_open_for_agenda(meeting: Meeting, field: str = "meeting") -> None:
+    """DomainError on ``field`` unless the meeting is planned and not yet over."""
     if meeting.status == MeetingStatus.CANCELLED:
         raise DomainError(_("Deze bijeenkomst is afgelast. Kies een andere bijeenkomst."), field=field)
     if meeting.status == MeetingStatus.HELD:
@@ -65,6 +66,7 @@ def check_open_for_agenda(meeting: Meeting, field: str = "meeting") -> None:
 
 
 def add_to_agenda(actor_user: User | None, meeting: Meeting, registration: CaseRegistration, source: str) -> AgendaItem:
+    """Put the case last on the meeting's agenda, with its history row; DomainError when it is on it already."""
     order = (AgendaItem.objects.filter(meeting=meeting).aggregate(m=Max("order"))["m"] or 0) + 1
     try:
         with transaction.atomic():
@@ -78,12 +80,14 @@ def add_to_agenda(actor_user: User | None, meeting: Meeting, registration: CaseR
 
 
 def remove_from_agenda(actor_user: User | None, item: AgendaItem, reason: str) -> None:
+    """Take the case off the agenda (the item stays, marked removed), with its history row."""
     AgendaItem.objects.filter(pk=item.pk).update(state=AgendaState.REMOVED)
     item.state = AgendaState.REMOVED
     AgendaEvent.objects.create(item=item, kind=AgendaEvent.Kind.REMOVED, actor=actor_user, reason=reason[:300])
 
 
 def next_planned_meeting(overleg_type_id: int, after: dt.datetime) -> Meeting | None:
+    """The overleg's first planned meeting that starts after ``after``."""
     return (
         Meeting.objects.filter(overleg_type_id=overleg_type_id, status=MeetingStatus.PLANNED, starts_at__gt=after)
         .select_related("overleg_type")
