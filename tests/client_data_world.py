@@ -24,8 +24,9 @@ from keten.dossiers.models import AccessRequest, Dossier, Person, Relation
 from keten.meldcode.consultations import services as consultation_services
 from keten.meldcode.models import Consultation, Traject
 from keten.meldcode.trajecten import services as traject_services
-from keten.overleg import services as overleg_services
+from keten.overleg.agreements import services as agreement_services
 from keten.overleg.models import AgendaItem, Agreement, Attendance, CaseRegistration, Meeting, OverlegKind, OverlegType
+from keten.overleg.registrations import services as registration_services
 from keten.sharing import inzage
 from keten.sharing import services as sharing_services
 from keten.sharing.models import AccessGrant, DestructionRequest, InzageExport, InzageRequest, LegalBasis, RequesterRole
@@ -273,14 +274,14 @@ def _add_overleg(world: World, family: Family) -> OverlegCase:
     for user, organisation in ((world.chair, world.vt), (world.prof, world.wijkteam)):
         Attendance.objects.create(meeting=meeting, user=user, organisation=organisation)
 
-    def data() -> overleg_services.RegistrationData:
-        return overleg_services.RegistrationData(
+    def data() -> registration_services.RegistrationData:
+        return registration_services.RegistrationData(
             reason="Zorgen over de veiligheid van Noor.", goal="Afspraken over bescherming.", criteria="Twee partners"
         )
 
-    registration = overleg_services.registration_admit(
+    registration = registration_services.registration_admit(
         actor=chair,
-        registration=overleg_services.registration_create(
+        registration=registration_services.registration_create(
             actor=prof, overleg_type=overleg, dossier=family.dossier, data=data()
         ),
         meeting=meeting,
@@ -289,14 +290,14 @@ def _add_overleg(world: World, family: Family) -> OverlegCase:
     return OverlegCase(
         meeting=meeting,
         registration=registration,
-        triage_registration=overleg_services.registration_create(
+        triage_registration=registration_services.registration_create(
             actor=prof,
             overleg_type=_overleg_type(world, "MDA++-triage", OverlegKind.MDA_TRIAGE),
             dossier=family.dossier,
             data=data(),
         ),
         item=item,
-        agreement=overleg_services.agreement_create(
+        agreement=agreement_services.agreement_create(
             actor=chair,
             item=item,
             what="Huisbezoek afleggen",

@@ -15,7 +15,6 @@ from pypdf import PdfReader
 
 from keten.accounts.models import OrganisationType, Role, User
 from keten.core.actor import actor_for_user
-from keten.overleg import services
 from keten.overleg.models import (
     AgendaItem,
     Agreement,
@@ -28,6 +27,7 @@ from keten.overleg.models import (
     ProcessStep,
     RegistrationStatus,
 )
+from keten.overleg.registrations import services as registration_services
 from keten.testing.factories import MunicipalityFactory, OrganisationFactory, make_dossier, make_user
 from keten.verwijsindex import services as vi
 from tests.browser.conftest import UI
@@ -94,17 +94,17 @@ def scene(transactional_db: None) -> dict[str, Any]:
     dossier = make_dossier(worker, bsn=BSN, family_name="Gezin Bakker")
     # A second case on today's agenda, brought by the police: the wijkcoach may not see it.
     other = make_dossier(agent, family_name="Gezin Jansen")
-    jansen = services.registration_create(
+    jansen = registration_services.registration_create(
         actor=_actor(agent),
         overleg_type=overleg,
         dossier=other,
-        data=services.RegistrationData(
+        data=registration_services.RegistrationData(
             reason="Huiselijk geweld gemeld bij de politie.",
             goal="Straf en zorg afstemmen.",
             process_step_id=overleg.steps.get(order=2).pk,
         ),
     )
-    services.registration_admit(actor=_actor(chair), registration=jansen, meeting=meetings[0])
+    registration_services.registration_admit(actor=_actor(chair), registration=jansen, meeting=meetings[0])
     # The wijkcoach and the police officer are both in the verwijsindex for the same child: a match.
     _signal(worker)
     match = _signal(agent).matches[0]

@@ -29,8 +29,8 @@ from keten.core import audit
 from keten.core.models import AuditAction
 from keten.notifications.models import Notification
 from keten.notifications.services import notification_emails_enqueue
+from keten.overleg.meetings.services import WEEKS_AHEAD, meetings_generate
 from keten.overleg.models import Agreement, AgreementStatus, Attendance
-from keten.overleg.services import WEEKS_AHEAD, meetings_generate
 
 #: Days before the due date that the owner is reminded.
 REMIND_DAYS = 2

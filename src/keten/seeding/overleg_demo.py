@@ -26,7 +26,7 @@ from django.utils import timezone
 from keten.accounts.models import Membership, Organisation, OrganisationType, User
 from keten.core.actor import Actor
 from keten.dossiers.models import CaseTeamMember, Dossier
-from keten.overleg import services
+from keten.overleg.meetings import services as meeting_services
 from keten.overleg.models import (
     AgendaEvent,
     AgendaItem,
@@ -44,6 +44,7 @@ from keten.overleg.models import (
     ProcessStep,
     RegistrationStatus,
 )
+from keten.overleg.registrations import services as registration_services
 from keten.seeding.common import explicit_timestamps
 
 STRAF_ZORG = "Afstemmingsoverleg straf–zorg Lindeveld"
@@ -386,7 +387,7 @@ class OverlegDemo:
             self._wijk_history(wijk, wijk_steps, wijk_meetings, jgz=jgz, nurse=jgz_nurse)
 
         # Today: the recurrence plans the coming weeks (and carries open agreements onto the next agenda).
-        made = services.meetings_generate(weeks=3, now=self.now)
+        made = meeting_services.meetings_generate(weeks=3, now=self.now)
         self.counts["meetings_planned"] = made
         self._today(straf, straf_steps)
         self.counts["meetings_held"] = Meeting.objects.filter(status=MeetingStatus.HELD).count()
@@ -622,11 +623,11 @@ class OverlegDemo:
         free = [d for d in dossiers if d.pk not in used]
         if len(free) < 2:
             return
-        services.registration_create(
+        registration_services.registration_create(
             actor=prof,
             overleg_type=overleg,
             dossier=free[0],
-            data=services.RegistrationData(
+            data=registration_services.RegistrationData(
                 reason="Moeder is slachtoffer van stalking door ex-partner; kinderen zijn getuige.",
                 goal="Beschermende maatregelen en hulp afstemmen met politie en OM.",
                 process_step_id=steps[0].pk,
@@ -644,12 +645,16 @@ class OverlegDemo:
             .order_by("pk")
             .first()
         )
-        prefill = services.registration_prefill_from_match(actor=prof, match_id=match.pk) if match is not None else None
-        registration = services.registration_create(
+        prefill = (
+            registration_services.registration_prefill_from_match(actor=prof, match_id=match.pk)
+            if match is not None
+            else None
+        )
+        registration = registration_services.registration_create(
             actor=prof,
             overleg_type=overleg,
             dossier=free[1],
-            data=services.RegistrationData(
+            data=registration_services.RegistrationData(
                 reason=prefill.reason if prefill else "Meerdere professionals zijn betrokken bij dit gezin.",
                 goal="Afspreken wie wat doet en wie de regie heeft.",
                 process_step_id=steps[1].pk,
@@ -658,9 +663,11 @@ class OverlegDemo:
                 match_id=match.pk if match is not None else None,
             ),
         )
-        upcoming = services.next_planned_meeting(overleg.pk, timezone.now())
+        upcoming = meeting_services.next_planned_meeting(overleg.pk, timezone.now())
         if upcoming is not None:
-            services.registration_admit(actor=_actor(self.chair.username), registration=registration, meeting=upcoming)
+            registration_services.registration_admit(
+                actor=_actor(self.chair.username), registration=registration, meeting=upcoming
+            )
 
 
 def seed_overleg_demo(*, rng: random.Random, now: datetime) -> dict[str, int]:

@@ -9,8 +9,8 @@ from django.urls import reverse
 from keten.accounts import services
 from keten.accounts.models import User
 from keten.core.mfa import OIDC_BACKEND
+from keten.overleg.calendar.services import calendar_feed_create
 from keten.overleg.models import CalendarFeed
-from keten.overleg.services import calendar_feed_create
 
 pytestmark = pytest.mark.django_db
 

@@ -23,9 +23,14 @@ from keten.accounts.api.authentication import VerifiedSessionAuthentication
 from keten.core.access import PolicyPermission, check
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import DomainError
-from keten.overleg import selectors, services
+from keten.overleg.agreements import selectors as agreement_selectors
+from keten.overleg.agreements import services as agreement_services
 from keten.overleg.api import serializers as s
+from keten.overleg.meetings import selectors as meeting_selectors
 from keten.overleg.models import CaseRegistration, Meeting, RegistrationStatus
+from keten.overleg.registrations import selectors as registration_selectors
+from keten.overleg.registrations import services as registration_services
+from keten.overleg.types import selectors as type_selectors
 
 TAGS = ["overleg"]
 SESSION_ONLY = " Needs a browser session that passed two-factor login."
@@ -67,7 +72,7 @@ class OverlegTypeListView(OverlegAPIView):
     )
     def get(self, request: Request) -> Response:
         actor = _actor(request)
-        rows = selectors.overleg_types_for(actor=actor).prefetch_related("members", "steps")
+        rows = type_selectors.overleg_types_for(actor=actor).prefetch_related("members", "steps")
         return Response(s.OverlegTypeSerializer(rows, many=True).data)
 
 
@@ -90,15 +95,12 @@ class RegistrationListView(OverlegAPIView):
     )
     def get(self, request: Request) -> Response:
         actor = _actor(request)
-        qs = selectors.registrations_visible_to(actor)
-        wanted = request.query_params.get("status", "")
-        if wanted in RegistrationStatus.values:
-            qs = qs.filter(status=wanted)
         type_id = request.query_params.get("overleg_type", "")
-        if type_id.isdigit():
-            qs = qs.filter(overleg_type_id=int(type_id))
-        rows = list(qs.order_by("-registered_at")[:200])
-        selectors.audit_list_read(actor, "registration_list", rows)
+        rows = registration_selectors.registration_list(
+            actor=actor,
+            status=request.query_params.get("status", ""),
+            overleg_type_id=int(type_id) if type_id.isdigit() else None,
+        )
         return Response(s.OverlegRegistrationListSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -114,13 +116,13 @@ class RegistrationListView(OverlegAPIView):
         serializer = s.OverlegRegistrationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        overleg_type = selectors.overleg_type_get(actor=actor, pk=data["overleg_type"])
-        dossier = selectors.dossier_for_registration(actor=actor, reference=data["dossier"])
-        registration = services.registration_create(
+        overleg_type = type_selectors.overleg_type_get(actor=actor, pk=data["overleg_type"])
+        dossier = registration_selectors.dossier_for_registration(actor=actor, reference=data["dossier"])
+        registration = registration_services.registration_create(
             actor=actor,
             overleg_type=overleg_type,
             dossier=dossier,
-            data=services.RegistrationData(
+            data=registration_services.RegistrationData(
                 reason=data["reason"],
                 goal=data["goal"],
                 process_step_id=data.get("process_step"),
@@ -145,12 +147,12 @@ class RegistrationDetailView(OverlegAPIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         actor = _actor(request)
-        registration = selectors.registration_get(actor=actor, pk=pk)
+        registration = registration_selectors.registration_get(actor=actor, pk=pk)
         return Response(s.OverlegRegistrationSerializer(registration).data)
 
 
 def _triage_target(actor: Actor, pk: int) -> CaseRegistration:
-    return selectors.registration_for_triage(actor=actor, pk=pk, audit_read=False)
+    return registration_selectors.registration_for_triage(actor=actor, pk=pk, audit_read=False)
 
 
 class RegistrationAdmitView(OverlegAPIView):
@@ -177,7 +179,7 @@ class RegistrationAdmitView(OverlegAPIView):
         )
         if meeting is None:
             raise DomainError(_("Kies een bijeenkomst van dit overleg."), field="meeting")
-        registration = services.registration_admit(
+        registration = registration_services.registration_admit(
             actor=actor,
             registration=registration,
             meeting=meeting,
@@ -203,7 +205,7 @@ class RegistrationDeclineView(OverlegAPIView):
         registration = _triage_target(actor, pk)
         serializer = s.OverlegDeclineSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        registration = services.registration_decline(
+        registration = registration_services.registration_decline(
             actor=actor,
             registration=registration,
             reason=serializer.validated_data["reason"],
@@ -225,12 +227,12 @@ class RegistrationCloseView(OverlegAPIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         actor = _actor(request)
-        registration = selectors.registration_get(actor=actor, pk=pk, audit_read=False)
+        registration = registration_selectors.registration_get(actor=actor, pk=pk, audit_read=False)
         check(request, "overleg.close_registration", registration)
         serializer = s.OverlegCloseRegistrationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        registration = services.registration_close(
+        registration = registration_services.registration_close(
             actor=actor,
             registration=registration,
             reason=data["reason"],
@@ -270,8 +272,8 @@ class MeetingListView(OverlegAPIView):
         overleg_type = None
         type_id = request.query_params.get("overleg_type", "")
         if type_id.isdigit():
-            overleg_type = selectors.overleg_type_get(actor=actor, pk=int(type_id))
-        rows = selectors.meetings_for(
+            overleg_type = type_selectors.overleg_type_get(actor=actor, pk=int(type_id))
+        rows = meeting_selectors.meetings_for(
             actor=actor, overleg_type=overleg_type, start=start, end=start + dt.timedelta(days=days)
         )[:500]
         return Response(s.OverlegMeetingSerializer(rows, many=True).data)
@@ -289,7 +291,7 @@ class MeetingDetailView(OverlegAPIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         actor = _actor(request)
-        page = selectors.meeting_page(actor=actor, pk=pk)
+        page = meeting_selectors.meeting_page(actor=actor, pk=pk)
         return Response(s.OverlegMeetingPageSerializer(page).data)
 
 
@@ -314,9 +316,9 @@ class AgreementListView(OverlegAPIView):
     def get(self, request: Request) -> Response:
         actor = _actor(request)
         if request.query_params.get("overdue") in ("1", "true"):
-            rows = selectors.overdue_agreements(actor=actor)
+            rows = agreement_selectors.overdue_agreements(actor=actor)
         else:
-            rows = selectors.my_agreements(
+            rows = agreement_selectors.my_agreements(
                 actor=actor, include_closed=request.query_params.get("closed") in ("1", "true")
             )
         return Response(s.OverlegAgreementSerializer(rows, many=True).data)
@@ -334,8 +336,8 @@ class AgreementListView(OverlegAPIView):
         serializer = s.OverlegAgreementCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        item = selectors.agenda_item_get(actor=actor, pk=data["agenda_item"], audit_read=False)
-        agreement = services.agreement_create(
+        item = meeting_selectors.agenda_item_get(actor=actor, pk=data["agenda_item"], audit_read=False)
+        agreement = agreement_services.agreement_create(
             actor=actor,
             item=item,
             what=data["what"],
@@ -343,13 +345,13 @@ class AgreementListView(OverlegAPIView):
             owner_user_id=data.get("owner_user"),
             owner_organisation_id=data.get("owner_organisation"),
         )
-        agreement = selectors.agreement_get(actor=actor, pk=agreement.pk, audit_read=False)
+        agreement = agreement_selectors.agreement_get(actor=actor, pk=agreement.pk, audit_read=False)
         return Response(s.OverlegAgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
 
 
 def _detail(actor: Actor, pk: int, audit_read: bool = False) -> Response:
-    agreement = selectors.agreement_get(actor=actor, pk=pk, audit_read=audit_read)
-    versions = selectors.agreement_versions(agreement)
+    agreement = agreement_selectors.agreement_get(actor=actor, pk=pk, audit_read=audit_read)
+    versions = agreement_selectors.agreement_versions(agreement)
     return Response(s.OverlegAgreementDetailSerializer(agreement, context={"versions": versions}).data)
 
 
@@ -375,7 +377,7 @@ class AgreementDetailView(OverlegAPIView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         actor = _actor(request)
-        agreement = selectors.agreement_get(actor=actor, pk=pk, audit_read=False)
+        agreement = agreement_selectors.agreement_get(actor=actor, pk=pk, audit_read=False)
         check(request, "overleg.change_agreement", agreement)
         serializer = s.OverlegAgreementUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -389,7 +391,9 @@ class AgreementDetailView(OverlegAPIView):
             kwargs["owner_user_id"] = data["owner_user"]
         if "owner_organisation" in data:
             kwargs["owner_organisation_id"] = data["owner_organisation"]
-        services.agreement_update(actor=actor, agreement=agreement, expected_version=data["version"], **kwargs)
+        agreement_services.agreement_update(
+            actor=actor, agreement=agreement, expected_version=data["version"], **kwargs
+        )
         return _detail(actor, pk)
 
 
@@ -405,12 +409,12 @@ class AgreementCloseView(OverlegAPIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         actor = _actor(request)
-        agreement = selectors.agreement_get(actor=actor, pk=pk, audit_read=False)
+        agreement = agreement_selectors.agreement_get(actor=actor, pk=pk, audit_read=False)
         check(request, "overleg.change_agreement", agreement)
         serializer = s.OverlegAgreementCloseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        services.agreement_close(
+        agreement_services.agreement_close(
             actor=actor,
             agreement=agreement,
             expected_version=data["version"],

@@ -11,7 +11,6 @@ from django.utils import timezone
 from keten.accounts.models import Organisation, OrganisationType, Role, User
 from keten.core.actor import Actor
 from keten.dossiers.models import Dossier
-from keten.overleg import services
 from keten.overleg.models import (
     Attendance,
     CaseRegistration,
@@ -20,6 +19,7 @@ from keten.overleg.models import (
     OverlegType,
     ProcessStep,
 )
+from keten.overleg.registrations import services as registration_services
 from keten.testing.factories import OrganisationFactory, make_dossier, make_user
 
 
@@ -104,7 +104,7 @@ def world(professional: User, organisation: Organisation, dossier: Dossier) -> W
     )
 
 
-def registration_data(world: World, **overrides: Any) -> services.RegistrationData:
+def registration_data(world: World, **overrides: Any) -> registration_services.RegistrationData:
     values: dict[str, Any] = {
         "reason": "Zorgen over veiligheid van de kinderen na een incident.",
         "goal": "Afspraken over bescherming en hulp.",
@@ -113,13 +113,13 @@ def registration_data(world: World, **overrides: Any) -> services.RegistrationDa
         "invited_organisation_ids": [world.politie.pk],
     }
     values.update(overrides)
-    return services.RegistrationData(**values)
+    return registration_services.RegistrationData(**values)
 
 
 @pytest.fixture
 def register(world: World, actor_of: Callable[[User], Actor]) -> Callable[..., CaseRegistration]:
     def _register(dossier: Dossier | None = None, **overrides: Any) -> CaseRegistration:
-        return services.registration_create(
+        return registration_services.registration_create(
             actor=actor_of(world.registrant),
             overleg_type=world.overleg,
             dossier=dossier or world.dossier,
@@ -135,7 +135,7 @@ def admitted(
 ) -> CaseRegistration:
     """A case admitted onto the meeting that is going on now."""
     registration = register()
-    return services.registration_admit(
+    return registration_services.registration_admit(
         actor=actor_of(world.chair), registration=registration, meeting=world.now_meeting
     )
 

@@ -15,7 +15,7 @@ from icalendar import Calendar
 from keten.accounts.models import Membership, User
 from keten.core.actor import Actor
 from keten.core.models import AuditAction, AuditEvent
-from keten.overleg import services
+from keten.overleg.calendar import services as calendar_services
 from keten.overleg.models import CalendarFeed, CaseRegistration, OverlegKind, OverlegType
 from keten.overleg.tests.conftest import World, make_meeting
 
@@ -78,7 +78,7 @@ def test_link_made_on_the_page_serves_the_meetings_without_client_data(
 
 
 def test_only_the_hash_of_the_token_is_stored(world: World, actor_of: ActorOf) -> None:
-    token = services.calendar_feed_create(actor=actor_of(world.member))
+    token = calendar_services.calendar_feed_create(actor=actor_of(world.member))
     feed = CalendarFeed.objects.get(user=world.member)
     assert len(token) >= 40
     assert feed.token_hash == CalendarFeed.hash_token(token)
@@ -86,7 +86,7 @@ def test_only_the_hash_of_the_token_is_stored(world: World, actor_of: ActorOf) -
 
 
 def test_unknown_token_is_404(world: World, actor_of: ActorOf) -> None:
-    services.calendar_feed_create(actor=actor_of(world.member))
+    calendar_services.calendar_feed_create(actor=actor_of(world.member))
     response = _fetch("niet-de-goede-sleutel")
     assert response.status_code == 404
     assert response.content == b""
@@ -95,16 +95,16 @@ def test_unknown_token_is_404(world: World, actor_of: ActorOf) -> None:
 
 def test_revoked_link_is_404(world: World, actor_of: ActorOf) -> None:
     actor = actor_of(world.member)
-    token = services.calendar_feed_create(actor=actor)
+    token = calendar_services.calendar_feed_create(actor=actor)
     assert _fetch(token).status_code == 200
-    assert services.calendar_feed_revoke(actor=actor) is True
+    assert calendar_services.calendar_feed_revoke(actor=actor) is True
     assert _fetch(token).status_code == 404
-    assert services.calendar_feed_revoke(actor=actor) is False
+    assert calendar_services.calendar_feed_revoke(actor=actor) is False
 
 
 def test_new_link_revokes_the_old_one(world: World, actor_of: ActorOf) -> None:
-    old = services.calendar_feed_create(actor=actor_of(world.member))
-    new = services.calendar_feed_create(actor=actor_of(world.member))
+    old = calendar_services.calendar_feed_create(actor=actor_of(world.member))
+    new = calendar_services.calendar_feed_create(actor=actor_of(world.member))
     assert old != new
     assert _fetch(old).status_code == 404
     assert _fetch(new).status_code == 200
@@ -113,13 +113,13 @@ def test_new_link_revokes_the_old_one(world: World, actor_of: ActorOf) -> None:
 
 
 def test_inactive_user_gets_404(world: World, actor_of: ActorOf) -> None:
-    token = services.calendar_feed_create(actor=actor_of(world.member))
+    token = calendar_services.calendar_feed_create(actor=actor_of(world.member))
     User.objects.filter(pk=world.member.pk).update(is_active=False)
     assert _fetch(token).status_code == 404
 
 
 def test_user_without_active_membership_gets_404(world: World, actor_of: ActorOf) -> None:
-    token = services.calendar_feed_create(actor=actor_of(world.member))
+    token = calendar_services.calendar_feed_create(actor=actor_of(world.member))
     Membership.objects.filter(user=world.member).update(is_active=False)
     assert _fetch(token).status_code == 404
 
@@ -138,8 +138,8 @@ def test_feed_holds_only_the_owners_meetings(world: World, actor_of: ActorOf) ->
         privacy_basis="Convenant wijkaanpak",
     )
     make_meeting(other, timezone.now() + dt.timedelta(days=2), world.beleid)
-    member_feed = _fetch(services.calendar_feed_create(actor=actor_of(world.member)))
-    beleid_feed = _fetch(services.calendar_feed_create(actor=actor_of(world.beleid)))
+    member_feed = _fetch(calendar_services.calendar_feed_create(actor=actor_of(world.member)))
+    beleid_feed = _fetch(calendar_services.calendar_feed_create(actor=actor_of(world.beleid)))
     assert "Wijk-casusoverleg Noord" not in member_feed.content.decode()
     assert world.overleg.name in member_feed.content.decode()
     assert "Wijk-casusoverleg Noord" in beleid_feed.content.decode()
@@ -156,7 +156,7 @@ def test_making_and_revoking_need_sign_in_and_post(client_for: ClientFor, world:
 
 
 def test_revoke_on_the_page(client_for: ClientFor, world: World, actor_of: ActorOf) -> None:
-    token = services.calendar_feed_create(actor=actor_of(world.member))
+    token = calendar_services.calendar_feed_create(actor=actor_of(world.member))
     response = client_for(world.member).post("/overleg/agenda-abonnement/intrekken/", follow=True)
     assert response.status_code == 200
     assert "De abonnementslink is ingetrokken" in response.content.decode()
@@ -165,7 +165,7 @@ def test_revoke_on_the_page(client_for: ClientFor, world: World, actor_of: Actor
 
 
 def test_audit_rows_never_hold_the_token(client_for: ClientFor, world: World, actor_of: ActorOf) -> None:
-    first = services.calendar_feed_create(actor=actor_of(world.member))
+    first = calendar_services.calendar_feed_create(actor=actor_of(world.member))
     _fetch(first)
     page = client_for(world.member).post("/overleg/agenda-abonnement/")
     found = FEED_PATH.search(page.content.decode())
@@ -189,7 +189,7 @@ def test_audit_rows_never_hold_the_token(client_for: ClientFor, world: World, ac
 
 
 def test_use_is_written_once_an_hour_and_audited_once(world: World, actor_of: ActorOf) -> None:
-    token = services.calendar_feed_create(actor=actor_of(world.member))
+    token = calendar_services.calendar_feed_create(actor=actor_of(world.member))
     feed = CalendarFeed.objects.get(user=world.member)
     assert feed.last_used_at is None
 
@@ -217,7 +217,7 @@ def test_use_is_written_once_an_hour_and_audited_once(world: World, actor_of: Ac
 def test_a_fetch_within_the_hour_writes_nothing(
     world: World, actor_of: ActorOf, django_assert_max_num_queries: Any
 ) -> None:
-    token = services.calendar_feed_create(actor=actor_of(world.member))
+    token = calendar_services.calendar_feed_create(actor=actor_of(world.member))
     _fetch(token)
     client = Client()
     with django_assert_max_num_queries(20) as captured:

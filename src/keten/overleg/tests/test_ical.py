@@ -8,15 +8,16 @@ from icalendar import Calendar
 
 from keten.accounts.models import User
 from keten.core.actor import Actor
-from keten.overleg import selectors, services
+from keten.overleg.calendar import selectors as calendar_selectors
 from keten.overleg.ical import meetings_ical
+from keten.overleg.meetings import services as meeting_services
 from keten.overleg.models import CaseRegistration
 from keten.overleg.tests.conftest import World
 
 
 def test_ical_has_no_client_data(world: World, admitted: CaseRegistration, actor_of: Callable[[User], Actor]) -> None:
-    services.meeting_cancel(actor=actor_of(world.chair), meeting=world.next_meeting, reason="Feestdag")
-    meetings = selectors.calendar_meetings(actor=actor_of(world.member))
+    meeting_services.meeting_cancel(actor=actor_of(world.chair), meeting=world.next_meeting, reason="Feestdag")
+    meetings = calendar_selectors.calendar_meetings(actor=actor_of(world.member))
     assert {m.pk for m in meetings} == {world.now_meeting.pk, world.next_meeting.pk}
     body = meetings_ical(meetings)
     text = body.decode("utf-8")

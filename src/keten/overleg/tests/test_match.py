@@ -10,8 +10,8 @@ import pytest
 from keten.accounts.models import OrganisationType, Role, User
 from keten.core.actor import Actor
 from keten.core.errors import DomainError, NotFoundError
-from keten.overleg import services
 from keten.overleg.models import CaseRegistration
+from keten.overleg.registrations import services as registration_services
 from keten.overleg.tests.conftest import World
 from keten.testing.factories import OrganisationFactory, make_dossier, make_user
 from keten.verwijsindex import services as vi
@@ -55,14 +55,14 @@ def match(world: World, actor_of: ActorOf) -> Match:
 
 
 def test_coordinator_gets_a_prefilled_registration(world: World, match: Match, actor_of: ActorOf) -> None:
-    prefill = services.registration_prefill_from_match(actor=actor_of(world.registrant), match_id=match.pk)
+    prefill = registration_services.registration_prefill_from_match(actor=actor_of(world.registrant), match_id=match.pk)
     school = match.participants.exclude(signal__professional=world.registrant).get().signal.organisation
     assert prefill.partner_ids == [school.pk]
-    registration = services.registration_create(
+    registration = registration_services.registration_create(
         actor=actor_of(world.registrant),
         overleg_type=world.overleg,
         dossier=world.dossier,
-        data=services.RegistrationData(
+        data=registration_services.RegistrationData(
             reason=prefill.reason,
             goal="Afstemmen wie wat doet.",
             process_step_id=world.steps[0].pk,
@@ -77,20 +77,20 @@ def test_coordinator_gets_a_prefilled_registration(world: World, match: Match, a
 def test_only_the_coordinator_prefills_and_outsiders_get_404(world: World, match: Match, actor_of: ActorOf) -> None:
     teacher = User.objects.get(username="juf")
     with pytest.raises(DomainError, match="coördinator"):
-        services.registration_prefill_from_match(actor=actor_of(teacher), match_id=match.pk)
+        registration_services.registration_prefill_from_match(actor=actor_of(teacher), match_id=match.pk)
     with pytest.raises(NotFoundError):
-        services.registration_prefill_from_match(actor=actor_of(world.outsider), match_id=match.pk)
+        registration_services.registration_prefill_from_match(actor=actor_of(world.outsider), match_id=match.pk)
 
 
 def test_a_match_the_professional_is_not_in_cannot_be_linked(world: World, match: Match, actor_of: ActorOf) -> None:
     other = make_user(Role.PROFESSIONAL, world.wijkteam, username="collega2")
     dossier = make_dossier(other)
     with pytest.raises(NotFoundError):
-        services.registration_create(
+        registration_services.registration_create(
             actor=actor_of(other),
             overleg_type=world.overleg,
             dossier=dossier,
-            data=services.RegistrationData(
+            data=registration_services.RegistrationData(
                 reason="Zorgen over veiligheid thuis.",
                 goal="Plan maken met het gezin",
                 process_step_id=world.steps[0].pk,

@@ -9,7 +9,7 @@ says yes for it:
 
 * ``overleg.view_registration`` and :func:`registration_visibility_q` (and the selector's list);
 * ``overleg.triage`` and :func:`triage_q`;
-* ``overleg.view_meeting`` and :func:`meeting_visibility_q` (and :func:`selectors.meetings_for`);
+* ``overleg.view_meeting`` and :func:`meeting_visibility_q` (and :func:`meeting_selectors.meetings_for`);
 * ``overleg.view_meeting_cases`` and :func:`meeting_cases_q`;
 * ``overleg.view_agreement`` and :func:`agreement_visibility_q` (and the selector's list);
 * :func:`owns_agreement` and :func:`agreement_owner_q`.
@@ -33,7 +33,8 @@ from keten.core.errors import NotFoundError
 from keten.core.policy import allows
 from keten.dossiers.models import Dossier
 from keten.overleg import rules as overleg_rules
-from keten.overleg import selectors
+from keten.overleg.agreements import selectors as agreement_selectors
+from keten.overleg.meetings import selectors as meeting_selectors
 from keten.overleg.models import (
     AgendaItem,
     AgendaSource,
@@ -46,6 +47,7 @@ from keten.overleg.models import (
     OverlegType,
     RegistrationStatus,
 )
+from keten.overleg.registrations import selectors as registration_selectors
 from keten.testing.factories import FamilyFactory, MunicipalityFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -182,7 +184,7 @@ def _check(user: User, registrations: list[CaseRegistration], meetings: list[Mee
     actor = actor_for_user(user)
     visible = _pks(CaseRegistration, overleg_rules.registration_visibility_q(user))
     triaged = _pks(CaseRegistration, overleg_rules.triage_q(user))
-    listed = set(selectors.registrations_visible_to(actor).values_list("pk", flat=True))
+    listed = set(registration_selectors.registrations_visible_to(actor).values_list("pk", flat=True))
     for registration in registrations:
         assert allows("overleg.view_registration", user, registration) == (registration.pk in visible)
         assert allows("overleg.view_registration", user, registration) == (registration.pk in listed)
@@ -190,7 +192,7 @@ def _check(user: User, registrations: list[CaseRegistration], meetings: list[Mee
     seen = _pks(Meeting, overleg_rules.meeting_visibility_q(user))
     with_cases = _pks(Meeting, overleg_rules.meeting_cases_q(user))
     try:
-        calendar = set(selectors.meetings_for(actor=actor).values_list("pk", flat=True))
+        calendar = set(meeting_selectors.meetings_for(actor=actor).values_list("pk", flat=True))
     except NotFoundError:
         calendar = set()
     for meeting in meetings:
@@ -199,7 +201,7 @@ def _check(user: User, registrations: list[CaseRegistration], meetings: list[Mee
         assert allows("overleg.view_meeting_cases", user, meeting) == (meeting.pk in with_cases)
     agreed = _pks(Agreement, overleg_rules.agreement_visibility_q(user))
     owned = _pks(Agreement, overleg_rules.agreement_owner_q(user))
-    shown = set(selectors.agreements_visible_to(actor).values_list("pk", flat=True))
+    shown = set(agreement_selectors.agreements_visible_to(actor).values_list("pk", flat=True))
     for agreement in rows:
         assert allows("overleg.view_agreement", user, agreement) == (agreement.pk in agreed)
         assert allows("overleg.view_agreement", user, agreement) == (agreement.pk in shown)

@@ -11,7 +11,8 @@ from django.utils import timezone
 from keten.accounts.models import User
 from keten.core.actor import actor_for_user
 from keten.core.audit import verify_chain
-from keten.overleg import selectors
+from keten.overleg.agreements import selectors as agreement_selectors
+from keten.overleg.meetings import selectors as meeting_selectors
 from keten.overleg.models import (
     AgendaSource,
     Agreement,
@@ -22,6 +23,7 @@ from keten.overleg.models import (
     OverlegType,
     RegistrationStatus,
 )
+from keten.overleg.registrations import selectors as registration_selectors
 from keten.seeding.overleg_demo import STRAF_ZORG, WIJK
 
 pytestmark = pytest.mark.django_db
@@ -55,9 +57,9 @@ def test_demo_has_overleg_with_history_and_agreements_in_every_state() -> None:
     assert CaseRegistration.objects.filter(match__isnull=False).exists()
 
     chair = User.objects.get(username="demo-veiligthuis")
-    assert len(selectors.triage_queue(actor=actor_for_user(chair))) == 1
+    assert len(registration_selectors.triage_queue(actor=actor_for_user(chair))) == 1
     prof = User.objects.get(username="demo-professional")
-    overdue = selectors.overdue_agreements(actor=actor_for_user(prof))
+    overdue = agreement_selectors.overdue_agreements(actor=actor_for_user(prof))
     assert overdue
     # The next meeting has the open agreements' cases back on its agenda, plus the newly admitted case.
     upcoming = (
@@ -66,7 +68,7 @@ def test_demo_has_overleg_with_history_and_agreements_in_every_state() -> None:
         .first()
     )
     assert upcoming is not None
-    page = selectors.meeting_page(actor=actor_for_user(prof), pk=upcoming.pk)
+    page = meeting_selectors.meeting_page(actor=actor_for_user(prof), pk=upcoming.pk)
     sources = {row.item.source for row in page.rows}
     assert {AgendaSource.FOLLOW_UP, AgendaSource.TRIAGE} <= sources
     assert any(row.open_agreements for row in page.rows)

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from keten.accounts.models import User
 from keten.core.actor import actor_for_user
-from keten.overleg import selectors
+from keten.overleg.agreements import selectors as agreement_selectors
+from keten.overleg.meetings import selectors as meeting_selectors
 from keten.overleg.models import (
     Agreement,
     AgreementStatus,
@@ -45,13 +46,13 @@ def test_large_profile_has_two_years_of_overleg() -> None:
     actor = actor_for_user(bench)
     meeting = bench_meeting()
     assert meeting is not None
-    page = selectors.meeting_page(actor=actor, pk=meeting.pk)
+    page = meeting_selectors.meeting_page(actor=actor, pk=meeting.pk)
     assert len(page.rows) == BENCH_CASES
     assert all(row.open_agreements for row in page.rows)
-    mine = selectors.my_agreements(actor=actor)
+    mine = agreement_selectors.my_agreements(actor=actor)
     assert len(mine) >= 10
     with CaptureQueriesContext(connection) as ctx:
-        selectors.my_agreements(actor=actor)
+        agreement_selectors.my_agreements(actor=actor)
     # ids, rows, and the audit event (chain lock with head, insert, the families it lists; a savepoint
     # inside the test's transaction)
     assert len(ctx.captured_queries) <= 7

@@ -16,8 +16,15 @@ from keten.core.errors import NotFoundError
 from keten.core.models import AuditEvent
 from keten.core.policy import allows
 from keten.dossiers.models import Dossier
-from keten.overleg import selectors, services
+from keten.overleg.agreements import selectors as agreement_selectors
+from keten.overleg.agreements import services as agreement_services
+from keten.overleg.discussions import services as discussion_services
+from keten.overleg.figures import selectors as figure_selectors
+from keten.overleg.meetings import selectors as meeting_selectors
+from keten.overleg.meetings import services as meeting_services
 from keten.overleg.models import AgendaItem, AgendaState, Agreement, CaseRegistration, Meeting
+from keten.overleg.registrations import selectors as registration_selectors
+from keten.overleg.registrations import services as registration_services
 from keten.overleg.tests.conftest import World
 from keten.testing.factories import make_user
 
@@ -38,7 +45,7 @@ def _agree(world: World, actor_of: ActorOf, item: AgendaItem, owner: User | None
         "owner_user_id": (owner or world.member).pk,
     }
     values.update(kw)
-    return services.agreement_create(actor=actor_of(world.chair), item=item, **values)  # type: ignore[arg-type]
+    return agreement_services.agreement_create(actor=actor_of(world.chair), item=item, **values)  # type: ignore[arg-type]
 
 
 # --- who sees a case --------------------------------------------------------------------------
@@ -62,14 +69,16 @@ def test_permission_matrix_for_a_case(
 
     def sees() -> bool:
         try:
-            selectors.registration_get(actor=actor_of(user), pk=registration.pk)
+            registration_selectors.registration_get(actor=actor_of(user), pk=registration.pk)
         except NotFoundError:
             return False
         return True
 
     assert sees() is waiting
     assert allows("overleg.triage", user, registration) is (who == "chair")
-    services.registration_admit(actor=actor_of(world.chair), registration=registration, meeting=world.now_meeting)
+    registration_services.registration_admit(
+        actor=actor_of(world.chair), registration=registration, meeting=world.now_meeting
+    )
     registration.refresh_from_db()
     assert sees() is admitted
 
@@ -78,13 +87,13 @@ def test_a_superuser_is_not_special(world: World, register: Register, actor_of: 
     registration = register()
     admin = make_user(Role.FUNCTIONEEL_BEHEERDER, world.gemeente, is_superuser=True, is_staff=True)
     with pytest.raises(NotFoundError):
-        selectors.registration_get(actor=actor_of(admin), pk=registration.pk)
-    assert selectors.my_agreements(actor=actor_of(admin)) == []
+        registration_selectors.registration_get(actor=actor_of(admin), pk=registration.pk)
+    assert agreement_selectors.my_agreements(actor=actor_of(admin)) == []
 
 
 def test_reads_of_a_case_are_audited(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
     before = AuditEvent.objects.filter(action="view").count()
-    selectors.registration_detail(actor=actor_of(world.member), pk=admitted.pk)
+    registration_selectors.registration_detail(actor=actor_of(world.member), pk=admitted.pk)
     event = AuditEvent.objects.filter(action="view").order_by("-id").first()
     assert event is not None
     assert AuditEvent.objects.filter(action="view").count() == before + 1
@@ -94,22 +103,25 @@ def test_reads_of_a_case_are_audited(world: World, admitted: CaseRegistration, a
 
 def test_triage_queue_and_own_registrations(world: World, register: Register, actor_of: ActorOf) -> None:
     registration = register()
-    assert selectors.triage_queue(actor=actor_of(world.chair)) == [registration]
-    assert selectors.triage_queue(actor=actor_of(world.member)) == []
-    assert selectors.my_registrations(actor=actor_of(world.registrant)) == [registration]
-    assert selectors.my_registrations(actor=actor_of(world.chair)) == []
-    assert list(selectors.registrations_visible_to(actor_of(world.outsider))) == []
-    assert list(selectors.registrations_visible_to(actor_of(world.registrant))) == [registration]
+    assert registration_selectors.triage_queue(actor=actor_of(world.chair)) == [registration]
+    assert registration_selectors.triage_queue(actor=actor_of(world.member)) == []
+    assert registration_selectors.my_registrations(actor=actor_of(world.registrant)) == [registration]
+    assert registration_selectors.my_registrations(actor=actor_of(world.chair)) == []
+    assert list(registration_selectors.registrations_visible_to(actor_of(world.outsider))) == []
+    assert list(registration_selectors.registrations_visible_to(actor_of(world.registrant))) == [registration]
 
 
 def test_dossier_for_registration_follows_the_dossier_policy(world: World, actor_of: ActorOf) -> None:
     ref = world.dossier.reference
-    assert selectors.dossier_for_registration(actor=actor_of(world.registrant), reference=ref) == world.dossier
+    assert (
+        registration_selectors.dossier_for_registration(actor=actor_of(world.registrant), reference=ref)
+        == world.dossier
+    )
     for user in (world.outsider, world.chair, world.beleid):
         with pytest.raises(NotFoundError):
-            selectors.dossier_for_registration(actor=actor_of(user), reference=ref)
+            registration_selectors.dossier_for_registration(actor=actor_of(user), reference=ref)
     with pytest.raises(NotFoundError):
-        selectors.dossier_for_registration(actor=actor_of(world.registrant), reference="D-NOPE")
+        registration_selectors.dossier_for_registration(actor=actor_of(world.registrant), reference="D-NOPE")
 
 
 # --- the meeting page -------------------------------------------------------------------------
@@ -122,12 +134,14 @@ def _fill_meeting(world: World, register: Register, actor_of: ActorOf, n: int) -
     for _ in range(n):
         dossier: Dossier = make_dossier(world.registrant)
         reg = register(dossier=dossier)
-        services.registration_admit(actor=actor_of(world.chair), registration=reg, meeting=world.now_meeting)
+        registration_services.registration_admit(
+            actor=actor_of(world.chair), registration=reg, meeting=world.now_meeting
+        )
         item = _item(reg, world.now_meeting)
         _agree(world, actor_of, item)
         _agree(world, actor_of, item, owner=None, owner_user_id=None, owner_organisation_id=world.politie.pk)
-        services.discussion_record(
-            actor=actor_of(world.member), item=item, data=services.DiscussionData(summary="Besproken")
+        discussion_services.discussion_record(
+            actor=actor_of(world.member), item=item, data=discussion_services.DiscussionData(summary="Besproken")
         )
         regs.append(reg)
     return regs
@@ -138,15 +152,15 @@ def _admit_a_colleagues_case(world: World, actor_of: ActorOf) -> CaseRegistratio
     from keten.testing.factories import make_dossier
 
     other_prof = make_user(Role.PROFESSIONAL, world.wijkteam, username="collega")
-    other = services.registration_create(
+    other = registration_services.registration_create(
         actor=actor_of(other_prof),
         overleg_type=world.overleg,
         dossier=make_dossier(other_prof),
-        data=services.RegistrationData(
+        data=registration_services.RegistrationData(
             reason="Zorgen over de veiligheid thuis.", goal="Plan maken", process_step_id=world.steps[1].pk
         ),
     )
-    services.registration_admit(actor=actor_of(world.chair), registration=other, meeting=world.now_meeting)
+    registration_services.registration_admit(actor=actor_of(world.chair), registration=other, meeting=world.now_meeting)
     return other
 
 
@@ -160,13 +174,13 @@ def test_meeting_page_runs_a_fixed_number_of_queries(world: World, register: Reg
     _fill_meeting(world, register, actor_of, 3)
     actor = actor_of(world.member)
     actor.user.active_membership  # noqa: B018 - warm the cached membership as a request would
-    few = _count_queries(lambda: selectors.meeting_page(actor=actor, pk=world.now_meeting.pk))
+    few = _count_queries(lambda: meeting_selectors.meeting_page(actor=actor, pk=world.now_meeting.pk))
     _fill_meeting(world, register, actor_of, 12)
-    page = selectors.meeting_page(actor=actor, pk=world.now_meeting.pk)
+    page = meeting_selectors.meeting_page(actor=actor, pk=world.now_meeting.pk)
     assert len(page.rows) == 15
     assert all(len(row.open_agreements) == 2 for row in page.rows)
     assert all(len(row.discussion) == 1 for row in page.rows)
-    many = _count_queries(lambda: selectors.meeting_page(actor=actor, pk=world.now_meeting.pk))
+    many = _count_queries(lambda: meeting_selectors.meeting_page(actor=actor, pk=world.now_meeting.pk))
     assert many == few
     assert many <= 8, many
 
@@ -176,20 +190,20 @@ def test_meeting_page_shows_a_non_attendee_only_their_own_case(
 ) -> None:
     regs = _fill_meeting(world, register, actor_of, 2)
     _admit_a_colleagues_case(world, actor_of)
-    page = selectors.meeting_page(actor=actor_of(world.registrant), pk=world.now_meeting.pk)
+    page = meeting_selectors.meeting_page(actor=actor_of(world.registrant), pk=world.now_meeting.pk)
     assert {r.registration.pk for r in page.rows} == {r.pk for r in regs}
     assert page.hidden == 1
     assert not page.can_record
-    attendee_page = selectors.meeting_page(actor=actor_of(world.member), pk=world.now_meeting.pk)
+    attendee_page = meeting_selectors.meeting_page(actor=actor_of(world.member), pk=world.now_meeting.pk)
     assert len(attendee_page.rows) == 3
     assert attendee_page.can_record
     # Someone of a member organisation who is not on the list sees the meeting but no case.
-    outsider_page = selectors.meeting_page(actor=actor_of(world.outsider), pk=world.now_meeting.pk)
+    outsider_page = meeting_selectors.meeting_page(actor=actor_of(world.outsider), pk=world.now_meeting.pk)
     assert outsider_page.rows == []
     # Someone of no member organisation does not see the meeting at all.
     stranger = make_user(Role.PROFESSIONAL, username="vreemde")
     with pytest.raises(NotFoundError):
-        selectors.meeting_page(actor=actor_of(stranger), pk=world.now_meeting.pk)
+        meeting_selectors.meeting_page(actor=actor_of(stranger), pk=world.now_meeting.pk)
 
 
 def test_meeting_agenda_shows_what_meeting_page_shows_in_a_fixed_number_of_queries(
@@ -200,12 +214,12 @@ def test_meeting_agenda_shows_what_meeting_page_shows_in_a_fixed_number_of_queri
     _fill_meeting(world, register, actor_of, 2)
     actor = actor_of(world.member)
     actor.user.active_membership  # noqa: B018 - warm the cached membership as a request would
-    few = _count_queries(lambda: selectors.meeting_agenda(actor=actor, pk=world.now_meeting.pk))
+    few = _count_queries(lambda: meeting_selectors.meeting_agenda(actor=actor, pk=world.now_meeting.pk))
     _fill_meeting(world, register, actor_of, 6)
     before = AuditEvent.objects.filter(object_type="overleg.meeting_case").count()
-    agenda = selectors.meeting_agenda(actor=actor, pk=world.now_meeting.pk)
+    agenda = meeting_selectors.meeting_agenda(actor=actor, pk=world.now_meeting.pk)
     assert AuditEvent.objects.filter(object_type="overleg.meeting_case").count() == before + 8
-    full = selectors.meeting_page(actor=actor, pk=world.now_meeting.pk)
+    full = meeting_selectors.meeting_page(actor=actor, pk=world.now_meeting.pk)
     assert [line.item_id for line in agenda.rows] == [row.item.pk for row in full.rows]
     for line, row in zip(agenda.rows, full.rows, strict=True):
         assert line.family_name == row.registration.dossier.family.name
@@ -218,7 +232,7 @@ def test_meeting_agenda_shows_what_meeting_page_shows_in_a_fixed_number_of_queri
         assert owners == {world.member.get_full_name(), world.politie.name}
     assert [(a.user_id, a.present) for a in agenda.attendances] == [(a.user_id, a.present) for a in full.attendances]
     assert (agenda.hidden, agenda.can_manage, agenda.can_record) == (full.hidden, full.can_manage, full.can_record)
-    many = _count_queries(lambda: selectors.meeting_agenda(actor=actor, pk=world.now_meeting.pk))
+    many = _count_queries(lambda: meeting_selectors.meeting_agenda(actor=actor, pk=world.now_meeting.pk))
     assert many == few
     assert many <= 9, many
 
@@ -226,23 +240,23 @@ def test_meeting_agenda_shows_what_meeting_page_shows_in_a_fixed_number_of_queri
 def test_meeting_agenda_applies_the_same_visibility(world: World, register: Register, actor_of: ActorOf) -> None:
     regs = _fill_meeting(world, register, actor_of, 1)
     _admit_a_colleagues_case(world, actor_of)
-    own = selectors.meeting_agenda(actor=actor_of(world.registrant), pk=world.now_meeting.pk)
+    own = meeting_selectors.meeting_agenda(actor=actor_of(world.registrant), pk=world.now_meeting.pk)
     assert [line.registration_id for line in own.rows] == [regs[0].pk]
     assert own.hidden == 1
     assert not own.can_record
-    assert selectors.meeting_agenda(actor=actor_of(world.outsider), pk=world.now_meeting.pk).rows == []
+    assert meeting_selectors.meeting_agenda(actor=actor_of(world.outsider), pk=world.now_meeting.pk).rows == []
     stranger = make_user(Role.PROFESSIONAL, username="vreemde")
     with pytest.raises(NotFoundError):
-        selectors.meeting_agenda(actor=actor_of(stranger), pk=world.now_meeting.pk)
+        meeting_selectors.meeting_agenda(actor=actor_of(stranger), pk=world.now_meeting.pk)
     with pytest.raises(NotFoundError):
-        selectors.meeting_agenda(actor=actor_of(world.member), pk=987654)
+        meeting_selectors.meeting_agenda(actor=actor_of(world.member), pk=987654)
 
 
 def test_agreement_line_shortens_long_agreements_as_truncatechars_does() -> None:
     from django.template.defaultfilters import truncatechars
 
     for text in ("kort", "x" * 120, "y" * 121, "Een lange afspraak " * 20):
-        line = selectors.AgreementLine(pk=1, what=text, owner="", due_on=dt.date(2026, 1, 1))
+        line = meeting_selectors.AgreementLine(pk=1, what=text, owner="", due_on=dt.date(2026, 1, 1))
         assert line.what_short == truncatechars(text, 120)
 
 
@@ -256,27 +270,27 @@ def test_my_agreements_as_person_and_through_the_organisation(
     mine = _agree(world, actor_of, item)
     ours = _agree(world, actor_of, item, owner_user_id=None, owner_organisation_id=world.politie.pk)
     theirs = _agree(world, actor_of, item, owner=world.registrant)
-    assert selectors.my_agreements(actor=actor_of(world.member)) == [mine, ours]
+    assert agreement_selectors.my_agreements(actor=actor_of(world.member)) == [mine, ours]
     # The outsider works for the politie too: sees the organisation's agreement, not the case.
-    assert selectors.my_agreements(actor=actor_of(world.outsider)) == [ours]
-    assert selectors.agreement_get(actor=actor_of(world.outsider), pk=ours.pk) == ours
+    assert agreement_selectors.my_agreements(actor=actor_of(world.outsider)) == [ours]
+    assert agreement_selectors.agreement_get(actor=actor_of(world.outsider), pk=ours.pk) == ours
     with pytest.raises(NotFoundError):
-        selectors.agreement_get(actor=actor_of(world.outsider), pk=mine.pk)
-    assert selectors.my_agreements(actor=actor_of(world.registrant)) == [theirs]
+        agreement_selectors.agreement_get(actor=actor_of(world.outsider), pk=mine.pk)
+    assert agreement_selectors.my_agreements(actor=actor_of(world.registrant)) == [theirs]
 
 
 def test_my_agreements_runs_a_fixed_number_of_queries(world: World, register: Register, actor_of: ActorOf) -> None:
     _fill_meeting(world, register, actor_of, 2)
     actor = actor_of(world.member)
     actor.user.active_membership  # noqa: B018
-    few = _count_queries(lambda: selectors.my_agreements(actor=actor))
+    few = _count_queries(lambda: agreement_selectors.my_agreements(actor=actor))
     _fill_meeting(world, register, actor_of, 6)
-    assert len(selectors.my_agreements(actor=actor)) == 16
-    assert _count_queries(lambda: selectors.my_agreements(actor=actor)) == few
+    assert len(agreement_selectors.my_agreements(actor=actor)) == 16
+    assert _count_queries(lambda: agreement_selectors.my_agreements(actor=actor)) == few
 
     def shown() -> None:
         # What a list of agreements shows must not load deferred columns row by row.
-        for a in selectors.my_agreements(actor=actor):
+        for a in agreement_selectors.my_agreements(actor=actor):
             values = [a.what, a.due_on, a.registration.overleg_type.name, a.registration.dossier.family.name]
             values += [a.registration.dossier.reference, a.agenda_item.meeting.starts_at if a.agenda_item else None]
             values.append(a.owner_user.get_full_name() if a.owner_user else a.owner_organisation.name)
@@ -291,10 +305,10 @@ def test_my_agreements_page_lines_match_the_agreements_in_a_fixed_number_of_quer
     _fill_meeting(world, register, actor_of, 2)
     actor = actor_of(world.member)
     actor.user.active_membership  # noqa: B018
-    few = _count_queries(lambda: selectors.my_agreements_page(actor=actor, page_size=5))
+    few = _count_queries(lambda: agreement_selectors.my_agreements_page(actor=actor, page_size=5))
     _fill_meeting(world, register, actor_of, 6)
-    full = selectors.my_agreements(actor=actor)
-    page = selectors.my_agreements_page(actor=actor, page_size=5, page=2)
+    full = agreement_selectors.my_agreements(actor=actor)
+    page = agreement_selectors.my_agreements_page(actor=actor, page_size=5, page=2)
     assert (page.total, page.number, page.overdue) == (16, 2, 0)
     expected = full[5:10]
     assert [line.pk for line in page.rows] == [a.pk for a in expected]
@@ -308,7 +322,7 @@ def test_my_agreements_page_lines_match_the_agreements_in_a_fixed_number_of_quer
         assert line.status_display == "Open"
     event = AuditEvent.objects.filter(object_type="overleg.my_agreements").latest("id")
     assert event.details["registrations"] == sorted({a.registration_id for a in expected})
-    assert _count_queries(lambda: selectors.my_agreements_page(actor=actor, page_size=5)) == few
+    assert _count_queries(lambda: agreement_selectors.my_agreements_page(actor=actor, page_size=5)) == few
 
 
 def test_overdue_lines_for_the_chair_leave_out_own_agreements(
@@ -318,9 +332,9 @@ def test_overdue_lines_for_the_chair_leave_out_own_agreements(
     late = _agree(world, actor_of, item)
     own = _agree(world, actor_of, item, owner=world.chair)
     Agreement.objects.filter(pk__in=[late.pk, own.pk]).update(due_on=timezone.localdate() - dt.timedelta(days=2))
-    lines = selectors.overdue_agreement_lines(actor=actor_of(world.chair), others_only=True)
+    lines = agreement_selectors.overdue_agreement_lines(actor=actor_of(world.chair), others_only=True)
     assert [line.pk for line in lines] == [late.pk]
-    assert selectors.overdue_agreement_lines(actor=actor_of(world.beleid)) == []
+    assert agreement_selectors.overdue_agreement_lines(actor=actor_of(world.beleid)) == []
 
 
 def test_overdue_agreements_for_owner_and_chair(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
@@ -328,9 +342,9 @@ def test_overdue_agreements_for_owner_and_chair(world: World, admitted: CaseRegi
     late = _agree(world, actor_of, item)
     _agree(world, actor_of, item, what="Nog niet te laat")
     Agreement.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - dt.timedelta(days=2))
-    assert selectors.overdue_agreements(actor=actor_of(world.member)) == [late]
-    assert selectors.overdue_agreements(actor=actor_of(world.chair)) == [late]
-    assert selectors.overdue_agreements(actor=actor_of(world.registrant)) == []
+    assert agreement_selectors.overdue_agreements(actor=actor_of(world.member)) == [late]
+    assert agreement_selectors.overdue_agreements(actor=actor_of(world.chair)) == [late]
+    assert agreement_selectors.overdue_agreements(actor=actor_of(world.registrant)) == []
 
 
 # --- municipality figures ---------------------------------------------------------------------
@@ -340,11 +354,13 @@ def test_municipality_aggregates_are_counts_only(world: World, register: Registe
     regs = _fill_meeting(world, register, actor_of, 6)
     first = Agreement.objects.filter(registration=regs[0]).first()
     assert first is not None
-    services.agreement_close(actor=actor_of(world.member), agreement=first, expected_version=1, result="Gedaan")
-    services.meeting_hold(actor=actor_of(world.chair), meeting=world.now_meeting)
+    agreement_services.agreement_close(
+        actor=actor_of(world.member), agreement=first, expected_version=1, result="Gedaan"
+    )
+    meeting_services.meeting_hold(actor=actor_of(world.chair), meeting=world.now_meeting)
     with pytest.raises(NotFoundError):
-        selectors.municipality_aggregates(actor=actor_of(world.chair))
-    figures = selectors.municipality_aggregates(actor=actor_of(world.beleid))
+        figure_selectors.municipality_aggregates(actor=actor_of(world.chair))
+    figures = figure_selectors.municipality_aggregates(actor=actor_of(world.beleid))
     assert len(figures) == 1
     row = figures[0]
     assert row["registered"] == 6
@@ -369,7 +385,7 @@ def test_municipality_aggregates_hide_complementary_cells(world: World, register
 
     regs = _fill_meeting(world, register, actor_of, 8)
     CaseRegistration.objects.filter(pk__in=[r.pk for r in regs[:2]]).update(status=RegistrationStatus.AFGESLOTEN)
-    row = selectors.municipality_aggregates(actor=actor_of(world.beleid))[0]
+    row = figure_selectors.municipality_aggregates(actor=actor_of(world.beleid))[0]
     assert row["registered"] == 8
     assert row["admitted"] == 8
     assert row["closed"] is None  # 2

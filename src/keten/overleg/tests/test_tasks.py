@@ -13,7 +13,8 @@ from django.utils import timezone
 from keten.accounts.models import User
 from keten.core.actor import Actor
 from keten.notifications.models import Notification
-from keten.overleg import services
+from keten.overleg.agreements import services as agreement_services
+from keten.overleg.meetings import services as meeting_services
 from keten.overleg.models import AgendaItem, AgendaState, Agreement, CaseRegistration, Meeting
 from keten.overleg.tasks import KIND_DUE_SOON, KIND_OVERDUE, overleg_reminders_send
 from keten.overleg.tests.conftest import World
@@ -28,7 +29,7 @@ def _agreements(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> 
     def make(**kw: object) -> Agreement:
         values: dict[str, object] = {"what": "Gesprek met de ouders", "due_on": today + dt.timedelta(days=30)}
         values.update(kw)
-        return services.agreement_create(actor=actor_of(world.chair), item=item, **values)  # type: ignore[arg-type]
+        return agreement_services.agreement_create(actor=actor_of(world.chair), item=item, **values)  # type: ignore[arg-type]
 
     soon = make(owner_user_id=world.member.pk, due_on=today + dt.timedelta(days=1))
     late_org = make(owner_organisation_id=world.politie.pk)
@@ -65,7 +66,7 @@ def test_a_new_due_date_is_reminded_again(world: World, admitted: CaseRegistrati
     soon, _late, _later = _agreements(world, admitted, actor_of)
     overleg_reminders_send()
     soon.refresh_from_db()
-    moved = services.agreement_update(
+    moved = agreement_services.agreement_update(
         actor=actor_of(world.member),
         agreement=soon,
         expected_version=soon.version,
@@ -79,7 +80,7 @@ def test_overdue_agreement_returns_on_the_next_agenda(
     world: World, admitted: CaseRegistration, actor_of: ActorOf
 ) -> None:
     _agreements(world, admitted, actor_of)
-    services.meeting_hold(actor=actor_of(world.chair), meeting=world.now_meeting)
+    meeting_services.meeting_hold(actor=actor_of(world.chair), meeting=world.now_meeting)
     assert AgendaItem.objects.filter(
         registration=admitted, meeting=world.next_meeting, state=AgendaState.ON_AGENDA
     ).exists()

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from keten.overleg.services import WEEKS_AHEAD, meetings_generate
+from keten.overleg.meetings.services import WEEKS_AHEAD, meetings_generate
 from keten.overleg.tasks import generate_overleg_meetings
 
 
