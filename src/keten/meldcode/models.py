@@ -217,7 +217,7 @@ class EntryQuerySet(models.QuerySet["Entry"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("meldcode entries are append-only")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("meldcode entries are append-only")
 
 

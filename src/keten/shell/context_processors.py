@@ -20,7 +20,7 @@ def keten(request: HttpRequest) -> dict[str, Any]:
         "session_idle_minutes": settings.KETEN_SESSION_IDLE_SECONDS // 60,
     }
     if user is not None and user.is_authenticated and second_factor_done(request):
-        membership = user.active_membership  # type: ignore[union-attr]
+        membership = user.active_membership
         nav = {
             "dossiers": allows("dossiers.add_dossier", user),
             "audit": allows("core.view_auditlog", user),

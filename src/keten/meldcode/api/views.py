@@ -78,7 +78,7 @@ class MeldcodeAPIView(APIView):
 
 
 def _list_payload(traject: Traject) -> dict[str, Any]:
-    return s.TrajectListSerializer(traject).data  # type: ignore[return-value]
+    return s.TrajectListSerializer(traject).data
 
 
 def _detail_payload(actor: Actor, reference: str) -> dict[str, Any]:
