@@ -113,6 +113,12 @@ def explicit_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
             fld.auto_now_add = auto_now_add
 
 
+def history_dated(instance: models.Model, when: datetime) -> None:
+    """Date the history row that ``bulk_create_with_history`` writes for ``instance`` (django-simple-history
+    reads the instance attribute ``_history_date``), so the seeded history starts when the record did."""
+    instance.__dict__["_history_date"] = when
+
+
 def progress(iterable: Iterable[Any] | None = None, *, total: int | None = None, desc: str, enabled: bool) -> tqdm[Any]:
     return tqdm(iterable, total=total, desc=desc, unit=" rows", disable=not enabled, dynamic_ncols=True, leave=True)
 

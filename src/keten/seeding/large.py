@@ -60,7 +60,7 @@ from keten.seeding.common import (
     pseudonym,
     random_moment,
 )
-from keten.seeding.demo import JOB_TITLES, NOTE_TEXTS, SUMMARIES
+from keten.seeding.demo.data import JOB_TITLES, NOTE_TEXTS, SUMMARIES
 from keten.seeding.meldcode_large import seed_meldcode_large
 from keten.seeding.network_large import seed_network_large
 from keten.seeding.overleg_large import seed_overleg_large
