@@ -205,7 +205,7 @@ def _copy_events(events: list[AuditEvent]) -> None:
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(events)]
         )
         ids = sorted(int(row[0]) for row in cursor.fetchall())
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for event, pk in zip(events, ids, strict=True):
                 event.pk = pk
                 event._state.adding = False
