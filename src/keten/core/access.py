@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -121,11 +121,12 @@ class PolicyRequiredMixin:
     """For class-based views: ``permission_required`` is asked before ``dispatch``; no → 404."""
 
     permission_required: str = ""
+    keten_access: ClassVar[Access]  # set on every subclass that names a permission
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if cls.permission_required:
-            cls.keten_access = Access(permission=cls.permission_required)  # type: ignore[attr-defined]
+            cls.keten_access = Access(permission=cls.permission_required)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not self.permission_required or not allows(self.permission_required, actor_from_request(request)):
@@ -170,15 +171,15 @@ class PolicyPermission(BasePermission):
 
 def view_access(callback: Any) -> Access | None:
     """The declared access of a URL pattern's callback (function view, class view or API view)."""
-    found = getattr(callback, "keten_access", None)
+    found: Access | None = getattr(callback, "keten_access", None)
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
     if view_class is None:
         return None
     found = getattr(view_class, "keten_access", None)
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     policy = getattr(view_class, "policy", None)
     if not policy:
         return None

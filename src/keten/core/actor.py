@@ -103,9 +103,9 @@ def actor_for_user(user: User) -> Actor:
 
 def actor_from_request(request: HttpRequest | Any) -> Actor:
     """The actor behind a UI or API request (cached on the request)."""
-    cached = getattr(request, "_keten_actor", None)
+    cached: Actor | None = getattr(request, "_keten_actor", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     auth = getattr(request, "auth", None)
     if getattr(auth, "is_system_client", False):
         actor = Actor(user=None, membership=None, api_client=auth)

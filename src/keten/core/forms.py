@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
@@ -155,12 +155,21 @@ class KetenFormRenderer(TemplatesSetting):
         return super().render(template_name, context, request=request)
 
 
-class KetenFormMixin:
-    """Adds the Utrecht classes to every widget; marks invalid fields for assistive technology."""
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class KetenFormMixin(_FormBase):
+    """Adds the Utrecht classes to every widget; marks invalid fields for assistive technology.
+
+    Mixed into a form class (``KetenForm``, the two-factor forms); typed as one for the checker only.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        for field in self.fields.values():
             widget = field.widget
             css = next(
                 (c for klass, c in _WIDGET_CLASSES.items() if isinstance(widget, klass)),
@@ -170,10 +179,10 @@ class KetenFormMixin:
             widget.attrs["class"] = f"{existing} {css}".strip()
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
-            if name in self.fields:  # type: ignore[attr-defined]
-                widget = self.fields[name].widget  # type: ignore[attr-defined]
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
                 widget.attrs["class"] = widget.attrs.get("class", "") + " utrecht-textbox--invalid"
 
 

@@ -113,6 +113,12 @@ def explicit_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
             fld.auto_now_add = auto_now_add
 
 
+def history_dated(instance: models.Model, when: datetime) -> None:
+    """Date the history row that ``bulk_create_with_history`` writes for ``instance`` (django-simple-history
+    reads the instance attribute ``_history_date``), so the seeded history starts when the record did."""
+    instance.__dict__["_history_date"] = when
+
+
 def progress(iterable: Iterable[Any] | None = None, *, total: int | None = None, desc: str, enabled: bool) -> tqdm[Any]:
     return tqdm(iterable, total=total, desc=desc, unit=" rows", disable=not enabled, dynamic_ncols=True, leave=True)
 
@@ -199,7 +205,7 @@ def _copy_audit_rows(rows: list[dict[str, Any]]) -> None:
     """PostgreSQL ``COPY`` of prepared audit rows: an order of magnitude faster than INSERT for millions."""
     table = AuditEvent._meta.db_table
     sql = f"COPY {table} ({', '.join(_AUDIT_COLUMNS)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:  # type: ignore[attr-defined]
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for values in rows:
             copy.write_row(tuple(json.dumps(values[c]) if c == "details" else values[c] for c in _AUDIT_COLUMNS))
 

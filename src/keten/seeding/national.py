@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from keten.accounts.models import Membership, Municipality, Organisation, OrganisationType
 from keten.dossiers.models import Family, Person
 from keten.seeding.common import SeedError, analyze, explicit_timestamps
-from keten.seeding.large import CityBuilder, NamePools
+from keten.seeding.large.city import CityBuilder, NamePools
 from keten.seeding.verwijsindex_national import seed_verwijsindex_national
 
 FAMILIES = 1_000_000

@@ -36,7 +36,10 @@ CHAIN_TYPES = [
 
 
 def _actor(username: str) -> Actor:
-    user = User.objects.get(username=username)
+    return _actor_of(User.objects.get(username=username))
+
+
+def _actor_of(user: User) -> Actor:
     membership = Membership.objects.filter(user=user, is_active=True).select_related("organisation").first()
     assert membership is not None
     user.__dict__["active_membership"] = membership
@@ -70,7 +73,8 @@ def _pick_dossier(sharer: User, grantee: User, today: date) -> tuple[Dossier, Pe
 def seed_sharing_demo(*, now: Any = None) -> dict[str, int]:
     # The services check dates against today; the demo never dates anything later than that.
     today = min(timezone.localdate(now) if now else timezone.localdate(), timezone.localdate())
-    sharer = _actor(SHARER)
+    sharer_user = User.objects.get(username=SHARER)
+    sharer = _actor_of(sharer_user)
     grantee = User.objects.get(username=GRANTEE)
     assert sharer.membership is not None
     municipality_id = sharer.membership.organisation.municipality_id
@@ -123,7 +127,7 @@ def seed_sharing_demo(*, now: Any = None) -> dict[str, int]:
             ],
         ),
     )
-    dossier, parent, child = _pick_dossier(sharer.user, grantee, today)  # type: ignore[arg-type]
+    dossier, parent, child = _pick_dossier(sharer_user, grantee, today)
 
     def consent(recipient: Organisation, given: int, **extra: Any) -> Any:
         return services.consent_record(

@@ -109,7 +109,7 @@ class VerwijsindexDemo:
         return result.signal
 
     def _match(self, signal: Signal) -> Match:
-        return Match.objects.filter(participants__signal=signal).order_by("-pk").first()  # type: ignore[return-value]
+        return Match.objects.filter(participants__signal=signal).latest("pk")
 
     def _after(self, match: Match, user: User, days_after: int, action: str, **kwargs: Any) -> None:
         match = Match.objects.get(pk=match.pk)

@@ -32,8 +32,8 @@ How the data is shaped:
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -43,6 +43,17 @@ from django.utils import timezone
 
 from keten.accounts.models import CASE_ROLES, Membership
 from keten.seeding.common import PSEUDONYM_ALPHABET, progress, reserved_test_bsns, reset_sequence
+from keten.seeding.verwijsindex_national_rows import (
+    LINK_COLUMNS,
+    MATCH_COLUMNS,
+    PARENT_COLUMNS,
+    PARTICIPANT_COLUMNS,
+    SIGNAL_COLUMNS,
+    YOUTH_COLUMNS,
+    Chunk,
+    Ids,
+    write_rows,
+)
 from keten.verwijsindex.models import (
     YOUTH_PSEUDONYM_LENGTH,
     EndReason,
@@ -102,80 +113,6 @@ class ViCounts:
     family_matches: int = 0
     participants: int = 0
     youths_with_test_bsn: int = 0
-
-
-@dataclass
-class _Ids:
-    """Explicit ids, continued after whatever the tables already hold."""
-
-    youth: int
-    parent: int
-    link: int
-    signal: int
-    match: int
-    participant: int
-
-    @classmethod
-    def after_existing(cls) -> _Ids:
-        def top(model: Any) -> int:
-            return int(model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-
-        return cls(
-            youth=top(Youth),
-            parent=top(ParentKey),
-            link=top(ParentLink),
-            signal=top(Signal),
-            match=top(Match),
-            participant=top(MatchParticipant),
-        )
-
-
-@dataclass
-class _Chunk:
-    youths: list[tuple[Any, ...]] = field(default_factory=list)
-    parents: list[tuple[Any, ...]] = field(default_factory=list)
-    links: list[tuple[Any, ...]] = field(default_factory=list)
-    signals: list[tuple[Any, ...]] = field(default_factory=list)
-    matches: list[tuple[Any, ...]] = field(default_factory=list)
-    participants: list[tuple[Any, ...]] = field(default_factory=list)
-
-
-YOUTH_COLUMNS = (
-    "id",
-    "pseudonym",
-    "bsn_key",
-    "name_birth_key",
-    "display_name",
-    "date_of_birth",
-    "destroy_on",
-    "created_at",
-)
-PARENT_COLUMNS = ("id", "key")
-LINK_COLUMNS = ("id", "youth_id", "parent_id")
-SIGNAL_COLUMNS = (
-    "id", "youth_id", "municipality_id", "organisation_id", "professional_id", "wijk_id", "contact_phone",
-    "contact_email", "registered_on", "active_until", "status", "ended_on", "end_reason", "archive_until",
-    "api_client_id", "idempotency_key", "created_at",
-)  # fmt: skip
-MATCH_COLUMNS = (
-    "id", "kind", "youth_id", "parent_id", "status", "coordinator_id", "coordinator_accepted", "created_at",
-    "contact_due", "contact_at", "coordinated_at", "regievoerder_alerted_at", "cross_municipality", "version",
-)  # fmt: skip
-PARTICIPANT_COLUMNS = ("id", "match_id", "signal_id", "municipality_id", "added_at")
-
-
-def write_rows(model: Any, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
-    """COPY on PostgreSQL; a plain multi-row INSERT elsewhere (tests on SQLite)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(rows))  # noqa: S608
 
 
 def _professionals(municipality_ids: Sequence[int] | None) -> dict[int, list[Prof]]:
@@ -264,7 +201,7 @@ class VerwijsindexBuilder:
         self.staff = staff
         self.municipalities = sorted(staff)
         self.enc = _Encryptor(rng, names)
-        self.ids = _Ids.after_existing()
+        self.ids = Ids.after_existing()
         self.counts = ViCounts()
         bsns = reserved_test_bsns()
         rng.shuffle(bsns)
@@ -276,9 +213,9 @@ class VerwijsindexBuilder:
 
     # -- one chunk of families ------------------------------------------------------------------
 
-    def chunk(self, n_youths: int, n_active: int, n_archived: int) -> _Chunk:
+    def chunk(self, n_youths: int, n_active: int, n_archived: int) -> Chunk:
         rng, today = self.rng, self.today
-        out = _Chunk()
+        out = Chunk()
         families: list[tuple[int, list[tuple[int, date]], list[int]]] = []  # municipality, youths, parent ids
         made = 0
         while made < n_youths:
@@ -410,7 +347,7 @@ class VerwijsindexBuilder:
         )  # fmt: skip
 
     def _match(
-        self, out: _Chunk, kind: str, youth_id: int | None, parent_id: int | None, rows: list[tuple[Any, ...]]
+        self, out: Chunk, kind: str, youth_id: int | None, parent_id: int | None, rows: list[tuple[Any, ...]]
     ) -> None:
         """A live match over active signal rows (id, youth, municipality, organisation, professional, ...)."""
         rng = self.rng
@@ -462,7 +399,7 @@ class VerwijsindexBuilder:
             self._type_cache = cached
         return cached
 
-    def write(self, chunk: _Chunk) -> None:
+    def write(self, chunk: Chunk) -> None:
         with transaction.atomic():
             write_rows(ParentKey, PARENT_COLUMNS, chunk.parents)
             write_rows(Youth, YOUTH_COLUMNS, chunk.youths)
