@@ -169,15 +169,20 @@ class PolicyPermission(BasePermission):
         return not permission or allows(str(permission), actor_from_request(request), obj)
 
 
+def _declared(target: Any) -> Access | None:
+    found = getattr(target, "keten_access", None)
+    return found if isinstance(found, Access) else None
+
+
 def view_access(callback: Any) -> Access | None:
     """The declared access of a URL pattern's callback (function view, class view or API view)."""
-    found: Access | None = getattr(callback, "keten_access", None)
+    found = _declared(callback)
     if found is not None:
         return found
     view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
     if view_class is None:
         return None
-    found = getattr(view_class, "keten_access", None)
+    found = _declared(view_class)
     if found is not None:
         return found
     policy = getattr(view_class, "policy", None)
