@@ -27,8 +27,8 @@ from keten.meldcode.trajecten import services as traject_services
 from keten.overleg.agreements import services as agreement_services
 from keten.overleg.models import AgendaItem, Agreement, Attendance, CaseRegistration, Meeting, OverlegKind, OverlegType
 from keten.overleg.registrations import services as registration_services
-from keten.sharing import inzage
 from keten.sharing import services as sharing_services
+from keten.sharing.inzage import services as inzage
 from keten.sharing.models import AccessGrant, DestructionRequest, InzageExport, InzageRequest, LegalBasis, RequesterRole
 from keten.testing.factories import (
     TEST_BSNS,

@@ -31,8 +31,8 @@ from keten.dossiers.api.serializers import (
 
 
 def _detail_payload(actor: Any, reference: str) -> dict[str, Any]:
-    ctx = selectors.dossier_detail(actor=actor, reference=reference)
-    dossier = ctx["dossier"]
+    page = selectors.dossier_detail(actor=actor, reference=reference)
+    dossier = page.dossier
     payload = {
         "reference": dossier.reference,
         "family": dossier.family,
@@ -42,8 +42,8 @@ def _detail_payload(actor: Any, reference: str) -> dict[str, Any]:
         "opened_at": dossier.opened_at,
         "updated_at": dossier.updated_at,
         "version": dossier.version,
-        "persons": ctx["persons"],
-        "team": ctx["team"],
+        "persons": page.persons,
+        "team": page.team,
     }
     return DossierDetailSerializer(payload).data  # type: ignore[return-value]
 
