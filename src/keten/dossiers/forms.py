@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -69,7 +69,7 @@ class DossierCreateForm(PersonFields):
 
     def __init__(self, *args: Any, wijken: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["wijk"].choices = [("", _("Onbekend")), *wijken]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["wijk"]).choices = [("", _("Onbekend")), *wijken]
         self.fields["relation"].label = _("Eerste gezinslid: relatie")
         self.fields["address"].widget = forms.HiddenInput()
 
@@ -84,7 +84,7 @@ class DossierEditForm(KetenForm):
 
     def __init__(self, *args: Any, team: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].choices = [("", _("Nog niet gekozen"))] + [  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["coordinator"]).choices = [("", _("Nog niet gekozen"))] + [
             (m.user_id, f"{m.user} ({m.organisation.name})") for m in team
         ]
 
@@ -99,7 +99,7 @@ class CaseTeamAddForm(KetenForm):
 
     def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [(u.pk, str(u)) for u in candidates]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["user"]).choices = [(u.pk, str(u)) for u in candidates]
 
 
 class BreakGlassForm(KetenForm):

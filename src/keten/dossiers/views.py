@@ -91,7 +91,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(range(total), PAGE_SIZE)
     page = paginator.get_page(page_number)
     context = {"rows": rows, "total": total, "q": query, "status": status, "page": page}
-    template = "dossiers/_list_rows.html" if request.htmx else "dossiers/list.html"  # type: ignore[attr-defined]
+    template = "dossiers/_list_rows.html" if getattr(request, "htmx", False) else "dossiers/list.html"
     return render(request, template, context)
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy
@@ -26,8 +26,8 @@ class RequestForm(KetenForm):
 
     def __init__(self, *args: Any, persons: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["requester"].choices = persons  # type: ignore[attr-defined]
-        self.fields["about"].choices = persons  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["requester"]).choices = persons
+        cast(forms.ChoiceField, self.fields["about"]).choices = persons
 
 
 class AnswerForm(KetenForm):
