@@ -18,8 +18,8 @@ from django.utils import timezone
 from keten.accounts.models import Organisation, OrganisationType, Role, User
 from keten.core.actor import Actor, actor_for_user
 from keten.core.crypto import name_birth_index
-from keten.dossiers import break_glass
 from keten.dossiers import services as dossier_services
+from keten.dossiers.access import break_glass
 from keten.dossiers.models import AccessRequest, Dossier, Person, Relation
 from keten.meldcode.consultations import services as consultation_services
 from keten.meldcode.models import Consultation, Traject

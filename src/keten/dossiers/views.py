@@ -23,7 +23,7 @@ from keten.core.actor import actor_from_request
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
 from keten.dossiers import selectors, services
-from keten.dossiers.access_views import remember_offer
+from keten.dossiers.access.offers import remember_offer
 from keten.dossiers.forms import (
     CaseTeamAddForm,
     DossierCreateForm,
