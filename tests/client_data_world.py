@@ -18,8 +18,8 @@ from django.utils import timezone
 from keten.accounts.models import Organisation, OrganisationType, Role, User
 from keten.core.actor import Actor, actor_for_user
 from keten.core.crypto import name_birth_index
-from keten.dossiers import break_glass
 from keten.dossiers import services as dossier_services
+from keten.dossiers.access import break_glass
 from keten.dossiers.models import AccessRequest, Dossier, Person, Relation
 from keten.meldcode.consultations import services as consultation_services
 from keten.meldcode.models import Consultation, Traject
@@ -27,8 +27,8 @@ from keten.meldcode.trajecten import services as traject_services
 from keten.overleg.agreements import services as agreement_services
 from keten.overleg.models import AgendaItem, Agreement, Attendance, CaseRegistration, Meeting, OverlegKind, OverlegType
 from keten.overleg.registrations import services as registration_services
-from keten.sharing import inzage
 from keten.sharing import services as sharing_services
+from keten.sharing.inzage import services as inzage
 from keten.sharing.models import AccessGrant, DestructionRequest, InzageExport, InzageRequest, LegalBasis, RequesterRole
 from keten.testing.factories import (
     TEST_BSNS,

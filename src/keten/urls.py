@@ -35,7 +35,7 @@ urlpatterns = [
     path("meldcode/", include("keten.meldcode.urls")),
     path("verwijsindex/", include("keten.verwijsindex.urls")),
     path("overleg/", include("keten.overleg.urls")),
-    path("delen/inzage/", include("keten.sharing.inzage_urls")),
+    path("delen/inzage/", include("keten.sharing.inzage.urls")),
     path("delen/", include("keten.sharing.urls")),
     path("sociale-kaart/beheer/", include("keten.network.importing.urls")),
     path("sociale-kaart/", include("keten.network.urls")),

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from keten.accounts.models import Organisation, OrganisationType, Role, User
 from keten.core.actor import actor_for_user
 from keten.dossiers.models import Dossier, Relation
-from keten.sharing.inzage import RequestData, inzage_export_build, inzage_record, one_month_after
+from keten.sharing.inzage.services import RequestData, inzage_export_build, inzage_record, one_month_after
 from keten.sharing.models import DestructionRequest, InzageExport, InzageRequest, RequesterRole
 from keten.testing.factories import OrganisationFactory, make_dossier, make_person, make_user
 from tests.browser.conftest import UI

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -69,7 +69,7 @@ class DossierCreateForm(PersonFields):
 
     def __init__(self, *args: Any, wijken: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["wijk"].choices = [("", _("Onbekend")), *wijken]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["wijk"]).choices = [("", _("Onbekend")), *wijken]
         self.fields["relation"].label = _("Eerste gezinslid: relatie")
         self.fields["address"].widget = forms.HiddenInput()
 
@@ -84,7 +84,7 @@ class DossierEditForm(KetenForm):
 
     def __init__(self, *args: Any, team: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].choices = [("", _("Nog niet gekozen"))] + [  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["coordinator"]).choices = [("", _("Nog niet gekozen"))] + [
             (m.user_id, f"{m.user} ({m.organisation.name})") for m in team
         ]
 
@@ -99,44 +99,4 @@ class CaseTeamAddForm(KetenForm):
 
     def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [(u.pk, str(u)) for u in candidates]  # type: ignore[attr-defined]
-
-
-class BreakGlassForm(KetenForm):
-    reference = forms.CharField(label=_("Dossiernummer"), max_length=20)
-    reason = forms.CharField(
-        label=_("Reden"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        min_length=10,
-        max_length=2000,
-        help_text=_(
-            "Waarom moet u dit dossier nu inzien? De regievoerder en de aandachtsfunctionarissen van het "
-            "casusteam krijgen direct een melding; de reden wordt versleuteld bewaard en beoordeeld."
-        ),
-    )
-
-
-class BreakGlassReviewForm(KetenForm):
-    verdict = forms.ChoiceField(
-        label=_("Oordeel"),
-        choices=[("justified", _("Terecht gebruikt")), ("unjustified", _("Niet terecht gebruikt"))],
-    )
-    note = forms.CharField(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-
-
-class AccessRequestForm(KetenForm):
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    motivation = forms.CharField(
-        label=_("Waarom heeft u toegang nodig?"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        min_length=10,
-        max_length=1000,
-        help_text=_("De regievoerder leest dit. Noem geen gegevens van het gezin die niet nodig zijn."),
-    )
-
-
-class AccessDecisionForm(KetenForm):
-    decision = forms.ChoiceField(choices=[("accept", _("Toekennen")), ("decline", _("Afwijzen"))])
-    case_role = forms.ChoiceField(
-        label=_("Rol in de casus"), choices=CaseRole.choices, required=False, initial=CaseRole.HULPVERLENER
-    )
+        cast(forms.ChoiceField, self.fields["user"]).choices = [(u.pk, str(u)) for u in candidates]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -120,7 +120,7 @@ def dossier_list(
             status_label=str(d.get_status_display()),
             coordinator=str(d.coordinator) if d.coordinator else "",
             updated_at=d.updated_at,
-            children=d.n_children,  # type: ignore[attr-defined]
+            children=cast(Any, d).n_children,  # annotated by the query
             pseudonym=d.family.pseudonym,
         )
         for d in page
@@ -153,7 +153,28 @@ def dossier_get(*, actor: Actor, reference: str, audit_read: bool = True) -> Dos
     return dossier
 
 
-def dossier_detail(*, actor: Actor, reference: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DossierPage:
+    """What the dossier page shows of the dossier itself; the apps above add their sections
+    (:mod:`keten.dossiers.sections`)."""
+
+    dossier: Dossier
+    persons: list[Person]
+    team: list[CaseTeamMember]
+    notes: list[DossierNote]
+    on_team: bool
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "dossier": self.dossier,
+            "persons": self.persons,
+            "team": self.team,
+            "notes": self.notes,
+            "on_team": self.on_team,
+        }
+
+
+def dossier_detail(*, actor: Actor, reference: str) -> DossierPage:
     """Everything the dossier page shows, in a fixed number of queries."""
     dossier = dossier_get(actor=actor, reference=reference)
     # Birth dates are encrypted, so the order is made here: children first, oldest first.
@@ -169,7 +190,7 @@ def dossier_detail(*, actor: Actor, reference: str) -> dict[str, Any]:
     )
     notes = list(DossierNote.objects.filter(dossier=dossier).select_related("author")[:50])
     on_team = any(m.user_id == actor.user_id for m in team)
-    return {"dossier": dossier, "persons": persons, "team": team, "notes": notes, "on_team": on_team}
+    return DossierPage(dossier=dossier, persons=persons, team=team, notes=notes, on_team=on_team)
 
 
 def person_get(*, actor: Actor, pseudonym: str) -> Person:

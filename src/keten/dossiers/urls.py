@@ -1,6 +1,7 @@
 from django.urls import path
 
-from keten.dossiers import access_views, views
+from keten.dossiers import views
+from keten.dossiers.access import views as access_views
 
 app_name = "dossiers"
 

@@ -23,7 +23,7 @@ from keten.core.actor import actor_from_request
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
 from keten.dossiers import selectors, services
-from keten.dossiers.access_views import remember_offer
+from keten.dossiers.access.offers import remember_offer
 from keten.dossiers.forms import (
     CaseTeamAddForm,
     DossierCreateForm,
@@ -31,6 +31,7 @@ from keten.dossiers.forms import (
     NoteForm,
     PersonForm,
 )
+from keten.dossiers.sections import sections_for
 
 PAGE_SIZE = 25
 
@@ -90,7 +91,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(range(total), PAGE_SIZE)
     page = paginator.get_page(page_number)
     context = {"rows": rows, "total": total, "q": query, "status": status, "page": page}
-    template = "dossiers/_list_rows.html" if request.htmx else "dossiers/list.html"  # type: ignore[attr-defined]
+    template = "dossiers/_list_rows.html" if getattr(request, "htmx", False) else "dossiers/list.html"
     return render(request, template, context)
 
 
@@ -123,11 +124,14 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
 
 @requires("dossiers.view_dossiers")
 def dossier_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    context = selectors.dossier_detail(actor=actor_from_request(request), reference=reference)
-    dossier = context["dossier"]
+    """The dossier page: the family, its case team and notes, and the sections the apps above add
+    (:mod:`keten.dossiers.sections`)."""
+    actor = actor_from_request(request)
+    page = selectors.dossier_detail(actor=actor, reference=reference)
+    dossier = page.dossier
+    context = page.context()
     context["note_form"] = NoteForm()
-    _add_meldcode(request, context)
-    _add_sharing(request, context)
+    context["sections"] = sections_for(request, actor, page)
     context["edit_form"] = DossierEditForm(
         initial={
             "summary": dossier.summary,
@@ -135,33 +139,9 @@ def dossier_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "coordinator": dossier.coordinator_id,
             "version": dossier.version,
         },
-        team=context["team"],
+        team=page.team,
     )
     return render(request, "dossiers/detail.html", context)
-
-
-def _add_meldcode(request: HttpRequest, context: dict[str, Any]) -> None:
-    """The dossier's meldcode-trajecten and the form to start one (for one child or the whole family)."""
-    from keten.meldcode.trajecten import selectors as meldcode_selectors
-    from keten.meldcode.trajecten.forms import TrajectStartForm
-
-    context["trajecten"] = meldcode_selectors.trajecten_of_dossier(
-        actor=actor_from_request(request), dossier=context["dossier"], persons=context["persons"]
-    )
-    children = [p for p in context["persons"] if p.relation == "kind"]
-    context["traject_start_form"] = TrajectStartForm(children=children)
-
-
-def _add_sharing(request: HttpRequest, context: dict[str, Any]) -> None:
-    """The dossier's newest disclosures with their total, and its consents, for the "Delen" section."""
-    from keten.sharing import page_selectors as sharing_pages
-    from keten.sharing import selectors as sharing_selectors
-
-    recent = sharing_selectors.recent_disclosures(actor=actor_from_request(request), dossier=context["dossier"])
-    context["disclosures"] = recent.rows
-    context["disclosure_total"] = recent.total
-    sharing_pages.attach_active_grants(context["disclosures"])
-    context["consents"] = sharing_pages.consents_of_dossier(context["dossier"])
 
 
 @require_POST
@@ -169,7 +149,7 @@ def _add_sharing(request: HttpRequest, context: dict[str, Any]) -> None:
 def dossier_edit(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_from_request(request)
     dossier = _get_for_change(request, reference)
-    team = selectors.dossier_detail(actor=actor, reference=reference)["team"]
+    team = selectors.dossier_detail(actor=actor, reference=reference).team
     form = DossierEditForm(request.POST, team=team)
     if form.is_valid():
         try:

@@ -9,4 +9,9 @@ class MeldcodeConfig(AppConfig):
 
     def ready(self) -> None:
         # The meldcode rules join the one policy (keten.core.policy.allows).
+        from keten.dossiers import sections
         from keten.meldcode import rules  # noqa: F401
+        from keten.meldcode.dossier_section import SECTION
+
+        # The dossier page shows the meldcode section without importing meldcode (keten.dossiers.sections).
+        sections.register(SECTION)

@@ -10,4 +10,9 @@ class OverlegConfig(AppConfig):
     def ready(self) -> None:
         # The overleg's permissions join the one policy (keten.core.policy.allows); its account hooks
         # revoke the calendar feed when an account is reset or deactivated.
+        from keten.dossiers import sections
         from keten.overleg import account_hooks, rules  # noqa: F401
+        from keten.overleg.dossier_section import SECTION
+
+        # The dossier page shows the overleg section without importing overleg (keten.dossiers.sections).
+        sections.register(SECTION)

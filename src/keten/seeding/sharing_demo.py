@@ -16,7 +16,8 @@ from django.utils import timezone
 from keten.accounts.models import Membership, Organisation, OrganisationType, User
 from keten.core.actor import Actor
 from keten.dossiers.models import CaseTeamMember, Dossier, Person, Relation
-from keten.sharing import inzage, services
+from keten.sharing import services
+from keten.sharing.inzage import services as inzage
 from keten.sharing.models import GiverRole, LegalBasis, RequesterRole
 
 SHARER = "demo-professional"

@@ -9,4 +9,9 @@ class SharingConfig(AppConfig):
 
     def ready(self) -> None:
         # The sharing rules join the one policy (keten.core.policy.allows).
+        from keten.dossiers import sections
         from keten.sharing import rules  # noqa: F401
+        from keten.sharing.dossier_section import SECTION
+
+        # The dossier page shows the sharing section without importing sharing (keten.dossiers.sections).
+        sections.register(SECTION)

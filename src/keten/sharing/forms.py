@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -19,13 +19,15 @@ FLOW_SLOTS = 3
 class ChoiceFieldsets:
     """Checkbox lists and radio buttons as a fieldset with a legend, one label per option."""
 
+    fields: dict[str, forms.Field]
+
     def use_fieldsets(self) -> None:
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):
                 widget.attrs["class"] = "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom"
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                field.template_name = "keten/_choice_field.html"
+                field.template_name = "keten/_choice_field.html"  # type: ignore[attr-defined]  # not in the stubs
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
                 widget.use_required_attribute = lambda initial: False  # type: ignore[method-assign]
 
@@ -55,9 +57,9 @@ class ConsentForm(ChoiceFieldsets, KetenForm):
 
     def __init__(self, *args: Any, persons: list[tuple[int, str]], organisations: list[tuple[int, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["giver"].choices = persons  # type: ignore[attr-defined]
-        self.fields["about"].choices = persons  # type: ignore[attr-defined]
-        self.fields["recipients"].choices = organisations  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["giver"]).choices = persons
+        cast(forms.ChoiceField, self.fields["about"]).choices = persons
+        cast(forms.ChoiceField, self.fields["recipients"]).choices = organisations
         self.use_fieldsets()
 
 
@@ -163,9 +165,12 @@ class DeelhulpForm(ChoiceFieldsets, KetenForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["about"].choices = persons  # type: ignore[attr-defined]
-        self.fields["recipient_organisation"].choices = [("", "—"), *organisations]  # type: ignore[attr-defined]
-        self.fields["recipient_user"].choices = [("", _("Geen / werkt niet in Keten")), *professionals]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["about"]).choices = persons
+        cast(forms.ChoiceField, self.fields["recipient_organisation"]).choices = [("", "—"), *organisations]
+        cast(forms.ChoiceField, self.fields["recipient_user"]).choices = [
+            ("", _("Geen / werkt niet in Keten")),
+            *professionals,
+        ]
         for key, question, _ok in CONFLICT_QUESTIONS:
             self.fields[f"conflict_{key}"] = forms.ChoiceField(label=str(question), choices=YES_NO, required=False)
             self.fields[f"conflict_{key}"].widget.attrs["class"] = "utrecht-select utrecht-select--html-select"
@@ -209,7 +214,7 @@ class ConvenantForm(ChoiceFieldsets, KetenForm):
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parties"].choices = organisations  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["parties"]).choices = organisations
         for n in range(1, FLOW_SLOTS + 1):
             self.fields[f"flow{n}_from_types"] = forms.MultipleChoiceField(
                 label=_("Van soort organisatie"), choices=OrganisationType.choices, required=False

@@ -142,7 +142,7 @@ class DisclosureQuerySet(models.QuerySet["Disclosure"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("disclosures are append-only")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("disclosures are append-only")
 
 

@@ -8,7 +8,7 @@ gets 404 on every write.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -19,16 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keten.accounts.models import Organisation, OrganisationType
-from keten.core import audit
 from keten.core.access import check, may, requires
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.exports import csv_response
 from keten.core.forms import apply_domain_error
-from keten.core.models import AuditAction
 from keten.dossiers import selectors as dossier_selectors
 from keten.network.kaart.selectors import organisation_choices
-from keten.sharing import deelhulp, page_selectors, selectors, services
+from keten.sharing import deelhulp, selectors, services
 from keten.sharing.forms import ConsentForm, ConvenantForm, DeelhulpForm, DisclosureFilterForm, WithdrawForm
 from keten.sharing.models import AccessGrant, LegalBasis
 
@@ -142,11 +140,10 @@ def disclosure_log(request: HttpRequest, reference: str) -> HttpResponse:
         page = selectors.disclosure_log_page(actor=actor, dossier=dossier, page=number)
     except NotFoundError as exc:
         raise Http404 from exc
-    page_selectors.attach_active_grants(page.rows)
     context = {
         "dossier": dossier,
         "page": page,
-        "disclosures": page.rows,
+        "disclosures": selectors.with_running_grants(page.rows),
         "on_team": may(request, "sharing.record_disclosure", dossier),
     }
     return render(request, "sharing/disclosure_log.html", context)
@@ -194,7 +191,7 @@ def deelhulp_view(request: HttpRequest, reference: str) -> HttpResponse:
         posted,
         persons=selectors.person_choices(actor=actor, dossier=dossier, form="deelhulp_form"),
         organisations=organisation_choices(actor=actor),
-        professionals=page_selectors.professionals_in_municipality(actor=actor),
+        professionals=selectors.professionals_in_municipality(actor=actor),
         initial={"shared_on": timezone.localdate(), "client_informed_on": timezone.localdate(), "grant_days": 14},
     )
     context: dict[str, Any] = {"form": form, "dossier": dossier, "max_days": services.MAX_GRANT_DAYS}
@@ -282,7 +279,7 @@ def deelhulp_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 @requires("sharing.use_sharing")
 def shared_with_me(request: HttpRequest) -> HttpResponse:
-    grants = page_selectors.my_grants(actor=actor_from_request(request))
+    grants = selectors.my_grants(actor=actor_from_request(request))
     return render(request, "sharing/shared_with_me.html", {"grants": grants})
 
 
@@ -291,29 +288,28 @@ def shared_with_me(request: HttpRequest) -> HttpResponse:
 def shared_view(request: HttpRequest, grant_id: int) -> HttpResponse:
     grant: AccessGrant = selectors.shared_view(actor=actor_from_request(request), grant_id=grant_id)
     check(request, "sharing.view_shared_part", grant)
-    context = {"grant": grant, "disclosure": grant.disclosure, "part": page_selectors.shared_part(grant)}
+    context = {"grant": grant, "disclosure": grant.disclosure, "part": selectors.shared_part(grant)}
     return render(request, "sharing/shared_view.html", context)
 
 
 # --- the aandachtsfunctionaris and the municipality --------------------------------------------
 
 
-def _organisation_rows(request: HttpRequest) -> tuple[Any, list[Any], Actor]:
-    actor = actor_from_request(request)
+def _organisation_filters(request: HttpRequest) -> tuple[DisclosureFilterForm, str, date | None]:
     form = DisclosureFilterForm(request.GET or None)
     basis, since = "", None
     if form.is_valid():
         basis = form.cleaned_data.get("basis") or ""
         if form.cleaned_data.get("periode"):
             since = timezone.localdate() - timedelta(days=int(form.cleaned_data["periode"]))
-    rows = selectors.organisation_disclosures(actor=actor, basis=basis, since=since)
-    return form, rows, actor
+    return form, basis, since
 
 
 @require_GET
 @requires("sharing.view_organisation_disclosures")
 def organisation_disclosures(request: HttpRequest) -> HttpResponse:
-    form, rows, _actor = _organisation_rows(request)
+    form, basis, since = _organisation_filters(request)
+    rows = selectors.organisation_disclosures(actor=actor_from_request(request), basis=basis, since=since)
     query = request.GET.urlencode()
     return render(request, "sharing/organisation.html", {"form": form, "rows": rows, "query": query})
 
@@ -321,7 +317,13 @@ def organisation_disclosures(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires("sharing.view_organisation_disclosures")
 def organisation_disclosures_csv(request: HttpRequest) -> HttpResponse:
-    form, rows, actor = _organisation_rows(request)
+    form, basis, since = _organisation_filters(request)
+    rows = selectors.organisation_disclosures_export(
+        actor=actor_from_request(request),
+        basis=basis,
+        since=since,
+        filters={k: v for k, v in form.cleaned_data.items() if v} if form.is_bound else None,
+    )
     header = [_("kenmerk"), _("gedeeld op"), _("ontvanger"), _("grondslag"), _("gegevens"), _("ingelicht"), _("door")]
     lines = [
         [
@@ -335,23 +337,13 @@ def organisation_disclosures_csv(request: HttpRequest) -> HttpResponse:
         ]
         for d in rows
     ]
-    response = csv_response([header, *lines], filename="verstrekkingen.csv")
-    audit.record(
-        actor=actor,
-        action=AuditAction.EXPORT,
-        object_type="sharing.disclosures",
-        object_id="verstrekkingen.csv",
-        details={"rows": len(rows), **{k: v for k, v in form.cleaned_data.items() if v}}
-        if form.is_bound
-        else {"rows": len(rows)},
-    )
-    return response
+    return csv_response([header, *lines], filename="verstrekkingen.csv")
 
 
 @require_GET
 @requires("sharing.view_counts")
 def municipality_counts(request: HttpRequest) -> HttpResponse:
-    counts = page_selectors.municipality_counts(actor=actor_from_request(request))
+    counts = selectors.municipality_counts(actor=actor_from_request(request))
     return render(request, "sharing/counts.html", counts)
 
 
@@ -362,7 +354,7 @@ def municipality_counts(request: HttpRequest) -> HttpResponse:
 @requires("sharing.manage_convenants")
 def convenant_list(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
-    return render(request, "sharing/convenant_list.html", {"convenants": page_selectors.convenants_list(actor=actor)})
+    return render(request, "sharing/convenant_list.html", {"convenants": selectors.convenants_list(actor=actor)})
 
 
 @require_http_methods(["GET", "POST"])

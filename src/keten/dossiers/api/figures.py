@@ -3,6 +3,8 @@ functioneel beheerders. Small cells and their complements are null (see keten.co
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -18,17 +20,17 @@ from keten.dossiers.selectors import dossier_aggregates
 HIDDEN = "null: not shown (fewer than small_cell, or a count from which such a count could be derived)"
 
 
-class WijkFigureSerializer(serializers.Serializer):
+class WijkFigureSerializer(serializers.Serializer[Any]):
     wijk = serializers.CharField()
     open = serializers.IntegerField(allow_null=True, help_text=HIDDEN)
 
 
-class OrgTypeFigureSerializer(serializers.Serializer):
+class OrgTypeFigureSerializer(serializers.Serializer[Any]):
     type = serializers.CharField()
     dossiers = serializers.IntegerField(allow_null=True, help_text=HIDDEN)
 
 
-class DossierFiguresSerializer(serializers.Serializer):
+class DossierFiguresSerializer(serializers.Serializer[Any]):
     open = serializers.IntegerField(allow_null=True, help_text=HIDDEN)
     closed = serializers.IntegerField(allow_null=True, help_text=HIDDEN)
     small_cell = serializers.IntegerField()

@@ -11,7 +11,7 @@ from keten.core.crypto import mask_bsn, validate_bsn
 from keten.dossiers.models import Dossier, Relation
 
 
-class DossierListSerializer(serializers.Serializer):
+class DossierListSerializer(serializers.Serializer[Any]):
     reference = serializers.CharField()
     family_name = serializers.CharField()
     status = serializers.ChoiceField(choices=Dossier.Status.choices)
@@ -20,19 +20,19 @@ class DossierListSerializer(serializers.Serializer):
     children = serializers.IntegerField()
 
 
-class DossierPageSerializer(serializers.Serializer):
+class DossierPageSerializer(serializers.Serializer[Any]):
     count = serializers.IntegerField()
     page = serializers.IntegerField()
     results = DossierListSerializer(many=True)
 
 
-class DossierSearchSerializer(serializers.Serializer):
+class DossierSearchSerializer(serializers.Serializer[Any]):
     q = serializers.CharField(max_length=100, help_text="BSN, part of the family name, or dossier reference")
     status = serializers.ChoiceField(choices=Dossier.Status.choices, required=False)
     page = serializers.IntegerField(min_value=1, required=False, default=1)
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(serializers.Serializer[Any]):
     pseudonym = serializers.CharField(read_only=True)
     relation = serializers.ChoiceField(choices=Relation.choices)
     first_name = serializers.CharField(max_length=120)
@@ -52,13 +52,13 @@ class PersonSerializer(serializers.Serializer):
         return value
 
 
-class TeamMemberSerializer(serializers.Serializer):
+class TeamMemberSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(source="user.get_full_name")
     organisation = serializers.CharField(source="organisation.name")
     case_role = serializers.CharField()
 
 
-class DossierDetailSerializer(serializers.Serializer):
+class DossierDetailSerializer(serializers.Serializer[Any]):
     reference = serializers.CharField()
     family_pseudonym = serializers.CharField(source="family.pseudonym")
     family_name = serializers.CharField(source="family.name")
@@ -72,12 +72,12 @@ class DossierDetailSerializer(serializers.Serializer):
     team = TeamMemberSerializer(many=True)
 
 
-class DossierCreateSerializer(serializers.Serializer):
+class DossierCreateSerializer(serializers.Serializer[Any]):
     family_name = serializers.CharField(max_length=200)
     address = serializers.CharField(required=False, allow_blank=True, max_length=300)
     persons = PersonSerializer(many=True)
     confirm_duplicates = serializers.BooleanField(default=False)
 
 
-class NoteCreateSerializer(serializers.Serializer):
+class NoteCreateSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=10000)

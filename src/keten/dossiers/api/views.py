@@ -15,10 +15,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.serializer_helpers import ReturnDict
 from rest_framework.views import APIView
 
 from keten.core.access import SIGNED_IN, PolicyPermission, check
-from keten.core.actor import actor_from_request
+from keten.core.actor import Actor, actor_from_request
 from keten.dossiers import selectors, services
 from keten.dossiers.api.serializers import (
     DossierCreateSerializer,
@@ -30,9 +31,9 @@ from keten.dossiers.api.serializers import (
 )
 
 
-def _detail_payload(actor: Any, reference: str) -> dict[str, Any]:
-    ctx = selectors.dossier_detail(actor=actor, reference=reference)
-    dossier = ctx["dossier"]
+def _detail_payload(actor: Actor, reference: str) -> ReturnDict[str, Any]:
+    page = selectors.dossier_detail(actor=actor, reference=reference)
+    dossier = page.dossier
     payload = {
         "reference": dossier.reference,
         "family": dossier.family,
@@ -42,10 +43,10 @@ def _detail_payload(actor: Any, reference: str) -> dict[str, Any]:
         "opened_at": dossier.opened_at,
         "updated_at": dossier.updated_at,
         "version": dossier.version,
-        "persons": ctx["persons"],
-        "team": ctx["team"],
+        "persons": page.persons,
+        "team": page.team,
     }
-    return DossierDetailSerializer(payload).data  # type: ignore[return-value]
+    return DossierDetailSerializer(payload).data
 
 
 def _page(request: Request, *, query: str, params: Any) -> Response:

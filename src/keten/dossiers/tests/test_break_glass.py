@@ -280,7 +280,7 @@ def test_unreviewed_grants_older_than_five_working_days_are_flagged(client_for, 
     # Friday 2 January 2026 plus five working days is Friday 9 January.
     granted = timezone.make_aware(datetime(2026, 1, 2, 10, 0))
     BreakGlassAccess.objects.filter(pk=grant.pk).update(granted_at=granted, expires_at=granted + timedelta(hours=1))
-    from keten.dossiers import break_glass
+    from keten.dossiers.access import break_glass
 
     assert not break_glass.is_overdue(granted, today=datetime(2026, 1, 9).date())
     assert break_glass.is_overdue(granted, today=datetime(2026, 1, 12).date())

@@ -10,7 +10,8 @@ from django.utils import timezone
 from keten.accounts.models import Role
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.models import AuditEvent
-from keten.dossiers import break_glass, selectors, services
+from keten.dossiers import selectors, services
+from keten.dossiers.access import break_glass
 from keten.dossiers.models import CaseTeamMember, Dossier, Family, Person
 from keten.testing.factories import make_dossier, make_user
 

@@ -127,7 +127,7 @@ def test_demo_profile_makes_a_usable_municipality() -> None:
     # Events: a break-the-glass, a notification about it, and an intact audit chain.
     assert BreakGlassAccess.objects.filter(user__username="demo-collega").exists()
     # Both grants wait in the privacy officer's review queue; the older one is late.
-    from keten.dossiers.break_glass import review_queue
+    from keten.dossiers.access.break_glass import review_queue
 
     queue = review_queue(actor=actor_for_user(_user("demo-privacy")))
     assert len(queue) == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from keten.sharing.models import Consent, DataCategory, GiverRole, LegalBasis
+from keten.sharing.models import Consent, Convenant, DataCategory, Disclosure, GiverRole, LegalBasis
 
 
 class ConsentSerializer(serializers.Serializer):
@@ -65,8 +65,8 @@ class DisclosureSerializer(serializers.Serializer):
     shared_on = serializers.DateField()
     created_at = serializers.DateTimeField()
 
-    def get_about(self, obj: object) -> list[str]:
-        return sorted(p.pseudonym for p in obj.about.all())  # type: ignore[attr-defined]
+    def get_about(self, obj: Disclosure) -> list[str]:
+        return sorted(p.pseudonym for p in obj.about.all())
 
 
 class DisclosureCreateSerializer(serializers.Serializer):
@@ -110,8 +110,8 @@ class ConvenantSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     flows = FlowSerializer(many=True, source="flows.all")
 
-    def get_parties(self, obj: object) -> list[int]:
-        return sorted(o.pk for o in obj.parties.all())  # type: ignore[attr-defined]
+    def get_parties(self, obj: Convenant) -> list[int]:
+        return sorted(o.pk for o in obj.parties.all())
 
 
 class ConvenantCreateSerializer(serializers.Serializer):

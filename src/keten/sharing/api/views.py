@@ -19,11 +19,9 @@ from rest_framework.views import APIView
 from keten.accounts.api.authentication import VerifiedSessionAuthentication
 from keten.core.access import PolicyPermission, check
 from keten.core.actor import Actor, actor_from_request
-from keten.core.errors import DomainError
 from keten.dossiers import selectors as dossier_selectors
-from keten.dossiers.models import Dossier, Person
-from keten.sharing import services
-from keten.sharing.api import selectors
+from keten.dossiers.models import Dossier
+from keten.sharing import selectors, services
 from keten.sharing.api import serializers as s
 
 TAGS = ["sharing"]
@@ -42,15 +40,6 @@ class SharingAPIView(APIView):
 
 def _dossier(actor: Actor, reference: str) -> Dossier:
     return dossier_selectors.dossier_get(actor=actor, reference=reference, audit_read=False)
-
-
-def _person_id(dossier: Dossier, pseudonym: str, field: str) -> int:
-    person = Person.objects.filter(family_id=dossier.family_id, pseudonym=pseudonym).only("pk").first()
-    if person is None:
-        from django.utils.translation import gettext as _
-
-        raise DomainError(_("Kies personen uit dit gezin."), field=field)
-    return person.pk
 
 
 class ConsentListView(SharingAPIView):
@@ -86,9 +75,9 @@ class ConsentListView(SharingAPIView):
             actor=actor,
             dossier=dossier,
             data=services.ConsentData(
-                giver_id=_person_id(dossier, data["giver"], "giver"),
+                giver_id=selectors.person_id_in_dossier(dossier, data["giver"], "giver"),
                 giver_role=data["giver_role"],
-                about_id=_person_id(dossier, data["about"], "about"),
+                about_id=selectors.person_id_in_dossier(dossier, data["about"], "about"),
                 purpose=data["purpose"],
                 recipient_ids=data["recipients"],
                 form=data["form"],
@@ -157,7 +146,7 @@ class DisclosureListView(SharingAPIView):
             actor=actor,
             dossier=dossier,
             data=services.DisclosureData(
-                about_ids=[_person_id(dossier, p, "about") for p in data["about"]],
+                about_ids=[selectors.person_id_in_dossier(dossier, p, "about") for p in data["about"]],
                 categories=data["categories"],
                 items=data["items"],
                 recipient_organisation_id=data["recipient_organisation"],

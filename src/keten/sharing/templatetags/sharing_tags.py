@@ -8,6 +8,7 @@ from django import template
 
 from keten.core.actor import actor_from_request
 from keten.sharing.models import DataCategory
+from keten.sharing.selectors import convenants_list
 
 register = template.Library()
 
@@ -22,8 +23,6 @@ def category_labels(values: list[str]) -> str:
 @register.simple_tag(takes_context=True)
 def municipality_convenants(context: dict[str, Any]) -> Any:
     """The convenants of the viewer's municipality (for the agreements list of the sociale kaart)."""
-    from keten.sharing.page_selectors import convenants_list
-
     request = context.get("request")
     if request is None:
         return []

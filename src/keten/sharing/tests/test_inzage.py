@@ -17,7 +17,9 @@ from keten.core.models import AuditEvent
 from keten.dossiers import services as dossier_services
 from keten.dossiers.models import DossierNote, Relation
 from keten.notifications.models import Notification
-from keten.sharing import inzage
+from keten.sharing.inzage import report
+from keten.sharing.inzage import selectors as inzage_selectors
+from keten.sharing.inzage import services as inzage
 from keten.sharing.models import DestructionRequest, InzageExport, InzageRequest, RequesterRole
 from keten.testing.factories import MunicipalityFactory, OrganisationFactory, make_person, make_user
 
@@ -146,7 +148,7 @@ def test_inzage_pages_pdf_and_answer(
     assert export.details["about"] == family["child"].pseudonym
     assert AuditEvent.objects.filter(object_type="sharing.inzage_export", action="export").count() == 1
     assert Notification.objects.get(recipient=professional, kind="sharing.inzage_export").link == started["Location"]
-    html = inzage.inzage_html(inzage.inzage_report(actor=actor_of(professional), request=item))
+    html = report.inzage_html(inzage_selectors.inzage_report(actor=actor_of(professional), request=item))
     assert "Gesprek met moeder over school." in html
     assert family["child"].full_name in html
 
@@ -250,7 +252,7 @@ def test_others_get_404_and_overview_queries_are_bounded(
         assert other.post(f"/delen/inzage/{item.pk}/", {"answered_on": TODAY().isoformat()}).status_code == 404
         assert other.post(f"/delen/inzage/{item.pk}/overzicht/").status_code == 404
         with pytest.raises(NotFoundError):
-            inzage.inzage_report(actor=actor_of(user), request=item)
+            inzage_selectors.inzage_report(actor=actor_of(user), request=item)
     item.refresh_from_db()
     assert item.answered_on is None
     assert not AuditEvent.objects.filter(object_type="sharing.inzage", action="export").exists()

@@ -421,7 +421,7 @@ def test_dossier_page_shows_the_newest_with_a_link_to_the_paged_log(
     monkeypatch,
     django_assert_max_num_queries,
 ):
-    from keten.sharing import selectors
+    from keten.sharing.selectors import disclosures as selectors
 
     monkeypatch.setattr(selectors, "RECENT_DISCLOSURES", 2)
     monkeypatch.setattr(selectors, "LOG_PAGE_SIZE", 2)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from keten.sharing.inzage import inzage_exports_purge
+from keten.sharing.inzage.services import inzage_exports_purge
 from keten.sharing.services import grants_expire
 from keten.sharing.tasks import expire_grants
 

@@ -1,86 +1,33 @@
 """Pages for inzage and destruction requests under /delen/inzage/. Views hold no rules: each declares
 its permission (:mod:`keten.sharing.rules`: the dossier's case team handles its requests), asks the
-object rule of the loaded request before any form is validated, and calls keten.sharing.inzage,
-which validates and audits."""
+object rule of the loaded request before any form is validated, and calls
+:mod:`keten.sharing.inzage.services`, which validates and audits; reads go through
+:mod:`keten.sharing.inzage.selectors`, which audit them."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keten.core.access import check, requires
 from keten.core.actor import actor_from_request
 from keten.core.errors import DomainError
-from keten.core.forms import KetenForm, apply_domain_error
+from keten.core.forms import apply_domain_error
 from keten.dossiers import selectors as dossier_selectors
 from keten.dossiers.models import Dossier
-from keten.sharing import inzage, inzage_selectors, selectors
-from keten.sharing.models import DestructionRequest, InzageExport, RequesterRole
+from keten.sharing import selectors as sharing_selectors
+from keten.sharing.inzage import selectors, services
+from keten.sharing.inzage.forms import AnswerForm, CarriedOutForm, DecideForm, RequestForm
+from keten.sharing.models import InzageExport
 
 #: How often the status page of an overview PDF that is being made reloads itself.
 EXPORT_REFRESH_SECONDS = 5
-
-
-def _date(label: Any, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-
-
-class RequestForm(KetenForm):
-    requester = forms.TypedChoiceField(label=gettext_lazy("Wie doet het verzoek?"), coerce=int)
-    requester_role = forms.ChoiceField(label=gettext_lazy("Als"), choices=RequesterRole.choices)
-    about = forms.TypedChoiceField(label=gettext_lazy("Over wie gaat het verzoek?"), coerce=int)
-    received_on = _date(gettext_lazy("Ontvangen op"))
-
-    def __init__(self, *args: Any, persons: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["requester"].choices = persons  # type: ignore[attr-defined]
-        self.fields["about"].choices = persons  # type: ignore[attr-defined]
-
-
-class AnswerForm(KetenForm):
-    answered_on = _date(gettext_lazy("Beantwoord op"))
-    note = forms.CharField(
-        label=gettext_lazy("Toelichting"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class DecideForm(KetenForm):
-    decision = forms.ChoiceField(
-        label=gettext_lazy("Beslissing"),
-        choices=[
-            (DestructionRequest.Decision.GRANTED, DestructionRequest.Decision.GRANTED.label),
-            (DestructionRequest.Decision.REFUSED, DestructionRequest.Decision.REFUSED.label),
-        ],
-        widget=forms.RadioSelect,
-    )
-    decided_on = _date(gettext_lazy("Beslist op"))
-    reason = forms.CharField(
-        label=gettext_lazy("Motivering"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    follow_up = forms.CharField(
-        label=gettext_lazy("Wat wordt er vernietigd, waar en door wie?"),
-        help_text=gettext_lazy("Nodig bij toewijzen. Keten verwijdert notities en meldcode-vastleggingen niet zelf."),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class CarriedOutForm(KetenForm):
-    carried_out_on = _date(gettext_lazy("Uitgevoerd op"))
 
 
 GATE = "sharing.handle_inzage_requests"
@@ -98,7 +45,7 @@ def _dossier(request: HttpRequest, reference: str) -> Dossier:
 def overview(request: HttpRequest, reference: str) -> HttpResponse:
     """/delen/inzage/dossier/<reference>/ — the dossier's inzage and destruction requests."""
     dossier = _dossier(request, reference)
-    inzage_requests, destruction_requests = inzage_selectors.requests_of_dossier(
+    inzage_requests, destruction_requests = selectors.requests_of_dossier(
         actor=actor_from_request(request), dossier=dossier
     )
     return render(
@@ -118,11 +65,11 @@ def _record(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     actor = actor_from_request(request)
     form = RequestForm(
         request.POST or None,
-        persons=selectors.person_choices(actor=actor, dossier=dossier, form=f"{kind}_form"),
+        persons=sharing_selectors.person_choices(actor=actor, dossier=dossier, form=f"{kind}_form"),
         initial={"received_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        data = inzage.RequestData(
+        data = services.RequestData(
             requester_id=form.cleaned_data["requester"],
             requester_role=form.cleaned_data["requester_role"],
             about_id=form.cleaned_data["about"],
@@ -130,14 +77,14 @@ def _record(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
         )
         try:
             if kind == "inzage":
-                created = inzage.inzage_record(actor=actor, dossier=dossier, data=data)
+                created = services.inzage_record(actor=actor, dossier=dossier, data=data)
                 messages.success(
                     request,
                     _("Het inzageverzoek is vastgelegd. Beantwoord het uiterlijk %(due)s.")
                     % {"due": created.due_on.strftime("%d-%m-%Y")},
                 )
                 return redirect("sharing_inzage:detail", created.pk)
-            destruction = inzage.destruction_record(actor=actor, dossier=dossier, data=data)
+            destruction = services.destruction_record(actor=actor, dossier=dossier, data=data)
             messages.success(request, _("Het vernietigingsverzoek is vastgelegd."))
             return redirect("sharing_inzage:destruction", destruction.pk)
         except DomainError as exc:
@@ -164,7 +111,7 @@ def destruction_create(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _inzage(request: HttpRequest, pk: int, *, audit_read: bool = True) -> Any:
-    item = inzage_selectors.inzage_get(actor=actor_from_request(request), pk=pk, audit_read=audit_read)
+    item = selectors.inzage_get(actor=actor_from_request(request), pk=pk, audit_read=audit_read)
     check(request, "sharing.handle_inzage_request", item)
     return item
 
@@ -177,7 +124,7 @@ def inzage_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            inzage.inzage_answer(
+            services.inzage_answer(
                 actor=actor_from_request(request),
                 request=item,
                 answered_on=form.cleaned_data["answered_on"],
@@ -187,7 +134,7 @@ def inzage_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("sharing_inzage:detail", item.pk)
         except DomainError as exc:
             apply_domain_error(form, exc)
-    exports = inzage_selectors.inzage_exports_of(actor=actor_from_request(request), request=item)
+    exports = selectors.inzage_exports_of(actor=actor_from_request(request), request=item)
     return render(
         request,
         "sharing/inzage/detail.html",
@@ -208,12 +155,12 @@ def inzage_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def export_start(request: HttpRequest, pk: int) -> HttpResponse:
     """/delen/inzage/<pk>/overzicht/ — queue the overview PDF; the status page follows it."""
     item = _inzage(request, pk, audit_read=False)
-    export = inzage.inzage_export_request(actor=actor_from_request(request), request=item)
+    export = services.inzage_export_request(actor=actor_from_request(request), request=item)
     return redirect("sharing_inzage:export", export.pk)
 
 
 def _export(request: HttpRequest, pk: int, *, audit_read: bool = True) -> InzageExport:
-    export = inzage_selectors.inzage_export_get(actor=actor_from_request(request), pk=pk, audit_read=audit_read)
+    export = selectors.inzage_export_get(actor=actor_from_request(request), pk=pk, audit_read=audit_read)
     check(request, "sharing.view_inzage_export", export)
     return export
 
@@ -228,7 +175,7 @@ def export_status(request: HttpRequest, pk: int) -> HttpResponse:
         "export": export,
         "item": export.request,
         "pending": pending,
-        "downloadable": inzage.export_downloadable(export),
+        "downloadable": selectors.export_downloadable(export),
         "refresh_seconds": EXPORT_REFRESH_SECONDS,
     }
     return render(request, "sharing/inzage/export.html", context)
@@ -240,7 +187,7 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """/delen/inzage/overzicht/<pk>/overzicht.pdf — the ready PDF, for its requester only. Audited as export."""
     export = _export(request, pk, audit_read=False)
     try:
-        pdf = inzage.inzage_export_download(actor=actor_from_request(request), export=export)
+        pdf = selectors.inzage_export_download(actor=actor_from_request(request), export=export)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("sharing_inzage:export", export.pk)
@@ -256,14 +203,14 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def destruction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """/delen/inzage/vernietiging/<pk>/ — decide, then record that the follow-up was carried out."""
     actor = actor_from_request(request)
-    item = inzage_selectors.destruction_get(actor=actor, pk=pk)
+    item = selectors.destruction_get(actor=actor, pk=pk)
     check(request, "sharing.handle_destruction_request", item)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     decide = DecideForm(request.POST if action == "decide" else None, initial={"decided_on": timezone.localdate()})
     done = CarriedOutForm(request.POST if action == "done" else None, initial={"carried_out_on": timezone.localdate()})
     if action == "decide" and decide.is_valid():
         try:
-            inzage.destruction_decide(
+            services.destruction_decide(
                 actor=actor,
                 request=item,
                 decision=decide.cleaned_data["decision"],
@@ -277,7 +224,7 @@ def destruction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             apply_domain_error(decide, exc)
     if action == "done" and done.is_valid():
         try:
-            inzage.destruction_carried_out(
+            services.destruction_carried_out(
                 actor=actor, request=item, carried_out_on=done.cleaned_data["carried_out_on"]
             )
             messages.success(request, _("Vastgelegd dat de vernietiging is uitgevoerd."))

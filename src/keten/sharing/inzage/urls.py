@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from keten.sharing import inzage_views as views
+from keten.sharing.inzage import views
 
 app_name = "sharing_inzage"
 

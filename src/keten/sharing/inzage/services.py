@@ -26,28 +26,20 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from keten.core import audit
 from keten.core.actor import Actor, actor_for_user
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows
-from keten.dossiers.models import Dossier, DossierNote, Person, Relation
-from keten.meldcode.models import Entry
-from keten.meldcode.report import entry_facts
-from keten.sharing.models import (
-    DataCategory,
-    DestructionRequest,
-    Disclosure,
-    InzageExport,
-    InzageRequest,
-    RequesterRole,
-)
+from keten.dossiers.models import Dossier, Person, Relation
+from keten.notifications.services import notification_send
+from keten.sharing.inzage.report import audit_report, collect_report, inzage_render
+from keten.sharing.models import DestructionRequest, InzageExport, InzageRequest, RequesterRole
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +98,7 @@ def check_requester(requester: Person, role: str, about: Person, on: date) -> No
         )
 
 
-def _require_case_team(actor: Actor, dossier: Dossier) -> None:
+def require_case_team(actor: Actor, dossier: Dossier) -> None:
     if actor.user is None or actor.membership is None or not allows("dossiers.change_dossier", actor.user, dossier):
         raise NotFoundError
 
@@ -148,7 +140,7 @@ class RequestData:
 
 def inzage_record(*, actor: Actor, dossier: Dossier, data: RequestData) -> InzageRequest:
     """A professional on the case team records a request for inzage; the due date follows from receipt."""
-    _require_case_team(actor, dossier)
+    require_case_team(actor, dossier)
     assert actor.user is not None
     assert actor.membership is not None
     received = _received(data.received_on)
@@ -171,7 +163,7 @@ def inzage_record(*, actor: Actor, dossier: Dossier, data: RequestData) -> Inzag
 
 def inzage_answer(*, actor: Actor, request: InzageRequest, answered_on: date | None, note: str = "") -> InzageRequest:
     """Record that the request was answered (the copy handed over or sent)."""
-    _require_case_team(actor, request.dossier)
+    require_case_team(actor, request.dossier)
     if request.answered_on is not None:
         raise DomainError(_("Dit verzoek is al beantwoord."))
     if answered_on is None or answered_on > timezone.localdate() or answered_on < request.received_on:
@@ -192,88 +184,6 @@ def inzage_answer(*, actor: Actor, request: InzageRequest, answered_on: date | N
     return request
 
 
-@dataclass
-class InzageReport:
-    request: InzageRequest
-    person: Person
-    notes: list[DossierNote]
-    entries: list[tuple[Entry, list[tuple[str, str]]]]
-    disclosures: list[tuple[Disclosure, str]]
-    generated_at: datetime
-
-
-def _collect(request: InzageRequest) -> InzageReport:
-    dossier = request.dossier
-    person = request.about
-    notes = list(DossierNote.objects.filter(dossier=dossier).select_related("author").order_by("created_at", "pk"))
-    entries = list(
-        Entry.objects.filter(traject__dossier=dossier)
-        .filter(Q(traject__child_id=person.pk) | Q(traject__child__isnull=True))
-        .select_related("traject", "author", "organisation")
-        # Per traject, so the PDF names each traject once instead of on every entry.
-        .order_by("traject__started_at", "traject_id", "occurred_on", "created_at", "pk")
-    )
-    disclosures = list(
-        Disclosure.objects.filter(dossier=dossier, about=person)
-        .defer("no_consent_reason", "not_informed_reason", "override_motivation", "advice")
-        .select_related("recipient_organisation", "convenant")
-        .order_by("shared_on", "pk")
-    )
-    labels = dict(DataCategory.choices)
-    return InzageReport(
-        request=request,
-        person=person,
-        notes=notes,
-        entries=[(e, entry_facts(e)) for e in entries],
-        disclosures=[(d, ", ".join(str(labels.get(c, c)) for c in d.categories)) for d in disclosures],
-        generated_at=timezone.localtime(),
-    )
-
-
-def _audit_report(actor: Actor, report: InzageReport, **extra: Any) -> None:
-    request = report.request
-    audit.record(
-        actor=actor,
-        action=AuditAction.EXPORT,
-        object_type="sharing.inzage",
-        object_id=request.pk,
-        client_pseudonym=request.dossier.family.pseudonym,
-        details={
-            "format": "pdf",
-            "about": report.person.pseudonym,
-            "notes": len(report.notes),
-            "entries": len(report.entries),
-            "disclosures": len(report.disclosures),
-            **extra,
-        },
-    )
-
-
-def inzage_report(*, actor: Actor, request: InzageRequest) -> InzageReport:
-    """What the dossier holds about the person: personalia, the family dossier's notes, meldcode entries of
-    trajecten about them (or the whole family) and disclosures about them. Audited as export."""
-    _require_case_team(actor, request.dossier)
-    report = _collect(request)
-    _audit_report(actor, report)
-    return report
-
-
-def inzage_html(report: InzageReport) -> str:
-    return render_to_string("sharing/inzage/pdf.html", {"report": report, "request": report.request})
-
-
-def inzage_render(report: InzageReport, base_url: str | None = None) -> tuple[bytes, int]:
-    """The overview as PDF bytes and its number of pages."""
-    from weasyprint import HTML
-
-    document = HTML(string=inzage_html(report), base_url=base_url).render()
-    return bytes(document.write_pdf()), len(document.pages)
-
-
-def inzage_pdf(report: InzageReport, base_url: str | None = None) -> bytes:
-    return inzage_render(report, base_url)[0]
-
-
 # --- the overview PDF, built in the background --------------------------------------------------
 #
 # Five years of notes and meldcode entries make an overview of dozens of pages, which takes WeasyPrint
@@ -283,7 +193,7 @@ def inzage_pdf(report: InzageReport, base_url: str | None = None) -> bytes:
 
 def inzage_export_request(*, actor: Actor, request: InzageRequest) -> InzageExport:
     """Queue the overview PDF of ``request`` for the actor. A second click while one is pending returns that one."""
-    _require_case_team(actor, request.dossier)
+    require_case_team(actor, request.dossier)
     assert actor.user is not None
     pending = (
         InzageExport.objects.filter(
@@ -298,8 +208,6 @@ def inzage_export_request(*, actor: Actor, request: InzageRequest) -> InzageExpo
     )
     if pending is not None:
         return pending
-    from keten.sharing.tasks import build_inzage_export
-
     with transaction.atomic():
         export = InzageExport.objects.create(
             request=request, requested_by=actor.user, expires_at=timezone.now() + timedelta(days=EXPORT_DAYS)
@@ -310,8 +218,6 @@ def inzage_export_request(*, actor: Actor, request: InzageRequest) -> InzageExpo
 
 
 def _notify(export: InzageExport, ready: bool) -> None:
-    from keten.notifications.services import notification_send
-
     reference = export.request.dossier.reference
     if ready:
         title = _("Het inzageoverzicht voor dossier %(ref)s is klaar") % {"ref": reference}
@@ -347,8 +253,8 @@ def inzage_export_build(export_id: int) -> InzageExport | None:
         export.save(update_fields=["status", "started_at"])
     actor = actor_for_user(export.requested_by)
     try:
-        _require_case_team(actor, export.request.dossier)
-        report = _collect(export.request)
+        require_case_team(actor, export.request.dossier)
+        report = collect_report(export.request)
         pdf, pages = inzage_render(report)
     except Exception:
         logger.exception("inzage export %s failed", export_id)
@@ -365,34 +271,16 @@ def inzage_export_build(export_id: int) -> InzageExport | None:
         export.pages = pages
         export.size = len(pdf)
         export.save(update_fields=["content", "status", "finished_at", "pages", "size"])
-        _audit_report(actor, report, export=export.pk, pages=pages)
+        audit_report(actor, report, export=export.pk, pages=pages)
         _notify(export, ready=True)
     return export
 
 
-def export_downloadable(export: InzageExport, now: datetime | None = None) -> bool:
-    return export.status == InzageExport.Status.READY and export.expires_at > (now or timezone.now())
-
-
-def inzage_export_download(*, actor: Actor, export: InzageExport) -> bytes:
-    """The PDF of a ready export of the actor's own. Audited as export."""
-    if not export_downloadable(export):
-        raise DomainError(_("Dit overzicht is niet (meer) te downloaden. Maak een nieuw overzicht."))
-    content = InzageExport.objects.filter(pk=export.pk).values_list("content", flat=True).first()
-    if not content:
-        raise DomainError(_("Dit overzicht is niet (meer) te downloaden. Maak een nieuw overzicht."))
-    pdf = base64.b64decode(content)
-    _audit(
-        actor,
-        export.request.dossier,
-        AuditAction.EXPORT,
-        "inzage_export",
-        export.pk,
-        inzage=export.request_id,
-        download=True,
-        size=len(pdf),
-    )
-    return pdf
+@task()
+def build_inzage_export(export_id: int) -> str:
+    """The job :func:`inzage_export_request` enqueues: build one queued overview PDF; returns its status."""
+    export = inzage_export_build(export_id)
+    return export.status if export is not None else "onbekend"
 
 
 def inzage_exports_purge(*, now: datetime | None = None) -> int:
@@ -415,7 +303,7 @@ def inzage_exports_purge(*, now: datetime | None = None) -> int:
 
 def destruction_record(*, actor: Actor, dossier: Dossier, data: RequestData) -> DestructionRequest:
     """Record a request to destroy data (same people may ask as for inzage)."""
-    _require_case_team(actor, dossier)
+    require_case_team(actor, dossier)
     assert actor.user is not None
     assert actor.membership is not None
     received = _received(data.received_on)
@@ -441,7 +329,7 @@ def destruction_decide(
 ) -> DestructionRequest:
     """Grant or refuse. A refusal needs its reason (a legal duty to keep, another's important interest);
     a grant needs the follow-up: what is destroyed, where and by whom."""
-    _require_case_team(actor, request.dossier)
+    require_case_team(actor, request.dossier)
     if request.decision != DestructionRequest.Decision.OPEN:
         raise DomainError(_("Over dit verzoek is al beslist."))
     if decision not in (DestructionRequest.Decision.GRANTED, DestructionRequest.Decision.REFUSED):
@@ -470,7 +358,7 @@ def destruction_carried_out(
     *, actor: Actor, request: DestructionRequest, carried_out_on: date | None
 ) -> DestructionRequest:
     """Mark a granted request as carried out. The log keeps only the fact and the date."""
-    _require_case_team(actor, request.dossier)
+    require_case_team(actor, request.dossier)
     if request.decision != DestructionRequest.Decision.GRANTED:
         raise DomainError(_("Alleen een toegewezen verzoek kan worden uitgevoerd."))
     if request.carried_out_on is not None:

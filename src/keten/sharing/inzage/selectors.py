@@ -2,19 +2,26 @@
 
 The pages show the names of the requester and of the person the request is about, so each read
 is audited as a ``view`` with the family's pseudonym (the per-family filter of the audit log finds
-it). Writes are in :mod:`keten.sharing.inzage`.
+it). Writes are in :mod:`keten.sharing.inzage.services`.
 """
 
 from __future__ import annotations
 
+import base64
+from datetime import datetime
 from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keten.core import audit
 from keten.core.actor import Actor
-from keten.core.errors import NotFoundError
+from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.dossiers.models import Dossier
+from keten.sharing.inzage.report import InzageReport, audit_report, collect_report
+from keten.sharing.inzage.services import require_case_team
 from keten.sharing.models import DestructionRequest, InzageExport, InzageRequest
 
 
@@ -98,3 +105,35 @@ def inzage_exports_of(*, actor: Actor, request: InzageRequest) -> list[InzageExp
     if not _may_change(actor, request.dossier):
         raise NotFoundError
     return list(InzageExport.objects.filter(request=request, requested_by=actor.user).defer("content")[:10])
+
+
+def inzage_report(*, actor: Actor, request: InzageRequest) -> InzageReport:
+    """What the dossier holds about the person: personalia, the family dossier's notes, meldcode entries of
+    trajecten about them (or the whole family) and disclosures about them. Audited as export."""
+    require_case_team(actor, request.dossier)
+    report = collect_report(request)
+    audit_report(actor, report)
+    return report
+
+
+def export_downloadable(export: InzageExport, now: datetime | None = None) -> bool:
+    return export.status == InzageExport.Status.READY and export.expires_at > (now or timezone.now())
+
+
+def inzage_export_download(*, actor: Actor, export: InzageExport) -> bytes:
+    """The PDF of a ready export of the actor's own. Audited as export."""
+    if not export_downloadable(export):
+        raise DomainError(_("Dit overzicht is niet (meer) te downloaden. Maak een nieuw overzicht."))
+    content = InzageExport.objects.filter(pk=export.pk).values_list("content", flat=True).first()
+    if not content:
+        raise DomainError(_("Dit overzicht is niet (meer) te downloaden. Maak een nieuw overzicht."))
+    pdf = base64.b64decode(content)
+    audit.record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type="sharing.inzage_export",
+        object_id=export.pk,
+        client_pseudonym=export.request.dossier.family.pseudonym,
+        details={"inzage": export.request_id, "download": True, "size": len(pdf)},
+    )
+    return pdf
