@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
 
 from keten.meldcode.models import EntryKind
 
@@ -16,20 +16,20 @@ from keten.meldcode.models import EntryKind
 SOURCE_SELF = "zelf"
 
 KINDCHECK_PROBLEMS = {
-    "partnergeweld": _l("Partnergeweld"),
-    "verslaving": _l("Verslaving of problematisch middelengebruik"),
-    "psychiatrie": _l("Ernstige psychiatrische problemen"),
-    "lvb": _l("Licht verstandelijke beperking"),
-    "financieel": _l("Ernstige financiële problemen of dreigende uitzetting"),
-    "wapenbezit": _l("Wapenbezit"),
-    "overig": _l("Andere problemen die kinderen in gevaar kunnen brengen"),
+    "partnergeweld": _("Partnergeweld"),
+    "verslaving": _("Verslaving of problematisch middelengebruik"),
+    "psychiatrie": _("Ernstige psychiatrische problemen"),
+    "lvb": _("Licht verstandelijke beperking"),
+    "financieel": _("Ernstige financiële problemen of dreigende uitzetting"),
+    "wapenbezit": _("Wapenbezit"),
+    "overig": _("Andere problemen die kinderen in gevaar kunnen brengen"),
 }
 
 
 KINDCHECK_MOMENTS = {
-    "intake": _l("Bij de intake"),
-    "evaluatie": _l("Bij een evaluatie of multidisciplinair overleg"),
-    "nieuwe_zorg": _l("Bij nieuwe zorgen"),
+    "intake": _("Bij de intake"),
+    "evaluatie": _("Bij een evaluatie of multidisciplinair overleg"),
+    "nieuwe_zorg": _("Bij nieuwe zorgen"),
 }
 
 
@@ -41,40 +41,40 @@ class KindcheckOutcome:
 
 
 KINDCHECK_OUTCOMES: dict[str, Any] = {
-    KindcheckOutcome.NEGATIEF: _l("Negatief: geen minderjarige kinderen in beeld, de Kindcheck is afgerond"),
-    KindcheckOutcome.POSITIEF: _l("Positief: er zijn kinderen in beeld, ik ga verder met de meldcode"),
-    KindcheckOutcome.OVERGEDRAGEN: _l("Overgedragen aan een andere professional of organisatie"),
+    KindcheckOutcome.NEGATIEF: _("Negatief: geen minderjarige kinderen in beeld, de Kindcheck is afgerond"),
+    KindcheckOutcome.POSITIEF: _("Positief: er zijn kinderen in beeld, ik ga verder met de meldcode"),
+    KindcheckOutcome.OVERGEDRAGEN: _("Overgedragen aan een andere professional of organisatie"),
 }
 PARTICIPANTS: dict[str, Any] = {
-    "ouders": _l("Ouders"),
-    "verzorgers": _l("Verzorgers"),
-    "kind": _l("Het kind"),
-    "jongere": _l("De jongere"),
-    "client": _l("De cliënt"),
+    "ouders": _("Ouders"),
+    "verzorgers": _("Verzorgers"),
+    "kind": _("Het kind"),
+    "jongere": _("De jongere"),
+    "client": _("De cliënt"),
 }
 
 VT_ADVICE_OUTCOMES = {
-    "hulp_organiseren": _l("Zelf hulp bieden of organiseren"),
-    "verder_signaleren": _l("Verder signaleren en opnieuw overleggen"),
-    "melden": _l("Een melding doen"),
-    "anders": _l("Ander advies"),
+    "hulp_organiseren": _("Zelf hulp bieden of organiseren"),
+    "verder_signaleren": _("Verder signaleren en opnieuw overleggen"),
+    "melden": _("Een melding doen"),
+    "anders": _("Ander advies"),
 }
 
 
 CONVERSATION_EXCEPTIONS = {
-    "veiligheid_kind": _l("De veiligheid van het kind komt in gevaar"),
-    "veiligheid_professional": _l("De veiligheid van de professional of anderen komt in gevaar"),
-    "contact_verbreken": _l("Goede redenen om aan te nemen dat de cliënt het contact verbreekt"),
-    "niet_bereikbaar": _l("De betrokkenen zijn na meerdere pogingen niet bereikbaar"),
+    "veiligheid_kind": _("De veiligheid van het kind komt in gevaar"),
+    "veiligheid_professional": _("De veiligheid van de professional of anderen komt in gevaar"),
+    "contact_verbreken": _("Goede redenen om aan te nemen dat de cliënt het contact verbreekt"),
+    "niet_bereikbaar": _("De betrokkenen zijn na meerdere pogingen niet bereikbaar"),
 }
 
 
 VT_FEEDBACK_OUTCOMES = {
-    "onderzoek": _l("Veilig Thuis doet onderzoek"),
-    "raad": _l("Veilig Thuis vraagt de Raad voor de Kinderbescherming om onderzoek"),
-    "voorwaarden_vervolg": _l("Voorwaarden en vervolg: Veilig Thuis stelt veiligheidsvoorwaarden en monitort"),
-    "overdracht": _l("Overdracht aan het lokale team of de hulpverlening"),
-    "einde": _l("Einde bemoeienis van Veilig Thuis"),
+    "onderzoek": _("Veilig Thuis doet onderzoek"),
+    "raad": _("Veilig Thuis vraagt de Raad voor de Kinderbescherming om onderzoek"),
+    "voorwaarden_vervolg": _("Voorwaarden en vervolg: Veilig Thuis stelt veiligheidsvoorwaarden en monitort"),
+    "overdracht": _("Overdracht aan het lokale team of de hulpverlening"),
+    "einde": _("Einde bemoeienis van Veilig Thuis"),
 }
 
 
