@@ -18,9 +18,10 @@ from keten.accounts.models import CASE_ROLES, Membership, User
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.crypto import bsn_index, is_valid_bsn, name_birth_index, new_pseudonym, normalise_bsn
-from keten.core.errors import ConflictError, DomainError, NotFoundError
+from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows, may_see_client_data
+from keten.core.versions import claim
 from keten.dossiers import selectors
 from keten.dossiers.models import (
     CaseRole,
@@ -218,9 +219,7 @@ def person_update(*, actor: Actor, person: Person, expected_version: int, data: 
     if bsn and bsn_index(bsn) != person.bsn_index:
         _guard_duplicates(actor, data, confirm_same_name=True, names=False, exclude=person)
     with transaction.atomic():
-        changed = Person.objects.filter(pk=person.pk, version=expected_version).update(version=F("version") + 1)
-        if not changed:
-            raise ConflictError
+        claim(Person.objects.all(), person.pk, expected_version)
         person.refresh_from_db()
         _apply_person_data(person, data).save()
         _touch(dossier)
@@ -255,9 +254,7 @@ def dossier_update(
     if coordinator_id is not None and coordinator_id not in team_user_ids:
         raise DomainError(_("De regievoerder moet lid zijn van het casusteam."), field="coordinator")
     with transaction.atomic():
-        changed = Dossier.objects.filter(pk=dossier.pk, version=expected_version).update(version=F("version") + 1)
-        if not changed:
-            raise ConflictError
+        claim(Dossier.objects.all(), dossier.pk, expected_version)
         dossier.refresh_from_db()
         old_status = dossier.status
         dossier.summary = summary

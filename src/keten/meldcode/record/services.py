@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +19,9 @@ from django.utils.translation import gettext as _
 from keten.accounts.models import User
 from keten.core import audit
 from keten.core.actor import Actor
-from keten.core.errors import ConflictError, DomainError, NotFoundError
+from keten.core.errors import DomainError, NotFoundError
 from keten.core.policy import allows
+from keten.core.versions import claim
 from keten.meldcode.models import ENTRY_STEP, Entry, EntryKind, Status, Traject
 
 MIN_MOTIVATION = 10
@@ -68,12 +68,7 @@ def check_motivation(text: str, field_name: str = "motivation", *, message: str 
 def bump(traject: Traject, expected_version: int | None, **changes: Any) -> None:
     """Apply derived-column changes with the optimistic version check; ConflictError if changed meanwhile."""
     changes.setdefault("last_activity_at", timezone.now())
-    qs = Traject.objects.filter(pk=traject.pk)
-    if expected_version is not None:
-        qs = qs.filter(version=expected_version)
-    updated = qs.update(version=F("version") + 1, **changes)
-    if updated != 1:
-        raise ConflictError
+    claim(Traject.objects.all(), traject.pk, expected_version, **changes)
     traject.refresh_from_db()
 
 

@@ -6,15 +6,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from keten.accounts.models import Membership, Organisation, Team, Wijk
 from keten.core import audit
 from keten.core.actor import Actor
-from keten.core.errors import ConflictError, DomainError, NotFoundError
+from keten.core.errors import DomainError, NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows
+from keten.core.versions import claim
 from keten.network.models import Agreement, AgreementType
 
 
@@ -108,9 +108,7 @@ def agreement_create(*, actor: Actor, data: AgreementData) -> Agreement:
 
 
 def _bump(agreement: Agreement, expected_version: int) -> Agreement:
-    changed = Agreement.objects.filter(pk=agreement.pk, version=expected_version).update(version=F("version") + 1)
-    if not changed:
-        raise ConflictError
+    claim(Agreement.objects.all(), agreement.pk, expected_version)
     agreement.refresh_from_db()
     return agreement
 

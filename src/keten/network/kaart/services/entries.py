@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from keten.core.actor import Actor
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.models import AuditAction
 from keten.core.policy import allows
+from keten.core.versions import claim
 from keten.network.kaart.search_text import search_text_for
 from keten.network.kaart.selectors.text import format_postcode
 from keten.network.models import OrganisationEntry
@@ -98,11 +98,7 @@ def entry_update(
             entry = OrganisationEntry(organisation=organisation, version=1)
             action = AuditAction.CREATE
         else:
-            changed = OrganisationEntry.objects.filter(pk=entry.pk, version=expected_version).update(
-                version=F("version") + 1
-            )
-            if not changed:
-                raise ConflictError
+            claim(OrganisationEntry.objects.all(), entry.pk, expected_version)
             entry.refresh_from_db()
             action = AuditAction.UPDATE
         for name, value in vars(clean).items():
