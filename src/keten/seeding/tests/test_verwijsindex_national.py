@@ -101,7 +101,7 @@ def test_tomorrows_lifecycle_run_finds_a_daily_batch(seeded: dict[str, int]) -> 
 
 
 def test_lifecycle_works_through_a_week_in_chunks(seeded: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "LIFECYCLE_CHUNK", 7)
+    monkeypatch.setattr(services.lifecycle, "LIFECYCLE_CHUNK", 7)
     day = timezone.localdate() + timedelta(days=8)
     expiring = set(Signal.objects.filter(status=SignalStatus.ACTIEF, active_until__lt=day).values_list("pk", flat=True))
     purgeable = Signal.objects.filter(status=SignalStatus.GEARCHIVEERD, archive_until__lt=day).count()
