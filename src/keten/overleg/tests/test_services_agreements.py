@@ -13,34 +13,16 @@ from keten.core.actor import Actor
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.overleg.agreements import services as agreement_services
 from keten.overleg.models import (
-    AgendaItem,
-    AgendaState,
     Agreement,
     AgreementStatus,
     AgreementVersion,
     CaseRegistration,
-    Meeting,
 )
 from keten.overleg.tests.conftest import World
+from keten.overleg.tests.service_helpers import agenda_item, agreement_for
 
 ActorOf = Callable[[User], Actor]
 Register = Callable[..., CaseRegistration]
-
-
-def _item(registration: CaseRegistration, meeting: Meeting) -> AgendaItem:
-    return AgendaItem.objects.select_related("meeting__overleg_type", "registration__overleg_type").get(
-        registration=registration, meeting=meeting, state=AgendaState.ON_AGENDA
-    )
-
-
-def _agreement(world: World, actor_of: ActorOf, item: AgendaItem, **kw: object) -> Agreement:
-    values: dict[str, object] = {
-        "what": "Huisbezoek samen met de wijkagent",
-        "due_on": timezone.localdate() + dt.timedelta(days=7),
-        "owner_user_id": world.member.pk,
-    }
-    values.update(kw)
-    return agreement_services.agreement_create(actor=actor_of(world.chair), item=item, **values)  # type: ignore[arg-type]
 
 
 # --- agreements -------------------------------------------------------------------------------
@@ -58,9 +40,9 @@ def _agreement(world: World, actor_of: ActorOf, item: AgendaItem, **kw: object) 
 def test_bad_agreement_input_is_refused(
     world: World, admitted: CaseRegistration, actor_of: ActorOf, kwargs: dict[str, object], field: str
 ) -> None:
-    item = _item(admitted, world.now_meeting)
+    item = agenda_item(admitted, world.now_meeting)
     with pytest.raises(DomainError) as exc:
-        _agreement(world, actor_of, item, **kwargs)
+        agreement_for(world, actor_of, item, **kwargs)
     assert exc.value.field == field
     assert not Agreement.objects.exists()
     assert not AgreementVersion.objects.exists()
@@ -68,21 +50,21 @@ def test_bad_agreement_input_is_refused(
 
 def test_an_agreement_owner_needs_a_case_role(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
     with pytest.raises(DomainError) as exc:
-        _agreement(world, actor_of, _item(admitted, world.now_meeting), owner_user_id=world.beleid.pk)
+        agreement_for(world, actor_of, agenda_item(admitted, world.now_meeting), owner_user_id=world.beleid.pk)
     assert exc.value.field == "owner"
     assert not Agreement.objects.exists()
 
 
 def test_agreement_owned_by_an_organisation(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
-    item = _item(admitted, world.now_meeting)
-    agreement = _agreement(world, actor_of, item, owner_user_id=None, owner_organisation_id=world.politie.pk)
+    item = agenda_item(admitted, world.now_meeting)
+    agreement = agreement_for(world, actor_of, item, owner_user_id=None, owner_organisation_id=world.politie.pk)
     assert agreement.owner_organisation == world.politie
     assert agreement.versions.get().kind == AgreementVersion.Kind.CREATED
 
 
 def test_two_concurrent_edits_conflict(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
-    item = _item(admitted, world.now_meeting)
-    agreement = _agreement(world, actor_of, item)
+    item = agenda_item(admitted, world.now_meeting)
+    agreement = agreement_for(world, actor_of, item)
     loaded = agreement.version
     agreement_services.agreement_update(
         actor=actor_of(world.member), agreement=agreement, expected_version=loaded, what="Huisbezoek volgende week"
@@ -105,7 +87,7 @@ def test_two_concurrent_edits_conflict(world: World, admitted: CaseRegistration,
 def test_update_without_version_and_into_the_past_is_refused(
     world: World, admitted: CaseRegistration, actor_of: ActorOf
 ) -> None:
-    agreement = _agreement(world, actor_of, _item(admitted, world.now_meeting))
+    agreement = agreement_for(world, actor_of, agenda_item(admitted, world.now_meeting))
     with pytest.raises(DomainError):
         agreement_services.agreement_update(
             actor=actor_of(world.member), agreement=agreement, expected_version=None, what="x"
@@ -119,7 +101,7 @@ def test_update_without_version_and_into_the_past_is_refused(
 
 
 def test_owner_closes_with_a_result(world: World, admitted: CaseRegistration, actor_of: ActorOf) -> None:
-    agreement = _agreement(world, actor_of, _item(admitted, world.now_meeting))
+    agreement = agreement_for(world, actor_of, agenda_item(admitted, world.now_meeting))
     with pytest.raises(DomainError) as exc:
         agreement_services.agreement_close(
             actor=actor_of(world.member), agreement=agreement, expected_version=1, result=""
@@ -140,7 +122,7 @@ def test_owner_closes_with_a_result(world: World, admitted: CaseRegistration, ac
 def test_someone_without_sight_of_the_case_cannot_touch_an_agreement(
     world: World, admitted: CaseRegistration, actor_of: ActorOf
 ) -> None:
-    agreement = _agreement(world, actor_of, _item(admitted, world.now_meeting))
+    agreement = agreement_for(world, actor_of, agenda_item(admitted, world.now_meeting))
     with pytest.raises(NotFoundError):
         agreement_services.agreement_close(
             actor=actor_of(world.outsider), agreement=agreement, expected_version=1, result="Niet van mij"
@@ -148,7 +130,7 @@ def test_someone_without_sight_of_the_case_cannot_touch_an_agreement(
     with pytest.raises(NotFoundError):
         agreement_services.agreement_create(
             actor=actor_of(world.outsider),
-            item=_item(admitted, world.now_meeting),
+            item=agenda_item(admitted, world.now_meeting),
             what="Iets",
             due_on=timezone.localdate(),
             owner_user_id=world.outsider.pk,

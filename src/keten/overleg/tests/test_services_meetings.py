@@ -19,7 +19,6 @@ from keten.overleg.models import (
     AgendaItem,
     AgendaSource,
     AgendaState,
-    Agreement,
     Attendance,
     CaseRegistration,
     Meeting,
@@ -28,26 +27,11 @@ from keten.overleg.models import (
 from keten.overleg.registrations import selectors as registration_selectors
 from keten.overleg.registrations import services as registration_services
 from keten.overleg.tests.conftest import World, make_meeting
+from keten.overleg.tests.service_helpers import agenda_item, agreement_for
 from keten.testing.factories import make_user
 
 ActorOf = Callable[[User], Actor]
 Register = Callable[..., CaseRegistration]
-
-
-def _item(registration: CaseRegistration, meeting: Meeting) -> AgendaItem:
-    return AgendaItem.objects.select_related("meeting__overleg_type", "registration__overleg_type").get(
-        registration=registration, meeting=meeting, state=AgendaState.ON_AGENDA
-    )
-
-
-def _agreement(world: World, actor_of: ActorOf, item: AgendaItem, **kw: object) -> Agreement:
-    values: dict[str, object] = {
-        "what": "Huisbezoek samen met de wijkagent",
-        "due_on": timezone.localdate() + dt.timedelta(days=7),
-        "owner_user_id": world.member.pk,
-    }
-    values.update(kw)
-    return agreement_services.agreement_create(actor=actor_of(world.chair), item=item, **values)  # type: ignore[arg-type]
 
 
 # --- meetings, agenda, carrying agreements ----------------------------------------------------
@@ -56,16 +40,16 @@ def _agreement(world: World, actor_of: ActorOf, item: AgendaItem, **kw: object) 
 def test_holding_a_meeting_carries_open_agreements_to_the_next_agenda(
     world: World, admitted: CaseRegistration, register: Register, new_dossier: Callable, actor_of: ActorOf
 ) -> None:
-    item = _item(admitted, world.now_meeting)
-    open_one = _agreement(world, actor_of, item)
-    closed_one = _agreement(world, actor_of, item, what="Gesprek met school")
+    item = agenda_item(admitted, world.now_meeting)
+    open_one = agreement_for(world, actor_of, item)
+    closed_one = agreement_for(world, actor_of, item, what="Gesprek met school")
     agreement_services.agreement_close(
         actor=actor_of(world.member), agreement=closed_one, expected_version=1, result="Gedaan"
     )
     # A second case on the agenda whose only agreement is done does not come back.
     other = register(dossier=new_dossier())
     registration_services.registration_admit(actor=actor_of(world.chair), registration=other, meeting=world.now_meeting)
-    other_agreement = _agreement(world, actor_of, _item(other, world.now_meeting), what="Melding bespreken")
+    other_agreement = agreement_for(world, actor_of, agenda_item(other, world.now_meeting), what="Melding bespreken")
     agreement_services.agreement_close(
         actor=actor_of(world.member), agreement=other_agreement, expected_version=1, result="Besproken"
     )
@@ -73,7 +57,7 @@ def test_holding_a_meeting_carries_open_agreements_to_the_next_agenda(
     held = meeting_services.meeting_hold(actor=actor_of(world.chair), meeting=world.now_meeting)
     assert held.meeting.status == MeetingStatus.HELD
     assert held.carried == 1
-    follow_up = _item(admitted, world.next_meeting)
+    follow_up = agenda_item(admitted, world.next_meeting)
     assert follow_up.source == AgendaSource.FOLLOW_UP
     assert not AgendaItem.objects.filter(registration=other, meeting=world.next_meeting).exists()
     admitted.refresh_from_db()
@@ -101,7 +85,7 @@ def test_cancelling_moves_cases_to_the_next_meeting(world: World, register: Regi
     meeting_services.meeting_cancel(actor=actor_of(world.chair), meeting=world.next_meeting, reason="Storing")
     old = AgendaItem.objects.get(meeting=world.next_meeting, registration=registration)
     assert old.state == AgendaState.REMOVED
-    assert _item(registration, later).source == AgendaSource.TRIAGE
+    assert agenda_item(registration, later).source == AgendaSource.TRIAGE
     assert Notification.objects.filter(kind="overleg.meeting_cancelled").count() == 2
 
 
@@ -244,11 +228,11 @@ def test_extra_meeting_in_the_past_is_refused(world: World, actor_of: ActorOf) -
 def test_agenda_build_leaves_cases_scheduled_later_alone(
     world: World, admitted: CaseRegistration, actor_of: ActorOf
 ) -> None:
-    _agreement(world, actor_of, _item(admitted, world.now_meeting))
+    agreement_for(world, actor_of, agenda_item(admitted, world.now_meeting))
     meeting_services.meeting_hold(actor=actor_of(world.chair), meeting=world.now_meeting)
     later = make_meeting(world.overleg, world.next_meeting.starts_at + dt.timedelta(days=2), world.chair)
     # The case came back on the next meeting; moving it to a later one keeps it off the next.
-    item = _item(admitted, world.next_meeting)
+    item = agenda_item(admitted, world.next_meeting)
     meeting_services.agenda_item_remove(actor=actor_of(world.chair), item=item, reason="Schuift door naar donderdag")
     meeting_services.agenda_item_add(actor=actor_of(world.chair), meeting=later, registration=admitted)
     assert meeting_services.agenda_build(actor=actor_of(world.chair), meeting=world.next_meeting) == 0
