@@ -27,7 +27,7 @@ from keten.overleg.agreements import selectors as agreement_selectors
 from keten.overleg.agreements import services as agreement_services
 from keten.overleg.api import serializers as s
 from keten.overleg.meetings import selectors as meeting_selectors
-from keten.overleg.models import CaseRegistration, Meeting, RegistrationStatus
+from keten.overleg.models import CaseRegistration, RegistrationStatus
 from keten.overleg.registrations import selectors as registration_selectors
 from keten.overleg.registrations import services as registration_services
 from keten.overleg.types import selectors as type_selectors
@@ -172,11 +172,7 @@ class RegistrationAdmitView(OverlegAPIView):
         serializer = s.OverlegAdmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        meeting = (
-            Meeting.objects.select_related("overleg_type")
-            .filter(pk=data["meeting"], overleg_type_id=registration.overleg_type_id)
-            .first()
-        )
+        meeting = meeting_selectors.meeting_of_overleg(pk=data["meeting"], overleg_type_id=registration.overleg_type_id)
         if meeting is None:
             raise DomainError(_("Kies een bijeenkomst van dit overleg."), field="meeting")
         registration = registration_services.registration_admit(

@@ -80,6 +80,11 @@ def upcoming_meetings(*, overleg_type: OverlegType, limit: int = 12) -> list[Mee
     )
 
 
+def meeting_of_overleg(*, pk: int, overleg_type_id: int) -> Meeting | None:
+    """A meeting of this overleg (to admit a case onto), or None; the caller checks the triage rule."""
+    return Meeting.objects.select_related("overleg_type").filter(pk=pk, overleg_type_id=overleg_type_id).first()
+
+
 def meeting_get(*, actor: Actor, pk: int) -> Meeting:
     """A meeting the actor may see (no case content); NotFoundError otherwise."""
     user = acting_user(actor)
