@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from django.test import Client
 
 from keten.accounts.models import User
-from keten.core.actor import Actor
 from keten.meldcode.consultations import services as consultation_services
 from keten.meldcode.models import Consultation, Traject
+from keten.meldcode.tests.page_helpers import ActorOf, ClientFor, traject_url
 
 pytestmark = pytest.mark.django_db
-
-
-ActorOf = Callable[[User], Actor]
-
-
-ClientFor = Callable[[User], Client]
-
-
-def _url(traject: Traject, action: str = "") -> str:
-    return f"/meldcode/{traject.reference}/" + (f"{action}/" if action else "")
 
 
 def test_consultation_request_answer_and_inbox_count(
@@ -30,7 +17,7 @@ def test_consultation_request_answer_and_inbox_count(
 ) -> None:
     client = client_for(professional)
     response = client.post(
-        _url(traject, "consultatie"),
+        traject_url(traject, "consultatie"),
         {
             "cons-kind": "aandachtsfunctionaris",
             "cons-to_user": officer.pk,
@@ -52,7 +39,7 @@ def test_consultation_request_answer_and_inbox_count(
     assert traject.dossier.family.name not in page.content.decode()
     answered = af.post(f"/meldcode/consultaties/{consultation.pk}/", {"advice": "Ga het gesprek aan met moeder."})
     assert answered.status_code == 302
-    assert "Ga het gesprek aan met moeder." in client.get(_url(traject)).content.decode()
+    assert "Ga het gesprek aan met moeder." in client.get(traject_url(traject)).content.decode()
 
 
 def test_consultee_reads_without_forms_and_outsider_gets_404_on_the_consultation(
@@ -67,14 +54,14 @@ def test_consultee_reads_without_forms_and_outsider_gets_404_on_the_consultation
         anonymous=True,
     )
     af = client_for(officer)
-    page = af.get(_url(traject))
+    page = af.get(traject_url(traject))
     assert page.status_code == 200
     html = page.content.decode()
     assert "Namen niet zichtbaar" in html
     assert traject.dossier.family.name not in html
     assert 'name="codes"' not in html
     assert "Corrigeren" not in html
-    assert af.post(_url(traject, "observatie"), {}).status_code == 404
+    assert af.post(traject_url(traject, "observatie"), {}).status_code == 404
     assert client_for(outsider).get(f"/meldcode/consultaties/{consultation.pk}/").status_code == 404
     answer = client_for(outsider).post(f"/meldcode/consultaties/{consultation.pk}/", {"advice": "Niet mijn vraag."})
     assert answer.status_code == 404

@@ -2,62 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from keten.accounts.models import Role, User
-from keten.core.actor import Actor
 from keten.meldcode.afwegingskader import services as weging_services
 from keten.meldcode.models import ChecklistKind, Consultation, EntryKind, Status, Traject
+from keten.meldcode.tests.page_helpers import (
+    MOTIVATION,
+    ActorOf,
+    ClientFor,
+    fill_observations,
+    iso_day,
+    signal_code,
+    traject_url,
+    walk_afwegingen,
+)
 from keten.meldcode.trajecten import services as traject_services
 from keten.testing.factories import make_dossier, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-ActorOf = Callable[[User], Actor]
-
-
-ClientFor = Callable[[User], Client]
-
-
-MOTIVATION = "Gewogen op basis van de signalen en het gesprek."
-
-
-def _iso(days_ago: int = 0) -> str:
-    return (timezone.localdate() - timedelta(days=days_ago)).isoformat()
-
-
-def _url(traject: Traject, action: str = "") -> str:
-    return f"/meldcode/{traject.reference}/" + (f"{action}/" if action else "")
-
-
-def _signal_code(traject: Traject) -> str:
-    checklist = traject.checklists.get(kind=ChecklistKind.KINDSIGNALEN)
-    return f"{checklist.pk}:{checklist.items[0]['code']}"
-
-
-def _walk(traject: Traject, actor: Actor, answers: dict[int, bool]) -> None:
-    for number, answer in answers.items():
-        weging_services.afweging_record(
-            actor=actor, traject=traject, number=number, answer=answer, motivation=MOTIVATION
-        )
-
-
-def _fill(traject: Traject, actor: Actor, n: int) -> None:
-    for i in range(n):
-        traject_services.observation_record(
-            actor=actor,
-            traject=traject,
-            observed_on=timezone.localdate(),
-            source="zelf",
-            facts=f"Observatie nummer {i}",
-        )
 
 
 # --- recording: success is post/redirect/get ------------------------------------------------------
@@ -70,17 +37,17 @@ def test_signals_from_two_checklists_are_recorded_and_shown(
     parent = traject.checklists.get(kind=ChecklistKind.OUDERSIGNALEN)
     client = client_for(professional)
     response = client.post(
-        _url(traject, "signalen"),
+        traject_url(traject, "signalen"),
         {
             "codes": [f"{kind.pk}:{kind.items[0]['code']}", f"{parent.pk}:{parent.items[0]['code']}"],
-            "observed_on": _iso(1),
+            "observed_on": iso_day(1),
             "source_kind": "anders",
             "source_other": "de gymdocent",
             "facts": "Blauwe plekken op beide bovenarmen.",
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == _url(traject) + "?stap=1"
+    assert response["Location"] == traject_url(traject) + "?stap=1"
     entries = list(traject.entries.filter(kind=EntryKind.SIGNAAL))
     assert len(entries) == 2
     assert {e.data["source"] for e in entries} == {"de gymdocent"}
@@ -93,12 +60,12 @@ def test_step_navigation_moves_back_and_forth_with_version_check(
     client_for: ClientFor, professional: User, traject: Traject
 ) -> None:
     client = client_for(professional)
-    response = client.post(_url(traject, "stap"), {"step": "3", "version": traject.version})
+    response = client.post(traject_url(traject, "stap"), {"step": "3", "version": traject.version})
     assert response.status_code == 302
     traject.refresh_from_db()
     assert traject.current_step == 3
-    assert "Gesprek vastleggen" in client.get(_url(traject)).content.decode()
-    stale = client.post(_url(traject, "stap"), {"step": "1", "version": traject.version - 1})
+    assert "Gesprek vastleggen" in client.get(traject_url(traject)).content.decode()
+    stale = client.post(traject_url(traject, "stap"), {"step": "1", "version": traject.version - 1})
     assert stale.status_code == 409
     assert "Iemand anders heeft dit gegeven intussen gewijzigd" in stale.content.decode()
     traject.refresh_from_db()
@@ -112,24 +79,24 @@ def test_walk_to_a_melding_with_dutch_labels_and_due_date(
     client = client_for(professional)
     for number in (1, 2):
         response = client.post(
-            _url(traject, "afweging"),
+            traject_url(traject, "afweging"),
             {"afw-number": number, "afw-answer": "ja", "afw-motivation": MOTIVATION, "afw-version": traject.version},
         )
         assert response.status_code == 302, response.content.decode()[:2000]
         traject.refresh_from_db()
-    page = client.get(_url(traject)).content.decode()
+    page = client.get(traject_url(traject)).content.decode()
     assert "Meldnorm 1" in page
     assert "Melden bij Veilig Thuis en hulp bieden" in page
     assert 'value="afsluiten"' not in page  # closing does not fit the answers
     response = client.post(
-        _url(traject, "besluit"),
+        traject_url(traject, "besluit"),
         {"besluit-decision": "melden", "besluit-motivation": MOTIVATION, "besluit-version": traject.version},
     )
     assert response.status_code == 302
     response = client.post(
-        _url(traject, "melding"),
+        traject_url(traject, "melding"),
         {
-            "melding-reported_on": _iso(0),
+            "melding-reported_on": iso_day(0),
             "melding-vt_region": "Veilig Thuis Lindeveld",
             "melding-shared": "De signalen, het gesprek en de afwegingen.",
             "melding-client_informed": "ja",
@@ -138,7 +105,7 @@ def test_walk_to_a_melding_with_dutch_labels_and_due_date(
     assert response.status_code == 302
     traject.refresh_from_db()
     assert traject.status == Status.GEMELD
-    page = client.get(_url(traject)).content.decode()
+    page = client.get(traject_url(traject)).content.decode()
     assert "Melden bij Veilig Thuis" in page
     assert "<strong>melden</strong>" not in page
     assert traject.vt_feedback_due is not None
@@ -149,7 +116,7 @@ def test_overdue_feedback_is_flagged(
     client_for: ClientFor, professional: User, traject: Traject, actor_of: ActorOf
 ) -> None:
     actor = actor_of(professional)
-    _walk(traject, actor, {1: True, 2: True})
+    walk_afwegingen(traject, actor, {1: True, 2: True})
     weging_services.decision_record(
         actor=actor, traject=traject, data=weging_services.DecisionData("melden", MOTIVATION)
     )
@@ -159,18 +126,18 @@ def test_overdue_feedback_is_flagged(
         data=weging_services.MeldingData(timezone.localdate(), "Regio", "Alle signalen en afwegingen.", True),
     )
     Traject.objects.filter(pk=traject.pk).update(vt_feedback_due=timezone.localdate() - timedelta(days=2))
-    page = client_for(professional).get(_url(traject)).content.decode()
+    page = client_for(professional).get(traject_url(traject)).content.decode()
     assert "De terugkoppeling van Veilig Thuis is te laat" in page
 
 
 def test_correction_marks_the_entry_and_keeps_it(
     client_for: ClientFor, professional: User, outsider: User, traject: Traject, actor_of: ActorOf
 ) -> None:
-    _fill(traject, actor_of(professional), 1)
+    fill_observations(traject, actor_of(professional), 1)
     entry = traject.entries.get()
     client = client_for(professional)
-    url = f"{_url(traject)}corrigeren/{entry.pk}/"
-    assert f'href="{url}"' in client.get(_url(traject)).content.decode()
+    url = f"{traject_url(traject)}corrigeren/{entry.pk}/"
+    assert f'href="{url}"' in client.get(traject_url(traject)).content.decode()
     form = client.get(url)
     assert form.status_code == 200
     assert "Observatie nummer 0" in form.content.decode()
@@ -180,8 +147,8 @@ def test_correction_marks_the_entry_and_keeps_it(
     assert traject.entries.count() == 1
     ok = client.post(url, {"correction": "Het was dinsdag, niet maandag."})
     assert ok.status_code == 302
-    assert ok["Location"] == f"{_url(traject)}#entry-{entry.pk}"
-    page = client.get(_url(traject)).content.decode()
+    assert ok["Location"] == f"{traject_url(traject)}#entry-{entry.pk}"
+    page = client.get(traject_url(traject)).content.decode()
     assert "Gecorrigeerd" in page
     assert "Het was dinsdag, niet maandag." in page
     assert "Observatie nummer 0" in page
@@ -192,27 +159,29 @@ def test_correction_marks_the_entry_and_keeps_it(
     # An entry of another traject is not found through this one.
     other = make_dossier(professional)
     foreign = traject_services.traject_start(actor=actor_of(professional), dossier=other)
-    _fill(foreign, actor_of(professional), 1)
+    fill_observations(foreign, actor_of(professional), 1)
     foreign_entry = foreign.entries.get()
-    response = client.post(f"{_url(traject)}corrigeren/{foreign_entry.pk}/", {"correction": "x" * 20})
+    response = client.post(f"{traject_url(traject)}corrigeren/{foreign_entry.pk}/", {"correction": "x" * 20})
     assert response.status_code == 404
 
 
 def test_close_with_motivation_then_no_more_forms(client_for: ClientFor, professional: User, traject: Traject) -> None:
     client = client_for(professional)
-    bad = client.post(_url(traject, "afsluiten"), {"afsluiten-motivation": "", "afsluiten-version": traject.version})
+    bad = client.post(
+        traject_url(traject, "afsluiten"), {"afsluiten-motivation": "", "afsluiten-version": traject.version}
+    )
     assert bad.status_code == 422
     ok = client.post(
-        _url(traject, "afsluiten"),
+        traject_url(traject, "afsluiten"),
         {"afsluiten-motivation": "De zorg is weggenomen na het gesprek.", "afsluiten-version": traject.version},
     )
     assert ok.status_code == 302
-    page = client.get(_url(traject)).content.decode()
+    page = client.get(traject_url(traject)).content.decode()
     assert "Dit traject is afgesloten" in page
     assert 'name="codes"' not in page
     refused = client.post(
-        _url(traject, "observatie"),
-        {"obs-observed_on": _iso(), "obs-source_kind": "zelf", "obs-facts": "Nieuwe observatie na afsluiten."},
+        traject_url(traject, "observatie"),
+        {"obs-observed_on": iso_day(), "obs-source_kind": "zelf", "obs-facts": "Nieuwe observatie na afsluiten."},
     )
     assert refused.status_code == 422
     assert "Dit traject is afgesloten en kan niet meer worden aangevuld" in refused.content.decode()
@@ -223,30 +192,30 @@ def test_close_with_motivation_then_no_more_forms(client_for: ClientFor, profess
 
 
 def _bad_cases(traject: Traject, officer: User, colleague: User) -> list[tuple[str, dict[str, Any], str]]:
-    code = _signal_code(traject)
+    code = signal_code(traject)
     v = traject.version
     return [
-        ("signalen", {"observed_on": _iso(), "source_kind": "zelf", "facts": "Feit."}, "Kies minstens één signaal"),
+        ("signalen", {"observed_on": iso_day(), "source_kind": "zelf", "facts": "Feit."}, "Kies minstens één signaal"),
         (
             "signalen",
-            {"codes": [code], "observed_on": _iso(-3), "source_kind": "zelf", "facts": "Feit."},
+            {"codes": [code], "observed_on": iso_day(-3), "source_kind": "zelf", "facts": "Feit."},
             "Deze datum ligt in de toekomst",
         ),
         (
             "signalen",
-            {"codes": [code], "observed_on": _iso(), "source_kind": "anders", "facts": "Feit."},
+            {"codes": [code], "observed_on": iso_day(), "source_kind": "anders", "facts": "Feit."},
             "Vul in wie het heeft waargenomen.",
         ),
-        ("observatie", {"obs-observed_on": _iso(), "obs-source_kind": "zelf"}, "Dit veld is vereist"),
+        ("observatie", {"obs-observed_on": iso_day(), "obs-source_kind": "zelf"}, "Dit veld is vereist"),
         (
             "kindcheck",
-            {"kc-held_on": _iso(), "kc-moment": "intake", "kc-outcome": "overgedragen", "kc-children_count": "0"},
+            {"kc-held_on": iso_day(), "kc-moment": "intake", "kc-outcome": "overgedragen", "kc-children_count": "0"},
             "Vul in aan wie de zorg is overgedragen.",
         ),
         (
             "kindcheck",
             {
-                "kc-held_on": _iso(),
+                "kc-held_on": iso_day(),
                 "kc-moment": "intake",
                 "kc-outcome": "positief",
                 "kc-children_count": "1",
@@ -271,17 +240,17 @@ def _bad_cases(traject: Traject, officer: User, colleague: User) -> list[tuple[s
         ),
         (
             "advies-veilig-thuis",
-            {"vt-asked_on": _iso(), "vt-outcome": "melden", "vt-advice": "kort"},
+            {"vt-asked_on": iso_day(), "vt-outcome": "melden", "vt-advice": "kort"},
             "Beschrijf het advies van Veilig Thuis",
         ),
         (
             "deskundige",
-            {"exp-consulted_on": _iso(), "exp-expertise": "Letselduiding", "exp-expert": "", "exp-advice": "x" * 20},
+            {"exp-consulted_on": iso_day(), "exp-expertise": "Letselduiding", "exp-expert": "", "exp-advice": "x" * 20},
             "Dit veld is vereist",
         ),
         (
             "gesprek",
-            {"gesprek-held_on": _iso(), "gesprek-summary": "Besproken.", "gesprek-reaction": "Boos."},
+            {"gesprek-held_on": iso_day(), "gesprek-summary": "Besproken.", "gesprek-reaction": "Boos."},
             "Dit veld is vereist",
         ),
         (
@@ -307,7 +276,7 @@ def _bad_cases(traject: Traject, officer: User, colleague: User) -> list[tuple[s
         (
             "melding",
             {
-                "melding-reported_on": _iso(),
+                "melding-reported_on": iso_day(),
                 "melding-vt_region": "",
                 "melding-shared": "",
                 "melding-client_informed": "ja",
@@ -316,7 +285,7 @@ def _bad_cases(traject: Traject, officer: User, colleague: User) -> list[tuple[s
         ),
         (
             "terugkoppeling",
-            {"tk-received_on": _iso(), "tk-outcome": "onderzoek", "tk-feedback": "Veilig Thuis doet onderzoek."},
+            {"tk-received_on": iso_day(), "tk-outcome": "onderzoek", "tk-feedback": "Veilig Thuis doet onderzoek."},
             "Er is in dit traject nog geen melding vastgelegd.",
         ),
         ("stap", {"step": "9", "version": v}, "Selecteer een geldige keuze"),
@@ -330,7 +299,7 @@ def test_every_form_refuses_bad_input_with_422_and_writes_nothing(
     client = client_for(professional)
     version = traject.version
     for action, data, message in _bad_cases(traject, officer, colleague):
-        response = client.post(_url(traject, action), data)
+        response = client.post(traject_url(traject, action), data)
         assert response.status_code == 422, (action, data, response.status_code)
         html = response.content.decode()
         assert message in html, (action, message)
@@ -344,10 +313,10 @@ def test_every_form_refuses_bad_input_with_422_and_writes_nothing(
 def test_decision_that_does_not_fit_the_tree_is_refused(
     client_for: ClientFor, professional: User, traject: Traject, actor_of: ActorOf
 ) -> None:
-    _walk(traject, actor_of(professional), {1: False})
+    walk_afwegingen(traject, actor_of(professional), {1: False})
     traject.refresh_from_db()
     response = client_for(professional).post(
-        _url(traject, "besluit"),
+        traject_url(traject, "besluit"),
         {"besluit-decision": "hulp", "besluit-motivation": MOTIVATION, "besluit-version": traject.version},
     )
     assert response.status_code == 422
@@ -359,14 +328,14 @@ def test_melding_needs_a_reason_when_clients_were_not_informed(
     client_for: ClientFor, professional: User, traject: Traject, actor_of: ActorOf
 ) -> None:
     actor = actor_of(professional)
-    _walk(traject, actor, {1: True, 2: True})
+    walk_afwegingen(traject, actor, {1: True, 2: True})
     weging_services.decision_record(
         actor=actor, traject=traject, data=weging_services.DecisionData("melden", MOTIVATION)
     )
     response = client_for(professional).post(
-        _url(traject, "melding"),
+        traject_url(traject, "melding"),
         {
-            "melding-reported_on": _iso(),
+            "melding-reported_on": iso_day(),
             "melding-vt_region": "Regio",
             "melding-shared": "De signalen en het gesprek.",
             "melding-client_informed": "nee",
@@ -379,7 +348,7 @@ def test_melding_needs_a_reason_when_clients_were_not_informed(
 
 def test_stale_version_on_afweging_is_a_conflict(client_for: ClientFor, professional: User, traject: Traject) -> None:
     response = client_for(professional).post(
-        _url(traject, "afweging"),
+        traject_url(traject, "afweging"),
         {"afw-number": "1", "afw-answer": "ja", "afw-motivation": MOTIVATION, "afw-version": traject.version + 5},
     )
     assert response.status_code == 409
@@ -389,15 +358,15 @@ def test_stale_version_on_afweging_is_a_conflict(client_for: ClientFor, professi
 def test_an_earlier_afweging_can_be_answered_again(
     client_for: ClientFor, professional: User, traject: Traject, actor_of: ActorOf
 ) -> None:
-    _walk(traject, actor_of(professional), {1: True, 2: False, 3: True})
+    walk_afwegingen(traject, actor_of(professional), {1: True, 2: False, 3: True})
     traject.refresh_from_db()
     client = client_for(professional)
-    page = client.get(_url(traject) + "?stap=5").content.decode()
+    page = client.get(traject_url(traject) + "?stap=5").content.decode()
     assert "Opnieuw beantwoorden" in page
     assert "Afweging 4: Aanvaarden van hulp" in page
     count = traject.entries.count()
     bad = client.post(
-        _url(traject, "afweging-opnieuw"),
+        traject_url(traject, "afweging-opnieuw"),
         {
             "afweging": "2",
             "afw2-number": "2",
@@ -410,7 +379,7 @@ def test_an_earlier_afweging_can_be_answered_again(
     assert "Dit veld is vereist" in bad.content.decode()
     assert traject.entries.count() == count
     ok = client.post(
-        _url(traject, "afweging-opnieuw"),
+        traject_url(traject, "afweging-opnieuw"),
         {
             "afweging": "2",
             "afw2-number": "2",
@@ -420,7 +389,7 @@ def test_an_earlier_afweging_can_be_answered_again(
         },
     )
     assert ok.status_code == 302
-    page = client.get(_url(traject) + "?stap=5").content.decode()
+    page = client.get(traject_url(traject) + "?stap=5").content.decode()
     assert "Meldnorm 1" in page
     # Afweging 3 was answered on the old path: it is asked again, now together with Veilig Thuis.
     assert "Afweging 3: Zelf hulp bieden of organiseren" in page
@@ -433,7 +402,7 @@ def test_signals_for_other_ages_than_the_childs_are_folded(
     from keten.dossiers.models import Person
 
     Person.objects.filter(pk=traject.child_id).update(date_of_birth=timezone.localdate() - timedelta(days=365 * 6 + 30))
-    html = client_for(professional).get(_url(traject)).content.decode()
+    html = client_for(professional).get(traject_url(traject)).content.decode()
     fitting, _sep, others = html.partition("Signalen bij andere leeftijden")
     assert others
     assert "(4 tot 12 jaar)" in fitting.split("Signalen vastleggen", 1)[-1]
@@ -449,7 +418,7 @@ def test_other_forms_record_and_redirect(
         (
             "kindcheck",
             {
-                "kc-held_on": _iso(1),
+                "kc-held_on": iso_day(1),
                 "kc-moment": "intake",
                 "kc-problems": ["verslaving", "financieel"],
                 "kc-lives_with_minors": "on",
@@ -462,7 +431,7 @@ def test_other_forms_record_and_redirect(
         (
             "advies-veilig-thuis",
             {
-                "vt-asked_on": _iso(1),
+                "vt-asked_on": iso_day(1),
                 "vt-anonymous": "on",
                 "vt-outcome": "verder_signaleren",
                 "vt-advice": "Blijf goed kijken.",
@@ -472,7 +441,7 @@ def test_other_forms_record_and_redirect(
         (
             "deskundige",
             {
-                "exp-consulted_on": _iso(1),
+                "exp-consulted_on": iso_day(1),
                 "exp-expertise": "Letselduiding",
                 "exp-expert": "Forensisch arts GGD",
                 "exp-advice": "Het letsel past niet bij de uitleg.",
@@ -486,15 +455,15 @@ def test_other_forms_record_and_redirect(
         ),
     ]
     for action, data, kind in posts:
-        response = client.post(_url(traject, action), data)
+        response = client.post(traject_url(traject, action), data)
         assert response.status_code == 302, (action, response.content.decode()[:500])
         assert traject.entries.filter(kind=kind).count() == 1
-    page = client.get(_url(traject)).content.decode()
+    page = client.get(traject_url(traject)).content.decode()
     assert "Verslaving of problematisch middelengebruik" in page
     assert "Verder signaleren en opnieuw overleggen" in page
     assert "De veiligheid van het kind komt in gevaar" in page
     actor = actor_of(professional)
-    _walk(traject, actor, {1: True, 2: True})
+    walk_afwegingen(traject, actor, {1: True, 2: True})
     weging_services.decision_record(
         actor=actor, traject=traject, data=weging_services.DecisionData("melden", MOTIVATION)
     )
@@ -504,8 +473,8 @@ def test_other_forms_record_and_redirect(
         data=weging_services.MeldingData(timezone.localdate(), "Regio", "Alle signalen en afwegingen.", True),
     )
     response = client.post(
-        _url(traject, "terugkoppeling"),
-        {"tk-received_on": _iso(), "tk-outcome": "einde", "tk-feedback": "Veilig Thuis sluit af.", "tk-close": "on"},
+        traject_url(traject, "terugkoppeling"),
+        {"tk-received_on": iso_day(), "tk-outcome": "einde", "tk-feedback": "Veilig Thuis sluit af.", "tk-close": "on"},
     )
     assert response.status_code == 302
     traject.refresh_from_db()

@@ -2,66 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.utils import timezone
 
 from keten.accounts.models import OrganisationType, Role, User
-from keten.core.actor import Actor
 from keten.dossiers.models import Dossier
-from keten.meldcode.afwegingskader import services as weging_services
 from keten.meldcode.consultations import services as consultation_services
-from keten.meldcode.models import ChecklistKind, Consultation, Entry, Status, Traject
+from keten.meldcode.models import Consultation, Entry, Status, Traject
 from keten.meldcode.record import selectors as record_selectors
+from keten.meldcode.tests.page_helpers import (
+    MOTIVATION,
+    ActorOf,
+    ClientFor,
+    fill_observations,
+    traject_url,
+    walk_afwegingen,
+)
 from keten.meldcode.trajecten import services as traject_services
 from keten.testing.factories import OrganisationFactory, make_dossier, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-ActorOf = Callable[[User], Actor]
-
-
-ClientFor = Callable[[User], Client]
-
-
-MOTIVATION = "Gewogen op basis van de signalen en het gesprek."
-
-
-def _iso(days_ago: int = 0) -> str:
-    return (timezone.localdate() - timedelta(days=days_ago)).isoformat()
-
-
-def _url(traject: Traject, action: str = "") -> str:
-    return f"/meldcode/{traject.reference}/" + (f"{action}/" if action else "")
-
-
-def _signal_code(traject: Traject) -> str:
-    checklist = traject.checklists.get(kind=ChecklistKind.KINDSIGNALEN)
-    return f"{checklist.pk}:{checklist.items[0]['code']}"
-
-
-def _walk(traject: Traject, actor: Actor, answers: dict[int, bool]) -> None:
-    for number, answer in answers.items():
-        weging_services.afweging_record(
-            actor=actor, traject=traject, number=number, answer=answer, motivation=MOTIVATION
-        )
-
-
-def _fill(traject: Traject, actor: Actor, n: int) -> None:
-    for i in range(n):
-        traject_services.observation_record(
-            actor=actor,
-            traject=traject,
-            observed_on=timezone.localdate(),
-            source="zelf",
-            facts=f"Observatie nummer {i}",
-        )
 
 
 # --- pages render for the case team, 404 for everyone else -----------------------------------
@@ -70,7 +33,7 @@ def _fill(traject: Traject, actor: Actor, n: int) -> None:
 def test_traject_page_shows_steps_forms_and_audits_the_read(
     client_for: ClientFor, professional: User, traject: Traject
 ) -> None:
-    response = client_for(professional).get(_url(traject))
+    response = client_for(professional).get(traject_url(traject))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Signalen in kaart brengen" in html
@@ -84,7 +47,7 @@ def test_traject_page_shows_steps_forms_and_audits_the_read(
 
 @pytest.mark.parametrize("step", [1, 2, 3, 4, 5])
 def test_every_step_renders_its_forms(client_for: ClientFor, professional: User, traject: Traject, step: int) -> None:
-    response = client_for(professional).get(_url(traject) + f"?stap={step}")
+    response = client_for(professional).get(traject_url(traject) + f"?stap={step}")
     assert response.status_code == 200
     expected = {
         1: "Observatie vastleggen",
@@ -105,9 +68,9 @@ def test_outsider_and_other_roles_get_404_on_every_page(
     assert not consultation.exists()
     for user in (outsider, policy, beheer):
         client = client_for(user)
-        assert client.get(_url(traject)).status_code == 404
-        assert client.post(_url(traject, "observatie"), {}).status_code == 404
-        assert client.post(_url(traject, "afsluiten"), {"motivation": MOTIVATION}).status_code == 404
+        assert client.get(traject_url(traject)).status_code == 404
+        assert client.post(traject_url(traject, "observatie"), {}).status_code == 404
+        assert client.post(traject_url(traject, "afsluiten"), {"motivation": MOTIVATION}).status_code == 404
         assert client.post(f"/meldcode/dossier/{traject.dossier.reference}/start/", {}).status_code == 404
         assert client.get("/meldcode/organisatie/").status_code == 404
     for user in (policy, beheer):
@@ -123,8 +86,8 @@ def test_missing_traject_and_unknown_action_are_404(
 ) -> None:
     client = client_for(professional)
     assert client.get("/meldcode/M-DOESNOTEXIST/").status_code == 404
-    assert client.post(_url(traject, "onbekend"), {}).status_code == 404
-    assert client.get(_url(traject, "observatie")).status_code == 405
+    assert client.post(traject_url(traject, "onbekend"), {}).status_code == 404
+    assert client.get(traject_url(traject, "observatie")).status_code == 405
 
 
 # --- starting ---------------------------------------------------------------------------------
@@ -265,21 +228,21 @@ def test_traject_page_queries_do_not_grow_with_entries(
 ) -> None:
     client = client_for(professional)
     actor = actor_of(professional)
-    _fill(traject, actor, 3)
+    fill_observations(traject, actor, 3)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(_url(traject))  # the first request of a session does a few extra queries
+    client.get(traject_url(traject))  # the first request of a session does a few extra queries
 
     with CaptureQueriesContext(connection) as few:
-        client.get(_url(traject))
-    _fill(traject, actor, 40)
-    _walk(traject, actor, {1: True, 2: False})
+        client.get(traject_url(traject))
+    fill_observations(traject, actor, 40)
+    walk_afwegingen(traject, actor, {1: True, 2: False})
     with CaptureQueriesContext(connection) as many:
-        assert client.get(_url(traject)).status_code == 200
+        assert client.get(traject_url(traject)).status_code == 200
     assert len(many) <= len(few) + 1
     for step in (1, 2, 5):
-        _page_queries(client, _url(traject) + f"?stap={step}", django_assert_max_num_queries, 30)
+        _page_queries(client, traject_url(traject) + f"?stap={step}", django_assert_max_num_queries, 30)
 
 
 def test_organisation_overview_queries_do_not_grow_with_trajecten(
@@ -311,7 +274,7 @@ def test_teacher_of_a_school_sees_school_checklists(client_for: ClientFor, actor
     teacher = make_user(Role.PROFESSIONAL, school, username="juf")
     dossier = make_dossier(teacher)
     traject = traject_services.traject_start(actor=actor_of(teacher), dossier=dossier)
-    response = client_for(teacher).get(_url(traject))
+    response = client_for(teacher).get(traject_url(traject))
     assert response.status_code == 200
     assert Entry.objects.count() == 0
 
@@ -346,13 +309,13 @@ def test_timeline_shows_every_new_entry_and_correction(
 ) -> None:
     client = client_for(professional)
     actor = actor_of(professional)
-    _fill(traject, actor, 2)
-    html = client.get(_url(traject)).content.decode()
+    fill_observations(traject, actor, 2)
+    html = client.get(traject_url(traject)).content.decode()
     assert "Observatie nummer 1" in html
     assert "Observatie nummer 2" not in html
-    assert client.get(_url(traject)).content.decode().count("Observatie nummer") == 2  # from the cache
-    _fill(traject, actor, 3)
-    html = client.get(_url(traject)).content.decode()
+    assert client.get(traject_url(traject)).content.decode().count("Observatie nummer") == 2  # from the cache
+    fill_observations(traject, actor, 3)
+    html = client.get(traject_url(traject)).content.decode()
     assert "Observatie nummer 2" in html
     assert html.count("Observatie nummer") == 5
     # The timeline is markup, not escaped text.
@@ -366,7 +329,7 @@ def test_page_entries_are_kept_per_traject_version(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    _fill(traject, actor_of(professional), 2)
+    fill_observations(traject, actor_of(professional), 2)
     traject.refresh_from_db()
     first = record_selectors.page_entries(traject)
     with CaptureQueriesContext(connection) as again:
@@ -374,13 +337,13 @@ def test_page_entries_are_kept_per_traject_version(
     assert not [q for q in again.captured_queries if "meldcode_entry" in q["sql"]]
     assert [e.pk for e in second] == [e.pk for e in first]
     assert second[0] is not first[0]  # every reader gets its own copies
-    _fill(traject, actor_of(professional), 1)
+    fill_observations(traject, actor_of(professional), 1)
     traject.refresh_from_db()
     assert len(record_selectors.page_entries(traject)) == len(first) + 1
     # The page shows what was just recorded, read twice (the second time from the store).
     client = client_for(professional)
     for _ in range(2):
-        assert client.get(_url(traject)).content.decode().count("Observatie nummer") == 3
+        assert client.get(traject_url(traject)).content.decode().count("Observatie nummer") == 3
     with transaction.atomic(), CaptureQueriesContext(connection) as inside:
         record_selectors.page_entries(traject)
     assert [q for q in inside.captured_queries if "meldcode_entry" in q["sql"]]  # never kept inside one
