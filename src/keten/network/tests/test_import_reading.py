@@ -2,56 +2,20 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from openpyxl import Workbook
 
-from keten.accounts.models import User
-from keten.core.actor import Actor
 from keten.network.importing import reading
 from keten.network.importing.columns import ORGANISATIONS, PROFESSIONALS
-from keten.network.importing.rows import Preview, RowResult
-
-ActorOf = Callable[[User], Actor]
-
-ORG_HEADER = (
-    "naam;soort;wijken;postcode;telefoon;beveiligde e-mail;website;expertise;"
-    "leeftijd vanaf;leeftijd tot en met;openbaar"
-)
-
-
-def _csv(text: str, *, bom: bool = False) -> bytes:
-    return (("\ufeff" if bom else "") + text).encode("utf-8")
-
-
-def _xlsx(rows: list[list[Any]]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _records(kind: str, text: str) -> list[reading.Record]:
-    return reading.read_upload(kind, _csv(text), "import.csv")
-
-
-def _by_number(preview: Preview) -> dict[int, RowResult]:
-    return {row.number: row for row in preview.rows}
-
+from keten.network.tests.import_helpers import csv_upload, read_records, xlsx_upload
 
 # --- reading files ----------------------------------------------------------------------------
 
 
 def test_csv_with_semicolons_and_bom() -> None:
     records = reading.read_upload(
-        ORGANISATIONS, _csv("Naam;Soort;Postcode\nJGZ Oost;jgz;3512 AB\n\n;;\nSchool;Onderwijs;\n", bom=True), "a.csv"
+        ORGANISATIONS,
+        csv_upload("Naam;Soort;Postcode\nJGZ Oost;jgz;3512 AB\n\n;;\nSchool;Onderwijs;\n", bom=True),
+        "a.csv",
     )
     assert records == [
         (2, {"name": "JGZ Oost", "type": "jgz", "postcode": "3512 AB"}),
@@ -61,19 +25,19 @@ def test_csv_with_semicolons_and_bom() -> None:
 
 def test_csv_with_commas_and_quoted_cells() -> None:
     records = reading.read_upload(
-        ORGANISATIONS, _csv('naam,soort,expertise\n"Wijkteam, Noord",wijkteam,"opvoeden, scheiding"\n'), "a.CSV"
+        ORGANISATIONS, csv_upload('naam,soort,expertise\n"Wijkteam, Noord",wijkteam,"opvoeden, scheiding"\n'), "a.CSV"
     )
     assert records == [(2, {"name": "Wijkteam, Noord", "type": "wijkteam", "expertise": "opvoeden, scheiding"})]
 
 
 def test_xlsx_first_sheet_numbers_and_booleans() -> None:
-    content = _xlsx([["Naam", "Soort", "Leeftijd vanaf", "Openbaar"], ["JGZ Oost", "jgz", 4, True], [None, None]])
+    content = xlsx_upload([["Naam", "Soort", "Leeftijd vanaf", "Openbaar"], ["JGZ Oost", "jgz", 4, True], [None, None]])
     records = reading.read_upload(ORGANISATIONS, content, "kaart.xlsx")
     assert records == [(2, {"name": "JGZ Oost", "type": "jgz", "age_min": "4", "is_public": "ja"})]
 
 
 def test_header_aliases_and_quoted_formula_cells() -> None:
-    records = _records(
+    records = read_records(
         PROFESSIONALS,
         "Voornaam;Achternaam;E-mailadres;Telefoon;Organisatie;Rol\nA;B;a@b.nl;'+31 30 1234567;X;professional\n",
     )
@@ -105,7 +69,7 @@ def test_unusable_files_give_a_dutch_error(content: bytes, filename: str, messag
 
 def test_xlsx_that_unpacks_too_large_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reading, "MAX_XLSX_UNPACKED_BYTES", 1000)
-    content = _xlsx([["naam", "soort"], ["x" * 2000, "jgz"]])
+    content = xlsx_upload([["naam", "soort"], ["x" * 2000, "jgz"]])
     with pytest.raises(reading.ImportFileError, match="uitgepakt te groot"):
         reading.read_upload(ORGANISATIONS, content, "kaart.xlsx")
 
@@ -113,10 +77,10 @@ def test_xlsx_that_unpacks_too_large_is_refused(monkeypatch: pytest.MonkeyPatch)
 def test_too_much_text_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reading, "MAX_TEXT_CHARS", 10)
     with pytest.raises(reading.ImportFileError, match="te veel tekst"):
-        reading.read_upload(ORGANISATIONS, _csv("naam;soort\nEen lange naam;jgz\n"), "a.csv")
+        reading.read_upload(ORGANISATIONS, csv_upload("naam;soort\nEen lange naam;jgz\n"), "a.csv")
 
 
 def test_too_many_rows() -> None:
     body = "naam;soort\n" + "".join(f"Org {i};jgz\n" for i in range(reading.MAX_ROWS + 1))
     with pytest.raises(reading.ImportFileError, match="meer dan 1000 rijen"):
-        reading.read_upload(ORGANISATIONS, _csv(body), "a.csv")
+        reading.read_upload(ORGANISATIONS, csv_upload(body), "a.csv")

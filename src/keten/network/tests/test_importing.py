@@ -3,54 +3,22 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from keten.accounts.models import Membership, Municipality, Organisation, OrganisationType, Role, User, Wijk
-from keten.core.actor import Actor
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.models import AuditAction, AuditEvent
 from keten.network.importing import exporting, reading, validating
 from keten.network.importing import services as import_services
 from keten.network.importing.columns import ORGANISATIONS, POSTCODE_RANGES, PROFESSIONALS, headers
-from keten.network.importing.rows import CHANGED, ERROR, NEW, UNCHANGED, Preview, RowResult
+from keten.network.importing.rows import CHANGED, ERROR, NEW, UNCHANGED
 from keten.network.kaart import services
 from keten.network.models import OrganisationEntry, PostcodeRange
+from keten.network.tests.import_helpers import ORG_HEADER, ActorOf, read_records, rows_by_number
 from keten.testing.factories import OrganisationFactory, TeamFactory, WijkFactory, make_user
-
-ActorOf = Callable[[User], Actor]
-
-ORG_HEADER = (
-    "naam;soort;wijken;postcode;telefoon;beveiligde e-mail;website;expertise;"
-    "leeftijd vanaf;leeftijd tot en met;openbaar"
-)
-
-
-def _csv(text: str, *, bom: bool = False) -> bytes:
-    return (("\ufeff" if bom else "") + text).encode("utf-8")
-
-
-def _xlsx(rows: list[list[Any]]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _records(kind: str, text: str) -> list[reading.Record]:
-    return reading.read_upload(kind, _csv(text), "import.csv")
-
-
-def _by_number(preview: Preview) -> dict[int, RowResult]:
-    return {row.number: row for row in preview.rows}
-
 
 # --- who may import ---------------------------------------------------------------------------
 
@@ -60,7 +28,7 @@ def test_only_the_gemeente_beheerder_may_import(
     actor_of: ActorOf, request: pytest.FixtureRequest, who: str, gemeente: Organisation
 ) -> None:
     actor = actor_of(request.getfixturevalue(who))
-    records = _records(ORGANISATIONS, "naam;soort\nX;jgz\n")
+    records = read_records(ORGANISATIONS, "naam;soort\nX;jgz\n")
     with pytest.raises(NotFoundError):
         validating.import_preview(actor=actor, kind=ORGANISATIONS, records=records)
     with pytest.raises(NotFoundError):
@@ -75,7 +43,7 @@ def test_only_the_gemeente_beheerder_may_import(
 
 @pytest.fixture
 def org_records(jgz: Organisation, school: Organisation, wijk_noord: Wijk, wijk_zuid: Wijk) -> list[reading.Record]:
-    return _records(
+    return read_records(
         ORGANISATIONS,
         ORG_HEADER + "\n"
         "Wijkteam Oost;Wijkteam / sociaal team;Noord, Zuid;3512ab;030-1111111;oost@zorgmail.nl;wijkteam.example.org;"
@@ -92,7 +60,9 @@ def org_records(jgz: Organisation, school: Organisation, wijk_noord: Wijk, wijk_
 def test_organisation_preview_classifies_every_row(
     actor_of: ActorOf, fb_gemeente: User, org_records: list[reading.Record], jgz: Organisation
 ) -> None:
-    rows = _by_number(validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=org_records))
+    rows = rows_by_number(
+        validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=org_records)
+    )
     assert rows[2].status == NEW
     assert rows[2].data["entry"]["postcode"] == "3512 AB"
     assert rows[2].data["entry"]["website"] == "https://wijkteam.example.org"
@@ -114,10 +84,10 @@ def test_organisation_preview_classifies_every_row(
 
 
 def test_organisation_age_range_errors(actor_of: ActorOf, fb_gemeente: User) -> None:
-    records = _records(
+    records = read_records(
         ORGANISATIONS, "naam;soort;leeftijd vanaf;leeftijd tot en met\nA;jgz;12;4\nB;jgz;oud;\nC;jgz;;130\n"
     )
-    rows = _by_number(validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records))
+    rows = rows_by_number(validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records))
     assert rows[2].errors == ["Rij 2: de leeftijd 'tot en met' kan niet lager zijn dan 'vanaf'."]
     assert rows[3].errors == ["Rij 3: de leeftijd vanaf 'oud' is geen leeftijd tussen 0 en 120."]
     assert rows[4].errors == ["Rij 4: de leeftijd tot en met '130' is geen leeftijd tussen 0 en 120."]
@@ -134,7 +104,7 @@ def test_organisation_age_range_errors(actor_of: ActorOf, fb_gemeente: User) -> 
     ],
 )
 def test_more_organisation_row_errors(actor_of: ActorOf, fb_gemeente: User, row: str, message: str) -> None:
-    records = _records(ORGANISATIONS, f"naam;soort;telefoon;website\n{row}\n")
+    records = read_records(ORGANISATIONS, f"naam;soort;telefoon;website\n{row}\n")
     (result,) = validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records).rows
     assert result.status == ERROR
     assert result.errors[0].startswith(message), result.errors
@@ -154,13 +124,13 @@ def test_more_professional_row_errors(
     actor_of: ActorOf, fb_gemeente: User, gemeente: Organisation, row: str, message: str
 ) -> None:
     row = row.replace(";jgz;", ";Gemeente Test;")
-    records = _records(PROFESSIONALS, f"voornaam;achternaam;e-mail;organisatie;rol\n{row}\n")
+    records = read_records(PROFESSIONALS, f"voornaam;achternaam;e-mail;organisatie;rol\n{row}\n")
     (result,) = validating.import_preview(actor=actor_of(fb_gemeente), kind=PROFESSIONALS, records=records).rows
     assert result.errors == [message]
 
 
 def test_overlong_cell_is_a_row_error(actor_of: ActorOf, fb_gemeente: User) -> None:
-    records = _records(ORGANISATIONS, f"naam;soort;beschrijving\nA;jgz;{'x' * 2001}\n")
+    records = read_records(ORGANISATIONS, f"naam;soort;beschrijving\nA;jgz;{'x' * 2001}\n")
     (row,) = validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records).rows
     assert row.errors == ["Rij 2: een cel is langer dan 2000 tekens."]
 
@@ -168,7 +138,7 @@ def test_overlong_cell_is_a_row_error(actor_of: ActorOf, fb_gemeente: User) -> N
 def test_changed_organisation_lists_the_changed_fields(
     actor_of: ActorOf, fb_gemeente: User, jgz: Organisation, wijk_zuid: Wijk
 ) -> None:
-    records = _records(
+    records = read_records(
         ORGANISATIONS, "naam;soort;wijken;telefoon;openbaar\nJeugdgezondheidszorg Noord;JGZ;Zuid;030-2;ja\n"
     )
     (row,) = validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records).rows
@@ -223,7 +193,7 @@ def test_errors_write_nothing_unless_only_valid(
 
 
 def test_duplicate_organisations_write_nothing(actor_of: ActorOf, fb_gemeente: User) -> None:
-    records = _records(ORGANISATIONS, "naam;soort\nBuurtzorg Jong;jeugdhulp\nBuurtzorg jong;jeugdhulp\n")
+    records = read_records(ORGANISATIONS, "naam;soort\nBuurtzorg Jong;jeugdhulp\nBuurtzorg jong;jeugdhulp\n")
     preview = validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records)
     assert preview.errors == [
         "Rij 3: de organisatie 'Buurtzorg jong' staat ook al in rij 2. "
@@ -237,7 +207,7 @@ def test_duplicate_organisations_write_nothing(actor_of: ActorOf, fb_gemeente: U
 def test_a_failure_while_writing_rolls_back_the_whole_import(
     actor_of: ActorOf, fb_gemeente: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    records = _records(ORGANISATIONS, "naam;soort;telefoon\nEerste;jgz;030-1\nTweede;jgz;030-2\n")
+    records = read_records(ORGANISATIONS, "naam;soort;telefoon\nEerste;jgz;030-1\nTweede;jgz;030-2\n")
     real_update = services.entry_update
     calls: list[str] = []
 
@@ -257,7 +227,7 @@ def test_a_failure_while_writing_rolls_back_the_whole_import(
 
 def test_inactive_organisation_is_an_error(actor_of: ActorOf, fb_gemeente: User, school: Organisation) -> None:
     Organisation.objects.filter(pk=school.pk).update(is_active=False)
-    records = _records(ORGANISATIONS, "naam;soort\nBasisschool De Zoë;onderwijs\n")
+    records = read_records(ORGANISATIONS, "naam;soort\nBasisschool De Zoë;onderwijs\n")
     (row,) = validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records).rows
     assert row.errors == ["Rij 2: de organisatie 'Basisschool De Zoë' is gedeactiveerd. Activeer haar eerst in Beheer."]
 
@@ -265,7 +235,7 @@ def test_inactive_organisation_is_an_error(actor_of: ActorOf, fb_gemeente: User,
 def test_apply_refuses_when_the_data_changed_since_the_preview(
     actor_of: ActorOf, fb_gemeente: User, jgz: Organisation
 ) -> None:
-    records = _records(ORGANISATIONS, "naam;soort;telefoon\nJeugdgezondheidszorg Noord;jgz;030-5\n")
+    records = read_records(ORGANISATIONS, "naam;soort;telefoon\nJeugdgezondheidszorg Noord;jgz;030-5\n")
     preview = validating.import_preview(actor=actor_of(fb_gemeente), kind=ORGANISATIONS, records=records)
     OrganisationEntry.objects.filter(organisation=jgz).update(phone="030-5")
     with pytest.raises(ConflictError):
@@ -290,7 +260,7 @@ def test_professionals_import(
     officer = make_user(
         Role.AANDACHTSFUNCTIONARIS, gemeente, username="af-gem", first_name="Anouk", last_name="Smit", phone="030-1"
     )
-    records = _records(
+    records = read_records(
         PROFESSIONALS,
         PRO_HEADER + "\n"
         "Fatima;El Amrani;fatima@example.org;06-12345678;Gemeente Test;Professional;\n"
@@ -306,7 +276,7 @@ def test_professionals_import(
         f"Anouk;Smit;{jgz_officer.email};030-1234567;Gemeente Test;professional;\n",
     )
     actor = actor_of(fb_gemeente)
-    rows = _by_number(validating.import_preview(actor=actor, kind=PROFESSIONALS, records=records))
+    rows = rows_by_number(validating.import_preview(actor=actor, kind=PROFESSIONALS, records=records))
     assert [rows[n].status for n in range(2, 13)] == [NEW, NEW, CHANGED] + [ERROR] * 8
     assert rows[4].changes == ["achternaam"]
     assert rows[5].errors == ["Rij 5: 'piet@example' is geen geldig e-mailadres."]
@@ -346,7 +316,7 @@ def test_professionals_import(
 def test_team_change_of_existing_membership(actor_of: ActorOf, fb_gemeente: User, gemeente: Organisation) -> None:
     team = TeamFactory(organisation=gemeente, name="Team Noord")
     officer = make_user(Role.AANDACHTSFUNCTIONARIS, gemeente, username="af-gem", first_name="Anouk", last_name="Smit")
-    records = _records(
+    records = read_records(
         PROFESSIONALS,
         f"voornaam;achternaam;e-mail;organisatie;rol;team\nAnouk;Smit;{officer.email};"
         "Gemeente Test;aandachtsfunctionaris;team noord\n",
@@ -361,7 +331,7 @@ def test_email_of_an_account_in_another_municipality(
     actor_of: ActorOf, fb_gemeente: User, gemeente: Organisation, foreign_org: Organisation
 ) -> None:
     make_user(Role.PROFESSIONAL, foreign_org, username="elders", email="elders@example.org")
-    records = _records(
+    records = read_records(
         PROFESSIONALS,
         "voornaam;achternaam;e-mail;organisatie;rol\nE;L;elders@example.org;Gemeente Test;professional\n",
     )
@@ -374,7 +344,7 @@ def test_email_of_an_account_in_another_municipality(
 
 def test_postcode_ranges_import(actor_of: ActorOf, fb_gemeente: User, wijk_noord: Wijk, wijk_zuid: Wijk) -> None:
     WijkFactory(municipality=wijk_noord.municipality, name="Oost", code="O")
-    records = _records(
+    records = read_records(
         POSTCODE_RANGES,
         "wijk;van;tot en met\n"
         "Noord;3500;3519\n"
@@ -387,7 +357,7 @@ def test_postcode_ranges_import(actor_of: ActorOf, fb_gemeente: User, wijk_noord
         "o;3570;3579\n",
     )
     actor = actor_of(fb_gemeente)
-    rows = _by_number(validating.import_preview(actor=actor, kind=POSTCODE_RANGES, records=records))
+    rows = rows_by_number(validating.import_preview(actor=actor, kind=POSTCODE_RANGES, records=records))
     assert [rows[n].status for n in range(2, 10)] == [UNCHANGED, NEW, ERROR, ERROR, ERROR, ERROR, ERROR, NEW]
     assert rows[4].errors == ["Rij 4: 3515–3516 overlapt met het bestaande gebied 3500–3519 van wijk Noord."]
     assert rows[5].errors == ["Rij 5: 3545–3560 overlapt met rij 3 (3540–3549, wijk Oost)."]
