@@ -3,54 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from keten.accounts.models import Role, User
-from keten.core.actor import Actor
 from keten.core.models import AuditAction, AuditEvent
 from keten.overleg.agreements import services as agreement_services
 from keten.overleg.models import (
-    AgendaItem,
     Agreement,
     AgreementStatus,
     CaseRegistration,
 )
 from keten.overleg.tests.conftest import World
-from keten.testing.factories import MunicipalityFactory, OrganisationFactory, make_user
+from keten.overleg.tests.view_helpers import ActorOf, ClientFor, agenda_item_of, agreement_on, html_of, stranger
 
 pytestmark = pytest.mark.django_db
-
-ActorOf = Callable[[User], Actor]
-ClientFor = Callable[[User], Client]
-
-
-def _html(response: Any) -> str:
-    return str(response.content.decode())
-
-
-def _stranger() -> User:
-    """A professional of another municipality: sees nothing of this one."""
-    other = OrganisationFactory(name="Wijkteam Elders", municipality=MunicipalityFactory(name="Elders"))
-    return make_user(Role.PROFESSIONAL, other, username="elders")
-
-
-def _agreement(world: World, actor_of: ActorOf, item: AgendaItem, **kwargs: Any) -> Agreement:
-    values: dict[str, Any] = {
-        "what": "Huisbezoek afleggen en veiligheidsplan bespreken",
-        "due_on": timezone.localdate() + dt.timedelta(days=7),
-        "owner_user_id": world.member.pk,
-    }
-    values.update(kwargs)
-    return agreement_services.agreement_create(actor=actor_of(world.chair), item=item, **values)
-
-
-def _item(registration: CaseRegistration) -> AgendaItem:
-    return AgendaItem.objects.get(registration=registration, state="on_agenda")
 
 
 # --- agreements -----------------------------------------------------------------------------------
@@ -59,10 +26,10 @@ def _item(registration: CaseRegistration) -> AgendaItem:
 def test_agreement_page_close_with_result_and_conflict(
     client_for: ClientFor, world: World, admitted: CaseRegistration, actor_of: ActorOf
 ) -> None:
-    agreement = _agreement(world, actor_of, _item(admitted))
+    agreement = agreement_on(world, actor_of, agenda_item_of(admitted))
     client = client_for(world.member)
     url = f"/overleg/afspraken/{agreement.pk}/"
-    page = _html(client.get(url))
+    page = html_of(client.get(url))
     assert "Huisbezoek afleggen" in page
     assert AuditEvent.objects.filter(object_type="overleg.agreement", action=AuditAction.VIEW).exists()
     # Someone else changed it meanwhile: the stale version is a conflict, nothing closed.
@@ -71,23 +38,23 @@ def test_agreement_page_close_with_result_and_conflict(
     )
     response = client.post(url + "afronden/", {"c-status": "done", "c-result": "Huisbezoek gedaan.", "c-version": 1})
     assert response.status_code == 409
-    assert "Iemand anders heeft" in _html(response)
+    assert "Iemand anders heeft" in html_of(response)
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.OPEN
     response = client.post(url + "afronden/", {"c-status": "done", "c-result": "", "c-version": 2})
     assert response.status_code == 422
-    assert "Beschrijf het resultaat" in _html(response)
+    assert "Beschrijf het resultaat" in html_of(response)
     response = client.post(url + "afronden/", {"c-status": "done", "c-result": "Huisbezoek gedaan.", "c-version": 2})
     assert response.status_code == 302
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.DONE
-    assert "Uitgevoerd" in _html(client.get(url))
+    assert "Uitgevoerd" in html_of(client.get(url))
 
 
 def test_agreement_update_conflict_keeps_the_input(
     client_for: ClientFor, world: World, admitted: CaseRegistration, actor_of: ActorOf
 ) -> None:
-    agreement = _agreement(world, actor_of, _item(admitted))
+    agreement = agreement_on(world, actor_of, agenda_item_of(admitted))
     agreement_services.agreement_update(
         actor=actor_of(world.chair), agreement=agreement, expected_version=1, what="Anders"
     )
@@ -101,7 +68,7 @@ def test_agreement_update_conflict_keeps_the_input(
         },
     )
     assert response.status_code == 409
-    assert "Mijn eigen tekst" in _html(response)
+    assert "Mijn eigen tekst" in html_of(response)
     agreement.refresh_from_db()
     assert agreement.what == "Anders"
 
@@ -109,8 +76,8 @@ def test_agreement_update_conflict_keeps_the_input(
 def test_agreement_pages_are_404_for_outsiders(
     client_for: ClientFor, world: World, admitted: CaseRegistration, actor_of: ActorOf
 ) -> None:
-    agreement = _agreement(world, actor_of, _item(admitted))
-    for user in (world.outsider, world.beleid, _stranger()):
+    agreement = agreement_on(world, actor_of, agenda_item_of(admitted))
+    for user in (world.outsider, world.beleid, stranger()):
         client = client_for(user)
         assert client.get(f"/overleg/afspraken/{agreement.pk}/").status_code == 404
         assert (
@@ -127,16 +94,16 @@ def test_agreement_pages_are_404_for_outsiders(
 def test_my_agreements_flags_overdue_ones(
     client_for: ClientFor, world: World, admitted: CaseRegistration, actor_of: ActorOf
 ) -> None:
-    agreement = _agreement(world, actor_of, _item(admitted))
+    agreement = agreement_on(world, actor_of, agenda_item_of(admitted))
     Agreement.objects.filter(pk=agreement.pk).update(due_on=timezone.localdate() - dt.timedelta(days=2))
-    page = _html(client_for(world.member).get("/overleg/afspraken/"))
+    page = html_of(client_for(world.member).get("/overleg/afspraken/"))
     assert "Huisbezoek afleggen" in page
     assert "verlopen" in page
     assert "1 afspraak is verlopen" in page
     assert AuditEvent.objects.filter(object_type="overleg.my_agreements").exists()
-    chair_page = _html(client_for(world.chair).get("/overleg/afspraken/"))
+    chair_page = html_of(client_for(world.chair).get("/overleg/afspraken/"))
     assert "Verlopen afspraken in overleggen die u voorzit" in chair_page
-    assert "Huisbezoek afleggen" not in _html(client_for(world.outsider).get("/overleg/afspraken/"))
+    assert "Huisbezoek afleggen" not in html_of(client_for(world.outsider).get("/overleg/afspraken/"))
     assert client_for(world.beleid).get("/overleg/afspraken/").status_code == 404
 
 
@@ -150,15 +117,15 @@ def test_my_agreements_are_paged_with_counts_over_all(
     from keten.overleg.agreements import views
 
     monkeypatch.setattr(views, "AGREEMENTS_PAGE_SIZE", 2)
-    item = _item(admitted)
+    item = agenda_item_of(admitted)
     for n in range(3):
         due = timezone.localdate() + dt.timedelta(days=n)
-        _agreement(world, actor_of, item, what=f"Afspraak nummer {n}", due_on=due)
-    late = _agreement(world, actor_of, item, what="Afspraak te laat")
+        agreement_on(world, actor_of, item, what=f"Afspraak nummer {n}", due_on=due)
+    late = agreement_on(world, actor_of, item, what="Afspraak te laat")
     Agreement.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
     client = client_for(world.member)
-    first = _html(client.get("/overleg/afspraken/"))
-    second = _html(client.get("/overleg/afspraken/", {"pagina": "2"}))
+    first = html_of(client.get("/overleg/afspraken/"))
+    second = html_of(client.get("/overleg/afspraken/", {"pagina": "2"}))
     assert "4 open afspraken" in first
     assert "1 afspraak is verlopen" in second  # the counts cover every page
     assert "Pagina 1 van 2" in first
@@ -166,4 +133,4 @@ def test_my_agreements_are_paged_with_counts_over_all(
     assert "Afspraak nummer 2" in second
     assert "Afspraak nummer 2" not in first
     assert client.get("/overleg/afspraken/", {"pagina": "x"}).status_code == 200
-    assert "Afspraak nummer 2" in _html(client.get("/overleg/afspraken/", {"pagina": "9"}))
+    assert "Afspraak nummer 2" in html_of(client.get("/overleg/afspraken/", {"pagina": "9"}))

@@ -3,59 +3,26 @@ list, holding and cancelling a meeting, and the minutes PDF."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
-from django.utils import timezone
 from pypdf import PdfReader
 
-from keten.accounts.models import OrganisationType, Role, User
-from keten.core.actor import Actor
+from keten.accounts.models import OrganisationType, Role
 from keten.core.models import AuditAction, AuditEvent
-from keten.overleg.agreements import services as agreement_services
 from keten.overleg.meetings import services as meeting_services
 from keten.overleg.models import (
     AgendaItem,
-    Agreement,
     CaseRegistration,
     MeetingStatus,
 )
 from keten.overleg.registrations import services as registration_services
 from keten.overleg.tests.conftest import World
-from keten.testing.factories import MunicipalityFactory, OrganisationFactory, make_dossier, make_user
+from keten.overleg.tests.view_helpers import ActorOf, ClientFor, agenda_item_of, agreement_on, html_of, stranger
+from keten.testing.factories import OrganisationFactory, make_dossier, make_user
 
 pytestmark = pytest.mark.django_db
-
-ActorOf = Callable[[User], Actor]
-ClientFor = Callable[[User], Client]
-
-
-def _html(response: Any) -> str:
-    return str(response.content.decode())
-
-
-def _stranger() -> User:
-    """A professional of another municipality: sees nothing of this one."""
-    other = OrganisationFactory(name="Wijkteam Elders", municipality=MunicipalityFactory(name="Elders"))
-    return make_user(Role.PROFESSIONAL, other, username="elders")
-
-
-def _agreement(world: World, actor_of: ActorOf, item: AgendaItem, **kwargs: Any) -> Agreement:
-    values: dict[str, Any] = {
-        "what": "Huisbezoek afleggen en veiligheidsplan bespreken",
-        "due_on": timezone.localdate() + dt.timedelta(days=7),
-        "owner_user_id": world.member.pk,
-    }
-    values.update(kwargs)
-    return agreement_services.agreement_create(actor=actor_of(world.chair), item=item, **values)
-
-
-def _item(registration: CaseRegistration) -> AgendaItem:
-    return AgendaItem.objects.get(registration=registration, state="on_agenda")
 
 
 def _pdf_text(response: Any) -> str:
@@ -69,15 +36,15 @@ def _pdf_text(response: Any) -> str:
 def test_meeting_page_shows_cases_to_attendees_and_audits_each_case(
     client_for: ClientFor, world: World, admitted: CaseRegistration, actor_of: ActorOf
 ) -> None:
-    _agreement(world, actor_of, _item(admitted))
+    agreement_on(world, actor_of, agenda_item_of(admitted))
     url = f"/overleg/bijeenkomsten/{world.now_meeting.pk}/"
     before = AuditEvent.objects.filter(object_type="overleg.meeting_case").count()
-    page = _html(client_for(world.member).get(url))
+    page = html_of(client_for(world.member).get(url))
     assert "Gezin Bakker" in page
     assert "Huisbezoek afleggen" in page
     assert "Bespreken: verslag en afspraken" in page
     assert AuditEvent.objects.filter(object_type="overleg.meeting_case").count() == before + 1
-    chair_page = _html(client_for(world.chair).get(url))
+    chair_page = html_of(client_for(world.chair).get(url))
     assert "Bijeenkomst afronden" in chair_page
     assert "Deelnemer op de lijst zetten" in chair_page
 
@@ -88,16 +55,16 @@ def test_meeting_page_hides_cases_from_members_who_do_not_attend(
     url = f"/overleg/bijeenkomsten/{world.now_meeting.pk}/"
     response = client_for(world.outsider).get(url)  # politie is a member organisation, but not on the list
     assert response.status_code == 200
-    html = _html(response)
+    html = html_of(response)
     assert "Gezin Bakker" not in html
     assert "1 casus op deze agenda is niet voor u zichtbaar." in html
-    assert client_for(_stranger()).get(url).status_code == 404
+    assert client_for(stranger()).get(url).status_code == 404
 
 
 def test_attendance_and_holding_the_meeting_carry_open_agreements(
     client_for: ClientFor, world: World, admitted: CaseRegistration, actor_of: ActorOf
 ) -> None:
-    _agreement(world, actor_of, _item(admitted))
+    agreement_on(world, actor_of, agenda_item_of(admitted))
     client = client_for(world.chair)
     url = f"/overleg/bijeenkomsten/{world.now_meeting.pk}/"
     assert client.post(url + "aanwezigheid/", {"user": world.member.pk, "present": "ja"}).status_code == 302
@@ -113,7 +80,7 @@ def test_attendance_and_holding_the_meeting_carry_open_agreements(
 def test_chair_puts_someone_on_the_attendance_list(client_for: ClientFor, world: World) -> None:
     url = f"/overleg/bijeenkomsten/{world.next_meeting.pk}/deelnemers/"
     client = client_for(world.chair)
-    page = _html(client.get(url))
+    page = html_of(client.get(url))
     assert world.outsider.get_full_name() in page
     assert world.member.get_full_name() not in page  # already on the list
     assert client.post(url, {"user": ""}).status_code == 422
@@ -129,7 +96,7 @@ def test_presence_cannot_be_recorded_before_the_meeting(client_for: ClientFor, w
     url = f"/overleg/bijeenkomsten/{world.next_meeting.pk}/aanwezigheid/"
     response = client_for(world.chair).post(url, {"user": world.member.pk, "present": "ja"})
     assert response.status_code == 422
-    assert "tijdens of na de bijeenkomst" in _html(response)
+    assert "tijdens of na de bijeenkomst" in html_of(response)
     assert world.next_meeting.attendances.get(user=world.member).present is None
 
 
@@ -143,10 +110,10 @@ def test_attendance_only_for_invited_participants(
         name="Huisartsenpraktijk Test", type=OrganisationType.HUISARTS, municipality=world.wijkteam.municipality
     )
     not_taking_part = make_user(Role.PROFESSIONAL, huisarts, username="dokter")
-    for user in (_stranger(), not_taking_part, world.beleid):
+    for user in (stranger(), not_taking_part, world.beleid):
         response = client.post(url, {"user": user.pk, "present": "ja"})
         assert response.status_code == 422
-        assert "Kies iemand van een organisatie die aan dit overleg deelneemt." in _html(response)
+        assert "Kies iemand van een organisatie die aan dit overleg deelneemt." in html_of(response)
         assert not world.now_meeting.attendances.filter(user=user).exists()
         assert client_for(user).get(f"/overleg/aanmeldingen/{admitted.pk}/").status_code == 404
     assert not AuditEvent.objects.filter(object_type="overleg.attendance").exists()
@@ -200,4 +167,4 @@ def test_minutes_pdf_leaves_out_cases_the_reader_may_not_see(
     assert "1 casus van deze bijeenkomst staat niet in uw verslag" in member_text
     assert AuditEvent.objects.filter(object_type="overleg.minutes", action=AuditAction.EXPORT).count() == 2
     assert client_for(world.beleid).get(url).status_code == 404
-    assert client_for(_stranger()).get(url).status_code == 404
+    assert client_for(stranger()).get(url).status_code == 404

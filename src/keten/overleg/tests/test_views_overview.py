@@ -4,27 +4,18 @@ municipality's figures."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.test import Client
 
-from keten.accounts.models import User
-from keten.core.actor import Actor
 from keten.core.models import AuditAction, AuditEvent
 from keten.overleg.models import (
     CaseRegistration,
 )
 from keten.overleg.tests.conftest import World
+from keten.overleg.tests.view_helpers import ClientFor, html_of
 
 pytestmark = pytest.mark.django_db
-
-ActorOf = Callable[[User], Actor]
-ClientFor = Callable[[User], Client]
-
-
-def _html(response: Any) -> str:
-    return str(response.content.decode())
 
 
 # --- overview, menu, dossier and dashboard links -------------------------------------------------
@@ -34,14 +25,14 @@ def test_overview_lists_types_meetings_and_own_registrations(
     client_for: ClientFor, world: World, register: Callable[..., CaseRegistration]
 ) -> None:
     register()
-    html = _html(client_for(world.registrant).get("/overleg/"))
+    html = html_of(client_for(world.registrant).get("/overleg/"))
     assert "Afstemmingsoverleg straf–zorg" in html
     assert "Gezin Bakker" in html  # own registration
     assert "Mijn afspraken" in html
-    chair_html = _html(client_for(world.chair).get("/overleg/"))
+    chair_html = html_of(client_for(world.chair).get("/overleg/"))
     assert "Aanmeldingen beoordelen (triage)" in chair_html
     assert f"/overleg/bijeenkomsten/{world.next_meeting.pk}/" in chair_html
-    beleid_html = _html(client_for(world.beleid).get("/overleg/"))
+    beleid_html = html_of(client_for(world.beleid).get("/overleg/"))
     assert "Gezin Bakker" not in beleid_html
     assert "Overleg in cijfers" in beleid_html
     assert "Overleggen inrichten" in beleid_html
@@ -49,10 +40,10 @@ def test_overview_lists_types_meetings_and_own_registrations(
 
 def test_menu_dossier_and_dashboard_link_to_the_overleg(client_for: ClientFor, world: World) -> None:
     client = client_for(world.registrant)
-    dashboard = _html(client.get("/"))
+    dashboard = html_of(client.get("/"))
     assert 'href="/overleg/"' in dashboard
     assert 'href="/overleg/afspraken/"' in dashboard
-    dossier_page = _html(client.get(f"/dossiers/{world.dossier.reference}/"))
+    dossier_page = html_of(client.get(f"/dossiers/{world.dossier.reference}/"))
     assert f"/overleg/aanmelden/dossier/{world.dossier.reference}/" in dossier_page
 
 
@@ -82,7 +73,7 @@ def test_calendar_holds_meetings_without_client_data(
 def test_figures_for_the_municipality_only(client_for: ClientFor, world: World, admitted: CaseRegistration) -> None:
     response = client_for(world.beleid).get("/overleg/cijfers/")
     assert response.status_code == 200
-    html = _html(response)
+    html = html_of(response)
     assert "Afstemmingsoverleg straf–zorg" in html
     assert 'x<span class="keten-visually-hidden"> (niet getoond)</span>' in html  # a hidden count
     assert "Gezin Bakker" not in html

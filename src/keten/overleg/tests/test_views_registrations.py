@@ -9,11 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from keten.accounts.models import Role, User
-from keten.core.actor import Actor
 from keten.core.models import AuditAction, AuditEvent
 from keten.overleg.meetings import services as meeting_services
 from keten.overleg.models import (
@@ -22,26 +19,10 @@ from keten.overleg.models import (
     RegistrationStatus,
 )
 from keten.overleg.tests.conftest import World
-from keten.testing.factories import MunicipalityFactory, OrganisationFactory, make_dossier, make_user
+from keten.overleg.tests.view_helpers import ActorOf, ClientFor, agenda_item_of, html_of, stranger
+from keten.testing.factories import make_dossier
 
 pytestmark = pytest.mark.django_db
-
-ActorOf = Callable[[User], Actor]
-ClientFor = Callable[[User], Client]
-
-
-def _html(response: Any) -> str:
-    return str(response.content.decode())
-
-
-def _stranger() -> User:
-    """A professional of another municipality: sees nothing of this one."""
-    other = OrganisationFactory(name="Wijkteam Elders", municipality=MunicipalityFactory(name="Elders"))
-    return make_user(Role.PROFESSIONAL, other, username="elders")
-
-
-def _item(registration: CaseRegistration) -> AgendaItem:
-    return AgendaItem.objects.get(registration=registration, state="on_agenda")
 
 
 def _registration_post(world: World, **overrides: Any) -> dict[str, Any]:
@@ -100,7 +81,7 @@ def _registration_post(world: World, **overrides: Any) -> dict[str, Any]:
 def test_register_from_dossier_creates_a_registration_and_tells_the_chair(client_for: ClientFor, world: World) -> None:
     client = client_for(world.registrant)
     url = f"/overleg/aanmelden/dossier/{world.dossier.reference}/"
-    page = _html(client.get(url))
+    page = html_of(client.get(url))
     assert "Reden van aanmelding" in page
     assert "Signalering" in page
     assert AuditEvent.objects.filter(
@@ -120,19 +101,19 @@ def test_register_with_bad_input_shows_dutch_messages_and_writes_nothing(client_
     url = f"/overleg/aanmelden/dossier/{world.dossier.reference}/"
     response = client.post(url, _registration_post(world, reason="kort"))
     assert response.status_code == 422
-    assert "waarom u de casus aanmeldt" in _html(response)
+    assert "waarom u de casus aanmeldt" in html_of(response)
     response = client.post(url, _registration_post(world, family_informed="nee"))
     assert response.status_code == 422
-    assert "waarom het gezin niet" in _html(response)
+    assert "waarom het gezin niet" in html_of(response)
     response = client.post(url, _registration_post(world, process_step=""))
     assert response.status_code == 422
-    assert "processtap" in _html(response)
+    assert "processtap" in html_of(response)
     assert not CaseRegistration.objects.exists()
 
 
 def test_register_a_dossier_the_professional_may_not_see_is_404(client_for: ClientFor, world: World) -> None:
     url = f"/overleg/aanmelden/dossier/{world.dossier.reference}/"
-    for user in (world.outsider, world.beleid, _stranger()):
+    for user in (world.outsider, world.beleid, stranger()):
         assert client_for(user).get(url).status_code == 404
         assert client_for(user).post(url, _registration_post(world)).status_code == 404
     assert not CaseRegistration.objects.exists()
@@ -144,7 +125,7 @@ def test_register_from_a_match_prefills_partners_and_links_the_match(
     match = _match_for(world, actor_of)
     client = client_for(world.registrant)
     url = f"/overleg/aanmelden/match/{match.pk}/"
-    page = _html(client.get(url))
+    page = html_of(client.get(url))
     assert "Aangemeld vanuit een match in de verwijsindex" in page
     assert world.dossier.reference in page
     assert re.search(rf'name="partners" value="{world.politie.pk}"[^>]*checked', page)
@@ -166,7 +147,7 @@ def test_register_from_a_match_is_for_its_coordinator_only(
     match = _match_for(world, actor_of)
     response = client_for(world.member).get(f"/overleg/aanmelden/match/{match.pk}/")
     assert response.status_code == 403
-    assert "coördinator" in _html(response)
+    assert "coördinator" in html_of(response)
     assert client_for(world.outsider).get(f"/overleg/aanmelden/match/{match.pk}/").status_code == 404
 
 
@@ -178,7 +159,7 @@ def test_triage_admit_puts_the_case_on_the_agenda(
 ) -> None:
     registration = register()
     client = client_for(world.chair)
-    page = _html(client.get("/overleg/triage/"))
+    page = html_of(client.get("/overleg/triage/"))
     assert "Gezin Bakker" in page
     assert "Zorgen over veiligheid" in page
     assert AuditEvent.objects.filter(object_type="overleg.triage_queue", action=AuditAction.VIEW).exists()
@@ -207,10 +188,10 @@ def test_triage_refuses_a_cancelled_meeting_and_a_short_reason(
         f"/overleg/triage/{registration.pk}/toelaten/", {f"admit{registration.pk}-meeting": world.next_meeting.pk}
     )
     assert response.status_code == 422
-    assert "afgelast" in _html(response)
+    assert "afgelast" in html_of(response)
     response = client.post(f"/overleg/triage/{registration.pk}/afwijzen/", {f"decline{registration.pk}-reason": "nee"})
     assert response.status_code == 422
-    assert "reden van de afwijzing" in _html(response)
+    assert "reden van de afwijzing" in html_of(response)
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.AANGEMELD
     assert not AgendaItem.objects.exists()
@@ -232,9 +213,9 @@ def test_triage_decline_tells_the_registrant(
 
 def test_only_the_chair_triages(client_for: ClientFor, world: World, register: Callable[..., CaseRegistration]) -> None:
     registration = register()
-    for user in (world.member, world.registrant, world.outsider, _stranger()):
+    for user in (world.member, world.registrant, world.outsider, stranger()):
         client = client_for(user)
-        assert "Gezin Bakker" not in _html(client.get("/overleg/triage/"))
+        assert "Gezin Bakker" not in html_of(client.get("/overleg/triage/"))
         assert (
             client.post(
                 f"/overleg/triage/{registration.pk}/toelaten/",
@@ -262,7 +243,7 @@ def test_registration_page_and_leaving_the_overleg(
 ) -> None:
     client = client_for(world.chair)
     url = f"/overleg/aanmeldingen/{admitted.pk}/"
-    page = _html(client.get(url))
+    page = html_of(client.get(url))
     assert "Casus uit het overleg halen" in page
     assert AuditEvent.objects.filter(object_type="overleg.registration", object_id=str(admitted.pk)).exists()
     response = client.post(url + "afsluiten/", {"close-reason": "kort", "close-follow_up": "Wijkteam"})
@@ -280,7 +261,7 @@ def test_registration_page_and_leaving_the_overleg(
     admitted.refresh_from_db()
     assert admitted.status == RegistrationStatus.AFGESLOTEN
     assert admitted.follow_up_organisation == world.wijkteam
-    assert "De wijkcoach blijft in contact." in _html(client.get(url))
+    assert "De wijkcoach blijft in contact." in html_of(client.get(url))
 
 
 def test_registration_page_is_404_for_outsiders(
@@ -288,14 +269,14 @@ def test_registration_page_is_404_for_outsiders(
 ) -> None:
     registration = register()
     assert client_for(world.registrant).get(f"/overleg/aanmeldingen/{registration.pk}/").status_code == 200
-    for user in (world.outsider, world.member, world.beleid, _stranger()):
+    for user in (world.outsider, world.member, world.beleid, stranger()):
         assert client_for(user).get(f"/overleg/aanmeldingen/{registration.pk}/").status_code == 404
 
 
 def test_casusregisseur_from_the_item_page_returns_there(
     client_for: ClientFor, world: World, admitted: CaseRegistration
 ) -> None:
-    item = _item(admitted)
+    item = agenda_item_of(admitted)
     response = client_for(world.chair).post(
         f"/overleg/aanmeldingen/{admitted.pk}/casusregisseur/",
         {

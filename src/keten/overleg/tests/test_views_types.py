@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from keten.accounts.models import OrganisationType, Role, User
-from keten.core.actor import Actor
+from keten.accounts.models import OrganisationType, Role
 from keten.overleg.models import (
     Meeting,
     OverlegType,
 )
 from keten.overleg.tests.conftest import World
+from keten.overleg.tests.view_helpers import ClientFor, html_of
 from keten.testing.factories import OrganisationFactory, make_user
 
 pytestmark = pytest.mark.django_db
-
-ActorOf = Callable[[User], Actor]
-ClientFor = Callable[[User], Client]
-
-
-def _html(response: Any) -> str:
-    return str(response.content.decode())
 
 
 def _type_post(world: World, **overrides: Any) -> dict[str, Any]:
@@ -58,7 +49,7 @@ def test_municipality_sets_up_an_overleg_with_steps(client_for: ClientFor, world
     assert client.get("/overleg/inrichting/nieuw/").status_code == 200
     response = client.post("/overleg/inrichting/nieuw/", _type_post(world, privacy_basis=""))
     assert response.status_code == 422
-    assert "grondslag" in _html(response)
+    assert "grondslag" in html_of(response)
     response = client.post("/overleg/inrichting/nieuw/", _type_post(world))
     assert response.status_code == 302
     overleg = OverlegType.objects.get(name="Wijk-casusoverleg Noord")
@@ -91,7 +82,7 @@ def test_chair_plans_an_extra_meeting(client_for: ClientFor, world: World) -> No
     past = (timezone.localtime() - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(url + "bijeenkomsten/", {"m-starts_at": past, "m-location": ""})
     assert response.status_code == 422
-    assert "verleden" in _html(response)
+    assert "verleden" in html_of(response)
     future = (timezone.localtime() + dt.timedelta(days=9)).replace(hour=9, minute=0).strftime("%Y-%m-%dT%H:%M")
     response = client.post(url + "bijeenkomsten/", {"m-starts_at": future, "m-location": "Stadhuis"})
     assert response.status_code == 302
