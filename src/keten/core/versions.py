@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, QuerySet
 
 from keten.core.errors import ConflictError
 
@@ -43,8 +43,3 @@ def claim(queryset: QuerySet[Any], pk: Any, expected: int | None, **changes: Any
         rows = rows.filter(version=expected)
     if rows.update(version=F("version") + 1, **changes) != 1:
         raise ConflictError
-
-
-def refresh_version(row: Model) -> None:
-    """Read the version the database now holds into ``row`` (after :func:`claim`)."""
-    row.refresh_from_db(fields=["version"])
