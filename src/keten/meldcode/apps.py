@@ -15,3 +15,9 @@ class MeldcodeConfig(AppConfig):
 
         # The dossier page shows the meldcode section without importing meldcode (keten.dossiers.sections).
         sections.register(SECTION)
+
+        # Its deadlines show in the dossier header and on the dashboard (keten.dossiers.deadlines).
+        from keten.dossiers import deadlines
+        from keten.meldcode.deadlines import SOURCE as DEADLINES
+
+        deadlines.register(DEADLINES)

@@ -16,3 +16,9 @@ class OverlegConfig(AppConfig):
 
         # The dossier page shows the overleg section without importing overleg (keten.dossiers.sections).
         sections.register(SECTION)
+
+        # Its deadlines show in the dossier header and on the dashboard (keten.dossiers.deadlines).
+        from keten.dossiers import deadlines
+        from keten.overleg.deadlines import SOURCE as DEADLINES
+
+        deadlines.register(DEADLINES)

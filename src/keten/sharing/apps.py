@@ -15,3 +15,9 @@ class SharingConfig(AppConfig):
 
         # The dossier page shows the sharing section without importing sharing (keten.dossiers.sections).
         sections.register(SECTION)
+
+        # Its deadlines show in the dossier header and on the dashboard (keten.dossiers.deadlines).
+        from keten.dossiers import deadlines
+        from keten.sharing.deadlines import SOURCE as DEADLINES
+
+        deadlines.register(DEADLINES)
