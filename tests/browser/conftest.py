@@ -29,9 +29,60 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-# Set to a directory to keep a screenshot of the pages tests ask for (``ui.screenshot(name)``).
-SCREENSHOT_DIR = os.environ.get("KETEN_BROWSER_SCREENSHOTS", "")
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def _screenshot_dir() -> str:
+    """Where ``ui.screenshot(name)`` keeps its pictures: ``KETEN_BROWSER_SCREENSHOTS`` when set;
+    in CI (``CI`` set) otherwise ``var/screenshots/``, kept with the CI artefacts; else nowhere."""
+    configured = os.environ.get("KETEN_BROWSER_SCREENSHOTS", "")
+    if configured:
+        return configured
+    if os.environ.get("CI"):
+        return str(REPOSITORY / "var" / "screenshots")
+    return ""
+
+
+SCREENSHOT_DIR = _screenshot_dir()
 TIMEOUT_MS = 10_000
+#: Viewport widths the frame is tested at: a small phone and a laptop.
+PHONE_WIDTH = 375
+DESKTOP_WIDTH = 1280
+
+# The widest elements that stick out past the right edge of the viewport, for a failure message.
+# An element inside a box that clips or scrolls horizontally does not count: that box holds it.
+_OVERFLOW = r"""
+() => {
+  const limit = window.innerWidth;
+  const clipped = (element) => {
+    for (let node = element.parentElement; node && node !== document.body; node = node.parentElement) {
+      const overflow = getComputedStyle(node).overflowX;
+      if (overflow === "auto" || overflow === "scroll" || overflow === "hidden" || overflow === "clip") return true;
+    }
+    return false;
+  };
+  const describe = (element) => {
+    let name = element.tagName.toLowerCase();
+    if (element.id) name += "#" + element.id;
+    const classes = [...element.classList].slice(0, 3);
+    if (classes.length) name += "." + classes.join(".");
+    const text = (element.textContent || "").trim().replace(/\s+/g, " ").slice(0, 40);
+    return text ? `${name} "${text}"` : name;
+  };
+  const offenders = [];
+  for (const element of document.body.querySelectorAll("*")) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.right <= limit + 1 || clipped(element)) continue;
+    offenders.push({ element: describe(element), right: Math.round(box.right), width: Math.round(box.width) });
+  }
+  offenders.sort((a, b) => b.right - a.right || b.width - a.width);
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: limit,
+    offenders: offenders.slice(0, 8),
+  };
+}
+"""
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -151,6 +202,20 @@ class UI:
     def path(self) -> str:
         return self.page.url.removeprefix(self.base_url)
 
+    def assert_no_horizontal_overflow(self) -> None:
+        """The page is no wider than the viewport (nobody has to scroll sideways); on failure, name
+        the elements that stick out furthest."""
+        found = self.page.evaluate(_OVERFLOW)
+        if found["scrollWidth"] > found["innerWidth"]:
+            lines = [
+                f"{self.path()} scrolls sideways at {found['innerWidth']} px: the page is "
+                f"{found['scrollWidth']} px wide; widest elements past the edge:"
+            ]
+            lines += [
+                f"  {o['element']} (right edge {o['right']} px, {o['width']} px wide)" for o in found["offenders"]
+            ]
+            raise AssertionError("\n".join(lines))
+
     def screenshot(self, name: str) -> None:
         if SCREENSHOT_DIR:
             Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
@@ -163,13 +228,24 @@ class UI:
         return errors
 
 
+Browse = Callable[..., UI]
+
+
 @pytest.fixture
-def browse(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Callable[[], UI]]:
-    """Factory of UIs (browser contexts); several may be open at once, e.g. two professionals."""
+def browse(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Browse]:
+    """Factory of UIs (browser contexts); several may be open at once, e.g. two professionals.
+
+    ``browse()`` opens a desktop window (1280 x 900); ``browse(width=375)`` a phone-sized one
+    (with touch, as a phone has), any width for a tablet."""
     uis: list[UI] = []
 
-    def _new() -> UI:
-        context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    def _new(*, width: int = DESKTOP_WIDTH, height: int | None = None) -> UI:
+        phone = width < 768
+        context = browser.new_context(
+            locale="nl-NL",
+            viewport={"width": width, "height": height or (812 if phone else 900)},
+            has_touch=phone,
+        )
         context.set_default_timeout(TIMEOUT_MS)
         ui = UI(context, live_server.url)
         uis.append(ui)
@@ -186,5 +262,11 @@ def browse(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -
 
 
 @pytest.fixture
-def ui(browse: Callable[[], UI]) -> UI:
+def ui(browse: Browse) -> UI:
     return browse()
+
+
+@pytest.fixture
+def narrow_ui(browse: Browse) -> UI:
+    """A phone-sized window (375 px wide)."""
+    return browse(width=PHONE_WIDTH)

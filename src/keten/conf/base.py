@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "keten.core.theme.theme",
                 "keten.shell.context_processors.keten",
             ],
         },
@@ -183,7 +184,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "font-src": ["'self'", "data:"],
+        # Fonts come from our own origin only (the theme's fonts are served from node_modules).
+        "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
@@ -212,6 +214,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The look of this deployment (keten.core.theme): NL Design System design tokens and the class that
+# applies them, the fonts they name, and the gemeente shown in the header of every page. All are
+# static paths; the system check keten.E001-E006 refuses to start when one cannot be found.
+KETEN_THEME_STYLESHEETS = ENV.theme_stylesheets
+KETEN_THEME_FONTS = ENV.theme_fonts
+KETEN_THEME_CLASS = ENV.theme_class
+KETEN_GEMEENTE_NAAM = ENV.gemeente_naam
+KETEN_GEMEENTE_LOGO = ENV.gemeente_logo
 
 EMAIL_BACKEND = ENV.email_backend
 EMAIL_HOST = ENV.email_host

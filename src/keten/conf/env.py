@@ -14,6 +14,18 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent.parent.parent
 
 
+#: The NL Design System theme (design tokens) when a deployment chooses none: the EUPL voorbeeld theme.
+DEFAULT_THEME_STYLESHEETS = ("vendor/@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css",)
+#: The fonts the voorbeeld theme names (Noto Sans for text, Noto Serif bold for headings), served
+#: from our own origin: latin subset, only the weights the theme uses.
+DEFAULT_THEME_FONTS = (
+    "vendor/@fontsource/noto-sans/latin-400.css",
+    "vendor/@fontsource/noto-sans/latin-400-italic.css",
+    "vendor/@fontsource/noto-sans/latin-700.css",
+    "vendor/@fontsource/noto-serif/latin-700.css",
+)
+
+
 class ConfigurationError(RuntimeError):
     """Raised when an environment variable has a value Keten cannot use."""
 
@@ -119,6 +131,13 @@ class Env:
     vi_webhook_max_attempts: int = field(default_factory=lambda: _int("KETEN_VI_WEBHOOK_MAX_ATTEMPTS", 8))
     vi_webhook_allow_http: bool = field(default_factory=lambda: _bool("KETEN_VI_WEBHOOK_ALLOW_HTTP", False))
     vi_feed_retention_days: int = field(default_factory=lambda: _int("KETEN_VI_FEED_RETENTION_DAYS", 90))
+    theme_stylesheets: list[str] = field(
+        default_factory=lambda: _list("KETEN_THEME_STYLESHEETS", list(DEFAULT_THEME_STYLESHEETS))
+    )
+    theme_fonts: list[str] = field(default_factory=lambda: _list("KETEN_THEME_FONTS", list(DEFAULT_THEME_FONTS)))
+    theme_class: str = field(default_factory=lambda: _str("KETEN_THEME_CLASS", "voorbeeld-theme").strip())
+    gemeente_naam: str = field(default_factory=lambda: _str("KETEN_GEMEENTE_NAAM", "").strip())
+    gemeente_logo: str = field(default_factory=lambda: _str("KETEN_GEMEENTE_LOGO", "").strip())
 
 
 ENV = Env()
