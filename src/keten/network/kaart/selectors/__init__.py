@@ -22,7 +22,9 @@ from keten.network.kaart.selectors.entries import (
     entry_editors,
     entry_for_edit,
     organisation_choices,
+    StaleEntries,
     stale_entries,
+    stale_entries_to_confirm,
 )
 from keten.network.kaart.selectors.filters import filter_organisations, serving, wijk_in
 from keten.network.kaart.selectors.scope import (
@@ -79,7 +81,9 @@ __all__ = [
     "sociale_kaart_matches",
     "sociale_kaart_search",
     "stale_before",
+    "StaleEntries",
     "stale_entries",
+    "stale_entries_to_confirm",
     "wijk_for_postcode",
     "wijk_in",
     "wijken_of",
