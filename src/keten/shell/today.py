@@ -184,7 +184,7 @@ def today_for(*, actor: Actor) -> Today:
     assert user is not None
     now = timezone.now()
     today = timezone.localdate()
-    page = Today(on=today, notifications=list(notifications_for(user=user, unread_only=True)[:SHOWN]))  # type: ignore[arg-type]
+    page = Today(on=today, notifications=list(notifications_for(user=user, unread_only=True)[:SHOWN]))
     case_role = may_see_client_data(user)
     if case_role:
         page.deadlines = _deadlines(actor, today)

@@ -21,7 +21,6 @@ from keten.core.forms import KetenForm, apply_domain_error
 from keten.core.models import AuditAction
 from keten.core.smallcells import HIDDEN_MARK
 from keten.dossiers import selectors as dossier_selectors
-from keten.shell.today import today_for
 from keten.shell.selectors import (
     AuditFilter,
     audit_page,
@@ -29,6 +28,7 @@ from keten.shell.selectors import (
     client_filter_token,
     looks_like_bsn,
 )
+from keten.shell.today import today_for
 
 
 @signed_in(

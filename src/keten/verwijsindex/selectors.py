@@ -331,7 +331,9 @@ def matches_without_contact(*, actor: Actor, limit: int = 5) -> WithoutContact:
         return WithoutContact(rows=[], total=0)
     qs = matches_to_act_on(actor.user).filter(status=MatchStatus.OPEN)
     total = qs.count()
-    rows = list(qs.only("pk", "kind", "created_at", "contact_due").order_by("contact_due", "pk")[:limit]) if total else []
+    rows = (
+        list(qs.only("pk", "kind", "created_at", "contact_due").order_by("contact_due", "pk")[:limit]) if total else []
+    )
     return WithoutContact(rows=rows, total=total)
 
 

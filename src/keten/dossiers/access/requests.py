@@ -234,7 +234,9 @@ def open_requests_to_decide_count(*, actor: Actor) -> int:
     user = actor.user
     if user is None or not may_see_client_data(user):
         return 0
-    active = CaseTeamMember.objects.filter(dossier_id=OuterRef("dossier_id"), ended_at__isnull=True, user__is_active=True)
+    active = CaseTeamMember.objects.filter(
+        dossier_id=OuterRef("dossier_id"), ended_at__isnull=True, user__is_active=True
+    )
     me = active.filter(user_id=user.pk)
     coordinator_on_team = active.filter(user_id=OuterRef("dossier__coordinator_id"))
     # Who decides (keten.dossiers.rules.deciders): the coordinator while on the case team; else the
@@ -243,7 +245,10 @@ def open_requests_to_decide_count(*, actor: Actor) -> int:
         (Exists(coordinator_on_team) & Q(dossier__coordinator_id=user.pk))
         | (
             ~Exists(coordinator_on_team)
-            & (Exists(me.filter(case_role=CaseRole.REGIEVOERDER)) | ~Exists(active.filter(case_role=CaseRole.REGIEVOERDER)))
+            & (
+                Exists(me.filter(case_role=CaseRole.REGIEVOERDER))
+                | ~Exists(active.filter(case_role=CaseRole.REGIEVOERDER))
+            )
         )
     )
     return AccessRequest.objects.filter(decides, status=AccessRequest.Status.OPEN).count()

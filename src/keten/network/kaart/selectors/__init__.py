@@ -19,10 +19,10 @@ from keten.network.kaart.selectors.directory import (
 )
 from keten.network.kaart.selectors.entries import (
     Editor,
+    StaleEntries,
     entry_editors,
     entry_for_edit,
     organisation_choices,
-    StaleEntries,
     stale_entries,
     stale_entries_to_confirm,
 )
@@ -55,6 +55,7 @@ __all__ = [
     "KaartOrganisation",
     "SearchMatches",
     "SearchResult",
+    "StaleEntries",
     "agreement_get",
     "agreements_list",
     "api_municipality_id",
@@ -81,7 +82,6 @@ __all__ = [
     "sociale_kaart_matches",
     "sociale_kaart_search",
     "stale_before",
-    "StaleEntries",
     "stale_entries",
     "stale_entries_to_confirm",
     "wijk_for_postcode",

@@ -55,8 +55,12 @@ def stale_entries_to_confirm(*, actor: Actor, limit: int = 5) -> StaleEntries:
     if actor.user is None:
         return StaleEntries(rows=[], total=0)
     threshold = stale_before()
-    qs = entries_editable_by(actor.user).filter(is_active=True).filter(
-        Q(entry__isnull=True) | Q(entry__last_confirmed_at__isnull=True) | Q(entry__last_confirmed_at__lt=threshold)
+    qs = (
+        entries_editable_by(actor.user)
+        .filter(is_active=True)
+        .filter(
+            Q(entry__isnull=True) | Q(entry__last_confirmed_at__isnull=True) | Q(entry__last_confirmed_at__lt=threshold)
+        )
     )
     total = qs.count()
     rows = (
