@@ -50,7 +50,8 @@ def dossier(professional: User) -> Dossier:
 def test_case_team_member_opens_dossier_from_the_list(ui: UI, professional: User, dossier: Dossier) -> None:
     page = ui.page
     login(ui, professional)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Welkom, Fatima")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vandaag")
+    expect(page.locator(".keten-today__welcome")).to_contain_text("Welkom, Fatima.")
     assert_theme_applied(ui)
     ui.screenshot("dashboard")
 

@@ -76,7 +76,8 @@ def test_first_sign_in_through_a_setup_link_enrols_the_app_and_shows_backup_code
     page.locator("input[name='token-otp_token']").fill(totp_code(key, at=time.time() + 30))
     ui.submit(page.get_by_role("button", name="Inloggen", exact=True))
     assert ui.path() == "/"
-    expect(page.get_by_role("heading", level=1)).to_have_text("Welkom, Noor")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vandaag")
+    expect(page.locator(".keten-today__welcome")).to_contain_text("Welkom, Noor.")
     expect(page.get_by_role("navigation", name="Hoofdmenu")).to_contain_text("Mijn account")
     expect(page.locator("html")).to_have_attribute("lang", "nl")
 
@@ -105,7 +106,8 @@ def test_login_with_password_and_totp_refuses_a_wrong_code(ui: UI) -> None:
     token.fill(device_code(user))
     ui.submit(page.get_by_role("button", name="Inloggen", exact=True))
     assert ui.path() == "/"
-    expect(page.get_by_role("heading", level=1)).to_have_text("Welkom, Jet")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vandaag")
+    expect(page.locator(".keten-today__welcome")).to_contain_text("Welkom, Jet.")
     ui.screenshot("dashboard-after-totp")
 
 

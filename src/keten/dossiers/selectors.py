@@ -402,3 +402,26 @@ def team_workload(*, actor: Actor) -> list[dict[str, Any]]:
     return [
         {"name": str(m.user), "role": m.get_role_display(), "open_dossiers": counts.get(m.user_id, 0)} for m in members
     ]
+
+
+def family_names(*, actor: Actor, references: list[str]) -> dict[str, str]:
+    """The family's name per dossier reference, for the dossiers among ``references`` the actor may
+    see (the others are left out). One query whatever the number, and one audit event naming the
+    families shown (for a page that lists items of several dossiers, e.g. the start page's deadlines)."""
+    wanted = sorted(set(references))
+    if not wanted:
+        return {}
+    rows = list(
+        dossiers_visible_to(actor)
+        .filter(reference__in=wanted)
+        .values_list("reference", "family__name", "family__pseudonym")
+    )
+    if rows:
+        audit.record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            object_type="dossier_names",
+            details={"dossiers": [reference for reference, _name, _pseudonym in rows]},
+            clients=[pseudonym for _reference, _name, pseudonym in rows],
+        )
+    return {reference: name for reference, name, _pseudonym in rows}

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from keten.accounts.selectors import beheer_summary
 from keten.core import audit
 from keten.core.access import may, requires, signed_in
 from keten.core.actor import actor_from_request
@@ -22,7 +21,6 @@ from keten.core.forms import KetenForm, apply_domain_error
 from keten.core.models import AuditAction
 from keten.core.smallcells import HIDDEN_MARK
 from keten.dossiers import selectors as dossier_selectors
-from keten.notifications.selectors import notifications_for
 from keten.shell.selectors import (
     AuditFilter,
     audit_page,
@@ -30,29 +28,22 @@ from keten.shell.selectors import (
     client_filter_token,
     looks_like_bsn,
 )
+from keten.shell.today import today_for
 
 
 @signed_in(
-    "everyone signed in has a start page; each of its sections is asked of the policy (may) and filled "
-    "through the user-scoped selectors, so it shows only what the role may see"
+    "everyone signed in has a start page; each of its blocks is asked of the policy and filled "
+    "through the user-scoped selectors (keten.shell.today), so it shows only what the role may see"
 )
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
-    role = actor.role
-    context: dict[str, Any] = {"role": role}
-    context["notifications"] = list(notifications_for(user=request.user, unread_only=True)[:5])  # type: ignore[arg-type]
-    if may(request, "dossiers.add_dossier"):
-        rows, total = dossier_selectors.dossier_list(actor=actor, status="open", limit=10)
-        context.update({"dossiers": rows, "dossier_total": total})
-    if may(request, "core.view_team_workload"):
-        context["workload"] = dossier_selectors.team_workload(actor=actor)
-    if may(request, "core.view_aggregates"):
-        context["aggregates"] = dossier_selectors.dossier_aggregates(actor=actor)
-    if may(request, "accounts.manage"):
-        context["beheer"] = beheer_summary(actor=actor)
-        context["manages_checklists"] = may(request, "meldcode.manage_checklists")
-    return render(request, "shell/dashboard.html", context)
+    page = today_for(actor=actor)
+    return render(
+        request,
+        "shell/dashboard.html",
+        {"today": page, "manages_checklists": may(request, "meldcode.manage_checklists")},
+    )
 
 
 class AuditFilterForm(KetenForm):

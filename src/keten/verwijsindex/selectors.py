@@ -315,6 +315,38 @@ def open_matches(*, user: Any) -> QuerySet[Match]:
     return matches_taken_part_in(user).filter(status=MatchStatus.OPEN)
 
 
+@dataclass
+class WithoutContact:
+    """Live matches without recorded contact: the first rows (earliest contact deadline first) and the total."""
+
+    rows: list[Match]
+    total: int
+
+
+def matches_without_contact(*, actor: Actor, limit: int = 5) -> WithoutContact:
+    """The matches without contact in which the actor has an active signal (as the menu counts them),
+    earliest contact deadline first. Match numbers and dates only, no young person's identity: two
+    queries, not audited."""
+    if actor.user is None:
+        return WithoutContact(rows=[], total=0)
+    qs = matches_to_act_on(actor.user).filter(status=MatchStatus.OPEN)
+    total = qs.count()
+    rows = (
+        list(qs.only("pk", "kind", "created_at", "contact_due").order_by("contact_due", "pk")[:limit]) if total else []
+    )
+    return WithoutContact(rows=rows, total=total)
+
+
+def regie_overdue_count(*, actor: Actor, today: date | None = None) -> int | None:
+    """For a regievoerder: the matches of the municipality past their contact deadline (as the regie
+    page counts them); None for anyone else. One count, no client data."""
+    if actor.user is None or actor.membership is None or not is_regievoerder(actor.user):
+        return None
+    today = today or timezone.localdate()
+    municipality_id = actor.membership.organisation.municipality_id
+    return matches_of_municipality(municipality_id).filter(status=MatchStatus.OPEN, contact_due__lt=today).count()
+
+
 def regievoerders(*, actor: Actor) -> list[Regievoerder]:
     """The regievoerders of the actor's municipality (for its functioneel beheerder)."""
     if actor.user is None or actor.membership is None or not allows("verwijsindex.manage", actor.user):

@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -225,3 +226,29 @@ def access_request_lists(*, actor: Actor) -> dict[str, list[RequestRow]]:
             clients=shown,
         )
     return {"to_decide": to_decide, "mine": mine}
+
+
+def open_requests_to_decide_count(*, actor: Actor) -> int:
+    """How many open requests wait for the actor's decision: :func:`requests_to_decide` (open ones)
+    in one query, whatever the number of dossiers — the start page's count. No client data."""
+    user = actor.user
+    if user is None or not may_see_client_data(user):
+        return 0
+    active = CaseTeamMember.objects.filter(
+        dossier_id=OuterRef("dossier_id"), ended_at__isnull=True, user__is_active=True
+    )
+    me = active.filter(user_id=user.pk)
+    coordinator_on_team = active.filter(user_id=OuterRef("dossier__coordinator_id"))
+    # Who decides (keten.dossiers.rules.deciders): the coordinator while on the case team; else the
+    # members in the case role regievoerder; else the whole case team.
+    decides = Exists(me) & (
+        (Exists(coordinator_on_team) & Q(dossier__coordinator_id=user.pk))
+        | (
+            ~Exists(coordinator_on_team)
+            & (
+                Exists(me.filter(case_role=CaseRole.REGIEVOERDER))
+                | ~Exists(active.filter(case_role=CaseRole.REGIEVOERDER))
+            )
+        )
+    )
+    return AccessRequest.objects.filter(decides, status=AccessRequest.Status.OPEN).count()

@@ -243,6 +243,21 @@ def organisation_overview_page(*, actor: Actor, page: int = 1, page_size: int = 
     )
 
 
+def organisation_attention(*, actor: Actor) -> dict[str, int]:
+    """For the aandachtsfunctionaris: how many open trajecten their organisation has, how many stand
+    still and at how many the feedback of Veilig Thuis is late (as :func:`organisation_overview_page`
+    counts them). One aggregate query, counts only."""
+    if actor.user is None or actor.membership is None or not allows("meldcode.view_organisation_trajecten", actor):
+        raise NotFoundError
+    today = timezone.localdate()
+    open_here = meldcode_rules.organisation_trajecten(actor.user).exclude(status=Status.AFGESLOTEN)
+    return open_here.aggregate(
+        total=Count("pk"),
+        stalled=Count("pk", filter=Q(status=Status.OPEN, last_activity_at__lt=stall_threshold())),
+        overdue=Count("pk", filter=Q(vt_feedback_due__lt=today, vt_feedback_on__isnull=True)),
+    )
+
+
 def organisation_overview(*, actor: Actor, limit: int = 500) -> list[OverviewRow]:
     """The first ``limit`` rows of :func:`organisation_overview_page` (audited the same way)."""
     return organisation_overview_page(actor=actor, page_size=limit).rows

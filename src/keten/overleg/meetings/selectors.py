@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from keten.accounts.models import Membership, Organisation, User
@@ -69,6 +69,20 @@ def meetings_for(
     if statuses:
         qs = qs.filter(status__in=statuses)
     return qs.select_related("overleg_type").order_by("starts_at")
+
+
+def meetings_attended(*, actor: Actor, start: dt.datetime, end: dt.datetime) -> list[Meeting]:
+    """The planned meetings between ``start`` and ``end`` that the actor chairs or is on the list of
+    (not recorded absent), earliest first; calendar data only, one query."""
+    user = acting_user(actor)
+    attending = Attendance.objects.filter(attendee_q(user.pk)).values("meeting_id")
+    return list(
+        Meeting.objects.filter(Q(overleg_type__chair_id=user.pk) | Q(pk__in=attending))
+        .filter(starts_at__gte=start, starts_at__lt=end, status=MeetingStatus.PLANNED)
+        .select_related("overleg_type")
+        .only("pk", "starts_at", "ends_at", "location", "status", "overleg_type__name")
+        .order_by("starts_at", "pk")
+    )
 
 
 def upcoming_meetings(*, overleg_type: OverlegType, limit: int = 12) -> list[Meeting]:

@@ -19,10 +19,12 @@ from keten.network.kaart.selectors.directory import (
 )
 from keten.network.kaart.selectors.entries import (
     Editor,
+    StaleEntries,
     entry_editors,
     entry_for_edit,
     organisation_choices,
     stale_entries,
+    stale_entries_to_confirm,
 )
 from keten.network.kaart.selectors.filters import filter_organisations, serving, wijk_in
 from keten.network.kaart.selectors.scope import (
@@ -53,6 +55,7 @@ __all__ = [
     "KaartOrganisation",
     "SearchMatches",
     "SearchResult",
+    "StaleEntries",
     "agreement_get",
     "agreements_list",
     "api_municipality_id",
@@ -80,6 +83,7 @@ __all__ = [
     "sociale_kaart_search",
     "stale_before",
     "stale_entries",
+    "stale_entries_to_confirm",
     "wijk_for_postcode",
     "wijk_in",
     "wijken_of",

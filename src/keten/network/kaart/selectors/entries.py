@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from keten.accounts.models import Membership, Organisation, User
 from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
 from keten.core.policy import allows
-from keten.network.kaart.selectors.scope import kaart_municipality_id
+from keten.network.kaart.selectors.scope import kaart_municipality_id, stale_before
 from keten.network.models import OrganisationEntry
+from keten.network.rules import entries_editable_by
 
 
 def entry_for_edit(*, actor: Actor, organisation_id: int) -> tuple[Organisation, OrganisationEntry]:
@@ -39,6 +40,35 @@ def stale_entries(*, actor: Actor, months: int | None = None) -> list[Organisati
         .select_related("entry")
         .order_by("name")
     )
+
+
+@dataclass
+class StaleEntries:
+    rows: list[Organisation]
+    total: int
+
+
+def stale_entries_to_confirm(*, actor: Actor, limit: int = 5) -> StaleEntries:
+    """The outdated entries (missing, or not confirmed since :func:`stale_before`) of the active
+    organisations whose entry the actor may edit (``network.edit_entry``), least recently confirmed
+    first: the first ``limit`` and the total, in two queries."""
+    if actor.user is None:
+        return StaleEntries(rows=[], total=0)
+    threshold = stale_before()
+    qs = (
+        entries_editable_by(actor.user)
+        .filter(is_active=True)
+        .filter(
+            Q(entry__isnull=True) | Q(entry__last_confirmed_at__isnull=True) | Q(entry__last_confirmed_at__lt=threshold)
+        )
+    )
+    total = qs.count()
+    rows = (
+        list(qs.select_related("entry").order_by(F("entry__last_confirmed_at").asc(nulls_first=True), "name")[:limit])
+        if total
+        else []
+    )
+    return StaleEntries(rows=rows, total=total)
 
 
 def organisation_choices(*, actor: Actor) -> list[tuple[int, str]]:
