@@ -59,7 +59,9 @@ def dossier_timeline(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             before = Cursor.parse(raw_cursor)
         except ValueError:
-            problem = _("De link naar oudere gebeurtenissen klopt niet. U ziet nu alle gebeurtenissen, de nieuwste eerst.")
+            problem = _(
+                "De link naar oudere gebeurtenissen klopt niet. U ziet nu alle gebeurtenissen, de nieuwste eerst."
+            )
     if problem:
         kinds, before = [], None
     page = timeline_page(actor, dossier, kinds=kinds, before=before)
