@@ -112,7 +112,7 @@ def collect(
 
 
 def _status_changes(dossier: Dossier, page: str, before: Cursor | None, limit: int) -> list[TimelineEntry]:
-    versions = Dossier.history.model.objects  # type: ignore[attr-defined]
+    versions = Dossier.history.model.objects
     previous = (
         versions.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
         .order_by("-history_date", "-history_id")

@@ -9,6 +9,8 @@ to the registration or the agreement, pages the actor may open for the same reas
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -47,7 +49,7 @@ _AGREEMENT_TITLES = {
 }
 
 
-def _visible(actor: Actor, dossier: Dossier) -> QuerySet[CaseRegistration]:
+def _visible(actor: Actor, dossier: Dossier) -> QuerySet[CaseRegistration, Any]:
     """The dossier's registrations the actor may see, as a subquery."""
     return registrations_visible_to(actor).filter(dossier=dossier).values("pk")
 

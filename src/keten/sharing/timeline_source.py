@@ -207,32 +207,32 @@ def _requests(actor: Actor, dossier: Dossier, before: Cursor | None, limit: int)
             _("Ontvangen op %(date)s.") % {"date": f"{r.received_on:%d-%m-%Y}"},
             "sharing_inzage:detail",
         )
-    for r in older_rows(
+    for d in older_rows(
         destruction, event="sharing.destruction", moment="received_on", is_date=True, before=before, limit=limit
     ):
         add(
             "sharing.destruction",
-            r.pk,
-            r.received_on,
+            d.pk,
+            d.received_on,
             _("Verzoek om vernietiging ontvangen"),
             _("Van: %(role)s. Beslissen uiterlijk %(due)s.")
-            % {"role": r.get_requester_role_display(), "due": f"{r.due_on:%d-%m-%Y}"},
+            % {"role": d.get_requester_role_display(), "due": f"{d.due_on:%d-%m-%Y}"},
             "sharing_inzage:destruction",
-            actor_name=str(r.recorded_by),
-            organisation_name=r.recorded_by_organisation.name,
+            actor_name=str(d.recorded_by),
+            organisation_name=d.recorded_by_organisation.name,
         )
     decided = destruction.filter(decided_on__isnull=False).exclude(decision=DestructionRequest.Decision.OPEN)
-    for r in older_rows(
+    for d in older_rows(
         decided, event="sharing.destruction_decided", moment="decided_on", is_date=True, before=before, limit=limit
     ):
         add(
             "sharing.destruction_decided",
-            r.pk,
-            r.decided_on,
-            _("Verzoek om vernietiging beslist: %(decision)s") % {"decision": r.get_decision_display().lower()},
-            _("Ontvangen op %(date)s.") % {"date": f"{r.received_on:%d-%m-%Y}"},
+            d.pk,
+            d.decided_on,
+            _("Verzoek om vernietiging beslist: %(decision)s") % {"decision": d.get_decision_display().lower()},
+            _("Ontvangen op %(date)s.") % {"date": f"{d.received_on:%d-%m-%Y}"},
             "sharing_inzage:destruction",
-            actor_name=str(r.decided_by) if r.decided_by else "",
+            actor_name=str(d.decided_by) if d.decided_by else "",
         )
     return entries
 
