@@ -280,7 +280,7 @@ def test_the_page_lists_the_entries_newest_first_with_time_badge_and_link(
     assert "Tijdlijn van Gezin Bakker" in text
     assert '<ol class="utrecht-ordered-list keten-timeline"' in text
     assert text.index("Notitie toegevoegd") < text.index("Dossier aangemaakt")
-    assert '<span class="utrecht-badge-status">Notitie</span>' in text
+    assert '<span class="utrecht-data-badge">Notitie</span>' in text
     assert f'href="/dossiers/{dossier.reference}/#h-notes"' in text
     assert "<time datetime=" in text
     assert 'name="soort" value="notities"' in text
