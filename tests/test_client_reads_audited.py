@@ -102,6 +102,7 @@ READS: list[Read] = [
     Read("shell:dashboard", "prof", lambda w: "/", shows=_family_name),
     Read("dossiers:list", "prof", lambda w: "/dossiers/", shows=_family_name),
     Read("dossiers:detail", "prof", lambda w: f"/dossiers/{_ref(w)}/", shows=_family_name),
+    Read("dossiers:timeline", "prof", lambda w: f"/dossiers/{_ref(w)}/tijdlijn/", shows=_family_name),
     Read("dossiers:person_add", "prof", lambda w: f"/dossiers/{_ref(w)}/personen/nieuw/"),
     Read("dossiers:break_glass_queue", "af", lambda w: "/dossiers/noodtoegang/beoordelen/", shows=_ref),
     Read("dossiers:access_requests", "prof", lambda w: "/dossiers/toegangsverzoeken/", shows=_ref),

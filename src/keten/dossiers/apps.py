@@ -9,4 +9,8 @@ class DossiersConfig(AppConfig):
 
     def ready(self) -> None:
         # The dossiers rules join the one policy (keten.core.policy.allows).
-        from keten.dossiers import rules  # noqa: F401
+        from keten.dossiers import rules, timeline  # noqa: F401
+        from keten.dossiers.timeline_source import SOURCE
+
+        # The dossier's own events on its timeline; the apps above add theirs (keten.dossiers.timeline).
+        timeline.register(SOURCE)

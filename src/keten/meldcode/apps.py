@@ -9,12 +9,15 @@ class MeldcodeConfig(AppConfig):
 
     def ready(self) -> None:
         # The meldcode rules join the one policy (keten.core.policy.allows).
-        from keten.dossiers import sections
+        from keten.dossiers import sections, timeline
         from keten.meldcode import rules  # noqa: F401
         from keten.meldcode.dossier_section import SECTION
+        from keten.meldcode.timeline_source import SOURCE
 
         # The dossier page shows the meldcode section without importing meldcode (keten.dossiers.sections).
         sections.register(SECTION)
+        # ... and adds its events to the dossier timeline (keten.dossiers.timeline).
+        timeline.register(SOURCE)
 
         # Its deadlines show in the dossier header and on the dashboard (keten.dossiers.deadlines).
         from keten.dossiers import deadlines

@@ -9,12 +9,15 @@ class SharingConfig(AppConfig):
 
     def ready(self) -> None:
         # The sharing rules join the one policy (keten.core.policy.allows).
-        from keten.dossiers import sections
+        from keten.dossiers import sections, timeline
         from keten.sharing import rules  # noqa: F401
         from keten.sharing.dossier_section import SECTION
+        from keten.sharing.timeline_source import SOURCE
 
         # The dossier page shows the sharing section without importing sharing (keten.dossiers.sections).
         sections.register(SECTION)
+        # ... and adds its events to the dossier timeline (keten.dossiers.timeline).
+        timeline.register(SOURCE)
 
         # Its deadlines show in the dossier header and on the dashboard (keten.dossiers.deadlines).
         from keten.dossiers import deadlines

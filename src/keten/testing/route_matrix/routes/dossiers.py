@@ -116,6 +116,10 @@ ROUTES: dict[str, Route] = {
         "the case team",
         (post(t.case_team_member, S("professional")),),
     ),
+    "dossiers:timeline": R(
+        "the case team, or a live break-the-glass grant (read only)",
+        (get(t.dossier, S("bg_collega", "professional")),),
+    ),
     "api-dossier-detail": R(
         "the case team or a break-the-glass reader; systems with dossiers:read whose organisation is on the case team",
         (get(t.dossier, S("bg_collega", "professional", "token_own", "token_own_for_professional")),),
