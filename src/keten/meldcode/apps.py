@@ -9,8 +9,9 @@ class MeldcodeConfig(AppConfig):
 
     def ready(self) -> None:
         # The meldcode rules join the one policy (keten.core.policy.allows).
-        from keten.dossiers import sections, timeline
+        from keten.dossiers import deadlines, sections, timeline
         from keten.meldcode import rules  # noqa: F401
+        from keten.meldcode.deadlines import SOURCE as DEADLINES
         from keten.meldcode.dossier_section import SECTION
         from keten.meldcode.timeline_source import SOURCE
 
@@ -18,9 +19,5 @@ class MeldcodeConfig(AppConfig):
         sections.register(SECTION)
         # ... and adds its events to the dossier timeline (keten.dossiers.timeline).
         timeline.register(SOURCE)
-
-        # Its deadlines show in the dossier header and on the dashboard (keten.dossiers.deadlines).
-        from keten.dossiers import deadlines
-        from keten.meldcode.deadlines import SOURCE as DEADLINES
-
+        # ... and its deadlines to the dossier header and the dashboard (keten.dossiers.deadlines).
         deadlines.register(DEADLINES)

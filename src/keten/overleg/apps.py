@@ -10,8 +10,9 @@ class OverlegConfig(AppConfig):
     def ready(self) -> None:
         # The overleg's permissions join the one policy (keten.core.policy.allows); its account hooks
         # revoke the calendar feed when an account is reset or deactivated.
-        from keten.dossiers import sections, timeline
+        from keten.dossiers import deadlines, sections, timeline
         from keten.overleg import account_hooks, rules  # noqa: F401
+        from keten.overleg.deadlines import SOURCE as DEADLINES
         from keten.overleg.dossier_section import SECTION
         from keten.overleg.timeline_source import SOURCE
 
@@ -19,9 +20,5 @@ class OverlegConfig(AppConfig):
         sections.register(SECTION)
         # ... and adds its events to the dossier timeline (keten.dossiers.timeline).
         timeline.register(SOURCE)
-
-        # Its deadlines show in the dossier header and on the dashboard (keten.dossiers.deadlines).
-        from keten.dossiers import deadlines
-        from keten.overleg.deadlines import SOURCE as DEADLINES
-
+        # ... and its deadlines to the dossier header and the dashboard (keten.dossiers.deadlines).
         deadlines.register(DEADLINES)

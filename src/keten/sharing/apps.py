@@ -9,8 +9,9 @@ class SharingConfig(AppConfig):
 
     def ready(self) -> None:
         # The sharing rules join the one policy (keten.core.policy.allows).
-        from keten.dossiers import sections, timeline
+        from keten.dossiers import deadlines, sections, timeline
         from keten.sharing import rules  # noqa: F401
+        from keten.sharing.deadlines import SOURCE as DEADLINES
         from keten.sharing.dossier_section import SECTION
         from keten.sharing.timeline_source import SOURCE
 
@@ -18,9 +19,5 @@ class SharingConfig(AppConfig):
         sections.register(SECTION)
         # ... and adds its events to the dossier timeline (keten.dossiers.timeline).
         timeline.register(SOURCE)
-
-        # Its deadlines show in the dossier header and on the dashboard (keten.dossiers.deadlines).
-        from keten.dossiers import deadlines
-        from keten.sharing.deadlines import SOURCE as DEADLINES
-
+        # ... and its deadlines to the dossier header and the dashboard (keten.dossiers.deadlines).
         deadlines.register(DEADLINES)
