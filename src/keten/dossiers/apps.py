@@ -9,4 +9,12 @@ class DossiersConfig(AppConfig):
 
     def ready(self) -> None:
         # The dossiers rules join the one policy (keten.core.policy.allows).
-        from keten.dossiers import rules  # noqa: F401
+        # Its own sections of the dossier workspace: Gezin, Casusteam, Notities and the Tijdlijn link.
+        from keten.dossiers import (
+            rules,  # noqa: F401
+            sections,
+        )
+        from keten.dossiers.dossier_section import SECTIONS
+
+        for section in SECTIONS:
+            sections.register(section)
