@@ -79,7 +79,7 @@ NOTES = DossierSection(
 )
 #: The dossier's timeline is a page of its own (``dossiers:timeline``); linked once that URL exists.
 TIMELINE = DossierSection(
-    slug="tijdlijn", label=gettext_lazy("Tijdlijn"), order=ORDER["tijdlijn"], url_name="dossiers:timeline"
+    slug="tijdlijn", label=gettext_lazy("Tijdlijn"), order=ORDER["tijdlijn"], url_name="dossiers:timeline", hx=False
 )
 
 SECTIONS = (FAMILY, TEAM, NOTES, TIMELINE)

@@ -38,7 +38,7 @@ and leaves it out otherwise.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -104,15 +104,13 @@ class DossierSection:
     summary: SectionSummary | None = None
     header: HeaderFacts | None = None
     url_name: str = ""  # a page of its own elsewhere (no template): linked only when the URL exists
-    hx: bool = field(default=True)  # the navigation swaps only the panel (HTMX)
+    #: The navigation swaps only the panel (HTMX): the section's page answers an HTMX request with
+    #: ``dossiers/_panel.html``. A ``url_name`` page sets it only when its view does the same.
+    hx: bool = True
 
     def __post_init__(self) -> None:
         if bool(self.template) == bool(self.url_name):
             raise ImproperlyConfigured(f"Dossier section {self.slug!r} needs a template or a url_name (one of both).")
-
-    @property
-    def name(self) -> str:
-        return self.slug
 
     def url(self, reference: str) -> str:
         """The section's page for a dossier ('' when it is a link to a page that does not exist)."""
@@ -185,8 +183,7 @@ def navigation(reference: str, current: str) -> list[NavEntry]:
     for section in registered():
         url = section.url(reference)
         if url:
-            hx = section.hx and not section.url_name
-            entries.append(NavEntry(section.slug, section.label, url, current=section.slug == current, hx=hx))
+            entries.append(NavEntry(section.slug, section.label, url, current=section.slug == current, hx=section.hx))
     return entries
 
 

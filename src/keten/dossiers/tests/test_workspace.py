@@ -396,3 +396,20 @@ def test_the_registry_orders_sections_and_refuses_a_second_one_by_the_same_slug(
         sections.register(sections.DossierSection(slug="gezin", label="Gezin", order=1, template="x.html"))
     with pytest.raises(Exception, match="template or a url_name"):
         sections.DossierSection(slug="plan", label="Plan", order=60)
+
+
+def test_a_link_section_is_in_the_navigation_only_when_its_page_exists() -> None:
+    timeline = sections.DossierSection(slug="t", label="Tijdlijn", order=90, url_name="dossiers:timeline")
+    assert timeline.url("D-X") == ("" if not _has_url("dossiers:timeline") else "/dossiers/D-X/tijdlijn/")
+    existing = sections.DossierSection(slug="w", label="Wijzigen", order=95, url_name="dossiers:edit", hx=False)
+    assert existing.url("D-X") == "/dossiers/D-X/wijzigen/"
+
+
+def _has_url(name: str) -> bool:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse(name, kwargs={"reference": "D-X"})
+    except NoReverseMatch:
+        return False
+    return True
