@@ -114,7 +114,8 @@ def test_the_overview_has_the_header_the_navigation_and_each_sections_status(
     assert 'aria-label="Dossieronderdelen"' in nav
     assert _current(body) == [f"/dossiers/{dossier.reference}/"]
     labels = re.findall(r"<a [^>]*>([^<]+)</a>", nav)
-    assert labels == ["Overzicht", "Gezin", "Casusteam", "Meldcode", "Overleg", "Delen", "Notities"]
+    timeline = ["Tijdlijn"] if _has_url("dossiers:timeline") else []
+    assert labels == ["Overzicht", "Gezin", "Casusteam", "Meldcode", "Overleg", "Delen", "Notities", *timeline]
     for slug in SECTIONS:
         assert f'href="/dossiers/{dossier.reference}/{slug}/"' in nav
     assert nav.count('hx-target="#dossier-panel"') == 7
@@ -164,10 +165,15 @@ def test_an_unknown_section_is_the_normal_404(client_for: Any, professional: Use
     response = client_for(professional).get(f"/dossiers/{dossier.reference}/onzin/")
     assert response.status_code == 404
     assert '<h1 class="utrecht-heading-1">Niet gevonden</h1>' in response.content.decode()
-    # The timeline is linked only once its page exists.
-    assert client_for(professional).get(f"/dossiers/{dossier.reference}/tijdlijn/").status_code == 404
+    # The timeline is linked only once its page exists (the Tijdlijn is a page of its own).
     body = client_for(professional).get(f"/dossiers/{dossier.reference}/").content.decode()
-    assert "Tijdlijn" not in _nav(body)
+    timeline = client_for(professional).get(f"/dossiers/{dossier.reference}/tijdlijn/")
+    if _has_url("dossiers:timeline"):
+        assert timeline.status_code == 200
+        assert f'href="/dossiers/{dossier.reference}/tijdlijn/">Tijdlijn</a>' in _nav(body)
+    else:
+        assert timeline.status_code == 404
+        assert "Tijdlijn" not in _nav(body)
 
 
 def test_htmx_gets_the_panel_only_and_a_history_restore_the_whole_page(
