@@ -153,7 +153,6 @@ NO_CLIENT_DATA: dict[str, str] = {
     ),
     **dict.fromkeys(
         [
-            "dossiers:note_add",
             "dossiers:team_remove",
             "sharing:grant_revoke",
             "sharing_inzage:export_start",
@@ -164,7 +163,8 @@ NO_CLIENT_DATA: dict[str, str] = {
         _REDIRECT,
     ),
     "dossiers:create": "form for a new dossier: shows only what the professional types in",
-    "dossiers:edit": "write only (POST); its failed page shows the reference and the posted form",
+    "dossiers:note_add": "the note form (by the dossier's reference) and, refused, what was posted; saving is "
+    "audited by the service",
     "dossiers:team_add": "the candidates for the case team are professionals; the dossier only by reference",
     "dossiers:break_glass": "the break-the-glass form (the grant itself is audited as break_glass)",
     "dossiers:break_glass_review": "write only (POST): a review of a grant, audited as a write",

@@ -103,6 +103,18 @@ READS: list[Read] = [
     Read("dossiers:list", "prof", lambda w: "/dossiers/", shows=_family_name),
     Read("dossiers:detail", "prof", lambda w: f"/dossiers/{_ref(w)}/", shows=_family_name),
     Read("dossiers:timeline", "prof", lambda w: f"/dossiers/{_ref(w)}/tijdlijn/", shows=_family_name),
+    *(
+        Read("dossiers:section", "prof", lambda w, slug=slug: f"/dossiers/{_ref(w)}/{slug}/", shows=shows)
+        for slug, shows in (
+            ("gezin", _child_name),
+            ("casusteam", _family_name),
+            ("meldcode", _traject),
+            ("overleg", _family_name),
+            ("delen", _mother_name),
+            ("notities", lambda w: "Gesprek met moeder over de situatie thuis."),
+        )
+    ),
+    Read("dossiers:edit", "prof", lambda w: f"/dossiers/{_ref(w)}/wijzigen/", shows=_ref),
     Read("dossiers:person_add", "prof", lambda w: f"/dossiers/{_ref(w)}/personen/nieuw/"),
     Read("dossiers:break_glass_queue", "af", lambda w: "/dossiers/noodtoegang/beoordelen/", shows=_ref),
     Read("dossiers:access_requests", "prof", lambda w: "/dossiers/toegangsverzoeken/", shows=_ref),
@@ -281,6 +293,14 @@ def test_client_data_read_writes_an_event_naming_the_family(world: World, read: 
 
 #: Writes whose refusal (bad input) shows a client-data page again: that page is a read as well.
 FAILED_WRITES: list[Read] = [
+    Read(
+        "dossiers:edit",
+        "prof",
+        lambda w: f"/dossiers/{_ref(w)}/wijzigen/",
+        method="post",
+        data=lambda w: {"summary": "Oud formulier", "status": "open", "version": "999"},
+        shows=lambda w: "Dit dossier is gewijzigd sinds u het formulier opende",
+    ),
     Read(
         "meldcode:start",
         "prof",

@@ -68,7 +68,7 @@ def test_case_team_member_opens_dossier_from_the_list(ui: UI, professional: User
 
     assert ui.path() == f"/dossiers/{dossier.reference}/"
     expect(page.get_by_role("heading", level=1)).to_have_text(FAMILY)
-    expect(page.locator(".keten-facts")).to_contain_text(dossier.reference)
+    expect(page.locator(".keten-workspace__facts")).to_contain_text(dossier.reference)
     # The BSN is masked on screen; no emergency-access banner for the case team.
     expect(page.locator("main")).not_to_contain_text(BSN)
     expect(page.get_by_text("noodtoegang", exact=False)).to_have_count(0)

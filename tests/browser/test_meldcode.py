@@ -51,8 +51,8 @@ def test_teacher_walks_the_meldcode_to_a_melding(
     login(ui, teacher)
     today = timezone.localdate().isoformat()
 
-    # Start the traject for the child from the dossier page.
-    ui.goto(f"/dossiers/{dossier.reference}/")
+    # Start the traject for the child from the dossier's meldcode section.
+    ui.goto(f"/dossiers/{dossier.reference}/meldcode/")
     child = dossier.family.persons.get()
     meldcode = page.locator("section", has=page.get_by_role("heading", name="Meldcode", exact=True))
     meldcode.get_by_label(child.full_name).check()

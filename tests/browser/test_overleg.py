@@ -283,7 +283,7 @@ def test_set_up_figures_registration_from_a_dossier_and_the_attendance_list(
     worker = browse()
     login(worker, scene["worker"])
     page = worker.page
-    worker.goto(f"/dossiers/{scene['dossier'].reference}/")
+    worker.goto(f"/dossiers/{scene['dossier'].reference}/overleg/")
     worker.submit(page.get_by_role("link", name="Casus aanmelden voor een overleg"))
     page.get_by_label("Voor welk overleg meldt u de casus aan?").select_option(
         label="Wijk-casusoverleg Oost (Wijk-casusoverleg)"

@@ -83,8 +83,8 @@ def test_worker_shares_with_school_and_teacher_sees_only_the_shared_part(
     login(ui, worker)
     child = dossier.family.persons.get()
 
-    # From the dossier page to the deelhulp.
-    ui.goto(f"/dossiers/{dossier.reference}/")
+    # From the dossier's Delen section to the deelhulp.
+    ui.goto(f"/dossiers/{dossier.reference}/delen/")
     delen = page.locator("section", has=page.get_by_role("heading", name="Delen", exact=True))
     expect(delen).to_contain_text("Er is nog niets gedeeld")
     ui.submit(delen.get_by_role("link", name="Deelhulp: mag ik informatie delen?"))
@@ -116,6 +116,8 @@ def test_worker_shares_with_school_and_teacher_sees_only_the_shared_part(
     page.get_by_label("Hoeveel dagen mag de professional").fill("14")
     ui.submit(page.get_by_role("button", name="Advies volgen en verstrekking vastleggen"))
     assert ui.path() == f"/dossiers/{dossier.reference}/"
+    ui.swap(page.get_by_role("navigation", name="Dossieronderdelen").get_by_role("link", name="Delen"))
+    assert ui.path() == f"/dossiers/{dossier.reference}/delen/"
     disclosure = Disclosure.objects.get()
     assert disclosure.legal_basis == LegalBasis.CONVENANT
     assert disclosure.advice["advice"] == "delen"

@@ -9,8 +9,16 @@ class DossiersConfig(AppConfig):
 
     def ready(self) -> None:
         # The dossiers rules join the one policy (keten.core.policy.allows).
-        from keten.dossiers import rules, timeline  # noqa: F401
+        # Its own sections of the dossier workspace (Gezin, Casusteam, Notities and the Tijdlijn link) and
+        # its own events on the timeline; the apps above add theirs.
+        from keten.dossiers import (
+            rules,  # noqa: F401
+            sections,
+            timeline,
+        )
+        from keten.dossiers.dossier_section import SECTIONS
         from keten.dossiers.timeline_source import SOURCE
 
-        # The dossier's own events on its timeline; the apps above add theirs (keten.dossiers.timeline).
+        for section in SECTIONS:
+            sections.register(section)
         timeline.register(SOURCE)

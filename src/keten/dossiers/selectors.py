@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -153,44 +154,76 @@ def dossier_get(*, actor: Actor, reference: str, audit_read: bool = True) -> Dos
     return dossier
 
 
-@dataclass(frozen=True)
 class DossierPage:
-    """What the dossier page shows of the dossier itself; the apps above add their sections
-    (:mod:`keten.dossiers.sections`)."""
+    """What the dossier pages show of the dossier itself; the apps above add their sections
+    (:mod:`keten.dossiers.sections`). The persons, the case team and the notes are read when first
+    used, so that a section page reads only what it shows."""
 
-    dossier: Dossier
-    persons: list[Person]
-    team: list[CaseTeamMember]
-    notes: list[DossierNote]
-    on_team: bool
+    def __init__(self, *, actor: Actor, dossier: Dossier, on_team: bool) -> None:
+        self.actor = actor
+        self.dossier = dossier
+        self.on_team = on_team
+
+    @cached_property
+    def persons(self) -> list[Person]:
+        # Birth dates are encrypted, so the order is made here: children first, oldest first.
+        relation_order = {"kind": 0, "ouder": 1, "verzorger": 2, "overig": 3}
+        return sorted(
+            Person.objects.filter(family=self.dossier.family_id),
+            key=lambda p: (relation_order.get(p.relation, 9), p.date_of_birth or date.max, p.pk),
+        )
+
+    @cached_property
+    def team(self) -> list[CaseTeamMember]:
+        return list(
+            CaseTeamMember.objects.filter(dossier=self.dossier, ended_at__isnull=True)
+            .select_related("user", "organisation")
+            .order_by("added_at")
+        )
+
+    @cached_property
+    def notes(self) -> list[DossierNote]:
+        return list(DossierNote.objects.filter(dossier=self.dossier).select_related("author")[:NOTES_SHOWN])
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        """How many persons (and children), case-team members and notes, for the overview."""
+        d = self.dossier
+        persons = Person.objects.filter(family=d.family_id).aggregate(
+            persons=Count("pk"), children=Count("pk", filter=Q(relation="kind"))
+        )
+        return {
+            "persons": int(persons["persons"] or 0),
+            "children": int(persons["children"] or 0),
+            "team": CaseTeamMember.objects.filter(dossier=d, ended_at__isnull=True).count(),
+            "notes": DossierNote.objects.filter(dossier=d).count(),
+        }
 
     def context(self) -> dict[str, Any]:
-        return {
-            "dossier": self.dossier,
-            "persons": self.persons,
-            "team": self.team,
-            "notes": self.notes,
-            "on_team": self.on_team,
-        }
+        return {"dossier": self.dossier, "on_team": self.on_team, "page": self}
+
+
+#: How many of the newest notes the Notities section shows.
+NOTES_SHOWN = 50
+
+
+def on_case_team(*, actor: Actor, dossier: Dossier) -> bool:
+    """Whether the actor is an active member of the dossier's case team (one query)."""
+    if actor.user_id is None:
+        return False
+    return CaseTeamMember.objects.filter(dossier=dossier, user_id=actor.user_id, ended_at__isnull=True).exists()
+
+
+def dossier_page(*, actor: Actor, reference: str) -> DossierPage:
+    """A dossier the actor may see (audited), for its workspace pages; what a section shows is read
+    when the section uses it."""
+    dossier = dossier_get(actor=actor, reference=reference)
+    return DossierPage(actor=actor, dossier=dossier, on_team=on_case_team(actor=actor, dossier=dossier))
 
 
 def dossier_detail(*, actor: Actor, reference: str) -> DossierPage:
-    """Everything the dossier page shows, in a fixed number of queries."""
-    dossier = dossier_get(actor=actor, reference=reference)
-    # Birth dates are encrypted, so the order is made here: children first, oldest first.
-    relation_order = {"kind": 0, "ouder": 1, "verzorger": 2, "overig": 3}
-    persons = sorted(
-        Person.objects.filter(family=dossier.family_id),
-        key=lambda p: (relation_order.get(p.relation, 9), p.date_of_birth or date.max, p.pk),
-    )
-    team = list(
-        CaseTeamMember.objects.filter(dossier=dossier, ended_at__isnull=True)
-        .select_related("user", "organisation")
-        .order_by("added_at")
-    )
-    notes = list(DossierNote.objects.filter(dossier=dossier).select_related("author")[:50])
-    on_team = any(m.user_id == actor.user_id for m in team)
-    return DossierPage(dossier=dossier, persons=persons, team=team, notes=notes, on_team=on_team)
+    """The dossier for the API's detail: its persons and team are read when used, one query each."""
+    return dossier_page(actor=actor, reference=reference)
 
 
 def person_get(*, actor: Actor, pseudonym: str) -> Person:

@@ -21,9 +21,12 @@ urlpatterns = [
     path("<str:reference>/", views.dossier_detail, name="detail"),
     path("<str:reference>/wijzigen/", views.dossier_edit, name="edit"),
     path("<str:reference>/tijdlijn/", timeline_views.dossier_timeline, name="timeline"),
-    path("<str:reference>/notities/", views.note_add, name="note_add"),
+    path("<str:reference>/notities/nieuw/", views.note_add, name="note_add"),
     path("<str:reference>/personen/nieuw/", views.person_add, name="person_add"),
     path("<str:reference>/personen/<str:pseudonym>/", views.person_edit, name="person_edit"),
     path("<str:reference>/casusteam/nieuw/", views.case_team_add, name="team_add"),
     path("<str:reference>/casusteam/<int:member_id>/beeindigen/", views.case_team_remove, name="team_remove"),
+    # A section of the dossier's workspace (gezin, casusteam, meldcode, …): after every specific
+    # pattern above, so that none of them is read as a section's name.
+    path("<str:reference>/<slug:slug>/", views.dossier_section, name="section"),
 ]

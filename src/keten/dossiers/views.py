@@ -14,15 +14,16 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keten.accounts.selectors import wijk_choices
 from keten.core.access import check, requires
-from keten.core.actor import actor_from_request
+from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
-from keten.dossiers import selectors, services
+from keten.dossiers import sections, selectors, services
 from keten.dossiers.access.offers import remember_offer
 from keten.dossiers.forms import (
     CaseTeamAddForm,
@@ -31,7 +32,7 @@ from keten.dossiers.forms import (
     NoteForm,
     PersonForm,
 )
-from keten.dossiers.sections import sections_for
+from keten.dossiers.workspace import header_for
 
 PAGE_SIZE = 25
 
@@ -122,70 +123,127 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
     return render(request, "dossiers/create.html", {"form": form, **extra}, status=status)
 
 
+def _workspace(
+    request: HttpRequest, actor: Actor, page: selectors.DossierPage, current: str, panel: dict[str, Any]
+) -> HttpResponse:
+    """A workspace page: the header, the section navigation and the panel (``panel_template`` with
+    what ``panel`` adds). An HTMX request from the navigation gets the panel only (with the
+    navigation out of band, so that ``aria-current`` follows); a history restore gets the whole page."""
+    context = page.context()
+    context.update(
+        header=header_for(actor, page),
+        section_nav=sections.navigation(page.dossier.reference, current),
+        current_section=current,
+        **panel,
+    )
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx) and not getattr(htmx, "history_restore_request", False)
+    response = render(request, "dossiers/_panel.html" if partial else "dossiers/detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @requires("dossiers.view_dossiers")
 def dossier_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    """The dossier page: the family, its case team and notes, and the sections the apps above add
-    (:mod:`keten.dossiers.sections`)."""
+    """The dossier's overview: the summary, all open deadlines and the status of every section
+    (:mod:`keten.dossiers.sections`), each linking to its own page."""
     actor = actor_from_request(request)
-    page = selectors.dossier_detail(actor=actor, reference=reference)
-    dossier = page.dossier
-    context = page.context()
-    context["note_form"] = NoteForm()
-    context["sections"] = sections_for(request, actor, page)
-    context["edit_form"] = DossierEditForm(
-        initial={
-            "summary": dossier.summary,
-            "status": dossier.status,
-            "coordinator": dossier.coordinator_id,
-            "version": dossier.version,
-        },
-        team=page.team,
-    )
-    return render(request, "dossiers/detail.html", context)
+    page = selectors.dossier_page(actor=actor, reference=reference)
+    panel = {
+        "panel_template": "dossiers/_overview.html",
+        "panel_title": _("Overzicht"),
+        "summaries": sections.summaries(actor, page),
+    }
+    return _workspace(request, actor, page, "", panel)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD"])
+@requires("dossiers.view_dossiers")
+def dossier_section(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
+    """One section of the dossier (Gezin, Casusteam, Meldcode, …) on its own page; 404 for a name
+    that is no section."""
+    section = sections.get(slug)
+    if section is None:
+        raise Http404
+    actor = actor_from_request(request)
+    page = selectors.dossier_page(actor=actor, reference=reference)
+    panel = {
+        "panel_template": "dossiers/_section.html",
+        "panel_title": section.label,
+        "section": sections.render_section(request, actor, page, section),
+    }
+    return _workspace(request, actor, page, slug, panel)
+
+
+def _edit_form(data: Any, dossier: Any, team: list[Any]) -> DossierEditForm:
+    initial = {
+        "summary": dossier.summary,
+        "status": dossier.status,
+        "coordinator": dossier.coordinator_id,
+        "version": dossier.version,
+    }
+    return DossierEditForm(data, initial=initial, team=team)
+
+
+@require_http_methods(["GET", "POST"])
 @requires("dossiers.view_dossiers")
 def dossier_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    """The dossier's status, regievoerder and summary, on a page of its own; back to the overview
+    after saving. A dossier changed since the form was opened is not saved (409): the page says so,
+    keeps what the user typed and shows the current values."""
     actor = actor_from_request(request)
-    dossier = _get_for_change(request, reference)
-    team = selectors.dossier_detail(actor=actor, reference=reference).team
-    form = DossierEditForm(request.POST, team=team)
-    if form.is_valid():
-        try:
-            services.dossier_update(
-                actor=actor,
-                dossier=dossier,
-                expected_version=form.cleaned_data["version"],
-                summary=form.cleaned_data["summary"],
-                status=form.cleaned_data["status"],
-                coordinator_id=form.cleaned_data.get("coordinator"),
-            )
-        except ConflictError as exc:
-            messages.error(request, exc.message)
-            return redirect("dossiers:detail", reference=reference)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("De wijzigingen zijn opgeslagen."))
-            return redirect("dossiers:detail", reference=reference)
-    return render(request, "dossiers/edit.html", {"form": form, "dossier": dossier}, status=422)
+    dossier = _get_for_change(request, reference, audit_read=request.method == "GET")
+    team = selectors.DossierPage(actor=actor, dossier=dossier, on_team=True).team  # may change: on the team
+    form = _edit_form(request.POST if request.method == "POST" else None, dossier, team)
+    extra: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.dossier_update(
+                    actor=actor,
+                    dossier=dossier,
+                    expected_version=form.cleaned_data["version"],
+                    summary=form.cleaned_data["summary"],
+                    status=form.cleaned_data["status"],
+                    coordinator_id=form.cleaned_data.get("coordinator"),
+                )
+            except ConflictError:
+                current = selectors.dossier_get(actor=actor, reference=reference)  # shown: audited
+                data = request.POST.copy()
+                data["version"] = str(current.version)
+                form = _edit_form(data, current, team)
+                form.is_valid()
+                extra = {"conflict": True, "current": current}
+                status = 409
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("De wijzigingen zijn opgeslagen."))
+                return redirect("dossiers:detail", reference=reference)
+    return render(request, "dossiers/edit.html", {"form": form, "dossier": dossier, **extra}, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @requires("dossiers.view_dossiers")
 def note_add(request: HttpRequest, reference: str) -> HttpResponse:
-    dossier = _get_for_change(request, reference)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.note_add(actor=actor_from_request(request), dossier=dossier, text=form.cleaned_data["text"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("De notitie is toegevoegd."))
-            return redirect("dossiers:detail", reference=reference)
-    return render(request, "dossiers/note_form.html", {"form": form, "dossier": dossier}, status=422)
+    """The note form on a page of its own; back to the Notities section after saving."""
+    dossier = _get_for_change(request, reference, audit_read=request.method == "GET")
+    form = NoteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.note_add(actor=actor_from_request(request), dossier=dossier, text=form.cleaned_data["text"])
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("De notitie is toegevoegd."))
+                return redirect("dossiers:section", reference=reference, slug="notities")
+    return render(request, "dossiers/note_form.html", {"form": form, "dossier": dossier}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -208,7 +266,7 @@ def person_add(request: HttpRequest, reference: str) -> HttpResponse:
             extra = _refusal_context(request, form, exc)
         else:
             messages.success(request, _("Het gezinslid is toegevoegd."))
-            return redirect("dossiers:detail", reference=reference)
+            return redirect("dossiers:section", reference=reference, slug="gezin")
     status = 422 if request.method == "POST" else 200
     return render(
         request, "dossiers/person_form.html", {"form": form, "dossier": dossier, "mode": "add", **extra}, status=status
@@ -243,14 +301,22 @@ def person_edit(request: HttpRequest, reference: str, pseudonym: str) -> HttpRes
                 expected_version=form.cleaned_data.get("version") or 0,
                 data=_person_data(form.cleaned_data),
             )
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
+        except ConflictError:
+            # Changed since the form was opened: keep what was typed, show the current values, and
+            # let the user save again on the current version once they have checked.
+            current = selectors.person_get(actor=actor, pseudonym=pseudonym)
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            form = PersonForm(data, initial=initial)
+            form.fields.pop("confirm_duplicate")
+            form.is_valid()
+            extra = {"conflict": True, "current": current}
         except DomainError as exc:
             extra = _refusal_context(request, form, exc)
         else:
             messages.success(request, _("De gegevens zijn opgeslagen."))
-            return redirect("dossiers:detail", reference=reference)
-    status = 422 if request.method == "POST" else 200
+            return redirect("dossiers:section", reference=reference, slug="gezin")
+    status = (409 if extra.get("conflict") else 422) if request.method == "POST" else 200
     return render(
         request,
         "dossiers/person_form.html",
@@ -278,7 +344,7 @@ def case_team_add(request: HttpRequest, reference: str) -> HttpResponse:
             apply_domain_error(form, exc)
         else:
             messages.success(request, _("De medewerker is toegevoegd aan het casusteam."))
-            return redirect("dossiers:detail", reference=reference)
+            return redirect("dossiers:section", reference=reference, slug="casusteam")
     status = 422 if request.method == "POST" else 200
     return render(request, "dossiers/team_add.html", {"form": form, "dossier": dossier}, status=status)
 
@@ -295,4 +361,4 @@ def case_team_remove(request: HttpRequest, reference: str, member_id: int) -> Ht
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Het lidmaatschap van het casusteam is beëindigd."))
-    return redirect("dossiers:detail", reference=reference)
+    return redirect("dossiers:section", reference=reference, slug="casusteam")

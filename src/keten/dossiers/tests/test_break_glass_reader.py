@@ -59,7 +59,9 @@ def test_every_write_page_is_404_for_the_reader(client_for: Any, reader: Any, do
     note = {"text": "Een notitie van een lezer"}
     new_person = {"relation": "ouder", "first_name": "Els", "last_name": "Bakker"}
     assert client.post(f"{base}/wijzigen/", edit).status_code == 404
-    assert client.post(f"{base}/notities/", note).status_code == 404
+    assert client.get(f"{base}/wijzigen/").status_code == 404
+    assert client.post(f"{base}/notities/nieuw/", note).status_code == 404
+    assert client.get(f"{base}/notities/nieuw/").status_code == 404
     assert client.get(f"{base}/personen/nieuw/").status_code == 404
     assert client.post(f"{base}/personen/nieuw/", new_person).status_code == 404
     assert client.get(f"{base}/personen/{person.pseudonym}/").status_code == 404
@@ -118,4 +120,4 @@ def test_the_same_addresses_reach_the_case_team(client_for: Any, professional: A
     answers = [client.post(f"{api}/{what}/", {}, content_type="application/json") for what in ("notes", "consents")]
     answers.append(client.post(f"{api}/disclosures/", {}, content_type="application/json"))
     assert [a.status_code for a in answers] == [400, 400, 400]
-    assert client.post(f"/dossiers/{dossier.reference}/notities/", {}).status_code == 422
+    assert client.post(f"/dossiers/{dossier.reference}/notities/nieuw/", {}).status_code == 422

@@ -22,7 +22,7 @@ ROLES = [*Role.values, "superuser"]
 ACTIONS = {
     "detail": ("get", "/dossiers/{ref}/", None),
     "edit": ("post", "/dossiers/{ref}/wijzigen/", {"summary": "x", "status": "open", "version": "1"}),
-    "note": ("post", "/dossiers/{ref}/notities/", {"text": "Gesprek gevoerd met school."}),
+    "note": ("post", "/dossiers/{ref}/notities/nieuw/", {"text": "Gesprek gevoerd met school."}),
     "person_form": ("get", "/dossiers/{ref}/personen/nieuw/", None),
     "team_form": ("get", "/dossiers/{ref}/casusteam/nieuw/", None),
     "api_detail": ("get", "/api/v1/dossiers/{ref}/", None),

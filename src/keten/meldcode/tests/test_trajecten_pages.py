@@ -97,14 +97,14 @@ def test_dossier_page_lists_trajecten_and_starts_one_for_the_family(
     client_for: ClientFor, professional: User, dossier: Dossier
 ) -> None:
     client = client_for(professional)
-    page = client.get(f"/dossiers/{dossier.reference}/").content.decode()
+    page = client.get(f"/dossiers/{dossier.reference}/meldcode/").content.decode()
     assert "Er loopt geen meldcode-traject in dit dossier." in page
     response = client.post(f"/meldcode/dossier/{dossier.reference}/start/", {"meldcode-subject": "gezin"})
     traject = Traject.objects.get(dossier=dossier)
     assert response.status_code == 302
     assert response["Location"] == f"/meldcode/{traject.reference}/"
     assert traject.child is None
-    page = client.get(f"/dossiers/{dossier.reference}/").content.decode()
+    page = client.get(f"/dossiers/{dossier.reference}/meldcode/").content.decode()
     assert traject.reference in page
     assert "het hele gezin" in page
 
@@ -125,10 +125,16 @@ def test_start_for_one_child_and_bad_choice(client_for: ClientFor, professional:
 
     client.post(f"/meldcode/dossier/{dossier.reference}/start/", {"meldcode-subject": str(child.pk)})
     with CaptureQueriesContext(connection) as queries:
-        page = client.get(f"/dossiers/{dossier.reference}/").content.decode()
-    assert page.count(child.full_name) >= 3  # in the family list and for both trajecten
+        page = client.get(f"/dossiers/{dossier.reference}/meldcode/").content.decode()
+    assert page.count(child.full_name) >= 2  # for both trajecten (the family list is on the Gezin section)
     assert not [q for q in queries.captured_queries if 'FROM "dossiers_person"' in q["sql"] and "meldcode" in q["sql"]]
-    assert len([q for q in queries.captured_queries if 'FROM "meldcode_traject"' in q["sql"]]) == 1
+    traject_queries = [q for q in queries.captured_queries if 'FROM "meldcode_traject"' in q["sql"]]
+    # One for the section's list, one for the header's open steps, one for the header's deadlines.
+    assert len(traject_queries) == 3
+    client.post(f"/meldcode/dossier/{dossier.reference}/start/", {"meldcode-subject": "gezin"})
+    with CaptureQueriesContext(connection) as more:
+        client.get(f"/dossiers/{dossier.reference}/meldcode/")
+    assert len(more.captured_queries) == len(queries.captured_queries)
 
 
 def test_start_in_closed_dossier_is_refused(client_for: ClientFor, professional: User, dossier: Dossier) -> None:

@@ -51,6 +51,19 @@ def trajecten_of_dossier(*, actor: Actor, dossier: Any, persons: Iterable[Person
     return rows
 
 
+def open_trajecten_of_dossier(*, actor: Actor, dossier: Dossier) -> list[tuple[str, int, str]]:
+    """The open trajecten of a dossier the actor sees (the dossier selector audited that read), as
+    ``(reference, current step, status)``, oldest first: one query, for the dossier header and
+    overview. No client data: the child is not named."""
+    return list(
+        meldcode_rules.trajecten_visible_to(actor.user)
+        .filter(dossier=dossier)
+        .exclude(status=Status.AFGESLOTEN)
+        .order_by("started_at", "pk")
+        .values_list("reference", "current_step", "status")
+    )
+
+
 def children_to_start(*, actor: Actor, dossier: Dossier) -> list[Person]:
     """The children of a dossier the actor may change, to start a traject for: the form shows their
     names, so the read is audited."""

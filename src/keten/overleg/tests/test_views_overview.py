@@ -43,7 +43,7 @@ def test_menu_dossier_and_dashboard_link_to_the_overleg(client_for: ClientFor, w
     dashboard = html_of(client.get("/"))
     assert 'href="/overleg/"' in dashboard
     assert 'href="/overleg/afspraken/"' in dashboard
-    dossier_page = html_of(client.get(f"/dossiers/{world.dossier.reference}/"))
+    dossier_page = html_of(client.get(f"/dossiers/{world.dossier.reference}/overleg/"))
     assert f"/overleg/aanmelden/dossier/{world.dossier.reference}/" in dossier_page
 
 

@@ -74,7 +74,7 @@ def _convenant(actor: Any, organisation: Any, school: Any) -> Convenant:
 
 
 def test_dossier_page_shows_delen_section_with_links(client_for, professional, dossier):
-    body = client_for(professional).get(f"/dossiers/{dossier.reference}/").content.decode()
+    body = client_for(professional).get(f"/dossiers/{dossier.reference}/delen/").content.decode()
     assert 'id="h-delen"' in body
     assert f"/delen/{dossier.reference}/deelhulp/" in body
     assert f"/delen/{dossier.reference}/toestemming/nieuw/" in body
@@ -164,7 +164,7 @@ def test_consent_form_age_rules_next_to_field_and_nothing_written(client_for, pr
     good = {**bad, "giver_role": "ouder_gezag"}
     assert client.post(f"/delen/{dossier.reference}/toestemming/nieuw/", good).status_code == 302
     consent = Consent.objects.get()
-    page = client.get(f"/dossiers/{dossier.reference}/").content.decode()
+    page = client.get(f"/dossiers/{dossier.reference}/delen/").content.decode()
     assert "actief" in page
     withdrawn = client.post(
         f"/delen/{dossier.reference}/toestemming/{consent.pk}/intrekken/", {"withdrawn_on": TODAY().isoformat()}
@@ -234,13 +234,13 @@ def test_dossier_timeline_query_count(
     actor = actor_of(professional)
     _record(actor, dossier, school, teacher, ["signalen"])
     client = client_for(professional)
-    client.get(f"/dossiers/{dossier.reference}/")
+    client.get(f"/dossiers/{dossier.reference}/delen/")
     with django_assert_max_num_queries(60) as few:
-        client.get(f"/dossiers/{dossier.reference}/")
+        client.get(f"/dossiers/{dossier.reference}/delen/")
     for _ in range(5):
         _record(actor, dossier, school, teacher, ["signalen"])
     with django_assert_max_num_queries(len(few.captured_queries)):
-        body = client.get(f"/dossiers/{dossier.reference}/").content.decode()
+        body = client.get(f"/dossiers/{dossier.reference}/delen/").content.decode()
     assert body.count("Basisschool De Linde") >= 6
 
 
@@ -399,7 +399,7 @@ def test_municipality_counts_hide_the_complement_of_a_small_cell(
 
 def test_case_team_ends_access_early(client_for, professional, outsider, dossier, school, teacher, actor_of):
     grant = _record(actor_of(professional), dossier, school, teacher, ["personalia"]).grant
-    page = client_for(professional).get(f"/dossiers/{dossier.reference}/").content.decode()
+    page = client_for(professional).get(f"/dossiers/{dossier.reference}/delen/").content.decode()
     assert "Inzage beëindigen" in page
     url = f"/delen/{dossier.reference}/toegang/{grant.pk}/beeindigen/"
     assert client_for(outsider).post(url).status_code == 404
@@ -428,7 +428,7 @@ def test_dossier_page_shows_the_newest_with_a_link_to_the_paged_log(
     actor = actor_of(professional)
     made = [_record(actor, dossier, school, teacher, ["signalen"]).reference for _ in range(5)]
     client = client_for(professional)
-    page = client.get(f"/dossiers/{dossier.reference}/").content.decode()
+    page = client.get(f"/dossiers/{dossier.reference}/delen/").content.decode()
     assert "De nieuwste 2 van 5 verstrekkingen." in page
     assert made[4] in page
     assert made[3] in page

@@ -70,6 +70,11 @@ def dossier(world: World) -> dict[str, Any]:
     return {"reference": world.targets["dossier"].reference}
 
 
+def dossier_section(world: World) -> dict[str, Any]:
+    """A section of the dossier's workspace (the meldcode section: it reads an app's records)."""
+    return {**dossier(world), "slug": "meldcode"}
+
+
 def person(world: World) -> dict[str, Any]:
     found = _cached(world, "person", lambda: Person.objects.filter(family=world.targets["dossier"].family).first())
     return {"reference": world.targets["dossier"].reference, "pseudonym": found.pseudonym}

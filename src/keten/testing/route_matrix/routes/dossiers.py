@@ -70,9 +70,16 @@ ROUTES: dict[str, Route] = {
             post(t.dossier, S("bg_collega", "professional")),
         ),
     ),
+    "dossiers:section": R(
+        "the case team, or a live break-the-glass grant (read only)",
+        (get(t.dossier_section, S("bg_collega", "professional")),),
+    ),
     "dossiers:edit": R(
         "the case team",
-        (post(t.dossier, S("professional")),),
+        (
+            get(t.dossier, S("professional")),
+            post(t.dossier, S("professional")),
+        ),
     ),
     "dossiers:list": R(
         "a case role (own case teams and live break-the-glass grants)",
@@ -89,7 +96,10 @@ ROUTES: dict[str, Route] = {
     ),
     "dossiers:note_add": R(
         "the case team",
-        (post(t.dossier, S("professional")),),
+        (
+            get(t.dossier, S("professional")),
+            post(t.dossier, S("professional")),
+        ),
     ),
     "dossiers:person_add": R(
         "the case team",
