@@ -76,8 +76,8 @@ def test_each_source_shows_its_entries_with_kind_title_and_link(world: World) ->
     entries = _by_title(_all(world))
     expected = {
         "Dossier aangemaakt": ("dossierstatus", f"/dossiers/{ref}/"),
-        "Notitie toegevoegd": ("notities", f"/dossiers/{ref}/#h-notes"),
-        f"{world.prof} toegevoegd aan het casusteam": ("casusteam", f"/dossiers/{ref}/#h-team"),
+        "Notitie toegevoegd": ("notities", f"/dossiers/{ref}/notities/"),
+        f"{world.prof} toegevoegd aan het casusteam": ("casusteam", f"/dossiers/{ref}/casusteam/"),
         "Meldcode-traject gestart": ("meldcode.trajecten", f"/meldcode/{traject}/"),
         "Observatie": ("meldcode.signalen", f"/meldcode/{traject}/#entry-{family.entry_id}"),
         "Consultatievraag": (
@@ -104,7 +104,7 @@ def test_each_source_shows_its_entries_with_kind_title_and_link(world: World) ->
         ),
         f"Toestemming gegeven door {family.mother.full_name} (Ouder met gezag)": (
             "delen.toestemmingen",
-            f"/dossiers/{ref}/#h-delen",
+            f"/dossiers/{ref}/delen/",
         ),
         "Verzoek om inzage ontvangen": ("delen.verzoeken", f"/delen/inzage/{family.inzage_request.pk}/"),
         "Verzoek om vernietiging ontvangen": (

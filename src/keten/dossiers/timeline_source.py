@@ -38,7 +38,10 @@ def collect(
     shows them to whoever may see the dossier."""
     if actor.user is None or not allows("dossiers.view_dossier", actor, dossier):
         return []
-    page = reverse("dossiers:detail", args=[dossier.reference])
+
+    def section(slug: str) -> str:
+        return reverse("dossiers:section", args=[dossier.reference, slug])
+
     found: list[TimelineEntry] = []
     if NOTES in kinds:
         notes = older_rows(
@@ -58,7 +61,7 @@ def collect(
                 title=_("Notitie toegevoegd"),
                 detail=shorten(n.text),
                 actor_name=str(n.author),
-                url=f"{page}#h-notes",
+                url=section("notities"),
                 dossier_id=dossier.pk,
                 event="dossiers.note",
                 row_id=n.pk,
@@ -85,7 +88,7 @@ def collect(
                     title=_("%(name)s toegevoegd aan het casusteam") % {"name": m.user},
                     detail=_("%(role)s, %(org)s") % {"role": m.get_case_role_display(), "org": m.organisation.name},
                     actor_name=str(m.added_by) if m.added_by else "",
-                    url=f"{page}#h-team",
+                    url=section("casusteam"),
                     dossier_id=dossier.pk,
                     event="dossiers.team_added",
                     row_id=m.pk,
@@ -100,14 +103,14 @@ def collect(
                     when=m.ended_at,
                     title=_("%(name)s uit het casusteam") % {"name": m.user},
                     detail=_("%(role)s, %(org)s") % {"role": m.get_case_role_display(), "org": m.organisation.name},
-                    url=f"{page}#h-team",
+                    url=section("casusteam"),
                     dossier_id=dossier.pk,
                     event="dossiers.team_ended",
                     row_id=m.pk,
                 )
             )
     if STATUS in kinds:
-        found += _status_changes(dossier, page, before, limit)
+        found += _status_changes(dossier, reverse("dossiers:detail", args=[dossier.reference]), before, limit)
     return found
 
 

@@ -100,7 +100,7 @@ def _consents(dossier: Dossier, before: Cursor | None, limit: int) -> list[Timel
         before=before,
         limit=limit,
     )
-    page = reverse("dossiers:detail", args=[dossier.reference]) + "#h-delen"
+    page = reverse("dossiers:section", args=[dossier.reference, "delen"])
     label = str(_LABELS[CONSENTS])
     entries = []
     for c in given:

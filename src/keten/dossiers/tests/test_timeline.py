@@ -170,7 +170,7 @@ def test_notes_team_changes_and_status_changes(
     note = entries[4]
     assert note.detail == "Moeder belde over de school."
     assert note.actor_name == str(professional)
-    assert note.url == f"/dossiers/{dossier.reference}/#h-notes"
+    assert note.url == f"/dossiers/{dossier.reference}/notities/"
     assert entries[3].detail == "Hulpverlener, Wijkteam Noord"
     assert entries[3].actor_name == str(professional)
     # Who changed the status is known when the change came through a page (the history middleware).
@@ -281,7 +281,7 @@ def test_the_page_lists_the_entries_newest_first_with_time_badge_and_link(
     assert '<ol class="utrecht-ordered-list keten-timeline"' in text
     assert text.index("Notitie toegevoegd") < text.index("Dossier aangemaakt")
     assert '<span class="utrecht-data-badge">Notitie</span>' in text
-    assert f'href="/dossiers/{dossier.reference}/#h-notes"' in text
+    assert f'href="/dossiers/{dossier.reference}/notities/"' in text
     assert "<time datetime=" in text
     assert 'name="soort" value="notities"' in text
     assert "Alles tonen" in text
