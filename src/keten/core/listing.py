@@ -163,6 +163,14 @@ class Listing:
     def value(self, name: str) -> str:
         return self.values.get(name, "")
 
+    def condition(self) -> Q:
+        """The valid filters as one condition (for counting matches beside other counts)."""
+        result = Q()
+        for f in self.spec.filters:
+            if f.name in self.values:
+                result &= f.condition(self.values[f.name])
+        return result
+
     def filter(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         for f in self.spec.filters:
             if f.name in self.values:
