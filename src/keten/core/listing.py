@@ -288,10 +288,11 @@ class ListContext:
     search: Search | None = None
     clear: Target | None = None
     post_state: list[tuple[str, str]] = field(default_factory=list)
+    keep: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def is_filtered(self) -> bool:
-        return self.listing.is_filtered
+        return self.listing.is_filtered or bool(self.keep)
 
     @property
     def errors(self) -> dict[str, str]:
@@ -316,8 +317,10 @@ def _state(listing: Listing, **changes: Any) -> list[tuple[str, str]]:
     return list(params.items())
 
 
-def _target(url: str, listing: Listing, post_fields: list[tuple[str, str]], **changes: Any) -> Target:
-    state = _state(listing, **changes)
+def _target(
+    url: str, listing: Listing, post_fields: list[tuple[str, str]], keep: Sequence[tuple[str, str]] = (), **changes: Any
+) -> Target:
+    state = [*keep, *_state(listing, **changes)]
     if post_fields:
         return Target(href=url, fields=post_fields + state)
     return Target(href=f"{url}?{urlencode(state)}" if state else url, fields=state)
@@ -333,12 +336,16 @@ def _page_numbers(number: int, pages: int) -> list[int | None]:
     return result
 
 
-def list_context(listing: Listing, page: Page[Any], *, url: str, target_id: str) -> ListContext:
+def list_context(
+    listing: Listing, page: Page[Any], *, url: str, target_id: str, keep: Sequence[tuple[str, str]] = ()
+) -> ListContext:
     """The filter bar, sort headers and paging of ``page`` for the shared templates.
 
     ``url`` is the list page's address; ``target_id`` the id of the element HTMX replaces with the
-    page's table part.
+    page's table part; ``keep``: (validated) parameters of the page's own filter form, which every
+    sort and page link carries along.
     """
+    keep = list(keep)
     spec = listing.spec
     post_only = bool(spec.search and spec.search.post_only)
     post_fields = [(spec.search.name, listing.search)] if spec.search and post_only and listing.search else []
@@ -352,7 +359,7 @@ def list_context(listing: Listing, page: Page[Any], *, url: str, target_id: str)
         columns[sort.key] = Column(
             key=sort.key,
             label=label,
-            target=_target(url, listing, post_fields, **{SORT_PARAM: next_sort, PAGE_PARAM: None}),
+            target=_target(url, listing, post_fields, keep, **{SORT_PARAM: next_sort, PAGE_PARAM: None}),
             aria_sort=("descending" if listing.descending else "ascending") if current else "none",
             arrow=("▼" if listing.descending else "▲") if current else "↕",
             hint=(
@@ -376,7 +383,7 @@ def list_context(listing: Listing, page: Page[Any], *, url: str, target_id: str)
     ]
 
     def to(number: int) -> Target:
-        return _target(url, listing, post_fields, **{PAGE_PARAM: number})
+        return _target(url, listing, post_fields, keep, **{PAGE_PARAM: number})
 
     links: list[PageLink | None] = [
         None if n is None else PageLink(number=n, target=to(n), current=n == page.number)
@@ -397,5 +404,6 @@ def list_context(listing: Listing, page: Page[Any], *, url: str, target_id: str)
         search=spec.search,
         clear=Target(href=url, fields=[]),
         # A POST-only list pages with one form: everything but the page number, which its buttons carry.
-        post_state=post_fields + _state(listing, **{PAGE_PARAM: None}) if post_fields else [],
+        post_state=post_fields + keep + _state(listing, **{PAGE_PARAM: None}) if post_fields else [],
+        keep=keep,
     )
