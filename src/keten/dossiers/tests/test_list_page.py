@@ -116,7 +116,7 @@ def test_empty_states_say_what_to_do_next(client_for, professional, outsider, th
     assert "U zit nog in geen enkel casusteam." in empty
     assert 'href="/dossiers/nieuw/"' in empty
     filtered = client_for(professional).post("/dossiers/", {"q": "Bestaatniet"}).content.decode()
-    assert "Niets gevonden met deze filters." in filtered
+    assert "Geen dossier gevonden waarvan u in het casusteam zit." in filtered
     assert 'href="/dossiers/">Filter wissen' in filtered
 
 
