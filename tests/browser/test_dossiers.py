@@ -63,7 +63,7 @@ def test_case_team_member_opens_dossier_from_the_list(ui: UI, professional: User
     page.get_by_label("Zoeken", exact=True).fill(BSN)
     ui.swap(page.get_by_role("button", name="Zoeken"))
     expect(rows).to_have_count(2)
-    expect(page.locator("#dossier-rows")).to_contain_text("1 dossier gevonden.")
+    expect(page.locator("#dossier-rows .keten-list-count")).to_have_text("1 resultaat")
     ui.submit(page.get_by_role("link", name=FAMILY))
 
     assert ui.path() == f"/dossiers/{dossier.reference}/"

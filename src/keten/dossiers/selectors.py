@@ -14,11 +14,13 @@ from typing import Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from keten.core import audit, lookups
 from keten.core.actor import Actor
 from keten.core.crypto import bsn_index, is_valid_bsn, name_birth_index
 from keten.core.errors import NotFoundError
+from keten.core.listing import Filter, Listing, ListSpec, Page, Search, Sort, Window
 from keten.core.models import AuditAction
 from keten.core.smallcells import SMALL_CELL, suppress
 from keten.dossiers.models import CaseTeamMember, Dossier, DossierNote, Person
@@ -71,26 +73,59 @@ _LIST_COLUMNS = (
 )
 
 
+#: The dossier list: filter on status, sort on the plain columns (the family name is encrypted, so
+#: it is searched, not sorted), a name or BSN search that is POSTed, never put in a URL.
+DOSSIER_LIST = ListSpec(
+    sorts=(
+        Sort("gewijzigd", _l("Laatst gewijzigd"), ("updated_at",)),
+        Sort("nummer", _l("Dossiernummer"), ("reference",)),
+        Sort("kinderen", _l("Kinderen"), ("n_children",)),
+        Sort("regievoerder", _l("Regievoerder"), ("coordinator__last_name", "coordinator__first_name")),
+        Sort("status", _l("Status"), ("status",)),
+    ),
+    default_sort="-gewijzigd",
+    filters=(Filter("status", _l("Status"), Dossier.Status.choices),),
+    page_size=25,
+    search=Search("q", _l("Zoeken"), _l("Op gezinsnaam, dossiernummer of BSN."), max_length=100, post_only=True),
+)
+
+
 def dossier_list(
     *, actor: Actor, query: str = "", status: str = "", limit: int = 50, offset: int = 0
 ) -> tuple[list[DossierRow], int]:
-    """One page of the actor's dossiers, newest activity first, with an optional search.
+    """One slice of the actor's dossiers, newest activity first, with an optional search (see
+    :func:`dossier_page`). The read is audited."""
+    listing = DOSSIER_LIST.parse({"status": status}, search=query)
+    rows, total, _window = _dossier_rows(actor, listing, offset=offset, limit=limit)
+    return rows, total
+
+
+def dossier_page(*, actor: Actor, listing: Listing) -> Page[DossierRow]:
+    """One page of the actor's dossiers as ``listing`` (:data:`DOSSIER_LIST`) asks: filtered, sorted
+    and sliced in SQL, a page past the end clamped to the last one. The read is audited."""
+    rows, total, window = _dossier_rows(actor, listing)
+    return Page.of(rows, total, window)
+
+
+def _dossier_rows(
+    actor: Actor, listing: Listing, *, offset: int | None = None, limit: int | None = None
+) -> tuple[list[DossierRow], int, Window]:
+    """The dossiers of ``listing``, their total and the page shown (``offset``/``limit`` override it).
 
     Names are encrypted, so a name search decrypts only the actor's own (small) set of dossiers.
-    A BSN search uses the blind index; a reference search is exact. The read is audited.
+    A BSN search uses the blind index; a reference search is exact. Three queries (visible ids,
+    count, rows) plus the audit event, whatever the number of dossiers.
     """
     known_total: int | None = None
+    query = listing.search
     if actor.api_client is None or actor.user is not None:
         ids = visible_dossier_ids(actor.user)
         qs = Dossier.objects.filter(pk__in=ids) if ids else Dossier.objects.none()
-        if not status and not query.strip():
+        if not listing.is_filtered:
             known_total = len(ids)  # no filter: the visible ids are the total, no COUNT needed
     else:
         qs = dossiers_visible_to(actor)
-    qs = qs.select_related("family", "coordinator")
-    if status in {Dossier.Status.OPEN, Dossier.Status.CLOSED}:
-        qs = qs.filter(status=status)
-    query = query.strip()
+    qs = listing.filter(qs.select_related("family", "coordinator"))
     name_filter = ""
     if query:
         digits = "".join(ch for ch in query if ch.isdigit())
@@ -100,18 +135,23 @@ def dossier_list(
             qs = qs.filter(reference__iexact=query)
         else:
             name_filter = query.lower()
-    qs = (
+    qs = listing.order(
         qs.annotate(n_children=Count("family__persons", filter=Q(family__persons__relation="kind")))
-        .order_by("-updated_at", "-id")
         # Only the columns the list shows: every encrypted column loaded is a decryption per row.
         .only(*_LIST_COLUMNS)
     )
+    candidates: list[Dossier] | None = None
     if name_filter:
         candidates = [d for d in qs[:2000] if name_filter in d.family.name.lower()]
         total = len(candidates)
-        page = candidates[offset : offset + limit]
     else:
         total = known_total if known_total is not None else qs.count()
+    window = listing.window(total)
+    if offset is None or limit is None:
+        offset, limit = window.offset, window.limit
+    if candidates is not None:
+        page = candidates[offset : offset + limit]
+    else:
         page = list(qs[offset : offset + limit]) if total else []
     rows = [
         DossierRow(
@@ -134,7 +174,7 @@ def dossier_list(
             details={"dossiers": [r.reference for r in rows], "search": bool(query)},
             clients=[r.pseudonym for r in rows],
         )
-    return rows, total
+    return rows, total, window
 
 
 def dossier_get(*, actor: Actor, reference: str, audit_read: bool = True) -> Dossier:

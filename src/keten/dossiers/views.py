@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,6 +23,7 @@ from keten.core.access import check, requires
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
+from keten.core.listing import list_context
 from keten.dossiers import sections, selectors, services
 from keten.dossiers.access.offers import remember_offer
 from keten.dossiers.forms import (
@@ -33,8 +34,6 @@ from keten.dossiers.forms import (
     PersonForm,
 )
 from keten.dossiers.workspace import header_for
-
-PAGE_SIZE = 25
 
 
 def _get(request: HttpRequest, reference: str, *, audit_read: bool = True) -> Any:
@@ -74,26 +73,21 @@ def _person_data(data: dict[str, Any]) -> services.PersonData:
 @require_http_methods(["GET", "POST"])
 @requires("dossiers.view_dossiers")
 def dossier_list(request: HttpRequest) -> HttpResponse:
-    """The actor's dossiers. Searches are POSTed: a name or BSN never ends up in a URL or access log."""
+    """The actor's dossiers. Searches are POSTed: a name or BSN never ends up in a URL or access log;
+    status, sort order and page are GET parameters (a POST without search text is redirected to them)."""
     params = request.POST if request.method == "POST" else request.GET
-    query = request.POST.get("q", "")[:100] if request.method == "POST" else ""
-    status = params.get("status", "")
-    try:
-        page_number = max(1, int(params.get("pagina", "1")))
-    except ValueError:
-        page_number = 1
-    rows, total = selectors.dossier_list(
-        actor=actor_from_request(request),
-        query=query,
-        status=status,
-        limit=PAGE_SIZE,
-        offset=(page_number - 1) * PAGE_SIZE,
-    )
-    paginator = Paginator(range(total), PAGE_SIZE)
-    page = paginator.get_page(page_number)
-    context = {"rows": rows, "total": total, "q": query, "status": status, "page": page}
+    query = request.POST.get("q", "") if request.method == "POST" else ""
+    listing = selectors.DOSSIER_LIST.parse(params, search=query)
+    url = reverse("dossiers:list")
+    if request.method == "POST" and not listing.search and not listing.errors and not getattr(request, "htmx", False):
+        return redirect(listing.href(url))
+    page = selectors.dossier_page(actor=actor_from_request(request), listing=listing)
+    context = {"rows": page.rows, "listing": list_context(listing, page, url=url, target_id="dossier-rows")}
     template = "dossiers/_list_rows.html" if getattr(request, "htmx", False) else "dossiers/list.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if request.method == "POST" and not listing.search:
+        response["HX-Push-Url"] = listing.href(url)  # without search text, the list has an address
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,10 +8,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 
 from keten.core import audit, lookups
 from keten.core.actor import Actor
 from keten.core.crypto import bsn_index, is_valid_bsn
+from keten.core.listing import Listing, ListSpec, Page, Sort, paginate
 from keten.core.models import AuditAction, AuditEvent, AuditEventClient
 from keten.core.policy import allows, audit_events_visible_to
 
@@ -97,24 +99,31 @@ def audit_events(*, actor: Actor, filters: AuditFilter) -> QuerySet[AuditEvent]:
     return qs.order_by("-id")
 
 
-def audit_page(
-    *, actor: Actor, filters: AuditFilter, before_id: int | None = None, size: int = 50
-) -> tuple[list[AuditEvent], int | None]:
-    """One page of events (keyset pagination: no count over millions of rows) and the next cursor."""
-    qs = audit_events(actor=actor, filters=filters)
-    if before_id:
-        qs = qs.filter(id__lt=before_id)
-    rows = list(qs[: size + 1])
-    next_cursor = rows[size - 1].pk if len(rows) > size else None
-    page = rows[:size]
-    if page:
+#: The audit log page: newest first by default; its filters are the page's own form (:class:`AuditFilter`).
+AUDIT_LOG = ListSpec(
+    sorts=(
+        Sort("tijdstip", _l("Tijdstip"), ("id",)),  # ids grow with time, and are indexed
+        Sort("medewerker", _l("Medewerker"), ("actor_label",)),
+        Sort("actie", _l("Actie"), ("action",)),
+        Sort("object", _l("Object"), ("object_type", "object_id")),
+    ),
+    default_sort="-tijdstip",
+    page_size=50,
+)
+
+
+def audit_page(*, actor: Actor, filters: AuditFilter, listing: Listing | None = None) -> Page[AuditEvent]:
+    """One page of events, sorted as ``listing`` (:data:`AUDIT_LOG`) asks, with their number: one
+    COUNT and one SELECT over the organisation's events (indexed by organisation and id)."""
+    page = paginate(audit_events(actor=actor, filters=filters), listing or AUDIT_LOG.parse({}))
+    if page.rows:
         audit.record(
             actor=actor,
             action=AuditAction.VIEW,
             object_type="audit_log",
-            details={"filters": {k: str(v) for k, v in vars(filters).items() if v}, "rows": len(page)},
+            details={"filters": {k: str(v) for k, v in vars(filters).items() if v}, "rows": len(page.rows)},
         )
-    return page, next_cursor
+    return page
 
 
 def audit_professionals(*, actor: Actor) -> list[Any]:

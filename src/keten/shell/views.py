@@ -18,10 +18,12 @@ from keten.core.actor import actor_from_request
 from keten.core.errors import DomainError
 from keten.core.exports import csv_response, hidden_legend
 from keten.core.forms import KetenForm, apply_domain_error
+from keten.core.listing import Page, list_context
 from keten.core.models import AuditAction
 from keten.core.smallcells import HIDDEN_MARK
 from keten.dossiers import selectors as dossier_selectors
 from keten.shell.selectors import (
+    AUDIT_LOG,
     AuditFilter,
     audit_page,
     audit_professionals,
@@ -80,6 +82,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     """
     actor = actor_from_request(request)
     professionals = audit_professionals(actor=actor)
+    url = reverse("shell:audit_log")
     if request.method == "POST":
         form = AuditFilterForm(request.POST, professionals=professionals)
         if form.is_valid():
@@ -95,13 +98,22 @@ def audit_log(request: HttpRequest) -> HttpResponse:
                     "action": data.get("action", ""),
                     "date_from": data["date_from"].isoformat() if data.get("date_from") else "",
                     "date_to": data["date_to"].isoformat() if data.get("date_to") else "",
+                    # The order chosen in the table, unless it is the default.
+                    "sorteer": AUDIT_LOG.parse(request.POST).sort_param,
                 }
+                if params["sorteer"] == AUDIT_LOG.default_sort:
+                    params["sorteer"] = ""
                 target = urlencode({k: v for k, v in params.items() if v})
                 return redirect(f"{reverse('shell:audit_log')}?{target}" if target else reverse("shell:audit_log"))
-        return render(request, "shell/audit_log.html", {"form": form, "events": [], "query": ""}, status=422)
+        listing = AUDIT_LOG.parse(request.POST)
+        empty = list_context(
+            listing, Page.of([], 0, listing.window(0)), url=reverse("shell:audit_log"), target_id="audit-rows"
+        )
+        return render(request, "shell/audit_log.html", {"form": form, "events": [], "listing": empty}, status=422)
     form = AuditFilterForm(request.GET or None, professionals=professionals)
-    events: list[Any] = []
-    next_cursor = None
+    listing = AUDIT_LOG.parse(request.GET)
+    page: Page[Any] = Page.of([], 0, listing.window(0))
+    keep: list[tuple[str, str]] = []
     if request.GET and looks_like_bsn(request.GET.get("client", "")):
         form.is_valid()
         form.add_error("client", _("Zoek op BSN met het filterformulier, niet via het adres van de pagina."))
@@ -114,18 +126,18 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
-        try:
-            before = int(request.GET.get("voor", "0")) or None
-        except ValueError:
-            before = None
-        events, next_cursor = audit_page(actor=actor, filters=filters, before_id=before)
-    query = request.GET.copy()
-    query.pop("voor", None)
+        # The form's valid filters, carried along by every sort and page link.
+        keep = [(name, str(request.GET[name])) for name in AuditFilterForm.base_fields if data.get(name)]
+        page = audit_page(actor=actor, filters=filters, listing=listing)
     template = "shell/_audit_rows.html" if request.htmx else "shell/audit_log.html"  # type: ignore[attr-defined]
     return render(
         request,
         template,
-        {"form": form, "events": events, "next_cursor": next_cursor, "query": query.urlencode()},
+        {
+            "form": form,
+            "events": page.rows,
+            "listing": list_context(listing, page, url=url, target_id="audit-rows", keep=keep),
+        },
     )
 
 

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import DomainError, NotFoundError
+from keten.core.listing import Filter, Listing, ListSpec, Page, Sort, paginate
 from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.core.smallcells import hide_small, suppress
@@ -91,16 +93,54 @@ def signal_page(*, actor: Actor, signal: Signal) -> SignalPage:
     return page
 
 
+def _ends_within(value: str) -> Q:
+    today = timezone.localdate()
+    return Q(active_until__lte=today + timedelta(days=int(value)))
+
+
+#: "My active signals" on the overview: newest first by default.
+MY_SIGNALS = ListSpec(
+    sorts=(
+        Sort("geregistreerd", _l("Sinds"), ("registered_on",)),
+        Sort("tot", _l("Actief tot en met"), ("active_until",)),
+        Sort("organisatie", _l("Organisatie"), ("organisation__name",)),
+    ),
+    default_sort="-geregistreerd",
+    filters=(
+        Filter(
+            "loopt-af", _l("Loopt af"), (("30", _l("Binnen 30 dagen")), ("90", _l("Binnen 90 dagen"))), q=_ends_within
+        ),
+        Filter(
+            "informeren",
+            _l("Informeren"),
+            (("uitgesteld", _l("Uitgesteld")), ("niet-uitgesteld", _l("Niet uitgesteld"))),
+            q=lambda value: Q(record__notice_postponed=value == "uitgesteld"),
+        ),
+    ),
+    page_size=25,
+)
+
+
 @dataclass
 class Overview:
     signals: list[Signal]
     matches: list[Match]
+    signal_page: Page[Signal]
 
 
-def overview(*, actor: Actor) -> Overview:
-    """The actor's active signals and live matches (fixed number of queries). Audited with the young
-    people shown and their Keten families."""
-    page = Overview(signals=my_signals(actor=actor), matches=my_matches(actor=actor))
+def overview(*, actor: Actor, listing: Listing | None = None) -> Overview:
+    """The actor's live matches and one page of their active signals, as ``listing`` (:data:`MY_SIGNALS`)
+    asks (a fixed number of queries). Audited with the young people shown and their Keten families."""
+    if actor.user is None:
+        raise NotFoundError
+    listing = listing or MY_SIGNALS.parse({})
+    signal_page = paginate(
+        signals_visible_to(actor.user)
+        .filter(status=SignalStatus.ACTIEF)
+        .select_related("youth", "organisation", "record"),
+        listing,
+    )
+    page = Overview(signals=signal_page.rows, matches=my_matches(actor=actor), signal_page=signal_page)
     record_read(
         actor=actor,
         object_type="vi.overview",

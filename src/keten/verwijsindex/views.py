@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,6 +20,7 @@ from keten.core.access import check, may, requires
 from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
+from keten.core.listing import list_context
 from keten.core.pages import attempt, data_of, or_404, posted_version, submit
 from keten.core.smallcells import SMALL_CELL
 from keten.verwijsindex import forms as vf
@@ -37,11 +39,20 @@ def _membership(request: HttpRequest) -> Membership:
 @requires("verwijsindex.view_signals")
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    page = selectors.overview(actor=actor_from_request(request))
+    listing = selectors.MY_SIGNALS.parse(request.GET)
+    page = selectors.overview(actor=actor_from_request(request), listing=listing)
+    htmx = getattr(request, "htmx", False)
     return render(
         request,
-        "verwijsindex/overview.html",
-        {"signals": page.signals, "matches": page.matches, "is_regievoerder": may(request, "verwijsindex.view_regie")},
+        "verwijsindex/_signal_rows.html" if htmx else "verwijsindex/overview.html",
+        {
+            "signals": page.signals,
+            "matches": page.matches,
+            "is_regievoerder": may(request, "verwijsindex.view_regie"),
+            "listing": list_context(
+                listing, page.signal_page, url=reverse("verwijsindex:overview"), target_id="signalen"
+            ),
+        },
     )
 
 

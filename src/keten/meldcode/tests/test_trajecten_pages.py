@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from keten.accounts.models import OrganisationType, Role, User
 from keten.dossiers.models import Dossier
@@ -304,10 +306,65 @@ def test_organisation_overview_is_paged(
     assert "3 open trajecten" in first
     assert "3 open trajecten" in second
     assert "Pagina 1 van 2" in first
-    assert 'href="?pagina=2"' in first
-    assert 'href="?pagina=1"' in second
+    assert 'rel="next" href="/meldcode/organisatie/?pagina=2"' in first
+    assert 'rel="prev" href="/meldcode/organisatie/"' in second
+    assert "Pagina 2 van 2" in second
     assert sum(ref in first for ref in references) == 2
     assert sum(ref in second for ref in references) == 1
+
+
+def test_organisation_overview_sorts_filters_and_says_what_is_wrong(
+    client_for: ClientFor, officer: User, professional: User, actor_of: ActorOf
+) -> None:
+    actor = actor_of(professional)
+    made = [traject_services.traject_start(actor=actor, dossier=make_dossier(professional)) for _ in range(3)]
+    now = timezone.now()
+    for age, t in enumerate(made):
+        Traject.objects.filter(pk=t.pk).update(last_activity_at=now - timedelta(days=age))
+    Traject.objects.filter(pk=made[0].pk).update(current_step=2)
+    client = client_for(officer)
+
+    def order(html: str) -> list[str]:
+        shown = [t.reference for t in made if t.reference in html]
+        return sorted(shown, key=html.index)
+
+    default = client.get("/meldcode/organisatie/").content.decode()
+    assert order(default) == [made[2].reference, made[1].reference, made[0].reference]  # longest still first
+    assert 'aria-sort="ascending"' in default
+    assert "3 resultaten" in default
+    newest = client.get("/meldcode/organisatie/", {"sorteer": "-activiteit"}).content.decode()
+    assert order(newest) == [made[0].reference, made[1].reference, made[2].reference]
+    step2 = client.get("/meldcode/organisatie/", {"stap": "2"}).content.decode()
+    assert order(step2) == [made[0].reference]
+    assert "1 resultaat" in step2
+    assert "3 open trajecten" in step2  # the headline counts all open trajecten
+    bad = client.get("/meldcode/organisatie/", {"stap": "9", "status": "afgesloten", "sorteer": "child__bsn"})
+    assert bad.status_code == 200
+    html = bad.content.decode()
+    assert "er is niet gefilterd op stap" in html
+    assert "er is niet gefilterd op status" in html
+    assert len(order(html)) == 3
+    none = client.get("/meldcode/organisatie/", {"status": "gemeld"}).content.decode()
+    assert "Niets gevonden met deze filters." in none
+    assert 'href="/meldcode/organisatie/">Filter wissen' in none
+
+
+def test_organisation_overview_empty_state(client_for: ClientFor, officer: User) -> None:
+    html = client_for(officer).get("/meldcode/organisatie/").content.decode()
+    assert "Uw organisatie heeft geen open meldcode-trajecten." in html
+    assert "0 resultaten" in html
+
+
+def test_organisation_overview_shows_only_the_own_organisation(
+    client_for: ClientFor, officer: User, professional: User, actor_of: ActorOf
+) -> None:
+    ours = traject_services.traject_start(actor=actor_of(professional), dossier=make_dossier(professional))
+    elsewhere = make_user(Role.PROFESSIONAL, OrganisationFactory(name="Elders"), username="elders")
+    theirs = traject_services.traject_start(actor=actor_of(elsewhere), dossier=make_dossier(elsewhere))
+    html = client_for(officer).get("/meldcode/organisatie/", {"sorteer": "kenmerk"}).content.decode()
+    assert ours.reference in html
+    assert theirs.reference not in html
+    assert "1 resultaat" in html
 
 
 def test_timeline_shows_every_new_entry_and_correction(

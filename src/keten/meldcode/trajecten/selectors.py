@@ -8,22 +8,24 @@ these reads ask it and only shape and audit the rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
+from keten.core.listing import Filter, Listing, ListSpec, Page, Sort
 from keten.core.models import AuditAction
 from keten.core.policy import allows
 from keten.dossiers.models import Dossier, Family, Person, Relation
 from keten.meldcode import rules as meldcode_rules
-from keten.meldcode.models import Status, Traject
+from keten.meldcode.models import Status, Step, Traject
 
 #: Rows per page of the API's list of trajecten.
 PAGE_SIZE = 50
@@ -176,16 +178,42 @@ class OverviewRow:
 
 @dataclass
 class OverviewPage:
-    """One page of the organisation overview, with the counts over all open trajecten."""
+    """One page of the organisation overview, with the counts over all open trajecten (``total``,
+    ``stalled``, ``feedback_overdue``) and ``page``: the rows and the number that match the filters."""
 
     rows: list[OverviewRow]
     total: int
     stalled: int
     feedback_overdue: int
     number: int
+    page: Page[OverviewRow]
 
 
-def organisation_overview_page(*, actor: Actor, page: int = 1, page_size: int = 50) -> OverviewPage:
+_OPEN_STATUSES = [(value, label) for value, label in Status.choices if value != Status.AFGESLOTEN]
+
+#: The organisation overview: longest without activity first by default.
+ORGANISATION_OVERVIEW = ListSpec(
+    sorts=(
+        Sort("activiteit", _l("Laatste activiteit"), ("last_activity_at",)),
+        Sort("kenmerk", _l("Kenmerk"), ("reference",)),
+        Sort("professional", _l("Professional"), ("started_by__last_name", "started_by__first_name")),
+        Sort("stap", _l("Stap"), ("current_step",)),
+        Sort("status", _l("Status"), ("status",)),
+        Sort("leeftijd", _l("Leeftijd (dagen)"), ("-started_at",)),
+        Sort("terugkoppeling", _l("Terugkoppeling Veilig Thuis"), ("vt_feedback_due",)),
+    ),
+    default_sort="activiteit",
+    filters=(
+        Filter("status", _l("Status"), _OPEN_STATUSES),
+        Filter("stap", _l("Stap"), [(str(v), label) for v, label in Step.choices], lookup="current_step"),
+    ),
+    page_size=50,
+)
+
+
+def organisation_overview_page(
+    *, actor: Actor, page: int = 1, page_size: int = 50, listing: Listing | None = None
+) -> OverviewPage:
     """Open trajecten of the aandachtsfunctionaris' organisation, longest without activity first.
 
     The counts (open, stalled, Veilig Thuis feedback overdue) cover all of them in one aggregate
@@ -200,26 +228,29 @@ def organisation_overview_page(*, actor: Actor, page: int = 1, page_size: int = 
     user = actor.user
     threshold = stall_threshold()
     today = timezone.localdate()
+    if listing is None:
+        listing = replace(ORGANISATION_OVERVIEW, page_size=page_size).parse({"pagina": str(page)})
     open_here = meldcode_rules.organisation_trajecten(user).exclude(status=Status.AFGESLOTEN)
     counts = open_here.aggregate(
         total=Count("pk"),
+        matching=Count("pk", filter=listing.condition()),
         stalled=Count("pk", filter=Q(status=Status.OPEN, last_activity_at__lt=threshold)),
         overdue=Count("pk", filter=Q(vt_feedback_due__lt=today, vt_feedback_on__isnull=True)),
     )
-    pages = max(1, -(-counts["total"] // page_size))
-    number = min(max(1, page), pages)
+    window = listing.window(counts["matching"])
+    number = window.number
     # Only the plain columns the overview shows: encrypted client fields are decrypted on load, so the
     # names are fetched in a second step, and only for the trajecten whose names may be shown.
-    offset = (number - 1) * page_size
     loaded: list[Traject] = list(
-        open_here.select_related("started_by")
+        listing.filter(open_here)
+        .select_related("started_by")
         .only(*_OVERVIEW_FIELDS)
         .annotate(
             show_names=ExpressionWrapper(meldcode_rules.names_on_overview_q(user), output_field=BooleanField()),
             family_id=F("dossier__family_id"),
             family_pseudonym=F("dossier__family__pseudonym"),
         )
-        .order_by("last_activity_at", "pk")[offset : offset + page_size]
+        .order_by(*listing.ordering())[window.offset : window.offset + window.limit]
     )
     names = _names([t for t in loaded if getattr(t, "show_names", False)])
     now = timezone.now()
@@ -243,7 +274,11 @@ def organisation_overview_page(*, actor: Actor, page: int = 1, page_size: int = 
         actor=actor,
         action=AuditAction.VIEW,
         object_type="meldcode.organisation_overview",
-        details={"count": counts["total"], "page": number},
+        details={
+            "count": counts["total"],
+            "page": number,
+            **({"filters": listing.values, "matching": counts["matching"]} if listing.values else {}),
+        },
         # The families whose names the page shows.
         clients=[r.family_pseudonym for r in rows if r.show_names],
     )
@@ -253,6 +288,7 @@ def organisation_overview_page(*, actor: Actor, page: int = 1, page_size: int = 
         stalled=counts["stalled"],
         feedback_overdue=counts["overdue"],
         number=number,
+        page=Page.of(rows, counts["matching"], window),
     )
 
 

@@ -9,10 +9,10 @@ Dutch messages next to the fields and status 422; nothing is written.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from keten.core.access import check, requires
 from keten.core.actor import actor_from_request
 from keten.core.errors import DomainError
+from keten.core.listing import list_context
 from keten.core.pages import or_404, submit
 from keten.dossiers import selectors as dossier_selectors
 from keten.meldcode.afwegingskader import tree
@@ -337,20 +338,17 @@ OVERVIEW_PAGE_SIZE = 50
 def organisation_overview(request: HttpRequest) -> HttpResponse:
     """All open trajecten of the aandachtsfunctionaris' organisation (names only where allowed)."""
     actor = actor_from_request(request)
-    try:
-        requested = int(request.GET.get("pagina", "1"))
-    except ValueError:
-        requested = 1
-    found = selectors.organisation_overview_page(actor=actor, page=requested, page_size=OVERVIEW_PAGE_SIZE)
-    # The counts cover all open trajecten; the table shows one page of them.
-    page = Paginator(range(found.total), OVERVIEW_PAGE_SIZE).get_page(found.number)
+    listing = replace(selectors.ORGANISATION_OVERVIEW, page_size=OVERVIEW_PAGE_SIZE).parse(request.GET)
+    found = selectors.organisation_overview_page(actor=actor, listing=listing)
+    # The counts cover all open trajecten; the table shows one page of those that match the filters.
+    htmx = getattr(request, "htmx", False)
     return render(
         request,
-        "meldcode/organisation.html",
+        "meldcode/_organisation_rows.html" if htmx else "meldcode/organisation.html",
         {
             "rows": found.rows,
             "total": found.total,
-            "page": page,
+            "listing": list_context(listing, found.page, url=reverse("meldcode:organisation"), target_id="trajecten"),
             "stalled": found.stalled,
             "overdue": found.feedback_overdue,
             "organisation": actor.membership.organisation if actor.membership else None,

@@ -8,14 +8,16 @@ is audited with the cases it shows.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 
 from keten.accounts.models import Organisation, User
 from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
+from keten.core.listing import Filter, Listing, ListSpec, Page, Sort
 from keten.core.policy import allows, may_see_client_data
 from keten.core.queries import display_name
 from keten.overleg.models import (
@@ -188,34 +190,80 @@ def my_agreements(*, actor: Actor, include_closed: bool = False, limit: int = 20
 
 @dataclass
 class AgreementsPage:
-    """One page of the actor's open agreements, with counts over all of them."""
+    """One page of the actor's open agreements, with counts over all of them (``total``, ``overdue``)
+    and ``page``: the rows and the number that match the filters."""
 
     rows: list[AgreementListLine]
     total: int
     overdue: int
     number: int
+    page: Page[AgreementListLine]
+
+
+def _due_q(value: str) -> Q:
+    today = timezone.localdate()
+    if value == "verlopen":
+        return Q(due_on__lt=today)
+    return Q(due_on__gte=today, due_on__lt=today + dt.timedelta(days=7))
+
+
+#: "My agreements": earliest due first by default; filtered on when they are due and who owns them.
+MY_AGREEMENTS = ListSpec(
+    sorts=(
+        Sort("datum", _l("Uiterlijk"), ("due_on",)),
+        Sort("wie", _l("Wie"), ("owner_user__last_name", "owner_user__first_name", "owner_organisation__name")),
+    ),
+    default_sort="datum",
+    filters=(
+        Filter("termijn", _l("Termijn"), (("verlopen", _l("Verlopen")), ("week", _l("Binnen 7 dagen"))), q=_due_q),
+        Filter(
+            "wie",
+            _l("Wie"),
+            (("persoon", _l("Aan mij")), ("organisatie", _l("Aan mijn organisatie"))),
+            q=lambda value: Q(owner_user__isnull=value != "persoon"),
+        ),
+    ),
+    page_size=25,
+)
 
 
 def my_agreements_page(
-    *, actor: Actor, page: int = 1, page_size: int = 25, today: dt.date | None = None
+    *,
+    actor: Actor,
+    page: int = 1,
+    page_size: int = 25,
+    today: dt.date | None = None,
+    listing: Listing | None = None,
 ) -> AgreementsPage:
-    """The actor's open agreements (as a person or through their organisation), earliest due first,
-    one page at a time (clamped to the last page), with the number of open and of overdue ones.
+    """The actor's open agreements (as a person or through their organisation), earliest due first
+    unless ``listing`` (:data:`MY_AGREEMENTS`) asks otherwise, one page at a time (clamped to the last
+    page), with the number of open and of overdue ones and of those that match the filters.
 
     Three queries plus the audit insert, whatever the number of agreements; the audit event names the
     cases of the rows shown.
     """
+    if listing is None:
+        listing = replace(MY_AGREEMENTS, page_size=page_size).parse({"pagina": str(page)})
     user = acting_user(actor)
     if not may_see_client_data(user):
-        return AgreementsPage(rows=[], total=0, overdue=0, number=1)
+        return AgreementsPage(rows=[], total=0, overdue=0, number=1, page=Page.of([], 0, listing.window(0)))
     today = today or timezone.localdate()
     qs = Agreement.objects.filter(_owner_q(actor), status=AgreementStatus.OPEN)
-    counts = qs.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
-    pages = max(1, -(-counts["total"] // page_size))
-    number = min(max(1, page), pages)
-    rows = _agreement_lines(qs.order_by("due_on", "id"), page_size, (number - 1) * page_size)
-    audit_list_ids(actor, "my_agreements", {a.registration_id: a.pseudonym for a in rows}, page=number)
-    return AgreementsPage(rows=rows, total=counts["total"], overdue=counts["overdue"], number=number)
+    counts = qs.aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        matching=Count("pk", filter=listing.condition()),
+    )
+    window = listing.window(counts["matching"])
+    rows = _agreement_lines(listing.order(listing.filter(qs)), window.limit, window.offset)
+    audit_list_ids(actor, "my_agreements", {a.registration_id: a.pseudonym for a in rows}, page=window.number)
+    return AgreementsPage(
+        rows=rows,
+        total=counts["total"],
+        overdue=counts["overdue"],
+        number=window.number,
+        page=Page.of(rows, counts["matching"], window),
+    )
 
 
 def _overdue(actor: Actor, today: dt.date | None, others_only: bool) -> QuerySet[Agreement]:

@@ -3,13 +3,13 @@ chairs), one agreement with its history, changing it and closing it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from keten.core.access import check, requires
 from keten.core.actor import Actor
 from keten.core.errors import DomainError
+from keten.core.listing import list_context
 from keten.core.pages import or_404, submit, version_of
 from keten.core.paths import pk_path
 from keten.overleg.agreements import selectors, services
@@ -53,22 +54,20 @@ def my_agreements(request: HttpRequest) -> HttpResponse:
     """Open agreements of the actor (as a person or through the organisation), overdue ones flagged."""
     actor = acting(request)
     today = timezone.localdate()
-    try:
-        requested = int(request.GET.get("pagina", "1"))
-    except ValueError:
-        requested = 1
-    found = selectors.my_agreements_page(actor=actor, page=requested, page_size=AGREEMENTS_PAGE_SIZE, today=today)
+    listing = replace(selectors.MY_AGREEMENTS, page_size=AGREEMENTS_PAGE_SIZE).parse(request.GET)
+    found = selectors.my_agreements_page(actor=actor, listing=listing, today=today)
     chaired = selectors.overdue_agreement_lines(actor=actor, today=today, limit=CHAIRED_OVERDUE_SHOWN, others_only=True)
     agreement_path = pk_path("overleg:agreement")
     for line in (*found.rows, *chaired):
         line.url = agreement_path(line.pk)
+    htmx = getattr(request, "htmx", False)
     return render(
         request,
-        "overleg/my_agreements.html",
+        "overleg/_my_agreement_rows.html" if htmx else "overleg/my_agreements.html",
         {
             "agreements": found.rows,
             "total": found.total,
-            "page": Paginator(range(found.total), AGREEMENTS_PAGE_SIZE).get_page(found.number),
+            "listing": list_context(listing, found.page, url=reverse("overleg:my_agreements"), target_id="afspraken"),
             "overdue_count": found.overdue,
             "chaired_overdue": chaired,
             "chaired_shown": CHAIRED_OVERDUE_SHOWN,

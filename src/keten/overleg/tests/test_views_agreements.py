@@ -134,3 +134,75 @@ def test_my_agreements_are_paged_with_counts_over_all(
     assert "Afspraak nummer 2" not in first
     assert client.get("/overleg/afspraken/", {"pagina": "x"}).status_code == 200
     assert "Afspraak nummer 2" in html_of(client.get("/overleg/afspraken/", {"pagina": "9"}))
+
+
+def test_my_agreements_sort_filter_and_bad_parameters(
+    client_for: ClientFor, world: World, admitted: CaseRegistration, actor_of: ActorOf
+) -> None:
+    item = agenda_item_of(admitted)
+    today = timezone.localdate()
+    agreement_on(world, actor_of, item, what="Afspraak later", due_on=today + dt.timedelta(days=20))
+    agreement_on(world, actor_of, item, what="Afspraak gauw", due_on=today + dt.timedelta(days=3))
+    late = agreement_on(world, actor_of, item, what="Afspraak te laat")
+    Agreement.objects.filter(pk=late.pk).update(due_on=today - dt.timedelta(days=1))
+    client = client_for(world.member)
+
+    def order(html: str) -> list[str]:
+        shown = [w for w in ("Afspraak later", "Afspraak gauw", "Afspraak te laat") if w in html]
+        return sorted(shown, key=html.index)
+
+    default = html_of(client.get("/overleg/afspraken/"))
+    assert order(default) == ["Afspraak te laat", "Afspraak gauw", "Afspraak later"]
+    assert "3 resultaten" in default
+    assert 'aria-sort="ascending"' in default
+    latest = html_of(client.get("/overleg/afspraken/", {"sorteer": "-datum"}))
+    assert order(latest) == ["Afspraak later", "Afspraak gauw", "Afspraak te laat"]
+    assert 'aria-sort="descending"' in latest
+    week = html_of(client.get("/overleg/afspraken/", {"termijn": "week"}))
+    assert order(week) == ["Afspraak gauw"]
+    assert "1 resultaat" in week
+    assert "3 open afspraken" in week  # the headline counts all open agreements
+    overdue = html_of(client.get("/overleg/afspraken/", {"termijn": "verlopen", "sorteer": "-datum"}))
+    assert order(overdue) == ["Afspraak te laat"]
+    assert 'href="/overleg/afspraken/?termijn=verlopen&amp;sorteer=wie"' in overdue
+    organisation = html_of(client.get("/overleg/afspraken/", {"wie": "organisatie"}))
+    assert "Niets gevonden met deze filters." in organisation
+    assert 'href="/overleg/afspraken/">Filter wissen' in organisation
+    bad = client.get("/overleg/afspraken/", {"termijn": "gisteren", "wie": "x", "sorteer": "what", "pagina": "-4"})
+    assert bad.status_code == 200
+    html = html_of(bad)
+    assert "er is niet gefilterd op termijn" in html
+    assert "er is niet gefilterd op wie" in html
+    assert order(html) == ["Afspraak te laat", "Afspraak gauw", "Afspraak later"]
+
+
+def test_my_agreements_empty_state_and_scope(
+    client_for: ClientFor, world: World, admitted: CaseRegistration, actor_of: ActorOf
+) -> None:
+    empty = html_of(client_for(world.member).get("/overleg/afspraken/"))
+    assert "U heeft geen open afspraken." in empty
+    assert 'href="/overleg/"' in empty
+    agreement_on(world, actor_of, agenda_item_of(admitted))
+    outsider = html_of(client_for(world.outsider).get("/overleg/afspraken/", {"sorteer": "wie"}))
+    assert "Huisbezoek afleggen" not in outsider
+    assert "0 resultaten" in outsider
+
+
+def test_my_agreements_queries_do_not_grow(
+    client_for: ClientFor, world: World, admitted: CaseRegistration, actor_of: ActorOf
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    item = agenda_item_of(admitted)
+    agreement_on(world, actor_of, item, due_on=timezone.localdate() + dt.timedelta(days=1))
+    client = client_for(world.member)
+    client.get("/overleg/afspraken/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/overleg/afspraken/", {"termijn": "week", "sorteer": "-wie"})
+    for n in range(12):
+        agreement_on(world, actor_of, item, what=f"Afspraak {n}", due_on=timezone.localdate() + dt.timedelta(days=1))
+    client.get("/overleg/afspraken/")  # new agreements refill the per-user caches once
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/overleg/afspraken/", {"termijn": "week", "sorteer": "-wie"}).status_code == 200
+    assert len(many) == len(few)

@@ -64,7 +64,10 @@ def test_audit_page_uses_constant_queries(client_for, officer, professional, dja
     with django_assert_max_num_queries(20):
         response = client.get("/audit/", {"action": "view"})
     assert response.status_code == 200
-    assert "Oudere gebeurtenissen" in response.content.decode()
+    html = response.content.decode()
+    assert "120 resultaten" in html
+    assert "Pagina 1 van 3" in html
+    assert 'rel="next" href="/audit/?action=view&amp;pagina=2"' in html
 
 
 def test_family_filter_finds_list_reads_that_showed_the_family(client_for, officer, professional, dossier):
@@ -91,3 +94,56 @@ def test_family_filter_finds_list_reads_that_showed_the_family(client_for, offic
         AuditEventClient.objects.filter(event=listed).delete()
     with pytest.raises(RuntimeError):
         AuditEventClient.objects.filter(event=listed).update(pseudonym="G-X")
+
+
+def _order(html: str, ids: list[str]) -> list[str]:
+    return sorted((i for i in ids if f"dossier {i}<" in html), key=lambda i: html.index(f"dossier {i}<"))
+
+
+def test_audit_log_sorts_pages_and_keeps_the_filters(client_for, officer, professional, outsider):
+    actor = actor_for_user(professional)
+    other = actor_for_user(outsider)
+    for i, who in enumerate((actor, other, actor)):
+        audit.record(actor=who, action=AuditAction.VIEW, object_type="dossier", object_id=f"D-{i}")
+    ids = ["D-0", "D-1", "D-2"]
+    client = client_for(officer)
+    newest = client.get("/audit/", {"action": "view"}).content.decode()
+    assert _order(newest, ids) == ["D-2", "D-1", "D-0"]
+    assert 'aria-sort="descending"' in newest
+    assert 'href="/audit/?action=view&amp;sorteer=object"' in newest
+    by_object = client.get("/audit/", {"action": "view", "sorteer": "object"}).content.decode()
+    assert _order(by_object, ids) == ["D-0", "D-1", "D-2"]
+    narrowed = client.get("/audit/", {"professional": outsider.pk, "sorteer": "-object"}).content.decode()
+    assert _order(narrowed, ids) == ["D-1"]
+    assert "1 resultaat" in narrowed
+    assert 'value="-object"' in narrowed  # the filter form keeps the order
+    posted = client.post("/audit/", {"action": "view", "sorteer": "-object"})
+    assert posted["Location"] == "/audit/?action=view&sorteer=-object"
+    bad = client.get("/audit/", {"action": "view", "sorteer": "reason", "pagina": "999"})
+    assert bad.status_code == 200
+    assert _order(bad.content.decode(), ids) == ["D-2", "D-1", "D-0"]  # unknown sort: newest first, last page
+
+
+def test_audit_log_paging_queries_do_not_grow(client_for, officer, professional):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    actor = actor_for_user(professional)
+    audit.record(actor=actor, action=AuditAction.VIEW, object_type="dossier", object_id="D-x")
+    client = client_for(officer)
+    client.get("/audit/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/audit/", {"action": "view", "sorteer": "medewerker"})
+    for i in range(130):
+        audit.record(actor=actor, action=AuditAction.VIEW, object_type="dossier", object_id=f"D-{i}")
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/audit/", {"action": "view", "sorteer": "medewerker", "pagina": "2"}).content.decode()
+    assert "Pagina 2 van 3" in html
+    assert len(many) == len(few)
+
+
+def test_audit_log_empty_states(client_for, officer):
+    client = client_for(officer)
+    filtered = client.get("/audit/", {"action": "export"}).content.decode()
+    assert "Niets gevonden met deze filters." in filtered
+    assert 'href="/audit/">Filter wissen' in filtered
