@@ -94,13 +94,13 @@ def dossier_list(
     *, actor: Actor, query: str = "", status: str = "", limit: int = 50, offset: int = 0
 ) -> tuple[list[DossierRow], int]:
     """One slice of the actor's dossiers, newest activity first, with an optional search (see
-    :func:`dossier_page`). The read is audited."""
+    :func:`dossier_list_page`). The read is audited."""
     listing = DOSSIER_LIST.parse({"status": status}, search=query)
     rows, total, _window = _dossier_rows(actor, listing, offset=offset, limit=limit)
     return rows, total
 
 
-def dossier_page(*, actor: Actor, listing: Listing) -> Page[DossierRow]:
+def dossier_list_page(*, actor: Actor, listing: Listing) -> Page[DossierRow]:
     """One page of the actor's dossiers as ``listing`` (:data:`DOSSIER_LIST`) asks: filtered, sorted
     and sliced in SQL, a page past the end clamped to the last one. The read is audited."""
     rows, total, window = _dossier_rows(actor, listing)

@@ -81,7 +81,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     url = reverse("dossiers:list")
     if request.method == "POST" and not listing.search and not listing.errors and not getattr(request, "htmx", False):
         return redirect(listing.href(url))
-    page = selectors.dossier_page(actor=actor_from_request(request), listing=listing)
+    page = selectors.dossier_list_page(actor=actor_from_request(request), listing=listing)
     context = {"rows": page.rows, "listing": list_context(listing, page, url=url, target_id="dossier-rows")}
     template = "dossiers/_list_rows.html" if getattr(request, "htmx", False) else "dossiers/list.html"
     response = render(request, template, context)

@@ -156,7 +156,7 @@ def test_stopped_database_gives_clear_503(client_for, professional, monkeypatch)
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("keten.dossiers.selectors.dossier_page", broken)
+    monkeypatch.setattr("keten.dossiers.selectors.dossier_list_page", broken)
     response = client.get("/dossiers/")
     assert response.status_code == 503
     assert "database" in response.content.decode()
