@@ -47,9 +47,11 @@ def test_the_timeline_filtered_by_kind_and_paged(ui: UI, professional: User, dos
     page = ui.page
     login(ui, professional)
     ui.goto(f"/dossiers/{dossier.reference}/tijdlijn/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Tijdlijn van {FAMILY}")
-    crumbs = page.get_by_role("navigation", name="Kruimelpad")
-    expect(crumbs.get_by_role("link")).to_have_text(["Dossiers", FAMILY, "Tijdlijn"])
+    # The Tijdlijn section of the dossier's workspace.
+    expect(page.get_by_role("heading", level=1)).to_have_text(FAMILY)
+    expect(page.get_by_role("heading", level=2, name="Tijdlijn")).to_be_visible()
+    sections = page.get_by_role("navigation", name="Dossieronderdelen")
+    expect(sections.get_by_role("link", name="Tijdlijn")).to_have_attribute("aria-current", "page")
     items = page.locator("#dossier-timeline ol > li")
     expect(items).to_have_count(25)
     # Newest first: the last note, then the others.

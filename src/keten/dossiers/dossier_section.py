@@ -77,9 +77,9 @@ NOTES = DossierSection(
     context=notes_context,
     summary=notes_summary,
 )
-#: The dossier's timeline is a page of its own (``dossiers:timeline``); linked once that URL exists.
+#: The dossier's timeline has a view of its own (``dossiers:timeline``), shown in the workspace like a section.
 TIMELINE = DossierSection(
-    slug="tijdlijn", label=gettext_lazy("Tijdlijn"), order=ORDER["tijdlijn"], url_name="dossiers:timeline", hx=False
+    slug="tijdlijn", label=gettext_lazy("Tijdlijn"), order=ORDER["tijdlijn"], url_name="dossiers:timeline", hx=True
 )
 
 SECTIONS = (FAMILY, TEAM, NOTES, TIMELINE)

@@ -254,10 +254,10 @@ def on_case_team(*, actor: Actor, dossier: Dossier) -> bool:
     return CaseTeamMember.objects.filter(dossier=dossier, user_id=actor.user_id, ended_at__isnull=True).exists()
 
 
-def dossier_page(*, actor: Actor, reference: str) -> DossierPage:
-    """A dossier the actor may see (audited), for its workspace pages; what a section shows is read
-    when the section uses it."""
-    dossier = dossier_get(actor=actor, reference=reference)
+def dossier_page(*, actor: Actor, reference: str, audit_read: bool = True) -> DossierPage:
+    """A dossier the actor may see (audited, unless the page audits its read itself), for its
+    workspace pages; what a section shows is read when the section uses it."""
+    dossier = dossier_get(actor=actor, reference=reference, audit_read=audit_read)
     return DossierPage(actor=actor, dossier=dossier, on_team=on_case_team(actor=actor, dossier=dossier))
 
 

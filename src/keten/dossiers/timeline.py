@@ -250,11 +250,14 @@ def timeline_page(
     kinds: Collection[str] | None = None,
     before: Cursor | None = None,
     limit: int = PAGE_SIZE,
+    *,
+    audit_read: bool = True,
 ) -> TimelinePage:
     """The newest ``limit`` entries below ``before`` of the given kinds (None or empty: all), and the
     cursor of the next page. Each source is asked for ``limit + 1`` entries, in its fixed number of
     queries. ValueError for an unknown kind; NotFoundError when the actor may not see the dossier.
-    The read is audited once, with the family's pseudonym and what the page showed.
+    The read is audited once, with the family's pseudonym and what the page showed — unless the
+    page that shows it audits the dossier's read itself (``audit_read=False``: the workspace's overview).
     """
     from keten.core.policy import allows
 
@@ -273,18 +276,19 @@ def timeline_page(
         if asked:
             found.extend(e for e in source.collect(actor, dossier, asked, before, limit + 1) if e.kind in asked)
     entries, more = _merge(found, limit)
-    audit.record(
-        actor=actor,
-        action=AuditAction.VIEW,
-        object_type="dossier.timeline",
-        object_id=dossier.reference,
-        client_pseudonym=dossier.family.pseudonym,
-        details={
-            "kinds": sorted(shown) if filtered else ["*"],
-            "entries": len(entries),
-            "before": str(before) if before else "",
-        },
-    )
+    if audit_read:
+        audit.record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            object_type="dossier.timeline",
+            object_id=dossier.reference,
+            client_pseudonym=dossier.family.pseudonym,
+            details={
+                "kinds": sorted(shown) if filtered else ["*"],
+                "entries": len(entries),
+                "before": str(before) if before else "",
+            },
+        )
     return TimelinePage(
         dossier=dossier,
         entries=entries,

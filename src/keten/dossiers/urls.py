@@ -1,6 +1,6 @@
 from django.urls import path
 
-from keten.dossiers import timeline_views, views
+from keten.dossiers import views
 from keten.dossiers.access import views as access_views
 
 app_name = "dossiers"
@@ -20,7 +20,7 @@ urlpatterns = [
     ),
     path("<str:reference>/", views.dossier_detail, name="detail"),
     path("<str:reference>/wijzigen/", views.dossier_edit, name="edit"),
-    path("<str:reference>/tijdlijn/", timeline_views.dossier_timeline, name="timeline"),
+    path("<str:reference>/tijdlijn/", views.dossier_timeline, name="timeline"),
     path("<str:reference>/notities/nieuw/", views.note_add, name="note_add"),
     path("<str:reference>/personen/nieuw/", views.person_add, name="person_add"),
     path("<str:reference>/personen/<str:pseudonym>/", views.person_edit, name="person_edit"),

@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keten.accounts.selectors import wijk_choices
 from keten.core.access import check, requires
@@ -33,7 +33,14 @@ from keten.dossiers.forms import (
     NoteForm,
     PersonForm,
 )
+from keten.dossiers.timeline import Cursor, TimelinePage, timeline_page, unknown_kinds
 from keten.dossiers.workspace import header_for
+
+#: How many of the latest happenings the overview shows; the Tijdlijn section pages through all.
+OVERVIEW_TIMELINE = 4
+#: The query parameters of the timeline: kinds shown and the cursor of older entries.
+KIND_PARAM = "soort"
+CURSOR_PARAM = "voor"
 
 
 def _get(request: HttpRequest, reference: str, *, audit_read: bool = True) -> Any:
@@ -117,8 +124,14 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
     return render(request, "dossiers/create.html", {"form": form, **extra}, status=status)
 
 
-def _workspace(
-    request: HttpRequest, actor: Actor, page: selectors.DossierPage, current: str, panel: dict[str, Any]
+def workspace_response(
+    request: HttpRequest,
+    actor: Actor,
+    page: selectors.DossierPage,
+    current: str,
+    panel: dict[str, Any],
+    *,
+    status: int = 200,
 ) -> HttpResponse:
     """A workspace page: the header, the section navigation and the panel (``panel_template`` with
     what ``panel`` adds). An HTMX request from the navigation gets the panel only (with the
@@ -132,7 +145,7 @@ def _workspace(
     )
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx) and not getattr(htmx, "history_restore_request", False)
-    response = render(request, "dossiers/_panel.html" if partial else "dossiers/detail.html", context)
+    response = render(request, "dossiers/_panel.html" if partial else "dossiers/detail.html", context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -140,16 +153,18 @@ def _workspace(
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("dossiers.view_dossiers")
 def dossier_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    """The dossier's overview: the summary, all open deadlines and the status of every section
-    (:mod:`keten.dossiers.sections`), each linking to its own page."""
+    """The dossier's overview: the summary, all open deadlines, the status of every section
+    (:mod:`keten.dossiers.sections`), each linking to its own page, and the latest happenings."""
     actor = actor_from_request(request)
     page = selectors.dossier_page(actor=actor, reference=reference)
     panel = {
         "panel_template": "dossiers/_overview.html",
         "panel_title": _("Overzicht"),
         "summaries": sections.summaries(actor, page),
+        # The latest happenings; the Tijdlijn section pages through all of them.
+        "timeline": timeline_page(actor, page.dossier, limit=OVERVIEW_TIMELINE, audit_read=False),
     }
-    return _workspace(request, actor, page, "", panel)
+    return workspace_response(request, actor, page, "", panel)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -167,7 +182,7 @@ def dossier_section(request: HttpRequest, reference: str, slug: str) -> HttpResp
         "panel_title": section.label,
         "section": sections.render_section(request, actor, page, section),
     }
-    return _workspace(request, actor, page, slug, panel)
+    return workspace_response(request, actor, page, slug, panel)
 
 
 def _edit_form(data: Any, dossier: Any, team: list[Any]) -> DossierEditForm:
@@ -356,3 +371,57 @@ def case_team_remove(request: HttpRequest, reference: str, member_id: int) -> Ht
     else:
         messages.success(request, _("Het lidmaatschap van het casusteam is beëindigd."))
     return redirect("dossiers:section", reference=reference, slug="casusteam")
+
+
+def timeline_context(page: TimelinePage, *, problem: str = "") -> dict[str, Any]:
+    """What ``dossiers/_timeline.html`` needs: the page, its kinds and the links to older and newest
+    entries."""
+    query = QueryDict(mutable=True)
+    if page.filtered:
+        query.setlist(KIND_PARAM, sorted(page.kinds))
+    newest = query.urlencode()
+    if page.next_cursor is not None:
+        query[CURSOR_PARAM] = str(page.next_cursor)
+    return {
+        "timeline": page,
+        "timeline_kinds": [(key, label, key in page.kinds and page.filtered) for key, label in page.all_kinds],
+        "timeline_older_query": query.urlencode() if page.next_cursor is not None else "",
+        "timeline_newest_query": newest,
+        "timeline_problem": problem,
+    }
+
+
+@require_GET
+@requires("dossiers.view_dossiers")
+def dossier_timeline(request: HttpRequest, reference: str) -> HttpResponse:
+    """The Tijdlijn section: everything that happened in the dossier across the apps, newest first.
+
+    ``?soort=…&soort=…&voor=<cursor>``: a GET filter of kinds and a cursor for older entries. A garbled
+    cursor or an unknown kind gives a Dutch message and the first page without a filter (400). With
+    HTMX the filter and the paging links swap only the list; the section navigation the panel.
+    """
+    actor = actor_from_request(request)
+    # 404 for anyone who may not see the dossier; the timeline audits the page's read, with the family.
+    page = selectors.dossier_page(actor=actor, reference=reference, audit_read=False)
+    kinds = [k for k in request.GET.getlist(KIND_PARAM) if k]
+    raw_cursor = request.GET.get(CURSOR_PARAM, "")
+    before: Cursor | None = None
+    problem = ""
+    if unknown_kinds(kinds):
+        problem = _("Dat soort gebeurtenis kennen we niet. U ziet nu alle gebeurtenissen, de nieuwste eerst.")
+    elif raw_cursor:
+        try:
+            before = Cursor.parse(raw_cursor)
+        except ValueError:
+            problem = _(
+                "De link naar oudere gebeurtenissen klopt niet. U ziet nu alle gebeurtenissen, de nieuwste eerst."
+            )
+    if problem:
+        kinds, before = [], None
+    context = timeline_context(timeline_page(actor, page.dossier, kinds=kinds, before=before), problem=problem)
+    status = 400 if problem else 200
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request and htmx.target == "dossier-timeline":
+        return render(request, "dossiers/_timeline.html", {**page.context(), **context}, status=status)
+    panel = {"panel_template": "dossiers/_timeline_panel.html", "panel_title": _("Tijdlijn"), **context}
+    return workspace_response(request, actor, page, "tijdlijn", panel, status=status)

@@ -277,7 +277,10 @@ def test_the_page_lists_the_entries_newest_first_with_time_badge_and_link(
     response = client_for(professional).get(_url(dossier))
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Tijdlijn van Gezin Bakker" in text
+    # The Tijdlijn section of the dossier's workspace: the family's header, the section marked current.
+    assert '<h1 class="utrecht-heading-1 keten-workspace__title">Gezin Bakker</h1>' in text
+    assert '<h2 class="utrecht-heading-2" id="h-tijdlijn" tabindex="-1">Tijdlijn</h2>' in text
+    assert f'href="/dossiers/{dossier.reference}/tijdlijn/" aria-current="page"' in text
     assert '<ol class="utrecht-ordered-list keten-timeline"' in text
     assert text.index("Notitie toegevoegd") < text.index("Dossier aangemaakt")
     assert '<span class="utrecht-data-badge">Notitie</span>' in text
@@ -348,7 +351,10 @@ def test_bad_input_gives_a_dutch_message_and_the_first_page(
 
 def test_htmx_gets_only_the_list(professional: Any, dossier: Dossier, actor_of: Any, client_for: Any) -> None:
     _notes(actor_of(professional), dossier, 1)
-    response = client_for(professional).get(_url(dossier, "soort=notities"), headers={"HX-Request": "true"})
+    # What htmx sends for the filter form and the paging links, which target the list.
+    response = client_for(professional).get(
+        _url(dossier, "soort=notities"), headers={"HX-Request": "true", "HX-Target": "dossier-timeline"}
+    )
     text = response.content.decode()
     assert response.status_code == 200
     assert text.lstrip().startswith('<div id="dossier-timeline"')

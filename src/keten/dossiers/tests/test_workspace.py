@@ -114,12 +114,11 @@ def test_the_overview_has_the_header_the_navigation_and_each_sections_status(
     assert 'aria-label="Dossieronderdelen"' in nav
     assert _current(body) == [f"/dossiers/{dossier.reference}/"]
     labels = re.findall(r"<a [^>]*>([^<]+)</a>", nav)
-    timeline = ["Tijdlijn"] if _has_url("dossiers:timeline") else []
-    assert labels == ["Overzicht", "Gezin", "Casusteam", "Meldcode", "Overleg", "Delen", "Notities", *timeline]
-    for slug in SECTIONS:
+    assert labels == ["Overzicht", "Gezin", "Casusteam", "Meldcode", "Overleg", "Delen", "Notities", "Tijdlijn"]
+    for slug in (*SECTIONS, "tijdlijn"):
         assert f'href="/dossiers/{dossier.reference}/{slug}/"' in nav
-    assert nav.count('hx-target="#dossier-panel"') == 7
-    assert nav.count('hx-push-url="true"') == 7
+    assert nav.count('hx-target="#dossier-panel"') == 8
+    assert nav.count('hx-push-url="true"') == 8
     # The overview: every deadline with its urgency, and a short status per section.
     assert 'id="termijnen"' in body
     assert "Deze week:" in body  # the agreement due in five days
@@ -165,15 +164,12 @@ def test_an_unknown_section_is_the_normal_404(client_for: Any, professional: Use
     response = client_for(professional).get(f"/dossiers/{dossier.reference}/onzin/")
     assert response.status_code == 404
     assert '<h1 class="utrecht-heading-1">Niet gevonden</h1>' in response.content.decode()
-    # The timeline is linked only once its page exists (the Tijdlijn is a page of its own).
+    # The Tijdlijn has a view of its own, shown in the workspace like a section.
     body = client_for(professional).get(f"/dossiers/{dossier.reference}/").content.decode()
     timeline = client_for(professional).get(f"/dossiers/{dossier.reference}/tijdlijn/")
-    if _has_url("dossiers:timeline"):
-        assert timeline.status_code == 200
-        assert f'href="/dossiers/{dossier.reference}/tijdlijn/">Tijdlijn</a>' in _nav(body)
-    else:
-        assert timeline.status_code == 404
-        assert "Tijdlijn" not in _nav(body)
+    assert timeline.status_code == 200
+    url = f"/dossiers/{dossier.reference}/tijdlijn/"
+    assert f'href="{url}" hx-get="{url}" hx-target="#dossier-panel" hx-push-url="true"' in _nav(body)
 
 
 def test_htmx_gets_the_panel_only_and_a_history_restore_the_whole_page(
@@ -406,16 +402,8 @@ def test_the_registry_orders_sections_and_refuses_a_second_one_by_the_same_slug(
 
 def test_a_link_section_is_in_the_navigation_only_when_its_page_exists() -> None:
     timeline = sections.DossierSection(slug="t", label="Tijdlijn", order=90, url_name="dossiers:timeline")
-    assert timeline.url("D-X") == ("" if not _has_url("dossiers:timeline") else "/dossiers/D-X/tijdlijn/")
+    assert timeline.url("D-X") == "/dossiers/D-X/tijdlijn/"
+    missing = sections.DossierSection(slug="p", label="Plan", order=60, url_name="dossiers:no_such_page")
+    assert missing.url("D-X") == ""
     existing = sections.DossierSection(slug="w", label="Wijzigen", order=95, url_name="dossiers:edit", hx=False)
     assert existing.url("D-X") == "/dossiers/D-X/wijzigen/"
-
-
-def _has_url(name: str) -> bool:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse(name, kwargs={"reference": "D-X"})
-    except NoReverseMatch:
-        return False
-    return True
