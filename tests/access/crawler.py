@@ -105,12 +105,13 @@ def _route(url: str) -> str:
     return match.view_name
 
 
-def crawl(client: Client, *, start: str = "/", budget: int = 400, per_route: int = 8, per_download: int = 1) -> Crawl:
-    """Crawl from ``start`` as the client's user; at most ``budget`` requests, ``per_route`` per URL name
-    (``per_download`` for a URL name that answers with a file rather than a page).
+def crawl(client: Client, *, start: str = "/", budget: int = 600, per_link: int = 4, per_download: int = 1) -> Crawl:
+    """Crawl from ``start`` as the client's user, at most ``budget`` requests.
 
-    Every link found is recorded with the first page that showed it; the targets are requested in
-    breadth-first order, so the first pages of each kind are checked before the budget runs out.
+    A dead link comes from a template that links one kind of page to another, so the share is per
+    pair (URL name of the page that shows the link, URL name of its target): at most ``per_link``
+    targets of each pair are requested (``per_download`` when the target answers with a file). Every
+    link is recorded with the first page that showed it; targets are requested breadth-first.
     """
     skip = _skip_paths()
     login = reverse("two_factor:login")
@@ -118,13 +119,16 @@ def crawl(client: Client, *, start: str = "/", budget: int = 400, per_route: int
     began = time.monotonic()
     seen: set[str] = {start}
     downloads: set[str] = set()
+    shares: dict[tuple[str, str], int] = {}
     queue: deque[tuple[str, str]] = deque([(start, "(start)")])
     while queue and result.requests < budget:
         url, source = queue.popleft()
         route = _route(url)
-        if result.per_route.get(route, 0) >= (per_download if route in downloads else per_route):
+        pair = (_route(source) if source != "(start)" else source, route)
+        if shares.get(pair, 0) >= (per_download if route in downloads else per_link):
             result.unchecked += 1
             continue
+        shares[pair] = shares.get(pair, 0) + 1
         result.per_route[route] = result.per_route.get(route, 0) + 1
         response = client.get(url)
         result.requests += 1
