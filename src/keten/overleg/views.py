@@ -44,6 +44,8 @@ def _index_page(request: HttpRequest, actor: Actor, *, new_feed_token: str = "")
             "type": t,
             "chair": t.chair_id == user.pk,
             "member": t.lead_organisation_id == org_id or any(o.pk == org_id for o in t.members.all()),
+            # Its page is for its managers and its chair (managing overleggen in general is not enough).
+            "may_open": may(request, "overleg.view_type", t),
         }
         for t in types
     ]

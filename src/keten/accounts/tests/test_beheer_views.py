@@ -19,6 +19,18 @@ def test_overview_links_every_beheer_section(client_for, beheerder):
         assert reverse(f"accounts:{name}") in content
 
 
+def test_new_organisation_is_offered_only_to_whom_may_make_one(client_for, beheerder, partner_beheerder):
+    """The gemeente's beheer makes organisations; a partner organisation's beheerder only lists them."""
+    create = reverse("accounts:beheer_organisation_create")
+    listing = reverse("accounts:beheer_organisations")
+    assert f'href="{create}"' in client_for(beheerder).get(listing).content.decode()
+    assert client_for(beheerder).get(create).status_code == 200
+    partner_page = client_for(partner_beheerder).get(listing)
+    assert partner_page.status_code == 200
+    assert create not in partner_page.content.decode()
+    assert client_for(partner_beheerder).get(create).status_code == 404
+
+
 def test_create_organisation_then_duplicate_shows_error_next_to_field(client_for, beheerder, wijk):
     client = client_for(beheerder)
     url = reverse("accounts:beheer_organisation_create")

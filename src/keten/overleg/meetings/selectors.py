@@ -94,6 +94,16 @@ def upcoming_meetings(*, overleg_type: OverlegType, limit: int = 12) -> list[Mee
     )
 
 
+def visible_meeting_ids(*, actor: Actor, meetings: list[Meeting]) -> set[int]:
+    """Of these meetings, the ones the actor may open (:func:`meeting_get` answers): to link only those."""
+    if not meetings:
+        return set()
+    user = acting_user(actor)
+    return set(
+        Meeting.objects.filter(meeting_visibility_q(user), pk__in=[m.pk for m in meetings]).values_list("pk", flat=True)
+    )
+
+
 def meeting_of_overleg(*, pk: int, overleg_type_id: int) -> Meeting | None:
     """A meeting of this overleg (to admit a case onto), or None; the caller checks the triage rule."""
     return Meeting.objects.select_related("overleg_type").filter(pk=pk, overleg_type_id=overleg_type_id).first()

@@ -97,3 +97,30 @@ def test_organisation_type_of_gemeente_matters_for_set_up(client_for: ClientFor,
     )
     advisor = make_user(Role.BELEIDSMEDEWERKER, other, username="advies")
     assert client_for(advisor).get("/overleg/inrichting/").status_code == 404
+
+
+def test_set_up_page_links_only_the_meetings_its_viewer_may_open(client_for: ClientFor, world: World) -> None:
+    """The gemeente manages the overleg but is not invited to its meetings: listed, not linked."""
+    meeting_url = f"/overleg/bijeenkomsten/{world.next_meeting.pk}/"
+    page = html_of(client_for(world.beleid).get(f"/overleg/inrichting/{world.overleg.pk}/"))
+    assert timezone.localtime(world.next_meeting.starts_at).strftime("%H:%M") in page
+    assert meeting_url not in page
+    assert client_for(world.beleid).get(meeting_url).status_code == 404
+    # The chair opens the meeting, so the chair's page links it.
+    chair_page = html_of(client_for(world.chair).get(f"/overleg/inrichting/{world.overleg.pk}/"))
+    assert f'href="{meeting_url}"' in chair_page
+    assert client_for(world.chair).get(meeting_url).status_code == 200
+
+
+def test_overview_links_an_overleg_only_for_whom_may_open_it(client_for: ClientFor, world: World) -> None:
+    """A beheerder of a member organisation manages overleggen in general but not this one (led by VT)."""
+    type_url = f"/overleg/inrichting/{world.overleg.pk}/"
+    beheerder = make_user(Role.FUNCTIONEEL_BEHEERDER, world.politie, username="beheer-politie")
+    client = client_for(beheerder)
+    page = html_of(client.get("/overleg/"))
+    assert world.overleg.name in page
+    assert type_url not in page
+    assert client.get(type_url).status_code == 404
+    for person in (world.beleid, world.chair):
+        assert f'href="{type_url}"' in html_of(client_for(person).get("/overleg/"))
+        assert client_for(person).get(type_url).status_code == 200

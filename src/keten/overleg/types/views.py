@@ -16,7 +16,7 @@ from keten.core.actor import Actor
 from keten.core.pages import data_of, or_404, posted_version, submit
 from keten.overleg.meetings import services as meeting_services
 from keten.overleg.meetings.forms import MeetingCreateForm
-from keten.overleg.meetings.selectors import upcoming_meetings
+from keten.overleg.meetings.selectors import upcoming_meetings, visible_meeting_ids
 from keten.overleg.models import OverlegType
 from keten.overleg.pages import USE, acting, conflict_message
 from keten.overleg.selectors import municipality_organisations
@@ -73,6 +73,7 @@ def _type_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    meetings = upcoming_meetings(overleg_type=overleg_type)
     return render(
         request,
         "overleg/type_form.html",
@@ -85,7 +86,9 @@ def _type_page(
             "step_form": step_form or ProcessStepForm(prefix="step"),
             "meeting_form": meeting_form or MeetingCreateForm(prefix="m"),
             "steps": selectors.process_steps(overleg_type),
-            "meetings": upcoming_meetings(overleg_type=overleg_type),
+            "meetings": meetings,
+            # Its managers plan meetings here without being invited to them: only linked when they may open it.
+            "openable_meetings": visible_meeting_ids(actor=actor, meetings=meetings),
             "error": error,
         },
         status=status,

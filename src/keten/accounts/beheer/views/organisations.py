@@ -25,7 +25,16 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     query = request.GET.get("q", "")[:100]
     organisations = selectors.organisations_for_beheer(actor=actor, query=query)
-    return render(request, "accounts/beheer/organisation_list.html", {"organisations": organisations, "q": query})
+    return render(
+        request,
+        "accounts/beheer/organisation_list.html",
+        {
+            "organisations": organisations,
+            "q": query,
+            # New organisations are made by the gemeente's beheer; an organisation's own beheerder lists only.
+            "may_create": may(request, "accounts.manage_municipality"),
+        },
+    )
 
 
 def _organisation_data(data: dict[str, Any]) -> services.OrganisationData:
