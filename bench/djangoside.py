@@ -126,10 +126,19 @@ def endpoints(targets: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {"name": "dossier list", "who": "professional", "paths": ["/dossiers/"]},
         {
-            "name": "dossier detail",
+            # The workspace's overview: header, deadlines and the first page of the timeline.
+            "name": "dossier workspace",
             "who": "professional",
             "paths": [f"/dossiers/{ref}/" for ref in targets["dossier_refs"]],
         },
+        {
+            "name": "dossier timeline",
+            "who": "professional",
+            "paths": [f"/dossiers/{ref}/tijdlijn/" for ref in targets["dossier_refs"]],
+        },
+        # "Vandaag": a professional on 50 case teams, the aandachtsfunctionaris of the busiest organisation.
+        {"name": "dashboard professional", "who": "professional", "paths": ["/"]},
+        {"name": "dashboard aandachtsfunctionaris", "who": "officer", "paths": ["/"]},
         {"name": "audit log ?action=view", "who": "officer", "paths": ["/audit/?action=view"]},
         {"name": "audit log ?professional=", "who": "officer", "paths": [f"/audit/?professional={prof_id}"]},
         {

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from keten.accounts.models import ApiClient
 from keten.core.actor import Actor, acts_through_system
+from keten.core.memo import remembered
 from keten.core.policy import (
     has_case_role,
     is_aandachtsfunctionaris,
@@ -55,7 +56,10 @@ def _user(who: Any) -> Any:
 def is_on_case_team(user: Any, dossier: Any) -> bool:
     if dossier is None or getattr(user, "pk", None) is None:
         return False
-    return CaseTeamMember.objects.filter(dossier=dossier, user=user, ended_at__isnull=True).exists()
+    return remembered(
+        ("dossiers.on_case_team", user.pk, getattr(dossier, "pk", dossier)),
+        lambda: CaseTeamMember.objects.filter(dossier=dossier, user=user, ended_at__isnull=True).exists(),
+    )
 
 
 @rules.predicate
@@ -63,7 +67,10 @@ def has_break_glass_access(user: Any, dossier: Any) -> bool:
     # A grant is personal: a system acting for the professional never goes through it.
     if dossier is None or getattr(user, "pk", None) is None or acts_through_system(user):
         return False
-    return BreakGlassAccess.objects.filter(dossier=dossier, user=user, expires_at__gt=timezone.now()).exists()
+    return remembered(
+        ("dossiers.break_glass", user.pk, getattr(dossier, "pk", dossier)),
+        lambda: BreakGlassAccess.objects.filter(dossier=dossier, user=user, expires_at__gt=timezone.now()).exists(),
+    )
 
 
 can_view_dossier = has_case_role & (is_on_case_team | has_break_glass_access)
@@ -80,13 +87,18 @@ def visible_dossier_ids(user: Any) -> list[int]:
     user = _user(user)
     if user is None or not may_see_client_data(user):
         return []
-    team = CaseTeamMember.objects.filter(user=user, ended_at__isnull=True).values_list("dossier_id", flat=True)
-    if acts_through_system(user):
-        return sorted(team)
-    glass = BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values_list(
-        "dossier_id", flat=True
-    )
-    return sorted(set(team.union(glass)))
+    through_system = acts_through_system(user)
+
+    def ids() -> tuple[int, ...]:
+        team = CaseTeamMember.objects.filter(user=user, ended_at__isnull=True).values_list("dossier_id", flat=True)
+        if through_system:
+            return tuple(sorted(team))
+        glass = BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values_list(
+            "dossier_id", flat=True
+        )
+        return tuple(sorted(set(team.union(glass))))
+
+    return list(remembered(("dossiers.visible_ids", user.pk, through_system), ids))
 
 
 def dossiers_of_team(who: Any) -> QuerySet[Dossier]:

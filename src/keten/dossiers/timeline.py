@@ -40,6 +40,7 @@ from django.utils.functional import Promise
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
+from keten.core.memo import reading
 from keten.core.models import AuditAction
 
 if TYPE_CHECKING:
@@ -254,8 +255,17 @@ def timeline_page(
     """The newest ``limit`` entries below ``before`` of the given kinds (None or empty: all), and the
     cursor of the next page. Each source is asked for ``limit + 1`` entries, in its fixed number of
     queries. ValueError for an unknown kind; NotFoundError when the actor may not see the dossier.
-    The read is audited once, with the family's pseudonym and what the page showed.
+    The read is audited once, with the family's pseudonym and what the page showed. The sources ask
+    the policy the same questions about the actor and the dossier: each is asked once per page
+    (:func:`keten.core.memo.reading`).
     """
+    with reading():
+        return _timeline_page(actor, dossier, kinds, before, limit)
+
+
+def _timeline_page(
+    actor: Actor, dossier: Dossier, kinds: Collection[str] | None, before: Cursor | None, limit: int
+) -> TimelinePage:
     from keten.core.policy import allows
 
     if actor.user is None or not allows("dossiers.view_dossier", actor, dossier):

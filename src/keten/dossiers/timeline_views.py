@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from keten.core.access import requires
 from keten.core.actor import actor_from_request
+from keten.core.memo import reading
 from keten.dossiers import selectors
 from keten.dossiers.timeline import Cursor, TimelinePage, timeline_page, unknown_kinds
 
@@ -46,6 +47,12 @@ def timeline_context(page: TimelinePage, *, problem: str = "") -> dict[str, Any]
 @require_GET
 @requires("dossiers.view_dossiers")
 def dossier_timeline(request: HttpRequest, reference: str) -> HttpResponse:
+    # A read-only page: the policy's answers (the case team, grants) are asked once while it is built.
+    with reading():
+        return _timeline(request, reference)
+
+
+def _timeline(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_from_request(request)
     # The dossier through its selector (404 for anyone who may not see it); the timeline audits the read.
     dossier = selectors.dossier_get(actor=actor, reference=reference, audit_read=False)
