@@ -50,3 +50,16 @@ def remembered(key: Hashable, answer: Callable[[], T]) -> T:
     if key not in answers:
         answers[key] = answer()
     return answers[key]  # type: ignore[no-any-return]
+
+
+def recall(key: Hashable) -> Any:
+    """The answer kept under ``key`` inside :func:`reading`, or None (outside it, or not asked yet)."""
+    answers = _answers.get()
+    return None if answers is None else answers.get(key)
+
+
+def keep(key: Hashable, answer: Any) -> None:
+    """Keep an answer found while answering another question (inside :func:`reading`; else nothing)."""
+    answers = _answers.get()
+    if answers is not None:
+        answers.setdefault(key, answer)

@@ -127,4 +127,9 @@ def due_for(actor: Actor, *, until: date | None = None) -> list[Deadline]:
     from keten.dossiers.rules import dossiers_of_team
 
     until = until or timezone.localdate() + timedelta(days=SOON_DAYS)
-    return collect(actor, dossiers_of_team(actor).filter(status=Dossier.Status.OPEN), until=until)
+    # The ids first (tens of dossiers): each source's query then names them instead of repeating the
+    # case-team subquery, which lets the database start from these few dossiers and plan quickly.
+    ids = list(dossiers_of_team(actor).filter(status=Dossier.Status.OPEN).values_list("pk", flat=True))
+    if not ids:
+        return []
+    return collect(actor, Dossier.objects.filter(pk__in=ids), until=until)

@@ -22,12 +22,12 @@ from __future__ import annotations
 from typing import Any
 
 import rules
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 
 from keten.accounts.models import ApiClient
 from keten.core.actor import Actor, acts_through_system
-from keten.core.memo import remembered
+from keten.core.memo import keep, recall, remembered
 from keten.core.policy import (
     has_case_role,
     is_aandachtsfunctionaris,
@@ -56,8 +56,12 @@ def _user(who: Any) -> Any:
 def is_on_case_team(user: Any, dossier: Any) -> bool:
     if dossier is None or getattr(user, "pk", None) is None:
         return False
+    dossier_id = getattr(dossier, "pk", dossier)
+    team = recall(("dossiers.team_ids", user.pk))  # known when the page listed the visible dossiers
+    if team is not None:
+        return dossier_id in team
     return remembered(
-        ("dossiers.on_case_team", user.pk, getattr(dossier, "pk", dossier)),
+        ("dossiers.on_case_team", user.pk, dossier_id),
         lambda: CaseTeamMember.objects.filter(dossier=dossier, user=user, ended_at__isnull=True).exists(),
     )
 
@@ -92,11 +96,14 @@ def visible_dossier_ids(user: Any) -> list[int]:
     def ids() -> tuple[int, ...]:
         team = CaseTeamMember.objects.filter(user=user, ended_at__isnull=True).values_list("dossier_id", flat=True)
         if through_system:
-            return tuple(sorted(team))
+            return tuple(sorted(set(team)))
         glass = BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values_list(
-            "dossier_id", flat=True
+            "dossier_id", Value(True)
         )
-        return tuple(sorted(set(team.union(glass))))
+        rows = list(team.values_list("dossier_id", Value(False)).union(glass, all=True))
+        # The case-team part answers is_on_case_team for the rest of the page.
+        keep(("dossiers.team_ids", user.pk), frozenset(pk for pk, by_glass in rows if not by_glass))
+        return tuple(sorted({pk for pk, _by_glass in rows}))
 
     return list(remembered(("dossiers.visible_ids", user.pk, through_system), ids))
 

@@ -9,9 +9,6 @@ to the registration or the agreement, pages the actor may open for the same reas
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,9 +46,10 @@ _AGREEMENT_TITLES = {
 }
 
 
-def _visible(actor: Actor, dossier: Dossier) -> QuerySet[CaseRegistration, Any]:
-    """The dossier's registrations the actor may see, as a subquery."""
-    return registrations_visible_to(actor).filter(dossier=dossier).values("pk")
+def _visible(actor: Actor, dossier: Dossier) -> list[int]:
+    """The ids of the dossier's registrations the actor may see (a case has a few): one query, after
+    which each query of the source names them instead of repeating the visibility rule."""
+    return list(registrations_visible_to(actor).filter(dossier=dossier).values_list("pk", flat=True))
 
 
 def _user_names(path: str) -> list[str]:
@@ -62,9 +60,9 @@ def _registration_url(pk: int) -> str:
     return reverse("overleg:registration", args=[pk])
 
 
-def _registrations(actor: Actor, dossier: Dossier, before: Cursor | None, limit: int) -> list[TimelineEntry]:
+def _registrations(dossier: Dossier, cases: list[int], before: Cursor | None, limit: int) -> list[TimelineEntry]:
     """Registered, decided and closed: three queries."""
-    visible = CaseRegistration.objects.filter(pk__in=_visible(actor, dossier)).select_related("overleg_type")
+    visible = CaseRegistration.objects.filter(pk__in=cases).select_related("overleg_type")
     label = str(_LABELS[REGISTRATIONS])
     found: list[TimelineEntry] = []
     registered = older_rows(
@@ -150,14 +148,13 @@ def _registrations(actor: Actor, dossier: Dossier, before: Cursor | None, limit:
     return found
 
 
-def _discussions(actor: Actor, dossier: Dossier, before: Cursor | None, limit: int) -> list[TimelineEntry]:
+def _discussions(dossier: Dossier, cases: list[int], before: Cursor | None, limit: int) -> list[TimelineEntry]:
     """Put on or taken off an agenda, and the discussion records: two queries."""
-    visible = _visible(actor, dossier)
     label = str(_LABELS[DISCUSSIONS])
     found: list[TimelineEntry] = []
     agenda = older_rows(
         AgendaEvent.objects.filter(
-            item__registration__in=visible, kind__in=[AgendaEvent.Kind.ADDED, AgendaEvent.Kind.REMOVED]
+            item__registration_id__in=cases, kind__in=[AgendaEvent.Kind.ADDED, AgendaEvent.Kind.REMOVED]
         )
         .select_related("actor", "item__meeting__overleg_type")
         .only(
@@ -198,7 +195,7 @@ def _discussions(actor: Actor, dossier: Dossier, before: Cursor | None, limit: i
             )
         )
     records = older_rows(
-        DiscussionEntry.objects.filter(agenda_item__registration__in=visible)
+        DiscussionEntry.objects.filter(agenda_item__registration_id__in=cases)
         .select_related("author", "organisation", "agenda_item__meeting__overleg_type")
         .defer(
             *_user_names("author"),
@@ -242,12 +239,10 @@ def _discussions(actor: Actor, dossier: Dossier, before: Cursor | None, limit: i
     return found
 
 
-def _agreements(actor: Actor, dossier: Dossier, before: Cursor | None, limit: int) -> list[TimelineEntry]:
+def _agreements(dossier: Dossier, cases: list[int], before: Cursor | None, limit: int) -> list[TimelineEntry]:
     """Agreements made, done, cancelled or reopened (not each edit): one query."""
     rows = older_rows(
-        AgreementVersion.objects.filter(
-            agreement__registration__in=_visible(actor, dossier), kind__in=list(_AGREEMENT_TITLES)
-        )
+        AgreementVersion.objects.filter(agreement__registration_id__in=cases, kind__in=list(_AGREEMENT_TITLES))
         .select_related("changed_by", "agreement")
         .defer(*_user_names("changed_by"), "values", "agreement__result"),
         event="overleg.agreement",
@@ -277,16 +272,20 @@ def _agreements(actor: Actor, dossier: Dossier, before: Cursor | None, limit: in
 def collect(
     actor: Actor, dossier: Dossier, kinds: frozenset[str], before: Cursor | None, limit: int
 ) -> list[TimelineEntry]:
-    """The asked kinds of the dossier's visible cases: at most three, two and one queries."""
+    """The asked kinds of the dossier's visible cases: one query for the cases, then at most three,
+    two and one queries (none when the actor sees no case of the dossier)."""
     if actor.user is None:
+        return []
+    cases = _visible(actor, dossier)
+    if not cases:
         return []
     found: list[TimelineEntry] = []
     if REGISTRATIONS in kinds:
-        found += _registrations(actor, dossier, before, limit)
+        found += _registrations(dossier, cases, before, limit)
     if DISCUSSIONS in kinds:
-        found += _discussions(actor, dossier, before, limit)
+        found += _discussions(dossier, cases, before, limit)
     if AGREEMENTS in kinds:
-        found += _agreements(actor, dossier, before, limit)
+        found += _agreements(dossier, cases, before, limit)
     return found
 
 
