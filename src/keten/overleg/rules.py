@@ -263,7 +263,9 @@ def agreement_visibility_q(user: Any, *, dossiers: Any = None) -> Q:
     """
     if not _in_case_role(user):
         return NOTHING
-    cases = CaseRegistration.objects.all() if dossiers is None else CaseRegistration.objects.filter(dossier__in=dossiers)
+    cases = CaseRegistration.objects.all()
+    if dossiers is not None:
+        cases = cases.filter(dossier__in=dossiers)
     visible_cases = cases.filter(registration_visibility_q(user)).values("pk")
     return agreement_owner_q(user) | Q(registration_id__in=visible_cases)
 
