@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -156,6 +156,23 @@ def older_rows(
     """At most ``limit`` rows of ``qs`` below the cursor, in timeline order (newest first): one query."""
     filtered = qs.filter(before_q(before, event=event, moment=moment, is_date=is_date, row_id=row_id))
     return list(filtered.order_by(f"-{moment}", f"-{row_id}")[:limit])
+
+
+def present(dossier: Dossier, **events: QuerySet[Any]) -> set[str]:
+    """The names of the querysets that hold any row, asked in one query (an EXISTS for each), so that a
+    source skips the queries of what never happened in this dossier (most dossiers have no
+    disclosures, consents or requests). Nothing is read but whether rows exist."""
+    from keten.dossiers.models import Dossier
+
+    if not events:
+        return set()
+    names = {f"has_{i}": name for i, name in enumerate(events)}
+    row = (
+        Dossier.objects.filter(pk=dossier.pk)
+        .values(**{alias: Exists(events[name].order_by()) for alias, name in names.items()})
+        .first()
+    )
+    return {name for alias, name in names.items() if row and row[alias]}
 
 
 def shorten(text: str | None, limit: int = 160) -> str:
