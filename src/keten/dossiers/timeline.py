@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Exists, Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -42,6 +42,7 @@ from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
 from keten.core.memo import reading
 from keten.core.models import AuditAction
+from keten.core.queries import exists_each
 
 if TYPE_CHECKING:
     from keten.dossiers.models import Dossier
@@ -159,20 +160,10 @@ def older_rows(
 
 
 def present(dossier: Dossier, **events: QuerySet[Any]) -> set[str]:
-    """The names of the querysets that hold any row, asked in one query (an EXISTS for each), so that a
-    source skips the queries of what never happened in this dossier (most dossiers have no
+    """The names of the querysets (each limited to ``dossier``) that hold any row, asked in one query,
+    so that a source skips the queries of what never happened in this dossier (most dossiers have no
     disclosures, consents or requests). Nothing is read but whether rows exist."""
-    from keten.dossiers.models import Dossier
-
-    if not events:
-        return set()
-    names = {f"has_{i}": name for i, name in enumerate(events)}
-    row = (
-        Dossier.objects.filter(pk=dossier.pk)
-        .values(**{alias: Exists(events[name].order_by()) for alias, name in names.items()})
-        .first()
-    )
-    return {name for alias, name in names.items() if row and row[alias]}
+    return exists_each(**events)
 
 
 def shorten(text: str | None, limit: int = 160) -> str:
