@@ -59,16 +59,28 @@ def compute_hash(values: dict[str, Any], prev_hash: str) -> str:
 
 def _lock_chain_and_get_head() -> str:
     """Serialise appends (so two transactions never chain onto the same predecessor) and return the
-    hash of the newest event. On PostgreSQL the advisory lock and the read are one round trip; on
-    SQLite the connection runs IMMEDIATE transactions, which hold the write lock already."""
+    hash of the newest event. On SQLite the connection runs IMMEDIATE transactions, which hold the
+    write lock already.
+
+    On PostgreSQL the head must be read by a statement that *starts* after the lock is granted: a
+    statement sees the rows committed before it started (READ COMMITTED), so a head read in the
+    statement that waited for the lock misses the event the lock holder committed meanwhile, and
+    two events would chain onto the same predecessor. The lock and the read are two statements
+    sent in one round trip (client-side binding allows that), else two round trips.
+    """
     if connection.vendor == "postgresql":
+        from psycopg import ClientCursor
+
+        head = "SELECT hash FROM core_auditevent ORDER BY id DESC LIMIT 1"
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s), (SELECT hash FROM core_auditevent ORDER BY id DESC LIMIT 1)",
-                [_CHAIN_LOCK_KEY],
-            )
+            if isinstance(cursor.cursor, ClientCursor):
+                cursor.execute(f"SELECT pg_advisory_xact_lock(%s); {head}", [_CHAIN_LOCK_KEY])
+                cursor.nextset()
+            else:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+                cursor.execute(head)
             row = cursor.fetchone()
-        return (row[1] if row else None) or GENESIS_HASH
+        return (row[0] if row else None) or GENESIS_HASH
     return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
 
 
