@@ -52,6 +52,11 @@ def remembered(key: Hashable, answer: Callable[[], T]) -> T:
     return answers[key]  # type: ignore[no-any-return]
 
 
+def active() -> bool:
+    """Whether answers are kept now (inside :func:`reading`)."""
+    return _answers.get() is not None
+
+
 def recall(key: Hashable) -> Any:
     """The answer kept under ``key`` inside :func:`reading`, or None (outside it, or not asked yet)."""
     answers = _answers.get()

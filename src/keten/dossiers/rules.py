@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from keten.accounts.models import ApiClient
 from keten.core.actor import Actor, acts_through_system
-from keten.core.memo import keep, recall, remembered
+from keten.core.memo import active, keep, recall, remembered
 from keten.core.policy import (
     has_case_role,
     is_aandachtsfunctionaris,
@@ -96,7 +96,9 @@ def visible_dossier_ids(user: Any) -> list[int]:
     def ids() -> tuple[int, ...]:
         team = CaseTeamMember.objects.filter(user=user, ended_at__isnull=True).values_list("dossier_id", flat=True)
         if through_system:
-            return tuple(sorted(set(team)))
+            ids = frozenset(team)
+            keep(("dossiers.team_ids", user.pk), ids)
+            return tuple(sorted(ids))
         glass = BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values_list(
             "dossier_id", Value(True)
         )
@@ -106,6 +108,24 @@ def visible_dossier_ids(user: Any) -> list[int]:
         return tuple(sorted({pk for pk, _by_glass in rows}))
 
     return list(remembered(("dossiers.visible_ids", user.pk, through_system), ids))
+
+
+def team_dossier_ids(who: Any) -> frozenset[int]:
+    """:func:`dossiers_of_team` as ids. Inside a page that keeps the policy's answers
+    (:func:`keten.core.memo.reading`) they come with :func:`visible_dossier_ids`, which the page's
+    other blocks ask too: one query for both."""
+    user = _user(who)
+    if user is None or not may_see_client_data(user):
+        return frozenset()
+    key = ("dossiers.team_ids", user.pk)
+    if active() and recall(key) is None:
+        visible_dossier_ids(user)  # keeps the case-team part under ``key``
+    return remembered(
+        key,
+        lambda: frozenset(
+            CaseTeamMember.objects.filter(user=user, ended_at__isnull=True).values_list("dossier_id", flat=True)
+        ),
+    )
 
 
 def dossiers_of_team(who: Any) -> QuerySet[Dossier]:
