@@ -159,6 +159,14 @@ def older_rows(
     return list(filtered.order_by(f"-{moment}", f"-{row_id}")[:limit])
 
 
+def newest_below(entries: Iterable[TimelineEntry], before: Cursor | None, limit: int) -> list[TimelineEntry]:
+    """The newest ``limit`` of ``entries`` whose key is below the cursor, newest first: what
+    :func:`older_rows` gives, for a source that reads all of a dossier's (few) rows of a table in one
+    query and makes several sorts of entry of each row (a case registered, decided and closed)."""
+    below = [e for e in entries if before is None or e.key < (before.moment, before.row_id, before.event)]
+    return sorted(below, key=lambda e: e.key, reverse=True)[:limit]
+
+
 def present(dossier: Dossier, **events: QuerySet[Any]) -> set[str]:
     """The names of the querysets (each limited to ``dossier``) that hold any row, asked in one query,
     so that a source skips the queries of what never happened in this dossier (most dossiers have no

@@ -18,7 +18,7 @@ from keten.accounts.models import Organisation, User
 from keten.core.actor import Actor
 from keten.core.queries import ORGANISATION_NAME, USER_NAMES, defer_except
 from keten.dossiers.models import Dossier
-from keten.dossiers.timeline import Cursor, TimelineEntry, TimelineSource, older_rows, shorten
+from keten.dossiers.timeline import Cursor, TimelineEntry, TimelineSource, newest_below, older_rows, shorten
 from keten.overleg.models import (
     AgendaEvent,
     AgreementVersion,
@@ -46,10 +46,27 @@ _AGREEMENT_TITLES = {
 }
 
 
-def _visible(actor: Actor, dossier: Dossier) -> list[int]:
-    """The ids of the dossier's registrations the actor may see (a case has a few): one query, after
-    which each query of the source names them instead of repeating the visibility rule."""
-    return list(registrations_visible_to(actor).filter(dossier=dossier).values_list("pk", flat=True))
+def _visible(actor: Actor, dossier: Dossier) -> list[CaseRegistration]:
+    """The dossier's registrations the actor may see (a case has a few), with what their entries
+    show: one query, after which each query of the source names their ids instead of repeating
+    the visibility rule."""
+    return list(
+        registrations_visible_to(actor)
+        .filter(dossier=dossier)
+        .select_related(None)
+        .select_related("overleg_type", "registered_by", "organisation", "decided_by")
+        .only(
+            "pk",
+            "registered_at",
+            "decided_at",
+            "closed_at",
+            "status",
+            "overleg_type__name",
+            *(f"registered_by__{f}" for f in USER_NAMES),
+            *(f"organisation__{f}" for f in ORGANISATION_NAME),
+            *(f"decided_by__{f}" for f in USER_NAMES),
+        )
+    )
 
 
 def _user_names(path: str) -> list[str]:
@@ -60,92 +77,59 @@ def _registration_url(pk: int) -> str:
     return reverse("overleg:registration", args=[pk])
 
 
-def _registrations(dossier: Dossier, cases: list[int], before: Cursor | None, limit: int) -> list[TimelineEntry]:
-    """Registered, decided and closed: three queries."""
-    visible = CaseRegistration.objects.filter(pk__in=cases).select_related("overleg_type")
+def _registrations(
+    dossier: Dossier, cases: list[CaseRegistration], before: Cursor | None, limit: int
+) -> list[TimelineEntry]:
+    """Registered, decided and closed, from the cases read already: no query."""
     label = str(_LABELS[REGISTRATIONS])
     found: list[TimelineEntry] = []
-    registered = older_rows(
-        visible.select_related("registered_by", "organisation").only(
-            "pk",
-            "registered_at",
-            "status",
-            "overleg_type__name",
-            *(f"registered_by__{f}" for f in USER_NAMES),
-            *(f"organisation__{f}" for f in ORGANISATION_NAME),
-        ),
-        event="overleg.registered",
-        moment="registered_at",
-        before=before,
-        limit=limit,
-    )
-    found += [
-        TimelineEntry(
-            kind=REGISTRATIONS,
-            kind_label=label,
-            when=r.registered_at,
-            title=_("Aangemeld voor %(overleg)s") % {"overleg": r.overleg_type.name},
-            detail=_("Status: %(status)s") % {"status": r.get_status_display()},
-            actor_name=str(r.registered_by),
-            organisation_name=r.organisation.name,
-            url=_registration_url(r.pk),
-            dossier_id=dossier.pk,
-            event="overleg.registered",
-            row_id=r.pk,
-        )
-        for r in registered
-    ]
-    decided = older_rows(
-        visible.filter(decided_at__isnull=False)
-        .select_related("decided_by")
-        .only("pk", "decided_at", "status", "overleg_type__name", *(f"decided_by__{f}" for f in USER_NAMES)),
-        event="overleg.decided",
-        moment="decided_at",
-        before=before,
-        limit=limit,
-    )
-    for r in decided:
-        assert r.decided_at is not None  # filtered above
-        declined = r.status == RegistrationStatus.AFGEWEZEN
+    for r in cases:
         found.append(
             TimelineEntry(
                 kind=REGISTRATIONS,
                 kind_label=label,
-                when=r.decided_at,
-                title=(_("Aanmelding afgewezen door de voorzitter") if declined else _("Aanmelding toegelaten")),
-                detail=str(r.overleg_type.name),
-                actor_name=str(r.decided_by) if r.decided_by else "",
+                when=r.registered_at,
+                title=_("Aangemeld voor %(overleg)s") % {"overleg": r.overleg_type.name},
+                detail=_("Status: %(status)s") % {"status": r.get_status_display()},
+                actor_name=str(r.registered_by),
+                organisation_name=r.organisation.name,
                 url=_registration_url(r.pk),
                 dossier_id=dossier.pk,
-                event="overleg.decided",
+                event="overleg.registered",
                 row_id=r.pk,
             )
         )
-    closed = older_rows(
-        visible.filter(closed_at__isnull=False, status=RegistrationStatus.AFGESLOTEN).only(
-            "pk", "closed_at", "overleg_type__name"
-        ),
-        event="overleg.closed",
-        moment="closed_at",
-        before=before,
-        limit=limit,
-    )
-    for r in closed:
-        assert r.closed_at is not None  # filtered above
-        found.append(
-            TimelineEntry(
-                kind=REGISTRATIONS,
-                kind_label=label,
-                when=r.closed_at,
-                title=_("Casus afgesloten in het overleg"),
-                detail=str(r.overleg_type.name),
-                url=_registration_url(r.pk),
-                dossier_id=dossier.pk,
-                event="overleg.closed",
-                row_id=r.pk,
+        if r.decided_at is not None:
+            declined = r.status == RegistrationStatus.AFGEWEZEN
+            found.append(
+                TimelineEntry(
+                    kind=REGISTRATIONS,
+                    kind_label=label,
+                    when=r.decided_at,
+                    title=(_("Aanmelding afgewezen door de voorzitter") if declined else _("Aanmelding toegelaten")),
+                    detail=str(r.overleg_type.name),
+                    actor_name=str(r.decided_by) if r.decided_by else "",
+                    url=_registration_url(r.pk),
+                    dossier_id=dossier.pk,
+                    event="overleg.decided",
+                    row_id=r.pk,
+                )
             )
-        )
-    return found
+        if r.closed_at is not None and r.status == RegistrationStatus.AFGESLOTEN:
+            found.append(
+                TimelineEntry(
+                    kind=REGISTRATIONS,
+                    kind_label=label,
+                    when=r.closed_at,
+                    title=_("Casus afgesloten in het overleg"),
+                    detail=str(r.overleg_type.name),
+                    url=_registration_url(r.pk),
+                    dossier_id=dossier.pk,
+                    event="overleg.closed",
+                    row_id=r.pk,
+                )
+            )
+    return newest_below(found, before, limit)
 
 
 def _discussions(dossier: Dossier, cases: list[int], before: Cursor | None, limit: int) -> list[TimelineEntry]:
@@ -272,16 +256,18 @@ def _agreements(dossier: Dossier, cases: list[int], before: Cursor | None, limit
 def collect(
     actor: Actor, dossier: Dossier, kinds: frozenset[str], before: Cursor | None, limit: int
 ) -> list[TimelineEntry]:
-    """The asked kinds of the dossier's visible cases: one query for the cases, then at most three,
-    two and one queries (none when the actor sees no case of the dossier)."""
+    """The asked kinds of the dossier's visible cases: one query for the cases (their registration,
+    decision and closing), then at most two and one queries (none when the actor sees no case of
+    the dossier)."""
     if actor.user is None:
         return []
-    cases = _visible(actor, dossier)
-    if not cases:
+    registrations = _visible(actor, dossier)
+    if not registrations:
         return []
+    cases = [r.pk for r in registrations]
     found: list[TimelineEntry] = []
     if REGISTRATIONS in kinds:
-        found += _registrations(dossier, cases, before, limit)
+        found += _registrations(dossier, registrations, before, limit)
     if DISCUSSIONS in kinds:
         found += _discussions(dossier, cases, before, limit)
     if AGREEMENTS in kinds:
