@@ -21,7 +21,13 @@ date counts as the start of that day in Europe/Amsterdam), the id of its row and
 query it came from (``event``, unique per table and kind of happening in a source). Keys are
 unique, so a page ends at a key and the next page starts right below it: nothing is skipped or
 shown twice, also when many entries share a moment. A source builds each query with
-:func:`older_rows`, which applies the cursor and this order.
+:func:`older_rows`, which applies the cursor and this order (or reads a dossier's few rows of a
+table at once and picks with :func:`newest_below`). Most dossiers have nothing of most kinds: a
+source asks first, with :func:`present` (one query), which of its tables hold rows of the dossier,
+and runs only the queries of those.
+
+The page is read inside :func:`keten.core.memo.reading`: the sources ask the policy the same
+questions (is the actor on the case team), and each is answered by the database once.
 """
 
 from __future__ import annotations
