@@ -19,6 +19,7 @@ POST runs the service and returns to where the user came from with a message.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -28,8 +29,10 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from keten.core import audit
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import KetenForm, apply_domain_error
+from keten.core.memo import reading
 
 T = TypeVar("T")
 
@@ -152,3 +155,18 @@ def confirmed(
         **(extra or {}),
     }
     return render(request, template, context)
+
+
+def read_only_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page that reads through several selectors and changes nothing: on GET and HEAD its audit
+    events are written in one append (:func:`keten.core.audit.batched`) and the policy's answers
+    about the user are asked once (:func:`keten.core.memo.reading`). Put it below ``@requires``."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        with audit.batched(), reading():
+            return view(request, *args, **kwargs)
+
+    return wrapped

@@ -43,6 +43,27 @@ def _count_sql(qs: QuerySet[Any]) -> tuple[str, list[Any]]:
     return f"(SELECT COUNT(*) FROM ({sql}) AS keten_counted)", list(params)  # noqa: S608
 
 
+def exists_each(**querysets: QuerySet[Any]) -> set[str]:
+    """The names of the querysets that hold any row, asked in one statement (an EXISTS for each).
+
+    For a page that would otherwise run several queries of which most find nothing: ask first, then
+    run only those that will find rows.
+    """
+    if not querysets:
+        return set()
+    parts: list[str] = []
+    params: list[Any] = []
+    for qs in querysets.values():
+        sql, qs_params = qs.order_by().values("pk").query.get_compiler(using=qs.db).as_sql()
+        # ORM-compiled SQL; every value stays a parameter.
+        parts.append(f"EXISTS ({sql})")
+        params.extend(qs_params)
+    with connections["default"].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
+    return {name for name, found in zip(querysets, row, strict=True) if found}
+
+
 #: A user id no account has; stands for "the user" while a query is compiled once.
 _SOMEONE = -918273645
 

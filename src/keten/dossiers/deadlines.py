@@ -124,7 +124,12 @@ def due_for(actor: Actor, *, until: date | None = None) -> list[Deadline]:
     """The open deadlines, overdue or due by ``until`` (default: a week from today), in the open
     dossiers whose case team the actor is on (never those opened by break-the-glass)."""
     from keten.dossiers.models import Dossier
-    from keten.dossiers.rules import dossiers_of_team
+    from keten.dossiers.rules import team_dossier_ids
 
     until = until or timezone.localdate() + timedelta(days=SOON_DAYS)
-    return collect(actor, dossiers_of_team(actor).filter(status=Dossier.Status.OPEN), until=until)
+    # The case team's dossiers as ids (tens of them): each source's query then names them instead of
+    # repeating the case-team subquery, which lets the database start from these few dossiers.
+    ids = sorted(team_dossier_ids(actor))
+    if not ids:
+        return []
+    return collect(actor, Dossier.objects.filter(pk__in=ids, status=Dossier.Status.OPEN), until=until)

@@ -22,11 +22,12 @@ from __future__ import annotations
 from typing import Any
 
 import rules
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 
 from keten.accounts.models import ApiClient
 from keten.core.actor import Actor, acts_through_system
+from keten.core.memo import active, keep, recall, remembered
 from keten.core.policy import (
     has_case_role,
     is_aandachtsfunctionaris,
@@ -55,7 +56,14 @@ def _user(who: Any) -> Any:
 def is_on_case_team(user: Any, dossier: Any) -> bool:
     if dossier is None or getattr(user, "pk", None) is None:
         return False
-    return CaseTeamMember.objects.filter(dossier=dossier, user=user, ended_at__isnull=True).exists()
+    dossier_id = getattr(dossier, "pk", dossier)
+    team = recall(("dossiers.team_ids", user.pk))  # known when the page listed the visible dossiers
+    if team is not None:
+        return dossier_id in team
+    return remembered(
+        ("dossiers.on_case_team", user.pk, dossier_id),
+        lambda: CaseTeamMember.objects.filter(dossier=dossier, user=user, ended_at__isnull=True).exists(),
+    )
 
 
 @rules.predicate
@@ -63,7 +71,10 @@ def has_break_glass_access(user: Any, dossier: Any) -> bool:
     # A grant is personal: a system acting for the professional never goes through it.
     if dossier is None or getattr(user, "pk", None) is None or acts_through_system(user):
         return False
-    return BreakGlassAccess.objects.filter(dossier=dossier, user=user, expires_at__gt=timezone.now()).exists()
+    return remembered(
+        ("dossiers.break_glass", user.pk, getattr(dossier, "pk", dossier)),
+        lambda: BreakGlassAccess.objects.filter(dossier=dossier, user=user, expires_at__gt=timezone.now()).exists(),
+    )
 
 
 can_view_dossier = has_case_role & (is_on_case_team | has_break_glass_access)
@@ -80,13 +91,41 @@ def visible_dossier_ids(user: Any) -> list[int]:
     user = _user(user)
     if user is None or not may_see_client_data(user):
         return []
-    team = CaseTeamMember.objects.filter(user=user, ended_at__isnull=True).values_list("dossier_id", flat=True)
-    if acts_through_system(user):
-        return sorted(team)
-    glass = BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values_list(
-        "dossier_id", flat=True
+    through_system = acts_through_system(user)
+
+    def ids() -> tuple[int, ...]:
+        team = CaseTeamMember.objects.filter(user=user, ended_at__isnull=True).values_list("dossier_id", flat=True)
+        if through_system:
+            ids = frozenset(team)
+            keep(("dossiers.team_ids", user.pk), ids)
+            return tuple(sorted(ids))
+        glass = BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values_list(
+            "dossier_id", Value(True)
+        )
+        rows = list(team.values_list("dossier_id", Value(False)).union(glass, all=True))
+        # The case-team part answers is_on_case_team for the rest of the page.
+        keep(("dossiers.team_ids", user.pk), frozenset(pk for pk, by_glass in rows if not by_glass))
+        return tuple(sorted({pk for pk, _by_glass in rows}))
+
+    return list(remembered(("dossiers.visible_ids", user.pk, through_system), ids))
+
+
+def team_dossier_ids(who: Any) -> frozenset[int]:
+    """:func:`dossiers_of_team` as ids. Inside a page that keeps the policy's answers
+    (:func:`keten.core.memo.reading`) they come with :func:`visible_dossier_ids`, which the page's
+    other blocks ask too: one query for both."""
+    user = _user(who)
+    if user is None or not may_see_client_data(user):
+        return frozenset()
+    key = ("dossiers.team_ids", user.pk)
+    if active() and recall(key) is None:
+        visible_dossier_ids(user)  # keeps the case-team part under ``key``
+    return remembered(
+        key,
+        lambda: frozenset(
+            CaseTeamMember.objects.filter(user=user, ended_at__isnull=True).values_list("dossier_id", flat=True)
+        ),
     )
-    return sorted(set(team.union(glass)))
 
 
 def dossiers_of_team(who: Any) -> QuerySet[Dossier]:

@@ -21,7 +21,13 @@ date counts as the start of that day in Europe/Amsterdam), the id of its row and
 query it came from (``event``, unique per table and kind of happening in a source). Keys are
 unique, so a page ends at a key and the next page starts right below it: nothing is skipped or
 shown twice, also when many entries share a moment. A source builds each query with
-:func:`older_rows`, which applies the cursor and this order.
+:func:`older_rows`, which applies the cursor and this order (or reads a dossier's few rows of a
+table at once and picks with :func:`newest_below`). Most dossiers have nothing of most kinds: a
+source asks first, with :func:`present` (one query), which of its tables hold rows of the dossier,
+and runs only the queries of those.
+
+The page is read inside :func:`keten.core.memo.reading`: the sources ask the policy the same
+questions (is the actor on the case team), and each is answered by the database once.
 """
 
 from __future__ import annotations
@@ -40,7 +46,9 @@ from django.utils.functional import Promise
 from keten.core import audit
 from keten.core.actor import Actor
 from keten.core.errors import NotFoundError
+from keten.core.memo import reading
 from keten.core.models import AuditAction
+from keten.core.queries import exists_each
 
 if TYPE_CHECKING:
     from keten.dossiers.models import Dossier
@@ -157,6 +165,21 @@ def older_rows(
     return list(filtered.order_by(f"-{moment}", f"-{row_id}")[:limit])
 
 
+def newest_below(entries: Iterable[TimelineEntry], before: Cursor | None, limit: int) -> list[TimelineEntry]:
+    """The newest ``limit`` of ``entries`` whose key is below the cursor, newest first: what
+    :func:`older_rows` gives, for a source that reads all of a dossier's (few) rows of a table in one
+    query and makes several sorts of entry of each row (a case registered, decided and closed)."""
+    below = [e for e in entries if before is None or e.key < (before.moment, before.row_id, before.event)]
+    return sorted(below, key=lambda e: e.key, reverse=True)[:limit]
+
+
+def present(dossier: Dossier, **events: QuerySet[Any]) -> set[str]:
+    """The names of the querysets (each limited to ``dossier``) that hold any row, asked in one query,
+    so that a source skips the queries of what never happened in this dossier (most dossiers have no
+    disclosures, consents or requests). Nothing is read but whether rows exist."""
+    return exists_each(**events)
+
+
 def shorten(text: str | None, limit: int = 160) -> str:
     """The first ``limit`` characters of a text on one line (an ellipsis where it was cut)."""
     flat = " ".join((text or "").split())
@@ -258,7 +281,22 @@ def timeline_page(
     queries. ValueError for an unknown kind; NotFoundError when the actor may not see the dossier.
     The read is audited once, with the family's pseudonym and what the page showed — unless the
     page that shows it audits the dossier's read itself (``audit_read=False``: the workspace's overview).
+    The sources ask the policy the same questions about the actor and the dossier: each is asked once
+    per page (:func:`keten.core.memo.reading`).
     """
+    with reading():
+        return _timeline_page(actor, dossier, kinds, before, limit, audit_read=audit_read)
+
+
+def _timeline_page(
+    actor: Actor,
+    dossier: Dossier,
+    kinds: Collection[str] | None,
+    before: Cursor | None,
+    limit: int,
+    *,
+    audit_read: bool,
+) -> TimelinePage:
     from keten.core.policy import allows
 
     if actor.user is None or not allows("dossiers.view_dossier", actor, dossier):

@@ -7,7 +7,9 @@ the same query with a subquery, so the number of versions does not matter).
 
 from __future__ import annotations
 
-from django.db.models import F, OuterRef, Q, Subquery
+from typing import Any
+
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +19,7 @@ from keten.core.actor import Actor
 from keten.core.policy import allows
 from keten.core.queries import ORGANISATION_NAME, USER_NAMES, defer_except
 from keten.dossiers.models import CaseTeamMember, Dossier, DossierNote
-from keten.dossiers.timeline import Cursor, TimelineEntry, TimelineSource, older_rows, shorten
+from keten.dossiers.timeline import Cursor, TimelineEntry, TimelineSource, older_rows, present, shorten
 
 NOTES = "notities"
 TEAM = "casusteam"
@@ -35,7 +37,8 @@ def collect(
     actor: Actor, dossier: Dossier, kinds: frozenset[str], before: Cursor | None, limit: int
 ) -> list[TimelineEntry]:
     """Notes (1 query), case-team additions and endings (2), status changes (1) — as the dossier page
-    shows them to whoever may see the dossier."""
+    shows them to whoever may see the dossier. One query first learns which of notes, endings and
+    recorded versions the dossier has any of; the queries of those it has none of are left out."""
     if actor.user is None or not allows("dossiers.view_dossier", actor, dossier):
         return []
 
@@ -43,7 +46,15 @@ def collect(
         return reverse("dossiers:section", args=[dossier.reference, slug])
 
     found: list[TimelineEntry] = []
+    probe: dict[str, QuerySet[Any]] = {}
     if NOTES in kinds:
+        probe["notes"] = DossierNote.objects.filter(dossier=dossier)
+    if TEAM in kinds:
+        probe["ended"] = CaseTeamMember.objects.filter(dossier=dossier, ended_at__isnull=False)
+    if STATUS in kinds:
+        probe["versions"] = Dossier.history.model.objects.filter(id=dossier.pk)
+    happened = present(dossier, **probe)
+    if "notes" in happened:
         notes = older_rows(
             DossierNote.objects.filter(dossier=dossier)
             .select_related("author")
@@ -72,12 +83,16 @@ def collect(
         members = CaseTeamMember.objects.filter(dossier=dossier).select_related("user", "organisation", "added_by")
         members = members.defer(*_people(), *defer_except("added_by", User, USER_NAMES))
         added = older_rows(members, event="dossiers.team_added", moment="added_at", before=before, limit=limit)
-        ended = older_rows(
-            members.filter(ended_at__isnull=False),
-            event="dossiers.team_ended",
-            moment="ended_at",
-            before=before,
-            limit=limit,
+        ended = (
+            older_rows(
+                members.filter(ended_at__isnull=False),
+                event="dossiers.team_ended",
+                moment="ended_at",
+                before=before,
+                limit=limit,
+            )
+            if "ended" in happened
+            else []
         )
         for m in added:
             found.append(
@@ -109,7 +124,7 @@ def collect(
                     row_id=m.pk,
                 )
             )
-    if STATUS in kinds:
+    if "versions" in happened:
         found += _status_changes(dossier, reverse("dossiers:detail", args=[dossier.reference]), before, limit)
     return found
 

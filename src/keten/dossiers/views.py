@@ -24,6 +24,7 @@ from keten.core.actor import Actor, actor_from_request
 from keten.core.errors import ConflictError, DomainError, NotFoundError
 from keten.core.forms import apply_domain_error
 from keten.core.listing import list_context
+from keten.core.pages import read_only_page
 from keten.dossiers import sections, selectors, services
 from keten.dossiers.access.offers import remember_offer
 from keten.dossiers.forms import (
@@ -152,6 +153,7 @@ def workspace_response(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("dossiers.view_dossiers")
+@read_only_page
 def dossier_detail(request: HttpRequest, reference: str) -> HttpResponse:
     """The dossier's overview: the summary, all open deadlines, the status of every section
     (:mod:`keten.dossiers.sections`), each linking to its own page, and the latest happenings."""
@@ -169,6 +171,7 @@ def dossier_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 @requires("dossiers.view_dossiers")
+@read_only_page
 def dossier_section(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
     """One section of the dossier (Gezin, Casusteam, Meldcode, …) on its own page; 404 for a name
     that is no section."""
@@ -393,6 +396,7 @@ def timeline_context(page: TimelinePage, *, problem: str = "") -> dict[str, Any]
 
 @require_GET
 @requires("dossiers.view_dossiers")
+@read_only_page
 def dossier_timeline(request: HttpRequest, reference: str) -> HttpResponse:
     """The Tijdlijn section: everything that happened in the dossier across the apps, newest first.
 

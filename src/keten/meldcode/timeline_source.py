@@ -63,7 +63,8 @@ def _traject_url(reference: str) -> str:
 def collect(
     actor: Actor, dossier: Dossier, kinds: frozenset[str], before: Cursor | None, limit: int
 ) -> list[TimelineEntry]:
-    """Trajecten started (1 query) and their entries of the asked kinds (1 query).
+    """Trajecten started (1 query) and their entries of the asked kinds (1 query; none when the
+    dossier has no traject).
 
     ``meldcode.view_traject`` is the case role and seeing the traject's dossier: asked once for the
     dossier (``meldcode.view_trajecten`` and ``dossiers.view_dossier``), which holds for each of
@@ -75,6 +76,7 @@ def collect(
     ):
         return []
     found: list[TimelineEntry] = []
+    no_trajecten = False  # known when the newest page found none: then there are no entries either
     if TRAJECTEN in kinds:
         trajecten = older_rows(
             Traject.objects.filter(dossier=dossier)
@@ -105,8 +107,9 @@ def collect(
             )
             for t in trajecten
         ]
+        no_trajecten = before is None and not trajecten
     entry_kinds = [k for k, timeline_kind in ENTRY_KINDS.items() if timeline_kind in kinds]
-    if entry_kinds:
+    if entry_kinds and not no_trajecten:
         rows = older_rows(
             Entry.objects.filter(traject__dossier=dossier, kind__in=entry_kinds)
             .select_related("author", "organisation", "traject")

@@ -18,7 +18,9 @@ from keten.overleg.rules import agreement_visibility_q
 
 def collect(actor: Actor, dossiers: Any, until: date | None) -> Iterable[Deadline]:
     rows = Agreement.objects.filter(
-        agreement_visibility_q(actor.user), registration__dossier__in=dossiers, status=AgreementStatus.OPEN
+        agreement_visibility_q(actor.user, dossiers=dossiers),
+        registration__dossier__in=dossiers,
+        status=AgreementStatus.OPEN,
     )
     if until is not None:
         rows = rows.filter(due_on__lte=until)

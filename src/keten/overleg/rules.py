@@ -255,11 +255,18 @@ def sees_agreement_case(user: Any, agreement: Any) -> bool:
 can_view_agreement = has_case_role & (owns_agreement | sees_agreement_case)
 
 
-def agreement_visibility_q(user: Any) -> Q:
-    """:data:`can_view_agreement` as a filter on Agreement: owned, or of a case the user may see."""
+def agreement_visibility_q(user: Any, *, dossiers: Any = None) -> Q:
+    """:data:`can_view_agreement` as a filter on Agreement: owned, or of a case the user may see.
+
+    ``dossiers`` (a queryset or ids): the caller looks only at agreements of these dossiers' cases —
+    the cases the user may see are then looked for among those only, instead of among every case.
+    """
     if not _in_case_role(user):
         return NOTHING
-    visible_cases = CaseRegistration.objects.filter(registration_visibility_q(user)).values("pk")
+    cases = CaseRegistration.objects.all()
+    if dossiers is not None:
+        cases = cases.filter(dossier__in=dossiers)
+    visible_cases = cases.filter(registration_visibility_q(user)).values("pk")
     return agreement_owner_q(user) | Q(registration_id__in=visible_cases)
 
 

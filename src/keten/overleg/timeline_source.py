@@ -9,9 +9,6 @@ to the registration or the agreement, pages the actor may open for the same reas
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +18,7 @@ from keten.accounts.models import Organisation, User
 from keten.core.actor import Actor
 from keten.core.queries import ORGANISATION_NAME, USER_NAMES, defer_except
 from keten.dossiers.models import Dossier
-from keten.dossiers.timeline import Cursor, TimelineEntry, TimelineSource, older_rows, shorten
+from keten.dossiers.timeline import Cursor, TimelineEntry, TimelineSource, newest_below, older_rows, shorten
 from keten.overleg.models import (
     AgendaEvent,
     AgreementVersion,
@@ -49,9 +46,27 @@ _AGREEMENT_TITLES = {
 }
 
 
-def _visible(actor: Actor, dossier: Dossier) -> QuerySet[CaseRegistration, Any]:
-    """The dossier's registrations the actor may see, as a subquery."""
-    return registrations_visible_to(actor).filter(dossier=dossier).values("pk")
+def _visible(actor: Actor, dossier: Dossier) -> list[CaseRegistration]:
+    """The dossier's registrations the actor may see (a case has a few), with what their entries
+    show: one query, after which each query of the source names their ids instead of repeating
+    the visibility rule."""
+    return list(
+        registrations_visible_to(actor)
+        .filter(dossier=dossier)
+        .select_related(None)
+        .select_related("overleg_type", "registered_by", "organisation", "decided_by")
+        .only(
+            "pk",
+            "registered_at",
+            "decided_at",
+            "closed_at",
+            "status",
+            "overleg_type__name",
+            *(f"registered_by__{f}" for f in USER_NAMES),
+            *(f"organisation__{f}" for f in ORGANISATION_NAME),
+            *(f"decided_by__{f}" for f in USER_NAMES),
+        )
+    )
 
 
 def _user_names(path: str) -> list[str]:
@@ -62,102 +77,68 @@ def _registration_url(pk: int) -> str:
     return reverse("overleg:registration", args=[pk])
 
 
-def _registrations(actor: Actor, dossier: Dossier, before: Cursor | None, limit: int) -> list[TimelineEntry]:
-    """Registered, decided and closed: three queries."""
-    visible = CaseRegistration.objects.filter(pk__in=_visible(actor, dossier)).select_related("overleg_type")
+def _registrations(
+    dossier: Dossier, cases: list[CaseRegistration], before: Cursor | None, limit: int
+) -> list[TimelineEntry]:
+    """Registered, decided and closed, from the cases read already: no query."""
     label = str(_LABELS[REGISTRATIONS])
     found: list[TimelineEntry] = []
-    registered = older_rows(
-        visible.select_related("registered_by", "organisation").only(
-            "pk",
-            "registered_at",
-            "status",
-            "overleg_type__name",
-            *(f"registered_by__{f}" for f in USER_NAMES),
-            *(f"organisation__{f}" for f in ORGANISATION_NAME),
-        ),
-        event="overleg.registered",
-        moment="registered_at",
-        before=before,
-        limit=limit,
-    )
-    found += [
-        TimelineEntry(
-            kind=REGISTRATIONS,
-            kind_label=label,
-            when=r.registered_at,
-            title=_("Aangemeld voor %(overleg)s") % {"overleg": r.overleg_type.name},
-            detail=_("Status: %(status)s") % {"status": r.get_status_display()},
-            actor_name=str(r.registered_by),
-            organisation_name=r.organisation.name,
-            url=_registration_url(r.pk),
-            dossier_id=dossier.pk,
-            event="overleg.registered",
-            row_id=r.pk,
-        )
-        for r in registered
-    ]
-    decided = older_rows(
-        visible.filter(decided_at__isnull=False)
-        .select_related("decided_by")
-        .only("pk", "decided_at", "status", "overleg_type__name", *(f"decided_by__{f}" for f in USER_NAMES)),
-        event="overleg.decided",
-        moment="decided_at",
-        before=before,
-        limit=limit,
-    )
-    for r in decided:
-        assert r.decided_at is not None  # filtered above
-        declined = r.status == RegistrationStatus.AFGEWEZEN
+    for r in cases:
         found.append(
             TimelineEntry(
                 kind=REGISTRATIONS,
                 kind_label=label,
-                when=r.decided_at,
-                title=(_("Aanmelding afgewezen door de voorzitter") if declined else _("Aanmelding toegelaten")),
-                detail=str(r.overleg_type.name),
-                actor_name=str(r.decided_by) if r.decided_by else "",
+                when=r.registered_at,
+                title=_("Aangemeld voor %(overleg)s") % {"overleg": r.overleg_type.name},
+                detail=_("Status: %(status)s") % {"status": r.get_status_display()},
+                actor_name=str(r.registered_by),
+                organisation_name=r.organisation.name,
                 url=_registration_url(r.pk),
                 dossier_id=dossier.pk,
-                event="overleg.decided",
+                event="overleg.registered",
                 row_id=r.pk,
             )
         )
-    closed = older_rows(
-        visible.filter(closed_at__isnull=False, status=RegistrationStatus.AFGESLOTEN).only(
-            "pk", "closed_at", "overleg_type__name"
-        ),
-        event="overleg.closed",
-        moment="closed_at",
-        before=before,
-        limit=limit,
-    )
-    for r in closed:
-        assert r.closed_at is not None  # filtered above
-        found.append(
-            TimelineEntry(
-                kind=REGISTRATIONS,
-                kind_label=label,
-                when=r.closed_at,
-                title=_("Casus afgesloten in het overleg"),
-                detail=str(r.overleg_type.name),
-                url=_registration_url(r.pk),
-                dossier_id=dossier.pk,
-                event="overleg.closed",
-                row_id=r.pk,
+        if r.decided_at is not None:
+            declined = r.status == RegistrationStatus.AFGEWEZEN
+            found.append(
+                TimelineEntry(
+                    kind=REGISTRATIONS,
+                    kind_label=label,
+                    when=r.decided_at,
+                    title=(_("Aanmelding afgewezen door de voorzitter") if declined else _("Aanmelding toegelaten")),
+                    detail=str(r.overleg_type.name),
+                    actor_name=str(r.decided_by) if r.decided_by else "",
+                    url=_registration_url(r.pk),
+                    dossier_id=dossier.pk,
+                    event="overleg.decided",
+                    row_id=r.pk,
+                )
             )
-        )
-    return found
+        if r.closed_at is not None and r.status == RegistrationStatus.AFGESLOTEN:
+            found.append(
+                TimelineEntry(
+                    kind=REGISTRATIONS,
+                    kind_label=label,
+                    when=r.closed_at,
+                    title=_("Casus afgesloten in het overleg"),
+                    detail=str(r.overleg_type.name),
+                    url=_registration_url(r.pk),
+                    dossier_id=dossier.pk,
+                    event="overleg.closed",
+                    row_id=r.pk,
+                )
+            )
+    return newest_below(found, before, limit)
 
 
-def _discussions(actor: Actor, dossier: Dossier, before: Cursor | None, limit: int) -> list[TimelineEntry]:
+def _discussions(dossier: Dossier, cases: list[int], before: Cursor | None, limit: int) -> list[TimelineEntry]:
     """Put on or taken off an agenda, and the discussion records: two queries."""
-    visible = _visible(actor, dossier)
     label = str(_LABELS[DISCUSSIONS])
     found: list[TimelineEntry] = []
     agenda = older_rows(
         AgendaEvent.objects.filter(
-            item__registration__in=visible, kind__in=[AgendaEvent.Kind.ADDED, AgendaEvent.Kind.REMOVED]
+            item__registration_id__in=cases, kind__in=[AgendaEvent.Kind.ADDED, AgendaEvent.Kind.REMOVED]
         )
         .select_related("actor", "item__meeting__overleg_type")
         .only(
@@ -198,7 +179,7 @@ def _discussions(actor: Actor, dossier: Dossier, before: Cursor | None, limit: i
             )
         )
     records = older_rows(
-        DiscussionEntry.objects.filter(agenda_item__registration__in=visible)
+        DiscussionEntry.objects.filter(agenda_item__registration_id__in=cases)
         .select_related("author", "organisation", "agenda_item__meeting__overleg_type")
         .defer(
             *_user_names("author"),
@@ -242,12 +223,10 @@ def _discussions(actor: Actor, dossier: Dossier, before: Cursor | None, limit: i
     return found
 
 
-def _agreements(actor: Actor, dossier: Dossier, before: Cursor | None, limit: int) -> list[TimelineEntry]:
+def _agreements(dossier: Dossier, cases: list[int], before: Cursor | None, limit: int) -> list[TimelineEntry]:
     """Agreements made, done, cancelled or reopened (not each edit): one query."""
     rows = older_rows(
-        AgreementVersion.objects.filter(
-            agreement__registration__in=_visible(actor, dossier), kind__in=list(_AGREEMENT_TITLES)
-        )
+        AgreementVersion.objects.filter(agreement__registration_id__in=cases, kind__in=list(_AGREEMENT_TITLES))
         .select_related("changed_by", "agreement")
         .defer(*_user_names("changed_by"), "values", "agreement__result"),
         event="overleg.agreement",
@@ -277,16 +256,22 @@ def _agreements(actor: Actor, dossier: Dossier, before: Cursor | None, limit: in
 def collect(
     actor: Actor, dossier: Dossier, kinds: frozenset[str], before: Cursor | None, limit: int
 ) -> list[TimelineEntry]:
-    """The asked kinds of the dossier's visible cases: at most three, two and one queries."""
+    """The asked kinds of the dossier's visible cases: one query for the cases (their registration,
+    decision and closing), then at most two and one queries (none when the actor sees no case of
+    the dossier)."""
     if actor.user is None:
         return []
+    registrations = _visible(actor, dossier)
+    if not registrations:
+        return []
+    cases = [r.pk for r in registrations]
     found: list[TimelineEntry] = []
     if REGISTRATIONS in kinds:
-        found += _registrations(actor, dossier, before, limit)
+        found += _registrations(dossier, registrations, before, limit)
     if DISCUSSIONS in kinds:
-        found += _discussions(actor, dossier, before, limit)
+        found += _discussions(dossier, cases, before, limit)
     if AGREEMENTS in kinds:
-        found += _agreements(actor, dossier, before, limit)
+        found += _agreements(dossier, cases, before, limit)
     return found
 
 

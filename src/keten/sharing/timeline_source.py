@@ -10,6 +10,9 @@ which only the case team may open (``sharing.handle_inzage``) — others get the
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +22,7 @@ from keten.core.actor import Actor
 from keten.core.policy import allows
 from keten.core.queries import ORGANISATION_NAME, USER_NAMES, defer_except
 from keten.dossiers.models import Dossier
-from keten.dossiers.timeline import Cursor, TimelineEntry, TimelineSource, older_rows
+from keten.dossiers.timeline import Cursor, TimelineEntry, TimelineSource, older_rows, present
 from keten.sharing.models import Consent, DataCategory, DestructionRequest, Disclosure, InzageRequest
 
 DISCLOSURES = "delen.verstrekkingen"
@@ -141,12 +144,17 @@ def _consents(dossier: Dossier, before: Cursor | None, limit: int) -> list[Timel
     return entries
 
 
-def _requests(actor: Actor, dossier: Dossier, before: Cursor | None, limit: int) -> list[TimelineEntry]:
-    """Inzage requests received and answered, destruction requests received and decided: four queries."""
+def _requests(
+    actor: Actor, dossier: Dossier, before: Cursor | None, limit: int, *, inzage: bool = True, destruction: bool = True
+) -> list[TimelineEntry]:
+    """Inzage requests received and answered, destruction requests received and decided: four queries
+    (two when the dossier has requests of one sort only)."""
     may_open = allows("sharing.handle_inzage", actor.user, dossier)
     label = str(_LABELS[REQUESTS])
-    inzage = InzageRequest.objects.filter(dossier=dossier).select_related("recorded_by", "recorded_by_organisation")
-    inzage = inzage.only(
+    inzage_rows = InzageRequest.objects.filter(dossier=dossier).select_related(
+        "recorded_by", "recorded_by_organisation"
+    )
+    inzage_rows = inzage_rows.only(
         "pk",
         "requester_role",
         "received_on",
@@ -155,10 +163,10 @@ def _requests(actor: Actor, dossier: Dossier, before: Cursor | None, limit: int)
         *(f"recorded_by__{f}" for f in USER_NAMES),
         *(f"recorded_by_organisation__{f}" for f in ORGANISATION_NAME),
     )
-    destruction = DestructionRequest.objects.filter(dossier=dossier).select_related(
+    destruction_rows = DestructionRequest.objects.filter(dossier=dossier).select_related(
         "recorded_by", "recorded_by_organisation", "decided_by"
     )
-    destruction = destruction.defer(
+    destruction_rows = destruction_rows.defer(
         "reason",
         "follow_up",
         *defer_except("recorded_by", User, USER_NAMES),
@@ -183,74 +191,97 @@ def _requests(actor: Actor, dossier: Dossier, before: Cursor | None, limit: int)
             )
         )
 
-    for r in older_rows(inzage, event="sharing.inzage", moment="received_on", is_date=True, before=before, limit=limit):
-        add(
-            "sharing.inzage",
-            r.pk,
-            r.received_on,
-            _("Verzoek om inzage ontvangen"),
-            _("Van: %(role)s. Beantwoorden uiterlijk %(due)s.")
-            % {"role": r.get_requester_role_display(), "due": f"{r.due_on:%d-%m-%Y}"},
-            "sharing_inzage:detail",
-            actor_name=str(r.recorded_by),
-            organisation_name=r.recorded_by_organisation.name,
-        )
-    answered = inzage.filter(answered_on__isnull=False)
-    for r in older_rows(
-        answered, event="sharing.inzage_answered", moment="answered_on", is_date=True, before=before, limit=limit
-    ):
-        add(
-            "sharing.inzage_answered",
-            r.pk,
-            r.answered_on,
-            _("Verzoek om inzage beantwoord"),
-            _("Ontvangen op %(date)s.") % {"date": f"{r.received_on:%d-%m-%Y}"},
-            "sharing_inzage:detail",
-        )
-    for d in older_rows(
-        destruction, event="sharing.destruction", moment="received_on", is_date=True, before=before, limit=limit
-    ):
-        add(
-            "sharing.destruction",
-            d.pk,
-            d.received_on,
-            _("Verzoek om vernietiging ontvangen"),
-            _("Van: %(role)s. Beslissen uiterlijk %(due)s.")
-            % {"role": d.get_requester_role_display(), "due": f"{d.due_on:%d-%m-%Y}"},
-            "sharing_inzage:destruction",
-            actor_name=str(d.recorded_by),
-            organisation_name=d.recorded_by_organisation.name,
-        )
-    decided = destruction.filter(decided_on__isnull=False).exclude(decision=DestructionRequest.Decision.OPEN)
-    for d in older_rows(
-        decided, event="sharing.destruction_decided", moment="decided_on", is_date=True, before=before, limit=limit
-    ):
-        add(
-            "sharing.destruction_decided",
-            d.pk,
-            d.decided_on,
-            _("Verzoek om vernietiging beslist: %(decision)s") % {"decision": d.get_decision_display().lower()},
-            _("Ontvangen op %(date)s.") % {"date": f"{d.received_on:%d-%m-%Y}"},
-            "sharing_inzage:destruction",
-            actor_name=str(d.decided_by) if d.decided_by else "",
-        )
+    if inzage:
+        for r in older_rows(
+            inzage_rows, event="sharing.inzage", moment="received_on", is_date=True, before=before, limit=limit
+        ):
+            add(
+                "sharing.inzage",
+                r.pk,
+                r.received_on,
+                _("Verzoek om inzage ontvangen"),
+                _("Van: %(role)s. Beantwoorden uiterlijk %(due)s.")
+                % {"role": r.get_requester_role_display(), "due": f"{r.due_on:%d-%m-%Y}"},
+                "sharing_inzage:detail",
+                actor_name=str(r.recorded_by),
+                organisation_name=r.recorded_by_organisation.name,
+            )
+        answered = inzage_rows.filter(answered_on__isnull=False)
+        for r in older_rows(
+            answered, event="sharing.inzage_answered", moment="answered_on", is_date=True, before=before, limit=limit
+        ):
+            add(
+                "sharing.inzage_answered",
+                r.pk,
+                r.answered_on,
+                _("Verzoek om inzage beantwoord"),
+                _("Ontvangen op %(date)s.") % {"date": f"{r.received_on:%d-%m-%Y}"},
+                "sharing_inzage:detail",
+            )
+    if destruction:
+        for d in older_rows(
+            destruction_rows,
+            event="sharing.destruction",
+            moment="received_on",
+            is_date=True,
+            before=before,
+            limit=limit,
+        ):
+            add(
+                "sharing.destruction",
+                d.pk,
+                d.received_on,
+                _("Verzoek om vernietiging ontvangen"),
+                _("Van: %(role)s. Beslissen uiterlijk %(due)s.")
+                % {"role": d.get_requester_role_display(), "due": f"{d.due_on:%d-%m-%Y}"},
+                "sharing_inzage:destruction",
+                actor_name=str(d.recorded_by),
+                organisation_name=d.recorded_by_organisation.name,
+            )
+        decided = destruction_rows.filter(decided_on__isnull=False).exclude(decision=DestructionRequest.Decision.OPEN)
+        for d in older_rows(
+            decided, event="sharing.destruction_decided", moment="decided_on", is_date=True, before=before, limit=limit
+        ):
+            add(
+                "sharing.destruction_decided",
+                d.pk,
+                d.decided_on,
+                _("Verzoek om vernietiging beslist: %(decision)s") % {"decision": d.get_decision_display().lower()},
+                _("Ontvangen op %(date)s.") % {"date": f"{d.received_on:%d-%m-%Y}"},
+                "sharing_inzage:destruction",
+                actor_name=str(d.decided_by) if d.decided_by else "",
+            )
     return entries
 
 
 def collect(
     actor: Actor, dossier: Dossier, kinds: frozenset[str], before: Cursor | None, limit: int
 ) -> list[TimelineEntry]:
-    """The asked kinds the actor may see: at most one, two and four queries."""
+    """The asked kinds the actor may see: one query to learn which of them the dossier has any of,
+    then at most one, two and four queries for those."""
     user = actor.user
     if user is None or not allows("dossiers.view_dossier", actor, dossier):
         return []
-    found: list[TimelineEntry] = []
+    asked: dict[str, QuerySet[Any]] = {}
     if DISCLOSURES in kinds and allows("sharing.view_disclosures", user, dossier):
-        found += _disclosures(dossier, before, limit)
+        asked[DISCLOSURES] = Disclosure.objects.filter(dossier=dossier)
     if CONSENTS in kinds and allows("sharing.view_consents", user, dossier):
-        found += _consents(dossier, before, limit)
+        asked[CONSENTS] = Consent.objects.filter(dossier=dossier)
     if REQUESTS in kinds:
-        found += _requests(actor, dossier, before, limit)
+        asked["inzage"] = InzageRequest.objects.filter(dossier=dossier)
+        asked["destruction"] = DestructionRequest.objects.filter(dossier=dossier)
+    found: list[TimelineEntry] = []
+    if not asked:
+        return found
+    happened = present(dossier, **asked)  # most dossiers have none of these: one query, then nothing
+    if DISCLOSURES in happened:
+        found += _disclosures(dossier, before, limit)
+    if CONSENTS in happened:
+        found += _consents(dossier, before, limit)
+    if happened & {"inzage", "destruction"}:
+        found += _requests(
+            actor, dossier, before, limit, inzage="inzage" in happened, destruction="destruction" in happened
+        )
     return found
 
 

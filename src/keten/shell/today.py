@@ -19,7 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from keten.accounts.selectors import beheer_summary
+from keten.core import audit
 from keten.core.actor import Actor
+from keten.core.memo import reading
 from keten.core.policy import allows, may_see_client_data
 from keten.dossiers import deadlines as dossier_deadlines
 from keten.dossiers import selectors as dossier_selectors
@@ -179,7 +181,17 @@ def _figures(actor: Actor) -> Figures:
 
 
 def today_for(*, actor: Actor) -> Today:
-    """Everything the start page shows the actor, most urgent first; blocks the role may not see are None."""
+    """Everything the start page shows the actor, most urgent first; blocks the role may not see are None.
+
+    Each selector audits what it returns; the events are written together when the page is built
+    (:func:`keten.core.audit.batched`), and the policy's answers are asked once
+    (:func:`keten.core.memo.reading`).
+    """
+    with audit.batched(), reading():
+        return _today_for(actor)
+
+
+def _today_for(actor: Actor) -> Today:
     user = actor.user
     assert user is not None
     now = timezone.now()

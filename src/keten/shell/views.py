@@ -19,6 +19,7 @@ from keten.core.errors import DomainError
 from keten.core.exports import csv_response, hidden_legend
 from keten.core.forms import KetenForm, apply_domain_error
 from keten.core.listing import Page, list_context
+from keten.core.memo import reading
 from keten.core.models import AuditAction
 from keten.core.smallcells import HIDDEN_MARK
 from keten.dossiers import selectors as dossier_selectors
@@ -40,12 +41,14 @@ from keten.shell.today import today_for
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
-    page = today_for(actor=actor)
-    return render(
-        request,
-        "shell/dashboard.html",
-        {"today": page, "manages_checklists": may(request, "meldcode.manage_checklists")},
-    )
+    # A read-only page: the policy's answers (case teams, regievoerder) are asked once while it is built.
+    with reading():
+        page = today_for(actor=actor)
+        return render(
+            request,
+            "shell/dashboard.html",
+            {"today": page, "manages_checklists": may(request, "meldcode.manage_checklists")},
+        )
 
 
 class AuditFilterForm(KetenForm):

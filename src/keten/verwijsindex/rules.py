@@ -29,6 +29,7 @@ import rules
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from keten.accounts.models import ApiClient
+from keten.core.memo import remembered
 from keten.core.policy import (
     has_case_role,
     has_membership,
@@ -127,7 +128,10 @@ def is_regievoerder(user: Any) -> bool:
     uid = user_id_of(user)
     if municipality_id is None or uid is None:
         return False
-    return Regievoerder.objects.filter(user_id=uid, municipality_id=municipality_id).exists()
+    return remembered(
+        ("verwijsindex.regievoerder", uid, municipality_id),
+        lambda: Regievoerder.objects.filter(user_id=uid, municipality_id=municipality_id).exists(),
+    )
 
 
 @rules.predicate

@@ -134,3 +134,55 @@ def test_anchor_detects_removed_newest_events(professional, capsys):
         call_command("verify_audit", anchor=[anchor])  # ... but the anchor catches it
     with pytest.raises(CommandError, match="Invalid anchor"):
         call_command("verify_audit", anchor=["12:abc"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_waiting_for_the_chain_lock_chains_onto_the_event_committed_meanwhile(professional):
+    """Two appends at once: the second waits for the first's lock and must then read the head the
+    first committed (not the one from before it waited), so that the chain does not fork."""
+    import threading
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the chain lock is PostgreSQL's advisory lock (SQLite holds the write lock)")
+    actor = actor_for_user(professional)
+    audit.record(actor=actor, action=AuditAction.VIEW, object_type="dossier", object_id="D-0")
+    first_holds_lock = threading.Event()
+    second_started = threading.Event()
+    failures: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                audit.record(actor=actor, action=AuditAction.VIEW, object_type="dossier", object_id="D-1")
+                first_holds_lock.set()
+                second_started.wait(10)
+                import time
+
+                time.sleep(0.5)  # the second is now waiting for the lock
+        except BaseException as exc:  # pragma: no cover - reported below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    def second() -> None:
+        try:
+            first_holds_lock.wait(10)
+            second_started.set()
+            audit.record(actor=actor, action=AuditAction.VIEW, object_type="dossier", object_id="D-2")
+        except BaseException as exc:  # pragma: no cover - reported below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not failures
+    stored = list(AuditEvent.objects.order_by("id"))
+    assert [e.object_id for e in stored] == ["D-0", "D-1", "D-2"]
+    assert stored[2].prev_hash == stored[1].hash
+    assert audit.verify_chain().ok

@@ -214,6 +214,7 @@ def test_a_fixed_number_of_queries(
     actor = actor_of(professional)
     _notes(actor, dossier, 2)
     small = _count(actor, dossier)
+    assert small == 12  # the apps' sources ask once whether the dossier has anything of theirs
     for i in range(40):
         colleague = make_user(Role.PROFESSIONAL, organisation, username=f"collega{i}")
         services.case_team_add(actor=actor, dossier=dossier, user_id=colleague.pk, case_role="hulpverlener")
