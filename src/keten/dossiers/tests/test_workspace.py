@@ -344,7 +344,7 @@ def test_a_stale_person_form_saves_nothing_keeps_the_input_and_shows_the_current
 #: The actor's visible dossiers and the dossier (2), the read's audit event (4: savepoint, the chain's
 #: head, the event, release), the case-team check (1), the meldcode steps (2: the visible dossiers, the
 #: trajecten) and the deadlines (meldcode 2, overleg 1, sharing 2).
-HEADER_QUERIES = 14
+HEADER_QUERIES = 13
 captured_last: list[Any] = []
 
 
