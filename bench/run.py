@@ -85,9 +85,9 @@ def prepare(env: dict[str, str], *, reseed: bool) -> None:
         started = time.monotonic()
         run([PY, MANAGE, "seed", "--profile", "large"], env)
         log(f"seeded in {time.monotonic() - started:.0f} s")
-    if not (VAR / "static" / "staticfiles.json").exists():
-        log("collecting static files")
-        run([PY, MANAGE, "collectstatic", "--noinput", "-v0"], env)
+    # Every time: a manifest from an older checkout lacks new files, and the server would answer 500.
+    log("collecting static files")
+    run([PY, MANAGE, "collectstatic", "--noinput", "-v0"], env)
 
 
 def free_port() -> int:
